@@ -1,0 +1,47 @@
+# Everyday commands. The real build is CMake (Ninja); this file only strings steps together.
+#   make run    install what is missing, build, start the server on 127.0.0.1:8080
+#   make test   install what is missing, build, run every test suite
+#   make build  build/goldset
+#   make asan   ASan+UBSan build (build-asan/) and its test run
+#   make bench  benchmarks under bench/ (prints ratios against named peers)
+BUILD_DIR ?= build
+ASAN_DIR  ?= build-asan
+JOBS      ?= $(shell nproc)
+LISTEN    ?= 127.0.0.1:8080
+DATA_DIR  ?= ./data
+
+.PHONY: all build run test unit asan bench deps clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+$(BUILD_DIR)/build.ninja:
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: deps $(BUILD_DIR)/build.ninja
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@$(BUILD_DIR)/goldset serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+test:
+	@scripts/install-deps.sh test
+	@scripts/test.sh $(BUILD_DIR)
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+asan:
+	@scripts/install-deps.sh test
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
+	@GOLDSET_SUITES=unit,integration scripts/test.sh $(ASAN_DIR)
+
+bench:
+	@scripts/install-deps.sh bench
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@scripts/bench.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that Goldset's build, tests and benchmarks need.
+# Idempotent: asks dpkg first and only calls apt-get for what is missing; silent when
+# nothing is missing. Usage: scripts/install-deps.sh [build|test|bench|all]  (default: all)
+set -euo pipefail
+
+what=${1:-all}
+
+build_pkgs=(
+  g++ cmake ninja-build pkg-config ccache make
+  libboost1.81-dev libboost-json1.81-dev
+  libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev
+  libpoppler-cpp-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
+  libre2-dev libicu-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_pkgs=(
+  postgresql-15 postgresql-client-15
+  chromium
+  poppler-utils libcairo2-dev fonts-dejavu-core
+  python3 curl
+)
+bench_pkgs=(
+  nginx-light wrk python3-levenshtein python3-numpy hyperfine
+)
+
+# python3-scipy is not listed: through python3-pythran it needs libboost-dev (1.74), which
+# conflicts with libboost1.81-dev. bench/ unpacks the scipy .deb next to the build instead.
+
+pkgs=()
+case "$what" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  test)  pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  bench) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  all)   pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+    missing+=("$p")
+  fi
+done
+# Node.js may come from outside Debian (with its own npm); install Debian's only when absent.
+if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  missing+=(npm)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A stale package list makes installs fail on a new machine; refresh once per call.
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's nginx package starts a system-wide server on :80; the benchmarks run their own.
+if printf '%s\n' "${missing[@]}" | grep -q '^nginx'; then
+  (command -v systemctl >/dev/null && $SUDO systemctl disable --now nginx >/dev/null 2>&1) || true
+  $SUDO service nginx stop >/dev/null 2>&1 || true
+fi

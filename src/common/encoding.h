@@ -1,0 +1,26 @@
+// Byte encodings: base64 (standard and URL-safe), hex, percent-decoding, UTF-8 checks.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace goldset {
+
+std::string Base64Encode(std::string_view bytes);         // standard alphabet, padded
+std::string Base64UrlEncode(std::string_view bytes);      // URL-safe alphabet, no padding
+// Accepts both alphabets, with or without padding. nullopt on invalid input.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+std::string HexEncode(std::string_view bytes);            // lowercase
+std::optional<std::string> HexDecode(std::string_view hex);
+
+// Percent-decodes a path segment or query value. '+' stays '+' (contract T6).
+// nullopt on a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view in);
+std::string PercentEncode(std::string_view in);  // encodeURIComponent semantics
+
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace goldset

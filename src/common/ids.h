@@ -1,0 +1,16 @@
+// Identifiers: prefix + 22 characters of URL-safe base64 from a CSPRNG (DESIGN section 2).
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace goldset {
+
+// Returns e.g. "ev_2LcgeY_mp2T5yPaEuq5Lw" for prefix "ev_".
+std::string NewId(std::string_view prefix);
+
+// `n` random bytes from the CSPRNG, encoded as URL-safe base64 without padding.
+std::string RandomToken(int n_bytes);
+
+}  // namespace goldset
