@@ -1,5 +1,8 @@
 #include "store/migrations.h"
 
+#include "store/migration_list.h"
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -7,70 +10,14 @@ namespace goldset::store {
 
 namespace {
 
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
-
-// Append only: never edit a migration that has shipped.
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> kMigrations = {
-      {1, "foundation", R"SQL(
-CREATE TABLE organizations (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE TABLE workspaces (
-  id TEXT PRIMARY KEY,
-  organization_id TEXT NOT NULL REFERENCES organizations(id),
-  name TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE TABLE api_keys (
-  id TEXT PRIMARY KEY,
-  key_hash TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL,
-  organization_id TEXT NOT NULL REFERENCES organizations(id),
-  workspace_id TEXT REFERENCES workspaces(id),
-  created_at BIGINT NOT NULL,
-  revoked_at BIGINT
-);
-CREATE TABLE settings (
-  name TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE files (
-  id TEXT PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-  name TEXT NOT NULL,
-  type TEXT,
-  mime_type TEXT NOT NULL,
-  content_sha256 TEXT NOT NULL,
-  size_bytes BIGINT NOT NULL,
-  page_count INTEGER,
-  password TEXT,
-  created_by TEXT,
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX files_ws_created ON files(workspace_id, created_at, id);
-CREATE INDEX files_ws_updated ON files(workspace_id, updated_at, id);
-CREATE INDEX files_sha ON files(content_sha256);
-CREATE TABLE blobs (
-  sha256 TEXT NOT NULL,
-  chunk INTEGER NOT NULL,
-  data {BLOB} NOT NULL,
-  PRIMARY KEY (sha256, chunk)
-);
-CREATE TABLE parse_cache (
-  cache_key TEXT PRIMARY KEY,
-  document {BLOB} NOT NULL,
-  created_at BIGINT NOT NULL
-);
-)SQL"},
-  };
+  static const std::vector<Migration> kMigrations = [] {
+    std::vector<Migration> all;
+    for (auto part : {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations()})
+      all.insert(all.end(), part.begin(), part.end());
+    std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return all;
+  }();
   return kMigrations;
 }
 
