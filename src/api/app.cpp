@@ -14,6 +14,9 @@ bool IsKnownLegacyVersion(const std::string& v) { return v == "2025-04-21" || v 
 App::App(Services& svc) : svc_(svc) {
   RegisterHealthRoutes(router_);
   RegisterFileRoutes(router_);
+  RegisterEvaluationSetRoutes(router_);
+  RegisterEvaluationRunRoutes(router_);
+  RegisterRunResultRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

@@ -41,5 +41,8 @@ class App {
 // Registrars, one per resource file.
 void RegisterHealthRoutes(Router& r);
 void RegisterFileRoutes(Router& r);
+void RegisterEvaluationSetRoutes(Router& r);
+void RegisterEvaluationRunRoutes(Router& r);
+void RegisterRunResultRoutes(Router& r);
 
 }  // namespace goldset::api

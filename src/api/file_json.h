@@ -11,6 +11,8 @@ json::object FileSummaryJson(const model::File& f);
 // File = FileSummary + presignedUrl (time-limited, HMAC-signed) + contents (deprecated; null).
 json::object FileJson(const model::File& f, const Services& svc, bool with_url);
 // "expires=...&signature=..." for /files/{id}/content, valid for `ttl_seconds`.
+// Full presigned download URL for a file, valid 15 minutes.
+std::string PresignedFileUrl(const Services& svc, const std::string& file_id);
 std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix);
 
 }  // namespace goldset::api

@@ -100,6 +100,12 @@ Response ListFiles(RequestContext& ctx) {
 }
 
 Response DeleteFile(RequestContext& ctx) {
+  // Ground truth is never dropped as a side effect: items that use the file must go first.
+  auto users = ctx.svc.evaluations->CountItemsUsingFile(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!users.ok()) return ErrorResponse(users.status(), ctx.request_id);
+  if (*users > 0)
+    return ErrorResponse(Status::InvalidArgument("File " + ctx.Param("id") + " is used by " + std::to_string(*users) +
+                                                 " evaluation set item(s); delete those items first"), ctx.request_id);
   std::string sha;
   bool referenced = true;
   Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"), &sha, &referenced);
@@ -141,6 +147,11 @@ std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t
   return "expires=" + exp + "&signature=" + HmacSha256Hex(svc.url_signing_secret, file_id + "\n" + exp);
 }
 
+std::string PresignedFileUrl(const Services& svc, const std::string& file_id) {
+  int64_t exp = NowMillis() / 1000 + kPresignTtlSeconds;
+  return svc.public_url + "/files/" + PercentEncode(file_id) + "/content?" + SignFileUrl(svc, file_id, exp);
+}
+
 json::object FileSummaryJson(const model::File& f) {
   json::object o;
   o["object"] = "file";
@@ -160,8 +171,7 @@ json::object FileSummaryJson(const model::File& f) {
 json::object FileJson(const model::File& f, const Services& svc, bool with_url) {
   json::object o = FileSummaryJson(f);
   if (with_url) {
-    int64_t exp = NowMillis() / 1000 + kPresignTtlSeconds;
-    o["presignedUrl"] = svc.public_url + "/files/" + PercentEncode(f.id) + "/content?" + SignFileUrl(svc, f.id, exp);
+    o["presignedUrl"] = PresignedFileUrl(svc, f.id);
   }
   o["contents"] = nullptr;
   return o;

@@ -3,14 +3,19 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "api/config.h"
+#include "api/entity_catalog.h"
 #include "api/rate_limiter.h"
+#include "jobs/run_metrics.h"
 #include "store/blob_store.h"
 #include "store/database.h"
+#include "store/evaluation_store.h"
 #include "store/file_store.h"
+#include "store/run_store.h"
 #include "store/tenancy_store.h"
 
 namespace goldset::api {
@@ -21,6 +26,12 @@ struct Services {
   std::shared_ptr<store::BlobStore> blobs;
   std::unique_ptr<store::TenancyStore> tenancy;
   std::unique_ptr<store::FileStore> files;
+  std::unique_ptr<store::EvaluationStore> evaluations;
+  std::unique_ptr<store::RunStore> runs;
+  std::unique_ptr<EntityCatalog> entities;
+  jobs::MetricsCache metrics;
+  store::RunFinalizer run_finalizer;         // set by the process that owns the workers
+  std::function<void()> notify_workers;      // wakes idle workers after a run is created
   RateLimiter limiter;
   std::string url_signing_secret;  // HMAC key for presigned file URLs
   std::string public_url;          // e.g. http://127.0.0.1:8080

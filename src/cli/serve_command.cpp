@@ -9,6 +9,7 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "jobs/run_scheduler.h"
 
 namespace goldset::cli {
 
@@ -49,9 +50,13 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   auto rate_get = ParseDouble(f.Get("rate-limit-get"), c.rate_get, "rate-limit-get");
   auto rate_write = ParseDouble(f.Get("rate-limit-write"), c.rate_write, "rate-limit-write");
   auto rate_run = ParseDouble(f.Get("rate-limit-run"), c.rate_run, "rate-limit-run");
+  auto item_timeout = ParseInt(f.Get("item-timeout-ms"), static_cast<int>(c.item_timeout_ms), "item-timeout-ms");
+  auto item_attempts = ParseInt(f.Get("item-attempts"), c.item_attempts, "item-attempts");
+  auto retry_base = ParseInt(f.Get("retry-base-ms"), static_cast<int>(c.retry_base_ms), "retry-base-ms");
   for (const Status* st : {&threads.status(), &workers.status(), &max_upload_mb.status(), &max_json_mb.status(),
                            &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
-                           &rate_write.status(), &rate_run.status()})
+                           &rate_write.status(), &rate_run.status(), &item_timeout.status(),
+                           &item_attempts.status(), &retry_base.status()})
     if (!st->ok()) return *st;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   c.threads = *threads ? *threads : static_cast<int>(cores);
@@ -63,6 +68,9 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.rate_get = *rate_get;
   c.rate_write = *rate_write;
   c.rate_run = *rate_run;
+  c.item_timeout_ms = *item_timeout;
+  c.item_attempts = std::max(1, *item_attempts);
+  c.retry_base_ms = *retry_base;
   c.access_log = !f.Has("no-access-log");
   return c;
 }
@@ -71,7 +79,8 @@ const std::set<std::string>& ServerFlagNames() {
   static const std::set<std::string> k = {"listen", "data-dir", "database", "public-url", "egress-allow",
                                           "threads", "workers", "max-upload-mb", "max-json-mb",
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
-                                          "rate-limit-write", "rate-limit-run"};
+                                          "rate-limit-write", "rate-limit-run",
+                                          "item-timeout-ms", "item-attempts", "retry-base-ms"};
   return k;
 }
 
@@ -104,6 +113,17 @@ int RunServeCommand(int argc, char** argv) {
     std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
     return 1;
   }
+  jobs::SchedulerConfig sched;
+  sched.workers = (*svc)->config.workers;
+  sched.item_timeout_ms = (*svc)->config.item_timeout_ms;
+  sched.lease_ms = (*svc)->config.item_timeout_ms + 30000;
+  sched.max_attempts = (*svc)->config.item_attempts;
+  sched.retry_base_ms = (*svc)->config.retry_base_ms;
+  api::Services* services = svc->get();
+  sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
+  jobs::RunScheduler scheduler((*svc)->db, (*svc)->blobs, sched, nullptr);
+  (*svc)->run_finalizer = scheduler.Finalizer();
+  (*svc)->notify_workers = [&scheduler] { scheduler.Notify(); };
   api::App app(**svc);
   api::HttpServer server(app, (*svc)->config);
   auto port = server.Bind();
@@ -121,6 +141,7 @@ int RunServeCommand(int argc, char** argv) {
   std::printf("Listening on %s\n", url.c_str());
   std::fflush(stdout);
 
+  scheduler.Start();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -132,6 +153,7 @@ int RunServeCommand(int argc, char** argv) {
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  scheduler.Stop();
   std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
   return 0;
 }

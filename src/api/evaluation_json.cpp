@@ -1,0 +1,110 @@
+#include "api/evaluation_json.h"
+
+#include "api/file_json.h"
+#include "common/clock.h"
+
+namespace goldset::api {
+
+namespace {
+
+json::value FileSummaryOrNull(Services& svc, const std::string& workspace_id, const std::string& file_id) {
+  auto f = svc.files->Get(workspace_id, file_id);
+  if (!f.ok()) return nullptr;
+  return FileSummaryJson(*f);
+}
+
+json::value ParsedOrNull(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  auto v = ParseJson(*text);
+  return v.ok() ? *v : json::value(nullptr);
+}
+
+}  // namespace
+
+json::value CreatedByJson(const std::optional<std::string>& key_name) {
+  if (!key_name) return nullptr;
+  return json::object{{"type", "api_key"}, {"name", *key_name}};
+}
+
+json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary) {
+  json::object o;
+  o["object"] = "evaluation_set";
+  o["id"] = s.id;
+  o["name"] = s.name;
+  o["description"] = s.description;
+  o["entity"] = entity_summary;
+  o["createdAt"] = FormatRfc3339(s.created_at);
+  o["updatedAt"] = FormatRfc3339(s.updated_at);
+  o["createdBy"] = CreatedByJson(s.created_by);
+  return o;
+}
+
+json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full) {
+  json::object o;
+  o["object"] = "evaluation_set_item";
+  o["id"] = item.id;
+  if (full) o["evaluationSetId"] = item.set_id;
+  if (item.file_id) {
+    o["file"] = FileSummaryOrNull(svc, item.workspace_id, *item.file_id);
+    o["files"] = nullptr;
+  } else {
+    o["file"] = nullptr;
+    json::array files;
+    for (const auto& id : item.file_ids) files.push_back(FileSummaryOrNull(svc, item.workspace_id, id));
+    o["files"] = std::move(files);
+  }
+  if (full) o["expectedOutput"] = ParsedOrNull(item.expected_output);
+  o["createdBy"] = CreatedByJson(item.created_by);
+  return o;
+}
+
+json::object RunJson(const store::RunRecord& run, const json::object& metrics) {
+  json::object o;
+  o["object"] = "evaluation_set_run";
+  o["id"] = run.id;
+  o["evaluationSetId"] = run.set_id;
+  o["entity"] = ParsedOrNull(run.entity_json);
+  o["entityVersion"] = ParsedOrNull(run.entity_version_json);
+  o["metrics"] = metrics;
+  o["status"] = run.status;
+  json::value options = ParsedOrNull(run.options);
+  o["options"] = options.is_object() ? options : json::object{};
+  if (run.failure_message) o["failureMessage"] = *run.failure_message;
+  o["createdAt"] = FormatRfc3339(run.created_at);
+  o["updatedAt"] = FormatRfc3339(run.updated_at);
+  return o;
+}
+
+json::object RunResultJson(Services& svc, const store::RunItemRecord& item) {
+  json::object o;
+  o["object"] = "evaluation_set_run_result";
+  o["id"] = item.item_id;
+  o["evaluationSetItemId"] = item.item_id;
+  o["file"] = item.file_id ? FileSummaryOrNull(svc, item.workspace_id, *item.file_id) : json::value(nullptr);
+  o["status"] = item.status;
+  if (item.error_code || (item.status == "FAILED" && item.error_message)) {
+    o["error"] = json::object{{"code", item.error_code.value_or("INTERNAL_ERROR")},
+                              {"message", item.error_message.value_or("")}};
+  } else {
+    o["error"] = nullptr;
+  }
+  o["attempts"] = item.attempts;
+  o["latencyMs"] = item.latency_ms ? json::value(*item.latency_ms) : json::value(nullptr);
+  o["numPages"] = item.num_pages ? json::value(*item.num_pages) : json::value(nullptr);
+  o["expectedOutput"] = ParsedOrNull(item.expected_output);
+  o["actualOutput"] = ParsedOrNull(item.output);
+  json::value result = ParsedOrNull(item.result);
+  if (result.is_object()) {
+    const auto& r = result.as_object();
+    o["correct"] = r.contains("correct") ? r.at("correct") : json::value(nullptr);
+    o["score"] = r.contains("score") ? r.at("score") : json::value(nullptr);
+    o["fields"] = r.contains("fields") ? r.at("fields") : json::value(json::object{});
+  } else {
+    o["correct"] = nullptr;
+    o["score"] = nullptr;
+    o["fields"] = json::object{};
+  }
+  return o;
+}
+
+}  // namespace goldset::api

@@ -1,0 +1,19 @@
+// JSON mapping for evaluation sets, items, runs and run results (contract §3).
+#pragma once
+
+#include "api/services.h"
+#include "common/json.h"
+#include "store/evaluation_store.h"
+#include "store/run_store.h"
+
+namespace goldset::api {
+
+json::value CreatedByJson(const std::optional<std::string>& key_name);
+json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary);
+// Full item (with evaluationSetId and expectedOutput) or list summary.
+json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full);
+json::object RunJson(const store::RunRecord& run, const json::object& metrics);
+// One row of GET /evaluation_set_runs/{id}/results.
+json::object RunResultJson(Services& svc, const store::RunItemRecord& item);
+
+}  // namespace goldset::api

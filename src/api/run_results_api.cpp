@@ -1,0 +1,157 @@
+// Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
+// GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare.
+#include <memory>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/evaluation_json.h"
+#include "api/file_json.h"
+#include "eval/eval.h"
+#include "jobs/run_metrics.h"
+
+namespace goldset::api {
+
+namespace {
+
+Response ListResults(RequestContext& ctx) {
+  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+  int64_t after = page->after ? page->after->sort_value : 0;
+  auto items = ctx.svc.runs->ListItems(run->id, after, page->limit + 1);
+  if (!items.ok()) return ErrorResponse(items.status(), ctx.request_id);
+  std::optional<store::Cursor> next;
+  if (static_cast<int>(items->size()) > page->limit) {
+    items->resize(static_cast<size_t>(page->limit));
+    next = store::Cursor{items->back().seq, items->back().item_id};
+  }
+  json::array data;
+  for (const auto& it : *items) data.push_back(RunResultJson(ctx.svc, it));
+  return ListResponse(std::move(data), *page, next);
+}
+
+Response GetResult(RequestContext& ctx) {
+  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  auto item = ctx.svc.runs->GetItem(run->id, ctx.Param("itemId"));
+  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
+  return JsonResponse(RunResultJson(ctx.svc, *item));
+}
+
+// RFC 4180: quote when the value holds a comma, quote or line break; double the quotes.
+std::string CsvField(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string CsvValue(const json::value* v) {
+  if (!v || v->is_null()) return "";
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
+  std::string file_name;
+  if (item.file_id) {
+    auto f = svc.files->Get(item.workspace_id, *item.file_id);
+    if (f.ok()) file_name = f->name;
+  }
+  const std::string prefix = CsvField(item.item_id) + "," + CsvField(file_name) + ",";
+  std::string out;
+  if (item.status != "PROCESSED") {
+    out += prefix + ",,," + CsvField(item.status == "FAILED" ? "error" : "not_run") + ",," +
+           CsvField(item.error_message.value_or(item.status)) + "\r\n";
+    return out;
+  }
+  auto result = item.result ? ParseJson(*item.result) : StatusOr<json::value>(Status::NotFound(""));
+  if (!result.ok() || !result->is_object()) return out;
+  const json::value* fields = result->as_object().if_contains("fields");
+  if (!fields || !fields->is_object()) return out;
+  for (const auto& [path, verdict] : fields->as_object()) {
+    if (!verdict.is_object()) continue;
+    const auto& v = verdict.as_object();
+    std::string score = v.contains("score") ? json::serialize(v.at("score")) : "";
+    out += prefix + CsvField(std::string(path)) + "," + CsvField(CsvValue(v.if_contains("expected"))) + "," +
+           CsvField(CsvValue(v.if_contains("actual"))) + "," + CsvField(CsvValue(v.if_contains("verdict"))) + "," +
+           score + "," + CsvField(CsvValue(v.if_contains("reason"))) + "\r\n";
+  }
+  return out;
+}
+
+Response ExportCsv(RequestContext& ctx) {
+  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + run->id + "-results.csv\"");
+  // State lives in the writer: each call streams one page of run items.
+  struct Cursor {
+    int64_t after = 0;
+    bool header_sent = false;
+  };
+  auto cursor = std::make_shared<Cursor>();
+  Services* svc = &ctx.svc;
+  std::string run_id = run->id;
+  r.stream = [svc, run_id, cursor](const std::function<void(std::string_view)>& sink) {
+    if (!cursor->header_sent) {
+      sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason\r\n");
+      cursor->header_sent = true;
+    }
+    auto items = svc->runs->ListItems(run_id, cursor->after, 200);
+    if (!items.ok() || items->empty()) return false;
+    std::string chunk;
+    for (const auto& it : *items) {
+      chunk += CsvRows(*svc, it);
+      cursor->after = it.seq;
+    }
+    sink(chunk);
+    return true;
+  };
+  return r;
+}
+
+Response Compare(RequestContext& ctx) {
+  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  auto baseline_id = ctx.req.QueryValue("baseline");
+  if (!baseline_id || baseline_id->empty())
+    return ErrorResponse(Status::InvalidArgument("baseline is required: the id of the run to compare against"), ctx.request_id);
+  auto baseline = ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id);
+  if (!baseline.ok()) return ErrorResponse(baseline.status(), ctx.request_id);
+  if (baseline->set_id != run->set_id)
+    return ErrorResponse(Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run->set_id +
+                                                 " vs " + baseline->set_id + ")"), ctx.request_id);
+  auto collect = [&](const store::RunRecord& r, std::vector<eval::ComparedItem>* out) -> Status {
+    return ctx.svc.runs->ForEachFinishedItem(r.id, [&](const store::RunItemRecord& item) {
+      if (item.status != "PROCESSED" || !item.result) return;
+      auto v = ParseJson(*item.result);
+      if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
+    });
+  };
+  std::vector<eval::ComparedItem> base_items, cand_items;
+  Status st = collect(*baseline, &base_items);
+  if (st.ok()) st = collect(*run, &cand_items);
+  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items);
+  out["object"] = "evaluation_set_run_comparison";
+  out["runId"] = run->id;
+  out["baselineRunId"] = baseline->id;
+  return JsonResponse(out);
+}
+
+}  // namespace
+
+void RegisterRunResultRoutes(Router& r) {
+  r.Add({"GET", "/evaluation_set_runs/{id}/results", ListResults, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_set_runs/{id}/results.csv", ExportCsv, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_set_runs/{id}/compare", Compare, true, RateCategory::kGet});
+}
+
+}  // namespace goldset::api

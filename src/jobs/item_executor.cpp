@@ -1,0 +1,132 @@
+#include "jobs/item_executor.h"
+
+#include "jobs/run_metrics.h"
+#include "parse/parse.h"
+#include "processors/processors.h"
+
+namespace goldset::jobs {
+
+namespace {
+
+// Parsed documents cached in the store, keyed by content hash + parse settings, so a
+// second run over the same files does no parsing or OCR.
+class StoreParseCache final : public parse::ParseCache {
+ public:
+  explicit StoreParseCache(store::Database& db) : db_(db) {}
+  std::optional<std::string> Get(const std::string& key) override {
+    auto rows = db_.Acquire()->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
+    if (!rows.ok() || rows->empty()) return std::nullopt;
+    return rows->front().Text(0);
+  }
+  void Put(const std::string& key, const std::string& value) override {
+    (void)db_.InTransaction(true, [&](store::Connection& c) {
+      return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (cache_key) DO NOTHING",
+                    {key, store::Blob{value}, int64_t{0}});
+    });
+  }
+
+ private:
+  store::Database& db_;
+};
+
+processors::Kind ProcessorKindOf(eval::Kind k) {
+  switch (k) {
+    case eval::Kind::kClassify: return processors::Kind::kClassify;
+    case eval::Kind::kSplit: return processors::Kind::kSplit;
+    default: return processors::Kind::kExtract;
+  }
+}
+
+ItemOutcome Fail(Status st, std::string code) {
+  ItemOutcome o;
+  o.status = std::move(st);
+  o.error_code = std::move(code);
+  return o;
+}
+
+std::string CodeFor(const Status& st) {
+  switch (st.code()) {
+    case Status::Code::kUnprocessable: return "FAILED_TO_PROCESS_FILE";
+    case Status::Code::kInvalidArgument: return "INVALID_CONFIGURATION";
+    case Status::Code::kDeadlineExceeded: return "TIMEOUT";
+    case Status::Code::kNotFound: return "FILE_NOT_FOUND";
+    default: return "INTERNAL_ERROR";
+  }
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run) {
+  auto snap = std::make_shared<RunSnapshot>();
+  snap->run_id = run.id;
+  snap->workspace_id = run.workspace_id;
+  snap->entity_kind = run.entity_kind;
+  snap->kind = KindOf(run.entity_kind);
+  auto config = ParseJson(run.config);
+  if (!config.ok() || !config->is_object()) return Status::InvalidArgument("the run's config snapshot is not a JSON object");
+  snap->config = std::move(config->as_object());
+  auto options = ParseJson(run.options);
+  if (options.ok() && options->is_object()) snap->options = OptionsOf(options->as_object());
+  return std::shared_ptr<const RunSnapshot>(snap);
+}
+
+ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRecord& item) {
+  std::vector<std::string> file_ids;
+  if (item.file_id) file_ids.push_back(*item.file_id);
+  if (!item.file_ids.empty()) {
+    auto v = ParseJson(item.file_ids);
+    if (v.ok() && v->is_array())
+      for (const auto& e : v->as_array())
+        if (e.is_string()) file_ids.emplace_back(e.as_string());
+  }
+  if (file_ids.empty()) return Fail(Status::Unprocessable("the item has no file"), "FAILED_TO_PROCESS_FILE");
+
+  StoreParseCache cache(db_);
+  parse::Document document;
+  processors::FileRef ref;
+  for (const std::string& id : file_ids) {
+    auto file = files_.Get(run.workspace_id, id);
+    if (!file.ok()) {
+      if (file.status().code() == Status::Code::kNotFound)
+        return Fail(Status::Unprocessable("file " + id + " was deleted after the item was created"), "FILE_NOT_FOUND");
+      return Fail(file.status(), CodeFor(file.status()));
+    }
+    if (ref.id.empty()) {
+      ref.id = file->id;
+      ref.name = file->name;
+      ref.type = file->type.value_or("");
+      if (config_.presign) ref.url = config_.presign(file->id);
+    }
+    if (!file->type) return Fail(Status::Unprocessable("file " + id + " has an unknown type"), "FAILED_TO_PROCESS_FILE");
+    auto bytes = blobs_.Get(file->content_sha256);
+    if (!bytes.ok()) return Fail(bytes.status(), "INTERNAL_ERROR");
+    parse::ParseOptions opts;
+    opts.password = file->password;
+    opts.max_pages = config_.max_pages;
+    opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
+    auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, &cache);
+    if (!doc.ok()) return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
+    // A multifile item is one document: pages continue their numbering across files.
+    for (auto& page : doc->pages) {
+      page.number = static_cast<int>(document.pages.size()) + 1;
+      document.pages.push_back(std::move(page));
+    }
+  }
+
+  processors::EngineContext ctx;
+  ctx.egress = config_.egress;
+  auto output = processors::RunProcessor(ProcessorKindOf(run.kind), run.config, document, ref, ctx);
+  if (!output.ok()) return Fail(output.status(), CodeFor(output.status()));
+
+  auto expected = ParseJson(item.expected_output);
+  if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
+  ItemOutcome o;
+  o.output = std::move(*output);
+  o.result = eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
+  if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
+  o.num_pages = static_cast<int>(document.pages.size());
+  return o;
+}
+
+}  // namespace goldset::jobs

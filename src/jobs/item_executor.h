@@ -1,0 +1,48 @@
+// ItemExecutor: runs one evaluation item end to end — load the file(s), parse (through
+// the parse cache), run the engine, score against the expected output.
+// Pure with respect to run state: it never writes run items; the scheduler does.
+// Thread-safety: one executor per item; the referenced stores are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/json.h"
+#include "eval/eval.h"
+#include "jobs/run_scheduler.h"
+#include "store/run_store.h"
+
+namespace goldset::jobs {
+
+// A run's immutable inputs, parsed once per worker process.
+struct RunSnapshot {
+  std::string run_id, workspace_id, entity_kind;
+  eval::Kind kind = eval::Kind::kExtract;
+  json::object config;
+  eval::Options options;
+};
+StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run);
+
+struct ItemOutcome {
+  Status status;           // not OK: the attempt failed (retryable() decides a retry)
+  std::string error_code;  // contract failureReason-style code when failed
+  json::value output;      // the engine's output (contract output shape)
+  json::object result;     // eval::ScoreItem's verdicts
+  bool correct = false;
+  int num_pages = 0;
+};
+
+class ItemExecutor {
+ public:
+  ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config)
+      : db_(db), blobs_(blobs), files_(files), config_(config) {}
+  ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item);
+
+ private:
+  store::Database& db_;
+  store::BlobStore& blobs_;
+  store::FileStore& files_;
+  const SchedulerConfig& config_;
+};
+
+}  // namespace goldset::jobs

@@ -1,0 +1,45 @@
+// Run metrics: the contract's EvaluationSetRunMetrics (base fields + the EXTRACT /
+// CLASSIFY / SPLITTER part built by eval/) computed from a run's finished items.
+// Live while a run progresses; frozen into the run row when it ends.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/json.h"
+#include "eval/eval.h"
+#include "store/run_store.h"
+
+namespace goldset::jobs {
+
+// "extractor" -> kExtract, ...; "EXTRACT" etc. for the metrics `type`.
+eval::Kind KindOf(const std::string& entity_kind);
+const char* MetricsTypeOf(const std::string& entity_kind);
+// Run options JSON {fuzzyMatchFields, excludeFields, fuzzyThreshold} -> eval::Options.
+eval::Options OptionsOf(const json::object& options);
+
+// Computes metrics over the run's finished items. Reads through `tx` when given (inside
+// the transaction that finishes the run), else through a pooled connection.
+StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run);
+
+// Caches live metrics per run for a short time: SDK pollers ask every second and a
+// 100,000-item run is too large to rescore on each request.
+// Thread-safe.
+class MetricsCache {
+ public:
+  explicit MetricsCache(int64_t ttl_ms = 1000) : ttl_ms_(ttl_ms) {}
+  StatusOr<json::object> Get(store::RunStore& runs, const store::RunRecord& run);
+
+ private:
+  struct Entry {
+    int64_t num_done = -1;
+    int64_t computed_at = 0;
+    json::object metrics;
+  };
+  int64_t ttl_ms_;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace goldset::jobs

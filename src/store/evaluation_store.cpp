@@ -1,0 +1,195 @@
+#include "store/evaluation_store.h"
+
+#include "common/json.h"
+
+namespace goldset::store {
+
+namespace {
+
+constexpr const char* kSetCols =
+    "id, workspace_id, name, description, entity_id, entity_kind, created_by, created_at, updated_at";
+constexpr const char* kItemCols =
+    "id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at";
+
+EvaluationSetRecord SetFromRow(const Row& r) {
+  EvaluationSetRecord s;
+  s.id = r.Text(0);
+  s.workspace_id = r.Text(1);
+  s.name = r.Text(2);
+  s.description = r.Text(3);
+  s.entity_id = r.Text(4);
+  s.entity_kind = r.Text(5);
+  if (!r.IsNull(6)) s.created_by = r.Text(6);
+  s.created_at = r.Int(7);
+  s.updated_at = r.Int(8);
+  return s;
+}
+
+std::string FileIdsJson(const std::vector<std::string>& ids) {
+  json::array a;
+  for (const auto& id : ids) a.emplace_back(id);
+  return json::serialize(a);
+}
+
+EvaluationItemRecord ItemFromRow(const Row& r) {
+  EvaluationItemRecord it;
+  it.id = r.Text(0);
+  it.workspace_id = r.Text(1);
+  it.set_id = r.Text(2);
+  if (!r.IsNull(3)) it.file_id = r.Text(3);
+  if (!r.IsNull(4)) {
+    auto v = ParseJson(r.Text(4));
+    if (v.ok() && v->is_array())
+      for (const auto& e : v->as_array())
+        if (e.is_string()) it.file_ids.emplace_back(e.as_string());
+  }
+  it.expected_output = r.Text(5);
+  if (!r.IsNull(6)) it.created_by = r.Text(6);
+  it.created_at = r.Int(7);
+  it.updated_at = r.Int(8);
+  return it;
+}
+
+Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
+
+template <typename T, typename F>
+Page<T> ToPage(const std::vector<Row>& rows, const PageRequest& page, F from_row) {
+  Page<T> out;
+  for (const Row& r : rows) {
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      const T& last = out.items.back();
+      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
+      break;
+    }
+    out.items.push_back(from_row(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {s.id, s.workspace_id, s.name, s.description, s.entity_id, s.entity_kind, OptText(s.created_by),
+                   s.created_at, s.updated_at});
+  });
+}
+
+StatusOr<EvaluationSetRecord> EvaluationStore::GetSet(const std::string& workspace_id, const std::string& id) {
+  auto rows = db_->Acquire()->Query(
+      std::string("SELECT ") + kSetCols + " FROM evaluation_sets WHERE workspace_id = ? AND id = ?", {workspace_id, id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Evaluation set " + id + " not found");
+  return SetFromRow(rows->front());
+}
+
+StatusOr<Page<EvaluationSetRecord>> EvaluationStore::ListSets(const std::string& workspace_id,
+                                                              const std::string& entity_id, const PageRequest& page) {
+  std::string sql = std::string("SELECT ") + kSetCols + " FROM evaluation_sets WHERE workspace_id = ?";
+  std::vector<Param> params{workspace_id};
+  if (!entity_id.empty()) {
+    sql += " AND entity_id = ?";
+    params.push_back(entity_id);
+  }
+  AppendKeyset(page, "", &sql, &params);
+  auto rows = db_->Acquire()->Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  return ToPage<EvaluationSetRecord>(*rows, page, SetFromRow);
+}
+
+StatusOr<int64_t> EvaluationStore::CountItems(const std::string& set_id) {
+  auto c = db_->Acquire();
+  return QueryInt(*c, "SELECT COUNT(*) FROM evaluation_set_items WHERE set_id = ?", {set_id});
+}
+
+StatusOr<bool> EvaluationStore::EntityInUse(Connection& c, const std::string& entity_id) {
+  auto n = QueryInt(c, "SELECT COUNT(*) FROM evaluation_sets WHERE entity_id = ?", {entity_id});
+  if (!n.ok()) return n.status();
+  return *n > 0;
+}
+
+Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector<EvaluationItemRecord>& items) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    int64_t latest = 0;
+    for (const auto& it : items) {
+      GOLDSET_RETURN_IF_ERROR(c.Exec(
+          std::string("INSERT INTO evaluation_set_items (") + kItemCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {it.id, it.workspace_id, set_id, OptText(it.file_id),
+           it.file_ids.empty() ? Param(Null{}) : Param(FileIdsJson(it.file_ids)), it.expected_output,
+           OptText(it.created_by), it.created_at, it.updated_at}));
+      latest = std::max(latest, it.updated_at);
+    }
+    return c.Exec("UPDATE evaluation_sets SET updated_at = ? WHERE id = ? AND updated_at < ?", {latest, set_id, latest});
+  });
+}
+
+StatusOr<EvaluationItemRecord> EvaluationStore::GetItem(const std::string& workspace_id, const std::string& set_id,
+                                                        const std::string& item_id) {
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kItemCols +
+                                        " FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ?",
+                                    {workspace_id, set_id, item_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+  return ItemFromRow(rows->front());
+}
+
+StatusOr<Page<EvaluationItemRecord>> EvaluationStore::ListItems(const std::string& set_id, const PageRequest& page) {
+  std::string sql = std::string("SELECT ") + kItemCols + " FROM evaluation_set_items WHERE set_id = ?";
+  std::vector<Param> params{set_id};
+  AppendKeyset(page, "", &sql, &params);
+  auto rows = db_->Acquire()->Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  return ToPage<EvaluationItemRecord>(*rows, page, ItemFromRow);
+}
+
+Status EvaluationStore::UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
+                                           const std::string& item_id, const std::string& expected_output,
+                                           int64_t now) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ? WHERE workspace_id = ? AND set_id = ? AND id = ?",
+        {expected_output, now, workspace_id, set_id, item_id}));
+    if (c.Changes() == 0) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+    return c.Exec("UPDATE evaluation_sets SET updated_at = ? WHERE id = ?", {now, set_id});
+  });
+}
+
+Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::string& set_id,
+                                   const std::string& item_id) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ?",
+                                   {workspace_id, set_id, item_id}));
+    if (c.Changes() == 0) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+    return Status::OK();
+  });
+}
+
+StatusOr<std::vector<std::string>> EvaluationStore::ExistingItemIds(const std::string& set_id,
+                                                                    const std::vector<std::string>& ids) {
+  std::vector<std::string> found;
+  auto c = db_->Acquire();
+  // Chunked IN lists keep statements small on both backends.
+  for (size_t i = 0; i < ids.size(); i += 500) {
+    std::string sql = "SELECT id FROM evaluation_set_items WHERE set_id = ? AND id IN (";
+    std::vector<Param> params{set_id};
+    for (size_t j = i; j < std::min(ids.size(), i + 500); ++j) {
+      sql += j == i ? "?" : ", ?";
+      params.push_back(ids[j]);
+    }
+    sql += ")";
+    auto rows = c->Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) found.push_back(r.Text(0));
+  }
+  return found;
+}
+
+StatusOr<int64_t> EvaluationStore::CountItemsUsingFile(const std::string& workspace_id, const std::string& file_id) {
+  auto c = db_->Acquire();
+  return QueryInt(*c,
+                  "SELECT COUNT(*) FROM evaluation_set_items WHERE workspace_id = ? AND (file_id = ? OR file_ids LIKE ?)",
+                  {workspace_id, file_id, "%\"" + file_id + "\"%"});
+}
+
+}  // namespace goldset::store

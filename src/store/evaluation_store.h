@@ -1,0 +1,60 @@
+// Evaluation sets and their items. Every call is scoped by workspace; another
+// workspace's set or item is NotFound. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+#include "store/paging.h"
+
+namespace goldset::store {
+
+struct EvaluationSetRecord {
+  std::string id, workspace_id, name, description, entity_id, entity_kind;
+  std::optional<std::string> created_by;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+struct EvaluationItemRecord {
+  std::string id, workspace_id, set_id;
+  std::optional<std::string> file_id;
+  std::vector<std::string> file_ids;  // multifile items; empty otherwise
+  std::string expected_output;       // JSON text
+  std::optional<std::string> created_by;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+class EvaluationStore {
+ public:
+  explicit EvaluationStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  Status InsertSet(const EvaluationSetRecord& s);
+  StatusOr<EvaluationSetRecord> GetSet(const std::string& workspace_id, const std::string& id);
+  StatusOr<Page<EvaluationSetRecord>> ListSets(const std::string& workspace_id, const std::string& entity_id,
+                                               const PageRequest& page);
+  StatusOr<int64_t> CountItems(const std::string& set_id);
+  // Whether any evaluation set of the workspace names `entity_id` (processors can't be deleted then).
+  StatusOr<bool> EntityInUse(Connection& c, const std::string& entity_id);
+
+  // Inserts all items in one transaction (all-or-nothing) and touches the set's updatedAt.
+  Status InsertItems(const std::string& set_id, const std::vector<EvaluationItemRecord>& items);
+  StatusOr<EvaluationItemRecord> GetItem(const std::string& workspace_id, const std::string& set_id,
+                                         const std::string& item_id);
+  StatusOr<Page<EvaluationItemRecord>> ListItems(const std::string& set_id, const PageRequest& page);
+  Status UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
+                            const std::string& item_id, const std::string& expected_output, int64_t now);
+  Status DeleteItem(const std::string& workspace_id, const std::string& set_id, const std::string& item_id);
+  // Items of a set, by id (for run creation over a subset). Missing ids are simply absent.
+  StatusOr<std::vector<std::string>> ExistingItemIds(const std::string& set_id,
+                                                     const std::vector<std::string>& ids);
+  // How many items reference the file (files in use can't be deleted).
+  StatusOr<int64_t> CountItemsUsingFile(const std::string& workspace_id, const std::string& file_id);
+
+ private:
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace goldset::store

@@ -1,0 +1,284 @@
+#include "store/run_store.h"
+
+#include "common/clock.h"
+
+namespace goldset::store {
+
+namespace {
+
+constexpr const char* kRunCols =
+    "id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, status, "
+    "failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at";
+constexpr const char* kItemCols =
+    "run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, lease_owner, "
+    "output, result, correct, error_code, error_message, latency_ms, num_pages, updated_at";
+
+RunRecord RunFromRow(const Row& r) {
+  RunRecord x;
+  x.id = r.Text(0);
+  x.workspace_id = r.Text(1);
+  x.set_id = r.Text(2);
+  x.entity_kind = r.Text(3);
+  x.entity_json = r.Text(4);
+  x.entity_version_json = r.Text(5);
+  x.config = r.Text(6);
+  x.options = r.Text(7);
+  x.status = r.Text(8);
+  if (!r.IsNull(9)) x.failure_message = r.Text(9);
+  x.num_items = r.Int(10);
+  x.num_done = r.Int(11);
+  x.num_failed = r.Int(12);
+  if (!r.IsNull(13)) x.metrics = r.Text(13);
+  x.created_at = r.Int(14);
+  x.updated_at = r.Int(15);
+  return x;
+}
+
+RunItemRecord ItemFromRow(const Row& r) {
+  RunItemRecord x;
+  x.run_id = r.Text(0);
+  x.item_id = r.Text(1);
+  x.seq = r.Int(2);
+  x.workspace_id = r.Text(3);
+  if (!r.IsNull(4)) x.file_id = r.Text(4);
+  x.file_ids = r.Text(5);
+  x.expected_output = r.Text(6);
+  x.status = r.Text(7);
+  x.attempts = static_cast<int>(r.Int(8));
+  x.lease_owner = r.Text(9);
+  if (!r.IsNull(10)) x.output = r.Text(10);
+  if (!r.IsNull(11)) x.result = r.Text(11);
+  if (!r.IsNull(12)) x.correct = r.Int(12) != 0;
+  if (!r.IsNull(13)) x.error_code = r.Text(13);
+  if (!r.IsNull(14)) x.error_message = r.Text(14);
+  if (!r.IsNull(15)) x.latency_ms = r.Int(15);
+  if (!r.IsNull(16)) x.num_pages = static_cast<int>(r.Int(16));
+  x.updated_at = r.Int(17);
+  return x;
+}
+
+// Claiming rows concurrently needs row locks that skip rows another node holds on
+// PostgreSQL; SQLite serializes writers, so the plain subquery is already exclusive.
+const char* SkipLocked(const Database& db) {
+  return db.backend() == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+}
+
+}  // namespace
+
+Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_ids) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        std::string("INSERT INTO evaluation_runs (") + kRunCols +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?)",
+        {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
+         run->config, run->options, run->status, run->created_at, run->updated_at}));
+    const std::string insert =
+        "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
+        "expected_output, status, attempts, next_attempt_at, updated_at) "
+        "SELECT ?, id, ? + ROW_NUMBER() OVER (ORDER BY created_at, id), workspace_id, file_id, file_ids, "
+        "expected_output, 'PENDING', 0, ?, ? FROM evaluation_set_items WHERE set_id = ?";
+    int64_t total = 0;
+    if (item_ids.empty()) {
+      GOLDSET_RETURN_IF_ERROR(c.Exec(insert, {run->id, int64_t{0}, run->created_at, run->created_at, run->set_id}));
+      total = c.Changes();
+    } else {
+      for (size_t i = 0; i < item_ids.size(); i += 500) {
+        std::string sql = insert + " AND id IN (";
+        std::vector<Param> params{run->id, total, run->created_at, run->created_at, run->set_id};
+        for (size_t j = i; j < std::min(item_ids.size(), i + 500); ++j) {
+          sql += j == i ? "?" : ", ?";
+          params.push_back(item_ids[j]);
+        }
+        sql += ")";
+        GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
+        total += c.Changes();
+      }
+    }
+    run->num_items = total;
+    return c.Exec("UPDATE evaluation_runs SET num_items = ? WHERE id = ?", {total, run->id});
+  });
+}
+
+StatusOr<RunRecord> RunStore::GetRun(const std::string& workspace_id, const std::string& id) {
+  auto rows = db_->Acquire()->Query(
+      std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE workspace_id = ? AND id = ?", {workspace_id, id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Evaluation set run " + id + " not found");
+  return RunFromRow(rows->front());
+}
+
+StatusOr<RunRecord> RunStore::GetRunAnyWorkspace(const std::string& id) {
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Evaluation set run " + id + " not found");
+  return RunFromRow(rows->front());
+}
+
+StatusOr<Page<RunRecord>> RunStore::ListRuns(const std::string& workspace_id, const std::string& set_id,
+                                             const PageRequest& page) {
+  std::string sql = std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE workspace_id = ?";
+  std::vector<Param> params{workspace_id};
+  if (!set_id.empty()) {
+    sql += " AND set_id = ?";
+    params.push_back(set_id);
+  }
+  AppendKeyset(page, "", &sql, &params);
+  auto rows = db_->Acquire()->Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  Page<RunRecord> out;
+  for (const Row& r : *rows) {
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      const RunRecord& last = out.items.back();
+      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
+      break;
+    }
+    out.items.push_back(RunFromRow(r));
+  }
+  return out;
+}
+
+StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms) {
+  std::optional<RunItemRecord> claimed;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    // Expired leases first (a worker died), then due pending items in FIFO order of runs.
+    for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
+      std::string sql = std::string("UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
+                                    "lease_until = ?, attempts = attempts + 1, updated_at = ? "
+                                    "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM evaluation_run_items "
+                                    "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT 1" +
+                        SkipLocked(*db_) + ") RETURNING " + kItemCols;
+      auto rows = c.Query(sql, {owner, now + lease_ms, now, now});
+      if (!rows.ok()) return rows.status();
+      if (!rows->empty()) {
+        claimed = ItemFromRow(rows->front());
+        return c.Exec("UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                      {now, claimed->run_id});
+      }
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return claimed;
+}
+
+Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize) {
+  auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
+  RunRecord run = RunFromRow(rows->front());
+  if (run.finished() || run.num_done < run.num_items) return Status::OK();
+  if (run.status == "CANCELLING") run.status = "CANCELLED";
+  else if (run.num_items > 0 && run.num_failed == run.num_items) {
+    run.status = "FAILED";
+    run.failure_message = "Every item failed; see the run's results for each item's error";
+  } else run.status = "PROCESSED";
+  run.updated_at = NowMillis();
+  auto metrics = finalize(c, run);
+  if (!metrics.ok()) return metrics.status();
+  return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
+                {run.status, run.failure_message ? Param(*run.failure_message) : Param(Null{}), *metrics,
+                 run.updated_at, run.id});
+}
+
+StatusOr<bool> RunStore::CompleteItem(const RunItemRecord& claimed, const ItemCompletion& done,
+                                      const RunFinalizer& finalize) {
+  bool landed = false;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    int64_t now = NowMillis();
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_run_items SET status = ?, output = ?, result = ?, correct = ?, error_code = ?, "
+        "error_message = ?, latency_ms = ?, num_pages = ?, lease_until = NULL, updated_at = ? "
+        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {std::string(done.failed ? "FAILED" : "PROCESSED"), done.failed ? Param(Null{}) : Param(done.output),
+         done.failed ? Param(Null{}) : Param(done.result), done.failed ? Param(Null{}) : Param(int64_t{done.correct}),
+         done.failed ? Param(done.error_code) : Param(Null{}), done.failed ? Param(done.error_message) : Param(Null{}),
+         done.latency_ms, int64_t{done.num_pages}, now, claimed.run_id, claimed.item_id, claimed.lease_owner}));
+    if (c.Changes() == 0) return Status::OK();  // lost the lease: someone else owns the item now
+    landed = true;
+    // The counter update takes the run row's lock, so concurrent completions of one run
+    // serialize here and exactly one of them sees num_done reach num_items.
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_runs SET num_done = num_done + 1, num_failed = num_failed + ?, updated_at = ? WHERE id = ?",
+        {int64_t{done.failed ? 1 : 0}, now, claimed.run_id}));
+    return FinishRunIfDone(c, claimed.run_id, finalize);
+  });
+  if (!st.ok()) return st;
+  return landed;
+}
+
+Status RunStore::RetryLater(const RunItemRecord& claimed, int64_t next_attempt_at, const std::string& error_message) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(
+        "UPDATE evaluation_run_items SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, "
+        "next_attempt_at = ?, error_message = ?, updated_at = ? "
+        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {next_attempt_at, error_message, NowMillis(), claimed.run_id, claimed.item_id, claimed.lease_owner});
+  });
+}
+
+StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std::string& run_id,
+                                     const RunFinalizer& finalize) {
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    auto rows = c.Query("SELECT status FROM evaluation_runs WHERE workspace_id = ? AND id = ?", {workspace_id, run_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
+    std::string status = rows->front().Text(0);
+    if (status != "PENDING" && status != "PROCESSING")
+      return Status::InvalidArgument("Run " + run_id + " is " + status + " and cannot be cancelled");
+    int64_t now = NowMillis();
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_run_items SET status = 'CANCELLED', updated_at = ? WHERE run_id = ? AND status = 'PENDING'",
+        {now, run_id}));
+    int64_t cancelled = c.Changes();
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_runs SET status = 'CANCELLING', num_done = num_done + ?, updated_at = ? WHERE id = ?",
+        {cancelled, now, run_id}));
+    return FinishRunIfDone(c, run_id, finalize);
+  });
+  if (!st.ok()) return st;
+  return GetRun(workspace_id, run_id);
+}
+
+StatusOr<std::vector<RunItemRecord>> RunStore::ListItems(const std::string& run_id, int64_t after_seq, int limit) {
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kItemCols +
+                                        " FROM evaluation_run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                    {run_id, after_seq, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<RunItemRecord> out;
+  for (const Row& r : *rows) out.push_back(ItemFromRow(r));
+  return out;
+}
+
+StatusOr<RunItemRecord> RunStore::GetItem(const std::string& run_id, const std::string& item_id) {
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kItemCols +
+                                        " FROM evaluation_run_items WHERE run_id = ? AND item_id = ?",
+                                    {run_id, item_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Item " + item_id + " is not part of run " + run_id);
+  return ItemFromRow(rows->front());
+}
+
+Status RunStore::ForEachFinishedItem(Connection& c, const std::string& run_id,
+                                     const std::function<void(const RunItemRecord&)>& fn) {
+  // Pages keep memory flat for runs of 100,000 items with large outputs.
+  int64_t after = 0;
+  for (;;) {
+    auto rows = c.Query(std::string("SELECT ") + kItemCols +
+                            " FROM evaluation_run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000",
+                        {run_id, after});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::OK();
+    for (const Row& r : *rows) {
+      RunItemRecord item = ItemFromRow(r);
+      after = item.seq;
+      if (item.status == "PROCESSED" || item.status == "FAILED") fn(item);
+    }
+  }
+}
+
+Status RunStore::ForEachFinishedItem(const std::string& run_id, const std::function<void(const RunItemRecord&)>& fn) {
+  auto c = db_->Acquire();
+  return ForEachFinishedItem(*c, run_id, fn);
+}
+
+}  // namespace goldset::store

@@ -1,0 +1,100 @@
+// Evaluation runs and their run items: creation (one run item per selected set item,
+// snapshotting the expected output), leased claiming by workers, completion written in
+// one transaction together with the run's progress counters, cancellation, and reads.
+//
+// Exactly-once results: a completion only lands while the claim that produced it still
+// holds the item (lease_owner matches and status is PROCESSING). A worker whose lease
+// expired and was re-claimed elsewhere has its late result discarded.
+// Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+#include "store/paging.h"
+
+namespace goldset::store {
+
+struct RunRecord {
+  std::string id, workspace_id, set_id, entity_kind;
+  std::string entity_json, entity_version_json, config, options;  // JSON text snapshots
+  std::string status;  // PENDING | PROCESSING | CANCELLING | PROCESSED | FAILED | CANCELLED
+  std::optional<std::string> failure_message;
+  int64_t num_items = 0, num_done = 0, num_failed = 0;
+  std::optional<std::string> metrics;  // final metrics JSON, set when the run ends
+  int64_t created_at = 0, updated_at = 0;
+
+  bool finished() const { return status == "PROCESSED" || status == "FAILED" || status == "CANCELLED"; }
+};
+
+struct RunItemRecord {
+  std::string run_id, item_id, workspace_id;
+  int64_t seq = 0;
+  std::optional<std::string> file_id;
+  std::string file_ids;  // JSON array text or ""
+  std::string expected_output;
+  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED | CANCELLED
+  int attempts = 0;
+  std::string lease_owner;
+  std::optional<std::string> output, result;
+  std::optional<bool> correct;
+  std::optional<std::string> error_code, error_message;
+  std::optional<int64_t> latency_ms;
+  std::optional<int> num_pages;
+  int64_t updated_at = 0;
+};
+
+struct ItemCompletion {
+  bool failed = false;
+  std::string output, result;  // JSON text, when !failed
+  bool correct = false;
+  std::string error_code, error_message;  // when failed
+  int64_t latency_ms = 0;
+  int num_pages = 0;
+};
+
+// Called inside the transaction that moves a run to a final status; returns the final
+// metrics JSON to store. May write more in the same transaction (webhook outbox).
+using RunFinalizer = std::function<StatusOr<std::string>(Connection&, const RunRecord&)>;
+
+class RunStore {
+ public:
+  explicit RunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  // Inserts the run and its items. `item_ids` empty: every item of the set.
+  Status CreateRun(RunRecord* run, const std::vector<std::string>& item_ids);
+  StatusOr<RunRecord> GetRun(const std::string& workspace_id, const std::string& id);
+  StatusOr<RunRecord> GetRunAnyWorkspace(const std::string& id);
+  StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,
+                                     const PageRequest& page);
+
+  // Claims one due item: a PENDING item whose retry time has come, or a PROCESSING item
+  // whose lease expired. nullopt when nothing is due.
+  StatusOr<std::optional<RunItemRecord>> ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms);
+  // Records the final state of a claimed item. Returns false (and writes nothing) when the
+  // claim no longer holds the item.
+  StatusOr<bool> CompleteItem(const RunItemRecord& claimed, const ItemCompletion& c, const RunFinalizer& finalize);
+  // Puts a claimed item back for another attempt at `next_attempt_at`.
+  Status RetryLater(const RunItemRecord& claimed, int64_t next_attempt_at, const std::string& error_message);
+  // Stops claiming: pending items become CANCELLED; the run ends now when nothing is in
+  // flight, else it is CANCELLING until the in-flight items finish.
+  StatusOr<RunRecord> Cancel(const std::string& workspace_id, const std::string& run_id, const RunFinalizer& finalize);
+
+  // Items in seq order after `after_seq` (results pages, CSV export).
+  StatusOr<std::vector<RunItemRecord>> ListItems(const std::string& run_id, int64_t after_seq, int limit);
+  StatusOr<RunItemRecord> GetItem(const std::string& run_id, const std::string& item_id);
+  // Every finished item's status, result and timings, for metrics. Uses `c` when given.
+  Status ForEachFinishedItem(Connection& c, const std::string& run_id,
+                             const std::function<void(const RunItemRecord&)>& fn);
+  Status ForEachFinishedItem(const std::string& run_id, const std::function<void(const RunItemRecord&)>& fn);
+
+ private:
+  Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace goldset::store
