@@ -116,7 +116,8 @@ int RunServeCommand(int argc, char** argv) {
   jobs::SchedulerConfig sched;
   sched.workers = (*svc)->config.workers;
   sched.item_timeout_ms = (*svc)->config.item_timeout_ms;
-  sched.lease_ms = (*svc)->config.item_timeout_ms + 30000;
+  // The lease outlives the item timeout, so only a dead worker loses an item.
+  sched.lease_ms = (*svc)->config.item_timeout_ms + std::min<int64_t>((*svc)->config.item_timeout_ms, 30000);
   sched.max_attempts = (*svc)->config.item_attempts;
   sched.retry_base_ms = (*svc)->config.retry_base_ms;
   api::Services* services = svc->get();
