@@ -59,9 +59,14 @@ async function route() {
         await match.r.page.render(main, match.r.params(match.m, query), ctx);
       }
     }
-    if (ctx.isCurrent()) main.dataset.state = 'ready';
+    if (ctx.isCurrent()) {
+      // data-route tells observers (and the browser tests) which route the content is for.
+      main.dataset.route = location.hash;
+      main.dataset.state = 'ready';
+    }
   } catch (err) {
     if (!ctx.isCurrent()) return;
+    main.dataset.route = location.hash;
     main.dataset.state = 'error';
     showError(err);
   }
