@@ -1,6 +1,6 @@
 // Entry point: hash router. Each page module exports render(main, params, ctx) and
 // may register cleanups (timers, object URLs) with ctx.onLeave, run when the route changes.
-import { clear, h } from './dom.js';
+import { clear, h, mount } from './dom.js';
 import { ApiError, clearKey, getKey } from './api.js';
 import * as login from './pages/login.js';
 import * as sets from './pages/sets.js';
@@ -44,7 +44,7 @@ async function route() {
   };
   signOut.hidden = !getKey();
   main.dataset.state = 'loading';
-  clear(main).append(h('p', { class: 'muted', role: 'status' }, 'Loading…'));
+  mount(main, h('p', { class: 'muted', role: 'status' }, 'Loading…'));
 
   try {
     if (!getKey()) {
@@ -54,7 +54,7 @@ async function route() {
       const match = routes.map((r) => ({ r, m: path.match(r.re) })).find((x) => x.m);
       if (!match) {
         document.title = 'Not found · Goldset';
-        clear(main).append(h('h1', null, 'Page not found'), h('p', null, h('a', { href: '#/sets' }, 'Back to evaluation sets')));
+        mount(main, h('h1', null, 'Page not found'), h('p', null, h('a', { href: '#/sets' }, 'Back to evaluation sets')));
       } else {
         await match.r.page.render(main, match.r.params(match.m, query), ctx);
       }
@@ -101,5 +101,11 @@ function doSignOut() {
 }
 
 signOut.addEventListener('click', doSignOut);
+// The skip link cannot be a plain #main link: the hash is the router's, so it would
+// navigate away. It moves focus to the content instead.
+document.querySelector('.skip-link').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', route);
 route();

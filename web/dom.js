@@ -42,3 +42,10 @@ export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
   return node;
 }
+
+// Replaces a container's content; like h(), skips null/false children and flattens arrays.
+export function mount(node, ...children) {
+  clear(node);
+  append(node, children);
+  return node;
+}

@@ -115,10 +115,16 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.equal(await row.isVisible(), true, 'case-insensitive partial match shows the row');
     await page.fill('#set-search', '');
 
-    // Keyboard: the first Tab reaches the skip link.
-    await page.locator('body').focus();
+    // Keyboard: on a fresh load the first Tab reaches the skip link, and Enter on it
+    // moves focus to the content without leaving the page.
+    await page.reload();
+    await ready(page);
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+    const before = page.url();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    assert.equal(page.url(), before);
     await shot(page, 'desktop-sets');
   });
 

@@ -1,6 +1,6 @@
 // Two runs of one set side by side: accuracy change with its confidence interval and
 // McNemar p-value, per-field deltas, and the items that regressed or improved.
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { download, enc, get, getAll } from '../api.js';
 import { count, deltaPct, pValue, pct } from '../format.js';
 import { intervalChart } from '../charts/interval.js';
@@ -22,7 +22,7 @@ export async function render(main, { runId, baselineId }, ctx) {
   const mc = cmp.mcnemar || {};
   const card = (label, node) => h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, node));
 
-  clear(main).append(
+  mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
       h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, 'Set'), ' / Compare'),

@@ -1,6 +1,6 @@
 // One item of a run: the document's page images beside expected vs actual, field by
 // field, with incorrect fields and the differing characters highlighted.
-import { h, clear } from '../dom.js';
+import { h, clear, mount } from '../dom.js';
 import { enc, get, getAll, getBlob } from '../api.js';
 import { ms, pct, statusBadge, valueText } from '../format.js';
 import { diffPair } from '../diff.js';
@@ -24,7 +24,7 @@ export async function render(main, { runId, runItemId }, ctx) {
   const next = sibling(results[index + 1]);
 
   const pages = h('div', { class: 'pages', id: 'page-images', 'aria-label': 'Document pages' });
-  clear(main).append(
+  mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
       h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, 'Set'), ' / ',

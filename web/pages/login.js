@@ -1,5 +1,5 @@
 // Asks for the API key once; it is kept in localStorage until "Sign out".
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { setKey } from '../api.js';
 
 export async function render(main, _params, ctx) {
@@ -15,6 +15,6 @@ export async function render(main, _params, ctx) {
   input,
   h('p', { class: 'muted' }, 'Create one with ', h('code', null, 'goldset keys create --data-dir DIR'), '. It is stored in this browser only.'),
   h('button', { type: 'submit' }, 'Sign in'));
-  clear(main).append(h('h1', null, 'Sign in'), form);
+  mount(main, h('h1', null, 'Sign in'), form);
   input.focus();
 }

@@ -1,7 +1,7 @@
 // One run: live progress while it is pending/processing (polled every 2 s), then its
 // metrics (field bars, latency, confusion matrix, splitter metrics, calibration) and
 // the per-item results.
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { download, enc, get, getAll } from '../api.js';
 import { count, dateTime, ms, pct, statusBadge } from '../format.js';
 import { fractionBars, latencyBars } from '../charts/bars.js';
@@ -28,7 +28,7 @@ export async function render(main, { runId }, ctx) {
   const paint = (data) => {
     // Keep the scroll position across polls: the page is rebuilt, not patched.
     const y = window.scrollY;
-    clear(main).append(...view(data));
+    mount(main, view(data));
     window.scrollTo(0, y);
   };
 

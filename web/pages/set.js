@@ -1,6 +1,6 @@
 // One evaluation set: its items (file + expected output) and its runs, with the
 // accuracy trend across runs.
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { enc, get, getAll, mapLimit } from '../api.js';
 import { count, dateTime, pct, statusBadge, valueText } from '../format.js';
 import { trendChart } from '../charts/trend.js';
@@ -20,7 +20,7 @@ export async function render(main, { setId }, ctx) {
   const chronological = [...runs].reverse();
   const scored = chronological.filter((r) => r.metrics && typeof r.metrics.accuracy === 'number');
 
-  clear(main).append(
+  mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ', set.name),
     h('h1', null, set.name),
     set.description ? h('p', { class: 'muted' }, set.description) : null,

@@ -1,6 +1,6 @@
 // Evaluation sets: every set (all pages fetched), searchable by name on the client,
 // with its item count and the accuracy of its most recent run.
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { enc, get, getAll, mapLimit } from '../api.js';
 import { count, dateTime, pct, statusBadge } from '../format.js';
 
@@ -20,7 +20,7 @@ export async function render(main, _params, ctx) {
   const tbody = h('tbody');
   const empty = h('p', { class: 'muted', hidden: true }, 'No evaluation set matches.');
   const rows = details.map((d) => ({ name: d.set.name.toLowerCase(), row: row(d) }));
-  tbody.append(rows.map((r) => r.row));
+  tbody.append(...rows.map((r) => r.row));
   search.addEventListener('input', () => {
     const q = search.value.trim().toLowerCase();
     let shown = 0;
@@ -31,7 +31,7 @@ export async function render(main, _params, ctx) {
     empty.hidden = shown > 0;
   });
 
-  clear(main).append(
+  mount(main,
     h('h1', null, 'Evaluation sets'),
     h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search),
     sets.length === 0
