@@ -1,16 +1,36 @@
 #include "cli/cli.h"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
+
+#include "cli/commands.h"
 
 namespace goldset::cli {
 
+namespace {
+void Usage() {
+  std::fprintf(stderr,
+               "usage: goldset <command> [options]\n"
+               "  serve       API server + dashboard + workers (--listen, --data-dir, ...)\n"
+               "  keys        create|list|revoke API keys\n"
+               "  workspaces  create|list workspaces\n"
+               "  migrate     apply database migrations\n");
+}
+}  // namespace
+
 int Main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: goldset <serve|worker|keys|migrate|eval> [options]\n");
-    return 2;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help")) {
+    Usage();
+    return argc < 2 ? 2 : 0;
   }
-  std::fprintf(stderr, "goldset: unknown command '%s'\n", argv[1]);
+  std::string cmd = argv[1];
+  if (cmd == "serve") return RunServeCommand(argc, argv);
+  if (cmd == "keys") return RunKeysCommand(argc, argv);
+  if (cmd == "workspaces") return RunWorkspacesCommand(argc, argv);
+  if (cmd == "migrate") return RunMigrateCommand(argc, argv);
+  std::fprintf(stderr, "goldset: unknown command '%s'\n", cmd.c_str());
+  Usage();
   return 2;
 }
 

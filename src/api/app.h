@@ -1,0 +1,45 @@
+// App: everything between the socket and a handler — routing, authentication, the API
+// version header, rate limits, body limits, error bodies and the access log.
+//
+// The server calls Admit() once the headers are in (so over-limit or unauthenticated
+// requests are refused before their body is read), then Handle() with the body.
+// Thread-safe after construction.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/context.h"
+#include "api/http.h"
+#include "api/router.h"
+#include "api/services.h"
+
+namespace goldset::api {
+
+struct Admission {
+  std::optional<Response> reject;  // set: send this and close; the body is never read
+  int64_t body_limit = 0;
+  int body_timeout_ms = 0;
+  RouteMatch match;
+  Caller caller;
+};
+
+class App {
+ public:
+  explicit App(Services& svc);
+
+  Admission Admit(const Request& req, const std::string& request_id);
+  Response Handle(const Request& req, Admission& admission, const std::string& request_id);
+  Services& services() { return svc_; }
+
+ private:
+  Status Authenticate(const Request& req, Caller* caller);
+  Services& svc_;
+  Router router_;
+};
+
+// Registrars, one per resource file.
+void RegisterHealthRoutes(Router& r);
+void RegisterFileRoutes(Router& r);
+
+}  // namespace goldset::api

@@ -1,0 +1,29 @@
+// Server configuration: flags of `goldset serve` / `goldset worker`, each also settable
+// through a GOLDSET_* environment variable (cli/ does the parsing).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace goldset::api {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string database;          // empty: SQLite at data_dir/goldset.db; "postgresql://..." for PG
+  std::string public_url;        // base of presigned URLs; default http://<listen>
+  int threads = 0;               // HTTP threads; 0 = number of cores
+  int workers = 0;               // run-item workers; 0 = number of cores
+  int64_t max_json_body = 10ll << 20;
+  int64_t max_upload = 100ll << 20;
+  int header_timeout_ms = 10000;
+  int body_timeout_ms = 60000;
+  int upload_timeout_ms = 300000;
+  int idle_timeout_ms = 60000;
+  double rate_get = 1000, rate_write = 1000, rate_run = 200;  // requests/s per org
+  double rate_burst_seconds = 2;  // bucket size = rate * this
+  std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
+  bool access_log = true;
+};
+
+}  // namespace goldset::api

@@ -1,0 +1,64 @@
+#include "api/errors.h"
+
+#include "common/json.h"
+
+namespace goldset::api {
+
+int HttpStatusFor(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return 200;
+    case Status::Code::kInvalidArgument: return 400;
+    case Status::Code::kUnprocessable: return 422;
+    case Status::Code::kUnauthorized: return 401;
+    case Status::Code::kForbidden: return 403;
+    case Status::Code::kNotFound: return 404;
+    case Status::Code::kTooLarge: return 413;
+    case Status::Code::kRateLimited: return 429;
+    case Status::Code::kUnavailable: return 503;
+    case Status::Code::kDeadlineExceeded: return 503;
+    case Status::Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+namespace {
+const char* CodeFor(Status::Code code) {
+  switch (code) {
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kUnprocessable:
+    case Status::Code::kTooLarge: return "INVALID_REQUEST";
+    case Status::Code::kUnauthorized: return "UNAUTHORIZED";
+    case Status::Code::kForbidden: return "FORBIDDEN";
+    case Status::Code::kNotFound: return "NOT_FOUND";
+    case Status::Code::kRateLimited: return "RATE_LIMIT_EXCEEDED";
+    case Status::Code::kUnavailable:
+    case Status::Code::kDeadlineExceeded: return "SERVICE_UNAVAILABLE";
+    default: return "INTERNAL_ERROR";
+  }
+}
+}  // namespace
+
+Response ErrorResponse(int http_status, const std::string& code, const std::string& message,
+                       bool retryable, const std::string& request_id) {
+  Response r;
+  r.status = http_status;
+  json::object body;
+  body["code"] = code;
+  body["message"] = message;
+  body["retryable"] = retryable;
+  body["requestId"] = request_id;
+  r.body = json::serialize(body);
+  if (http_status == 429 || http_status == 503) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+Response ErrorResponse(const Status& status, const std::string& request_id) {
+  int http = HttpStatusFor(status.code());
+  // Internal details stay in the log; clients get a stable sentence.
+  std::string msg = status.code() == Status::Code::kInternal
+                        ? "Internal server error. Retry later; quote the requestId if it persists."
+                        : status.message();
+  return ErrorResponse(http, CodeFor(status.code()), msg, status.retryable(), request_id);
+}
+
+}  // namespace goldset::api

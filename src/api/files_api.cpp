@@ -1,0 +1,178 @@
+// Files resource: POST /files/upload, GET /files/{id}, GET /files, DELETE /files/{id},
+// and the presigned download GET /files/{id}/content?expires=&signature=.
+#include <string>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/file_json.h"
+#include "api/multipart.h"
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "common/ids.h"
+#include "parse/file_type.h"
+
+namespace goldset::api {
+
+namespace {
+
+constexpr int64_t kPresignTtlSeconds = 15 * 60;
+
+// The stored name is the client's file name without any directory part; control
+// characters are refused rather than stored.
+StatusOr<std::string> CleanFileName(const std::string& raw) {
+  std::string name = raw;
+  size_t slash = name.find_last_of("/\\");
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  if (!IsValidUtf8(name)) return Status::InvalidArgument("File name is not valid UTF-8");
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("File name contains control characters");
+  if (name == "." || name == "..") name.clear();
+  if (name.size() > 255) return Status::InvalidArgument("File name is longer than 255 bytes");
+  if (name.empty()) name = "blob";
+  return name;
+}
+
+Response Upload(RequestContext& ctx) {
+  // Failures after the body is read are 4xx on purpose: the SDK cannot resend an
+  // upload, so 5xx/429 would only produce a confusing client-side error (contract R4).
+  auto fail = [&](const Status& st) {
+    Status s = st;
+    if (!(s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kTooLarge))
+      s = Status::InvalidArgument("Upload could not be stored: " + st.message());
+    return ErrorResponse(s, ctx.request_id);
+  };
+  const std::string* ct = ctx.req.Header("content-type");
+  if (!ct) return fail(Status::InvalidArgument("Content-Type must be multipart/form-data"));
+  auto boundary = MultipartBoundary(*ct);
+  if (!boundary.ok()) return fail(boundary.status());
+  auto parts = ParseMultipart(ctx.req.body, *boundary);
+  if (!parts.ok()) return fail(parts.status());
+  const MultipartPart* file = nullptr;
+  std::string password;
+  for (const auto& p : *parts) {
+    if (p.name == "file" && !file) file = &p;
+    else if (p.name == "password") password = std::string(p.data);
+  }
+  if (!file) return fail(Status::InvalidArgument("multipart body has no 'file' part"));
+  if (file->data.empty()) return fail(Status::InvalidArgument("The uploaded file is empty"));
+  if (auto v = ctx.req.QueryValue("convertToPdf"); v && *v != "true" && *v != "false")
+    return fail(Status::InvalidArgument("convertToPdf must be true or false"));
+  auto name = CleanFileName(file->has_filename ? file->filename : "");
+  if (!name.ok()) return fail(name.status());
+  if (password.size() > 1024 || !IsValidUtf8(password))
+    return fail(Status::InvalidArgument("password must be UTF-8 text of at most 1024 bytes"));
+
+  model::File f;
+  f.id = NewId("file_");
+  f.workspace_id = ctx.caller.workspace_id;
+  f.name = *name;
+  f.mime_type = file->content_type.empty() ? "application/octet-stream" : file->content_type;
+  f.type = parse::DetectFileType(file->data, f.name, f.mime_type);
+  f.size_bytes = static_cast<int64_t>(file->data.size());
+  f.password = password;
+  if (f.type && *f.type == "PDF") f.page_count = parse::PdfPageCount(file->data, password);
+  f.created_by = ctx.caller.key_name;
+  f.created_at = f.updated_at = NowMillis();
+  auto sha = ctx.svc.blobs->Put(file->data);
+  if (!sha.ok()) return fail(sha.status());
+  f.content_sha256 = *sha;
+  Status st = ctx.svc.files->Insert(f);
+  if (!st.ok()) return fail(st);
+  return JsonResponse(FileJson(f, ctx.svc, /*with_url=*/false));
+}
+
+Response GetFile(RequestContext& ctx) {
+  auto f = ctx.svc.files->Get(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!f.ok()) return ErrorResponse(f.status(), ctx.request_id);
+  return JsonResponse(FileJson(*f, ctx.svc, /*with_url=*/true));
+}
+
+Response ListFiles(RequestContext& ctx) {
+  auto page = ctx.ListParams();
+  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+  std::string contains = ctx.req.QueryValue("nameContains").value_or("");
+  auto result = ctx.svc.files->List(ctx.caller.workspace_id, contains, *page);
+  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  json::array data;
+  for (const auto& f : result->items) data.push_back(FileSummaryJson(f));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response DeleteFile(RequestContext& ctx) {
+  std::string sha;
+  bool referenced = true;
+  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"), &sha, &referenced);
+  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  if (!referenced) ctx.svc.blobs->Delete(sha);
+  return JsonResponse(json::object{{"id", ctx.Param("id")}});
+}
+
+Response DownloadFile(RequestContext& ctx) {
+  const std::string& id = ctx.Param("id");
+  auto expires = ctx.req.QueryValue("expires");
+  auto signature = ctx.req.QueryValue("signature");
+  if (!expires || !signature)
+    return ErrorResponse(Status::Unauthorized("A signed URL needs expires and signature"), ctx.request_id);
+  int64_t exp = std::strtoll(expires->c_str(), nullptr, 10);
+  std::string expected = SignFileUrl(ctx.svc, id, exp);
+  std::string given = "expires=" + *expires + "&signature=" + *signature;
+  if (!ConstantTimeEquals(expected, given))
+    return ErrorResponse(Status::Unauthorized("Invalid URL signature"), ctx.request_id);
+  if (exp < NowMillis() / 1000) return ErrorResponse(Status::Unauthorized("This URL has expired"), ctx.request_id);
+  auto rows = ctx.svc.db->Acquire()->Query("SELECT workspace_id FROM files WHERE id = ?", {id});
+  if (!rows.ok()) return ErrorResponse(rows.status(), ctx.request_id);
+  if (rows->empty()) return ErrorResponse(Status::NotFound("File " + id + " not found"), ctx.request_id);
+  auto f = ctx.svc.files->Get(rows->front().Text(0), id);
+  if (!f.ok()) return ErrorResponse(f.status(), ctx.request_id);
+  auto bytes = ctx.svc.blobs->Get(f->content_sha256);
+  if (!bytes.ok()) return ErrorResponse(bytes.status(), ctx.request_id);
+  Response r;
+  r.content_type = f->mime_type;
+  r.body = std::move(*bytes);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(f->name));
+  return r;
+}
+
+}  // namespace
+
+std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix) {
+  std::string exp = std::to_string(expires_unix);
+  return "expires=" + exp + "&signature=" + HmacSha256Hex(svc.url_signing_secret, file_id + "\n" + exp);
+}
+
+json::object FileSummaryJson(const model::File& f) {
+  json::object o;
+  o["object"] = "file";
+  o["id"] = f.id;
+  o["name"] = f.name;
+  if (f.type) o["type"] = *f.type;
+  else o["type"] = nullptr;
+  o["parentFileId"] = nullptr;
+  json::object meta;
+  if (f.page_count) meta["pageCount"] = *f.page_count;
+  o["metadata"] = std::move(meta);
+  o["createdAt"] = FormatRfc3339(f.created_at);
+  o["updatedAt"] = FormatRfc3339(f.updated_at);
+  return o;
+}
+
+json::object FileJson(const model::File& f, const Services& svc, bool with_url) {
+  json::object o = FileSummaryJson(f);
+  if (with_url) {
+    int64_t exp = NowMillis() / 1000 + kPresignTtlSeconds;
+    o["presignedUrl"] = svc.public_url + "/files/" + PercentEncode(f.id) + "/content?" + SignFileUrl(svc, f.id, exp);
+  }
+  o["contents"] = nullptr;
+  return o;
+}
+
+void RegisterFileRoutes(Router& r) {
+  r.Add({"POST", "/files/upload", Upload, true, RateCategory::kWrite, BodyKind::kUpload});
+  r.Add({"GET", "/files", ListFiles, true, RateCategory::kGet});
+  r.Add({"GET", "/files/{id}", GetFile, true, RateCategory::kGet});
+  r.Add({"DELETE", "/files/{id}", DeleteFile, true, RateCategory::kWrite});
+  r.Add({"GET", "/files/{id}/content", DownloadFile, false, RateCategory::kNone});
+}
+
+}  // namespace goldset::api

@@ -1,0 +1,19 @@
+// GET /healthz (process is up) and GET /readyz (the store answers). No key needed.
+#include "api/app.h"
+#include "api/errors.h"
+
+namespace goldset::api {
+
+void RegisterHealthRoutes(Router& r) {
+  r.Add({"GET", "/healthz", [](RequestContext&) {
+           return JsonResponse(json::object{{"status", "ok"}});
+         }, false, RateCategory::kNone});
+  r.Add({"GET", "/readyz", [](RequestContext& ctx) {
+           if (ctx.svc.draining) return ErrorResponse(Status::Unavailable("shutting down"), ctx.request_id);
+           auto rows = ctx.svc.db->Acquire()->Query("SELECT 1");
+           if (!rows.ok()) return ErrorResponse(Status::Unavailable("store not ready: " + rows.status().message()), ctx.request_id);
+           return JsonResponse(json::object{{"status", "ready"}});
+         }, false, RateCategory::kNone});
+}
+
+}  // namespace goldset::api

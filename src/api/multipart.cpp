@@ -1,0 +1,113 @@
+#include "api/multipart.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace goldset::api {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Reads `key=value` or `key="quoted value"` parameters after the first ';'.
+std::string Param(std::string_view header_value, std::string_view key, bool* found) {
+  *found = false;
+  size_t pos = 0;
+  while ((pos = header_value.find(';', pos)) != std::string_view::npos) {
+    ++pos;
+    size_t eq = header_value.find('=', pos);
+    if (eq == std::string_view::npos) break;
+    std::string k = Lower(Trim(header_value.substr(pos, eq - pos)));
+    size_t vstart = eq + 1;
+    std::string value;
+    size_t next;
+    if (vstart < header_value.size() && header_value[vstart] == '"') {
+      size_t i = vstart + 1;
+      while (i < header_value.size() && header_value[i] != '"') {
+        if (header_value[i] == '\\' && i + 1 < header_value.size()) ++i;
+        value += header_value[i++];
+      }
+      next = i + 1;
+    } else {
+      next = header_value.find(';', vstart);
+      value = std::string(Trim(header_value.substr(vstart, next == std::string_view::npos ? std::string_view::npos : next - vstart)));
+    }
+    if (k == key) {
+      *found = true;
+      return value;
+    }
+    if (next == std::string_view::npos) break;
+    pos = next;
+  }
+  return "";
+}
+
+}  // namespace
+
+StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
+  std::string lower = Lower(content_type);
+  if (lower.rfind("multipart/form-data", 0) != 0)
+    return Status::InvalidArgument("Content-Type must be multipart/form-data");
+  bool found = false;
+  std::string b = Param(content_type, "boundary", &found);
+  if (!found || b.empty() || b.size() > 200)
+    return Status::InvalidArgument("multipart/form-data Content-Type has no valid boundary");
+  return b;
+}
+
+StatusOr<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary) {
+  const Status bad = Status::InvalidArgument("Malformed multipart/form-data body");
+  std::string delim = "--" + std::string(boundary);
+  size_t pos = body.find(delim);
+  if (pos == std::string_view::npos) return bad;
+  std::vector<MultipartPart> parts;
+  for (;;) {
+    pos += delim.size();
+    if (body.substr(pos, 2) == "--") break;  // closing delimiter
+    if (body.substr(pos, 2) != "\r\n") return bad;
+    pos += 2;
+    size_t header_end = body.find("\r\n\r\n", pos);
+    if (header_end == std::string_view::npos) return bad;
+    MultipartPart part;
+    std::string_view headers = body.substr(pos, header_end - pos);
+    size_t line_start = 0;
+    while (line_start <= headers.size()) {
+      size_t line_end = headers.find("\r\n", line_start);
+      if (line_end == std::string_view::npos) line_end = headers.size();
+      std::string_view line = headers.substr(line_start, line_end - line_start);
+      size_t colon = line.find(':');
+      if (colon != std::string_view::npos) {
+        std::string name = Lower(Trim(line.substr(0, colon)));
+        std::string_view value = Trim(line.substr(colon + 1));
+        if (name == "content-disposition") {
+          bool found = false;
+          part.name = Param(value, "name", &found);
+          part.filename = Param(value, "filename", &part.has_filename);
+        } else if (name == "content-type") {
+          part.content_type = std::string(value);
+        }
+      }
+      line_start = line_end + 2;
+    }
+    size_t data_start = header_end + 4;
+    size_t next = body.find("\r\n" + delim, data_start);
+    if (next == std::string_view::npos) return bad;
+    part.data = body.substr(data_start, next - data_start);
+    parts.push_back(std::move(part));
+    pos = next + 2;
+  }
+  return parts;
+}
+
+}  // namespace goldset::api

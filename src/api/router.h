@@ -1,0 +1,48 @@
+// Router: (method, path pattern) -> route. Patterns are literal segments and `{name}`
+// captures, matched against already-decoded segments (contract T5).
+// Thread-safety: build once, then Match() from any thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+
+namespace goldset::api {
+
+class RequestContext;
+
+enum class RateCategory { kNone, kGet, kWrite, kRun };
+enum class BodyKind { kNone, kJson, kUpload };
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::function<Response(RequestContext&)> handler;
+  bool authenticated = true;
+  RateCategory category = RateCategory::kGet;
+  BodyKind body = BodyKind::kNone;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;            // null: no route
+  bool method_mismatch = false;            // the path exists with another method
+  std::map<std::string, std::string> params;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  RouteMatch Match(const std::string& method, const std::vector<std::string>& segments) const;
+
+ private:
+  struct Compiled {
+    Route route;
+    std::vector<std::string> parts;  // "{name}" or a literal
+  };
+  std::vector<Compiled> routes_;
+};
+
+}  // namespace goldset::api

@@ -1,0 +1,333 @@
+#include "api/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "api/errors.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/json.h"
+
+namespace goldset::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+class Session;
+
+struct Shared {
+  App& app;
+  const ServerConfig& config;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::list<std::weak_ptr<Session>> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called on shutdown: an idle connection closes now; a busy one closes after its response.
+  void Shutdown() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(shared_.config.max_upload);
+    idle_ = buffer_.size() == 0;
+    stream_.expires_after(std::chrono::milliseconds(
+        idle_ ? shared_.config.idle_timeout_ms : shared_.config.header_timeout_ms));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    idle_ = false;
+    start_ms_ = MonotonicMillis();
+    request_id_ = NewId("req_");
+    if (ec) {
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+          ec == asio::error::connection_reset || shared_.stopping) {
+        return Close();
+      }
+      Response r = ErrorResponse(ec == http::error::header_limit ? 431 : 400, "INVALID_REQUEST",
+                                 "Malformed HTTP request: " + ec.message(), false, request_id_);
+      r.close = true;
+      req_.method = "?";
+      return Send(std::move(r));
+    }
+    auto& h = parser_->get();
+    req_ = Request{};
+    req_.method = std::string(h.method_string());
+    req_.target = std::string(h.target());
+    beast::error_code rec;
+    auto ep = stream_.socket().remote_endpoint(rec);
+    if (!rec) req_.remote_address = ep.address().to_string();
+    for (const auto& field : h) {
+      std::string name = Lower(field.name_string());
+      req_.headers.emplace(std::move(name), std::string(field.value()));
+    }
+    keep_alive_ = h.keep_alive();
+    Status st = ParseTarget(req_.target, &req_);
+    if (!st.ok()) {
+      Response r = ErrorResponse(st, request_id_);
+      r.close = true;
+      return Send(std::move(r));
+    }
+    admission_ = shared_.app.Admit(req_, request_id_);
+    if (admission_.reject) {
+      Response r = std::move(*admission_.reject);
+      // The body is unread; unless there is none, the connection cannot be reused.
+      if (!parser_->is_done()) r.close = true;
+      return Send(std::move(r));
+    }
+    parser_->body_limit(static_cast<std::uint64_t>(admission_.body_limit));
+    stream_.expires_after(std::chrono::milliseconds(admission_.body_timeout_ms));
+    if (parser_->is_done()) return OnBody({});
+    auto expect = req_.headers.find("expect");
+    if (expect != req_.headers.end() && Lower(expect->second) == "100-continue") {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+        if (wec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        Response r = ErrorResponse(Status::TooLarge("Request body is over the " + std::to_string(admission_.body_limit) +
+                                                    "-byte limit"), request_id_);
+        r.close = true;
+        return Send(std::move(r));
+      }
+      if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+          ec == asio::error::eof) {
+        Log(408, 0);
+        return Close();
+      }
+      Response r = ErrorResponse(400, "INVALID_REQUEST", "Malformed HTTP request body: " + ec.message(), false, request_id_);
+      r.close = true;
+      return Send(std::move(r));
+    }
+    req_.body = std::move(parser_->get().body());
+    // Handlers block (database, parsing); they run on this I/O thread, which is one of
+    // `threads`, so a slow handler delays only the connections scheduled on it.
+    Response r = shared_.app.Handle(req_, admission_, request_id_);
+    Send(std::move(r));
+  }
+
+  void Send(Response r) {
+    bool close = r.close || !keep_alive_ || shared_.stopping;
+    status_ = r.status;
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.body_timeout_ms));
+    if (r.stream) return SendStream(std::move(r), close);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
+    res->set(http::field::server, "goldset");
+    res->set(http::field::content_type, r.content_type);
+    res->set("x-extend-request-id", request_id_);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(!close);
+    res->prepare_payload();
+    bytes_ = res->body().size();
+    http::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
+      self->AfterWrite(ec, close);
+    });
+  }
+
+  // Chunked streaming: header first, then one chunk per writer call.
+  void SendStream(Response r, bool close) {
+    auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
+    res->set(http::field::server, "goldset");
+    res->set(http::field::content_type, r.content_type);
+    res->set("x-extend-request-id", request_id_);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->chunked(true);
+    res->keep_alive(!close);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    auto writer = std::make_shared<BodyWriter>(std::move(r.stream));
+    http::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr, writer, close](beast::error_code ec, size_t) {
+      if (ec) return self->AfterWrite(ec, true);
+      self->WriteChunks(writer, close);
+    });
+  }
+
+  void WriteChunks(std::shared_ptr<BodyWriter> writer, bool close) {
+    auto chunk = std::make_shared<std::string>();
+    bool more = (*writer)([&](std::string_view piece) { chunk->append(piece); });
+    bytes_ += chunk->size();
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.body_timeout_ms));
+    if (!chunk->empty()) {
+      asio::async_write(stream_, http::make_chunk(asio::buffer(*chunk)),
+                        [self = shared_from_this(), chunk, writer, more, close](beast::error_code ec, size_t) {
+                          if (ec) return self->AfterWrite(ec, true);
+                          if (more) return self->WriteChunks(writer, close);
+                          self->WriteLastChunk(close);
+                        });
+      return;
+    }
+    if (more) return WriteChunks(writer, close);
+    WriteLastChunk(close);
+  }
+
+  void WriteLastChunk(bool close) {
+    asio::async_write(stream_, http::make_chunk_last(),
+                      [self = shared_from_this(), close](beast::error_code ec, size_t) { self->AfterWrite(ec, close); });
+  }
+
+  void AfterWrite(beast::error_code ec, bool close) {
+    Log(status_, bytes_);
+    if (ec || close) return Close();
+    ReadHeader();
+  }
+
+  void Log(int status, size_t bytes) {
+    if (!shared_.config.access_log) return;
+    json::object line;
+    line["ts"] = FormatRfc3339(NowMillis());
+    line["method"] = req_.method;
+    line["path"] = req_.path;
+    line["status"] = status;
+    line["bytes"] = bytes;
+    line["durationMs"] = MonotonicMillis() - start_ms_;
+    line["requestId"] = request_id_;
+    line["workspace"] = admission_.caller.workspace_id;
+    std::string s = json::serialize(line) + "\n";
+    std::fwrite(s.data(), 1, s.size(), stderr);
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  Shared& shared_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Request req_;
+  Admission admission_;
+  std::string request_id_;
+  bool keep_alive_ = true;
+  bool idle_ = true;
+  int status_ = 0;
+  size_t bytes_ = 0;
+  int64_t start_ms_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(App& app, const ServerConfig& config) : shared{app, config}, acceptor(ioc) {}
+
+  void Accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (shared.stopping || ec == asio::error::operation_aborted) return;
+        return Accept();
+      }
+      auto s = std::make_shared<Session>(std::move(socket), shared);
+      {
+        std::lock_guard<std::mutex> lock(shared.mu);
+        shared.sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+        shared.sessions.push_back(s);
+      }
+      s->Start();
+      Accept();
+    });
+  }
+
+  asio::io_context ioc;
+  Shared shared;
+  tcp::acceptor acceptor;
+};
+
+HttpServer::HttpServer(App& app, const ServerConfig& config) : impl_(std::make_unique<Impl>(app, config)) {}
+HttpServer::~HttpServer() = default;
+
+StatusOr<int> HttpServer::Bind() {
+  const std::string& listen = impl_->shared.config.listen;
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be HOST:PORT, got '" + listen + "'");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port_str = listen.substr(colon + 1);
+  char* end = nullptr;
+  long port = std::strtol(port_str.c_str(), &end, 10);
+  if (port_str.empty() || *end != '\0' || port < 0 || port > 65535)
+    return Status::InvalidArgument("--listen port must be 0-65535, got '" + port_str + "'");
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return Status::InvalidArgument("--listen host must be an IP address, got '" + host + "'");
+  tcp::endpoint ep(addr, static_cast<unsigned short>(port));
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::InvalidArgument("cannot listen on " + listen + ": " + ec.message());
+  return static_cast<int>(a.local_endpoint().port());
+}
+
+void HttpServer::Run(int threads) {
+  impl_->Accept();
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+void HttpServer::Stop() {
+  asio::post(impl_->ioc, [this] {
+    impl_->shared.stopping = true;
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    std::lock_guard<std::mutex> lock(impl_->shared.mu);
+    for (auto& w : impl_->shared.sessions)
+      if (auto s = w.lock()) s->Shutdown();
+  });
+}
+
+}  // namespace goldset::api

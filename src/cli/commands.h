@@ -1,0 +1,25 @@
+// Subcommand entry points and the helpers they share.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "api/config.h"
+#include "api/services.h"
+#include "cli/flags.h"
+
+namespace goldset::cli {
+
+int RunServeCommand(int argc, char** argv);
+int RunKeysCommand(int argc, char** argv);
+int RunWorkspacesCommand(int argc, char** argv);
+int RunMigrateCommand(int argc, char** argv);
+
+const std::set<std::string>& ServerFlagNames();
+StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
+
+// On a store with no workspace, creates the default organization, workspace and one key;
+// returns the key's plaintext ("" when a workspace already existed).
+StatusOr<std::string> EnsureDefaultWorkspace(api::Services& svc);
+
+}  // namespace goldset::cli

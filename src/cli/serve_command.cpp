@@ -1,0 +1,139 @@
+// `goldset serve`: API + dashboard + embedded workers.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "api/app.h"
+#include "api/server.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+
+namespace goldset::cli {
+
+namespace {
+
+StatusOr<int> ParseInt(const std::optional<std::string>& v, int fallback, const char* name) {
+  if (!v) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0' || n < 0 || n > 1'000'000)
+    return Status::InvalidArgument(std::string("--") + name + " must be a non-negative integer");
+  return static_cast<int>(n);
+}
+
+StatusOr<double> ParseDouble(const std::optional<std::string>& v, double fallback, const char* name) {
+  if (!v) return fallback;
+  char* end = nullptr;
+  double d = std::strtod(v->c_str(), &end);
+  if (v->empty() || *end != '\0' || d < 0) return Status::InvalidArgument(std::string("--") + name + " must be a non-negative number");
+  return d;
+}
+
+}  // namespace
+
+StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
+  api::ServerConfig c;
+  c.listen = f.GetOr("listen", c.listen);
+  c.data_dir = f.GetOr("data-dir", c.data_dir);
+  c.database = f.GetOr("database", "");
+  c.public_url = f.GetOr("public-url", "");
+  c.egress_allow = f.GetOr("egress-allow", "");
+  auto threads = ParseInt(f.Get("threads"), 0, "threads");
+  auto workers = ParseInt(f.Get("workers"), 0, "workers");
+  auto max_upload_mb = ParseInt(f.Get("max-upload-mb"), 100, "max-upload-mb");
+  auto max_json_mb = ParseInt(f.Get("max-json-mb"), 10, "max-json-mb");
+  auto header_timeout = ParseInt(f.Get("header-timeout-ms"), c.header_timeout_ms, "header-timeout-ms");
+  auto body_timeout = ParseInt(f.Get("body-timeout-ms"), c.body_timeout_ms, "body-timeout-ms");
+  auto rate_get = ParseDouble(f.Get("rate-limit-get"), c.rate_get, "rate-limit-get");
+  auto rate_write = ParseDouble(f.Get("rate-limit-write"), c.rate_write, "rate-limit-write");
+  auto rate_run = ParseDouble(f.Get("rate-limit-run"), c.rate_run, "rate-limit-run");
+  for (const Status* st : {&threads.status(), &workers.status(), &max_upload_mb.status(), &max_json_mb.status(),
+                           &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
+                           &rate_write.status(), &rate_run.status()})
+    if (!st->ok()) return *st;
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  c.threads = *threads ? *threads : static_cast<int>(cores);
+  c.workers = *workers ? *workers : static_cast<int>(cores);
+  c.max_upload = int64_t{*max_upload_mb} << 20;
+  c.max_json_body = int64_t{*max_json_mb} << 20;
+  c.header_timeout_ms = *header_timeout;
+  c.body_timeout_ms = *body_timeout;
+  c.rate_get = *rate_get;
+  c.rate_write = *rate_write;
+  c.rate_run = *rate_run;
+  c.access_log = !f.Has("no-access-log");
+  return c;
+}
+
+const std::set<std::string>& ServerFlagNames() {
+  static const std::set<std::string> k = {"listen", "data-dir", "database", "public-url", "egress-allow",
+                                          "threads", "workers", "max-upload-mb", "max-json-mb",
+                                          "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
+                                          "rate-limit-write", "rate-limit-run"};
+  return k;
+}
+
+int RunServeCommand(int argc, char** argv) {
+  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
+  if (!flags.ok()) {
+    std::fprintf(stderr, "goldset serve: %s\n", flags.status().message().c_str());
+    return 2;
+  }
+  auto config = ParseServerConfig(*flags);
+  if (!config.ok()) {
+    std::fprintf(stderr, "goldset serve: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  // Signals are taken by one thread with sigwait; every other thread inherits the mask.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto svc = api::OpenServices(*config);
+  if (!svc.ok()) {
+    std::fprintf(stderr, "goldset serve: %s\n", svc.status().message().c_str());
+    return 1;
+  }
+  auto first_key = EnsureDefaultWorkspace(**svc);
+  if (!first_key.ok()) {
+    std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
+    return 1;
+  }
+  api::App app(**svc);
+  api::HttpServer server(app, (*svc)->config);
+  auto port = server.Bind();
+  if (!port.ok()) {
+    std::fprintf(stderr, "goldset serve: %s\n", port.status().message().c_str());
+    return 1;
+  }
+  std::string host = config->listen.substr(0, config->listen.rfind(':'));
+  std::string url = "http://" + host + ":" + std::to_string(*port);
+  if (config->public_url.empty()) (*svc)->public_url = url;
+  if (!first_key->empty()) {
+    std::printf("Created the default workspace. API key (shown once): %s\n", first_key->c_str());
+  }
+  std::printf("Dashboard: %s/\n", url.c_str());
+  std::printf("Listening on %s\n", url.c_str());
+  std::fflush(stdout);
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: draining\"}\n", sig);
+    (*svc)->draining = true;
+    server.Stop();
+  });
+  server.Run((*svc)->config.threads);
+  // Run returned: every connection is closed. Wake the signal thread if it still waits.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+  return 0;
+}
+
+}  // namespace goldset::cli

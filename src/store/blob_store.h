@@ -1,0 +1,29 @@
+// BlobStore: content-addressed storage for file bytes.
+//
+// A blob's key is the lowercase hex SHA-256 of its bytes. Put is atomic (a failed or
+// interrupted Put leaves nothing visible); Get verifies the checksum and reports
+// corruption as an error instead of returning wrong bytes.
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace goldset::store {
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // Stores `bytes` under their SHA-256 (computed here) and returns it. Idempotent.
+  virtual StatusOr<std::string> Put(std::string_view bytes) = 0;
+  virtual StatusOr<std::string> Get(const std::string& sha256) = 0;
+  virtual Status Delete(const std::string& sha256) = 0;
+};
+
+// Blobs as files under `dir` (dir/ab/<sha256>), written via a temp file + fsync + rename.
+StatusOr<std::shared_ptr<BlobStore>> OpenLocalBlobStore(const std::string& dir);
+
+}  // namespace goldset::store

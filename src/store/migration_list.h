@@ -1,0 +1,21 @@
+// The migrations of each module, in version ranges that never overlap:
+// 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks.
+// Append only: never edit a migration that has shipped.
+#pragma once
+
+#include <vector>
+
+namespace goldset::store {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;  // portable SQL; {BLOB} becomes BLOB or BYTEA
+};
+
+std::vector<Migration> FoundationMigrations();
+std::vector<Migration> ProcessorsMigrations();
+std::vector<Migration> EvaluationMigrations();
+std::vector<Migration> WebhooksMigrations();
+
+}  // namespace goldset::store

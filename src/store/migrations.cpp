@@ -1,0 +1,60 @@
+#include "store/migrations.h"
+
+#include "store/migration_list.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace goldset::store {
+
+namespace {
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = [] {
+    std::vector<Migration> all;
+    for (auto part : {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations()})
+      all.insert(all.end(), part.begin(), part.end());
+    std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return all;
+  }();
+  return kMigrations;
+}
+
+std::string Substitute(std::string sql, Backend backend) {
+  const std::string token = "{BLOB}";
+  const std::string repl = backend == Backend::kPostgres ? "BYTEA" : "BLOB";
+  for (size_t pos; (pos = sql.find(token)) != std::string::npos;) sql.replace(pos, token.size(), repl);
+  return sql;
+}
+
+}  // namespace
+
+int LatestMigrationVersion() { return AllMigrations().back().version; }
+
+StatusOr<int> ApplyMigrations(Database& db) {
+  {
+    auto conn = db.Acquire();
+    GOLDSET_RETURN_IF_ERROR(conn->ExecScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at BIGINT NOT NULL)"));
+  }
+  int applied = 0;
+  for (const Migration& m : AllMigrations()) {
+    bool did = false;
+    Status st = db.InTransaction(true, [&](Connection& c) -> Status {
+      auto rows = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}});
+      if (!rows.ok()) return rows.status();
+      if (!rows->empty()) return Status::OK();
+      GOLDSET_RETURN_IF_ERROR(c.ExecScript(Substitute(m.sql, db.backend())));
+      did = true;
+      return c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    {int64_t{m.version}, std::string(m.name), int64_t{0}});
+    });
+    if (!st.ok()) return st.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+    if (did) ++applied;
+  }
+  return applied;
+}
+
+}  // namespace goldset::store

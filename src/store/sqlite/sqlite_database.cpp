@@ -1,0 +1,188 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+namespace goldset::store {
+
+namespace {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xFF;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+  if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
+  return Status::Internal(msg);
+}
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Exec(std::string_view sql, const std::vector<Param>& params) override {
+    auto st = Run(sql, params, nullptr);
+    return st;
+  }
+
+  StatusOr<std::vector<Row>> Query(std::string_view sql, const std::vector<Param>& params) override {
+    std::vector<Row> rows;
+    Status st = Run(sql, params, &rows);
+    if (!st.ok()) return st;
+    return rows;
+  }
+
+  int64_t Changes() override { return sqlite3_changes64(db_); }
+
+  Status ExecScript(std::string_view sql) override {
+    char* err = nullptr;
+    std::string s(sql);
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : "unknown";
+      sqlite3_free(err);
+      return Status::Internal("sqlite script: " + msg);
+    }
+    return Status::OK();
+  }
+
+  Status Begin(bool write) override {
+    return Run(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", {}, nullptr);
+  }
+  Status Commit() override { return Run("COMMIT", {}, nullptr); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  Status Run(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* out) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string key(sql);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v2(db_, key.data(), static_cast<int>(key.size()), &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+      cache_.emplace(key, stmt);
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const Param& p = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<Null>(p)) rc = sqlite3_bind_null(stmt, idx);
+      else if (auto v = std::get_if<int64_t>(&p)) rc = sqlite3_bind_int64(stmt, idx, *v);
+      else if (auto v = std::get_if<double>(&p)) rc = sqlite3_bind_double(stmt, idx, *v);
+      else if (auto v = std::get_if<std::string>(&p))
+        rc = sqlite3_bind_text64(stmt, idx, v->data(), v->size(), SQLITE_STATIC, SQLITE_UTF8);
+      else if (auto v = std::get_if<Blob>(&p))
+        rc = sqlite3_bind_blob64(stmt, idx, v->bytes.data(), v->bytes.size(), SQLITE_STATIC);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status st = SqliteError(db_, rc, "step");
+        sqlite3_reset(stmt);
+        return st;
+      }
+      if (!out) continue;
+      int n = sqlite3_column_count(stmt);
+      std::vector<std::variant<Null, int64_t, double, std::string>> cols;
+      cols.reserve(static_cast<size_t>(n));
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL: cols.emplace_back(Null{}); break;
+          case SQLITE_INTEGER: cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
+          case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, c)); break;
+          default: {
+            const void* data = sqlite3_column_blob(stmt, c);
+            int len = sqlite3_column_bytes(stmt, c);
+            cols.emplace_back(std::string(static_cast<const char*>(data), static_cast<size_t>(len)));
+          }
+        }
+      }
+      out->emplace_back(std::move(cols));
+    }
+    sqlite3_reset(stmt);
+    return Status::OK();
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteDatabase final : public Database,
+                             public std::enable_shared_from_this<SqliteDatabase> {
+ public:
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  StatusOr<std::unique_ptr<SqliteConnection>> Open() {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      Status st = SqliteError(db, rc, "open " + path_);
+      sqlite3_close_v2(db);
+      return st;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    auto conn = std::make_unique<SqliteConnection>(db);
+    GOLDSET_RETURN_IF_ERROR(conn->ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
+    return conn;
+  }
+
+  std::shared_ptr<Connection> Acquire() override {
+    std::unique_ptr<SqliteConnection> conn;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto opened = Open();
+      if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+      conn = std::move(opened.value());
+    }
+    auto self = shared_from_this();
+    SqliteConnection* raw = conn.release();
+    return std::shared_ptr<Connection>(raw, [self](Connection* c) {
+      auto* sc = static_cast<SqliteConnection*>(c);
+      sc->Rollback();
+      std::lock_guard<std::mutex> lock(self->mu_);
+      if (self->idle_.size() < 32) self->idle_.emplace_back(sc);
+      else delete sc;
+    });
+  }
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
+};
+
+}  // namespace
+
+StatusOr<std::shared_ptr<Database>> OpenSqlite(const std::string& path) {
+  auto db = std::make_shared<SqliteDatabase>(path);
+  auto probe = db->Open();  // fail early on a bad path or a corrupt file
+  if (!probe.ok()) return probe.status();
+  return std::shared_ptr<Database>(db);
+}
+
+}  // namespace goldset::store
