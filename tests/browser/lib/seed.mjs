@@ -1,0 +1,50 @@
+// Seeds an extractor evaluation set of plain-text invoices and two runs that differ:
+// the second run's draft narrows the vendor rule to the first word, so multi-word
+// vendor names regress ("Acme" for "Acme Supplies") while the other fields stay put. One expected total is deliberately wrong, so no run is perfect.
+const INVOICES = [
+  { name: 'inv1.txt', number: 'INV-1001', vendor: 'Acme Supplies', total: 1200.5 },
+  { name: 'inv2.txt', number: 'INV-1002', vendor: 'Globex Corporation', total: 89.99 },
+  { name: 'inv3.txt', number: 'INV-1003', vendor: 'Initech', total: 455 },
+];
+
+function text(inv) {
+  return `INVOICE\nVendor: ${inv.vendor}\nInvoice No. ${inv.number}\nDate: 2026-01-15\n\nWidgets x 3\nTotal: $${inv.total.toFixed(2)}\n`;
+}
+
+function schema({ withVendorRule }) {
+  return {
+    type: 'object',
+    properties: {
+      invoice_number: { type: ['string', 'null'], description: 'Invoice number', 'x-rules': { patterns: ['Invoice (?:No\\.|#)\\s*([A-Z0-9-]+)'] } },
+      vendor_name: {
+        type: ['string', 'null'],
+        description: 'Vendor name',
+        // A wrong value rather than none: an explicit rule wins over the engine's
+        // label heuristics, so the regression does not depend on them.
+        'x-rules': { patterns: [withVendorRule ? 'Vendor:\\s*([^\\n]+)' : 'Vendor:\\s*(\\S+)'] },
+      },
+      total: { type: ['number', 'null'], description: 'Total amount', 'x-rules': { patterns: ['Total:\\s*\\$?([0-9][0-9,]*\\.?[0-9]*)'] } },
+    },
+    required: ['invoice_number', 'vendor_name', 'total'],
+    additionalProperties: false,
+  };
+}
+
+export async function seed(api) {
+  const files = [];
+  for (const inv of INVOICES) files.push({ inv, file: await api.upload(inv.name, text(inv)) });
+  const extractor = await api.post('/extractors', { name: 'Browser test invoices', config: { schema: schema({ withVendorRule: true }) } });
+  const set = await api.post('/evaluation_sets', { name: 'Browser invoices', description: 'Seeded by tests/browser', entityId: extractor.id });
+  const created = await api.post(`/evaluation_sets/${set.id}/items`, {
+    items: files.map(({ inv, file }, i) => ({
+      fileId: file.id,
+      // inv3's expected total is off on purpose: one field is always wrong.
+      expectedOutput: { value: { invoice_number: inv.number, vendor_name: inv.vendor, total: i === 2 ? 999 : inv.total } },
+    })),
+  });
+  const baseline = await api.waitForRun((await api.post('/evaluation_set_runs', { evaluationSetId: set.id })).id);
+
+  await api.post(`/extractors/${extractor.id}`, { config: { schema: schema({ withVendorRule: false }) } });
+  const candidateCreated = await api.post('/evaluation_set_runs', { evaluationSetId: set.id });
+  return { extractor, set, items: created.evaluationSetItems, files, baseline, candidateCreated };
+}

@@ -1,0 +1,72 @@
+// Evaluation sets: every set (all pages fetched), searchable by name on the client,
+// with its item count and the accuracy of its most recent run.
+import { h, mount } from '../dom.js';
+import { enc, get, getAll, mapLimit } from '../api.js';
+import { count, dateTime, pct, statusBadge } from '../format.js';
+
+export async function render(main, _params, ctx) {
+  document.title = 'Evaluation sets · Goldset';
+  const sets = await getAll('/evaluation_sets', { maxPageSize: 100 });
+  const details = await mapLimit(sets, 4, async (set) => {
+    const [items, lastRun] = await Promise.all([
+      getAll(`/evaluation_sets/${enc(set.id)}/items`, { maxPageSize: 1000 }),
+      latestRun(set.id),
+    ]);
+    return { set, itemCount: items.length, lastRun };
+  });
+  if (!ctx.isCurrent()) return;
+
+  const search = h('input', { id: 'set-search', type: 'search', placeholder: 'Filter by name', autocomplete: 'off' });
+  const tbody = h('tbody');
+  const empty = h('p', { class: 'muted', hidden: true }, 'No evaluation set matches.');
+  const rows = details.map((d) => ({ name: d.set.name.toLowerCase(), row: row(d) }));
+  tbody.append(...rows.map((r) => r.row));
+  search.addEventListener('input', () => {
+    const q = search.value.trim().toLowerCase();
+    let shown = 0;
+    for (const r of rows) {
+      r.row.hidden = q !== '' && !r.name.includes(q);
+      if (!r.row.hidden) shown++;
+    }
+    empty.hidden = shown > 0;
+  });
+
+  mount(main,
+    h('h1', null, 'Evaluation sets'),
+    h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search),
+    sets.length === 0
+      ? h('p', { class: 'muted' }, 'No evaluation sets yet. Create one with POST /evaluation_sets.')
+      : h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'sets-table' },
+        h('thead', null, h('tr', null,
+          h('th', { scope: 'col' }, 'Name'),
+          h('th', { scope: 'col' }, 'Processor'),
+          h('th', { scope: 'col', class: 'right' }, 'Items'),
+          h('th', { scope: 'col', class: 'right' }, 'Last run accuracy'),
+          h('th', { scope: 'col' }, 'Created'))),
+        tbody)),
+    empty,
+  );
+}
+
+async function latestRun(setId) {
+  try {
+    const page = await get('/evaluation_set_runs', { evaluationSetId: setId, maxPageSize: 1 });
+    return (page.data && page.data[0]) || null;
+  } catch {
+    return null; // the runs list is an extension; a server without it just shows "—"
+  }
+}
+
+function row({ set, itemCount, lastRun }) {
+  const entity = set.entity || {};
+  return h('tr', { 'data-set-id': set.id },
+    h('th', { scope: 'row' }, h('a', { href: `#/sets/${enc(set.id)}` }, set.name),
+      set.description ? h('div', { class: 'muted small' }, set.description) : null),
+    h('td', null, h('span', { class: 'muted small' }, entity.object || ''), ' ', entity.name || entity.id || ''),
+    h('td', { class: 'right' }, count(itemCount, { class: 'item-count' })),
+    h('td', { class: 'right' }, lastRun
+      ? h('a', { href: `#/runs/${enc(lastRun.id)}`, class: 'last-run' },
+        pct(lastRun.metrics && lastRun.metrics.accuracy, { class: 'last-accuracy' }), ' ', statusBadge(lastRun.status))
+      : h('span', { class: 'muted' }, 'no runs')),
+    h('td', null, dateTime(set.createdAt)));
+}
