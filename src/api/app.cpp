@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "common/clock.h"
+#include "web/assets.h"
 
 namespace goldset::api {
 
@@ -9,6 +10,24 @@ namespace {
 constexpr const char* kApiVersion = "2026-02-09";
 
 bool IsKnownLegacyVersion(const std::string& v) { return v == "2025-04-21" || v == "2024-12-23"; }
+// The dashboard's files are public (the API key stays in the browser); revalidated by ETag.
+Response AssetResponse(const web::Asset& asset, const Request& req) {
+  Response r;
+  r.content_type = std::string(asset.content_type);
+  r.headers.emplace_back("ETag", std::string(asset.etag));
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'");
+  const std::string* inm = req.Header("if-none-match");
+  if (inm && *inm == asset.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = std::string(asset.body);
+  return r;
+}
+
 }  // namespace
 
 App::App(Services& svc) : svc_(svc) {
@@ -56,6 +75,12 @@ Status App::Authenticate(const Request& req, Caller* caller) {
 Admission App::Admit(const Request& req, const std::string& request_id) {
   Admission a;
   a.match = router_.Match(req.method, req.segments);
+  if (!a.match.route && (req.method == "GET" || req.method == "HEAD")) {
+    if (const web::Asset* asset = web::FindAsset(req.path)) {
+      a.reject = AssetResponse(*asset, req);
+      return a;
+    }
+  }
   if (!a.match.route) {
     if (a.match.method_mismatch)
       a.reject = ErrorResponse(405, "METHOD_NOT_ALLOWED", "Method " + req.method + " is not allowed on " + req.path, false, request_id);
