@@ -13,6 +13,7 @@ void Usage() {
   std::fprintf(stderr,
                "usage: goldset <command> [options]\n"
                "  serve       API server + dashboard + workers (--listen, --data-dir, ...)\n"
+               "  worker      run-item workers only (scale-out; --database postgresql://...)\n"
                "  keys        create|list|revoke API keys\n"
                "  workspaces  create|list workspaces\n"
                "  migrate     apply database migrations\n");
@@ -26,6 +27,7 @@ int Main(int argc, char** argv) {
   }
   std::string cmd = argv[1];
   if (cmd == "serve") return RunServeCommand(argc, argv);
+  if (cmd == "worker") return RunWorkerCommand(argc, argv);
   if (cmd == "keys") return RunKeysCommand(argc, argv);
   if (cmd == "workspaces") return RunWorkspacesCommand(argc, argv);
   if (cmd == "migrate") return RunMigrateCommand(argc, argv);

@@ -1,22 +1,28 @@
 // Subcommand entry points and the helpers they share.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 
 #include "api/config.h"
 #include "api/services.h"
 #include "cli/flags.h"
+#include "jobs/run_scheduler.h"
 
 namespace goldset::cli {
 
 int RunServeCommand(int argc, char** argv);
+int RunWorkerCommand(int argc, char** argv);
 int RunKeysCommand(int argc, char** argv);
 int RunWorkspacesCommand(int argc, char** argv);
 int RunMigrateCommand(int argc, char** argv);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
+
+// Builds the run workers for `svc` and wires svc.run_finalizer / svc.notify_workers.
+std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc);
 
 // On a store with no workspace, creates the default organization, workspace and one key;
 // returns the key's plaintext ("" when a workspace already existed).

@@ -9,6 +9,7 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "api/file_json.h"
 #include "jobs/run_scheduler.h"
 
 namespace goldset::cli {
@@ -33,6 +34,23 @@ StatusOr<double> ParseDouble(const std::optional<std::string>& v, double fallbac
 }
 
 }  // namespace
+
+std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
+  jobs::SchedulerConfig sched;
+  sched.workers = svc.config.workers;
+  sched.item_timeout_ms = svc.config.item_timeout_ms;
+  // The lease outlives the item timeout, so only a dead worker loses an item.
+  sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
+  sched.max_attempts = svc.config.item_attempts;
+  sched.retry_base_ms = svc.config.retry_base_ms;
+  api::Services* services = &svc;
+  sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
+  auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, nullptr);
+  svc.run_finalizer = scheduler->Finalizer();
+  jobs::RunScheduler* raw = scheduler.get();
+  svc.notify_workers = [raw] { raw->Notify(); };
+  return scheduler;
+}
 
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   api::ServerConfig c;
@@ -113,18 +131,7 @@ int RunServeCommand(int argc, char** argv) {
     std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
     return 1;
   }
-  jobs::SchedulerConfig sched;
-  sched.workers = (*svc)->config.workers;
-  sched.item_timeout_ms = (*svc)->config.item_timeout_ms;
-  // The lease outlives the item timeout, so only a dead worker loses an item.
-  sched.lease_ms = (*svc)->config.item_timeout_ms + std::min<int64_t>((*svc)->config.item_timeout_ms, 30000);
-  sched.max_attempts = (*svc)->config.item_attempts;
-  sched.retry_base_ms = (*svc)->config.retry_base_ms;
-  api::Services* services = svc->get();
-  sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
-  jobs::RunScheduler scheduler((*svc)->db, (*svc)->blobs, sched, nullptr);
-  (*svc)->run_finalizer = scheduler.Finalizer();
-  (*svc)->notify_workers = [&scheduler] { scheduler.Notify(); };
+  auto scheduler = MakeScheduler(**svc);
   api::App app(**svc);
   api::HttpServer server(app, (*svc)->config);
   auto port = server.Bind();
@@ -142,7 +149,7 @@ int RunServeCommand(int argc, char** argv) {
   std::printf("Listening on %s\n", url.c_str());
   std::fflush(stdout);
 
-  scheduler.Start();
+  scheduler->Start();
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
@@ -154,8 +161,45 @@ int RunServeCommand(int argc, char** argv) {
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  scheduler.Stop();
+  scheduler->Stop();
   std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+  return 0;
+}
+
+}  // namespace goldset::cli
+
+namespace goldset::cli {
+
+int RunWorkerCommand(int argc, char** argv) {
+  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
+  if (!flags.ok()) {
+    std::fprintf(stderr, "goldset worker: %s\n", flags.status().message().c_str());
+    return 2;
+  }
+  auto config = ParseServerConfig(*flags);
+  if (!config.ok()) {
+    std::fprintf(stderr, "goldset worker: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  auto svc = api::OpenServices(*config);
+  if (!svc.ok()) {
+    std::fprintf(stderr, "goldset worker: %s\n", svc.status().message().c_str());
+    return 1;
+  }
+  auto scheduler = MakeScheduler(**svc);
+  scheduler->Start();
+  std::printf("Worker running with %d workers\n", (*svc)->config.workers);
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: finishing in-flight items\"}\n", sig);
+  scheduler->Stop();
   return 0;
 }
 
