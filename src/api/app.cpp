@@ -32,6 +32,7 @@ Response AssetResponse(const web::Asset& asset, const Request& req) {
 
 App::App(Services& svc) : svc_(svc) {
   RegisterHealthRoutes(router_);
+  RegisterMetricsRoutes(router_);
   RegisterFileRoutes(router_);
   RegisterEvaluationSetRoutes(router_);
   RegisterEvaluationRunRoutes(router_);
@@ -137,6 +138,13 @@ Admission App::Admit(const Request& req, const std::string& request_id) {
     }
   }
   return a;
+}
+
+void App::RecordRequest(int status, int64_t duration_ms) {
+  int cls = status / 100;
+  if (cls < 1 || cls > 5) cls = 5;
+  svc_.requests_by_class[cls].fetch_add(1, std::memory_order_relaxed);
+  svc_.request_ms_total.fetch_add(duration_ms, std::memory_order_relaxed);
 }
 
 Response App::Handle(const Request& req, Admission& a, const std::string& request_id) {

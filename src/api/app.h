@@ -31,6 +31,8 @@ class App {
   Admission Admit(const Request& req, const std::string& request_id);
   Response Handle(const Request& req, Admission& admission, const std::string& request_id);
   Services& services() { return svc_; }
+  // Counts a finished request for GET /metrics.
+  void RecordRequest(int status, int64_t duration_ms);
 
  private:
   Status Authenticate(const Request& req, Caller* caller);
@@ -40,6 +42,7 @@ class App {
 
 // Registrars, one per resource file.
 void RegisterHealthRoutes(Router& r);
+void RegisterMetricsRoutes(Router& r);
 void RegisterFileRoutes(Router& r);
 void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);

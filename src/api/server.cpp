@@ -223,6 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Log(int status, size_t bytes) {
+    shared_.app.RecordRequest(status, MonotonicMillis() - start_ms_);
     if (!shared_.config.access_log) return;
     json::object line;
     line["ts"] = FormatRfc3339(NowMillis());

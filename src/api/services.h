@@ -36,6 +36,9 @@ struct Services {
   std::string url_signing_secret;  // HMAC key for presigned file URLs
   std::string public_url;          // e.g. http://127.0.0.1:8080
   std::atomic<bool> draining{false};
+  // Request counters by status class (1xx..5xx) and total handler time, for GET /metrics.
+  std::atomic<int64_t> requests_by_class[6] = {};
+  std::atomic<int64_t> request_ms_total{0};
 };
 
 // Opens the store under config (SQLite in data_dir unless config.database is set),

@@ -1,0 +1,48 @@
+// GET /metrics: Prometheus text format. No key, but only for loopback callers, so
+// operators scrape it locally without exposing workspace activity.
+#include "api/app.h"
+#include "api/errors.h"
+
+namespace goldset::api {
+
+namespace {
+
+bool IsLoopback(const std::string& addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+Response Metrics(RequestContext& ctx) {
+  if (!IsLoopback(ctx.req.remote_address))
+    return ErrorResponse(Status::NotFound("No route for GET /metrics"), ctx.request_id);
+  std::string out;
+  out += "# HELP goldset_http_requests_total HTTP requests by status class.\n";
+  out += "# TYPE goldset_http_requests_total counter\n";
+  for (int c = 1; c <= 5; ++c)
+    out += "goldset_http_requests_total{class=\"" + std::to_string(c) + "xx\"} " +
+           std::to_string(ctx.svc.requests_by_class[c].load()) + "\n";
+  out += "# HELP goldset_http_request_duration_ms_total Time spent serving requests.\n";
+  out += "# TYPE goldset_http_request_duration_ms_total counter\n";
+  out += "goldset_http_request_duration_ms_total " + std::to_string(ctx.svc.request_ms_total.load()) + "\n";
+  auto conn = ctx.svc.db->Acquire();
+  if (auto rows = conn->Query("SELECT status, COUNT(*) FROM evaluation_runs GROUP BY status"); rows.ok()) {
+    out += "# HELP goldset_evaluation_runs Evaluation runs by status.\n# TYPE goldset_evaluation_runs gauge\n";
+    for (const auto& r : *rows)
+      out += "goldset_evaluation_runs{status=\"" + r.Text(0) + "\"} " + std::to_string(r.Int(1)) + "\n";
+  }
+  if (auto rows = conn->Query("SELECT status, COUNT(*) FROM evaluation_run_items WHERE status IN ('PENDING', 'PROCESSING') GROUP BY status");
+      rows.ok()) {
+    out += "# HELP goldset_run_items_open Run items waiting or in flight.\n# TYPE goldset_run_items_open gauge\n";
+    for (const auto& r : *rows)
+      out += "goldset_run_items_open{status=\"" + r.Text(0) + "\"} " + std::to_string(r.Int(1)) + "\n";
+  }
+  Response resp;
+  resp.content_type = "text/plain; version=0.0.4";
+  resp.body = std::move(out);
+  return resp;
+}
+
+}  // namespace
+
+void RegisterMetricsRoutes(Router& r) { r.Add({"GET", "/metrics", Metrics, false, RateCategory::kNone}); }
+
+}  // namespace goldset::api
