@@ -37,6 +37,7 @@ App::App(Services& svc) : svc_(svc) {
   RegisterEvaluationSetRoutes(router_);
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
+  RegisterProcessorRunRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

@@ -47,5 +47,6 @@ void RegisterFileRoutes(Router& r);
 void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);
+void RegisterProcessorRunRoutes(Router& r);
 
 }  // namespace goldset::api

@@ -29,6 +29,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->files = std::make_unique<store::FileStore>(svc->db);
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);
   svc->runs = std::make_unique<store::RunStore>(svc->db);
+  svc->processor_runs = std::make_unique<store::ProcessorRunStore>(svc->db);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
   svc->url_signing_secret = *secret;

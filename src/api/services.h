@@ -15,6 +15,7 @@
 #include "store/database.h"
 #include "store/evaluation_store.h"
 #include "store/file_store.h"
+#include "store/processor_run_store.h"
 #include "store/run_store.h"
 #include "store/tenancy_store.h"
 
@@ -28,6 +29,9 @@ struct Services {
   std::unique_ptr<store::FileStore> files;
   std::unique_ptr<store::EvaluationStore> evaluations;
   std::unique_ptr<store::RunStore> runs;
+  std::unique_ptr<store::ProcessorRunStore> processor_runs;
+  // Validates a processor config of kind "extractor" | "classifier" | "splitter".
+  std::function<Status(const std::string& kind, const json::object& config)> validate_config;
   std::unique_ptr<EntityCatalog> entities;
   jobs::MetricsCache metrics;
   store::RunFinalizer run_finalizer;         // set by the process that owns the workers

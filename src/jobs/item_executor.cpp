@@ -80,13 +80,24 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
       for (const auto& e : v->as_array())
         if (e.is_string()) file_ids.emplace_back(e.as_string());
   }
+  ItemOutcome o = Produce(run.workspace_id, run.kind, run.config, file_ids);
+  if (!o.status.ok()) return o;
+  auto expected = ParseJson(item.expected_output);
+  if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
+  o.result = eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
+  if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
+  return o;
+}
+
+ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
+                                  const std::vector<std::string>& file_ids) {
   if (file_ids.empty()) return Fail(Status::Unprocessable("the item has no file"), "FAILED_TO_PROCESS_FILE");
 
   StoreParseCache cache(db_);
   parse::Document document;
   processors::FileRef ref;
   for (const std::string& id : file_ids) {
-    auto file = files_.Get(run.workspace_id, id);
+    auto file = files_.Get(workspace_id, id);
     if (!file.ok()) {
       if (file.status().code() == Status::Code::kNotFound)
         return Fail(Status::Unprocessable("file " + id + " was deleted after the item was created"), "FILE_NOT_FOUND");
@@ -106,7 +117,8 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
     opts.max_pages = config_.max_pages;
     opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
     auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, &cache);
-    if (!doc.ok()) return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
+    if (!doc.ok())
+      return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
     // A multifile item is one document: pages continue their numbering across files.
     for (auto& page : doc->pages) {
       page.number = static_cast<int>(document.pages.size()) + 1;
@@ -116,15 +128,10 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
 
   processors::EngineContext ctx;
   ctx.egress = config_.egress;
-  auto output = processors::RunProcessor(ProcessorKindOf(run.kind), run.config, document, ref, ctx);
+  auto output = processors::RunProcessor(ProcessorKindOf(kind), config, document, ref, ctx);
   if (!output.ok()) return Fail(output.status(), CodeFor(output.status()));
-
-  auto expected = ParseJson(item.expected_output);
-  if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
   ItemOutcome o;
   o.output = std::move(*output);
-  o.result = eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
-  if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
   o.num_pages = static_cast<int>(document.pages.size());
   return o;
 }

@@ -36,7 +36,11 @@ class ItemExecutor {
  public:
   ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config)
       : db_(db), blobs_(blobs), files_(files), config_(config) {}
+  // Evaluation item: produce the output, then score it against the expected output.
   ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item);
+  // Output only (standalone processor runs): files -> parse -> engine.
+  ItemOutcome Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
+                      const std::vector<std::string>& file_ids);
 
  private:
   store::Database& db_;

@@ -12,6 +12,15 @@
 
 namespace goldset::jobs {
 
+namespace {
+// The contract's failureReason values for standalone runs.
+std::string FailureReasonOf(const std::string& code) {
+  for (const char* known : {"PARSING_ERROR", "INVALID_CONFIGURATION", "ABORTED", "INTERNAL_ERROR"})
+    if (code == known) return code;
+  return "FAILED_TO_PROCESS_FILE";
+}
+}  // namespace
+
 struct RunScheduler::Impl {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<const RunSnapshot>> runs;  // run id -> parsed snapshot
@@ -25,6 +34,7 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       on_run_ended_(std::move(on_run_ended)),
       runs_(db),
       files_(db),
+      processor_runs_(db),
       impl_(std::make_unique<Impl>()) {}
 
 RunScheduler::~RunScheduler() { Stop(); }
@@ -57,7 +67,7 @@ void RunScheduler::WorkerLoop(int index) {
   while (!stopping_) {
     bool did = false;
     try {
-      did = ProcessOne(worker);
+      did = ProcessOne(worker) || ProcessOneStandalone(worker);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"worker %s: %s\"}\n", worker.c_str(), e.what());
     }
@@ -128,6 +138,34 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   if (!landed.ok())
     std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"complete %s/%s: %s\"}\n", item.run_id.c_str(),
                  item.item_id.c_str(), landed.status().ToString().c_str());
+  return true;
+}
+
+bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
+  const std::string owner = worker + ":" + RandomToken(6);
+  auto claimed = processor_runs_.Claim(owner, NowMillis(), config_.lease_ms);
+  if (!claimed.ok() || !*claimed) return false;
+  store::ProcessorRunRecord run = std::move(**claimed);
+  auto config = ParseJson(run.config);
+  ItemOutcome outcome;
+  if (!config.ok() || !config->is_object()) {
+    outcome.status = Status::InvalidArgument("the run's config is not a JSON object");
+    outcome.error_code = "INVALID_CONFIGURATION";
+  } else if (run.attempts > config_.max_attempts) {
+    outcome.status = Status::Internal("processing did not complete after " + std::to_string(config_.max_attempts) + " attempts");
+    outcome.error_code = "ABORTED";
+  } else {
+    ItemExecutor executor(*db_, *blobs_, files_, config_);
+    outcome = executor.Produce(run.workspace_id, KindOf(run.kind), config->as_object(), {run.file_id});
+    if (!outcome.status.ok() && outcome.status.retryable() && run.attempts < config_.max_attempts) {
+      (void)processor_runs_.RetryLater(run, NowMillis() + (config_.retry_base_ms << (run.attempts - 1)));
+      return true;
+    }
+  }
+  bool failed = !outcome.status.ok();
+  (void)processor_runs_.Complete(run, failed, failed ? "" : json::serialize(outcome.output),
+                                 failed ? FailureReasonOf(outcome.error_code) : "",
+                                 failed ? outcome.status.message() : "", on_processor_run_ended_);
   return true;
 }
 

@@ -20,6 +20,7 @@
 
 #include "store/blob_store.h"
 #include "store/file_store.h"
+#include "store/processor_run_store.h"
 #include "store/run_store.h"
 
 namespace goldset::outbound {
@@ -44,6 +45,8 @@ struct SchedulerConfig {
 // Called in the transaction that ends a run, after metrics are computed; writes the
 // webhook outbox row. May be empty.
 using RunEndedHook = std::function<Status(store::Connection&, const store::RunRecord&, const json::object& metrics)>;
+// Called in the transaction that ends a standalone processor run (webhook outbox).
+using ProcessorRunEndedHook = std::function<Status(store::Connection&, const store::ProcessorRunRecord&)>;
 
 class RunScheduler {
  public:
@@ -55,6 +58,7 @@ class RunScheduler {
   void Stop();
   // Wakes idle workers (a run was created).
   void Notify();
+  void SetProcessorRunEndedHook(ProcessorRunEndedHook hook) { on_processor_run_ended_ = std::move(hook); }
 
   // Finalizer shared with the API's cancel route: computes and returns final metrics.
   store::RunFinalizer Finalizer();
@@ -63,6 +67,7 @@ class RunScheduler {
  private:
   void WorkerLoop(int index);
   bool ProcessOne(const std::string& owner);
+  bool ProcessOneStandalone(const std::string& worker);
 
   std::shared_ptr<store::Database> db_;
   std::shared_ptr<store::BlobStore> blobs_;
@@ -70,6 +75,8 @@ class RunScheduler {
   RunEndedHook on_run_ended_;
   store::RunStore runs_;
   store::FileStore files_;
+  store::ProcessorRunStore processor_runs_;
+  ProcessorRunEndedHook on_processor_run_ended_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> stopping_{false};

@@ -81,6 +81,32 @@ CREATE TABLE evaluation_run_items (
 CREATE INDEX evaluation_run_items_claim ON evaluation_run_items(status, next_attempt_at);
 CREATE INDEX evaluation_run_items_seq ON evaluation_run_items(run_id, seq);
 )SQL"},
+      {201, "processor_runs", R"SQL(
+CREATE TABLE processor_runs (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  processor_json TEXT,
+  version_json TEXT,
+  config TEXT NOT NULL,
+  file_id TEXT NOT NULL,
+  metadata TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_until BIGINT,
+  next_attempt_at BIGINT NOT NULL,
+  output TEXT,
+  failure_reason TEXT,
+  failure_message TEXT,
+  created_by TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX processor_runs_claim ON processor_runs(status, next_attempt_at);
+CREATE INDEX processor_runs_ws_created ON processor_runs(workspace_id, kind, created_at, id);
+CREATE INDEX processor_runs_ws_updated ON processor_runs(workspace_id, kind, updated_at, id);
+)SQL"},
   };
 }
 

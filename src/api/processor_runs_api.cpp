@@ -1,0 +1,189 @@
+// Standalone processor runs (contract §4.5): POST/GET /extract_runs, /classify_runs,
+// /split_runs and GET .../{id}. Asynchronous: created PENDING, executed by the workers.
+#include "api/app.h"
+#include "api/entity_catalog.h"
+#include "api/errors.h"
+#include "api/evaluation_json.h"
+#include "api/file_json.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "store/processor_run_store.h"
+
+namespace goldset::api {
+
+namespace {
+
+struct RunKind {
+  const char* kind;         // "extractor"
+  const char* object;       // "extract_run"
+  const char* prefix;       // "exr_"
+  const char* collection;   // "/extract_runs"
+  const char* version_key;  // "extractorVersion"
+};
+
+constexpr RunKind kKinds[] = {
+    {"extractor", "extract_run", "exr_", "/extract_runs", "extractorVersion"},
+    {"classifier", "classify_run", "clr_", "/classify_runs", "classifierVersion"},
+    {"splitter", "split_run", "splr_", "/split_runs", "splitterVersion"},
+};
+
+json::value ParsedOrNull(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  auto v = ParseJson(*s);
+  return v.ok() ? *v : json::value(nullptr);
+}
+
+json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunRecord& r) {
+  json::object o;
+  o["object"] = k.object;
+  o["id"] = r.id;
+  o["status"] = r.status;
+  if (r.output) o["output"] = ParsedOrNull(r.output);
+  if (r.status == "FAILED") {
+    o["failureReason"] = r.failure_reason.value_or("INTERNAL_ERROR");
+    o["failureMessage"] = r.failure_message.value_or("");
+  }
+  o["metadata"] = r.metadata ? ParsedOrNull(r.metadata) : json::value(json::object{});
+  o["reviewed"] = false;
+  o["edited"] = false;
+  o["config"] = ParsedOrNull(r.config);
+  o[k.kind] = ParsedOrNull(r.processor_json);
+  o[k.version_key] = ParsedOrNull(r.version_json);
+  auto f = svc.files->Get(r.workspace_id, r.file_id);
+  o["file"] = f.ok() ? json::value(FileSummaryJson(*f)) : json::value(nullptr);
+  if (std::string(k.kind) == "extractor") o["files"] = nullptr;
+  o["parseRunId"] = nullptr;
+  o["dashboardUrl"] = svc.public_url + "/#/" + std::string(k.object) + "s/" + r.id;
+  o["usage"] = nullptr;
+  o["createdAt"] = FormatRfc3339(r.created_at);
+  o["updatedAt"] = FormatRfc3339(r.updated_at);
+  return o;
+}
+
+// file: {id} | {text, name?}. URLs would make the server fetch arbitrary addresses; the
+// caller uploads instead.
+StatusOr<std::string> ResolveFile(RequestContext& ctx, const json::value* v) {
+  if (!v || v->is_null()) return Status::InvalidArgument("file is required: {id} of an uploaded file, or {text, name?}");
+  if (!v->is_object()) return Status::InvalidArgument("file must be an object");
+  const auto& o = v->as_object();
+  if (const json::value* id = o.if_contains("id"); id && !id->is_null()) {
+    if (!id->is_string()) return Status::InvalidArgument("file.id must be a string");
+    auto f = ctx.svc.files->Get(ctx.caller.workspace_id, std::string(id->as_string()));
+    if (!f.ok()) return f.status().WithContext("file.id");
+    return f->id;
+  }
+  if (const json::value* text = o.if_contains("text"); text && !text->is_null()) {
+    if (!text->is_string() || text->as_string().empty()) return Status::InvalidArgument("file.text must be a non-empty string");
+    std::string name = "document.txt";
+    if (const json::value* n = o.if_contains("name"); n && n->is_string() && !n->as_string().empty())
+      name = std::string(n->as_string());
+    std::string_view bytes(text->as_string().data(), text->as_string().size());
+    auto sha = ctx.svc.blobs->Put(bytes);
+    if (!sha.ok()) return sha.status();
+    model::File f;
+    f.id = NewId("file_");
+    f.workspace_id = ctx.caller.workspace_id;
+    f.name = name;
+    f.type = "TXT";
+    f.mime_type = "text/plain";
+    f.content_sha256 = *sha;
+    f.size_bytes = static_cast<int64_t>(bytes.size());
+    f.created_by = ctx.caller.key_name;
+    f.created_at = f.updated_at = NowMillis();
+    GOLDSET_RETURN_IF_ERROR(ctx.svc.files->Insert(f));
+    return f.id;
+  }
+  if (o.contains("url")) return Status::InvalidArgument("file.url is not supported by this server; upload the file and pass {id}");
+  return Status::InvalidArgument("file needs id or text");
+}
+
+Response Create(RequestContext& ctx, const RunKind& k) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
+  const json::value* ref = body->if_contains(k.kind);
+  const json::value* inline_config = body->if_contains("config");
+  bool has_ref = ref && !ref->is_null(), has_config = inline_config && !inline_config->is_null();
+  if (has_ref == has_config)
+    return ErrorResponse(Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required"), ctx.request_id);
+  store::ProcessorRunRecord r;
+  r.id = NewId(k.prefix);
+  r.workspace_id = ctx.caller.workspace_id;
+  r.kind = k.kind;
+  if (has_ref) {
+    if (!ref->is_object()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + " must be {id, version?}"), ctx.request_id);
+    const json::value* id = ref->as_object().if_contains("id");
+    if (!id || !id->is_string() || id->as_string().empty())
+      return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".id is required"), ctx.request_id);
+    std::string version = "latest";
+    if (const json::value* v = ref->as_object().if_contains("version"); v && !v->is_null()) {
+      if (!v->is_string()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".version must be a string"), ctx.request_id);
+      version = std::string(v->as_string());
+    }
+    auto resolved = ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version);
+    if (!resolved.ok()) return ErrorResponse(resolved.status(), ctx.request_id);
+    if (resolved->kind != k.kind)
+      return ErrorResponse(Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved->kind + ", not a " + k.kind), ctx.request_id);
+    r.processor_json = json::serialize(resolved->summary);
+    r.version_json = json::serialize(resolved->version);
+    r.config = json::serialize(resolved->config);
+  } else {
+    if (!inline_config->is_object()) return ErrorResponse(Status::InvalidArgument("config must be an object"), ctx.request_id);
+    if (ctx.svc.validate_config) {
+      Status st = ctx.svc.validate_config(k.kind, inline_config->as_object());
+      if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+    }
+    r.config = json::serialize(*inline_config);
+  }
+  if (const json::value* m = body->if_contains("metadata"); m && !m->is_null()) {
+    if (!m->is_object()) return ErrorResponse(Status::InvalidArgument("metadata must be an object"), ctx.request_id);
+    r.metadata = json::serialize(*m);
+  }
+  if (const json::value* p = body->if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
+    return ErrorResponse(Status::InvalidArgument("priority must be an integer"), ctx.request_id);
+  auto file = ResolveFile(ctx, body->if_contains("file"));
+  if (!file.ok()) return ErrorResponse(file.status(), ctx.request_id);
+  r.file_id = *file;
+  r.status = "PENDING";
+  r.created_by = ctx.caller.key_name;
+  r.created_at = r.updated_at = NowMillis();
+  Status st = ctx.svc.processor_runs->Insert(r);
+  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  if (ctx.svc.notify_workers) ctx.svc.notify_workers();
+  return JsonResponse(RunJson(ctx.svc, k, r));
+}
+
+Response Get(RequestContext& ctx, const RunKind& k) {
+  auto r = ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
+  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
+  return JsonResponse(RunJson(ctx.svc, k, *r));
+}
+
+Response List(RequestContext& ctx, const RunKind& k) {
+  auto page = ctx.ListParams();
+  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+  auto result = ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, *page);
+  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  json::array data;
+  for (const auto& r : result->items) data.push_back(RunJson(ctx.svc, k, r));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+}  // namespace
+
+json::object ProcessorRunJson(Services& svc, const store::ProcessorRunRecord& r) {
+  for (const RunKind& k : kKinds)
+    if (r.kind == k.kind) return RunJson(svc, k, r);
+  return {};
+}
+
+void RegisterProcessorRunRoutes(Router& router) {
+  for (const RunKind& k : kKinds) {
+    const RunKind* kp = &k;
+    std::string base = k.collection;
+    router.Add({"POST", base, [kp](RequestContext& c) { return Create(c, *kp); }, true, RateCategory::kRun, BodyKind::kJson});
+    router.Add({"GET", base, [kp](RequestContext& c) { return List(c, *kp); }, true, RateCategory::kGet});
+    router.Add({"GET", base + "/{id}", [kp](RequestContext& c) { return Get(c, *kp); }, true, RateCategory::kGet});
+  }
+}
+
+}  // namespace goldset::api

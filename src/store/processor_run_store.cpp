@@ -1,0 +1,129 @@
+#include "store/processor_run_store.h"
+
+#include "common/clock.h"
+
+namespace goldset::store {
+
+namespace {
+
+constexpr const char* kCols =
+    "id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, status, attempts, "
+    "lease_owner, output, failure_reason, failure_message, created_by, created_at, updated_at";
+
+ProcessorRunRecord FromRow(const Row& r) {
+  ProcessorRunRecord x;
+  x.id = r.Text(0);
+  x.workspace_id = r.Text(1);
+  x.kind = r.Text(2);
+  if (!r.IsNull(3)) x.processor_json = r.Text(3);
+  if (!r.IsNull(4)) x.version_json = r.Text(4);
+  x.config = r.Text(5);
+  x.file_id = r.Text(6);
+  if (!r.IsNull(7)) x.metadata = r.Text(7);
+  x.status = r.Text(8);
+  x.attempts = static_cast<int>(r.Int(9));
+  x.lease_owner = r.Text(10);
+  if (!r.IsNull(11)) x.output = r.Text(11);
+  if (!r.IsNull(12)) x.failure_reason = r.Text(12);
+  if (!r.IsNull(13)) x.failure_message = r.Text(13);
+  if (!r.IsNull(14)) x.created_by = r.Text(14);
+  x.created_at = r.Int(15);
+  x.updated_at = r.Int(16);
+  return x;
+}
+
+Param Opt(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
+
+}  // namespace
+
+Status ProcessorRunStore::Insert(const ProcessorRunRecord& r) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(
+        "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
+        "status, attempts, next_attempt_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        {r.id, r.workspace_id, r.kind, Opt(r.processor_json), Opt(r.version_json), r.config, r.file_id, Opt(r.metadata),
+         r.status, r.created_at, Opt(r.created_by), r.created_at, r.updated_at});
+  });
+}
+
+StatusOr<ProcessorRunRecord> ProcessorRunStore::Get(const std::string& workspace_id, const std::string& kind,
+                                                    const std::string& id) {
+  auto rows = db_->Acquire()->Query(
+      std::string("SELECT ") + kCols + " FROM processor_runs WHERE workspace_id = ? AND kind = ? AND id = ?",
+      {workspace_id, kind, id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Run " + id + " not found");
+  return FromRow(rows->front());
+}
+
+StatusOr<Page<ProcessorRunRecord>> ProcessorRunStore::List(const std::string& workspace_id, const std::string& kind,
+                                                           const PageRequest& page) {
+  std::string sql = std::string("SELECT ") + kCols + " FROM processor_runs WHERE workspace_id = ? AND kind = ?";
+  std::vector<Param> params{workspace_id, kind};
+  AppendKeyset(page, "", &sql, &params);
+  auto rows = db_->Acquire()->Query(sql, params);
+  if (!rows.ok()) return rows.status();
+  Page<ProcessorRunRecord> out;
+  for (const Row& r : *rows) {
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      const auto& last = out.items.back();
+      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
+      break;
+    }
+    out.items.push_back(FromRow(r));
+  }
+  return out;
+}
+
+StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::string& owner, int64_t now,
+                                                                     int64_t lease_ms) {
+  std::optional<ProcessorRunRecord> claimed;
+  const char* skip = db_->backend() == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
+      auto rows = c.Query(std::string("UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_until = ?, "
+                                      "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM processor_runs WHERE ") +
+                              due + " ORDER BY next_attempt_at, id LIMIT 1" + skip + ") RETURNING " + kCols,
+                          {owner, now + lease_ms, now, now});
+      if (!rows.ok()) return rows.status();
+      if (!rows->empty()) {
+        claimed = FromRow(rows->front());
+        return Status::OK();
+      }
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return claimed;
+}
+
+StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bool failed, const std::string& output,
+                                           const std::string& failure_reason, const std::string& failure_message,
+                                           const std::function<Status(Connection&, const ProcessorRunRecord&)>& on_done) {
+  bool landed = false;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    auto rows = c.Query(
+        std::string("UPDATE processor_runs SET status = ?, output = ?, failure_reason = ?, failure_message = ?, "
+                    "lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' RETURNING ") +
+            kCols,
+        {std::string(failed ? "FAILED" : "PROCESSED"), failed ? Param(Null{}) : Param(output),
+         failed ? Param(failure_reason) : Param(Null{}), failed ? Param(failure_message) : Param(Null{}), NowMillis(),
+         claimed.id, claimed.lease_owner});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::OK();
+    landed = true;
+    return on_done ? on_done(c, FromRow(rows->front())) : Status::OK();
+  });
+  if (!st.ok()) return st;
+  return landed;
+}
+
+Status ProcessorRunStore::RetryLater(const ProcessorRunRecord& claimed, int64_t next_attempt_at) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec("UPDATE processor_runs SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, "
+                  "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+                  {next_attempt_at, NowMillis(), claimed.id, claimed.lease_owner});
+  });
+}
+
+}  // namespace goldset::store

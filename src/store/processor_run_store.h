@@ -1,0 +1,46 @@
+// Standalone processor runs (extract_run / classify_run / split_run): one file through
+// one processor version, asynchronously, claimed by the same workers as evaluation items
+// and with the same lease rules. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "store/database.h"
+#include "store/paging.h"
+
+namespace goldset::store {
+
+struct ProcessorRunRecord {
+  std::string id, workspace_id, kind;  // kind: "extractor" | "classifier" | "splitter"
+  std::optional<std::string> processor_json, version_json;  // summaries; absent for inline configs
+  std::string config, file_id;
+  std::optional<std::string> metadata;
+  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED
+  int attempts = 0;
+  std::string lease_owner;
+  std::optional<std::string> output, failure_reason, failure_message, created_by;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+class ProcessorRunStore {
+ public:
+  explicit ProcessorRunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+  Status Insert(const ProcessorRunRecord& r);
+  StatusOr<ProcessorRunRecord> Get(const std::string& workspace_id, const std::string& kind, const std::string& id);
+  StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind, const PageRequest& page);
+  StatusOr<std::optional<ProcessorRunRecord>> Claim(const std::string& owner, int64_t now, int64_t lease_ms);
+  // Final state; false when the claim no longer holds the run. `on_done` runs in the same
+  // transaction (webhook outbox).
+  StatusOr<bool> Complete(const ProcessorRunRecord& claimed, bool failed, const std::string& output,
+                          const std::string& failure_reason, const std::string& failure_message,
+                          const std::function<Status(Connection&, const ProcessorRunRecord&)>& on_done);
+  Status RetryLater(const ProcessorRunRecord& claimed, int64_t next_attempt_at);
+
+ private:
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace goldset::store
