@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/json.h"
 #include "store/blob_store.h"
 #include "store/file_store.h"
 #include "store/processor_run_store.h"

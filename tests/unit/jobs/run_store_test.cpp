@@ -1,0 +1,199 @@
+// RunStore semantics the run engine relies on: leased claims, expired leases reclaimed,
+// stale completions discarded, exactly-once counters, run finalization and cancel.
+#include "store/run_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace goldset::store {
+namespace {
+
+class RunStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("runstore-" + RandomToken(6));
+    std::filesystem::create_directories(dir_);
+    auto db = OpenSqlite((dir_ / "t.db").string());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = *db;
+    ASSERT_TRUE(ApplyMigrations(*db_).ok());
+    auto c = db_->Acquire();
+    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    for (int i = 0; i < kItems; ++i)
+      ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
+                          "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', '{}', ?, ?)",
+                          {"evi_" + std::to_string(i), int64_t{i}, int64_t{i}}).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  RunRecord NewRun() {
+    RunRecord r;
+    r.id = NewId("bpr_");
+    r.workspace_id = "ws_1";
+    r.set_id = "ev_1";
+    r.entity_kind = "extractor";
+    r.entity_json = r.entity_version_json = r.config = r.options = "{}";
+    r.status = "PENDING";
+    r.created_at = r.updated_at = NowMillis();
+    return r;
+  }
+
+  static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) { return std::string("{\"final\":\"" + run.status + "\"}"); }
+
+  static constexpr int kItems = 20;
+  std::filesystem::path dir_;
+  std::shared_ptr<Database> db_;
+};
+
+TEST_F(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
+  RunStore runs(db_);
+  RunRecord all = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&all, {}).ok());
+  EXPECT_EQ(all.num_items, kItems);
+  RunRecord some = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&some, {"evi_3", "evi_5"}).ok());
+  EXPECT_EQ(some.num_items, 2);
+  auto items = runs.ListItems(all.id, 0, 100);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), static_cast<size_t>(kItems));
+  EXPECT_EQ((*items)[0].item_id, "evi_0");  // seq follows item creation order
+  EXPECT_EQ((*items)[0].status, "PENDING");
+}
+
+TEST_F(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  std::set<std::string> seen;
+  for (int i = 0; i < kItems; ++i) {
+    auto c = runs.ClaimItem("w" + std::to_string(i), NowMillis(), 60000);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->has_value());
+    EXPECT_TRUE(seen.insert((*c)->item_id).second) << "claimed twice: " << (*c)->item_id;
+  }
+  auto none = runs.ClaimItem("late", NowMillis(), 60000);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto got = runs.GetRun("ws_1", run.id);
+  EXPECT_EQ(got->status, "PROCESSING");
+}
+
+TEST_F(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
+  auto first = runs.ClaimItem("dead-worker", NowMillis(), 10);
+  ASSERT_TRUE(first.ok() && first->has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  auto second = runs.ClaimItem("live-worker", NowMillis(), 60000);
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->item_id, "evi_1");
+  EXPECT_EQ((*second)->attempts, 2);
+
+  ItemCompletion done;
+  done.output = "{\"value\":{}}";
+  done.result = "{\"correct\":true}";
+  done.correct = true;
+  auto stale = runs.CompleteItem(**first, done, Finalize);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(*stale) << "the dead worker's late result must not land";
+  auto landed = runs.CompleteItem(**second, done, Finalize);
+  ASSERT_TRUE(landed.ok());
+  EXPECT_TRUE(*landed);
+  auto again = runs.CompleteItem(**second, done, Finalize);
+  EXPECT_FALSE(*again) << "a completion lands once";
+  auto got = runs.GetRun("ws_1", run.id);
+  EXPECT_EQ(got->num_done, 1);
+  EXPECT_EQ(got->status, "PROCESSED");
+  EXPECT_EQ(*got->metrics, "{\"final\":\"PROCESSED\"}");
+}
+
+TEST_F(RunStoreTest, AllFailedMeansFailedRun) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1", "evi_2"}).ok());
+  for (int i = 0; i < 2; ++i) {
+    auto c = runs.ClaimItem("w", NowMillis(), 60000);
+    ItemCompletion fail;
+    fail.failed = true;
+    fail.error_code = "PARSING_ERROR";
+    fail.error_message = "corrupt";
+    ASSERT_TRUE(runs.CompleteItem(**c, fail, Finalize).ok());
+  }
+  auto got = runs.GetRun("ws_1", run.id);
+  EXPECT_EQ(got->status, "FAILED");
+  EXPECT_EQ(got->num_failed, 2);
+}
+
+TEST_F(RunStoreTest, RetryLaterDelaysTheNextClaim) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
+  auto c = runs.ClaimItem("w", NowMillis(), 60000);
+  ASSERT_TRUE(runs.RetryLater(**c, NowMillis() + 60000, "503 from engine").ok());
+  auto none = runs.ClaimItem("w2", NowMillis(), 60000);
+  EXPECT_FALSE(none->has_value());
+  auto later = runs.ClaimItem("w2", NowMillis() + 61000, 60000);
+  ASSERT_TRUE(later->has_value());
+  EXPECT_EQ((*later)->attempts, 2);
+}
+
+TEST_F(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1", "evi_2", "evi_3"}).ok());
+  auto inflight = runs.ClaimItem("w", NowMillis(), 60000);
+  auto cancelled = runs.Cancel("ws_1", run.id, Finalize);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->status, "CANCELLING");
+  EXPECT_FALSE(runs.ClaimItem("w2", NowMillis(), 60000)->has_value());
+  ItemCompletion done;
+  done.output = done.result = "{}";
+  ASSERT_TRUE(*runs.CompleteItem(**inflight, done, Finalize));
+  auto got = runs.GetRun("ws_1", run.id);
+  EXPECT_EQ(got->status, "CANCELLED");
+  EXPECT_FALSE(runs.Cancel("ws_1", run.id, Finalize).ok());
+  EXPECT_EQ(runs.Cancel("ws_other", run.id, Finalize).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  std::atomic<int> finalized{0}, completed{0};
+  auto finalize = [&](Connection&, const RunRecord&) -> StatusOr<std::string> {
+    finalized++;
+    return std::string("{}");
+  };
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      for (;;) {
+        auto c = runs.ClaimItem("w" + std::to_string(w), NowMillis(), 60000);
+        if (!c.ok()) continue;  // busy: try again
+        if (!c->has_value()) return;
+        ItemCompletion done;
+        done.output = done.result = "{}";
+        auto landed = runs.CompleteItem(**c, done, finalize);
+        if (landed.ok() && *landed) completed++;
+      }
+    });
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(completed.load(), kItems);
+  EXPECT_EQ(finalized.load(), 1);
+  EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
+}
+
+}  // namespace
+}  // namespace goldset::store
