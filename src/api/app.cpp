@@ -38,6 +38,7 @@ App::App(Services& svc) : svc_(svc) {
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
   RegisterProcessorRunRoutes(router_);
+  RegisterPageImageRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

@@ -48,5 +48,6 @@ void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);
 void RegisterProcessorRunRoutes(Router& r);
+void RegisterPageImageRoutes(Router& r);
 
 }  // namespace goldset::api

@@ -1,0 +1,70 @@
+// GET /files/{id}/pages/{n}.png (extension): a page of a document as an image, for the
+// dashboard's item view. PDFs are rendered by poppler and cached by content hash; PNG
+// and JPEG files are their own single page.
+#include <charconv>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "parse/parse.h"
+
+namespace goldset::api {
+
+namespace {
+
+constexpr int kPageDpi = 110;  // screen resolution: a letter page is ~940 px wide
+
+Response PageImage(RequestContext& ctx) {
+  const std::string& name = ctx.Param("page");
+  int page = 0;
+  if (name.size() < 5 || name.substr(name.size() - 4) != ".png")
+    return ErrorResponse(Status::NotFound("Page images are named {n}.png"), ctx.request_id);
+  auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size() - 4, page);
+  if (ec != std::errc() || ptr != name.data() + name.size() - 4 || page < 1)
+    return ErrorResponse(Status::InvalidArgument("page must be a positive integer"), ctx.request_id);
+  auto file = ctx.svc.files->Get(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!file.ok()) return ErrorResponse(file.status(), ctx.request_id);
+  Response r;
+  r.headers.emplace_back("Cache-Control", "private, max-age=3600");
+  if (file->type == "IMG" && (file->mime_type == "image/png" || file->mime_type == "image/jpeg")) {
+    if (page != 1) return ErrorResponse(Status::NotFound("An image file has one page"), ctx.request_id);
+    auto bytes = ctx.svc.blobs->Get(file->content_sha256);
+    if (!bytes.ok()) return ErrorResponse(bytes.status(), ctx.request_id);
+    r.content_type = file->mime_type;
+    r.body = std::move(*bytes);
+    return r;
+  }
+  if (file->type != "PDF") return ErrorResponse(Status::NotFound("No page images for files of type " + file->type.value_or("unknown")), ctx.request_id);
+  if (file->page_count && page > *file->page_count)
+    return ErrorResponse(Status::NotFound("File has " + std::to_string(*file->page_count) + " pages"), ctx.request_id);
+  const std::string key = "png:" + file->content_sha256 + ":" + std::to_string(page) + ":" + std::to_string(kPageDpi);
+  auto conn = ctx.svc.db->Acquire();
+  auto cached = conn->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
+  if (cached.ok() && !cached->empty()) {
+    r.content_type = "image/png";
+    r.body = cached->front().Text(0);
+    return r;
+  }
+  auto bytes = ctx.svc.blobs->Get(file->content_sha256);
+  if (!bytes.ok()) return ErrorResponse(bytes.status(), ctx.request_id);
+  auto png = parse::RenderPdfPagePng(*bytes, file->password, page, kPageDpi);
+  if (!png.ok()) {
+    Status st = png.status();
+    if (st.code() == Status::Code::kUnprocessable) st = Status::NotFound("Page " + std::to_string(page) + " cannot be rendered: " + st.message());
+    return ErrorResponse(st, ctx.request_id);
+  }
+  (void)ctx.svc.db->InTransaction(true, [&](store::Connection& c) {
+    return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) ON CONFLICT (cache_key) DO NOTHING",
+                  {key, store::Blob{*png}, int64_t{0}});
+  });
+  r.content_type = "image/png";
+  r.body = std::move(*png);
+  return r;
+}
+
+}  // namespace
+
+void RegisterPageImageRoutes(Router& r) {
+  r.Add({"GET", "/files/{id}/pages/{page}", PageImage, true, RateCategory::kGet});
+}
+
+}  // namespace goldset::api
