@@ -54,12 +54,14 @@ export async function createWorkspace(dataDir, flags = []) {
   return r.stdout.trim();
 }
 
-// `goldset keys list` -> [{id, name, scope, revoked}] (names must not contain spaces).
+// `goldset keys list` -> [{id, name, scope, created, revoked}].
 export async function listKeys(dataDir) {
   const r = await runCli(['keys', 'list', '--data-dir', dataDir]);
   if (r.code !== 0) throw new Error(`keys list failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').slice(1).map((line) => {
-    const [id, name, scope, created, revoked] = line.trim().split(/\s+/);
+    const m = /^(\S+)\s+(.*?)\s+(ws_\S+|org \S+)\s+(\S+)\s+(\S+)$/.exec(line.trim());
+    if (!m) throw new Error(`keys list: unexpected line ${JSON.stringify(line)}`);
+    const [, id, name, scope, created, revoked] = m;
     return { id, name, scope, created, revoked: revoked !== '-' };
   });
 }
