@@ -1,0 +1,200 @@
+#include "eval/array_scorer.h"
+
+#include <algorithm>
+
+#include "eval/array_matcher.h"
+
+namespace goldset::eval {
+namespace {
+
+const json::array kEmpty;
+
+const json::value* Lookup(const json::value& row, const std::vector<std::string>& keys) {
+  const json::value* cur = &row;
+  for (const auto& k : keys) {
+    if (!cur->is_object()) return nullptr;
+    cur = cur->as_object().if_contains(k);
+    if (!cur) return nullptr;
+  }
+  return cur;
+}
+
+// A cell (or multiset element) ready for repeated comparison.
+struct Cell {
+  Canonical canon;           // scalar specs
+  const json::value* value;  // array specs compare recursively
+};
+
+Cell MakeCell(const FieldSpec& spec, const json::value* v, bool fuzzy) {
+  if (spec.type == FieldType::kArray || spec.type == FieldType::kObject) return {Canonical{}, v};
+  return {Canonicalize(spec, v, fuzzy), v};
+}
+
+bool CellMatches(const FieldSpec& spec, const Cell& e, const Cell& a, const FieldRules& rules,
+                 const std::string& path, std::optional<double> fuzzy) {
+  if (spec.type == FieldType::kArray) {
+    bool e_null = !e.value || e.value->is_null();
+    bool a_null = !a.value || a.value->is_null();
+    if (e_null && a_null) return true;
+    static const json::value kNull;
+    return ScoreArray(spec, e.value ? *e.value : kNull, a.value ? *a.value : kNull, rules, path, false)
+               .verdict.score >= 1.0;
+  }
+  if (spec.type == FieldType::kObject) {
+    FieldSpec any;
+    return CompareCanonical(any, Canonicalize(any, e.value, false), Canonicalize(any, a.value, false), std::nullopt)
+               .score >= 1.0;
+  }
+  return CompareCanonical(spec, e.canon, a.canon, fuzzy).score >= 1.0;
+}
+
+bool IsPresent(const json::value* v) { return v && !v->is_null(); }
+
+ArrayScore Finish(ArrayScore s, size_t correct, size_t total) {
+  s.correct_cells = correct;
+  s.total_cells = total;
+  s.verdict.score = total == 0 ? 1.0 : static_cast<double>(correct) / static_cast<double>(total);
+  s.verdict.reason = correct == total ? "match" : "partial_match";
+  return s;
+}
+
+json::object RowDetail(std::optional<size_t> ei, std::optional<size_t> ai, size_t correct, size_t total,
+                       const char* reason) {
+  json::object r;
+  r["expectedIndex"] = ei ? json::value(static_cast<int64_t>(*ei)) : json::value(nullptr);
+  r["actualIndex"] = ai ? json::value(static_cast<int64_t>(*ai)) : json::value(nullptr);
+  r["correctCells"] = static_cast<int64_t>(correct);
+  r["totalCells"] = static_cast<int64_t>(total);
+  r["reason"] = reason;
+  return r;
+}
+
+// Arrays of scalars (or arrays): multiset matching, each element one cell.
+ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json::array& a,
+                         const FieldRules& rules, const std::string& path, bool with_detail) {
+  std::optional<double> fuzzy = rules.FuzzyThreshold(path);
+  std::vector<Cell> ec, ac;
+  for (const auto& v : e) ec.push_back(MakeCell(item, &v, fuzzy.has_value()));
+  for (const auto& v : a) ac.push_back(MakeCell(item, &v, fuzzy.has_value()));
+  std::vector<double> w(ec.size() * ac.size());
+  for (size_t i = 0; i < ec.size(); ++i) {
+    for (size_t j = 0; j < ac.size(); ++j) w[i * ac.size() + j] = CellMatches(item, ec[i], ac[j], rules, path + "[]", fuzzy);
+  }
+  std::vector<int> pair = MaxWeightAssignment(w, ec.size(), ac.size());
+  ArrayScore s;
+  size_t correct = 0;
+  std::vector<char> actual_used(ac.size(), 0);
+  for (size_t i = 0; i < ec.size(); ++i) {
+    bool ok = pair[i] >= 0 && w[i * ac.size() + static_cast<size_t>(pair[i])] > 0;
+    if (ok) {
+      ++correct;
+      actual_used[static_cast<size_t>(pair[i])] = 1;
+    }
+    if (with_detail && !ok) s.rows.push_back(RowDetail(i, std::nullopt, 0, 1, "missing_row"));
+  }
+  if (with_detail) {
+    for (size_t j = 0; j < ac.size(); ++j) {
+      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, 1, "extra_row"));
+    }
+  }
+  return Finish(std::move(s), correct, std::max(ec.size(), ac.size()));
+}
+
+// Arrays of objects: cells = rows x columns; rows paired to maximize matched cells.
+ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e, const json::array& a,
+                     const FieldRules& rules, const std::string& path, bool with_detail) {
+  std::vector<const Leaf*> cols;
+  std::vector<std::string> col_paths;
+  for (const Leaf& c : all_columns) {
+    std::string cp = path + "[]." + c.path;
+    if (rules.IsExcluded(cp)) continue;
+    cols.push_back(&c);
+    col_paths.push_back(std::move(cp));
+  }
+  const size_t nc = cols.size(), ne = e.size(), na = a.size();
+  std::vector<std::optional<double>> fuzzy(nc);
+  std::vector<Cell> ec(ne * nc), ac(na * nc);
+  for (size_t c = 0; c < nc; ++c) {
+    fuzzy[c] = rules.FuzzyThreshold(col_paths[c]);
+    for (size_t i = 0; i < ne; ++i) ec[i * nc + c] = MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), fuzzy[c].has_value());
+    for (size_t j = 0; j < na; ++j) ac[j * nc + c] = MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), fuzzy[c].has_value());
+  }
+  // match[(i*na + j)*nc + c]: cell c of expected row i equals that of actual row j.
+  std::vector<char> match(ne * na * nc);
+  std::vector<double> w(ne * na, 0);
+  for (size_t i = 0; i < ne; ++i) {
+    for (size_t j = 0; j < na; ++j) {
+      double count = 0;
+      for (size_t c = 0; c < nc; ++c) {
+        bool m = CellMatches(*cols[c]->spec, ec[i * nc + c], ac[j * nc + c], rules, col_paths[c], fuzzy[c]);
+        match[(i * na + j) * nc + c] = m;
+        count += m;
+      }
+      w[i * na + j] = count;
+    }
+  }
+  std::vector<int> pair = MaxWeightAssignment(w, ne, na);
+  ArrayScore s;
+  s.columns.resize(nc);
+  for (size_t c = 0; c < nc; ++c) {
+    ColumnTally& t = s.columns[c];
+    t.path = col_paths[c];
+    t.expected = ne;
+    t.cells = std::max(ne, na);
+    for (size_t j = 0; j < na; ++j) t.present += IsPresent(ac[j * nc + c].value);
+  }
+  size_t correct = 0;
+  std::vector<char> actual_used(na, 0);
+  for (size_t i = 0; i < ne; ++i) {
+    if (pair[i] < 0) {
+      if (with_detail) s.rows.push_back(RowDetail(i, std::nullopt, 0, nc, "missing_row"));
+      continue;
+    }
+    size_t j = static_cast<size_t>(pair[i]);
+    actual_used[j] = 1;
+    size_t row_correct = 0;
+    json::array mismatched;
+    for (size_t c = 0; c < nc; ++c) {
+      if (match[(i * na + j) * nc + c]) {
+        ++row_correct;
+        ++s.columns[c].correct;
+      } else if (with_detail) {
+        mismatched.emplace_back(cols[c]->path);
+      }
+    }
+    correct += row_correct;
+    if (with_detail) {
+      json::object r = RowDetail(i, j, row_correct, nc, row_correct == nc ? "match" : "cell_mismatch");
+      if (!mismatched.empty()) r["mismatchedColumns"] = std::move(mismatched);
+      s.rows.push_back(std::move(r));
+    }
+  }
+  if (with_detail) {
+    for (size_t j = 0; j < na; ++j) {
+      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, nc, "extra_row"));
+    }
+  }
+  return Finish(std::move(s), correct, std::max(ne, na) * nc);
+}
+
+}  // namespace
+
+ArrayScore ScoreArray(const FieldSpec& spec, const json::value& expected, const json::value& actual,
+                      const FieldRules& rules, const std::string& path, bool with_detail) {
+  const json::array& e = expected.is_array() ? expected.as_array() : kEmpty;
+  if (!actual.is_array() && !actual.is_null()) {
+    ArrayScore s;
+    s.verdict = {0, "type_mismatch"};
+    s.total_cells = std::max<size_t>(e.size(), 1);
+    return s;
+  }
+  const json::array& a = actual.is_array() ? actual.as_array() : kEmpty;
+  const FieldSpec& item = spec.items.empty() ? FieldSpec{} : spec.items[0];
+  if (item.type == FieldType::kObject) {
+    std::vector<Leaf> columns = FlattenObject(item);
+    if (!columns.empty()) return ScoreRows(columns, e, a, rules, path, with_detail);
+  }
+  return ScoreMultiset(item, e, a, rules, path, with_detail);
+}
+
+}  // namespace goldset::eval

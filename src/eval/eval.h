@@ -1,0 +1,98 @@
+// The scoring engine: the public face of eval/ (DESIGN.md section 3).
+//
+// A pure library: JSON in, verdicts and metrics out. No I/O, no clock, no globals,
+// no threads. Every function is reentrant; distinct calls may run concurrently.
+// A MetricsBuilder is a plain value: use one per thread or guard it.
+//
+// Item result (what ScoreItem returns, stored per run item):
+//   {"correct": bool, "score": number in [0,1],
+//    "fields": {"<path>": {"expected"?: v, "actual"?: v,   // omitted when the key is missing
+//                          "verdict": "correct"|"incorrect"|"excluded"|"unlabeled",
+//                          "score": number, "reason": string,
+//                          "similarity"?: number,           // fuzzy fields
+//                          "confidence"?: number,           // when the output carries one
+//                          "rows"?: [...], "columns"?: {...}}},   // arrays of objects
+//    "splits"?: {...}}                                      // splitters only
+// Reasons: "match", "missing", "null_value", "unexpected_value", "type_mismatch",
+// "value_mismatch", "below_fuzzy_threshold", "invalid_date", "partial_match",
+// "excluded", "no_expected_value". Row reasons: "missing_row", "extra_row",
+// "cell_mismatch", "match".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+
+namespace goldset::eval {
+
+enum class Kind { kExtract, kClassify, kSplit };
+
+struct Options {
+  std::vector<std::string> fuzzy_match_fields;  // scorable string paths
+  std::vector<std::string> exclude_fields;      // scorable paths
+  double fuzzy_threshold = 0.9;                 // similarity >= threshold is a match
+};
+
+// Validates an extractor `schema`. Errors: InvalidArgument whose message ends with
+// "; Path: schema.properties.total.type".
+Status ValidateExtractorSchema(const json::value& schema);
+// `classifications`: [{id,type,description}] required; ids unique, types unique, strings.
+Status ValidateClassifyConfig(const json::object& config);
+// `splitClassifications`: [{id,type,description,identifierKey?}], same rules.
+Status ValidateSplitConfig(const json::object& config);
+
+// Scorable field paths of an extractor config's schema, in schema order, e.g.
+// {"invoice_number","vendor.name","line_items","line_items[].description"}.
+// Empty when the config has no usable schema.
+std::vector<std::string> FieldPaths(const json::object& extractor_config);
+
+// Option paths must be scorable paths (fuzzy: string fields only, columns included);
+// fuzzy_threshold in (0,1]. InvalidArgument naming the bad path.
+Status ValidateOptions(Kind kind, const json::object& config, const Options& options);
+
+// Checks an item's expectedOutput against the entity's config. Errors are
+// Unprocessable with a path such as "expectedOutput.value.line_items[2].amount".
+// `page_count`, when known, bounds splitter endPage.
+Status ValidateExpectedOutput(Kind kind, const json::object& config,
+                              const json::value& expected, std::optional<int> page_count);
+
+// Scores one item. `expected` is the ProvidedProcessorOutput; `actual` the processor
+// output (ExtractOutput {value, metadata}, ClassifyOutput {id,type,confidence},
+// SplitOutput {splits}). Never fails: malformed actual output scores as wrong.
+// REQUIRES: ValidateOptions(kind, config, options).ok().
+json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected,
+                       const json::value& actual, const Options& options);
+
+// Aggregates item results (ScoreItem's objects) into the type-specific part of
+// EvaluationSetRunMetrics: EXTRACT {type, accuracy, fieldMetrics}, CLASSIFY {type,
+// accuracy, classificationMetrics, confusionMatrix, calibration?}, SPLITTER {type,
+// precision, recall, f1, numSplitsExpected, numSplitsPredicted, numSplitsCorrect,
+// pageAccuracy}. Failed items are not added; the caller counts them.
+class MetricsBuilder {
+ public:
+  MetricsBuilder(Kind kind, const json::object& config, const Options& options);
+  void Add(const json::object& item_result);
+  json::object Build() const;
+
+ private:
+  Kind kind_;
+  json::object config_;
+  Options options_;
+  std::vector<json::object> items_;
+};
+
+// Run comparison: items paired by item_id (only those in both runs), per-field
+// deltas, regressed/improved items, a paired bootstrap 95% CI of the accuracy
+// difference (10,000 resamples, fixed seed) and an exact McNemar p-value on
+// item-level correctness.
+struct ComparedItem {
+  std::string item_id;
+  json::object result;  // a ScoreItem result
+};
+json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline,
+                         const std::vector<ComparedItem>& candidate);
+
+}  // namespace goldset::eval

@@ -1,0 +1,171 @@
+#include "eval/item_scorer.h"
+
+#include "eval/array_scorer.h"
+#include "eval/comparators.h"
+#include "eval/field_rules.h"
+#include "eval/schema.h"
+
+namespace goldset::eval {
+namespace {
+
+const json::value kNullValue;
+
+// Walks `keys`; a null intermediate object makes the leaf null (labelled "absent"),
+// a missing one makes it missing.
+const json::value* Lookup(const json::value& root, const std::vector<std::string>& keys) {
+  const json::value* cur = &root;
+  for (const auto& k : keys) {
+    if (cur->is_null()) return &kNullValue;
+    if (!cur->is_object()) return nullptr;
+    cur = cur->as_object().if_contains(k);
+    if (!cur) return nullptr;
+  }
+  return cur;
+}
+
+std::optional<double> ConfidenceOf(const json::value& actual, const std::string& path) {
+  if (!actual.is_object()) return std::nullopt;
+  const json::value* meta = actual.as_object().if_contains("metadata");
+  if (!meta || !meta->is_object()) return std::nullopt;
+  const json::value* m = meta->as_object().if_contains(path);
+  if (!m || !m->is_object()) return std::nullopt;
+  for (const char* key : {"logprobsConfidence", "ocrConfidence"}) {
+    const json::value* c = m->as_object().if_contains(key);
+    if (c && c->is_number()) return c->to_number<double>();
+  }
+  return std::nullopt;
+}
+
+// A spec inferred from the expected value, for configs without a schema.
+FieldSpec InferSpec(const json::value& v) {
+  FieldSpec s;
+  if (v.is_string()) s.type = FieldType::kString;
+  else if (v.is_number()) s.type = FieldType::kNumber;
+  else if (v.is_bool()) s.type = FieldType::kBoolean;
+  else if (v.is_object()) {
+    const auto& o = v.as_object();
+    if (o.size() == 2 && o.contains("amount") && o.contains("iso_4217_currency_code")) {
+      s.type = FieldType::kCurrency;
+      return s;
+    }
+    s.type = FieldType::kObject;
+    for (const auto& kv : o) s.properties.push_back({std::string(kv.key()), InferSpec(kv.value())});
+  } else if (v.is_array()) {
+    s.type = FieldType::kArray;
+    FieldSpec item;
+    for (const auto& e : v.as_array()) {
+      if (e.is_null()) continue;
+      FieldSpec cand = InferSpec(e);
+      if (cand.type == FieldType::kObject && item.type == FieldType::kObject) {
+        for (auto& p : cand.properties) {
+          bool known = false;
+          for (const auto& q : item.properties) known = known || q.name == p.name;
+          if (!known) item.properties.push_back(std::move(p));
+        }
+      } else if (item.type == FieldType::kAny) {
+        item = std::move(cand);
+      }
+    }
+    s.items.push_back(std::move(item));
+  }
+  return s;
+}
+
+}  // namespace
+
+const json::value& ExtractedValue(const json::value& output) {
+  if (output.is_object()) {
+    const auto& o = output.as_object();
+    const json::value* v = o.if_contains("value");
+    if (v && (v->is_object() || v->is_null()) && (o.size() == 1 || o.contains("metadata"))) return *v;
+  }
+  return output;
+}
+
+json::object ScoreExtractItem(const json::object& config, const json::value& expected, const json::value& actual,
+                              const Options& options) {
+  const json::value& exp_value = ExtractedValue(expected);
+  const json::value& act_value = ExtractedValue(actual);
+  FieldSpec root = SchemaOfConfig(config);
+  if (root.properties.empty()) root = InferSpec(exp_value.is_object() ? exp_value : json::value(json::object()));
+  FieldRules rules(options);
+  json::object fields;
+  double score_sum = 0;
+  size_t scored = 0;
+  bool all_correct = true;
+  for (const Leaf& leaf : FlattenObject(root)) {
+    json::object f;
+    const json::value* e = Lookup(exp_value, leaf.keys);
+    const json::value* a = act_value.is_object() || act_value.is_null() ? Lookup(act_value, leaf.keys) : nullptr;
+    if (e) f["expected"] = *e;
+    if (a) f["actual"] = *a;
+    if (rules.IsExcluded(leaf.path)) {
+      f["verdict"] = "excluded";
+      f["score"] = 0.0;
+      f["reason"] = "excluded";
+      fields[leaf.path] = std::move(f);
+      continue;
+    }
+    if (!e) {
+      f["verdict"] = "unlabeled";
+      f["score"] = 0.0;
+      f["reason"] = "no_expected_value";
+      fields[leaf.path] = std::move(f);
+      continue;
+    }
+    Verdict v;
+    if (leaf.spec->type == FieldType::kArray) {
+      bool e_null = e->is_null();
+      if (!a && !e_null && !(e->is_array() && e->as_array().empty())) {
+        v = {0, "missing"};
+      } else {
+        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true);
+        v = as.verdict;
+        f["correctCells"] = static_cast<int64_t>(as.correct_cells);
+        f["totalCells"] = static_cast<int64_t>(as.total_cells);
+        if (!as.rows.empty()) f["rows"] = std::move(as.rows);
+        if (!as.columns.empty()) {
+          json::object cols;
+          for (const ColumnTally& t : as.columns) {
+            cols[t.path] = {{"expected", t.expected}, {"present", t.present}, {"correct", t.correct}, {"cells", t.cells}};
+          }
+          f["columns"] = std::move(cols);
+        }
+      }
+    } else {
+      std::optional<double> fuzzy = leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
+      v = CompareCanonical(*leaf.spec, Canonicalize(*leaf.spec, e, fuzzy.has_value()),
+                           Canonicalize(*leaf.spec, a, fuzzy.has_value()), fuzzy);
+    }
+    bool ok = v.score >= 1.0;
+    f["verdict"] = ok ? "correct" : "incorrect";
+    f["score"] = v.score;
+    f["reason"] = v.reason;
+    if (v.similarity >= 0) f["similarity"] = v.similarity;
+    if (auto c = ConfidenceOf(actual, leaf.path)) f["confidence"] = *c;
+    score_sum += v.score;
+    ++scored;
+    all_correct = all_correct && ok;
+    fields[leaf.path] = std::move(f);
+  }
+  json::object result;
+  result["correct"] = all_correct;
+  result["score"] = scored ? score_sum / static_cast<double>(scored) : 1.0;
+  result["fields"] = std::move(fields);
+  return result;
+}
+
+json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
+                       const Options& options) {
+  switch (kind) {
+    case Kind::kExtract:
+      return ScoreExtractItem(config, expected, actual, options);
+    case Kind::kClassify:
+      return ScoreClassifyItem(expected, actual);
+    case Kind::kSplit:
+      return ScoreSplitItem(expected, actual);
+  }
+  return {};
+}
+
+}  // namespace goldset::eval

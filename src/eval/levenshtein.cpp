@@ -1,0 +1,166 @@
+#include "eval/levenshtein.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "eval/normalize.h"
+
+namespace goldset::eval {
+namespace {
+
+// Match masks ("Peq") of the pattern: bit i of word w is set when pattern[64w+i] == c.
+// Code points below 256 use a flat table; others a short list (patterns are short).
+class PatternMasks {
+ public:
+  PatternMasks(std::u32string_view pattern, size_t words) : words_(words), small_(256 * words, 0) {
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      uint64_t bit = uint64_t{1} << (i % 64);
+      size_t w = i / 64;
+      char32_t c = pattern[i];
+      if (c < 256) {
+        small_[c * words_ + w] |= bit;
+        continue;
+      }
+      auto it = std::find(other_chars_.begin(), other_chars_.end(), c);
+      size_t slot;
+      if (it == other_chars_.end()) {
+        slot = other_chars_.size();
+        other_chars_.push_back(c);
+        other_masks_.resize(other_masks_.size() + words_, 0);
+      } else {
+        slot = static_cast<size_t>(it - other_chars_.begin());
+      }
+      other_masks_[slot * words_ + w] |= bit;
+    }
+  }
+  uint64_t Get(char32_t c, size_t w) const {
+    if (c < 256) return small_[c * words_ + w];
+    for (size_t i = 0; i < other_chars_.size(); ++i) {
+      if (other_chars_[i] == c) return other_masks_[i * words_ + w];
+    }
+    return 0;
+  }
+
+ private:
+  size_t words_;
+  std::vector<uint64_t> small_;
+  std::vector<char32_t> other_chars_;
+  std::vector<uint64_t> other_masks_;
+};
+
+// Single word, pattern length m in [1, 64]. Flat stack table for code points < 256.
+size_t DistanceOneWord(std::u32string_view p, std::u32string_view t) {
+  uint64_t small[256];
+  std::memset(small, 0, sizeof(small));
+  char32_t other_chars[64];
+  uint64_t other_masks[64];
+  size_t n_other = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    uint64_t bit = uint64_t{1} << i;
+    char32_t c = p[i];
+    if (c < 256) {
+      small[c] |= bit;
+      continue;
+    }
+    size_t k = 0;
+    while (k < n_other && other_chars[k] != c) ++k;
+    if (k == n_other) {
+      other_chars[n_other] = c;
+      other_masks[n_other++] = 0;
+    }
+    other_masks[k] |= bit;
+  }
+  const size_t m = p.size();
+  const uint64_t high = uint64_t{1} << (m - 1);
+  uint64_t pv = ~uint64_t{0}, mv = 0;
+  size_t score = m;
+  for (char32_t c : t) {
+    uint64_t eq = 0;
+    if (c < 256) {
+      eq = small[c];
+    } else {
+      for (size_t k = 0; k < n_other; ++k) {
+        if (other_chars[k] == c) {
+          eq = other_masks[k];
+          break;
+        }
+      }
+    }
+    uint64_t xv = eq | mv;
+    uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & high) ++score;
+    else if (mh & high) --score;
+    ph = (ph << 1) | 1;  // top row of the DP grows by one per column
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return score;
+}
+
+// Blocked variant (Myers 1999, section 4): words advance top to bottom, each passing
+// its bottom horizontal delta (+1, 0, -1) to the next as carry-in.
+size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
+  const size_t m = p.size();
+  const size_t words = (m + 63) / 64;
+  PatternMasks masks(p, words);
+  std::vector<uint64_t> pv(words, ~uint64_t{0}), mv(words, 0);
+  const uint64_t last_high = uint64_t{1} << ((m - 1) % 64);
+  size_t score = m;
+  for (char32_t c : t) {
+    int hin = 1;
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t eq = masks.Get(c, w);
+      uint64_t p_v = pv[w], m_v = mv[w];
+      uint64_t xv = eq | m_v;
+      if (hin < 0) eq |= 1;
+      uint64_t xh = (((eq & p_v) + p_v) ^ p_v) | eq;
+      uint64_t ph = m_v | ~(xh | p_v);
+      uint64_t mh = p_v & xh;
+      uint64_t high = (w + 1 == words) ? last_high : (uint64_t{1} << 63);
+      int hout = (ph & high) ? 1 : ((mh & high) ? -1 : 0);
+      ph <<= 1;
+      mh <<= 1;
+      if (hin < 0) mh |= 1;
+      else if (hin > 0) ph |= 1;
+      pv[w] = mh | ~(xv | ph);
+      mv[w] = ph & xv;
+      hin = hout;
+    }
+    score = static_cast<size_t>(static_cast<long long>(score) + hin);
+  }
+  return score;
+}
+
+}  // namespace
+
+size_t LevenshteinDistance(std::u32string_view a, std::u32string_view b) {
+  // Common prefix and suffix never change the distance.
+  size_t pre = 0;
+  while (pre < a.size() && pre < b.size() && a[pre] == b[pre]) ++pre;
+  a.remove_prefix(pre);
+  b.remove_prefix(pre);
+  while (!a.empty() && !b.empty() && a.back() == b.back()) {
+    a.remove_suffix(1);
+    b.remove_suffix(1);
+  }
+  if (a.size() > b.size()) std::swap(a, b);  // pattern = the shorter
+  if (a.empty()) return b.size();
+  return a.size() <= 64 ? DistanceOneWord(a, b) : DistanceBlocked(a, b);
+}
+
+double LevenshteinSimilarity(std::u32string_view a, std::u32string_view b) {
+  size_t longest = std::max(a.size(), b.size());
+  if (longest == 0) return 1.0;
+  return 1.0 - static_cast<double>(LevenshteinDistance(a, b)) / static_cast<double>(longest);
+}
+
+double FuzzySimilarity(std::string_view a_utf8, std::string_view b_utf8) {
+  return LevenshteinSimilarity(FoldedCodePoints(a_utf8), FoldedCodePoints(b_utf8));
+}
+
+}  // namespace goldset::eval

@@ -1,0 +1,274 @@
+// Aggregation of item results into EvaluationSetRunMetrics (contract §3.5, DESIGN §3).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "eval/eval.h"
+#include "eval/field_rules.h"
+
+namespace goldset::eval {
+namespace {
+
+const json::object* Obj(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+double Num(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : 0.0;
+}
+std::string Str(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+bool Labelled(const json::object& field) {
+  std::string v = Str(field, "verdict");
+  return v == "correct" || v == "incorrect";
+}
+bool NonNull(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && !v->is_null();
+}
+
+// Accuracy by confidence decile and expected calibration error.
+class Calibration {
+ public:
+  void Add(double confidence, bool accurate) {
+    confidence = std::clamp(confidence, 0.0, 1.0);
+    size_t b = std::min<size_t>(9, static_cast<size_t>(confidence * 10));
+    ++count_[b];
+    conf_sum_[b] += confidence;
+    acc_sum_[b] += accurate;
+    ++n_;
+  }
+  bool empty() const { return n_ == 0; }
+  json::object Build() const {
+    json::array buckets;
+    double ece = 0;
+    for (size_t b = 0; b < 10; ++b) {
+      if (!count_[b]) continue;
+      double acc = acc_sum_[b] / count_[b], conf = conf_sum_[b] / count_[b];
+      ece += count_[b] / static_cast<double>(n_) * std::fabs(acc - conf);
+      buckets.push_back(json::object{{"low", b / 10.0}, {"high", (b + 1) / 10.0}, {"count", count_[b]},
+                                     {"accuracy", acc}, {"meanConfidence", conf}});
+    }
+    return {{"count", n_}, {"buckets", std::move(buckets)}, {"ece", ece}};
+  }
+
+ private:
+  size_t n_ = 0;
+  size_t count_[10] = {};
+  double conf_sum_[10] = {}, acc_sum_[10] = {};
+};
+
+struct FieldTally {
+  size_t total = 0, present = 0, expected = 0, accurate = 0;
+  double score = 0;
+  double tp = 0, predicted = 0, positives = 0;  // precision/recall (score-weighted)
+  Calibration calibration;
+};
+
+void PutRatio(json::object& o, const char* key, double num, double den) {
+  if (den > 0) o[key] = std::clamp(num / den, 0.0, 1.0);
+}
+
+void PutPrf(json::object& o, double tp, double predicted, double positives) {
+  PutRatio(o, "precision", tp, predicted);
+  PutRatio(o, "recall", tp, positives);
+  if (predicted > 0 && positives > 0) {
+    double p = tp / predicted, r = tp / positives;
+    o["f1"] = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+  }
+}
+
+json::object BuildExtract(const json::object& config, const Options& options, const std::vector<json::object>& items) {
+  FieldRules rules(options);
+  std::vector<std::string> paths = FieldPaths(config);
+  if (paths.empty()) {  // no schema: the fields the items report
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+      if (const json::object* f = Obj(item, "fields")) {
+        for (const auto& kv : *f) {
+          std::string p(kv.key());
+          if (seen.insert(p).second) paths.push_back(p);
+        }
+      }
+    }
+  }
+  std::map<std::string, FieldTally> tallies;
+  double run_score = 0;
+  size_t run_expected = 0;
+  for (const auto& item : items) {
+    const json::object* fields = Obj(item, "fields");
+    if (!fields) continue;
+    for (const auto& kv : *fields) {
+      if (!kv.value().is_object()) continue;
+      const json::object& f = kv.value().as_object();
+      std::string path(kv.key());
+      if (Str(f, "verdict") == "excluded" || rules.IsExcluded(path)) continue;
+      FieldTally& t = tallies[path];
+      ++t.total;
+      t.present += NonNull(f, "actual");
+      if (Labelled(f)) {
+        double s = Num(f, "score");
+        ++t.expected;
+        t.accurate += s >= 1.0;
+        t.score += s;
+        run_score += s;
+        ++run_expected;
+        bool pred = NonNull(f, "actual"), pos = NonNull(f, "expected");
+        t.predicted += pred;
+        t.positives += pos;
+        if (pred && pos) t.tp += s;
+        if (const json::value* c = f.if_contains("confidence"); c && c->is_number()) {
+          t.calibration.Add(c->to_number<double>(), s >= 1.0);
+        }
+      }
+      // Column cell metrics.
+      if (const json::object* cols = Obj(f, "columns"); cols && Labelled(f)) {
+        for (const auto& ckv : *cols) {
+          if (!ckv.value().is_object()) continue;
+          const json::object& c = ckv.value().as_object();
+          FieldTally& ct = tallies[std::string(ckv.key())];
+          ct.total += static_cast<size_t>(Num(c, "cells"));
+          ct.expected += static_cast<size_t>(Num(c, "expected"));
+          ct.present += static_cast<size_t>(Num(c, "present"));
+          ct.accurate += static_cast<size_t>(Num(c, "correct"));
+          ct.score += Num(c, "correct");
+          ct.tp += Num(c, "correct");
+          ct.predicted += Num(c, "present");
+          ct.positives += Num(c, "expected");
+        }
+      }
+    }
+  }
+  json::object field_metrics;
+  for (const auto& path : paths) {
+    if (rules.IsExcluded(path)) continue;
+    size_t bracket = path.find("[].");
+    if (bracket != std::string::npos && rules.IsExcluded(path.substr(0, bracket))) continue;
+    const FieldTally& t = tallies[path];
+    bool column = bracket != std::string::npos;
+    json::object m;
+    m["countTotal"] = column ? t.total : items.size();
+    m["countPresent"] = t.present;
+    m["countExpected"] = t.expected;
+    m["countAccurate"] = t.accurate;
+    PutRatio(m, "accuracy", static_cast<double>(t.accurate), static_cast<double>(t.expected));
+    PutRatio(m, "score", t.score, column ? static_cast<double>(t.total) : static_cast<double>(t.expected));
+    PutPrf(m, t.tp, t.predicted, t.positives);
+    if (!t.calibration.empty()) m["calibration"] = t.calibration.Build();
+    field_metrics[path] = std::move(m);
+  }
+  json::object out;
+  out["type"] = "EXTRACT";
+  PutRatio(out, "accuracy", run_score, static_cast<double>(run_expected));
+  out["fieldMetrics"] = std::move(field_metrics);
+  return out;
+}
+
+std::string LabelOf(const json::object& field, const char* key) {
+  const json::value* v = field.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : "(none)";
+}
+
+json::object BuildClassify(const json::object& config, const std::vector<json::object>& items) {
+  std::vector<std::string> labels;
+  if (const json::value* list = config.if_contains("classifications"); list && list->is_array()) {
+    for (const auto& c : list->as_array()) {
+      if (c.is_object()) {
+        if (const json::value* t = c.as_object().if_contains("type"); t && t->is_string()) labels.emplace_back(t->as_string());
+      }
+    }
+  }
+  const size_t configured = labels.size();
+  auto index = [&](const std::string& l) {
+    auto it = std::find(labels.begin(), labels.end(), l);
+    if (it != labels.end()) return static_cast<size_t>(it - labels.begin());
+    labels.push_back(l);
+    return labels.size() - 1;
+  };
+  std::vector<std::pair<size_t, size_t>> pairs;
+  Calibration calibration;
+  size_t correct = 0;
+  for (const auto& item : items) {
+    const json::object* fields = Obj(item, "fields");
+    const json::object* f = fields ? Obj(*fields, "classification") : nullptr;
+    if (!f) continue;
+    bool ok = Str(*f, "verdict") == "correct";
+    correct += ok;
+    pairs.emplace_back(index(LabelOf(*f, "expected")), index(LabelOf(*f, "actual")));
+    if (const json::value* c = f->if_contains("confidence"); c && c->is_number()) calibration.Add(c->to_number<double>(), ok);
+  }
+  std::vector<std::vector<int64_t>> counts(labels.size(), std::vector<int64_t>(labels.size(), 0));
+  for (auto [e, a] : pairs) ++counts[e][a];
+  json::object per_class;
+  for (size_t k = 0; k < configured; ++k) {
+    double expected = 0, predicted = 0, hit = static_cast<double>(counts[k][k]);
+    for (size_t j = 0; j < labels.size(); ++j) {
+      expected += static_cast<double>(counts[k][j]);
+      predicted += static_cast<double>(counts[j][k]);
+    }
+    json::object m{{"countExpected", static_cast<int64_t>(expected)}, {"countPredicted", static_cast<int64_t>(predicted)},
+                    {"countCorrect", static_cast<int64_t>(hit)}};
+    PutPrf(m, hit, predicted, expected);
+    per_class[labels[k]] = std::move(m);
+  }
+  json::array label_arr, count_arr;
+  for (const auto& l : labels) label_arr.emplace_back(l);
+  for (const auto& row : counts) {
+    json::array r;
+    for (int64_t c : row) r.emplace_back(c);
+    count_arr.push_back(std::move(r));
+  }
+  json::object out;
+  out["type"] = "CLASSIFY";
+  PutRatio(out, "accuracy", static_cast<double>(correct), static_cast<double>(pairs.size()));
+  out["classificationMetrics"] = std::move(per_class);
+  out["confusionMatrix"] = {{"labels", std::move(label_arr)}, {"counts", std::move(count_arr)}};
+  if (!calibration.empty()) out["calibration"] = calibration.Build();
+  return out;
+}
+
+json::object BuildSplit(const std::vector<json::object>& items) {
+  double expected = 0, predicted = 0, correct = 0, pages_correct = 0, pages_total = 0;
+  for (const auto& item : items) {
+    const json::object* s = Obj(item, "splits");
+    if (!s) continue;
+    expected += Num(*s, "numSplitsExpected");
+    predicted += Num(*s, "numSplitsPredicted");
+    correct += Num(*s, "numSplitsCorrect");
+    pages_correct += Num(*s, "pagesCorrect");
+    pages_total += Num(*s, "pagesTotal");
+  }
+  json::object out;
+  out["type"] = "SPLITTER";
+  PutPrf(out, correct, predicted, expected);
+  out["numSplitsExpected"] = static_cast<int64_t>(expected);
+  out["numSplitsPredicted"] = static_cast<int64_t>(predicted);
+  out["numSplitsCorrect"] = static_cast<int64_t>(correct);
+  PutRatio(out, "pageAccuracy", pages_correct, pages_total);
+  return out;
+}
+
+}  // namespace
+
+MetricsBuilder::MetricsBuilder(Kind kind, const json::object& config, const Options& options)
+    : kind_(kind), config_(config), options_(options) {}
+
+void MetricsBuilder::Add(const json::object& item_result) { items_.push_back(item_result); }
+
+json::object MetricsBuilder::Build() const {
+  switch (kind_) {
+    case Kind::kExtract:
+      return BuildExtract(config_, options_, items_);
+    case Kind::kClassify:
+      return BuildClassify(config_, items_);
+    case Kind::kSplit:
+      return BuildSplit(items_);
+  }
+  return {};
+}
+
+}  // namespace goldset::eval

@@ -1,0 +1,96 @@
+#include "eval/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+namespace goldset::eval {
+namespace {
+
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string CollapseAscii(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (char c : s) {
+    if (IsAsciiSpace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+icu::UnicodeString NormalizedUnicode(std::string_view utf8) {
+  icu::UnicodeString src = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  icu::UnicodeString nfc_text = U_SUCCESS(status) ? nfc->normalize(src, status) : src;
+  if (U_FAILURE(status)) nfc_text = src;
+  // Collapse whitespace over code points.
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < nfc_text.length();) {
+    UChar32 c = nfc_text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (pending_space) out.append(static_cast<UChar>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeText(std::string_view utf8) {
+  if (IsAscii(utf8)) return CollapseAscii(utf8);
+  std::string out;
+  NormalizedUnicode(utf8).toUTF8String(out);
+  return out;
+}
+
+std::u32string FoldedCodePoints(std::string_view utf8) {
+  std::u32string out;
+  if (IsAscii(utf8)) {
+    std::string s = CollapseAscii(utf8);
+    out.resize(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
+      out[i] = static_cast<char32_t>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return out;
+  }
+  icu::UnicodeString u = NormalizedUnicode(utf8);
+  u.foldCase(U_FOLD_CASE_DEFAULT);
+  // Folding can denormalize (e.g. U+1E9E); renormalize so equal texts compare equal.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_SUCCESS(status)) {
+    icu::UnicodeString n = nfc->normalize(u, status);
+    if (U_SUCCESS(status)) u = n;
+  }
+  out.reserve(static_cast<size_t>(u.length()));
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+}  // namespace goldset::eval
