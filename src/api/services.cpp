@@ -11,6 +11,9 @@ namespace goldset::api {
 StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   auto svc = std::make_unique<Services>();
   svc->config = config;
+  auto egress = outbound::EgressPolicy::Parse(config.egress_allow);
+  if (!egress.ok()) return egress.status().WithContext("--egress-allow");
+  svc->egress = *egress;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("cannot create data dir " + config.data_dir + ": " + ec.message());

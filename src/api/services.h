@@ -11,6 +11,7 @@
 #include "api/entity_catalog.h"
 #include "api/rate_limiter.h"
 #include "jobs/run_metrics.h"
+#include "outbound/egress_policy.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 #include "store/evaluation_store.h"
@@ -37,6 +38,7 @@ struct Services {
   store::RunFinalizer run_finalizer;         // set by the process that owns the workers
   std::function<void()> notify_workers;      // wakes idle workers after a run is created
   RateLimiter limiter;
+  outbound::EgressPolicy egress;   // --egress-allow: private addresses outbound calls may reach
   std::string url_signing_secret;  // HMAC key for presigned file URLs
   std::string public_url;          // e.g. http://127.0.0.1:8080
   std::atomic<bool> draining{false};

@@ -43,6 +43,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
   sched.max_attempts = svc.config.item_attempts;
   sched.retry_base_ms = svc.config.retry_base_ms;
+  sched.egress = &svc.egress;
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
   auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, nullptr);
