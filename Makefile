@@ -10,6 +10,11 @@ JOBS      ?= $(shell nproc)
 LISTEN    ?= 127.0.0.1:8080
 DATA_DIR  ?= ./data
 
+# ccache keys on paths relative to the checkout, so every clone (CI's included) reuses
+# the same cache entries.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
 .PHONY: all build run test unit asan bench deps clean
 
 all: build
@@ -37,6 +42,8 @@ asan:
 	@scripts/install-deps.sh test
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
 	@GOLDSET_SUITES=unit,integration scripts/test.sh $(ASAN_DIR)
+
+# The CI entry point is `make test`, which includes the asan suite.
 
 bench:
 	@scripts/install-deps.sh bench

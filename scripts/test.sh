@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds into BUILD_DIR and runs the suites named in GOLDSET_SUITES (default: all).
 # Suites: unit (ctest), integration (node over real HTTP), sdk (official extend-ai SDK),
-# browser (Chromium), postgres (store + integration against a throwaway PostgreSQL).
+# browser (Chromium), postgres (store + integration against a throwaway PostgreSQL),
+# asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
-suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres}
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,asan}
 jobs=$(nproc)
 
 if [ ! -f "$build_dir/build.ninja" ]; then
@@ -26,6 +28,21 @@ for suite in integration sdk browser postgres; do
     GOLDSET_BIN="$PWD/$build_dir/goldset" "scripts/test-$suite.sh" || failed+=("$suite")
   fi
 done
+
+if has asan; then
+  echo "== asan (ASan+UBSan build: unit + integration)"
+  asan_dir=${ASAN_DIR:-build-asan}
+  if [ ! -f "$asan_dir/build.ninja" ]; then
+    cmake -S . -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
+  fi
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  if cmake --build "$asan_dir" -j "$jobs"; then
+    (cd "$asan_dir" && ctest --output-on-failure -j "$jobs") || failed+=(asan-unit)
+    GOLDSET_BIN="$PWD/$asan_dir/goldset" scripts/test-integration.sh || failed+=(asan-integration)
+  else
+    failed+=(asan-build)
+  fi
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED suites: ${failed[*]}"
