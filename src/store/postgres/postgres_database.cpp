@@ -162,7 +162,7 @@ class PgConnection final : public Connection {
         for (size_t i = 0; i < params.size(); ++i) {
           if (std::holds_alternative<int64_t>(params[i])) types[i] = kInt8Oid;
           else if (std::holds_alternative<double>(params[i])) types[i] = kFloat8Oid;
-          else if (std::holds_alternative<std::string>(params[i])) types[i] = kTextOid;
+          else if (!std::holds_alternative<Blob>(params[i])) types[i] = kTextOid;  // text, NULL
         }
         r.reset(PQprepare(conn_, name.c_str(), text.c_str(), n, types.data()));
       }
