@@ -95,9 +95,11 @@ class Database {
   // more than once and must not have effects outside the transaction.
   Status InTransaction(bool write, const std::function<Status(Connection&)>& fn);
 
-  // Runs fn while holding a lock that excludes every other process migrating the same
-  // database (PostgreSQL: a session advisory lock; SQLite: none needed, each migration's
-  // BEGIN IMMEDIATE already excludes other writers). fn may Acquire connections.
+  // Runs fn while holding a lock that excludes every other process doing the same on
+  // this database: for migrations and other once-per-database setup that several nodes
+  // starting at once could race on (PostgreSQL: a session advisory lock; SQLite: none,
+  // where such setup must fit in one write transaction, which excludes other writers).
+  // fn may Acquire connections and run transactions. Not reentrant.
   virtual Status WithMigrationLock(const std::function<Status()>& fn) { return fn(); }
 
   // Dialect: the row-locking suffix of a SELECT, "" where the backend has none.
