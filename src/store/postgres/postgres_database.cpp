@@ -149,23 +149,41 @@ class PgConnection final : public Connection {
       return Status::Internal("statement has " + std::to_string(n) + " placeholders but " +
                               std::to_string(params.size()) + " params: " + key);
     std::string name = "g" + std::to_string(++statement_counter_);
-    // Let the server infer each parameter's type from its context (so "123" may fill a
-    // TEXT or a BIGINT column, as in SQLite); Blob params are BYTEA. Where the context
-    // says nothing (`? IS NULL`, `SELECT ?`), declare the types our values carry.
-    std::vector<Oid> types(params.size(), 0);
-    for (size_t i = 0; i < params.size(); ++i)
-      if (std::holds_alternative<Blob>(params[i])) types[i] = kByteaOid;
-    Result r(PQprepare(conn_, name.c_str(), text.c_str(), n, types.data()), &PQclear);
-    if (r && PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-      const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-      if (state && (std::string_view(state) == "42P18" || std::string_view(state) == "42725")) {
-        for (size_t i = 0; i < params.size(); ++i) {
-          if (std::holds_alternative<int64_t>(params[i])) types[i] = kInt8Oid;
-          else if (std::holds_alternative<double>(params[i])) types[i] = kFloat8Oid;
-          else if (!std::holds_alternative<Blob>(params[i])) types[i] = kTextOid;  // text, NULL
-        }
-        r.reset(PQprepare(conn_, name.c_str(), text.c_str(), n, types.data()));
+    // Parameter types, tried in order until the server accepts the statement:
+    //  1. numbers typed as what they are (BIGINT/DOUBLE), text and NULL left for the server
+    //     to infer from context (so a string can fill any column, as in SQLite);
+    //  2. everything inferred (an int64 compared with a TEXT column);
+    //  3. everything typed (`? IS NULL`, `SELECT ?`: no context to infer from).
+    // Blobs are always BYTEA (sent in binary). A failed prepare would abort the enclosing
+    // transaction, so inside one the attempts run under a savepoint.
+    const bool in_transaction = PQtransactionStatus(conn_) == PQTRANS_INTRANS;
+    if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("SAVEPOINT goldset_prepare", "savepoint"));
+    Result r(nullptr, &PQclear);
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      if (attempt > 1 && in_transaction)
+        GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
+      std::vector<Oid> types(params.size(), 0);
+      for (size_t i = 0; i < params.size(); ++i) {
+        const Param& p = params[i];
+        if (std::holds_alternative<Blob>(p)) types[i] = kByteaOid;
+        else if (attempt == 2) continue;
+        else if (std::holds_alternative<int64_t>(p)) types[i] = kInt8Oid;
+        else if (std::holds_alternative<double>(p)) types[i] = kFloat8Oid;
+        else if (attempt == 3) types[i] = kTextOid;
       }
+      r.reset(PQprepare(conn_, name.c_str(), text.c_str(), n, types.data()));
+      if (!r || PQresultStatus(r.get()) == PGRES_COMMAND_OK) break;
+      const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+      std::string_view code = state ? state : "";
+      // 42P18 indeterminate type, 42804 datatype mismatch, 42883 no such operator/function,
+      // 42725 ambiguous function: a typing problem another attempt may solve.
+      if (code != "42P18" && code != "42804" && code != "42883" && code != "42725") break;
+    }
+    if (in_transaction) {
+      const bool ok = r && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
+      // Even a statement that never prepares leaves the transaction usable, as in SQLite.
+      if (!ok) GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
+      GOLDSET_RETURN_IF_ERROR(Simple("RELEASE SAVEPOINT goldset_prepare", "savepoint"));
     }
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return PgError(conn_, r.get(), "prepare");
     auto [pos, _] = prepared_.emplace(std::move(key), Prepared{std::move(name), n});

@@ -79,6 +79,31 @@ TEST_P(DatabaseTest, ExpressionsAndPlaceholders) {
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ((*v)[0].Int(0), 123);
   EXPECT_EQ((*v)[0].Text(1), "9");
+  // Params in an INSERT … SELECT list and in expressions with no other typed side.
+  ASSERT_TRUE(c->Exec("INSERT INTO t (id, i, r, s) SELECT ? + id, ?, ?, ? FROM t WHERE id = ?",
+                      {int64_t{100}, int64_t{5}, 2.5, std::string("copy"), int64_t{7}})
+                  .ok());
+  auto copy = c->Query("SELECT i, r, s, COALESCE(?, s), CASE WHEN ? > 1 THEN ? ELSE 'no' END FROM t WHERE id = 107",
+                       {Null{}, int64_t{2}, std::string("yes")});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ((*copy)[0].Int(0), 5);
+  EXPECT_EQ((*copy)[0].Real(1), 2.5);
+  EXPECT_EQ((*copy)[0].Text(2), "copy");
+  EXPECT_EQ((*copy)[0].Text(3), "copy");
+  EXPECT_EQ((*copy)[0].Text(4), "yes");
+  // The same inside a transaction, where a statement the server must re-type (or one
+  // that never prepares) does not abort the transaction.
+  Status st = db->InTransaction(true, [&](Connection& tx) -> Status {
+    GOLDSET_RETURN_IF_ERROR(tx.Exec("INSERT INTO t (id, s) VALUES (?, ?)", {int64_t{8}, std::string("in tx")}));
+    EXPECT_FALSE(tx.Query("SELECT no_such_column FROM t").ok());
+    auto typed = tx.Query("SELECT ? IS NULL, ? || 'x' FROM t WHERE id = ?", {Null{}, std::string("y"), int64_t{8}});
+    if (!typed.ok()) return typed.status();
+    EXPECT_EQ((*typed)[0].Int(0), 1);
+    EXPECT_EQ((*typed)[0].Text(1), "yx");
+    return tx.Exec("INSERT INTO t (id, i) SELECT ?, ? + 1", {int64_t{9}, int64_t{41}});
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(*QueryInt(*c, "SELECT i FROM t WHERE id = 9"), 42);
   // Wrong number of params is an error, not undefined behaviour.
   EXPECT_FALSE(c->Query("SELECT ? + ?", {int64_t{1}}).ok());
 }
