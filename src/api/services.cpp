@@ -1,5 +1,6 @@
 #include "api/services.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/ids.h"
@@ -19,7 +20,10 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   const bool postgres = !config.database.empty();
   if (postgres && !store::IsPostgresUrl(config.database))
     return Status::InvalidArgument("--database must be a postgresql:// URL (omit it for the embedded SQLite store)");
-  auto db = postgres ? store::OpenPostgres(config.database) : store::OpenSqlite(config.data_dir + "/goldset.db");
+  // Every HTTP thread and worker may hold a connection at once; a few spare for the rest.
+  const int pool = std::clamp(config.threads + config.workers + 4, 8, 64);
+  auto db = postgres ? store::OpenPostgres(config.database, {.max_connections = pool})
+                     : store::OpenSqlite(config.data_dir + "/goldset.db");
   if (!db.ok()) return db.status();
   svc->db = *db;
   auto applied = store::ApplyMigrations(*svc->db);

@@ -315,13 +315,23 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
     conn->EnsureConnected();  // a failure shows as Unavailable on the first call
     auto self = shared_from_this();
     return std::shared_ptr<Connection>(conn.release(), [self](Connection* c) {
-      auto* pc = static_cast<PgConnection*>(c);
+      std::unique_ptr<PgConnection> pc(static_cast<PgConnection*>(c));
       pc->Rollback();
+      std::vector<std::unique_ptr<PgConnection>> dead;
       {
         std::lock_guard<std::mutex> lock(self->mu_);
-        self->idle_.emplace_back(pc);
+        if (pc->healthy()) {
+          self->idle_.push_back(std::move(pc));
+        } else {
+          // The server restarted or the network failed: the idle connections are most
+          // likely dead too. Drop them all rather than fail one request per connection.
+          dead = std::move(self->idle_);
+          self->idle_.clear();
+          dead.push_back(std::move(pc));
+          self->open_ -= static_cast<int>(dead.size());
+        }
       }
-      self->cv_.notify_one();
+      self->cv_.notify_all();
     });
   }
 

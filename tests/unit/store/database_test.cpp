@@ -300,6 +300,30 @@ TEST_P(PostgresOnlyTest, LostConnectionIsUnavailableThenReconnects) {
   EXPECT_TRUE(db->InTransaction(true, [](Connection& c) { return c.Exec("INSERT INTO t (id) VALUES (1)"); }).ok());
 }
 
+// A server restart kills every pooled session at once; one failed call must be enough
+// to recover, not one per idle connection (more than InTransaction's retries).
+TEST_P(PostgresOnlyTest, RecoversAfterAllSessionsDie) {
+  auto pool = OpenPostgres(env_.location + "?application_name=restarttest", {.max_connections = 16});
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  {
+    std::vector<std::shared_ptr<Connection>> held;
+    for (int i = 0; i < 12; ++i) {
+      held.push_back((*pool)->Acquire());
+      ASSERT_TRUE(held.back()->Query("SELECT 1").ok());
+    }
+  }
+  auto killed = QueryInt(*db->Acquire(),
+                         "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'restarttest'");
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+  EXPECT_EQ(*killed, 12);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Status st = (*pool)->InTransaction(true, [](Connection& c) { return c.Exec("INSERT INTO t (id) VALUES (1)"); });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  int failures = 0;
+  for (int i = 0; i < 20; ++i) failures += (*pool)->Acquire()->Query("SELECT 1").ok() ? 0 : 1;
+  EXPECT_EQ(failures, 0);
+}
+
 TEST_P(PostgresOnlyTest, PoolIsBoundedAndAcquireBlocks) {
   auto small = OpenPostgres(env_.location + "?application_name=pooltest", {.max_connections = 2, .acquire_timeout_ms = 400});
   ASSERT_TRUE(small.ok()) << small.status().ToString();
