@@ -1,12 +1,11 @@
 // PostgreSQL for the integration and SDK harnesses. When GOLDSET_DATABASE is set (by
-// scripts/test-postgres.sh, to a throwaway cluster's URL), each test server gets a database
-// of its own, so tests never see each other's rows. In startServer:
-//   const db = freshDatabase();            // null when GOLDSET_DATABASE is unset (SQLite)
-//   const env = { ...process.env, ...(db ? db.env : {}) };
-//   // pass `env` to EVERY goldset process of that server (keys create, serve, ...)
-//   // and call db?.drop() after the server has stopped.
+// scripts/test-postgres.sh, to a throwaway cluster's URL), each data dir gets a database of
+// its own, so tests never see each other's rows: harness.mjs adds databaseEnv(dataDir) to
+// the environment of every goldset process it starts (serve and the CLI helpers), and
+// dropDatabase(dataDir) when it removes the data dir.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 
 function psql(url, sql) {
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], {
@@ -34,4 +33,24 @@ export function freshDatabase() {
       }
     },
   };
+}
+
+const byDataDir = new Map();
+
+// {GOLDSET_DATABASE: url of the data dir's own database}, created on first use; {} when
+// GOLDSET_DATABASE is unset (the embedded SQLite store in the data dir).
+export function databaseEnv(dataDir) {
+  if (!process.env.GOLDSET_DATABASE || !dataDir) return {};
+  const key = path.resolve(dataDir);
+  if (!byDataDir.has(key)) byDataDir.set(key, freshDatabase());
+  return byDataDir.get(key).env;
+}
+
+export function dropDatabase(dataDir) {
+  if (!dataDir) return;
+  const key = path.resolve(dataDir);
+  const db = byDataDir.get(key);
+  if (!db) return;
+  byDataDir.delete(key);
+  db.drop();
 }
