@@ -1,9 +1,11 @@
 #include "api/services.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/ids.h"
 #include "store/migrations.h"
+#include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace goldset::api {
@@ -17,17 +19,25 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("cannot create data dir " + config.data_dir + ": " + ec.message());
-  if (!config.database.empty()) {
-    return Status::InvalidArgument("--database: only the embedded SQLite store is available in this build");
-  }
-  auto db = store::OpenSqlite(config.data_dir + "/goldset.db");
+  // PostgreSQL: the database holds everything, blobs included, so nodes share nothing else.
+  const bool postgres = !config.database.empty();
+  if (postgres && !store::IsPostgresUrl(config.database))
+    return Status::InvalidArgument("--database must be a postgresql:// URL (omit it for the embedded SQLite store)");
+  // Every HTTP thread and worker may hold a connection at once; a few spare for the rest.
+  const int pool = std::clamp(config.threads + config.workers + 4, 8, 64);
+  auto db = postgres ? store::OpenPostgres(config.database, {.max_connections = pool})
+                     : store::OpenSqlite(config.data_dir + "/goldset.db");
   if (!db.ok()) return db.status();
   svc->db = *db;
   auto applied = store::ApplyMigrations(*svc->db);
   if (!applied.ok()) return applied.status();
-  auto blobs = store::OpenLocalBlobStore(config.data_dir + "/blobs");
-  if (!blobs.ok()) return blobs.status();
-  svc->blobs = *blobs;
+  if (postgres) {
+    svc->blobs = store::OpenDatabaseBlobStore(svc->db);
+  } else {
+    auto blobs = store::OpenLocalBlobStore(config.data_dir + "/blobs");
+    if (!blobs.ok()) return blobs.status();
+    svc->blobs = *blobs;
+  }
   svc->tenancy = std::make_unique<store::TenancyStore>(svc->db);
   svc->files = std::make_unique<store::FileStore>(svc->db);
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);

@@ -8,12 +8,21 @@
 namespace goldset::cli {
 
 StatusOr<std::string> EnsureDefaultWorkspace(api::Services& svc) {
-  auto all = svc.tenancy->ListWorkspaces();
-  if (!all.ok()) return all.status();
-  if (!all->empty()) return std::string();
-  auto ws = svc.tenancy->CreateOrganization("Default organization", "Default workspace");
-  if (!ws.ok()) return ws.status();
-  return svc.tenancy->CreateKey(ws->organization_id, ws->id, "default", nullptr);
+  // Nodes starting at once on one PostgreSQL database must not each create a default.
+  std::string key;
+  Status st = svc.db->WithMigrationLock([&]() -> Status {
+    auto all = svc.tenancy->ListWorkspaces();
+    if (!all.ok()) return all.status();
+    if (!all->empty()) return Status::OK();
+    auto ws = svc.tenancy->CreateOrganization("Default organization", "Default workspace");
+    if (!ws.ok()) return ws.status();
+    auto created = svc.tenancy->CreateKey(ws->organization_id, ws->id, "default", nullptr);
+    if (!created.ok()) return created.status();
+    key = *created;
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return key;
 }
 
 namespace {

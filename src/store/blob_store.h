@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "store/database.h"
 
 namespace goldset::store {
 
@@ -25,5 +26,9 @@ class BlobStore {
 
 // Blobs as files under `dir` (dir/ab/<sha256>), written via a temp file + fsync + rename.
 StatusOr<std::shared_ptr<BlobStore>> OpenLocalBlobStore(const std::string& dir);
+
+// Blobs in the database's `blobs` table, 1 MiB per row, all rows of a blob written in one
+// transaction. The PostgreSQL deployment uses it so nodes share nothing but the database.
+std::shared_ptr<BlobStore> OpenDatabaseBlobStore(std::shared_ptr<Database> db);
 
 }  // namespace goldset::store

@@ -7,6 +7,23 @@
 //
 // Thread-safety: a Database is thread-safe. A Connection is used by one thread at a
 // time; Acquire() hands one out exclusively until the lease is destroyed.
+//
+// Portable SQL, as both backends run it (see tests/unit/store/):
+// * `?` placeholders only (never `$1`, `:name`); a `?` inside a quoted string is text.
+// * Types: BIGINT/INTEGER, TEXT, DOUBLE PRECISION, `{BLOB}` in migrations; booleans are
+//   INTEGER 0/1. Bind BLOB columns with `Blob{}` params; they read back as raw bytes.
+// * Upserts with `INSERT … ON CONFLICT (…) DO NOTHING | DO UPDATE SET x = excluded.x`;
+//   `RETURNING` works on both. No `INSERT OR IGNORE/REPLACE`, no SQLite date functions.
+// * NULLs sort first ascending on SQLite and last on PostgreSQL: don't ORDER BY a
+//   nullable column where the position of NULLs matters.
+// * On PostgreSQL a failed statement aborts its transaction: don't catch a constraint
+//   error and carry on in the same transaction (use ON CONFLICT instead).
+// * Isolation differs. SQLite write transactions (BEGIN IMMEDIATE) exclude each other
+//   entirely. PostgreSQL write transactions run at READ COMMITTED, concurrently with
+//   others: a read-check-then-write must lock what it reads (`SELECT … ` + ForUpdate()),
+//   or be one conditional statement (`UPDATE … WHERE state = ?` and check Changes()),
+//   or lean on a unique constraint with ON CONFLICT. Read transactions see one snapshot
+//   on both (PostgreSQL: REPEATABLE READ).
 #pragma once
 
 #include <cstdint>
@@ -52,7 +69,8 @@ class Connection {
   virtual Status Exec(std::string_view sql, const std::vector<Param>& params = {}) = 0;
   virtual StatusOr<std::vector<Row>> Query(std::string_view sql,
                                            const std::vector<Param>& params = {}) = 0;
-  // Rows changed by the last Exec.
+  // Rows inserted/updated/deleted by the last INSERT/UPDATE/DELETE run through Exec or
+  // Query (with RETURNING); a SELECT leaves it unchanged.
   virtual int64_t Changes() = 0;
   // Runs several statements without parameters (migrations).
   virtual Status ExecScript(std::string_view sql) = 0;
@@ -72,8 +90,34 @@ class Database {
   virtual std::shared_ptr<Connection> Acquire() = 0;
 
   // Runs fn inside a transaction, committing when it returns OK and rolling back
-  // otherwise. Transient conflicts (busy database, serialization failure) are retried.
+  // otherwise. Transient conflicts (busy database, serialization failure, deadlock,
+  // lost connection: all Status::Unavailable) are retried with backoff, so fn may run
+  // more than once and must not have effects outside the transaction.
   Status InTransaction(bool write, const std::function<Status(Connection&)>& fn);
+
+  // Runs fn while holding a lock that excludes every other process doing the same on
+  // this database: for migrations and other once-per-database setup that several nodes
+  // starting at once could race on (PostgreSQL: a session advisory lock; SQLite: none,
+  // where such setup must fit in one write transaction, which excludes other writers).
+  // fn may Acquire connections and run transactions. Not reentrant.
+  virtual Status WithMigrationLock(const std::function<Status()>& fn) { return fn(); }
+
+  // Dialect: the row-locking suffix of a SELECT, "" where the backend has none.
+  //
+  // ForUpdateSkipLocked() is how concurrent workers claim queue rows without blocking
+  // on each other: " FOR UPDATE SKIP LOCKED" on PostgreSQL, "" on SQLite (one writer at
+  // a time already). Claim in ONE statement inside InTransaction(true, …), e.g.
+  //   "WITH picked AS MATERIALIZED (SELECT id FROM run_items WHERE state = 'queued' "
+  //   "ORDER BY id LIMIT ?" + std::string(db.ForUpdateSkipLocked()) + ") "
+  //   "UPDATE run_items SET state = 'running', lease_owner = ?, lease_expires_at = ? "
+  //   "WHERE id IN (SELECT id FROM picked) RETURNING id, …"
+  // (runs on both backends; MATERIALIZED makes PostgreSQL evaluate the locking subquery
+  // exactly once, so a claim never exceeds LIMIT; SKIP LOCKED keeps claimers from
+  // waiting on each other's rows). Reclaiming expired leases is the same statement with
+  // `WHERE state = 'running' AND lease_expires_at < ?`. ForUpdate() (" FOR UPDATE" / "")
+  // locks the rows a read-check-then-write transaction reads.
+  virtual std::string_view ForUpdateSkipLocked() const { return ""; }
+  virtual std::string_view ForUpdate() const { return ""; }
 };
 
 // One-row, one-column helpers.

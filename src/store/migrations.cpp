@@ -2,6 +2,8 @@
 
 #include "store/migration_list.h"
 
+#include "common/clock.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -33,27 +35,33 @@ std::string Substitute(std::string sql, Backend backend) {
 int LatestMigrationVersion() { return AllMigrations().back().version; }
 
 StatusOr<int> ApplyMigrations(Database& db) {
-  {
-    auto conn = db.Acquire();
-    GOLDSET_RETURN_IF_ERROR(conn->ExecScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-        "NULL, applied_at BIGINT NOT NULL)"));
-  }
+  // Several nodes may start at once: the lock makes one of them migrate and the others
+  // find everything recorded. Each migration and its record commit together.
   int applied = 0;
-  for (const Migration& m : AllMigrations()) {
-    bool did = false;
-    Status st = db.InTransaction(true, [&](Connection& c) -> Status {
-      auto rows = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}});
-      if (!rows.ok()) return rows.status();
-      if (!rows->empty()) return Status::OK();
-      GOLDSET_RETURN_IF_ERROR(c.ExecScript(Substitute(m.sql, db.backend())));
-      did = true;
-      return c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    {int64_t{m.version}, std::string(m.name), int64_t{0}});
-    });
-    if (!st.ok()) return st.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
-    if (did) ++applied;
-  }
+  Status st = db.WithMigrationLock([&]() -> Status {
+    GOLDSET_RETURN_IF_ERROR(db.InTransaction(true, [&](Connection& c) {
+      return c.ExecScript(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+          "NULL, applied_at BIGINT NOT NULL)");
+    }));
+    for (const Migration& m : AllMigrations()) {
+      bool did = false;
+      Status st = db.InTransaction(true, [&](Connection& c) -> Status {
+        did = false;
+        auto rows = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}});
+        if (!rows.ok()) return rows.status();
+        if (!rows->empty()) return Status::OK();
+        GOLDSET_RETURN_IF_ERROR(c.ExecScript(Substitute(m.sql, db.backend())));
+        did = true;
+        return c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                      {int64_t{m.version}, std::string(m.name), NowMillis()});
+      });
+      if (!st.ok()) return st.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+      if (did) ++applied;
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
   return applied;
 }
 

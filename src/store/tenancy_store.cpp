@@ -120,15 +120,16 @@ Status TenancyStore::RevokeKey(const std::string& key_id) {
 StatusOr<std::string> TenancyStore::GetOrCreateSetting(const std::string& name,
                                                        const std::string& initial) {
   std::string value;
+  // Nodes starting at once may race to create the setting: the first insert wins and
+  // everyone reads the winner's value (a read-then-insert would fail on PostgreSQL).
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", {name, initial}));
     auto rows = c.Query("SELECT value FROM settings WHERE name = ?", {name});
     if (!rows.ok()) return rows.status();
-    if (!rows->empty()) {
-      value = rows->front().Text(0);
-      return Status::OK();
-    }
-    value = initial;
-    return c.Exec("INSERT INTO settings (name, value) VALUES (?, ?)", {name, initial});
+    if (rows->empty()) return Status::Internal("setting " + name + " vanished");
+    value = rows->front().Text(0);
+    return Status::OK();
   });
   if (!st.ok()) return st;
   return value;

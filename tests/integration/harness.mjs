@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { databaseEnv, dropDatabase } from './pg.mjs';
+
 export const API_VERSION = '2026-02-09';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.resolve(REPO_ROOT, process.env.GOLDSET_BIN ?? 'build/goldset');
@@ -31,7 +33,9 @@ export function sleep(ms) {
 // Runs a goldset CLI command; resolves {code, stdout, stderr}. Never rejects on exit code.
 export function runCli(args, { timeoutMs = 15000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(BIN, args, { timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    const dir = args.indexOf('--data-dir');
+    const dbEnv = dir >= 0 ? databaseEnv(args[dir + 1]) : {};  // PostgreSQL suite: the dir's database
+    execFile(BIN, args, { timeout: timeoutMs, env: { ...process.env, ...dbEnv, ...env } }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(new Error(`${BIN} ${args.join(' ')}: ${err.message}\n${stderr}`));
       resolve({ code: err ? err.code : 0, stdout, stderr });
     });
@@ -116,7 +120,7 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
 
   async function launch(listen) {
     const full = ['serve', '--listen', listen, '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32', ...args];
-    const proc = spawn(BIN, full, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(BIN, full, { env: { ...process.env, ...databaseEnv(dataDir), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(proc);
     srv.proc = proc;
     srv.exitCode = undefined;
@@ -178,7 +182,10 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   if (t) {
     t.after(async () => {
       await srv.stop();
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        dropDatabase(dataDir);
+      }
     });
   }
   return srv;

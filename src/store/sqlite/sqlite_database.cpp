@@ -74,6 +74,10 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
+    // SQLite would bind NULL to a missing param; PostgreSQL refuses. Refuse on both.
+    if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
+      return Status::Internal("statement has " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                              " placeholders but " + std::to_string(params.size()) + " params: " + key);
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i + 1);
       const Param& p = params[i];
