@@ -78,7 +78,7 @@ StatusOr<Page<ProcessorRunRecord>> ProcessorRunStore::List(const std::string& wo
 StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::string& owner, int64_t now,
                                                                      int64_t lease_ms) {
   std::optional<ProcessorRunRecord> claimed;
-  const char* skip = db_->backend() == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+  const std::string skip(db_->ForUpdateSkipLocked());
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
       auto rows = c.Query(std::string("UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_until = ?, "

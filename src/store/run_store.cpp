@@ -57,12 +57,6 @@ RunItemRecord ItemFromRow(const Row& r) {
   return x;
 }
 
-// Claiming rows concurrently needs row locks that skip rows another node holds on
-// PostgreSQL; SQLite serializes writers, so the plain subquery is already exclusive.
-const char* SkipLocked(const Database& db) {
-  return db.backend() == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
-}
-
 }  // namespace
 
 Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_ids) {
@@ -146,7 +140,7 @@ StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& ow
                                     "lease_until = ?, attempts = attempts + 1, updated_at = ? "
                                     "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM evaluation_run_items "
                                     "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT 1" +
-                        SkipLocked(*db_) + ") RETURNING " + kItemCols;
+                        std::string(db_->ForUpdateSkipLocked()) + ") RETURNING " + kItemCols;
       auto rows = c.Query(sql, {owner, now + lease_ms, now, now});
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
@@ -219,7 +213,8 @@ Status RunStore::RetryLater(const RunItemRecord& claimed, int64_t next_attempt_a
 StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std::string& run_id,
                                      const RunFinalizer& finalize) {
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto rows = c.Query("SELECT status FROM evaluation_runs WHERE workspace_id = ? AND id = ?", {workspace_id, run_id});
+    auto rows = c.Query("SELECT status FROM evaluation_runs WHERE workspace_id = ? AND id = ?" + std::string(db_->ForUpdate()),
+                        {workspace_id, run_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
     std::string status = rows->front().Text(0);
