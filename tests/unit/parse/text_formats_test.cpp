@@ -17,7 +17,7 @@ TEST(TextFormats, HtmlVisibleText) {
   ASSERT_TRUE(doc.ok());
   const std::string& t = doc->pages[0].text;
   EXPECT_EQ(t, "Invoice #42\nTotal: \xE2\x82\xAC" "1,200 & tax\na b");
-  EXPECT_EQ(doc->pages[0].words.size(), 7u);
+  EXPECT_EQ(doc->pages[0].words.size(), 8u);
 }
 
 TEST(TextFormats, XmlCharacterData) {
