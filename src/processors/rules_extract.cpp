@@ -141,7 +141,9 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       const DocLine& line = ctx.lines[i];
       re2::StringPiece rest;
       if (!RE2::PartialMatch(line.text, re, &rest)) continue;
-      std::string right = Trim(std::string(rest));
+      // A value ends at a column gap (three spaces, see parse/layout.h).
+      std::string_view rest_view(rest.data(), rest.size());
+      std::string right = Trim(rest_view.substr(0, rest_view.find("   ")));
       if (!right.empty()) {
         if (auto v = Convert(right, prop)) {
           size_t begin = rest.data() - line.text.data();
@@ -152,7 +154,7 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       // Value below the label (column headers, stacked forms).
       if (i + 1 < ctx.lines.size() && ctx.lines[i + 1].page == line.page && right.empty()) {
         const DocLine& below = ctx.lines[i + 1];
-        if (auto v = Convert(below.text, prop)) {
+        if (auto v = Convert(Trim(below.text.substr(0, below.text.find("   "))), prop)) {
           double ocr = below.Confidence();
           return Found{*v, weight * 0.9 * ocr, ocr, below.page};
         }
