@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 
+#include "parse/layout.h"
+
 namespace goldset::parse {
 
 namespace {
@@ -39,7 +41,6 @@ struct PixaDeleter {
 // Appends the recognized words of the engine's current image to `page`.
 void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
   std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-  std::string text;
   double conf_sum = 0;
   if (it) {
     do {
@@ -50,9 +51,6 @@ void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
       for (const char* c = raw.get(); *c; ++c)
         if (!std::isspace(static_cast<unsigned char>(*c))) w.push_back(*c);
       if (w.empty()) continue;
-      bool new_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
-      if (!text.empty()) text += new_line ? "\n" : " ";
-      text += w;
       int l = 0, t = 0, r = 0, b = 0;
       it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
       double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
@@ -62,7 +60,7 @@ void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
       page->words.push_back(Word{std::move(w), double(l), double(t), double(r), double(b), conf});
     } while (it->Next(tesseract::RIL_WORD));
   }
-  page->text = std::move(text);
+  page->text = LayoutWords(&page->words);
   page->ocr = true;
   page->mean_confidence = page->words.empty() ? 0 : conf_sum / page->words.size();
 }
