@@ -1,0 +1,166 @@
+// Levenshtein vs plain DP, Hungarian vs brute force, McNemar, bootstrap, PRNG.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "eval/array_matcher.h"
+#include "eval/levenshtein.h"
+#include "eval/normalize.h"
+#include "eval/stats.h"
+
+namespace goldset::eval {
+namespace {
+
+size_t ReferenceDistance(std::u32string_view a, std::u32string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::iota(prev.begin(), prev.end(), 0);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::u32string RandomString(Rng& rng, size_t len, const std::u32string& alphabet) {
+  std::u32string s(len, U' ');
+  for (auto& c : s) c = alphabet[rng.Below(alphabet.size())];
+  return s;
+}
+
+TEST(Levenshtein, MatchesDynamicProgrammingOnRandomStrings) {
+  Rng rng(42);
+  // Small alphabets make many matches; non-Latin code points exercise the slow table.
+  const std::u32string alphabets[] = {U"ab", U"abcd", U"abcdefghijklmnopqrstuvwxyz", U"a\u00e9\u4e2d\U0001F600z"};
+  for (int iter = 0; iter < 3000; ++iter) {
+    const auto& alpha = alphabets[iter % 4];
+    size_t max_len = iter % 3 == 0 ? 200 : 70;  // crosses the 64 and 128 word boundaries
+    std::u32string a = RandomString(rng, rng.Below(max_len), alpha);
+    std::u32string b = RandomString(rng, rng.Below(max_len), alpha);
+    ASSERT_EQ(LevenshteinDistance(a, b), ReferenceDistance(a, b)) << "iter " << iter;
+  }
+}
+
+TEST(Levenshtein, ExactWordBoundaries) {
+  for (size_t len : {63u, 64u, 65u, 127u, 128u, 129u}) {
+    std::u32string a(len, U'x'), b(len, U'x');
+    b[len / 2] = U'y';
+    EXPECT_EQ(LevenshteinDistance(a, b), 1u);
+    EXPECT_EQ(LevenshteinDistance(a, std::u32string(len + 3, U'x')), 3u);
+    EXPECT_EQ(LevenshteinDistance(a, U""), len);
+  }
+}
+
+TEST(Levenshtein, SimilarityOverCodePointsNotBytes) {
+  // "é" is 2 bytes, one code point: one substitution of 4 code points.
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("café", "cafe"), 0.75);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("東京都", "東京府"), 1.0 - 1.0 / 3);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("", ""), 1.0);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("ABC", "abc"), 1.0);
+  // NFD input equals NFC after normalization.
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("Cafe\u0301", "Caf\u00e9"), 1.0);
+  // Full case folding: ß folds to "ss".
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("STRASSE", "stra\u00dfe"), 1.0);
+}
+
+TEST(Normalize, TrimsCollapsesAndComposes) {
+  EXPECT_EQ(NormalizeText("  a \t\n b  "), "a b");
+  EXPECT_EQ(NormalizeText("Cafe\u0301"), "Caf\u00e9");
+  EXPECT_EQ(NormalizeText("\u00a0x\u3000y\u2003"), "x y");
+}
+
+double BruteForceBest(const std::vector<double>& w, size_t rows, size_t cols) {
+  // Try every injection of the smaller side into the larger.
+  size_t small = std::min(rows, cols), large = std::max(rows, cols);
+  std::vector<size_t> perm(large);
+  std::iota(perm.begin(), perm.end(), 0);
+  double best = -1e300;
+  do {
+    double total = 0;
+    for (size_t k = 0; k < small; ++k) total += rows <= cols ? w[k * cols + perm[k]] : w[perm[k] * cols + k];
+    best = std::max(best, total);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  return best;
+}
+
+TEST(Hungarian, MatchesBruteForceOnSmallRandomMatrices) {
+  Rng rng(7);
+  for (int iter = 0; iter < 600; ++iter) {
+    size_t rows = 1 + rng.Below(6), cols = 1 + rng.Below(6);
+    std::vector<double> w(rows * cols);
+    for (auto& x : w) x = iter % 2 ? static_cast<double>(rng.Below(4)) : static_cast<double>(rng.Below(1000)) / 7.0;
+    std::vector<int> pair = MaxWeightAssignment(w, rows, cols);
+    ASSERT_EQ(pair.size(), rows);
+    double total = 0;
+    std::vector<int> used(cols, 0);
+    size_t assigned = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      if (pair[r] < 0) continue;
+      ASSERT_LT(static_cast<size_t>(pair[r]), cols);
+      ASSERT_EQ(used[static_cast<size_t>(pair[r])]++, 0) << "column used twice";
+      total += w[r * cols + static_cast<size_t>(pair[r])];
+      ++assigned;
+    }
+    EXPECT_EQ(assigned, std::min(rows, cols));
+    EXPECT_NEAR(total, BruteForceBest(w, rows, cols), 1e-9) << rows << "x" << cols;
+  }
+}
+
+TEST(Hungarian, EmptySides) {
+  EXPECT_TRUE(MaxWeightAssignment({}, 0, 3).empty());
+  EXPECT_EQ(MaxWeightAssignment({}, 2, 0), (std::vector<int>{-1, -1}));
+}
+
+TEST(McNemar, ExactBinomialValues) {
+  EXPECT_DOUBLE_EQ(McNemarExactPValue(0, 0), 1.0);
+  // b=0, c=5: 2 * 0.5^5.
+  EXPECT_NEAR(McNemarExactPValue(0, 5), 0.0625, 1e-12);
+  // b=1, c=9: 2 * (1 + 10) / 1024.
+  EXPECT_NEAR(McNemarExactPValue(1, 9), 22.0 / 1024, 1e-12);
+  EXPECT_NEAR(McNemarExactPValue(9, 1), 22.0 / 1024, 1e-12);
+  EXPECT_DOUBLE_EQ(McNemarExactPValue(5, 5), 1.0);
+  EXPECT_GT(McNemarExactPValue(3000, 3100), 0.0);
+  EXPECT_LT(McNemarExactPValue(3000, 3400), 0.001);
+}
+
+TEST(Bootstrap, ReproducibleAndBracketsTheDelta) {
+  std::vector<PairedSample> items;
+  Rng rng(3);
+  for (int i = 0; i < 200; ++i) {
+    double b = static_cast<double>(rng.Below(2)), c = rng.Below(10) < 8 ? 1.0 : 0.0;
+    items.push_back({b, 1, c, 1});
+  }
+  Interval x = PairedBootstrapDelta(items, 10000, 99), y = PairedBootstrapDelta(items, 10000, 99);
+  EXPECT_EQ(x.low, y.low);
+  EXPECT_EQ(x.high, y.high);
+  double bs = 0, cs = 0;
+  for (const auto& s : items) {
+    bs += s.base_num;
+    cs += s.cand_num;
+  }
+  double delta = (cs - bs) / 200;
+  EXPECT_LT(x.low, delta);
+  EXPECT_GT(x.high, delta);
+  Interval z = PairedBootstrapDelta(items, 10000, 100);
+  EXPECT_NE(x.low + x.high, z.low + z.high);  // the seed matters
+  // Identical runs: a degenerate zero interval.
+  std::vector<PairedSample> same(50, PairedSample{1, 2, 1, 2});
+  Interval s = PairedBootstrapDelta(same, 1000, 1);
+  EXPECT_EQ(s.low, 0.0);
+  EXPECT_EQ(s.high, 0.0);
+}
+
+TEST(Rng, KnownSequenceAndUniformBelow) {
+  Rng a(1), b(1);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(), b.Next());
+  Rng r(5);
+  std::vector<int> hist(10, 0);
+  for (int i = 0; i < 100000; ++i) ++hist[r.Below(10)];
+  for (int h : hist) EXPECT_NEAR(h, 10000, 500);
+}
+
+}  // namespace
+}  // namespace goldset::eval

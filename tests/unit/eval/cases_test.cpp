@@ -1,0 +1,111 @@
+// Data-driven scoring cases: every JSON file under GOLDSET_CASES_DIR is one case
+// (see tests/cases/README.md for the format).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "eval/eval.h"
+#include "json_match.h"
+
+namespace goldset::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> ListCases() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(GOLDSET_CASES_DIR)) {
+    if (e.is_regular_file() && e.path().extension() == ".json") {
+      out.push_back(fs::relative(e.path(), GOLDSET_CASES_DIR).string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Kind ParseKind(const std::string& k) {
+  if (k == "classify") return Kind::kClassify;
+  if (k == "split") return Kind::kSplit;
+  return Kind::kExtract;
+}
+
+std::vector<std::string> Strings(const json::object& o, const char* key) {
+  std::vector<std::string> out;
+  if (const json::value* v = o.if_contains(key); v && v->is_array()) {
+    for (const auto& s : v->as_array()) out.emplace_back(s.as_string());
+  }
+  return out;
+}
+
+class ScoringCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScoringCase, MatchesExpectation) {
+  std::ifstream in(fs::path(GOLDSET_CASES_DIR) / GetParam());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto parsed = ParseJson(ss.str());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const json::object& c = parsed->as_object();
+  ASSERT_TRUE(c.contains("description") && c.contains("config") && c.contains("expect")) << "malformed case";
+  SCOPED_TRACE(std::string(c.at("description").as_string()));
+  Kind kind = ParseKind(std::string(c.at("kind").as_string()));
+  const json::object& config = c.at("config").as_object();
+  Options options;
+  if (const json::value* o = c.if_contains("options")) {
+    options.fuzzy_match_fields = Strings(o->as_object(), "fuzzyMatchFields");
+    options.exclude_fields = Strings(o->as_object(), "excludeFields");
+    if (const json::value* t = o->as_object().if_contains("fuzzyThreshold")) options.fuzzy_threshold = t->to_number<double>();
+  }
+  const json::object& expect = c.at("expect").as_object();
+  if (const json::value* v = expect.if_contains("optionsValid")) {
+    EXPECT_EQ(ValidateOptions(kind, config, options).ok(), v->as_bool());
+    if (!v->as_bool()) return;
+  } else {
+    ASSERT_TRUE(ValidateOptions(kind, config, options).ok()) << ValidateOptions(kind, config, options).ToString();
+  }
+  // Single item (expected/actual) or several (items: [{expected, actual}]).
+  json::array items;
+  if (const json::value* list = c.if_contains("items")) {
+    items = list->as_array();
+  } else {
+    items.push_back(json::object{{"expected", c.at("expected")}, {"actual", c.at("actual")}});
+  }
+  if (const json::value* v = expect.if_contains("expectedValid")) {
+    Status st = ValidateExpectedOutput(kind, config, items[0].at("expected"), std::nullopt);
+    EXPECT_EQ(st.ok(), v->as_bool()) << st.ToString();
+  }
+  MetricsBuilder builder(kind, config, options);
+  std::string why;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const json::object& it = items[i].as_object();
+    json::object result = ScoreItem(kind, config, it.at("expected"), it.at("actual"), options);
+    builder.Add(result);
+    const json::value* want = nullptr;
+    if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);
+    else if (i == 0) want = expect.if_contains("item");
+    if (want) {
+      EXPECT_TRUE(testing::PartialMatch(*want, result, "item", &why)) << why << "\nfull: " << json::serialize(result);
+    }
+  }
+  if (const json::value* want = expect.if_contains("metrics")) {
+    json::object metrics = builder.Build();
+    EXPECT_TRUE(testing::PartialMatch(*want, metrics, "metrics", &why)) << why << "\nfull: " << json::serialize(metrics);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ScoringCase, ::testing::ValuesIn(ListCases()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (auto& ch : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           }
+                           return name;
+                         });
+
+TEST(ScoringCases, AtLeast150) { EXPECT_GE(ListCases().size(), 150u); }
+
+}  // namespace
+}  // namespace goldset::eval
