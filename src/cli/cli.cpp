@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "evalcli/eval_command.h"
 
 namespace goldset::cli {
 
@@ -16,7 +17,8 @@ void Usage() {
                "  worker      run-item workers only (scale-out; --database postgresql://...)\n"
                "  keys        create|list|revoke API keys\n"
                "  workspaces  create|list workspaces\n"
-               "  migrate     apply database migrations\n");
+               "  migrate     apply database migrations\n"
+               "  eval        score a folder of outputs offline (CI gate; exit 1 below --min-accuracy)\n");
 }
 }  // namespace
 
@@ -31,6 +33,7 @@ int Main(int argc, char** argv) {
   if (cmd == "keys") return RunKeysCommand(argc, argv);
   if (cmd == "workspaces") return RunWorkspacesCommand(argc, argv);
   if (cmd == "migrate") return RunMigrateCommand(argc, argv);
+  if (cmd == "eval") return evalcli::RunEvalCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "goldset: unknown command '%s'\n", cmd.c_str());
   Usage();
   return 2;
