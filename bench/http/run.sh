@@ -22,7 +22,7 @@ nginx_pid=""
 cleanup() {
   [ -n "$goldset_pid" ] && kill "$goldset_pid" 2>/dev/null && wait "$goldset_pid" 2>/dev/null || true
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
-  rm -rf "$tmp"
+  [ -n "${BENCH_KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -67,43 +67,66 @@ http {
 CONF
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
 nginx_pid=$!
+# Run as root, nginx workers drop to `nobody`: the files must be world-readable.
+chmod 755 "$tmp" "$tmp/www" && chmod 644 "$tmp/www/file.json"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nginx_port/file.json" >/dev/null 2>&1 && break; sleep 0.1; done
+cmp -s <(curl -sf "http://127.0.0.1:$nginx_port/file.json") "$tmp/www/file.json" ||
+  { echo "bench/http: nginx does not serve the file"; cat "$tmp/nginx/error.log"; exit 1; }
 
 cat >"$tmp/headers.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $key"
 wrk.headers["x-extend-api-version"] = "2026-02-09"
 LUA
 
-# Runs wrk; prints "<req/s> <p99 ms>".
+# CPU time (clock ticks, user+system) used so far by the given pids and their children
+# threads; nginx's workers are children of its master.
+cpu_ticks() {
+  local pids=("$@") p
+  for p in "$@"; do pids+=($(pgrep -P "$p" || true)); done
+  for p in "${pids[@]}"; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'
+}
+
+# Runs wrk against the server whose pid is $1; prints "<req/s> <p99 ms> <CPU us/request>".
+# CPU per request does not depend on what else the machine is running; req/s and p99 do.
 measure() {
-  local out
+  local pid=$1 out before after
+  shift
   wrk -t"$threads" -c"$conns" -d2s "$@" >/dev/null  # warm-up
+  before=$(cpu_ticks "$pid")
   out=$(wrk -t"$threads" -c"$conns" -d"$duration" --latency "$@")
+  after=$(cpu_ticks "$pid")
   echo "$out" >>"$tmp/wrk.txt"
-  python3 - "$out" <<'PY'
+  python3 - "$out" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 out = sys.argv[1]
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+total = int(re.search(r"(\d+) requests in", out).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 m = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-if errs: print(f"bench/http: {errs.group(1)} non-2xx responses", file=sys.stderr)
-print(f"{rps:.0f} {p99:.2f}")
+if errs: sys.exit(f"bench/http: {errs.group(1)} non-2xx responses; not a valid measurement")
+print(f"{rps:.0f} {p99:.2f} {ticks / hz * 1e6 / max(total, 1):.1f}")
 PY
 }
 
-read -r g_rps g_p99 < <(measure -s "$tmp/headers.lua" "$url/files/$id")
-read -r n_rps n_p99 < <(measure "http://127.0.0.1:$nginx_port/file.json")
-python3 - "$g_rps" "$g_p99" "$n_rps" "$n_p99" "$(wc -c <"$tmp/www/file.json")" "$threads" "$conns" "$duration" <<'PY'
+g=$(measure "$goldset_pid" -s "$tmp/headers.lua" "$url/files/$id")
+n=$(measure "$nginx_pid" "http://127.0.0.1:$nginx_port/file.json")
+read -r g_rps g_p99 g_cpu <<<"$g"
+read -r n_rps n_p99 n_cpu <<<"$n"
+echo "goldset responses by status: $(grep -o '"status":[0-9]*' "$tmp/goldset.log" | sort | uniq -c | tr -s ' \n' ' ')"
+python3 - "$g_rps" "$g_p99" "$n_rps" "$n_p99" "$g_cpu" "$n_cpu" "$(wc -c <"$tmp/www/file.json")" "$threads" "$conns" "$duration" <<'PY'
 import sys
-g_rps, g_p99, n_rps, n_p99 = map(float, sys.argv[1:5])
-size, threads, conns, duration = sys.argv[5:9]
+g_rps, g_p99, n_rps, n_p99, g_cpu, n_cpu = map(float, sys.argv[1:7])
+size, threads, conns, duration = sys.argv[7:11]
 ratio = g_rps / n_rps if n_rps else 0.0
 print(f"bench/http: wrk -t{threads} -c{conns} -d{duration}, {size}-byte JSON body")
-print(f"  {'server':<28}{'req/s':>10}{'p99 ms':>10}")
-print(f"  {'goldset GET /files/{id}':<28}{g_rps:>10.0f}{g_p99:>10.2f}")
-print(f"  {'nginx static file':<28}{n_rps:>10.0f}{n_p99:>10.2f}")
+print(f"  {'server':<28}{'req/s':>10}{'p99 ms':>10}{'CPU us/req':>12}")
+print(f"  {'goldset GET /files/{id}':<28}{g_rps:>10.0f}{g_p99:>10.2f}{g_cpu:>12.1f}")
+print(f"  {'nginx static file':<28}{n_rps:>10.0f}{n_p99:>10.2f}{n_cpu:>12.1f}")
 ok_ratio, ok_p99 = ratio >= 0.5, g_p99 < 5.0
 print(f"  ratio goldset/nginx = {ratio:.2f} (target >= 0.5: {'PASS' if ok_ratio else 'FAIL'}); "
       f"goldset p99 = {g_p99:.2f} ms (target < 5 ms: {'PASS' if ok_p99 else 'FAIL'})")
+print(f"  CPU per request goldset/nginx = {g_cpu / n_cpu if n_cpu else 0:.1f}x; load average during the run: "
+      f"{open('/proc/loadavg').read().split()[0]} on {__import__('os').cpu_count()} cores")
 PY
