@@ -3,7 +3,8 @@
 # and against nginx serving the same JSON body as a static file, in the same run.
 # Prints req/s and p99 for both and the ratio. Targets: ratio >= 0.5, goldset p99 < 5 ms.
 #   bench/http/run.sh [BUILD_DIR]      (a Release build; default: build)
-# Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2).
+# Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+#      BENCH_GOLDSET_ARGS (extra `goldset serve` flags, e.g. "--threads 1 --no-access-log").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=${1:-build}
@@ -31,7 +32,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # --- goldset, with its access log on (default) going to a file
 key=$("$bin" keys create --data-dir "$tmp/data")
 # The GET rate limit (default 1000/s per organization) would answer most requests 429.
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$tmp/data" --rate-limit-get 100000000 >"$tmp/goldset.out" 2>"$tmp/goldset.log" &
+"$bin" serve --listen 127.0.0.1:0 --data-dir "$tmp/data" --rate-limit-get 100000000 ${BENCH_GOLDSET_ARGS:-} >"$tmp/goldset.out" 2>"$tmp/goldset.log" &
 goldset_pid=$!
 for _ in $(seq 100); do grep -q '^Listening on ' "$tmp/goldset.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^Listening on //p' "$tmp/goldset.out")
