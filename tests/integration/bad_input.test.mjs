@@ -113,25 +113,31 @@ const cases = [
 ];
 
 // JSON-body cases, run against the first JSON route present (none on the foundation).
+// [name, body, allowed statuses]: syntax errors are 400; well-formed bodies of the wrong
+// shape may be 400 or 422 (DESIGN section 2).
+const SHAPE = [400, 422];
 const jsonCases = [
-  ['empty body', ''],
-  ['truncated object', '{"name":'],
-  ['unterminated string', '{"name":"abc'],
-  ['trailing garbage', '{"name":"a"} x'],
-  ['array instead of object', '[]'],
-  ['string instead of object', '"name"'],
-  ['number instead of object', '42'],
-  ['null', 'null'],
-  ['wrong type for name', '{"name":123}'],
-  ['huge number', '{"name":"a","n":1e999999}'],
-  ['300-digit integer', `{"name":"a","n":${'9'.repeat(300)}}`],
-  ['invalid UTF-8 in a string', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])],
-  ['NUL byte (raw) in a string', '{"name":"a\0b"}'],
-  ['comments', '{/*c*/"name":"a"}'],
-  ['single quotes', "{'name':'a'}"],
-  ['100,000-deep nesting', '['.repeat(100000)],
-  ['lone surrogate escape', '{"name":"\\ud800"}'],
-  ['BOM before the object', '\ufeff{"name":"a"}'],
+  ['empty body', '', [400]],
+  ['truncated object', '{"name":', [400]],
+  ['unterminated string', '{"name":"abc', [400]],
+  ['trailing garbage', '{"name":"a"} x', [400]],
+  ['comments', '{/*c*/"name":"a"}', [400]],
+  ['single quotes', "{'name':'a'}", [400]],
+  ['trailing comma', '{"name":"a",}', [400]],
+  ['raw NUL byte in a string', '{"name":"a\0b"}', [400]],
+  ['invalid UTF-8 in a string', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), [400]],
+  ['overlong UTF-8 encoding', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]), [400]],
+  ['100,000-deep nesting', '['.repeat(100000), [400]],
+  ['array instead of object', '[]', SHAPE],
+  ['string instead of object', '"name"', SHAPE],
+  ['number instead of object', '42', SHAPE],
+  ['null', 'null', SHAPE],
+  ['wrong type for name', '{"name":123}', SHAPE],
+  ['name is an object', '{"name":{"a":1}}', SHAPE],
+  ['huge exponent', '{"name":"a","n":1e999999}', SHAPE],
+  ['300-digit integer', `{"name":"a","n":${'9'.repeat(300)}}`, SHAPE],
+  ['escaped NUL in a string', '{"name":"a\\u0000b"}', SHAPE],
+  ['lone surrogate escape', '{"name":"\\ud800"}', SHAPE],
 ];
 
 test('bad-input suite', { timeout: 120000 }, async (t) => {
@@ -162,9 +168,9 @@ test('bad-input suite', { timeout: 120000 }, async (t) => {
   }
 
   const route = await findJsonRoute(srv);
-  for (const [name, body] of jsonCases) {
+  for (const [name, body, allowed] of jsonCases) {
     await t.test(`JSON: ${name}`, { skip: route ? false : 'no JSON route on this build yet' }, async () => {
-      await check(name, raw(srv, 'POST', route, { contentType: 'application/json', body }), 400);
+      await check(name, raw(srv, 'POST', route, { contentType: 'application/json', body }), allowed);
     });
   }
 
