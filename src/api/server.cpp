@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <list>
@@ -65,12 +66,26 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(shared_.config.max_upload);
+    // No body limit yet: Admit() decides it per route and answers 413 itself; a limit here
+    // would make Beast fail the header read on a large Content-Length (a 400).
+    parser_->body_limit(boost::none);
     idle_ = buffer_.size() == 0;
-    stream_.expires_after(std::chrono::milliseconds(
-        idle_ ? shared_.config.idle_timeout_ms : shared_.config.header_timeout_ms));
+    if (idle_) return WaitForRequest();
+    // The header timeout runs from the request's first byte, so a client that sends half
+    // a header and stalls is dropped after header_timeout_ms, not after the idle timeout.
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.header_timeout_ms));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // Between requests: wait (up to the idle timeout) for the next request's first bytes.
+  void WaitForRequest() {
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.idle_timeout_ms));
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -218,8 +233,27 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void AfterWrite(beast::error_code ec, bool close) {
     Log(status_, bytes_);
-    if (ec || close) return Close();
+    if (ec) return Close();
+    if (close) return LingeringClose();
     ReadHeader();
+  }
+
+  // The client may still be sending a body we refused (413, 400). Closing with unread
+  // input makes the kernel send RST, which can destroy the response before the client
+  // reads it; so half-close, then read and discard for a bounded time before closing.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain(std::make_shared<std::array<char, 16 * 1024>>(), 0);
+  }
+
+  void Drain(std::shared_ptr<std::array<char, 16 * 1024>> scratch, size_t drained) {
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, drained](beast::error_code ec, size_t n) {
+      if (ec || drained + n > (64u << 20)) return self->Close();
+      self->Drain(scratch, drained + n);
+    });
   }
 
   void Log(int status, size_t bytes) {
