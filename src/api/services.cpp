@@ -27,6 +27,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->blobs = *blobs;
   svc->tenancy = std::make_unique<store::TenancyStore>(svc->db);
   svc->files = std::make_unique<store::FileStore>(svc->db);
+  svc->processors = std::make_unique<store::ProcessorStore>(svc->db);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
   svc->url_signing_secret = *secret;

@@ -11,6 +11,7 @@
 #include "store/blob_store.h"
 #include "store/database.h"
 #include "store/file_store.h"
+#include "store/processor_store.h"
 #include "store/tenancy_store.h"
 
 namespace goldset::api {
@@ -21,6 +22,7 @@ struct Services {
   std::shared_ptr<store::BlobStore> blobs;
   std::unique_ptr<store::TenancyStore> tenancy;
   std::unique_ptr<store::FileStore> files;
+  std::unique_ptr<store::ProcessorStore> processors;
   RateLimiter limiter;
   std::string url_signing_secret;  // HMAC key for presigned file URLs
   std::string public_url;          // e.g. http://127.0.0.1:8080
