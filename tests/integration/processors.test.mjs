@@ -150,6 +150,21 @@ for (const k of KINDS) {
       assert.equal(v.body.config.third, 3);
       r = await api('POST', `${k.path}/${r.body.id}`, { body: { name: 'no config, no warning' } });
       assert.equal(r.headers['x-goldset-warnings'], undefined);
+      // Many keys, and keys with control characters, still give one safe header line.
+      const many = { ...k.config };
+      for (let i = 0; i < 11; i++) many[`k${i}`] = i;
+      many['line\nbreak'] = 1;
+      r = await api('POST', k.path, { body: { name: 'Many', config: many } });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body.draftVersion.config, many);
+      const header = r.headers['x-goldset-warnings'];
+      assert.equal(header.split('; ').length, 11);
+      assert.match(header, /^unknown config key "k0" kept as given; /);
+      assert.match(header, /; and 2 more unknown config keys$/);
+      r = await api('POST', k.path, { body: { name: 'Ctl', config: { ...k.config, 'line\r\nX-Injected: 1': 1 } } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.headers['x-injected'], undefined);
+      assert.equal(r.headers['x-goldset-warnings'], 'unknown config key "line\\u000d\\u000aX-Injected: 1" kept as given');
     });
 
     await t.test('version numbering: first minor 0.1, then 1.0, 1.1, 2.0; list draft first, newest first', async () => {
@@ -206,6 +221,13 @@ for (const k of KINDS) {
       expectError(assert, await api('GET', `${k.path}/${p.id}/versions`, { query: { sortBy: 'createdAt' } }), 400, 'INVALID_REQUEST');
       expectError(assert, await api('GET', `${k.path}/${p.id}/versions`, { query: { maxPageSize: 0 } }), 400, 'INVALID_REQUEST');
       expectError(assert, await api('GET', `${k.path}/${p.id}/versions`, { query: { nextPageToken: 'garbage' } }), 400, 'INVALID_REQUEST');
+
+      // Concurrent publishes each get their own number.
+      const c = (await api('POST', k.path, { body: { name: 'Concurrent' } })).body;
+      const results = await Promise.all(Array.from({ length: 6 }, () =>
+        api('POST', `${k.path}/${c.id}/versions`, { body: { releaseType: 'minor' } })));
+      for (const res of results) assert.equal(res.status, 200, res.text);
+      assert.deepEqual(results.map((res) => res.body.version).sort(), ['0.1', '0.2', '0.3', '0.4', '0.5', '0.6']);
 
       // A processor whose first release is major starts at 1.0.
       const q = (await api('POST', k.path, { body: { name: 'Major first' } })).body;
