@@ -34,6 +34,7 @@ App::App(Services& svc) : svc_(svc) {
   RegisterHealthRoutes(router_);
   RegisterMetricsRoutes(router_);
   RegisterFileRoutes(router_);
+  RegisterProcessorRoutes(router_);
   RegisterEvaluationSetRoutes(router_);
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);

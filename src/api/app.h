@@ -44,6 +44,7 @@ class App {
 void RegisterHealthRoutes(Router& r);
 void RegisterMetricsRoutes(Router& r);
 void RegisterFileRoutes(Router& r);
+void RegisterProcessorRoutes(Router& r);
 void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);

@@ -40,6 +40,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   }
   svc->tenancy = std::make_unique<store::TenancyStore>(svc->db);
   svc->files = std::make_unique<store::FileStore>(svc->db);
+  svc->processors = std::make_unique<store::ProcessorStore>(svc->db);
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);
   svc->runs = std::make_unique<store::RunStore>(svc->db);
   svc->processor_runs = std::make_unique<store::ProcessorRunStore>(svc->db);

@@ -16,6 +16,7 @@
 #include "store/database.h"
 #include "store/evaluation_store.h"
 #include "store/file_store.h"
+#include "store/processor_store.h"
 #include "store/processor_run_store.h"
 #include "store/run_store.h"
 #include "store/tenancy_store.h"
@@ -28,6 +29,7 @@ struct Services {
   std::shared_ptr<store::BlobStore> blobs;
   std::unique_ptr<store::TenancyStore> tenancy;
   std::unique_ptr<store::FileStore> files;
+  std::unique_ptr<store::ProcessorStore> processors;
   std::unique_ptr<store::EvaluationStore> evaluations;
   std::unique_ptr<store::RunStore> runs;
   std::unique_ptr<store::ProcessorRunStore> processor_runs;
