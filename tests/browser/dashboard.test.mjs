@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer, repoRoot } from './lib/server.mjs';
 import { client } from './lib/api.mjs';
-import { seed } from './lib/seed.mjs';
+import { seed, seedClassifier } from './lib/seed.mjs';
 import { launch } from './lib/browser.mjs';
 
 const ARTIFACTS = process.env.GOLDSET_BROWSER_ARTIFACTS || join(repoRoot, 'build', 'browser-artifacts');
@@ -60,7 +60,8 @@ describe('dashboard', { timeout: 600000 }, () => {
       api.all(`/evaluation_set_runs/${candidate.id}/results`),
       api.all(`/evaluation_set_runs?evaluationSetId=${seeded.set.id}`),
     ]);
-    data = { ...seeded, candidate, compare, candidateResults, runs };
+    const classify = await seedClassifier(api);
+    data = { ...seeded, candidate, compare, candidateResults, runs, classify };
     assert.equal(seeded.baseline.status, 'PROCESSED', `baseline run ended ${seeded.baseline.status}`);
     assert.equal(candidate.status, 'PROCESSED', `candidate run ended ${candidate.status}`);
     assert.notEqual(candidate.metrics.accuracy, seeded.baseline.metrics.accuracy,
@@ -168,6 +169,12 @@ describe('dashboard', { timeout: 600000 }, () => {
     for (const key of ['meanLatencyMs', 'p50LatencyMs', 'p90LatencyMs', 'p95LatencyMs', 'p99LatencyMs']) {
       if (typeof m[key] === 'number') await assertValue(page.locator(`#latency li[data-stat="${key}"] .latency-value`), m[key], key);
     }
+    // Calibration plots only where the engine reported confidences.
+    const calibrated = Object.entries(m.fieldMetrics).filter(([, f]) => f.calibration);
+    assert.equal(await page.locator('.calibration-box').count(), calibrated.length);
+    for (const [path, f] of calibrated) {
+      await assertValue(page.locator(`.calibration-box[data-field="${path}"] .ece`), f.calibration.ece, `${path} ECE`);
+    }
     assert.equal(await page.locator('#results-table tbody tr').count(), data.candidateResults.length);
     for (const r of data.candidateResults) {
       await assertValue(page.locator(`#results-table tr[data-result-id="${r.id}"] .item-score`), r.score, `item ${r.id} score`);
@@ -253,6 +260,35 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.ok(await page.locator('#item-fields tr[data-verdict="incorrect"]').count() > 0);
   });
 
+  it('shows a classifier run: confusion matrix heat map and per-class metrics', async () => {
+    const { run } = data.classify;
+    assert.equal(run.status, 'PROCESSED', `classifier run ended ${run.status}`);
+    await page.goto(`${server.baseUrl}/#/runs/${run.id}`);
+    await ready(page);
+    const m = run.metrics;
+    assert.equal(m.type, 'CLASSIFY');
+    await assertValue(page.locator('#run-accuracy'), m.accuracy, 'classifier accuracy');
+    if (m.confusionMatrix) {
+      const { labels, counts } = m.confusionMatrix;
+      assert.equal(await page.locator('#confusion-matrix g.cell').count(), labels.length * labels.length);
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = 0; j < labels.length; j++) {
+          const cell = page.locator(`#confusion-matrix g.cell[data-expected="${labels[i]}"][data-predicted="${labels[j]}"] text`);
+          await assertValue(cell, counts[i][j], `confusion[${labels[i]}][${labels[j]}]`);
+        }
+      }
+    } else {
+      assert.equal(await page.locator('#confusion-matrix').count(), 0, 'no matrix drawn when the API has none');
+    }
+    for (const [type, c] of Object.entries(m.classificationMetrics || {})) {
+      const row = page.locator(`#class-table tr[data-class="${type}"]`);
+      await assertValue(row.locator('.metric-precision'), c.precision, `${type} precision`);
+      await assertValue(row.locator('.metric-recall'), c.recall, `${type} recall`);
+      await assertValue(row.locator('.metric-f1'), c.f1, `${type} f1`);
+    }
+    await shot(page, 'desktop-classifier-run');
+  });
+
   it('fits a 390px phone screen on every page', async () => {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
@@ -263,6 +299,7 @@ describe('dashboard', { timeout: 600000 }, () => {
       run: `#/runs/${data.candidate.id}`,
       item: `#/runs/${data.candidate.id}/items/${result.id}`,
       compare: `#/compare?run=${data.candidate.id}&baseline=${data.baseline.id}`,
+      'classifier-run': `#/runs/${data.classify.run.id}`,
     };
     for (const [name, hash] of Object.entries(pages)) {
       await phone.goto(`${server.baseUrl}/${hash}`);
