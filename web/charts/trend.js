@@ -3,7 +3,7 @@
 import { s } from '../dom.js';
 import { pctText } from '../format.js';
 
-const W = 640;
+const W = 900;
 const H = 220;
 const PAD = { left: 44, right: 16, top: 14, bottom: 34 };
 
