@@ -317,8 +317,11 @@ describe('dashboard', { timeout: 600000 }, () => {
     await page.goto(`${server.baseUrl}/#/runs/${created.id}`);
     await ready(page);
     const initial = await page.locator('h1 .badge').textContent();
-    if (['PENDING', 'PROCESSING'].includes(initial)) {
+    const wasActive = ['PENDING', 'PROCESSING'].includes(initial);
+    if (wasActive) {
       assert.equal(await page.locator('#run-progress').isVisible(), true, 'progress shown while the run is active');
+      await assertValue(page.locator('#progress-total'), (await api.get(`/evaluation_set_runs/${created.id}`)).metrics.numFilesTotal, 'progress total');
+      await page.focus('#export-csv');
     }
     // No reload: the page polls until the run is done.
     await page.waitForSelector('h1 .status-processed, h1 .status-failed', { timeout: 60000 });
@@ -326,6 +329,7 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.equal(await page.locator('h1 .badge').textContent(), final.status);
     await assertValue(page.locator('#run-accuracy'), final.metrics.accuracy, 'final accuracy after polling');
     assert.equal(await page.locator('#run-progress').count(), 0);
+    if (wasActive) assert.equal(await page.evaluate(() => document.activeElement.id), 'export-csv', 'polling keeps keyboard focus');
     console.log(`live run: first seen ${initial}, finished ${final.status}`);
   });
 

@@ -26,10 +26,16 @@ export async function render(main, { runId }, ctx) {
   };
 
   const paint = (data) => {
-    // Keep the scroll position across polls: the page is rebuilt, not patched.
+    // The page is rebuilt on every poll, not patched: keep the scroll position and
+    // the keyboard focus (by id or link target) so polling never yanks the user away.
     const y = window.scrollY;
+    const focused = main.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     mount(main, view(data));
     window.scrollTo(0, y);
+    if (focused) {
+      const again = focused.id ? document.getElementById(focused.id) : main.querySelector(`a[href="${CSS.escape(focused.href)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
   };
 
   const poll = async () => {
@@ -49,6 +55,12 @@ export async function render(main, { runId }, ctx) {
   if (!ctx.isCurrent()) return;
   paint(first);
   if (ACTIVE.has(first.run.status)) timer = setTimeout(poll, POLL_MS);
+}
+
+function focusKey(el) {
+  if (el.id) return { id: el.id };
+  const href = el.getAttribute && el.getAttribute('href');
+  return href ? { href } : null;
 }
 
 function view({ run, set, results, siblings }) {
