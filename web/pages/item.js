@@ -14,6 +14,7 @@ export async function render(main, { runId, runItemId }, ctx) {
   ]);
   const result = results.find((r) => r.id === runItemId);
   if (!result) throw new Error(`No item ${runItemId} in run ${runId}`);
+  const set = await get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null);
   if (!ctx.isCurrent()) return;
   const file = result.file || {};
   document.title = `${file.name || result.evaluationSetItemId} · Run ${run.id} · Goldset`;
@@ -27,7 +28,7 @@ export async function render(main, { runId, runItemId }, ctx) {
   mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
-      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, 'Set'), ' / ',
+      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, set ? set.name : run.evaluationSetId), ' / ',
       h('a', { href: `#/runs/${enc(run.id)}`, id: 'back-to-run' }, run.id), ' / ', file.name || result.id),
     h('h1', null, file.name || result.evaluationSetItemId, ' ', statusBadge(result.status)),
     h('p', { class: 'muted' },
