@@ -239,9 +239,9 @@ describe('dashboard', { timeout: 600000 }, () => {
     await assertValue(page.locator('#cmp-baseline'), cmp.accuracy.baseline, 'baseline accuracy');
     await assertValue(page.locator('#cmp-candidate'), cmp.accuracy.candidate, 'candidate accuracy');
     await assertValue(page.locator('#cmp-delta'), cmp.accuracy.delta, 'delta');
-    await assertValue(page.locator('#cmp-ci-low'), cmp.accuracy.ci95.low, 'CI low');
-    await assertValue(page.locator('#cmp-ci-high'), cmp.accuracy.ci95.high, 'CI high');
-    await assertValue(page.locator('#cmp-pvalue'), cmp.mcnemar.pValue, 'p-value');
+    await assertValue(page.locator('#cmp-ci-low'), cmp.accuracy.ci95?.low, 'CI low');
+    await assertValue(page.locator('#cmp-ci-high'), cmp.accuracy.ci95?.high, 'CI high');
+    await assertValue(page.locator('#cmp-pvalue'), cmp.mcnemar?.pValue, 'p-value');
     await assertValue(page.locator('#cmp-items'), cmp.numItemsCompared, 'items compared');
     assert.equal(cmp.accuracy.baseline, baseline.metrics.accuracy, 'compare agrees with the baseline run');
     for (const [path, d] of Object.entries(cmp.fieldDeltas)) {
