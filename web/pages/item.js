@@ -82,11 +82,12 @@ function fieldsTable(result) {
       const marked = wrong && typeof f.expected !== 'object' && typeof f.actual !== 'object' ? diffPair(exp, act) : null;
       return h('tr', { 'data-field': path, 'data-verdict': f.verdict, class: `verdict-${f.verdict}` },
         h('th', { scope: 'row', class: 'mono' }, path),
-        h('td', { class: 'val expected' }, marked ? marked.expected : exp),
-        h('td', { class: 'val actual' }, marked ? marked.actual : act),
-        h('td', null, h('span', { class: `verdict ${f.verdict}` }, f.verdict),
+        // One wrapper per cell so the phone layout (label + value grid) sees two children.
+        h('td', { class: 'val expected', 'data-label': 'Expected' }, h('span', null, marked ? marked.expected : exp)),
+        h('td', { class: 'val actual', 'data-label': 'Actual' }, h('span', null, marked ? marked.actual : act)),
+        h('td', { 'data-label': 'Verdict' }, h('span', null, h('span', { class: `verdict ${f.verdict}` }, f.verdict),
           f.reason ? h('div', { class: 'muted small' }, f.reason) : null,
-          typeof f.confidence === 'number' ? h('div', { class: 'muted small' }, 'confidence ', pct(f.confidence, { class: 'confidence' })) : null),
-        h('td', { class: 'right' }, pct(f.score, { class: 'field-score' })));
+          typeof f.confidence === 'number' ? h('div', { class: 'muted small' }, 'confidence ', pct(f.confidence, { class: 'confidence' })) : null)),
+        h('td', { class: 'right', 'data-label': 'Score' }, pct(f.score, { class: 'field-score' })));
     }))));
 }
