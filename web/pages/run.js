@@ -19,7 +19,8 @@ export async function render(main, { runId }, ctx) {
     const run = await get(`/evaluation_set_runs/${enc(runId)}`);
     const [set, results, siblings] = await Promise.all([
       get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null),
-      getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }).catch(() => null),
+      // While polling, one page of results is enough; the full list once the run is done.
+      getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }, ACTIVE.has(run.status) ? 100 : Infinity).catch(() => null),
       getAll('/evaluation_set_runs', { evaluationSetId: run.evaluationSetId, maxPageSize: 100 }).catch(() => []),
     ]);
     return { run, set, results, siblings };
