@@ -100,7 +100,8 @@ function progress(m) {
 function summaryCards(m) {
   const card = (label, node) => h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, node));
   return h('section', { class: 'stats', 'aria-label': 'Summary' },
-    card('Overall accuracy', pct(m.accuracy, { id: 'run-accuracy' })),
+    // Splitter runs report precision/recall instead of an overall accuracy.
+    typeof m.accuracy === 'number' || m.type !== 'SPLITTER' ? card('Overall accuracy', pct(m.accuracy, { id: 'run-accuracy' })) : null,
     card('Files processed', [count(m.numFilesProcessed ?? m.numFiles, { id: 'files-processed' }), ' / ', count(m.numFilesTotal, { id: 'files-total' })]),
     typeof m.numFilesFailed === 'number' ? card('Files failed', count(m.numFilesFailed, { id: 'files-failed' })) : null,
     typeof m.numPages === 'number' ? card('Pages', count(m.numPages, { id: 'num-pages' })) : null);
@@ -199,6 +200,7 @@ function latencySection(m) {
 
 function resultsSection(run, results) {
   if (!results) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'Per-item results are not available.'));
+  if (!results.length) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'No item has finished yet.'));
   // Mistakes first: that is what people open a run to look at.
   const sorted = [...results].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
   return h('section', { 'aria-labelledby': 'results-h' },
