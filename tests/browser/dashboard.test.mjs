@@ -83,6 +83,7 @@ describe('dashboard', { timeout: 600000 }, () => {
       assert.equal(res.status, 200, `${path} status`);
       assert.match(res.headers.get('content-type') || '', new RegExp(`^${type}`), `${path} content-type`);
       assert.ok(res.headers.get('etag'), `${path} has an ETag`);
+      assert.ok(res.headers.get('cache-control'), `${path} has Cache-Control`);
       const etag = res.headers.get('etag');
       const again = await fetch(server.baseUrl + path, { headers: { 'If-None-Match': etag } });
       assert.equal(again.status, 304, `${path} revalidates with If-None-Match`);
