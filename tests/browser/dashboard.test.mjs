@@ -141,8 +141,12 @@ describe('dashboard', { timeout: 600000 }, () => {
     // Trend points, oldest first.
     const points = await page.locator('svg.trend circle.point').evaluateAll((els) => els.map((e) => [e.dataset.runId, Number(e.dataset.value)]));
     assert.deepEqual(points, [...data.runs].reverse().map((r) => [r.id, r.metrics.accuracy]));
+    const latestById = new Map(data.candidateResults.map((r) => [r.evaluationSetItemId, r]));
     for (const item of data.items) {
       const row = page.locator(`#items-table tr[data-item-id="${item.id}"]`);
+      // Latest run column: that run's score for the item, linking to its detail.
+      await assertValue(row.locator('.latest-score'), latestById.get(item.id).score, `latest score of ${item.id}`);
+      assert.equal(await row.locator('a.latest-result').getAttribute('href'), `#/runs/${data.candidate.id}/items/${latestById.get(item.id).id}`);
       assert.match(await row.textContent(), new RegExp(item.expectedOutput.value.invoice_number));
       assert.match(await row.textContent(), new RegExp(item.file.name.replace('.', '\\.')));
     }

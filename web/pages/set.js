@@ -14,6 +14,12 @@ export async function render(main, { setId }, ctx) {
   ]);
   // Summaries carry no expectedOutput; fetch each item (a few at a time).
   const items = await mapLimit(summaries, 4, (it) => get(`${base}/items/${enc(it.id)}`));
+  // Each item's outcome in the newest finished run links straight to its detail page.
+  const latest = runs.find((r) => r.status === 'PROCESSED' || r.status === 'FAILED');
+  const latestResults = latest
+    ? await getAll(`/evaluation_set_runs/${enc(latest.id)}/results`, { maxPageSize: 100 }).catch(() => [])
+    : [];
+  const outcome = new Map(latestResults.map((r) => [r.evaluationSetItemId, r]));
   if (!ctx.isCurrent()) return;
   document.title = `${set.name} · Goldset`;
 
@@ -41,7 +47,7 @@ export async function render(main, { setId }, ctx) {
 
     h('section', { 'aria-labelledby': 'items-h' },
       h('h2', { id: 'items-h' }, 'Items'),
-      items.length ? itemsTable(items) : h('p', { class: 'muted' }, 'No items yet.')),
+      items.length ? itemsTable(items, latest, outcome) : h('p', { class: 'muted' }, 'No items yet.')),
   );
 }
 
@@ -67,19 +73,28 @@ function runsTable(runs) {
     }))));
 }
 
-function itemsTable(items) {
+function itemsTable(items, latest, outcome) {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'items-table' },
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col', class: 'right' }, 'Pages'),
-      h('th', { scope: 'col' }, 'Expected output'))),
+      h('th', { scope: 'col' }, 'Expected output'),
+      latest ? h('th', { scope: 'col' }, 'Latest run') : null)),
     h('tbody', null, items.map((it) => {
       const f = it.file || {};
       return h('tr', { 'data-item-id': it.id },
         h('th', { scope: 'row' }, f.name || f.id || it.id, h('div', { class: 'muted small mono' }, it.id)),
         h('td', null, f.type || ''),
         h('td', { class: 'right' }, count(f.metadata && f.metadata.pageCount)),
-        h('td', null, expectedSummary(it.expectedOutput)));
+        h('td', null, expectedSummary(it.expectedOutput)),
+        latest ? h('td', null, latestCell(latest, outcome.get(it.id))) : null);
     }))));
+}
+
+function latestCell(run, result) {
+  if (!result) return h('span', { class: 'muted' }, 'not in run');
+  const label = result.correct === true ? 'correct' : result.correct === false ? 'incorrect' : (result.status || '').toLowerCase();
+  return h('a', { href: `#/runs/${enc(run.id)}/items/${enc(result.id)}`, class: 'latest-result' },
+    h('span', { class: `verdict ${label}` }, label), ' ', pct(result.score, { class: 'latest-score' }));
 }
 
 // Extractor outputs as key/value pairs; classifier and splitter outputs in their own words.
