@@ -73,7 +73,7 @@ function fieldsTable(result) {
   // Incorrect first, then excluded, then correct: the reason to open an item.
   const rank = { incorrect: 0, excluded: 1, correct: 2 };
   fields.sort(([ka, a], [kb, b]) => (rank[a.verdict] ?? 0) - (rank[b.verdict] ?? 0) || ka.localeCompare(kb));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data compare-fields', id: 'item-fields' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'item-fields' },
     h('thead', null, h('tr', null, ['Field', 'Expected', 'Actual', 'Verdict', 'Score'].map((c, i) => h('th', { scope: 'col', class: i === 4 ? 'right' : '' }, c)))),
     h('tbody', null, fields.map(([path, f]) => {
       const exp = valueText(f.expected);

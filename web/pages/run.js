@@ -1,7 +1,7 @@
 // One run: live progress while it is pending/processing (polled every 2 s), then its
 // metrics (field bars, latency, confusion matrix, splitter metrics, calibration) and
 // the per-item results.
-import { h, mount } from '../dom.js';
+import { h, mount, td } from '../dom.js';
 import { download, enc, get, getAll } from '../api.js';
 import { count, dateTime, ms, pct, statusBadge } from '../format.js';
 import { fractionBars, latencyBars } from '../charts/bars.js';
@@ -205,14 +205,14 @@ function resultsSection(run, results) {
   const sorted = [...results].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
   return h('section', { 'aria-labelledby': 'results-h' },
     h('h2', { id: 'results-h' }, 'Items'),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'results-table' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'results-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Status'),
         h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'right' }, 'Score'), h('th', { scope: 'col', class: 'right' }, 'Latency'))),
       h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId },
         h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(run.id)}/items/${enc(r.id)}`, class: 'item-link' }, (r.file && r.file.name) || r.evaluationSetItemId)),
-        h('td', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
-        h('td', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
+        td('Status', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
+        td('Result', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
           : r.correct === false ? h('span', { class: 'verdict incorrect' }, 'incorrect') : h('span', { class: 'muted' }, '—')),
-        h('td', { class: 'right' }, pct(r.score, { class: 'item-score' })),
-        h('td', { class: 'right' }, ms(r.latencyMs))))))));
+        td('Score', { class: 'right' }, pct(r.score, { class: 'item-score' })),
+        td('Latency', { class: 'right' }, ms(r.latencyMs))))))));
 }

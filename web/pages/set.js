@@ -1,6 +1,6 @@
 // One evaluation set: its items (file + expected output) and its runs, with the
 // accuracy trend across runs.
-import { h, mount } from '../dom.js';
+import { h, mount, td } from '../dom.js';
 import { enc, get, getAll, mapLimit } from '../api.js';
 import { count, dateTime, pct, statusBadge, valueText } from '../format.js';
 import { trendChart } from '../charts/trend.js';
@@ -40,7 +40,7 @@ export async function render(main, { setId }, ctx) {
           trendChart(scored.map((r, i) => ({
             value: r.metrics.accuracy, id: r.id, href: `#/runs/${enc(r.id)}`,
             label: `Run ${i + 1} (${r.createdAt || r.id})`, short: `#${i + 1}`,
-          }))),
+          })), { width: main.clientWidth - 48 }),
           h('figcaption', { class: 'muted small' }, 'Overall accuracy per run, oldest to newest.'))
         : null,
       runs.length ? runsTable(runs) : h('p', { class: 'muted' }, 'No runs yet.')),
@@ -52,7 +52,7 @@ export async function render(main, { setId }, ctx) {
 }
 
 function runsTable(runs) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'runs-table' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'runs-table' },
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, 'Run'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Version'),
       h('th', { scope: 'col', class: 'right' }, 'Accuracy'), h('th', { scope: 'col', class: 'right' }, 'Files'),
@@ -62,19 +62,19 @@ function runsTable(runs) {
       const previous = runs[i + 1]; // newest first, so the next row is the earlier run
       return h('tr', { 'data-run-id': r.id },
         h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(r.id)}`, class: 'mono' }, r.id)),
-        h('td', null, statusBadge(r.status)),
-        h('td', null, (r.entityVersion && r.entityVersion.version) || ''),
-        h('td', { class: 'right' }, pct(m.accuracy, { class: 'run-accuracy' })),
-        h('td', { class: 'right' }, count(m.numFilesProcessed ?? m.numFiles), ' / ', count(m.numFilesTotal)),
-        h('td', null, dateTime(r.createdAt)),
-        h('td', null, previous
+        td('Status', null, statusBadge(r.status)),
+        td('Version', null, (r.entityVersion && r.entityVersion.version) || ''),
+        td('Accuracy', { class: 'right' }, pct(m.accuracy, { class: 'run-accuracy' })),
+        td('Files', { class: 'right' }, count(m.numFilesProcessed ?? m.numFiles), ' / ', count(m.numFilesTotal)),
+        td('Created', null, dateTime(r.createdAt)),
+        td('Compare', null, previous
           ? h('a', { href: `#/compare?run=${enc(r.id)}&baseline=${enc(previous.id)}`, class: 'compare-link' }, 'vs previous')
           : h('span', { class: 'muted' }, '—')));
     }))));
 }
 
 function itemsTable(items, latest, outcome) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'items-table' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'items-table' },
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col', class: 'right' }, 'Pages'),
       h('th', { scope: 'col' }, 'Expected output'),
@@ -83,10 +83,10 @@ function itemsTable(items, latest, outcome) {
       const f = it.file || {};
       return h('tr', { 'data-item-id': it.id },
         h('th', { scope: 'row' }, f.name || f.id || it.id, h('div', { class: 'muted small mono' }, it.id)),
-        h('td', null, f.type || ''),
-        h('td', { class: 'right' }, count(f.metadata && f.metadata.pageCount)),
-        h('td', null, expectedSummary(it.expectedOutput)),
-        latest ? h('td', null, latestCell(latest, outcome.get(it.id))) : null);
+        td('Type', null, f.type || ''),
+        td('Pages', { class: 'right' }, count(f.metadata && f.metadata.pageCount)),
+        td('Expected', null, expectedSummary(it.expectedOutput)),
+        latest ? td('Latest run', null, latestCell(latest, outcome.get(it.id))) : null);
     }))));
 }
 
