@@ -186,6 +186,14 @@ describe('dashboard', { timeout: 600000 }, () => {
     }
     await shot(page, 'desktop-run');
 
+    // "Only items with mistakes" hides exactly the correct ones.
+    const wrong = data.candidateResults.filter((r) => r.correct !== true);
+    await assertValue(page.locator('#mistake-count'), wrong.length, 'mistake count');
+    await page.check('#only-mistakes');
+    assert.equal(await page.locator('#results-table tbody tr:visible').count(), wrong.length);
+    await page.uncheck('#only-mistakes');
+    assert.equal(await page.locator('#results-table tbody tr:visible').count(), data.candidateResults.length);
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const saved = await readFile(await download.path(), 'utf8');
     assert.equal(saved, await api.text(`/evaluation_set_runs/${run.id}/results.csv`), 'CSV download equals the API export');

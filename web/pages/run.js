@@ -10,6 +10,7 @@ import { calibrationPlot } from '../charts/calibration.js';
 
 const POLL_MS = 2000;
 const ACTIVE = new Set(['PENDING', 'PROCESSING', 'CANCELLING']);
+let onlyMistakes = false; // results filter, kept across polls and runs
 
 export async function render(main, { runId }, ctx) {
   let timer = null;
@@ -203,16 +204,31 @@ function resultsSection(run, results) {
   if (!results.length) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'No item has finished yet.'));
   // Mistakes first: that is what people open a run to look at.
   const sorted = [...results].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
-  return h('section', { 'aria-labelledby': 'results-h' },
-    h('h2', { id: 'results-h' }, 'Items'),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'results-table' },
+  const table = h('table', { class: 'data stack', id: 'results-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Status'),
         h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'right' }, 'Score'), h('th', { scope: 'col', class: 'right' }, 'Latency'))),
-      h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId },
+      h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId, 'data-correct': String(r.correct === true) },
         h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(run.id)}/items/${enc(r.id)}`, class: 'item-link' }, (r.file && r.file.name) || r.evaluationSetItemId)),
         td('Status', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
         td('Result', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
           : r.correct === false ? h('span', { class: 'verdict incorrect' }, 'incorrect') : h('span', { class: 'muted' }, '—')),
         td('Score', { class: 'right' }, pct(r.score, { class: 'item-score' })),
-        td('Latency', { class: 'right' }, ms(r.latencyMs))))))));
+        td('Latency', { class: 'right' }, ms(r.latencyMs))))));
+  // The filter is applied by toggling row visibility; its state lives at module level so
+  // it survives the rebuild on every poll.
+  const apply = () => {
+    for (const row of table.tBodies[0].rows) {
+      row.hidden = onlyMistakes && row.dataset.correct === 'true';
+    }
+  };
+  const toggle = h('input', { type: 'checkbox', id: 'only-mistakes', checked: onlyMistakes, onchange: (e) => {
+    onlyMistakes = e.target.checked;
+    apply();
+  } });
+  apply();
+  const wrong = results.filter((r) => r.correct !== true).length;
+  return h('section', { 'aria-labelledby': 'results-h' },
+    h('h2', { id: 'results-h' }, 'Items'),
+    h('div', { class: 'toolbar' }, toggle, h('label', { for: 'only-mistakes' }, 'Only items with mistakes (', count(wrong, { id: 'mistake-count' }), ')')),
+    h('div', { class: 'table-wrap' }, table));
 }
