@@ -49,3 +49,9 @@ export function mount(node, ...children) {
   append(node, children);
   return node;
 }
+
+// A table cell that names its column (data-label) and wraps its content in one span,
+// so tables with class "stack" can turn into label/value cards on phones.
+export function td(label, attrs, ...children) {
+  return h('td', { ...(attrs || {}), 'data-label': label }, h('span', null, ...children));
+}

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer, repoRoot } from './lib/server.mjs';
 import { client } from './lib/api.mjs';
-import { seed } from './lib/seed.mjs';
+import { seed, seedClassifier } from './lib/seed.mjs';
 import { launch } from './lib/browser.mjs';
 
 const ARTIFACTS = process.env.GOLDSET_BROWSER_ARTIFACTS || join(repoRoot, 'build', 'browser-artifacts');
@@ -60,7 +60,8 @@ describe('dashboard', { timeout: 600000 }, () => {
       api.all(`/evaluation_set_runs/${candidate.id}/results`),
       api.all(`/evaluation_set_runs?evaluationSetId=${seeded.set.id}`),
     ]);
-    data = { ...seeded, candidate, compare, candidateResults, runs };
+    const classify = await seedClassifier(api);
+    data = { ...seeded, candidate, compare, candidateResults, runs, classify };
     assert.equal(seeded.baseline.status, 'PROCESSED', `baseline run ended ${seeded.baseline.status}`);
     assert.equal(candidate.status, 'PROCESSED', `candidate run ended ${candidate.status}`);
     assert.notEqual(candidate.metrics.accuracy, seeded.baseline.metrics.accuracy,
@@ -82,6 +83,7 @@ describe('dashboard', { timeout: 600000 }, () => {
       assert.equal(res.status, 200, `${path} status`);
       assert.match(res.headers.get('content-type') || '', new RegExp(`^${type}`), `${path} content-type`);
       assert.ok(res.headers.get('etag'), `${path} has an ETag`);
+      assert.ok(res.headers.get('cache-control'), `${path} has Cache-Control`);
       const etag = res.headers.get('etag');
       const again = await fetch(server.baseUrl + path, { headers: { 'If-None-Match': etag } });
       assert.equal(again.status, 304, `${path} revalidates with If-None-Match`);
@@ -139,8 +141,12 @@ describe('dashboard', { timeout: 600000 }, () => {
     // Trend points, oldest first.
     const points = await page.locator('svg.trend circle.point').evaluateAll((els) => els.map((e) => [e.dataset.runId, Number(e.dataset.value)]));
     assert.deepEqual(points, [...data.runs].reverse().map((r) => [r.id, r.metrics.accuracy]));
+    const latestById = new Map(data.candidateResults.map((r) => [r.evaluationSetItemId, r]));
     for (const item of data.items) {
       const row = page.locator(`#items-table tr[data-item-id="${item.id}"]`);
+      // Latest run column: that run's score for the item, linking to its detail.
+      await assertValue(row.locator('.latest-score'), latestById.get(item.id).score, `latest score of ${item.id}`);
+      assert.equal(await row.locator('a.latest-result').getAttribute('href'), `#/runs/${data.candidate.id}/items/${latestById.get(item.id).id}`);
       assert.match(await row.textContent(), new RegExp(item.expectedOutput.value.invoice_number));
       assert.match(await row.textContent(), new RegExp(item.file.name.replace('.', '\\.')));
     }
@@ -168,11 +174,25 @@ describe('dashboard', { timeout: 600000 }, () => {
     for (const key of ['meanLatencyMs', 'p50LatencyMs', 'p90LatencyMs', 'p95LatencyMs', 'p99LatencyMs']) {
       if (typeof m[key] === 'number') await assertValue(page.locator(`#latency li[data-stat="${key}"] .latency-value`), m[key], key);
     }
+    // Calibration plots only where the engine reported confidences.
+    const calibrated = Object.entries(m.fieldMetrics).filter(([, f]) => f.calibration);
+    assert.equal(await page.locator('.calibration-box').count(), calibrated.length);
+    for (const [path, f] of calibrated) {
+      await assertValue(page.locator(`.calibration-box[data-field="${path}"] .ece`), f.calibration.ece, `${path} ECE`);
+    }
     assert.equal(await page.locator('#results-table tbody tr').count(), data.candidateResults.length);
     for (const r of data.candidateResults) {
       await assertValue(page.locator(`#results-table tr[data-result-id="${r.id}"] .item-score`), r.score, `item ${r.id} score`);
     }
     await shot(page, 'desktop-run');
+
+    // "Only items with mistakes" hides exactly the correct ones.
+    const wrong = data.candidateResults.filter((r) => r.correct !== true);
+    await assertValue(page.locator('#mistake-count'), wrong.length, 'mistake count');
+    await page.check('#only-mistakes');
+    assert.equal(await page.locator('#results-table tbody tr:visible').count(), wrong.length);
+    await page.uncheck('#only-mistakes');
+    assert.equal(await page.locator('#results-table tbody tr:visible').count(), data.candidateResults.length);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const saved = await readFile(await download.path(), 'utf8');
@@ -232,9 +252,9 @@ describe('dashboard', { timeout: 600000 }, () => {
     await assertValue(page.locator('#cmp-baseline'), cmp.accuracy.baseline, 'baseline accuracy');
     await assertValue(page.locator('#cmp-candidate'), cmp.accuracy.candidate, 'candidate accuracy');
     await assertValue(page.locator('#cmp-delta'), cmp.accuracy.delta, 'delta');
-    await assertValue(page.locator('#cmp-ci-low'), cmp.accuracy.ci95.low, 'CI low');
-    await assertValue(page.locator('#cmp-ci-high'), cmp.accuracy.ci95.high, 'CI high');
-    await assertValue(page.locator('#cmp-pvalue'), cmp.mcnemar.pValue, 'p-value');
+    await assertValue(page.locator('#cmp-ci-low'), cmp.accuracy.ci95?.low, 'CI low');
+    await assertValue(page.locator('#cmp-ci-high'), cmp.accuracy.ci95?.high, 'CI high');
+    await assertValue(page.locator('#cmp-pvalue'), cmp.mcnemar?.pValue, 'p-value');
     await assertValue(page.locator('#cmp-items'), cmp.numItemsCompared, 'items compared');
     assert.equal(cmp.accuracy.baseline, baseline.metrics.accuracy, 'compare agrees with the baseline run');
     for (const [path, d] of Object.entries(cmp.fieldDeltas)) {
@@ -253,6 +273,35 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.ok(await page.locator('#item-fields tr[data-verdict="incorrect"]').count() > 0);
   });
 
+  it('shows a classifier run: confusion matrix heat map and per-class metrics', async () => {
+    const { run } = data.classify;
+    assert.equal(run.status, 'PROCESSED', `classifier run ended ${run.status}`);
+    await page.goto(`${server.baseUrl}/#/runs/${run.id}`);
+    await ready(page);
+    const m = run.metrics;
+    assert.equal(m.type, 'CLASSIFY');
+    await assertValue(page.locator('#run-accuracy'), m.accuracy, 'classifier accuracy');
+    if (m.confusionMatrix) {
+      const { labels, counts } = m.confusionMatrix;
+      assert.equal(await page.locator('#confusion-matrix g.cell').count(), labels.length * labels.length);
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = 0; j < labels.length; j++) {
+          const cell = page.locator(`#confusion-matrix g.cell[data-expected="${labels[i]}"][data-predicted="${labels[j]}"] text`);
+          await assertValue(cell, counts[i][j], `confusion[${labels[i]}][${labels[j]}]`);
+        }
+      }
+    } else {
+      assert.equal(await page.locator('#confusion-matrix').count(), 0, 'no matrix drawn when the API has none');
+    }
+    for (const [type, c] of Object.entries(m.classificationMetrics || {})) {
+      const row = page.locator(`#class-table tr[data-class="${type}"]`);
+      await assertValue(row.locator('.metric-precision'), c.precision, `${type} precision`);
+      await assertValue(row.locator('.metric-recall'), c.recall, `${type} recall`);
+      await assertValue(row.locator('.metric-f1'), c.f1, `${type} f1`);
+    }
+    await shot(page, 'desktop-classifier-run');
+  });
+
   it('fits a 390px phone screen on every page', async () => {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
@@ -263,6 +312,7 @@ describe('dashboard', { timeout: 600000 }, () => {
       run: `#/runs/${data.candidate.id}`,
       item: `#/runs/${data.candidate.id}/items/${result.id}`,
       compare: `#/compare?run=${data.candidate.id}&baseline=${data.baseline.id}`,
+      'classifier-run': `#/runs/${data.classify.run.id}`,
     };
     for (const [name, hash] of Object.entries(pages)) {
       await phone.goto(`${server.baseUrl}/${hash}`);
@@ -280,8 +330,11 @@ describe('dashboard', { timeout: 600000 }, () => {
     await page.goto(`${server.baseUrl}/#/runs/${created.id}`);
     await ready(page);
     const initial = await page.locator('h1 .badge').textContent();
-    if (['PENDING', 'PROCESSING'].includes(initial)) {
+    const wasActive = ['PENDING', 'PROCESSING'].includes(initial);
+    if (wasActive) {
       assert.equal(await page.locator('#run-progress').isVisible(), true, 'progress shown while the run is active');
+      await assertValue(page.locator('#progress-total'), (await api.get(`/evaluation_set_runs/${created.id}`)).metrics.numFilesTotal, 'progress total');
+      await page.focus('#export-csv');
     }
     // No reload: the page polls until the run is done.
     await page.waitForSelector('h1 .status-processed, h1 .status-failed', { timeout: 60000 });
@@ -289,6 +342,7 @@ describe('dashboard', { timeout: 600000 }, () => {
     assert.equal(await page.locator('h1 .badge').textContent(), final.status);
     await assertValue(page.locator('#run-accuracy'), final.metrics.accuracy, 'final accuracy after polling');
     assert.equal(await page.locator('#run-progress').count(), 0);
+    if (wasActive) assert.equal(await page.evaluate(() => document.activeElement.id), 'export-csv', 'polling keeps keyboard focus');
     console.log(`live run: first seen ${initial}, finished ${final.status}`);
   });
 

@@ -6,7 +6,7 @@ import { pct, pctText } from '../format.js';
 export function calibrationPlot(field, calibration) {
   const W = 260;
   const H = 240;
-  const pad = { left: 40, right: 10, top: 10, bottom: 36 };
+  const pad = { left: 40, right: 20, top: 10, bottom: 36 };
   const pw = W - pad.left - pad.right;
   const ph = H - pad.top - pad.bottom;
   const x = (v) => pad.left + v * pw;

@@ -9,7 +9,9 @@ export function confusionHeatmap({ labels, counts }) {
   const top = 100;
   const W = left + n * cell + 8;
   const H = top + n * cell + 8;
-  const svg = s('svg', { class: 'chart heatmap', id: 'confusion-matrix', viewBox: `0 0 ${W} ${H}`, role: 'img',
+  // width/height give the natural size (CSS caps it at the container): a 2x2 matrix
+  // should not be blown up to the page width.
+  const svg = s('svg', { class: 'chart heatmap', id: 'confusion-matrix', viewBox: `0 0 ${W} ${H}`, width: Math.round(W * 1.5), height: Math.round(H * 1.5), role: 'img',
     'aria-label': 'Confusion matrix: rows are expected classes, columns predicted classes' });
   svg.append(s('text', { class: 'axis', x: left + (n * cell) / 2, y: 14, 'text-anchor': 'middle' }, 'Predicted →'));
   labels.forEach((label, j) => {

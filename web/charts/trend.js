@@ -3,12 +3,14 @@
 import { s } from '../dom.js';
 import { pctText } from '../format.js';
 
-const W = 640;
-const H = 220;
 const PAD = { left: 44, right: 16, top: 14, bottom: 34 };
 
 // points: [{ value: 0..1, label: string, href?: string, id?: string }], oldest first.
-export function trendChart(points, { title = 'Accuracy over time' } = {}) {
+// width: the space available in CSS pixels. The viewBox matches it so text stays at its
+// real size instead of shrinking with the drawing on a phone.
+export function trendChart(points, { title = 'Accuracy over time', width = 900 } = {}) {
+  const W = Math.round(Math.max(300, Math.min(900, width)));
+  const H = 220;
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const x = (i) => PAD.left + (points.length === 1 ? plotW / 2 : (i * plotW) / (points.length - 1));

@@ -13,6 +13,7 @@ export async function render(main, { runId, baselineId }, ctx) {
     get(`/evaluation_set_runs/${enc(baselineId)}`),
     getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }).catch(() => []),
   ]);
+  const set = await get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null);
   if (!ctx.isCurrent()) return;
   document.title = `Compare ${run.id} vs ${baseline.id} · Goldset`;
   // Item ids -> this run's results, to link each changed item to its detail page.
@@ -25,7 +26,7 @@ export async function render(main, { runId, baselineId }, ctx) {
   mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
-      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, 'Set'), ' / Compare'),
+      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, set ? set.name : run.evaluationSetId), ' / Compare'),
     h('h1', null, 'Compare runs'),
     h('p', null, 'Candidate ', h('a', { href: `#/runs/${enc(run.id)}`, class: 'mono', id: 'candidate-link' }, run.id),
       ' against baseline ', h('a', { href: `#/runs/${enc(baseline.id)}`, class: 'mono', id: 'baseline-link' }, baseline.id),

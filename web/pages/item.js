@@ -14,6 +14,7 @@ export async function render(main, { runId, runItemId }, ctx) {
   ]);
   const result = results.find((r) => r.id === runItemId);
   if (!result) throw new Error(`No item ${runItemId} in run ${runId}`);
+  const set = await get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null);
   if (!ctx.isCurrent()) return;
   const file = result.file || {};
   document.title = `${file.name || result.evaluationSetItemId} · Run ${run.id} · Goldset`;
@@ -27,7 +28,7 @@ export async function render(main, { runId, runItemId }, ctx) {
   mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
-      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, 'Set'), ' / ',
+      h('a', { href: `#/sets/${enc(run.evaluationSetId)}` }, set ? set.name : run.evaluationSetId), ' / ',
       h('a', { href: `#/runs/${enc(run.id)}`, id: 'back-to-run' }, run.id), ' / ', file.name || result.id),
     h('h1', null, file.name || result.evaluationSetItemId, ' ', statusBadge(result.status)),
     h('p', { class: 'muted' },
@@ -72,7 +73,7 @@ function fieldsTable(result) {
   // Incorrect first, then excluded, then correct: the reason to open an item.
   const rank = { incorrect: 0, excluded: 1, correct: 2 };
   fields.sort(([ka, a], [kb, b]) => (rank[a.verdict] ?? 0) - (rank[b.verdict] ?? 0) || ka.localeCompare(kb));
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'data compare-fields', id: 'item-fields' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'item-fields' },
     h('thead', null, h('tr', null, ['Field', 'Expected', 'Actual', 'Verdict', 'Score'].map((c, i) => h('th', { scope: 'col', class: i === 4 ? 'right' : '' }, c)))),
     h('tbody', null, fields.map(([path, f]) => {
       const exp = valueText(f.expected);
@@ -81,11 +82,12 @@ function fieldsTable(result) {
       const marked = wrong && typeof f.expected !== 'object' && typeof f.actual !== 'object' ? diffPair(exp, act) : null;
       return h('tr', { 'data-field': path, 'data-verdict': f.verdict, class: `verdict-${f.verdict}` },
         h('th', { scope: 'row', class: 'mono' }, path),
-        h('td', { class: 'val expected' }, marked ? marked.expected : exp),
-        h('td', { class: 'val actual' }, marked ? marked.actual : act),
-        h('td', null, h('span', { class: `verdict ${f.verdict}` }, f.verdict),
+        // One wrapper per cell so the phone layout (label + value grid) sees two children.
+        h('td', { class: 'val expected', 'data-label': 'Expected' }, h('span', null, marked ? marked.expected : exp)),
+        h('td', { class: 'val actual', 'data-label': 'Actual' }, h('span', null, marked ? marked.actual : act)),
+        h('td', { 'data-label': 'Verdict' }, h('span', null, h('span', { class: `verdict ${f.verdict}` }, f.verdict),
           f.reason ? h('div', { class: 'muted small' }, f.reason) : null,
-          typeof f.confidence === 'number' ? h('div', { class: 'muted small' }, 'confidence ', pct(f.confidence, { class: 'confidence' })) : null),
-        h('td', { class: 'right' }, pct(f.score, { class: 'field-score' })));
+          typeof f.confidence === 'number' ? h('div', { class: 'muted small' }, 'confidence ', pct(f.confidence, { class: 'confidence' })) : null)),
+        h('td', { class: 'right', 'data-label': 'Score' }, pct(f.score, { class: 'field-score' })));
     }))));
 }

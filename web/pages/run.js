@@ -1,7 +1,7 @@
 // One run: live progress while it is pending/processing (polled every 2 s), then its
 // metrics (field bars, latency, confusion matrix, splitter metrics, calibration) and
 // the per-item results.
-import { h, mount } from '../dom.js';
+import { h, mount, td } from '../dom.js';
 import { download, enc, get, getAll } from '../api.js';
 import { count, dateTime, ms, pct, statusBadge } from '../format.js';
 import { fractionBars, latencyBars } from '../charts/bars.js';
@@ -10,6 +10,7 @@ import { calibrationPlot } from '../charts/calibration.js';
 
 const POLL_MS = 2000;
 const ACTIVE = new Set(['PENDING', 'PROCESSING', 'CANCELLING']);
+let onlyMistakes = false; // results filter, kept across polls and runs
 
 export async function render(main, { runId }, ctx) {
   let timer = null;
@@ -19,17 +20,24 @@ export async function render(main, { runId }, ctx) {
     const run = await get(`/evaluation_set_runs/${enc(runId)}`);
     const [set, results, siblings] = await Promise.all([
       get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null),
-      getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }).catch(() => null),
+      // While polling, one page of results is enough; the full list once the run is done.
+      getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }, ACTIVE.has(run.status) ? 100 : Infinity).catch(() => null),
       getAll('/evaluation_set_runs', { evaluationSetId: run.evaluationSetId, maxPageSize: 100 }).catch(() => []),
     ]);
     return { run, set, results, siblings };
   };
 
   const paint = (data) => {
-    // Keep the scroll position across polls: the page is rebuilt, not patched.
+    // The page is rebuilt on every poll, not patched: keep the scroll position and
+    // the keyboard focus (by id or link target) so polling never yanks the user away.
     const y = window.scrollY;
+    const focused = main.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     mount(main, view(data));
     window.scrollTo(0, y);
+    if (focused) {
+      const again = focused.id ? document.getElementById(focused.id) : main.querySelector(`a[href="${CSS.escape(focused.href)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
   };
 
   const poll = async () => {
@@ -49,6 +57,12 @@ export async function render(main, { runId }, ctx) {
   if (!ctx.isCurrent()) return;
   paint(first);
   if (ACTIVE.has(first.run.status)) timer = setTimeout(poll, POLL_MS);
+}
+
+function focusKey(el) {
+  if (el.id) return { id: el.id };
+  const href = el.getAttribute && el.getAttribute('href');
+  return href ? { href } : null;
 }
 
 function view({ run, set, results, siblings }) {
@@ -87,7 +101,8 @@ function progress(m) {
 function summaryCards(m) {
   const card = (label, node) => h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, node));
   return h('section', { class: 'stats', 'aria-label': 'Summary' },
-    card('Overall accuracy', pct(m.accuracy, { id: 'run-accuracy' })),
+    // Splitter runs report precision/recall instead of an overall accuracy.
+    typeof m.accuracy === 'number' || m.type !== 'SPLITTER' ? card('Overall accuracy', pct(m.accuracy, { id: 'run-accuracy' })) : null,
     card('Files processed', [count(m.numFilesProcessed ?? m.numFiles, { id: 'files-processed' }), ' / ', count(m.numFilesTotal, { id: 'files-total' })]),
     typeof m.numFilesFailed === 'number' ? card('Files failed', count(m.numFilesFailed, { id: 'files-failed' })) : null,
     typeof m.numPages === 'number' ? card('Pages', count(m.numPages, { id: 'num-pages' })) : null);
@@ -186,18 +201,34 @@ function latencySection(m) {
 
 function resultsSection(run, results) {
   if (!results) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'Per-item results are not available.'));
+  if (!results.length) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'No item has finished yet.'));
   // Mistakes first: that is what people open a run to look at.
   const sorted = [...results].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
-  return h('section', { 'aria-labelledby': 'results-h' },
-    h('h2', { id: 'results-h' }, 'Items'),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'results-table' },
+  const table = h('table', { class: 'data stack', id: 'results-table' },
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Status'),
         h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'right' }, 'Score'), h('th', { scope: 'col', class: 'right' }, 'Latency'))),
-      h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId },
+      h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId, 'data-correct': String(r.correct === true) },
         h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(run.id)}/items/${enc(r.id)}`, class: 'item-link' }, (r.file && r.file.name) || r.evaluationSetItemId)),
-        h('td', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
-        h('td', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
+        td('Status', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
+        td('Result', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
           : r.correct === false ? h('span', { class: 'verdict incorrect' }, 'incorrect') : h('span', { class: 'muted' }, '—')),
-        h('td', { class: 'right' }, pct(r.score, { class: 'item-score' })),
-        h('td', { class: 'right' }, ms(r.latencyMs))))))));
+        td('Score', { class: 'right' }, pct(r.score, { class: 'item-score' })),
+        td('Latency', { class: 'right' }, ms(r.latencyMs))))));
+  // The filter is applied by toggling row visibility; its state lives at module level so
+  // it survives the rebuild on every poll.
+  const apply = () => {
+    for (const row of table.tBodies[0].rows) {
+      row.hidden = onlyMistakes && row.dataset.correct === 'true';
+    }
+  };
+  const toggle = h('input', { type: 'checkbox', id: 'only-mistakes', checked: onlyMistakes, onchange: (e) => {
+    onlyMistakes = e.target.checked;
+    apply();
+  } });
+  apply();
+  const wrong = results.filter((r) => r.correct !== true).length;
+  return h('section', { 'aria-labelledby': 'results-h' },
+    h('h2', { id: 'results-h' }, 'Items'),
+    h('div', { class: 'toolbar' }, toggle, h('label', { for: 'only-mistakes' }, 'Only items with mistakes (', count(wrong, { id: 'mistake-count' }), ')')),
+    h('div', { class: 'table-wrap' }, table));
 }

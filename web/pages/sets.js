@@ -1,6 +1,6 @@
 // Evaluation sets: every set (all pages fetched), searchable by name on the client,
 // with its item count and the accuracy of its most recent run.
-import { h, mount } from '../dom.js';
+import { h, mount, td } from '../dom.js';
 import { enc, get, getAll, mapLimit } from '../api.js';
 import { count, dateTime, pct, statusBadge } from '../format.js';
 
@@ -36,7 +36,7 @@ export async function render(main, _params, ctx) {
     h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search),
     sets.length === 0
       ? h('p', { class: 'muted' }, 'No evaluation sets yet. Create one with POST /evaluation_sets.')
-      : h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'sets-table' },
+      : h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'sets-table' },
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Name'),
           h('th', { scope: 'col' }, 'Processor'),
@@ -62,11 +62,11 @@ function row({ set, itemCount, lastRun }) {
   return h('tr', { 'data-set-id': set.id },
     h('th', { scope: 'row' }, h('a', { href: `#/sets/${enc(set.id)}` }, set.name),
       set.description ? h('div', { class: 'muted small' }, set.description) : null),
-    h('td', null, h('span', { class: 'muted small' }, entity.object || ''), ' ', entity.name || entity.id || ''),
-    h('td', { class: 'right' }, count(itemCount, { class: 'item-count' })),
-    h('td', { class: 'right' }, lastRun
+    td('Processor', null, h('span', { class: 'muted small' }, entity.object || ''), ' ', entity.name || entity.id || ''),
+    td('Items', { class: 'right' }, count(itemCount, { class: 'item-count' })),
+    td('Last run', { class: 'right' }, lastRun
       ? h('a', { href: `#/runs/${enc(lastRun.id)}`, class: 'last-run' },
         pct(lastRun.metrics && lastRun.metrics.accuracy, { class: 'last-accuracy' }), ' ', statusBadge(lastRun.status))
       : h('span', { class: 'muted' }, 'no runs')),
-    h('td', null, dateTime(set.createdAt)));
+    td('Created', null, dateTime(set.createdAt)));
 }

@@ -48,3 +48,28 @@ export async function seed(api) {
   const candidateCreated = await api.post('/evaluation_set_runs', { evaluationSetId: set.id });
   return { extractor, set, items: created.evaluationSetItems, files, baseline, candidateCreated };
 }
+
+// A classifier set: two invoices and a receipt, one of the invoices labelled "Receipt"
+// on purpose so the confusion matrix has an off-diagonal cell.
+export async function seedClassifier(api) {
+  const docs = [
+    { name: 'cls-invoice1.txt', body: 'INVOICE\nInvoice No. INV-2001\nBill to: Acme\nAmount due: $120.00\nPayment terms: net 30\n', label: 'invoice' },
+    { name: 'cls-invoice2.txt', body: 'INVOICE\nInvoice # INV-2002\nBill to: Globex\nAmount due: $75.00\nDue date: 2026-02-01\n', label: 'receipt' },
+    { name: 'cls-receipt1.txt', body: 'RECEIPT\nThank you for your purchase\nPaid by card\nCashier: Ann\nChange: $0.00\n', label: 'receipt' },
+  ];
+  const classifications = [
+    { id: 'invoice', type: 'Invoice', description: 'An invoice: a bill requesting payment, with invoice number, bill to, amount due and payment terms' },
+    { id: 'receipt', type: 'Receipt', description: 'A receipt: proof of a payment already made, thank you for your purchase, paid, cashier, change' },
+  ];
+  const classifier = await api.post('/classifiers', { name: 'Browser test doc types', config: { classifications } });
+  const set = await api.post('/evaluation_sets', { name: 'Browser doc types', description: 'Classifier set seeded by tests/browser', entityId: classifier.id });
+  const items = [];
+  for (const d of docs) {
+    const file = await api.upload(d.name, d.body);
+    const c = classifications.find((x) => x.id === d.label);
+    items.push({ fileId: file.id, expectedOutput: { id: c.id, type: c.type } });
+  }
+  await api.post(`/evaluation_sets/${set.id}/items`, { items });
+  const run = await api.waitForRun((await api.post('/evaluation_set_runs', { evaluationSetId: set.id })).id);
+  return { classifier, set, run };
+}

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 namespace goldset::web {
 namespace {
 
@@ -49,6 +54,23 @@ TEST(WebAssets, UnknownPathsAreNotFound) {
   EXPECT_EQ(FindAsset("/nope.js"), nullptr);
   EXPECT_EQ(FindAsset("/../CMakeLists.txt"), nullptr);
   EXPECT_EQ(FindAsset("index.html"), nullptr);
+}
+
+TEST(WebAssets, EveryFileUnderWebIsEmbeddedByteForByte) {
+  const std::filesystem::path root = GOLDSET_WEB_DIR;
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string rel = "/" + std::filesystem::relative(entry.path(), root).generic_string();
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const Asset* asset = FindAsset(rel);
+    ASSERT_NE(asset, nullptr) << rel;
+    EXPECT_EQ(asset->path, rel);
+    EXPECT_EQ(asset->body, bytes) << rel;  // quotes, backslashes and UTF-8 survive the generator
+    ++files;
+  }
+  EXPECT_GE(files, 10);
 }
 
 }  // namespace
