@@ -1,6 +1,7 @@
 #include "api/evaluation_json.h"
 
 #include "api/file_json.h"
+#include "api/processor_json.h"
 #include "common/clock.h"
 
 namespace goldset::api {
@@ -20,11 +21,6 @@ json::value ParsedOrNull(const std::optional<std::string>& text) {
 }
 
 }  // namespace
-
-json::value CreatedByJson(const std::optional<std::string>& key_name) {
-  if (!key_name) return nullptr;
-  return json::object{{"type", "api_key"}, {"name", *key_name}};
-}
 
 json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary) {
   json::object o;

@@ -8,7 +8,6 @@
 
 namespace goldset::api {
 
-json::value CreatedByJson(const std::optional<std::string>& key_name);
 json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary);
 // Full item (with evaluationSetId and expectedOutput) or list summary.
 json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full);

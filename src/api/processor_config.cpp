@@ -1,5 +1,8 @@
 #include "api/processor_config.h"
 
+#include "eval/eval.h"
+#include "processors/processors.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -337,6 +340,18 @@ const std::vector<std::string>& KnownKeys(ProcessorKind kind) {
 
 }  // namespace
 
+namespace {
+// "...; Path: schema.x" -> "...; Path: config.schema.x" (paths already anchored stay).
+std::string AnchorPath(const std::string& message) {
+  const std::string marker = "; Path: ";
+  size_t at = message.rfind(marker);
+  if (at == std::string::npos) return message;
+  std::string path = message.substr(at + marker.size());
+  if (path.rfind("config", 0) == 0) return message;
+  return message.substr(0, at + marker.size()) + "config." + path;
+}
+}  // namespace
+
 Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config) {
   const std::string root = "config";
   GOLDSET_RETURN_IF_ERROR(OptString(config, "baseProcessor", root));
@@ -359,8 +374,23 @@ Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config) {
       break;
   }
   if (const json::value* e = Find(config, "engine")) GOLDSET_RETURN_IF_ERROR(CheckEngine(*e));
-  // Deeper checks (eval::ValidateExtractorSchema, processors::ValidateEngineConfig for
-  // x-rules regexes) are called from here, so this stays the single entry point.
+  // The deeper checks of the scorer (what it can compare) and of the engines (RE2
+  // patterns, engine fields) report paths relative to the config; anchor them at `config`.
+  Status deeper;
+  switch (kind) {
+    case ProcessorKind::kExtractor:
+      if (const json::value* s = Find(config, "schema")) deeper = eval::ValidateExtractorSchema(*s);
+      break;
+    case ProcessorKind::kClassifier: deeper = eval::ValidateClassifyConfig(config); break;
+    case ProcessorKind::kSplitter: deeper = eval::ValidateSplitConfig(config); break;
+  }
+  if (deeper.ok()) {
+    processors::Kind pk = kind == ProcessorKind::kExtractor    ? processors::Kind::kExtract
+                          : kind == ProcessorKind::kClassifier ? processors::Kind::kClassify
+                                                               : processors::Kind::kSplit;
+    deeper = processors::ValidateEngineConfig(pk, config);
+  }
+  if (!deeper.ok()) return Status::InvalidArgument(AnchorPath(deeper.message()));
   return Status::OK();
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/processor_catalog.h"
+#include "api/processor_config.h"
 #include "common/ids.h"
 #include "store/migrations.h"
 #include "store/postgres/postgres_database.h"
@@ -44,6 +46,17 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);
   svc->runs = std::make_unique<store::RunStore>(svc->db);
   svc->processor_runs = std::make_unique<store::ProcessorRunStore>(svc->db);
+  svc->entities = MakeProcessorCatalog(*svc->processors);
+  store::EvaluationStore* evaluations = svc->evaluations.get();
+  // A processor that an evaluation set evaluates cannot be deleted.
+  svc->processors->in_use_check = [evaluations](store::Connection& c, const std::string& id) {
+    return evaluations->EntityInUse(c, id);
+  };
+  svc->validate_config = [](const std::string& kind, const json::object& config) {
+    auto k = model::KindFromName(kind);
+    if (!k) return Status::InvalidArgument("unknown processor kind " + kind);
+    return ValidateProcessorConfig(*k, config);
+  };
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
   svc->url_signing_secret = *secret;
