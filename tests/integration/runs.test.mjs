@@ -107,9 +107,9 @@ describe('runs with the rules engine', () => {
   test('subset and pinned version; the run keeps its config snapshot', async () => {
     const pub = await srv.api('POST', `/extractors/${seeded.extractor.id}/versions`, { body: { releaseType: 'major' } });
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
-    // Break the draft: vendor no longer extracted.
+    // Break the draft: vendor now reads the invoice number.
     const broken = structuredClone(invoiceSchema);
-    broken.properties.vendor['x-rules'] = { patterns: ['NO SUCH LABEL:\\s*(\\S+)'] };
+    broken.properties.vendor['x-rules'] = { patterns: ['Invoice No:\\s*(\\S+)'] };
     const upd = await srv.api('POST', `/extractors/${seeded.extractor.id}`, { body: { config: { schema: broken } } });
     assert.equal(upd.status, 200, JSON.stringify(upd.body));
 
