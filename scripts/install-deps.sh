@@ -17,7 +17,7 @@ build_pkgs=(
 test_pkgs=(
   postgresql-15 postgresql-client-15
   chromium
-  poppler-utils libcairo2-dev fonts-dejavu-core
+  poppler-utils libcairo2-dev fonts-dejavu-core qpdf
   python3 curl
 )
 bench_pkgs=(

@@ -1,0 +1,144 @@
+#include "outbound/http_client.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netdb.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace goldset::outbound {
+
+namespace {
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct UrlParts {
+  std::string scheme, host, port;
+};
+
+StatusOr<UrlParts> SplitUrl(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> h(curl_url(), &curl_url_cleanup);
+  if (curl_url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+    return Status::InvalidArgument("malformed URL '" + url + "'");
+  UrlParts parts;
+  auto get = [&](CURLUPart part, std::string* out, unsigned flags) {
+    char* v = nullptr;
+    if (curl_url_get(h.get(), part, &v, flags) != CURLUE_OK || !v) return false;
+    *out = v;
+    curl_free(v);
+    return true;
+  };
+  if (!get(CURLUPART_SCHEME, &parts.scheme, 0) || !get(CURLUPART_HOST, &parts.host, 0) ||
+      !get(CURLUPART_PORT, &parts.port, CURLU_DEFAULT_PORT))
+    return Status::InvalidArgument("malformed URL '" + url + "'");
+  if (parts.scheme != "http" && parts.scheme != "https")
+    return Status::InvalidArgument("URL scheme must be http or https: '" + url + "'");
+  return parts;
+}
+
+// Resolves `host` to numeric addresses (IPv4 and IPv6).
+StatusOr<std::vector<std::string>> Resolve(const std::string& host, const std::string& port) {
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[') bare = bare.substr(1, bare.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(bare.c_str(), port.c_str(), &hints, &res) != 0 || !res)
+    return Status::Unavailable("cannot resolve host " + bare);
+  std::vector<std::string> out;
+  for (addrinfo* a = res; a; a = a->ai_next) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    const void* src = a->ai_family == AF_INET
+                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    if (inet_ntop(a->ai_family, src, buf, sizeof buf) &&
+        std::find(out.begin(), out.end(), buf) == out.end())
+      out.emplace_back(buf);
+  }
+  freeaddrinfo(res);
+  if (out.empty()) return Status::Unavailable("cannot resolve host " + bare);
+  return out;
+}
+
+size_t AppendBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t n, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  std::string_view line(data, size * n);
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
+    headers->emplace_back(std::move(name), std::string(value));
+  }
+  return size * n;
+}
+
+}  // namespace
+
+StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
+                                const std::vector<std::pair<std::string, std::string>>& headers,
+                                int timeout_ms, const EgressPolicy& policy) {
+  GlobalInit();
+  auto parts = SplitUrl(url);
+  if (!parts.ok()) return parts.status();
+  auto addrs = Resolve(parts->host, parts->port);
+  if (!addrs.ok()) return addrs.status();
+  for (const std::string& a : *addrs)
+    if (!policy.IsAllowed(a)) return Status::InvalidArgument("egress to " + a + " is not allowed");
+
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return Status::Internal("curl_easy_init failed");
+  CURL* c = curl.get();
+  // Pin the host name to the addresses checked above.
+  std::string pin = parts->host + ":" + parts->port + ":";
+  for (size_t i = 0; i < addrs->size(); ++i) {
+    if (i) pin += ",";
+    const std::string& a = (*addrs)[i];
+    pin += a.find(':') != std::string::npos ? "[" + a + "]" : a;
+  }
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
+      curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
+  curl_slist* raw_headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  for (const auto& [k, v] : headers) raw_headers = curl_slist_append(raw_headers, (k + ": " + v).c_str());
+  raw_headers = curl_slist_append(raw_headers, "Expect:");  // no 100-continue round trip
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(raw_headers, &curl_slist_free_all);
+
+  HttpResponse resp;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(1, timeout_ms)));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &AppendHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+  CURLcode rc = curl_easy_perform(c);
+  if (rc == CURLE_OPERATION_TIMEDOUT)
+    return Status::DeadlineExceeded("POST " + url + " timed out after " + std::to_string(timeout_ms) + " ms");
+  if (rc != CURLE_OK) return Status::Unavailable("POST " + url + " failed: " + curl_easy_strerror(rc));
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+  return resp;
+}
+
+}  // namespace goldset::outbound

@@ -1,0 +1,141 @@
+#include "parse/ocr.h"
+
+#include <leptonica/allheaders.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace goldset::parse {
+
+namespace {
+
+// One engine per thread and language; tesseract engines are not thread-safe but are
+// expensive to start (~100 ms), so each worker keeps its own.
+tesseract::TessBaseAPI* ThreadEngine(const std::string& language) {
+  thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> engines;
+  auto it = engines.find(language);
+  if (it != engines.end()) return it->second.get();
+  // Before the first Init: without it an OpenMP build of tesseract would start one
+  // thread per core inside every worker and oversubscribe the machine.
+  setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
+  auto api = std::make_unique<tesseract::TessBaseAPI>();
+  if (api->Init(nullptr, language.c_str()) != 0) return nullptr;
+  api->SetVariable("debug_file", "/dev/null");  // silences "Estimating resolution..." noise
+  api->SetPageSegMode(tesseract::PSM_AUTO);
+  return engines.emplace(language, std::move(api)).first->second.get();
+}
+
+struct PixDeleter {
+  void operator()(Pix* p) const { pixDestroy(&p); }
+};
+struct PixaDeleter {
+  void operator()(Pixa* p) const { pixaDestroy(&p); }
+};
+
+// Appends the recognized words of the engine's current image to `page`.
+void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
+  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  std::string text;
+  double conf_sum = 0;
+  if (it) {
+    do {
+      if (it->Empty(tesseract::RIL_WORD)) continue;
+      std::unique_ptr<char[]> raw(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!raw) continue;
+      std::string w;
+      for (const char* c = raw.get(); *c; ++c)
+        if (!std::isspace(static_cast<unsigned char>(*c))) w.push_back(*c);
+      if (w.empty()) continue;
+      bool new_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
+      if (!text.empty()) text += new_line ? "\n" : " ";
+      text += w;
+      int l = 0, t = 0, r = 0, b = 0;
+      it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
+      double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
+      if (conf < 0) conf = 0;
+      if (conf > 1) conf = 1;
+      conf_sum += conf;
+      page->words.push_back(Word{std::move(w), double(l), double(t), double(r), double(b), conf});
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+  page->text = std::move(text);
+  page->ocr = true;
+  page->mean_confidence = page->words.empty() ? 0 : conf_sum / page->words.size();
+}
+
+Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms, Page* page) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                    std::chrono::steady_clock::now());
+  if (left.count() <= 0) return Status::Unprocessable(TimeLimitMessage(timeout_ms));
+  tesseract::ETEXT_DESC monitor;
+  monitor.set_deadline_msecs(static_cast<int32_t>(std::min<long long>(left.count(), 1 << 30)));
+  int rc = api->Recognize(&monitor);
+  if (std::chrono::steady_clock::now() >= deadline)
+    return Status::Unprocessable(TimeLimitMessage(timeout_ms));
+  if (rc != 0) return Status::Unprocessable("OCR failed to recognize the page image");
+  CollectWords(api, page);
+  api->Clear();
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string TimeLimitMessage(int timeout_ms) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "parse exceeded the %g s limit", timeout_ms / 1000.0);
+  return buf;
+}
+
+Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
+                const std::string& language, Deadline deadline, int timeout_ms, Page* page) {
+  tesseract::TessBaseAPI* api = ThreadEngine(language);
+  if (!api) return Status::Internal("OCR engine failed to start for language " + language);
+  api->SetImage(data, width, height, 1, bytes_per_line);
+  api->SetSourceResolution(ppi);
+  page->width = width;
+  page->height = height;
+  return Recognize(api, deadline, timeout_ms, page);
+}
+
+StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
+                                Deadline deadline) {
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  std::vector<std::unique_ptr<Pix, PixDeleter>> frames;
+  bool tiff = bytes.size() >= 4 && (bytes.substr(0, 4) == std::string_view("II*\0", 4) ||
+                                    bytes.substr(0, 4) == std::string_view("MM\0*", 4));
+  if (tiff) {
+    std::unique_ptr<Pixa, PixaDeleter> pixa(pixaReadMemMultipageTiff(data, bytes.size()));
+    if (!pixa) return Status::Unprocessable("corrupt or unreadable TIFF image");
+    int n = pixaGetCount(pixa.get());
+    if (n > options.max_pages)
+      return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " +
+                                   std::to_string(options.max_pages) + "-page limit");
+    for (int i = 0; i < n; ++i) frames.emplace_back(pixaGetPix(pixa.get(), i, L_COPY));
+  } else {
+    frames.emplace_back(pixReadMem(data, bytes.size()));
+  }
+  if (frames.empty() || !frames[0]) return Status::Unprocessable("corrupt or unreadable image");
+  tesseract::TessBaseAPI* api = ThreadEngine(options.ocr_language);
+  if (!api) return Status::Internal("OCR engine failed to start for language " + options.ocr_language);
+  Document doc;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    Pix* pix = frames[i].get();
+    if (!pix) return Status::Unprocessable("corrupt image frame " + std::to_string(i + 1));
+    Page page;
+    page.number = static_cast<int>(i) + 1;
+    page.width = pixGetWidth(pix);
+    page.height = pixGetHeight(pix);
+    api->SetImage(pix);
+    int res = pixGetXRes(pix);
+    api->SetSourceResolution(res > 0 ? res : 300);
+    GOLDSET_RETURN_IF_ERROR(Recognize(api, deadline, options.timeout_ms, &page));
+    doc.pages.push_back(std::move(page));
+  }
+  return doc;
+}
+
+}  // namespace goldset::parse

@@ -1,0 +1,140 @@
+#include "parse/parse.h"
+
+#include <atomic>
+
+#include "common/encoding.h"
+#include "common/json.h"
+#include "parse/ocr.h"
+#include "parse/pdf.h"
+#include "parse/text_formats.h"
+
+namespace goldset::parse {
+
+namespace {
+
+std::atomic<uint64_t> g_parses{0};
+
+// Text files that are not UTF-8 are taken as Latin-1, the most common legacy encoding,
+// so every Document holds valid UTF-8.
+std::string AsUtf8(std::string_view bytes) {
+  if (IsValidUtf8(bytes)) return std::string(bytes);
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+Status CheckPageLimit(const Document& doc, const ParseOptions& options) {
+  if (static_cast<int>(doc.pages.size()) > options.max_pages)
+    return Status::Unprocessable("document has " + std::to_string(doc.pages.size()) +
+                                 " pages, over the " + std::to_string(options.max_pages) + "-page limit");
+  return Status::OK();
+}
+
+}  // namespace
+
+uint64_t ParsesPerformed() { return g_parses.load(); }
+
+StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type,
+                                 const ParseOptions& options) {
+  g_parses.fetch_add(1);
+  const Deadline deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+  if (bytes.empty()) return Status::Unprocessable("file is empty");
+  StatusOr<Document> doc = Status::Internal("unreachable");
+  if (file_type == "PDF") {
+    doc = ParsePdf(bytes, options, deadline);
+  } else if (file_type == "IMG") {
+    doc = OcrImageFile(bytes, options, deadline);
+  } else if (file_type == "TXT" || file_type == "CSV") {
+    doc = DocumentFromText(AsUtf8(bytes));
+  } else if (file_type == "HTML") {
+    doc = DocumentFromText(HtmlVisibleText(AsUtf8(bytes)));
+  } else if (file_type == "XML") {
+    doc = DocumentFromText(XmlText(AsUtf8(bytes)));
+  } else {
+    return Status::Unprocessable("unsupported file type " + std::string(file_type));
+  }
+  if (!doc.ok()) return doc;
+  GOLDSET_RETURN_IF_ERROR(CheckPageLimit(*doc, options));
+  return doc;
+}
+
+std::string ParseCacheKey(const std::string& content_sha256, std::string_view file_type,
+                          const ParseOptions& options) {
+  // The password is not part of the key: a wrong one fails and is never cached, and any
+  // right one yields the same text. Bump "v1" when the parser's output changes.
+  return "parse:v1:" + content_sha256 + ":" + std::string(file_type) + ":dpi" +
+         std::to_string(options.ocr_dpi) + ":" + options.ocr_language;
+}
+
+StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
+                                       std::string_view file_type, const ParseOptions& options,
+                                       ParseCache* cache) {
+  const std::string key = ParseCacheKey(content_sha256, file_type, options);
+  if (cache) {
+    if (auto hit = cache->Get(key)) {
+      auto doc = DeserializeDocument(*hit);
+      if (doc.ok() && CheckPageLimit(*doc, options).ok()) return doc;
+      if (doc.ok()) return CheckPageLimit(*doc, options);
+      // A damaged entry is rebuilt rather than failing the item.
+    }
+  }
+  auto doc = ParseDocument(bytes, file_type, options);
+  if (doc.ok() && cache) cache->Put(key, SerializeDocument(*doc));
+  return doc;
+}
+
+std::string SerializeDocument(const Document& doc) {
+  json::array pages;
+  pages.reserve(doc.pages.size());
+  for (const Page& p : doc.pages) {
+    json::array words;
+    words.reserve(p.words.size());
+    for (const Word& w : p.words)
+      words.push_back(json::array{json::string(w.text), w.x0, w.y0, w.x1, w.y1, w.confidence});
+    pages.push_back(json::object{{"n", p.number}, {"w", p.width}, {"h", p.height},
+                                 {"t", p.text}, {"ocr", p.ocr}, {"mc", p.mean_confidence},
+                                 {"words", std::move(words)}});
+  }
+  return ToJson(json::object{{"v", 1}, {"pages", std::move(pages)}});
+}
+
+StatusOr<Document> DeserializeDocument(std::string_view data) {
+  auto parsed = ParseJson(data, 8);
+  if (!parsed.ok()) return parsed.status();
+  try {
+    const json::object& root = parsed->as_object();
+    if (root.at("v").to_number<int>() != 1) return Status::InvalidArgument("unknown document version");
+    Document doc;
+    for (const auto& pv : root.at("pages").as_array()) {
+      const json::object& po = pv.as_object();
+      Page p;
+      p.number = po.at("n").to_number<int>();
+      p.width = po.at("w").to_number<double>();
+      p.height = po.at("h").to_number<double>();
+      p.text = std::string(po.at("t").as_string());
+      p.ocr = po.at("ocr").as_bool();
+      p.mean_confidence = po.at("mc").to_number<double>();
+      for (const auto& wv : po.at("words").as_array()) {
+        const json::array& wa = wv.as_array();
+        p.words.push_back(Word{std::string(wa.at(0).as_string()), wa.at(1).to_number<double>(),
+                               wa.at(2).to_number<double>(), wa.at(3).to_number<double>(),
+                               wa.at(4).to_number<double>(), wa.at(5).to_number<double>()});
+      }
+      doc.pages.push_back(std::move(p));
+    }
+    return doc;
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("malformed serialized document: ") + e.what());
+  }
+}
+
+}  // namespace goldset::parse

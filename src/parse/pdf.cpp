@@ -1,0 +1,164 @@
+#include "parse/pdf.h"
+
+#include <leptonica/allheaders.h>
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
+#include <poppler-page.h>
+
+#include <cmath>
+#include <memory>
+#include <mutex>
+
+#include "parse/parse.h"
+
+namespace goldset::parse {
+
+namespace {
+
+// poppler prints every syntax error of a damaged file to stderr; the caller gets a
+// Status instead, so the library's chatter is dropped.
+void SilencePoppler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
+  });
+}
+
+StatusOr<std::unique_ptr<poppler::document>> OpenPdf(std::string_view bytes,
+                                                     const std::string& password) {
+  SilencePoppler();
+  if (bytes.size() < 8 || bytes.substr(0, 5) != "%PDF-")
+    return Status::Unprocessable("corrupt or truncated PDF: missing %PDF- header");
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
+      bytes.data(), static_cast<int>(bytes.size()), password, password));
+  if (!doc) return Status::Unprocessable("corrupt or truncated PDF");
+  if (doc->is_locked()) {
+    doc->unlock(password, password);
+    if (doc->is_locked())
+      return Status::Unprocessable("PDF is encrypted and the password is missing or wrong");
+  }
+  if (doc->pages() <= 0) return Status::Unprocessable("corrupt or truncated PDF: no pages");
+  return doc;
+}
+
+// Reads the text layer in poppler's reading order; a new line starts where a word's
+// vertical centre leaves the previous word's line band or the text flows back left.
+void ReadTextLayer(const poppler::page& p, Page* page) {
+  std::vector<poppler::text_box> boxes = p.text_list();
+  std::string text;
+  double prev_cy = 0, prev_h = 0, prev_x0 = 0;
+  for (const auto& box : boxes) {
+    poppler::byte_array utf8 = box.text().to_utf8();
+    std::string w;
+    for (char c : utf8)
+      if (!std::isspace(static_cast<unsigned char>(c)) && c != '\0') w.push_back(c);
+    if (w.empty()) continue;
+    poppler::rectf r = box.bbox();
+    double cy = r.y() + r.height() / 2;
+    if (!text.empty()) {
+      bool new_line = std::fabs(cy - prev_cy) > 0.5 * std::max(prev_h, 1.0) || r.x() < prev_x0;
+      text += new_line ? "\n" : " ";
+    }
+    text += w;
+    prev_cy = cy;
+    prev_h = r.height();
+    prev_x0 = r.x();
+    page->words.push_back(Word{std::move(w), r.x(), r.y(), r.x() + r.width(), r.y() + r.height(), 1.0});
+  }
+  page->text = std::move(text);
+}
+
+// A page counts as having a text layer when it yields at least a few characters;
+// scanned pages often carry a stray invisible glyph or two.
+bool HasTextLayer(const Page& page) {
+  size_t chars = 0;
+  for (const auto& w : page.words) chars += w.text.size();
+  return chars >= 3;
+}
+
+}  // namespace
+
+StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options, Deadline deadline) {
+  auto opened = OpenPdf(bytes, options.password);
+  if (!opened.ok()) return opened.status();
+  poppler::document& doc = **opened;
+  const int n = doc.pages();
+  if (n > options.max_pages)
+    return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " +
+                                 std::to_string(options.max_pages) + "-page limit");
+  Document out;
+  std::unique_ptr<poppler::page_renderer> renderer;
+  for (int i = 0; i < n; ++i) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
+    std::unique_ptr<poppler::page> p(doc.create_page(i));
+    if (!p) return Status::Unprocessable("corrupt or truncated PDF: page " + std::to_string(i + 1));
+    Page page;
+    page.number = i + 1;
+    poppler::rectf box = p->page_rect(poppler::media_box);
+    page.width = box.width();
+    page.height = box.height();
+    ReadTextLayer(*p, &page);
+    if (!HasTextLayer(page)) {
+      if (!renderer) {
+        renderer = std::make_unique<poppler::page_renderer>();
+        renderer->set_image_format(poppler::image::format_gray8);
+        renderer->set_render_hint(poppler::page_renderer::antialiasing, true);
+        renderer->set_render_hint(poppler::page_renderer::text_antialiasing, true);
+      }
+      poppler::image img = renderer->render_page(p.get(), options.ocr_dpi, options.ocr_dpi);
+      if (!img.is_valid())
+        return Status::Unprocessable("corrupt PDF: page " + std::to_string(i + 1) + " cannot be rendered");
+      Page ocr_page;
+      ocr_page.number = i + 1;
+      GOLDSET_RETURN_IF_ERROR(OcrGray8(reinterpret_cast<const unsigned char*>(img.const_data()),
+                                       img.width(), img.height(), img.bytes_per_row(),
+                                       options.ocr_dpi, options.ocr_language, deadline,
+                                       options.timeout_ms, &ocr_page));
+      page = std::move(ocr_page);
+    }
+    out.pages.push_back(std::move(page));
+  }
+  return out;
+}
+
+StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password,
+                                       int page_number, int dpi) {
+  if (dpi < 10 || dpi > 600) return Status::InvalidArgument("dpi must be between 10 and 600");
+  auto opened = OpenPdf(bytes, password);
+  if (!opened.ok()) return opened.status();
+  poppler::document& doc = **opened;
+  if (page_number < 1 || page_number > doc.pages())
+    return Status::NotFound("page " + std::to_string(page_number) + " does not exist; the PDF has " +
+                            std::to_string(doc.pages()) + " pages");
+  std::unique_ptr<poppler::page> p(doc.create_page(page_number - 1));
+  if (!p) return Status::Unprocessable("corrupt or truncated PDF");
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_argb32);
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  poppler::image img = renderer.render_page(p.get(), dpi, dpi);
+  if (!img.is_valid()) return Status::Unprocessable("corrupt PDF: page cannot be rendered");
+  Pix* pix = pixCreate(img.width(), img.height(), 32);
+  if (!pix) return Status::Internal("out of memory rendering page");
+  pixSetSpp(pix, 3);
+  pixSetResolution(pix, dpi, dpi);
+  l_uint32* dst = pixGetData(pix);
+  const int wpl = pixGetWpl(pix);
+  for (int y = 0; y < img.height(); ++y) {
+    const auto* row = reinterpret_cast<const uint32_t*>(img.const_data() + y * img.bytes_per_row());
+    for (int x = 0; x < img.width(); ++x) dst[y * wpl + x] = (row[x] << 8) | 0xff;  // ARGB -> RGBA
+  }
+  l_uint8* png = nullptr;
+  size_t size = 0;
+  int rc = pixWriteMemPng(&png, &size, pix, 0);
+  pixDestroy(&pix);
+  if (rc != 0 || !png) return Status::Internal("PNG encoding failed");
+  std::string out(reinterpret_cast<char*>(png), size);
+  lept_free(png);
+  return out;
+}
+
+}  // namespace goldset::parse

@@ -1,0 +1,264 @@
+#include "processors/llm_engine.h"
+
+#include <cstdlib>
+
+#include "processors/output_shape.h"
+#include "processors/remote_call.h"
+#include "processors/schema_util.h"
+#include "processors/value_convert.h"
+
+namespace goldset::processors {
+
+namespace {
+
+constexpr double kLlmPrior = 0.8;
+
+struct Classes {
+  std::vector<std::string> ids, types;
+};
+
+Classes ReadClasses(const json::object& config, std::string_view key) {
+  Classes c;
+  if (const json::value* l = Find(config, key); l && l->is_array())
+    for (const auto& v : l->as_array())
+      if (v.is_object()) {
+        std::string type = GetString(v.as_object(), "type").value_or("");
+        c.types.push_back(type);
+        c.ids.push_back(GetString(v.as_object(), "id").value_or(type));
+      }
+  return c;
+}
+
+json::array StringArray(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.push_back(json::string(s));
+  return a;
+}
+
+json::object ResponseSchema(Kind kind, const json::object& config) {
+  switch (kind) {
+    case Kind::kExtract: {
+      const json::value* s = Find(config, "schema");
+      return s && s->is_object() ? StripExtensions(*s).as_object() : json::object{{"type", "object"}};
+    }
+    case Kind::kClassify: {
+      Classes c = ReadClasses(config, "classifications");
+      return json::object{{"type", "object"},
+                          {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}}}},
+                          {"required", json::array{"type"}},
+                          {"additionalProperties", false}};
+    }
+    case Kind::kSplit: {
+      Classes c = ReadClasses(config, "splitClassifications");
+      json::object item{{"type", "object"},
+                        {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}},
+                                                    {"startPage", json::object{{"type", "integer"}}},
+                                                    {"endPage", json::object{{"type", "integer"}}}}},
+                        {"required", json::array{"type", "startPage", "endPage"}},
+                        {"additionalProperties", false}};
+      return json::object{{"type", "object"},
+                          {"properties", json::object{{"splits", json::object{{"type", "array"}, {"items", std::move(item)}}}}},
+                          {"required", json::array{"splits"}},
+                          {"additionalProperties", false}};
+    }
+  }
+  return {};
+}
+
+std::string SystemPrompt(Kind kind, const json::object& config) {
+  std::string p;
+  switch (kind) {
+    case Kind::kExtract:
+      p = "Extract the fields of the JSON schema from the document. Use null for values the "
+          "document does not contain. Dates as YYYY-MM-DD; currency amounts as numbers with "
+          "ISO 4217 codes.";
+      if (auto r = GetString(config, "extractionRules")) p += "\nRules:\n" + *r;
+      break;
+    case Kind::kClassify: {
+      p = "Classify the document as exactly one of these types:\n";
+      if (const json::value* l = Find(config, "classifications"); l && l->is_array())
+        for (const auto& v : l->as_array())
+          if (v.is_object())
+            p += "- " + GetString(v.as_object(), "type").value_or("") + ": " +
+                 GetString(v.as_object(), "description").value_or("") + "\n";
+      if (auto r = GetString(config, "classificationRules")) p += "Rules:\n" + *r;
+      break;
+    }
+    case Kind::kSplit: {
+      p = "The document is a packet of several documents. List its sub-documents in page "
+          "order as splits with 1-based inclusive startPage and endPage, each of one type:\n";
+      if (const json::value* l = Find(config, "splitClassifications"); l && l->is_array())
+        for (const auto& v : l->as_array())
+          if (v.is_object())
+            p += "- " + GetString(v.as_object(), "type").value_or("") + ": " +
+                 GetString(v.as_object(), "description").value_or("") + "\n";
+      if (auto r = GetString(config, "splitRules")) p += "Rules:\n" + *r;
+      break;
+    }
+  }
+  return p;
+}
+
+json::object MetadataFor(const std::string& prefix, const json::value& v, json::object* meta) {
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.as_object()) {
+      std::string path = prefix.empty() ? std::string(k) : prefix + "." + std::string(k);
+      const bool is_currency = x.is_object() && x.as_object().contains("amount");
+      if (x.is_object() && !is_currency) MetadataFor(path, x, meta);
+      else (*meta)[path] = json::object{{"confidence", x.is_null() ? 0.0 : kLlmPrior}, {"citations", json::array{}}};
+    }
+  }
+  return *meta;
+}
+
+std::string IdForType(const Classes& c, const std::string& type, std::string* canonical_type) {
+  for (size_t i = 0; i < c.types.size(); ++i)
+    if (c.types[i] == type) {
+      *canonical_type = c.types[i];
+      return c.ids[i];
+    }
+  if (auto o = ClosestOption(type, c.types)) {
+    for (size_t i = 0; i < c.types.size(); ++i)
+      if (c.types[i] == *o) {
+        *canonical_type = c.types[i];
+        return c.ids[i];
+      }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<TextChunk> ChunkPages(const parse::Document& doc, size_t max_chars) {
+  std::vector<TextChunk> chunks;
+  max_chars = std::max<size_t>(max_chars, 100);
+  for (const auto& p : doc.pages) {
+    std::string block = "--- Page " + std::to_string(p.number) + " ---\n" + p.text + "\n";
+    if (block.size() > max_chars) block.resize(max_chars);
+    if (chunks.empty() || chunks.back().text.size() + block.size() > max_chars)
+      chunks.push_back(TextChunk{p.number, p.number, ""});
+    chunks.back().text += block;
+    chunks.back().last_page = p.number;
+  }
+  if (chunks.empty()) chunks.push_back(TextChunk{1, 1, ""});
+  return chunks;
+}
+
+json::value MergeExtracted(const json::value& a, const json::value& b) {
+  if (a.is_null()) return b;
+  if (b.is_null()) return a;
+  if (a.is_array() && b.is_array()) {
+    json::array out = a.as_array();
+    for (const auto& x : b.as_array()) out.push_back(x);
+    return out;
+  }
+  if (a.is_object() && b.is_object()) {
+    json::object out = a.as_object();
+    for (const auto& [k, v] : b.as_object()) {
+      auto it = out.find(k);
+      out[k] = it == out.end() ? v : MergeExtracted(it->value(), v);
+    }
+    return out;
+  }
+  return a;
+}
+
+StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const parse::Document& doc,
+                                   const FileRef& file, const EngineContext& ctx) {
+  const json::object& engine = config.at("engine").as_object();
+  std::string base = GetString(engine, "baseUrl").value_or("");
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string url = base + "/chat/completions";
+  const std::string model = GetString(engine, "model").value_or("");
+  int timeout_ms = ctx.http_timeout_ms;
+  if (const json::value* t = Find(engine, "timeoutMs"); t && t->is_number()) timeout_ms = t->to_number<int>();
+  size_t max_chars = 100000;
+  if (const json::value* m = Find(engine, "maxInputChars"); m && m->is_number())
+    max_chars = static_cast<size_t>(std::max(100.0, m->to_number<double>()));
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (auto env = GetString(engine, "apiKeyEnv")) {
+    const char* key = std::getenv(env->c_str());
+    if (!key || !*key)
+      return Status::Unprocessable("environment variable " + *env + " named by engine.apiKeyEnv is not set");
+    headers.emplace_back("Authorization", std::string("Bearer ") + key);
+  }
+
+  const json::object schema = ResponseSchema(kind, config);
+  const std::string system = SystemPrompt(kind, config);
+  std::vector<TextChunk> chunks = ChunkPages(doc, max_chars);
+  if (kind == Kind::kClassify) chunks.resize(1);
+  json::value merged = nullptr;
+  json::array splits;
+  for (const TextChunk& chunk : chunks) {
+    json::object req{
+        {"model", model},
+        {"temperature", 0},
+        {"messages", json::array{json::object{{"role", "system"}, {"content", system}},
+                                 json::object{{"role", "user"}, {"content", chunk.text}}}},
+        {"response_format",
+         json::object{{"type", "json_schema"},
+                      {"json_schema", json::object{{"name", std::string(KindName(kind)) + "_output"},
+                                                   {"strict", true},
+                                                   {"schema", schema}}}}}};
+    auto resp = PostWithRetries("llm engine", url, ToJson(req), headers, timeout_ms, ctx);
+    if (!resp.ok()) return resp.status();
+    auto body = ParseJson(resp->body);
+    if (!body.ok()) return Status::Unprocessable("llm engine returned a body that is not JSON: " + body.status().message());
+    const json::value* content = nullptr;
+    if (body->is_object())
+      if (const json::value* ch = Find(body->as_object(), "choices"); ch && ch->is_array() && !ch->as_array().empty())
+        if (const json::value& c0 = ch->as_array()[0]; c0.is_object())
+          if (const json::value* m = Find(c0.as_object(), "message"); m && m->is_object())
+            content = Find(m->as_object(), "content");
+    if (!content || !content->is_string())
+      return Status::Unprocessable("llm engine response has no choices[0].message.content string");
+    auto answer = ParseJson(content->as_string());
+    if (!answer.ok() || !answer->is_object())
+      return Status::Unprocessable("llm engine's message content is not a JSON object");
+    if (kind == Kind::kExtract) {
+      merged = MergeExtracted(merged, *answer);
+    } else if (kind == Kind::kClassify) {
+      merged = *answer;
+    } else if (const json::value* s = Find(answer->as_object(), "splits"); s && s->is_array()) {
+      for (const auto& x : s->as_array()) splits.push_back(x);
+    } else {
+      return Status::Unprocessable("llm engine's answer has no 'splits' array");
+    }
+  }
+
+  switch (kind) {
+    case Kind::kExtract: {
+      json::object meta;
+      MetadataFor("", merged, &meta);
+      return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}}, file.id);
+    }
+    case Kind::kClassify: {
+      Classes c = ReadClasses(config, "classifications");
+      std::string type = GetString(merged.as_object(), "type").value_or("");
+      std::string canonical;
+      std::string id = IdForType(c, type, &canonical);
+      if (id.empty()) return Status::Unprocessable("llm engine answered type '" + type + "', which is not a classification");
+      return json::value(json::object{{"id", id}, {"type", canonical}, {"confidence", kLlmPrior}, {"insights", json::array{}}});
+    }
+    case Kind::kSplit: {
+      Classes c = ReadClasses(config, "splitClassifications");
+      json::array out;
+      for (auto& s : splits) {
+        if (!s.is_object()) return Status::Unprocessable("llm engine returned a split that is not an object");
+        json::object so = s.as_object();
+        std::string type = GetString(so, "type").value_or(""), canonical;
+        std::string id = IdForType(c, type, &canonical);
+        if (id.empty()) return Status::Unprocessable("llm engine answered split type '" + type + "', which is not a split classification");
+        so["type"] = canonical;
+        so["classificationId"] = id;
+        out.push_back(std::move(so));
+      }
+      auto norm = NormalizeOutput(kind, json::object{{"splits", std::move(out)}}, file.id);
+      if (!norm.ok()) return Status::Unprocessable("llm engine returned splits that are not a SplitOutput: " + norm.status().message());
+      return norm;
+    }
+  }
+  return Status::Internal("unknown kind");
+}
+
+}  // namespace goldset::processors

@@ -1,0 +1,46 @@
+// Processing engines: turn a parsed Document into an extractor, classifier or splitter
+// output in the public contract's shapes (§4.5).
+//
+// A processor config is Extend's config plus the optional `engine` key:
+//   {"type":"rules"}                                   (default) built-in deterministic engine
+//   {"type":"http", "url", "headers"?, "timeoutMs"?}   bring-your-own processor
+//   {"type":"llm", "baseUrl", "model", "apiKeyEnv"?, "maxInputChars"?, "timeoutMs"?}
+//
+// Thread-safety: every function is reentrant; outbound calls go through
+// outbound::PostJson with the context's egress policy.
+#pragma once
+
+#include <string>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "outbound/egress_policy.h"
+#include "parse/document.h"
+
+namespace goldset::processors {
+
+enum class Kind { kExtract, kClassify, kSplit };
+
+const char* KindName(Kind kind);  // "extract", "classify", "split"
+
+struct FileRef {
+  std::string id, name, type, url;
+};
+
+struct EngineContext {
+  const outbound::EgressPolicy* egress = nullptr;  // REQUIRES: non-null for http/llm engines
+  int http_timeout_ms = 30000;                     // default when the config gives none
+  int http_attempts = 3;                           // total tries for retryable failures
+};
+
+// Validates `engine` and the `x-rules` hints. InvalidArgument with a path such as
+// "config.engine.url" or "schema.properties.total.x-rules.patterns[0]" in the message.
+Status ValidateEngineConfig(Kind kind, const json::object& config);
+
+// Runs the config's engine over `doc`. Errors: Unprocessable for outputs or inputs the
+// engine cannot handle (message says why), Unavailable/DeadlineExceeded for transient
+// remote failures after retries, InvalidArgument for an invalid config or refused egress.
+StatusOr<json::value> RunProcessor(Kind kind, const json::object& config, const parse::Document& doc,
+                                   const FileRef& file, const EngineContext& ctx);
+
+}  // namespace goldset::processors

@@ -1,0 +1,42 @@
+#include "processors/remote_call.h"
+
+#include <chrono>
+#include <thread>
+
+namespace goldset::processors {
+
+namespace {
+
+std::string Snippet(const std::string& body) {
+  return body.size() > 200 ? body.substr(0, 200) + "..." : body;
+}
+
+}  // namespace
+
+StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const std::string& url,
+                                                 const std::string& body,
+                                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                                 int timeout_ms, const EngineContext& ctx) {
+  if (!ctx.egress) return Status::Internal(what + ": no egress policy configured");
+  const int attempts = std::max(1, ctx.http_attempts);
+  Status last;
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << (i - 1)));
+    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress);
+    if (!resp.ok()) {
+      if (!resp.status().retryable()) return resp.status();
+      last = resp.status();
+      continue;
+    }
+    if (resp->status >= 200 && resp->status < 300) return resp;
+    std::string msg = what + " returned " + std::to_string(resp->status) + ": " + Snippet(resp->body);
+    if (resp->status >= 500 || resp->status == 429) {
+      last = Status::Unavailable(msg);
+      continue;
+    }
+    return Status::Unprocessable(msg);
+  }
+  return Status(last.code(), last.message() + " (after " + std::to_string(attempts) + " attempts)");
+}
+
+}  // namespace goldset::processors

@@ -1,0 +1,297 @@
+#include "processors/rules_extract.h"
+
+#include <re2/re2.h>
+
+#include <cctype>
+#include <memory>
+
+#include "processors/doc_lines.h"
+#include "processors/schema_util.h"
+#include "processors/value_convert.h"
+
+namespace goldset::processors {
+
+namespace {
+
+// How much a match kind is trusted before OCR confidence is applied.
+constexpr double kPatternWeight = 0.95;
+constexpr double kLabelWeight = 0.85;
+constexpr double kHeuristicWeight = 0.6;
+
+struct Found {
+  json::value value;
+  double confidence = 0;  // match weight x OCR confidence
+  double ocr = 1;
+  int page = 0;
+};
+
+struct Ctx {
+  const std::vector<DocLine>& lines;
+  const parse::Document& doc;
+  json::object metadata;
+};
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (std::isspace(static_cast<unsigned char>(s[b])))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+DateOrder OrderOf(const json::object* rules) {
+  if (rules)
+    if (auto o = GetString(*rules, "dateOrder")) {
+      if (*o == "DMY") return DateOrder::kDMY;
+      if (*o == "YMD") return DateOrder::kYMD;
+    }
+  return DateOrder::kMDY;
+}
+
+// Converts raw text to the property's JSON type; nullopt when it does not fit.
+std::optional<json::value> Convert(const std::string& raw, const json::object& prop) {
+  const json::object* rules = XRules(prop);
+  std::string type = PrimaryType(prop), ext = ExtendType(prop);
+  if (ext == "currency") {
+    auto c = ParseCurrency(raw);
+    if (!c || !c->amount) return std::nullopt;
+    json::object o{{"amount", *c->amount}, {"iso_4217_currency_code", nullptr}};
+    if (c->code) o["iso_4217_currency_code"] = *c->code;
+    else if (rules)
+      if (auto d = GetString(*rules, "defaultCurrency")) o["iso_4217_currency_code"] = *d;
+    return o;
+  }
+  if (ext == "date") {
+    auto d = ParseDate(raw, OrderOf(rules));
+    if (!d) return std::nullopt;
+    return json::value(*d);
+  }
+  if (type == "number" || type == "integer") {
+    auto n = ParseNumber(raw);
+    if (!n) return std::nullopt;
+    if (type == "integer") return json::value(static_cast<int64_t>(std::llround(*n)));
+    return json::value(*n);
+  }
+  if (type == "boolean") {
+    auto b = ParseBool(raw);
+    if (!b) return std::nullopt;
+    return json::value(*b);
+  }
+  auto options = EnumOptions(prop);
+  if (!options.empty()) {
+    auto o = ClosestOption(raw, options);
+    if (!o) return std::nullopt;
+    return json::value(*o);
+  }
+  std::string t = Trim(raw);
+  while (!t.empty() && (t.front() == ':' || t.front() == '#' || t.front() == '-')) t = Trim(t.substr(1));
+  if (t.empty()) return std::nullopt;
+  return json::value(t);
+}
+
+std::optional<Found> ByPatterns(const json::array& patterns, const json::object& prop, Ctx& ctx) {
+  for (const auto& p : patterns) {
+    RE2 re(std::string(p.as_string()));
+    if (!re.ok() || re.NumberOfCapturingGroups() != 1) continue;
+    for (const DocLine& line : ctx.lines) {
+      re2::StringPiece cap;
+      if (!RE2::PartialMatch(line.text, re, &cap)) continue;
+      auto v = Convert(std::string(cap), prop);
+      if (!v) continue;
+      size_t begin = cap.data() - line.text.data();
+      double ocr = line.ConfidenceOf(begin, begin + cap.size());
+      return Found{*v, kPatternWeight * ocr, ocr, line.page};
+    }
+    // Patterns spanning lines run over whole pages.
+    for (const auto& page : ctx.doc.pages) {
+      re2::StringPiece cap;
+      if (!RE2::PartialMatch(page.text, re, &cap)) continue;
+      if (auto v = Convert(std::string(cap), prop))
+        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number};
+    }
+  }
+  return std::nullopt;
+}
+
+// Regex for a label tolerant of OCR spacing ("Invoice  No", "InvoiceNo"), followed by
+// optional "No."/"#"/":" decorations; captures the rest of the line.
+std::string LabelRegex(const std::string& label) {
+  std::string re = "(?i)(?:^|[^A-Za-z0-9])";
+  bool first = true;
+  for (char c : label) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      re += "\\s*";
+      first = true;
+      continue;
+    }
+    if (!first) re += "\\s?";
+    re += RE2::QuoteMeta(std::string(1, c));
+    first = false;
+  }
+  re += R"((?:\s*(?:no\.?|number|num\.?|#|:|-)(?:\s|$|[:#]))*\s*(.*)$)";
+  return re;
+}
+
+std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json::object& prop,
+                              double weight, Ctx& ctx) {
+  for (const auto& label : labels) {
+    if (Trim(label).empty()) continue;
+    RE2 re(LabelRegex(Trim(label)));
+    if (!re.ok()) continue;
+    for (size_t i = 0; i < ctx.lines.size(); ++i) {
+      const DocLine& line = ctx.lines[i];
+      re2::StringPiece rest;
+      if (!RE2::PartialMatch(line.text, re, &rest)) continue;
+      std::string right = Trim(std::string(rest));
+      if (!right.empty()) {
+        if (auto v = Convert(right, prop)) {
+          size_t begin = rest.data() - line.text.data();
+          double ocr = line.ConfidenceOf(begin, begin + rest.size());
+          return Found{*v, weight * ocr, ocr, line.page};
+        }
+      }
+      // Value below the label (column headers, stacked forms).
+      if (i + 1 < ctx.lines.size() && ctx.lines[i + 1].page == line.page && right.empty()) {
+        const DocLine& below = ctx.lines[i + 1];
+        if (auto v = Convert(below.text, prop)) {
+          double ocr = below.Confidence();
+          return Found{*v, weight * 0.9 * ocr, ocr, below.page};
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Labels guessed from a field with no hints: its name as words, the name without a
+// generic last word ("total amount" -> "total"), and a quoted phrase in the description.
+std::vector<std::string> HeuristicLabels(const std::string& key, const json::object& prop) {
+  std::vector<std::string> out;
+  std::string words = FieldWords(key);
+  out.push_back(words);
+  size_t sp = words.rfind(' ');
+  if (sp != std::string::npos) {
+    std::string last = words.substr(sp + 1);
+    if (last == "amount" || last == "name" || last == "value" || last == "number" || last == "id")
+      out.push_back(words.substr(0, sp));
+  }
+  if (auto d = GetString(prop, "description")) {
+    size_t q = d->find_first_of("'\"");
+    if (q != std::string::npos) {
+      size_t e = d->find((*d)[q], q + 1);
+      if (e != std::string::npos && e > q + 1) out.push_back(d->substr(q + 1, e - q - 1));
+    }
+  }
+  return out;
+}
+
+json::object Meta(const Found& f) {
+  return json::object{{"confidence", f.confidence},
+                      {"ocrConfidence", f.ocr},
+                      {"citations", json::array{json::object{{"page", json::object{{"number", f.page}}}}}}};
+}
+
+json::object MissingMeta() { return json::object{{"confidence", 0.0}, {"citations", json::array{}}}; }
+
+json::value ExtractRows(const std::string& path, const json::object& prop, const std::string& pattern,
+                        Ctx& ctx) {
+  RE2 re(pattern);
+  if (!re.ok()) return nullptr;
+  const json::object* item_props = nullptr;
+  if (const json::value* items = Find(prop, "items"); items && items->is_object())
+    if (const json::value* ip = Find(items->as_object(), "properties"); ip && ip->is_object())
+      item_props = &ip->as_object();
+  const int n = re.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> groups(n + 1);
+  json::array rows;
+  double conf_sum = 0;
+  int first_page = 0;
+  for (const DocLine& line : ctx.lines) {
+    if (!re.Match(line.text, 0, line.text.size(), RE2::UNANCHORED, groups.data(), n + 1)) continue;
+    json::object row;
+    if (item_props)
+      for (const auto& [k, v] : *item_props) row[k] = nullptr;
+    const std::string row_path = path + "[" + std::to_string(rows.size()) + "]";
+    double ocr = line.ConfidenceOf(groups[0].data() - line.text.data(),
+                                   groups[0].data() - line.text.data() + groups[0].size());
+    for (const auto& [name, index] : re.NamedCapturingGroups()) {
+      std::string raw(groups[index]);
+      const json::value* sub = item_props ? Find(*item_props, name) : nullptr;
+      std::optional<json::value> v = sub && sub->is_object() ? Convert(raw, sub->as_object())
+                                                              : std::optional<json::value>(json::value(Trim(raw)));
+      row[name] = v ? *v : json::value(nullptr);
+      Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page};
+      ctx.metadata[row_path + "." + name] = v ? Meta(f) : MissingMeta();
+    }
+    if (!first_page) first_page = line.page;
+    conf_sum += kPatternWeight * ocr;
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) {
+    ctx.metadata[path] = MissingMeta();
+    return json::array{};
+  }
+  ctx.metadata[path] = Meta(Found{nullptr, conf_sum / rows.size(), conf_sum / rows.size() / kPatternWeight, first_page});
+  return rows;
+}
+
+json::value ExtractObject(const std::string& prefix, const json::object& schema, Ctx& ctx);
+
+json::value ExtractField(const std::string& path, const std::string& key, const json::object& prop, Ctx& ctx) {
+  const json::object* rules = XRules(prop);
+  std::string type = PrimaryType(prop), ext = ExtendType(prop);
+  if (type == "object" && ext != "currency") return ExtractObject(path + ".", prop, ctx);
+  if (type == "array") {
+    if (rules)
+      if (auto rp = GetString(*rules, "rowPattern")) return ExtractRows(path, prop, *rp, ctx);
+    ctx.metadata[path] = MissingMeta();
+    return nullptr;
+  }
+  std::optional<Found> found;
+  if (rules) {
+    if (const json::value* p = Find(*rules, "patterns"); p && p->is_array())
+      found = ByPatterns(p->as_array(), prop, ctx);
+    if (!found)
+      if (const json::value* l = Find(*rules, "labels"); l && l->is_array()) {
+        std::vector<std::string> labels;
+        for (const auto& s : l->as_array())
+          if (s.is_string()) labels.emplace_back(s.as_string());
+        found = ByLabels(labels, prop, kLabelWeight, ctx);
+      }
+  }
+  if (!found) found = ByLabels(HeuristicLabels(key, prop), prop, kHeuristicWeight, ctx);
+  if (!found) {
+    ctx.metadata[path] = MissingMeta();
+    return nullptr;
+  }
+  ctx.metadata[path] = Meta(*found);
+  return found->value;
+}
+
+json::value ExtractObject(const std::string& prefix, const json::object& schema, Ctx& ctx) {
+  json::object out;
+  const json::value* props = Find(schema, "properties");
+  if (!props || !props->is_object()) return out;
+  for (const auto& [k, v] : props->as_object()) {
+    std::string key(k);
+    if (!v.is_object()) {
+      out[key] = nullptr;
+      continue;
+    }
+    out[key] = ExtractField(prefix + key, key, v.as_object(), ctx);
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<json::value> RulesExtract(const json::object& config, const parse::Document& doc) {
+  const json::value* schema = Find(config, "schema");
+  if (!schema || !schema->is_object())
+    return Status::Unprocessable("the rules engine needs an extractor config with a JSON schema");
+  std::vector<DocLine> lines = SplitLines(doc);
+  Ctx ctx{lines, doc, {}};
+  json::value value = ExtractObject("", schema->as_object(), ctx);
+  return json::value(json::object{{"value", std::move(value)}, {"metadata", std::move(ctx.metadata)}});
+}
+
+}  // namespace goldset::processors

@@ -1,0 +1,34 @@
+// RunProcessor: dispatch on the config's engine type.
+#include "processors/http_engine.h"
+#include "processors/llm_engine.h"
+#include "processors/processors.h"
+#include "processors/rules_classify.h"
+#include "processors/rules_extract.h"
+
+namespace goldset::processors {
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kExtract: return "extract";
+    case Kind::kClassify: return "classify";
+    case Kind::kSplit: return "split";
+  }
+  return "";
+}
+
+StatusOr<json::value> RunProcessor(Kind kind, const json::object& config, const parse::Document& doc,
+                                   const FileRef& file, const EngineContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(ValidateEngineConfig(kind, config));
+  std::string type = "rules";
+  if (const json::value* e = Find(config, "engine")) type = GetString(e->as_object(), "type").value_or("rules");
+  if (type == "http") return RunHttpEngine(kind, config, doc, file, ctx);
+  if (type == "llm") return RunLlmEngine(kind, config, doc, file, ctx);
+  switch (kind) {
+    case Kind::kExtract: return RulesExtract(config, doc);
+    case Kind::kClassify: return RulesClassify(config, doc);
+    case Kind::kSplit: return RulesSplit(config, doc, file.id);
+  }
+  return Status::Internal("unknown processor kind");
+}
+
+}  // namespace goldset::processors

@@ -1,0 +1,146 @@
+// ValidateEngineConfig: the `engine` key and the `x-rules` hints of a processor config.
+#include <re2/re2.h>
+
+#include "processors/processors.h"
+
+namespace goldset::processors {
+
+namespace {
+
+Status Bad(const std::string& path, const std::string& why) {
+  return Status::InvalidArgument(path + " " + why);
+}
+
+bool IsHttpUrl(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
+
+Status CheckTimeout(const json::object& engine) {
+  if (const json::value* t = Find(engine, "timeoutMs")) {
+    if (!t->is_int64() && !t->is_uint64()) return Bad("config.engine.timeoutMs", "must be an integer");
+    int64_t v = t->to_number<int64_t>();
+    if (v < 1 || v > 600000) return Bad("config.engine.timeoutMs", "must be between 1 and 600000");
+  }
+  return Status::OK();
+}
+
+Status CheckEngine(const json::object& config) {
+  const json::value* e = Find(config, "engine");
+  if (!e) return Status::OK();
+  if (!e->is_object()) return Bad("config.engine", "must be an object");
+  const json::object& engine = e->as_object();
+  auto type = GetString(engine, "type");
+  if (!type) return Bad("config.engine.type", "must be one of rules, llm, http");
+  if (*type == "rules") return Status::OK();
+  if (*type == "http") {
+    auto url = GetString(engine, "url");
+    if (!url || !IsHttpUrl(*url)) return Bad("config.engine.url", "must be an http(s) URL");
+    if (const json::value* h = Find(engine, "headers")) {
+      if (!h->is_object()) return Bad("config.engine.headers", "must be an object of strings");
+      for (const auto& [k, v] : h->as_object())
+        if (!v.is_string()) return Bad("config.engine.headers." + std::string(k), "must be a string");
+    }
+    return CheckTimeout(engine);
+  }
+  if (*type == "llm") {
+    auto base = GetString(engine, "baseUrl");
+    if (!base || !IsHttpUrl(*base)) return Bad("config.engine.baseUrl", "must be an http(s) URL");
+    auto model = GetString(engine, "model");
+    if (!model || model->empty()) return Bad("config.engine.model", "must be a non-empty string");
+    if (const json::value* k = Find(engine, "apiKeyEnv")) {
+      static const RE2 kEnvName("[A-Za-z_][A-Za-z0-9_]*");
+      if (!k->is_string() || !RE2::FullMatch(std::string(k->as_string()), kEnvName))
+        return Bad("config.engine.apiKeyEnv", "must be an environment variable name");
+    }
+    if (const json::value* m = Find(engine, "maxInputChars")) {
+      if ((!m->is_int64() && !m->is_uint64()) || m->to_number<int64_t>() < 100)
+        return Bad("config.engine.maxInputChars", "must be an integer of at least 100");
+    }
+    return CheckTimeout(engine);
+  }
+  return Bad("config.engine.type", "must be one of rules, llm, http (got '" + *type + "')");
+}
+
+Status CheckStringArray(const json::object& rules, const char* key, const std::string& path) {
+  const json::value* v = Find(rules, key);
+  if (!v) return Status::OK();
+  if (!v->is_array()) return Bad(path + "." + key, "must be an array of strings");
+  size_t i = 0;
+  for (const auto& s : v->as_array()) {
+    if (!s.is_string()) return Bad(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+    ++i;
+  }
+  return Status::OK();
+}
+
+Status CheckFieldRules(const json::value& rv, const std::string& path) {
+  if (!rv.is_object()) return Bad(path, "must be an object");
+  const json::object& rules = rv.as_object();
+  GOLDSET_RETURN_IF_ERROR(CheckStringArray(rules, "patterns", path));
+  if (const json::value* p = Find(rules, "patterns")) {
+    size_t i = 0;
+    for (const auto& s : p->as_array()) {
+      std::string at = path + ".patterns[" + std::to_string(i++) + "]";
+      RE2 re(std::string(s.as_string()), RE2::Quiet);
+      if (!re.ok()) return Bad(at, "does not compile: " + re.error());
+      if (re.NumberOfCapturingGroups() != 1) return Bad(at, "must have exactly one capture group");
+    }
+  }
+  GOLDSET_RETURN_IF_ERROR(CheckStringArray(rules, "labels", path));
+  if (const json::value* d = Find(rules, "dateOrder")) {
+    if (!d->is_string() || (d->as_string() != "DMY" && d->as_string() != "MDY" && d->as_string() != "YMD"))
+      return Bad(path + ".dateOrder", "must be DMY, MDY or YMD");
+  }
+  if (const json::value* r = Find(rules, "rowPattern")) {
+    if (!r->is_string()) return Bad(path + ".rowPattern", "must be a string");
+    RE2 re(std::string(r->as_string()), RE2::Quiet);
+    if (!re.ok()) return Bad(path + ".rowPattern", "does not compile: " + re.error());
+    if (re.NamedCapturingGroups().empty()) return Bad(path + ".rowPattern", "must have named groups");
+  }
+  if (const json::value* c = Find(rules, "defaultCurrency")) {
+    if (!c->is_string() || c->as_string().size() != 3) return Bad(path + ".defaultCurrency", "must be an ISO 4217 code");
+  }
+  return Status::OK();
+}
+
+Status CheckSchema(const json::value& schema, const std::string& path, int depth) {
+  if (depth > 16 || !schema.is_object()) return Status::OK();
+  const json::object& o = schema.as_object();
+  if (const json::value* r = Find(o, "x-rules")) GOLDSET_RETURN_IF_ERROR(CheckFieldRules(*r, path + ".x-rules"));
+  if (const json::value* props = Find(o, "properties"); props && props->is_object())
+    for (const auto& [k, v] : props->as_object())
+      GOLDSET_RETURN_IF_ERROR(CheckSchema(v, path + ".properties." + std::string(k), depth + 1));
+  if (const json::value* items = Find(o, "items"))
+    GOLDSET_RETURN_IF_ERROR(CheckSchema(*items, path + ".items", depth + 1));
+  return Status::OK();
+}
+
+Status CheckClassRules(const json::object& config, const char* key, bool splitter) {
+  const json::value* list = Find(config, key);
+  if (!list || !list->is_array()) return Status::OK();  // the contract validator reports it
+  size_t i = 0;
+  for (const auto& c : list->as_array()) {
+    std::string path = std::string("config.") + key + "[" + std::to_string(i++) + "].x-rules";
+    if (!c.is_object()) continue;
+    const json::value* r = Find(c.as_object(), "x-rules");
+    if (!r) continue;
+    if (!r->is_object()) return Bad(path, "must be an object");
+    GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "keywords", path));
+    if (splitter) GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "startKeywords", path));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ValidateEngineConfig(Kind kind, const json::object& config) {
+  GOLDSET_RETURN_IF_ERROR(CheckEngine(config));
+  switch (kind) {
+    case Kind::kExtract:
+      if (const json::value* s = Find(config, "schema")) return CheckSchema(*s, "config.schema", 0);
+      return Status::OK();
+    case Kind::kClassify: return CheckClassRules(config, "classifications", false);
+    case Kind::kSplit: return CheckClassRules(config, "splitClassifications", true);
+  }
+  return Status::OK();
+}
+
+}  // namespace goldset::processors

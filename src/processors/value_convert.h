@@ -1,0 +1,37 @@
+// Conversions from text found in a document to JSON values of a schema type.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace goldset::processors {
+
+enum class DateOrder { kDMY, kMDY, kYMD };
+
+// First number in `text`: "1,234.50" -> 1234.5, "1.234,50" -> 1234.5, "(12.00)" -> -12,
+// "-3" -> -3. nullopt when there is none.
+std::optional<double> ParseNumber(std::string_view text);
+
+struct Currency {
+  std::optional<double> amount;
+  std::optional<std::string> code;  // ISO 4217, from a symbol ($ € £ ¥ ₹) or a code in the text
+};
+std::optional<Currency> ParseCurrency(std::string_view text);
+
+// First date in `text` as "YYYY-MM-DD". Numeric dates are read in `order` unless a
+// part exceeding 12 settles it; month names (English, full or abbreviated) are understood.
+std::optional<std::string> ParseDate(std::string_view text, DateOrder order);
+
+std::optional<bool> ParseBool(std::string_view text);
+
+// The option closest to `text` (case- and punctuation-insensitive; containment first,
+// then edit distance). nullopt when options is empty or nothing is reasonably close.
+std::optional<std::string> ClosestOption(std::string_view text, const std::vector<std::string>& options);
+
+// Lowercase ASCII letters and digits only.
+std::string NormalizeKey(std::string_view s);
+
+}  // namespace goldset::processors
