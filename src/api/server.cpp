@@ -65,12 +65,26 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(shared_.config.max_upload);
+    // No body limit yet: Admit() decides it per route and answers 413 itself; a limit here
+    // would make Beast fail the header read on a large Content-Length (a 400).
+    parser_->body_limit(boost::none);
     idle_ = buffer_.size() == 0;
-    stream_.expires_after(std::chrono::milliseconds(
-        idle_ ? shared_.config.idle_timeout_ms : shared_.config.header_timeout_ms));
+    if (idle_) return WaitForRequest();
+    // The header timeout runs from the request's first byte, so a client that sends half
+    // a header and stalls is dropped after header_timeout_ms, not after the idle timeout.
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.header_timeout_ms));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // Between requests: wait (up to the idle timeout) for the next request's first bytes.
+  void WaitForRequest() {
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.idle_timeout_ms));
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
   }
 
   void OnHeader(beast::error_code ec) {
