@@ -14,6 +14,7 @@ bool IsKnownLegacyVersion(const std::string& v) { return v == "2025-04-21" || v 
 App::App(Services& svc) : svc_(svc) {
   RegisterHealthRoutes(router_);
   RegisterFileRoutes(router_);
+  RegisterWebhookRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

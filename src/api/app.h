@@ -41,5 +41,6 @@ class App {
 // Registrars, one per resource file.
 void RegisterHealthRoutes(Router& r);
 void RegisterFileRoutes(Router& r);
+void RegisterWebhookRoutes(Router& r);
 
 }  // namespace goldset::api

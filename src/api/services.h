@@ -8,10 +8,12 @@
 
 #include "api/config.h"
 #include "api/rate_limiter.h"
+#include "outbound/egress_policy.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 #include "store/file_store.h"
 #include "store/tenancy_store.h"
+#include "webhooks/webhooks.h"
 
 namespace goldset::api {
 
@@ -21,6 +23,10 @@ struct Services {
   std::shared_ptr<store::BlobStore> blobs;
   std::unique_ptr<store::TenancyStore> tenancy;
   std::unique_ptr<store::FileStore> files;
+  std::unique_ptr<webhooks::WebhookStore> webhooks;
+  // Delivery workers; built here, started by `goldset serve` (Start/Stop).
+  std::unique_ptr<webhooks::WebhookDispatcher> webhook_dispatcher;
+  outbound::EgressPolicy egress;  // from config.egress_allow
   RateLimiter limiter;
   std::string url_signing_secret;  // HMAC key for presigned file URLs
   std::string public_url;          // e.g. http://127.0.0.1:8080

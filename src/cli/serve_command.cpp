@@ -31,6 +31,37 @@ StatusOr<double> ParseDouble(const std::optional<std::string>& v, double fallbac
   return d;
 }
 
+StatusOr<int64_t> ParseMillis(const std::optional<std::string>& v, int64_t fallback, const char* name) {
+  if (!v) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0' || n < 0 || n > 365ll * 24 * 3600 * 1000)
+    return Status::InvalidArgument(std::string("--") + name + " must be a number of milliseconds (at most a year)");
+  return static_cast<int64_t>(n);
+}
+
+// --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
+Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
+  auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
+  auto attempts = ParseInt(f.Get("webhook-max-attempts"), c->webhook_max_attempts, "webhook-max-attempts");
+  auto timeout = ParseMillis(f.Get("webhook-timeout-ms"), c->webhook_timeout_ms, "webhook-timeout-ms");
+  auto base = ParseMillis(f.Get("webhook-retry-base-ms"), c->webhook_retry_base_ms, "webhook-retry-base-ms");
+  auto max = ParseMillis(f.Get("webhook-retry-max-ms"), c->webhook_retry_max_ms, "webhook-retry-max-ms");
+  auto disable = ParseMillis(f.Get("webhook-disable-after-ms"), c->webhook_disable_after_ms, "webhook-disable-after-ms");
+  for (const Status* st : {&workers.status(), &attempts.status(), &timeout.status(), &base.status(), &max.status(),
+                           &disable.status()})
+    if (!st->ok()) return *st;
+  if (*workers < 1 || *attempts < 1 || *timeout < 1 || *base < 1 || *max < 1)
+    return Status::InvalidArgument("--webhook-workers, --webhook-max-attempts, --webhook-timeout-ms and --webhook-retry-*-ms must be at least 1");
+  c->webhook_workers = *workers;
+  c->webhook_max_attempts = *attempts;
+  c->webhook_timeout_ms = static_cast<int>(std::min<int64_t>(*timeout, 600000));
+  c->webhook_retry_base_ms = *base;
+  c->webhook_retry_max_ms = *max;
+  c->webhook_disable_after_ms = *disable;
+  return Status::OK();
+}
+
 }  // namespace
 
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
@@ -64,6 +95,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.rate_write = *rate_write;
   c.rate_run = *rate_run;
   c.access_log = !f.Has("no-access-log");
+  if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -71,7 +103,9 @@ const std::set<std::string>& ServerFlagNames() {
   static const std::set<std::string> k = {"listen", "data-dir", "database", "public-url", "egress-allow",
                                           "threads", "workers", "max-upload-mb", "max-json-mb",
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
-                                          "rate-limit-write", "rate-limit-run"};
+                                          "rate-limit-write", "rate-limit-run", "webhook-workers",
+                                          "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms"};
   return k;
 }
 
@@ -128,7 +162,10 @@ int RunServeCommand(int argc, char** argv) {
     (*svc)->draining = true;
     server.Stop();
   });
+  (*svc)->webhook_dispatcher->Start();
   server.Run((*svc)->config.threads);
+  // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
+  (*svc)->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
