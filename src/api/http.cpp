@@ -36,6 +36,7 @@ Status ParseTarget(std::string_view target, Request* req) {
     auto seg = PercentDecode(path.substr(start, end - start));
     if (!seg) return Status::InvalidArgument("Malformed percent-encoding in the request path");
     if (seg->find('\0') != std::string::npos) return Status::InvalidArgument("NUL byte in the request path");
+    if (!IsValidUtf8(*seg)) return Status::InvalidArgument("The request path is not valid UTF-8 once decoded");
     req->segments.push_back(std::move(*seg));
     start = end + 1;
   }
@@ -54,6 +55,10 @@ Status ParseTarget(std::string_view target, Request* req) {
         auto k = PercentDecode(pair.substr(0, eq));
         auto v = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
         if (!k || !v) return Status::InvalidArgument("Malformed percent-encoding in the query string");
+        // Values reach SQL and JSON error messages: text only.
+        if (!IsValidUtf8(*k) || !IsValidUtf8(*v) || k->find('\0') != std::string::npos ||
+            v->find('\0') != std::string::npos)
+          return Status::InvalidArgument("Query parameters must be UTF-8 text without NUL bytes");
         req->query.emplace(std::move(*k), std::move(*v));
       }
       pos = amp + 1;

@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <list>
@@ -232,8 +233,27 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void AfterWrite(beast::error_code ec, bool close) {
     Log(status_, bytes_);
-    if (ec || close) return Close();
+    if (ec) return Close();
+    if (close) return LingeringClose();
     ReadHeader();
+  }
+
+  // The client may still be sending a body we refused (413, 400). Closing with unread
+  // input makes the kernel send RST, which can destroy the response before the client
+  // reads it; so half-close, then read and discard for a bounded time before closing.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain(std::make_shared<std::array<char, 16 * 1024>>(), 0);
+  }
+
+  void Drain(std::shared_ptr<std::array<char, 16 * 1024>> scratch, size_t drained) {
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, drained](beast::error_code ec, size_t n) {
+      if (ec || drained + n > (64u << 20)) return self->Close();
+      self->Drain(scratch, drained + n);
+    });
   }
 
   void Log(int status, size_t bytes) {

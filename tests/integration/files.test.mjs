@@ -54,6 +54,31 @@ test('files API', { timeout: 90000 }, async (t) => {
     assert.deepEqual(Buffer.from(await dl.arrayBuffer()), payload);
   });
 
+  await t.test('Expect: 100-continue upload gets 100 Continue, then the file is stored', async () => {
+    const { body, contentType } = multipartBody([{ name: 'file', filename: 'expect.txt', type: 'text/plain', data: 'expect body' }]);
+    const c = new RawConn(srv.url);
+    try {
+      await c.write(`POST /files/upload HTTP/1.1\r\nHost: x\r\n${authHeaders(srv.key)}Content-Type: ${contentType}\r\n` +
+        `Content-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+      const cont = await c.readResponse(3000);
+      assert.equal(cont.status, 100, JSON.stringify(cont));
+      await c.write(body);
+      const r = await c.readResponse(3000);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.name, 'expect.txt');
+    } finally { c.destroy(); }
+  });
+
+  await t.test('Expect: 100-continue with a bad key is refused before the body (no 100)', async () => {
+    const c = new RawConn(srv.url);
+    try {
+      await c.write('POST /files/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\nx-extend-api-version: 2026-02-09\r\n' +
+        'Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+      const r = await c.readResponse(3000);
+      expectError(assert, r, 401, 'UNAUTHORIZED');
+    } finally { c.destroy(); }
+  });
+
   const cases = [
     ['PDF by magic (odd name, octet-stream)', 'scan.bin', 'application/octet-stream', makePdf(2), 'PDF'],
     ['PNG by magic', 'picture.dat', 'application/octet-stream', PNG_1x1, 'IMG'],

@@ -368,3 +368,12 @@ export function makePdf(pages = 3) {
 export const PNG_1x1 = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
   'hex');
+
+// The first JSON-body route present on this build (routes land with later issues), or null.
+export async function findJsonRoute(srv) {
+  for (const p of ['/evaluation_sets', '/webhook_endpoints', '/extractors']) {
+    const r = await srv.api('POST', p, { body: {} });
+    if (!(r.status === 404 && /No route/.test(r.body?.message ?? ''))) return p;
+  }
+  return null;
+}
