@@ -47,8 +47,18 @@ struct Score {
   double Accuracy() const { return total ? double(right) / total : 0; }
 };
 
-// Scalars and currency objects count once each; array rows count per property, with
-// missing or extra rows counting as wrong.
+int RowMatches(const json::value& want, const json::value& got) {
+  int n = 0;
+  for (const auto& [k, v] : want.as_object()) {
+    auto it = got.as_object().find(k);
+    n += it != got.as_object().end() && Same(v, it->value());
+  }
+  return n;
+}
+
+// Scalars and currency objects count once each. Array rows count per property: rows
+// are aligned in order (dynamic programming, so one missed row does not shift every
+// later one), and unmatched expected or extra rows count all their properties wrong.
 void ScoreFields(const json::object& want, const json::object& got, Score* s, std::string* misses) {
   for (const auto& [k, v] : want) {
     auto it = got.find(k);
@@ -57,21 +67,18 @@ void ScoreFields(const json::object& want, const json::object& got, Score* s, st
       const json::array& w = v.as_array();
       const json::array empty;
       const json::array& a = g.is_array() ? g.as_array() : empty;
-      size_t rows = std::max(w.size(), a.size());
-      for (size_t i = 0; i < rows; ++i) {
-        size_t props = i < w.size() ? w[i].as_object().size() : a[i].as_object().size();
-        if (i >= w.size() || i >= a.size()) {
-          s->total += static_cast<int>(props);
-          *misses += " " + std::string(k) + "[" + std::to_string(i) + "] missing/extra;";
-          continue;
-        }
-        for (const auto& [pk, pv] : w[i].as_object()) {
-          ++s->total;
-          auto pit = a[i].as_object().find(pk);
-          if (pit != a[i].as_object().end() && Same(pv, pit->value())) ++s->right;
-          else *misses += " " + std::string(k) + "[" + std::to_string(i) + "]." + std::string(pk) + ";";
-        }
-      }
+      const size_t props = w.empty() ? 0 : w[0].as_object().size();
+      std::vector<std::vector<int>> best(w.size() + 1, std::vector<int>(a.size() + 1, 0));
+      for (size_t i = 1; i <= w.size(); ++i)
+        for (size_t j = 1; j <= a.size(); ++j)
+          best[i][j] = std::max({best[i - 1][j], best[i][j - 1], best[i - 1][j - 1] + RowMatches(w[i - 1], a[j - 1])});
+      int right = best[w.size()][a.size()];
+      int total = static_cast<int>(props * std::max(w.size(), a.size()));
+      s->right += right;
+      s->total += total;
+      if (right != total)
+        *misses += " " + std::string(k) + ": " + std::to_string(total - right) + " of " + std::to_string(total) +
+                   " row fields wrong (" + std::to_string(w.size()) + " rows expected, " + std::to_string(a.size()) + " found);";
       continue;
     }
     ++s->total;
