@@ -205,7 +205,7 @@ TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
   StubHttpServer server([](const StubHttpServer::Request& r) {
     if (r.body.find("startPage") != std::string::npos)
       return StubHttpServer::Response{200, ChatAnswer(R"J({"splits":[{"type":"Invoice","startPage":1,"endPage":1},{"type":"receipt","startPage":2,"endPage":2}]})J")};
-    return StubHttpServer::Response{200, ChatAnswer(R"J({"type":"Receipt"})J")};
+    return StubHttpServer::Response{200, ChatAnswer("```json\n{\"type\":\"Receipt\"}\n```")};
   });
   json::object engine{{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}};
   auto c = RunProcessor(Kind::kClassify, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(), kFile, f.ctx);
