@@ -4,10 +4,13 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
+#include <omp.h>
 
 #include <cstdlib>
 #include <map>
 #include <memory>
+
+#include "parse/layout.h"
 
 namespace goldset::parse {
 
@@ -16,11 +19,21 @@ namespace {
 // One engine per thread and language; tesseract engines are not thread-safe but are
 // expensive to start (~100 ms), so each worker keeps its own.
 tesseract::TessBaseAPI* ThreadEngine(const std::string& language) {
+  // libgomp reads OMP_THREAD_LIMIT only when the process starts, so setting the
+  // variable here is not enough, and tesseract's regions name their own
+  // num_threads(...). With dynamic adjustment on, libgomp caps every region this
+  // thread starts at nthreads-var, here 1. Without it each worker's tesseract starts
+  // a team of spinning threads, which on a busy machine more than halves throughput.
+  thread_local bool single_threaded = [] {
+    omp_set_num_threads(1);
+    omp_set_dynamic(1);
+    return true;
+  }();
+  (void)single_threaded;
   thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> engines;
   auto it = engines.find(language);
   if (it != engines.end()) return it->second.get();
-  // Before the first Init: without it an OpenMP build of tesseract would start one
-  // thread per core inside every worker and oversubscribe the machine.
+  // For child processes and OpenMP runtimes that read it late.
   setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   if (api->Init(nullptr, language.c_str()) != 0) return nullptr;
@@ -39,7 +52,6 @@ struct PixaDeleter {
 // Appends the recognized words of the engine's current image to `page`.
 void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
   std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
-  std::string text;
   double conf_sum = 0;
   if (it) {
     do {
@@ -50,9 +62,6 @@ void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
       for (const char* c = raw.get(); *c; ++c)
         if (!std::isspace(static_cast<unsigned char>(*c))) w.push_back(*c);
       if (w.empty()) continue;
-      bool new_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
-      if (!text.empty()) text += new_line ? "\n" : " ";
-      text += w;
       int l = 0, t = 0, r = 0, b = 0;
       it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
       double conf = it->Confidence(tesseract::RIL_WORD) / 100.0;
@@ -62,7 +71,7 @@ void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
       page->words.push_back(Word{std::move(w), double(l), double(t), double(r), double(b), conf});
     } while (it->Next(tesseract::RIL_WORD));
   }
-  page->text = std::move(text);
+  page->text = LayoutWords(&page->words);
   page->ocr = true;
   page->mean_confidence = page->words.empty() ? 0 : conf_sum / page->words.size();
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 
+#include "parse/layout.h"
 #include "parse/parse.h"
 
 namespace goldset::parse {
@@ -43,12 +44,10 @@ StatusOr<std::unique_ptr<poppler::document>> OpenPdf(std::string_view bytes,
   return doc;
 }
 
-// Reads the text layer in poppler's reading order; a new line starts where a word's
-// vertical centre leaves the previous word's line band or the text flows back left.
+// Reads the text layer's words; LayoutWords puts them in line order.
 void ReadTextLayer(const poppler::page& p, Page* page) {
   std::vector<poppler::text_box> boxes = p.text_list();
-  std::string text;
-  double prev_cy = 0, prev_h = 0, prev_x0 = 0;
+  page->words.reserve(boxes.size());
   for (const auto& box : boxes) {
     poppler::byte_array utf8 = box.text().to_utf8();
     std::string w;
@@ -56,18 +55,9 @@ void ReadTextLayer(const poppler::page& p, Page* page) {
       if (!std::isspace(static_cast<unsigned char>(c)) && c != '\0') w.push_back(c);
     if (w.empty()) continue;
     poppler::rectf r = box.bbox();
-    double cy = r.y() + r.height() / 2;
-    if (!text.empty()) {
-      bool new_line = std::fabs(cy - prev_cy) > 0.5 * std::max(prev_h, 1.0) || r.x() < prev_x0;
-      text += new_line ? "\n" : " ";
-    }
-    text += w;
-    prev_cy = cy;
-    prev_h = r.height();
-    prev_x0 = r.x();
     page->words.push_back(Word{std::move(w), r.x(), r.y(), r.x() + r.width(), r.y() + r.height(), 1.0});
   }
-  page->text = std::move(text);
+  page->text = LayoutWords(&page->words);
 }
 
 // A page counts as having a text layer when it yields at least a few characters;
