@@ -181,6 +181,9 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
     t.after(async () => {
       await srv.stop();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      // Sanitizer builds (make asan) report on stderr; any report fails the test.
+      const report = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(srv.stderr);
+      if (report) throw new Error(`sanitizer report from goldset:\n${srv.stderr.slice(Math.max(0, report.index - 200), report.index + 4000)}`);
     });
   }
   return srv;
