@@ -9,6 +9,7 @@ namespace goldset::api {
 
 int RateLimiter::Take(const std::string& org_id, int category, double rate, double burst) {
   if (rate <= 0) return 0;  // unlimited
+  burst = std::max(1.0, burst);  // below one token no request could ever pass
   int64_t now = MonotonicMillis();
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = buckets_.try_emplace({org_id, category}, Bucket{burst, now});

@@ -218,6 +218,16 @@ test('files API', { timeout: 90000 }, async (t) => {
     }
   });
 
+  await t.test('Connection: close and HTTP/1.0 get one response, then the server closes', async () => {
+    const r1 = await rawRequest(srv.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(r1.status, 200);
+    assert.equal((r1.headers.connection ?? '').toLowerCase(), 'close');
+    assert.equal(r1.closedAfter, true);
+    const r2 = await rawRequest(srv.url, 'GET /healthz HTTP/1.0\r\n\r\n');
+    assert.equal(r2.status, 200);
+    assert.equal(r2.closedAfter, true);
+  });
+
   await t.test('fetch reuses connections (many sequential requests succeed)', async () => {
     for (let i = 0; i < 50; i++) assert.equal((await srv.api('GET', `/files/${pdfId}`)).status, 200);
   });

@@ -160,3 +160,11 @@ test('rate limits: 429 with Retry-After per organization; uploads never 429', { 
     for (let i = 0; i < 10; i++) assert.equal((await request(srv.url, 'GET', '/healthz')).status, 200);
   });
 });
+
+test('a rate below one request per burst still admits the first request', { timeout: 20000 }, async (t) => {
+  const srv = await startServer({ t, args: ['--rate-limit-get', '0.25'] });
+  assert.equal((await srv.api('GET', '/files')).status, 200);
+  const r = await srv.api('GET', '/files');
+  expectError(assert, r, 429, 'RATE_LIMIT_EXCEEDED');
+  assert.ok(Number(r.headers['retry-after']) >= 3, `Retry-After ${r.headers['retry-after']}`);
+});
