@@ -40,6 +40,7 @@ App::App(Services& svc) : svc_(svc) {
   RegisterRunResultRoutes(router_);
   RegisterProcessorRunRoutes(router_);
   RegisterPageImageRoutes(router_);
+  RegisterWebhookRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

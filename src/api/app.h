@@ -50,5 +50,6 @@ void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);
 void RegisterProcessorRunRoutes(Router& r);
 void RegisterPageImageRoutes(Router& r);
+void RegisterWebhookRoutes(Router& r);
 
 }  // namespace goldset::api

@@ -27,6 +27,13 @@ struct ServerConfig {
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
   bool access_log = true;
+  // Webhook delivery (webhooks/webhooks.h DispatcherOptions).
+  int webhook_workers = 2;
+  int webhook_timeout_ms = 30000;
+  int64_t webhook_retry_base_ms = 30000;
+  int64_t webhook_retry_max_ms = 24ll * 3600 * 1000;
+  int webhook_max_attempts = 15;
+  int64_t webhook_disable_after_ms = 3ll * 24 * 3600 * 1000;
 };
 
 }  // namespace goldset::api

@@ -4,6 +4,7 @@
 #include "api/services.h"
 #include "common/json.h"
 #include "store/evaluation_store.h"
+#include "store/processor_run_store.h"
 #include "store/run_store.h"
 
 namespace goldset::api {
@@ -14,5 +15,7 @@ json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord
 json::object RunJson(const store::RunRecord& run, const json::object& metrics);
 // One row of GET /evaluation_set_runs/{id}/results.
 json::object RunResultJson(Services& svc, const store::RunItemRecord& item);
+// extract_run / classify_run / split_run (processor_runs_api.cpp).
+json::object ProcessorRunJson(Services& svc, const store::ProcessorRunRecord& r);
 
 }  // namespace goldset::api

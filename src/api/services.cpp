@@ -57,6 +57,15 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
     if (!k) return Status::InvalidArgument("unknown processor kind " + kind);
     return ValidateProcessorConfig(*k, config);
   };
+  svc->webhooks = std::make_unique<webhooks::WebhookStore>(svc->db);
+  webhooks::DispatcherOptions wh;
+  wh.threads = config.webhook_workers;
+  wh.timeout_ms = config.webhook_timeout_ms;
+  wh.disable_after_ms = config.webhook_disable_after_ms;
+  wh.retry.base_delay_ms = config.webhook_retry_base_ms;
+  wh.retry.max_delay_ms = config.webhook_retry_max_ms;
+  wh.retry.max_attempts = config.webhook_max_attempts;
+  svc->webhook_dispatcher = std::make_unique<webhooks::WebhookDispatcher>(svc->db, svc->egress, wh);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
   svc->url_signing_secret = *secret;

@@ -20,6 +20,7 @@
 #include "store/processor_run_store.h"
 #include "store/run_store.h"
 #include "store/tenancy_store.h"
+#include "webhooks/webhooks.h"
 
 namespace goldset::api {
 
@@ -39,6 +40,9 @@ struct Services {
   jobs::MetricsCache metrics;
   store::RunFinalizer run_finalizer;         // set by the process that owns the workers
   std::function<void()> notify_workers;      // wakes idle workers after a run is created
+  std::unique_ptr<webhooks::WebhookStore> webhooks;
+  // Delivery workers; built here, started by `goldset serve` (Start/Stop).
+  std::unique_ptr<webhooks::WebhookDispatcher> webhook_dispatcher;
   RateLimiter limiter;
   outbound::EgressPolicy egress;   // --egress-allow: private addresses outbound calls may reach
   std::string url_signing_secret;  // HMAC key for presigned file URLs

@@ -9,7 +9,10 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "common/clock.h"
+#include "webhooks/webhooks.h"
 #include "jobs/run_scheduler.h"
 
 namespace goldset::cli {
@@ -33,6 +36,37 @@ StatusOr<double> ParseDouble(const std::optional<std::string>& v, double fallbac
   return d;
 }
 
+StatusOr<int64_t> ParseMillis(const std::optional<std::string>& v, int64_t fallback, const char* name) {
+  if (!v) return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0' || n < 0 || n > 365ll * 24 * 3600 * 1000)
+    return Status::InvalidArgument(std::string("--") + name + " must be a number of milliseconds (at most a year)");
+  return static_cast<int64_t>(n);
+}
+
+// --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
+Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
+  auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
+  auto attempts = ParseInt(f.Get("webhook-max-attempts"), c->webhook_max_attempts, "webhook-max-attempts");
+  auto timeout = ParseMillis(f.Get("webhook-timeout-ms"), c->webhook_timeout_ms, "webhook-timeout-ms");
+  auto base = ParseMillis(f.Get("webhook-retry-base-ms"), c->webhook_retry_base_ms, "webhook-retry-base-ms");
+  auto max = ParseMillis(f.Get("webhook-retry-max-ms"), c->webhook_retry_max_ms, "webhook-retry-max-ms");
+  auto disable = ParseMillis(f.Get("webhook-disable-after-ms"), c->webhook_disable_after_ms, "webhook-disable-after-ms");
+  for (const Status* st : {&workers.status(), &attempts.status(), &timeout.status(), &base.status(), &max.status(),
+                           &disable.status()})
+    if (!st->ok()) return *st;
+  if (*workers < 1 || *attempts < 1 || *timeout < 1 || *base < 1 || *max < 1)
+    return Status::InvalidArgument("--webhook-workers, --webhook-max-attempts, --webhook-timeout-ms and --webhook-retry-*-ms must be at least 1");
+  c->webhook_workers = *workers;
+  c->webhook_max_attempts = *attempts;
+  c->webhook_timeout_ms = static_cast<int>(std::min<int64_t>(*timeout, 600000));
+  c->webhook_retry_base_ms = *base;
+  c->webhook_retry_max_ms = *max;
+  c->webhook_disable_after_ms = *disable;
+  return Status::OK();
+}
+
 }  // namespace
 
 std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
@@ -46,7 +80,30 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   sched.egress = &svc.egress;
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
-  auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, nullptr);
+  // Run events go to the webhook outbox inside the transaction that ends the run, so an
+  // event exists exactly when the final state committed.
+  auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) -> Status {
+    const std::string suffix = run.status == "PROCESSED" ? "processed" : run.status == "FAILED" ? "failed" : "cancelled";
+    std::string entity_id;
+    if (auto entity = ParseJson(run.entity_json); entity.ok() && entity->is_object())
+      if (auto id = GetString(entity->as_object(), "id")) entity_id = *id;
+    GOLDSET_RETURN_IF_ERROR(webhooks::EnqueueEvent(c, run.workspace_id, "evaluation_set_run." + suffix,
+                                                   api::RunJson(run, metrics), entity_id));
+    if (suffix == "cancelled") return Status::OK();
+    json::object batch{{"object", "batch_run"}, {"id", run.id}, {"status", run.status},
+                       {"runCount", run.num_items}, {"createdAt", FormatRfc3339(run.created_at)}};
+    return webhooks::EnqueueEvent(c, run.workspace_id, "batch_processor_run." + suffix, batch, entity_id);
+  };
+  auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, on_run_ended);
+  scheduler->SetProcessorRunEndedHook([services](store::Connection& c, const store::ProcessorRunRecord& r) -> Status {
+    const char* prefix = r.kind == "classifier" ? "classify_run." : r.kind == "splitter" ? "split_run." : "extract_run.";
+    std::string processor_id;
+    if (r.processor_json)
+      if (auto p = ParseJson(*r.processor_json); p.ok() && p->is_object())
+        if (auto id = GetString(p->as_object(), "id")) processor_id = *id;
+    return webhooks::EnqueueEvent(c, r.workspace_id, std::string(prefix) + (r.status == "FAILED" ? "failed" : "processed"),
+                                  api::ProcessorRunJson(*services, r), processor_id);
+  });
   svc.run_finalizer = scheduler->Finalizer();
   jobs::RunScheduler* raw = scheduler.get();
   svc.notify_workers = [raw] { raw->Notify(); };
@@ -91,6 +148,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.item_attempts = std::max(1, *item_attempts);
   c.retry_base_ms = *retry_base;
   c.access_log = !f.Has("no-access-log");
+  if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -99,7 +157,9 @@ const std::set<std::string>& ServerFlagNames() {
                                           "threads", "workers", "max-upload-mb", "max-json-mb",
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
                                           "rate-limit-write", "rate-limit-run",
-                                          "item-timeout-ms", "item-attempts", "retry-base-ms"};
+                                          "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
+                                          "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms"};
   return k;
 }
 
@@ -158,7 +218,10 @@ int RunServeCommand(int argc, char** argv) {
     (*svc)->draining = true;
     server.Stop();
   });
+  (*svc)->webhook_dispatcher->Start();
   server.Run((*svc)->config.threads);
+  // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
+  (*svc)->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();

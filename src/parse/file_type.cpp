@@ -99,7 +99,11 @@ std::optional<int> PdfPageCount(std::string_view bytes, const std::string& passw
   std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(data.data(), static_cast<int>(data.size()), password, password));
   if (!doc) return std::nullopt;
-  if (doc->is_locked() && !doc->unlock(password, password)) return std::nullopt;
+  // unlock() returns the locking state after the attempt, so test is_locked() again.
+  if (doc->is_locked()) {
+    doc->unlock(password, password);
+    if (doc->is_locked()) return std::nullopt;
+  }
   int pages = doc->pages();
   if (pages <= 0) return std::nullopt;
   return pages;

@@ -4,6 +4,7 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
+#include <omp.h>
 
 #include <cstdlib>
 #include <map>
@@ -18,11 +19,21 @@ namespace {
 // One engine per thread and language; tesseract engines are not thread-safe but are
 // expensive to start (~100 ms), so each worker keeps its own.
 tesseract::TessBaseAPI* ThreadEngine(const std::string& language) {
+  // libgomp reads OMP_THREAD_LIMIT only when the process starts, so setting the
+  // variable here is not enough, and tesseract's regions name their own
+  // num_threads(...). With dynamic adjustment on, libgomp caps every region this
+  // thread starts at nthreads-var, here 1. Without it each worker's tesseract starts
+  // a team of spinning threads, which on a busy machine more than halves throughput.
+  thread_local bool single_threaded = [] {
+    omp_set_num_threads(1);
+    omp_set_dynamic(1);
+    return true;
+  }();
+  (void)single_threaded;
   thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> engines;
   auto it = engines.find(language);
   if (it != engines.end()) return it->second.get();
-  // Before the first Init: without it an OpenMP build of tesseract would start one
-  // thread per core inside every worker and oversubscribe the machine.
+  // For child processes and OpenMP runtimes that read it late.
   setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   if (api->Init(nullptr, language.c_str()) != 0) return nullptr;

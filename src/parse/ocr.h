@@ -2,8 +2,9 @@
 //
 // Thread-safety: each calling thread lazily creates and then reuses its own
 // tesseract::TessBaseAPI (one per thread and language), so concurrent calls never
-// share an engine; OMP_THREAD_LIMIT=1 is set before the first engine starts so each
-// worker uses a single core and parallelism comes from the worker pool.
+// share an engine. Each OCR thread limits OpenMP to one thread (omp_set_num_threads(1),
+// the in-process equivalent of OMP_THREAD_LIMIT=1), so a worker uses one core and
+// parallelism comes from the worker pool.
 #pragma once
 
 #include <chrono>

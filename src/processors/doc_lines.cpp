@@ -58,6 +58,43 @@ std::vector<DocLine> SplitLines(const parse::Document& doc) {
   return lines;
 }
 
+std::string CleanOcrLine(const std::string& line) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out, tok;
+  auto flush = [&] {
+    if (tok.empty()) return;
+    bool has_alnum = false, has_digit = false;
+    for (char c : tok) {
+      has_alnum |= alnum(c);
+      has_digit |= digit(c);
+    }
+    if (has_alnum) {
+      size_t b = 0, e = tok.size();
+      if (has_digit) {
+        while (b < e && !digit(tok[b]) && tok[b] != '$' && tok[b] != '-' && tok[b] != '(' && (tok[b] & 0x80) == 0) ++b;
+        while (e > b && !digit(tok[e - 1]) && tok[e - 1] != ')' && tok[e - 1] != '%') --e;
+      } else {
+        while (e > b && !alnum(tok[e - 1]) && tok[e - 1] != ':' && tok[e - 1] != ')') --e;
+      }
+      std::string t = tok.substr(b, e - b);
+      // A lone "(" is debris; "(12.00)" is a negative amount.
+      if (!t.empty() && t.front() == '(' && t.back() != ')') t.erase(0, 1);
+      if (t.size() >= 4 && t[t.size() - 3] == ':' && digit(t[t.size() - 4]) && digit(t[t.size() - 2]) && digit(t.back()))
+        t[t.size() - 3] = '.';
+      if (!out.empty()) out.push_back(' ');
+      out += t;
+    }
+    tok.clear();
+  };
+  for (char c : line) {
+    if (std::isspace(static_cast<unsigned char>(c))) flush();
+    else tok.push_back(c);
+  }
+  flush();
+  return out;
+}
+
 std::string FullText(const parse::Document& doc) {
   std::string out;
   for (const auto& p : doc.pages) {

@@ -20,6 +20,11 @@ struct DocLine {
 
 std::vector<DocLine> SplitLines(const parse::Document& doc);
 
+// `line` with typical OCR debris removed, for row patterns: tokens without letters or
+// digits dropped ("=", "."), stray marks trimmed from the ends of words and numbers
+// ("19°" -> "19", "Tape’" -> "Tape"), and "130:49" read as "130.49".
+std::string CleanOcrLine(const std::string& line);
+
 // Full text of the document, pages separated by "\n\f\n".
 std::string FullText(const parse::Document& doc);
 

@@ -1,5 +1,6 @@
 #include "processors/llm_engine.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include "processors/output_shape.h"
@@ -127,6 +128,16 @@ std::string IdForType(const Classes& c, const std::string& type, std::string* ca
   return "";
 }
 
+// Some servers ignore response_format and wrap the JSON in a Markdown code fence.
+std::string_view StripCodeFence(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.substr(0, 3) != "```" || s.size() < 6 || s.substr(s.size() - 3) != "```") return s;
+  size_t nl = s.find('\n');
+  if (nl == std::string_view::npos) return s;
+  return s.substr(nl + 1, s.size() - 3 - (nl + 1));
+}
+
 }  // namespace
 
 std::vector<TextChunk> ChunkPages(const parse::Document& doc, size_t max_chars) {
@@ -212,7 +223,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
             content = Find(m->as_object(), "content");
     if (!content || !content->is_string())
       return Status::Unprocessable("llm engine response has no choices[0].message.content string");
-    auto answer = ParseJson(content->as_string());
+    auto answer = ParseJson(StripCodeFence(content->as_string()));
     if (!answer.ok() || !answer->is_object())
       return Status::Unprocessable("llm engine's message content is not a JSON object");
     if (kind == Kind::kExtract) {

@@ -84,6 +84,9 @@ std::optional<json::value> Convert(const std::string& raw, const json::object& p
   }
   std::string t = Trim(raw);
   while (!t.empty() && (t.front() == ':' || t.front() == '#' || t.front() == '-')) t = Trim(t.substr(1));
+  // OCR debris after the value ("Initech Solutions :").
+  while (!t.empty() && !std::isalnum(static_cast<unsigned char>(t.back())) && t.back() != ')' && t.back() != '.')
+    t = Trim(t.substr(0, t.size() - 1));
   if (t.empty()) return std::nullopt;
   return json::value(t);
 }
@@ -119,7 +122,7 @@ std::string LabelRegex(const std::string& label) {
   bool first = true;
   for (char c : label) {
     if (std::isspace(static_cast<unsigned char>(c))) {
-      re += "\\s*";
+      re += "[\\s:.,]*";  // OCR often inserts punctuation between words
       first = true;
       continue;
     }
@@ -154,7 +157,10 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       // Value below the label (column headers, stacked forms).
       if (i + 1 < ctx.lines.size() && ctx.lines[i + 1].page == line.page && right.empty()) {
         const DocLine& below = ctx.lines[i + 1];
-        if (auto v = Convert(Trim(below.text.substr(0, below.text.find("   "))), prop)) {
+        std::string first_segment = Trim(below.text.substr(0, below.text.find("   ")));
+        // "Other Label: value" below is another field, not this label's value.
+        if (first_segment.find(':') != std::string::npos) continue;
+        if (auto v = Convert(first_segment, prop)) {
           double ocr = below.Confidence();
           return Found{*v, weight * 0.9 * ocr, ocr, below.page};
         }
@@ -208,13 +214,19 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
   double conf_sum = 0;
   int first_page = 0;
   for (const DocLine& line : ctx.lines) {
-    if (!re.Match(line.text, 0, line.text.size(), RE2::UNANCHORED, groups.data(), n + 1)) continue;
+    // Try the line as read, then without OCR debris; `subject` owns the matched text.
+    std::string subject = line.text;
+    if (!re.Match(subject, 0, subject.size(), RE2::UNANCHORED, groups.data(), n + 1)) {
+      subject = CleanOcrLine(line.text);
+      if (!re.Match(subject, 0, subject.size(), RE2::UNANCHORED, groups.data(), n + 1)) continue;
+    }
     json::object row;
     if (item_props)
       for (const auto& [k, v] : *item_props) row[k] = nullptr;
     const std::string row_path = path + "[" + std::to_string(rows.size()) + "]";
-    double ocr = line.ConfidenceOf(groups[0].data() - line.text.data(),
-                                   groups[0].data() - line.text.data() + groups[0].size());
+    double ocr = subject == line.text ? line.ConfidenceOf(groups[0].data() - subject.data(),
+                                                          groups[0].data() - subject.data() + groups[0].size())
+                                      : line.Confidence();
     for (const auto& [name, index] : re.NamedCapturingGroups()) {
       std::string raw(groups[index]);
       const json::value* sub = item_props ? Find(*item_props, name) : nullptr;

@@ -56,18 +56,28 @@ std::string NormalizeKey(std::string_view s) {
 }
 
 std::optional<double> ParseNumber(std::string_view text) {
-  static const RE2 kNum(R"((\(?)(-?)\s*(\d[\d,.' ]*\d|\d))");
+  static const RE2 kNum(R"((\(?)(-?)\s*(\d[\d,.']*\d|\d))");
   re2::StringPiece in(text.data(), text.size());
   std::string paren, minus, digits;
   if (!RE2::FindAndConsume(&in, kNum, &paren, &minus, &digits)) return std::nullopt;
-  // Spaces inside the match are OCR artefacts or thousands separators, unless they
-  // separate two numbers ("12 34.5" is rare enough to accept).
   std::string s;
   for (char c : digits)
-    if (c != ' ' && c != '\'') s.push_back(c);
+    if (c != '\'') s.push_back(c);
   size_t last_dot = s.rfind('.'), last_comma = s.rfind(',');
   char decimal = 0;
-  if (last_dot != std::string::npos && last_comma != std::string::npos) {
+  size_t last_sep = std::max(last_dot == std::string::npos ? 0 : last_dot + 1,
+                             last_comma == std::string::npos ? 0 : last_comma + 1);
+  if (last_sep > 0 && s.size() - last_sep == 2) {
+    // Two digits after the last separator are cents, whatever OCR made of the
+    // separators before ("1,035,96").
+    decimal = s[last_sep - 1];
+    for (size_t i = 0; i + 1 < last_sep; ++i)
+      if (s[i] == decimal) s[i] = '\'';
+    std::string t;
+    for (char c : s)
+      if (c != '\'') t.push_back(c);
+    s = t;
+  } else if (last_dot != std::string::npos && last_comma != std::string::npos) {
     decimal = last_dot > last_comma ? '.' : ',';
   } else if (last_dot != std::string::npos) {
     // "1.234.567" is grouping; "1.5" and "1234.50" are decimals.

@@ -109,11 +109,12 @@ export async function request(url, method, p, { body, headers = {}, query, key, 
 
 // Starts `goldset serve` on 127.0.0.1:0 with a fresh data dir (or `dataDir`).
 // Options: args (extra serve flags), env, t (node:test context: stop in t.after),
-// dataDir/key (reuse), timeoutMs (startup bound).
-export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000 } = {}) {
+// dataDir/key (reuse), timeoutMs (startup bound), firstStart (see below).
+export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false } = {}) {
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'goldset-it-'));
-  key ??= await createKey(dataDir);
+  // firstStart: no `keys create`; the server's own first-start key (printed once) is used.
+  if (!firstStart) key ??= await createKey(dataDir);
   const srv = {
     url: null, port: null, key, dataDir, proc: null, stderr: '', stdout: '', exitCode: undefined, exited: null,
   };
@@ -179,6 +180,7 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   srv.serverErrors = () => srv.accessLog().filter((l) => l.status >= 500);
 
   await launch('127.0.0.1:0');
+  if (firstStart) srv.key = /API key \(shown once\): (\S+)/.exec(srv.stdout)?.[1] ?? null;
   if (t) {
     t.after(async () => {
       await srv.stop();
@@ -186,6 +188,9 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
         rmSync(dataDir, { recursive: true, force: true });
         dropDatabase(dataDir);
       }
+      // Sanitizer builds (make asan) report on stderr; any report fails the test.
+      const report = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(srv.stderr);
+      if (report) throw new Error(`sanitizer report from goldset:\n${srv.stderr.slice(Math.max(0, report.index - 200), report.index + 4000)}`);
     });
   }
   return srv;

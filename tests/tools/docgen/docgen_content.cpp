@@ -224,7 +224,7 @@ json::object Nullable(const char* type, const char* description) {
 json::object ExtractorConfig() {
   json::object invoice_number = Nullable("string", "The invoice number");
   invoice_number["x-rules"] = json::object{
-      {"patterns", json::array{R"(Invoice\s*(?:Number|No\.?|#)\s*[:#]?\s*([A-Z]{2,4}\s?-\s?\d{4,8}))"}},
+      {"patterns", json::array{R"(Invoice\W*(?:Number|No\.?|#)\W*([A-Z]{2,4}\s?-\s?\d{4,8}))"}},
       {"labels", json::array{"Invoice Number"}}};
   json::object invoice_date = Nullable("string", "The date the invoice was issued");
   invoice_date["extend:type"] = "date";

@@ -13,6 +13,7 @@
 #include "common/crypto.h"
 #include "docgen_content.h"
 #include "docgen_render.h"
+#include "parse/file_type.h"
 #include "parse/ocr.h"
 #include "parse/parse.h"
 
@@ -181,6 +182,9 @@ TEST(ParseErrors, EncryptedPdfNeedsThePassword) {
   auto ok = ParseDocument(locked, "PDF", right);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_THAT(ok->pages[0].text, HasSubstr(inv.number));
+  EXPECT_FALSE(PdfPageCount(locked, "").has_value());
+  EXPECT_FALSE(PdfPageCount(locked, "nope").has_value());
+  EXPECT_EQ(PdfPageCount(locked, "s3cret"), static_cast<int>(ok->pages.size()));
   EXPECT_FALSE(RenderPdfPagePng(locked, "", 1, 72).ok());
   EXPECT_TRUE(RenderPdfPagePng(locked, "s3cret", 1, 72).ok());
 }

@@ -1,0 +1,396 @@
+// Webhook resources (contract §4.6, §4.7): /webhook_endpoints and /webhook_subscriptions,
+// plus the extensions GET /webhook_endpoints/{id}/deliveries and
+// POST /webhook_endpoints/{id}/test (enqueues a webhook_endpoint.test event).
+#include <cctype>
+#include <set>
+
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/webhook_json.h"
+#include "common/clock.h"
+#include "common/encoding.h"
+#include "common/ids.h"
+
+namespace goldset::api {
+
+namespace {
+
+json::value CreatedByJson(const std::optional<std::string>& key_name) {
+  if (!key_name) return nullptr;
+  return json::object{{"type", "api_key"}, {"name", *key_name}};
+}
+
+Status RejectUnknownFields(const json::object& body, const std::set<std::string>& allowed) {
+  for (const auto& [k, v] : body)
+    if (!allowed.count(std::string(k))) return Status::InvalidArgument("Unknown field '" + std::string(k) + "'");
+  return Status::OK();
+}
+
+StatusOr<std::string> RequiredString(const json::object& body, const std::string& field, size_t max_len = 255) {
+  const json::value* v = Find(body, field);
+  if (!v || v->is_null()) return Status::InvalidArgument(field + " is required");
+  if (!v->is_string()) return Status::InvalidArgument(field + " must be a string");
+  std::string s(v->as_string());
+  if (s.empty()) return Status::InvalidArgument(field + " must not be empty");
+  if (s.size() > max_len) return Status::InvalidArgument(field + " is longer than " + std::to_string(max_len) + " characters");
+  if (!IsValidUtf8(s)) return Status::InvalidArgument(field + " is not valid UTF-8");
+  return s;
+}
+
+StatusOr<std::string> ParseStatus(const json::value& v) {
+  if (!v.is_string() || (v.as_string() != "enabled" && v.as_string() != "disabled"))
+    return Status::InvalidArgument("status must be \"enabled\" or \"disabled\"");
+  return std::string(v.as_string());
+}
+
+bool IsHeaderToken(const std::string& s) {
+  if (s.empty() || s.size() > 256) return false;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos))
+      return false;
+  return true;
+}
+
+// advancedOptions: {headers?: {name: value}, payload?: {format: "json"}}. null clears.
+StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v) {
+  if (v.is_null()) return std::optional<json::object>();
+  if (!v.is_object()) return Status::InvalidArgument("advancedOptions must be an object");
+  const json::object& o = v.as_object();
+  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(o, {"headers", "payload"}));
+  json::object out;
+  if (const json::value* h = Find(o, "headers"); h && !h->is_null()) {
+    if (!h->is_object()) return Status::InvalidArgument("advancedOptions.headers must be an object of strings");
+    if (h->as_object().size() > 20) return Status::InvalidArgument("advancedOptions.headers has more than 20 entries");
+    static const std::set<std::string> reserved = {"content-type", "content-length", "host", "transfer-encoding",
+                                                   "connection", "expect", "user-agent"};
+    for (const auto& [k, val] : h->as_object()) {
+      std::string name(k), lower(k);
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!IsHeaderToken(name)) return Status::InvalidArgument("advancedOptions.headers: '" + name + "' is not a valid header name");
+      if (reserved.count(lower) || lower.rfind("x-extend-", 0) == 0)
+        return Status::InvalidArgument("advancedOptions.headers: '" + name + "' is set by the server and cannot be configured");
+      if (!val.is_string()) return Status::InvalidArgument("advancedOptions.headers." + name + " must be a string");
+      std::string value(val.as_string());
+      if (value.size() > 4096 || !IsValidUtf8(value))
+        return Status::InvalidArgument("advancedOptions.headers." + name + " must be UTF-8 of at most 4096 bytes");
+      for (unsigned char c : value)
+        if (c == '\r' || c == '\n' || c == 0)
+          return Status::InvalidArgument("advancedOptions.headers." + name + " contains a line break");
+    }
+    out["headers"] = *h;
+  }
+  if (const json::value* p = Find(o, "payload"); p && !p->is_null()) {
+    if (!p->is_object()) return Status::InvalidArgument("advancedOptions.payload must be an object");
+    GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(p->as_object(), {"format", "urlThresholdBytes"}));
+    const json::value* f = Find(p->as_object(), "format");
+    if (!f || !f->is_string() || (f->as_string() != "json" && f->as_string() != "url"))
+      return Status::InvalidArgument("advancedOptions.payload.format must be \"json\" or \"url\"");
+    if (f->as_string() == "url")
+      return Status::InvalidArgument("advancedOptions.payload.format \"url\" (signed URL payloads) is not supported by this server; use \"json\"");
+    if (const json::value* t = Find(p->as_object(), "urlThresholdBytes"); t && !t->is_null() && !t->is_int64() && !t->is_uint64())
+      return Status::InvalidArgument("advancedOptions.payload.urlThresholdBytes must be an integer");
+    out["payload"] = *p;
+  }
+  return std::optional<json::object>(std::move(out));
+}
+
+Response Fail(const Status& st, RequestContext& ctx) { return ErrorResponse(st, ctx.request_id); }
+
+// ---- endpoints ----
+
+Response CreateEndpoint(RequestContext& ctx) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return Fail(body.status(), ctx);
+  if (Status st = RejectUnknownFields(*body, {"url", "name", "enabledEvents", "apiVersion", "status", "advancedOptions"});
+      !st.ok())
+    return Fail(st, ctx);
+  webhooks::Endpoint e;
+  auto url = RequiredString(*body, "url", 2048);
+  if (!url.ok()) return Fail(url.status(), ctx);
+  auto name = RequiredString(*body, "name");
+  if (!name.ok()) return Fail(name.status(), ctx);
+  auto version = RequiredString(*body, "apiVersion", 32);
+  if (!version.ok()) return Fail(version.status(), ctx);
+  if (Status st = webhooks::ValidateApiVersion(*version); !st.ok()) return Fail(st, ctx);
+  const json::value* events_v = Find(*body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
+  auto events = webhooks::ParseEndpointEvents(*version, *events_v);
+  if (!events.ok()) return Fail(events.status(), ctx);
+  if (const json::value* s = Find(*body, "status"); s && !s->is_null()) {
+    auto status = ParseStatus(*s);
+    if (!status.ok()) return Fail(status.status(), ctx);
+    e.status = *status;
+  }
+  if (const json::value* a = Find(*body, "advancedOptions")) {
+    auto opts = ParseAdvancedOptions(*a);
+    if (!opts.ok()) return Fail(opts.status(), ctx);
+    e.advanced_options = *opts;
+  }
+  if (Status st = webhooks::CheckEndpointUrl(*url, ctx.svc.egress); !st.ok()) return Fail(st, ctx);
+  e.id = NewId("wh_");
+  e.workspace_id = ctx.caller.workspace_id;
+  e.url = *url;
+  e.name = *name;
+  e.enabled_events = *events;
+  e.api_version = *version;
+  e.signing_secret = webhooks::NewSigningSecret();
+  e.created_by = ctx.caller.key_name;
+  e.created_at = e.updated_at = NowMillis();
+  if (Status st = ctx.svc.webhooks->CreateEndpoint(e); !st.ok()) return Fail(st, ctx);
+  return JsonResponse(WebhookEndpointJson(e, /*with_secret=*/true));
+}
+
+Response GetEndpoint(RequestContext& ctx) {
+  auto e = ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!e.ok()) return Fail(e.status(), ctx);
+  return JsonResponse(WebhookEndpointJson(*e, false));
+}
+
+Response ListEndpoints(RequestContext& ctx) {
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return Fail(page.status(), ctx);
+  std::string status = ctx.req.QueryValue("status").value_or("");
+  if (!status.empty() && status != "enabled" && status != "disabled")
+    return Fail(Status::InvalidArgument("status must be \"enabled\" or \"disabled\""), ctx);
+  auto result = ctx.svc.webhooks->ListEndpoints(ctx.caller.workspace_id, status, *page);
+  if (!result.ok()) return Fail(result.status(), ctx);
+  json::array data;
+  for (const auto& e : result->items) data.push_back(WebhookEndpointJson(e, false));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response UpdateEndpoint(RequestContext& ctx) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return Fail(body.status(), ctx);
+  if (Status st = RejectUnknownFields(*body, {"url", "name", "enabledEvents", "apiVersion", "status", "advancedOptions"});
+      !st.ok())
+    return Fail(st, ctx);
+  // Validate what does not depend on the stored endpoint before touching it.
+  if (const json::value* u = Find(*body, "url"); u && !u->is_null()) {
+    auto url = RequiredString(*body, "url", 2048);
+    if (!url.ok()) return Fail(url.status(), ctx);
+    if (Status st = webhooks::CheckEndpointUrl(*url, ctx.svc.egress); !st.ok()) return Fail(st, ctx);
+  }
+  auto updated = ctx.svc.webhooks->UpdateEndpoint(
+      ctx.caller.workspace_id, ctx.Param("id"), [&](webhooks::Endpoint& e) -> Status {
+        if (const json::value* v = Find(*body, "apiVersion"); v && !v->is_null()) {
+          if (!v->is_string() || v->as_string() != e.api_version)
+            return Status::InvalidArgument("apiVersion cannot be changed; create a new endpoint for another version");
+        }
+        if (const json::value* v = Find(*body, "url"); v && !v->is_null()) e.url = std::string(v->as_string());
+        if (const json::value* v = Find(*body, "name"); v && !v->is_null()) {
+          auto name = RequiredString(*body, "name");
+          if (!name.ok()) return name.status();
+          e.name = *name;
+        }
+        if (const json::value* v = Find(*body, "status"); v && !v->is_null()) {
+          auto status = ParseStatus(*v);
+          if (!status.ok()) return status.status();
+          e.status = *status;
+        }
+        if (const json::value* v = Find(*body, "enabledEvents"); v && !v->is_null()) {
+          auto events = webhooks::ParseEndpointEvents(e.api_version, *v);
+          if (!events.ok()) return events.status();
+          e.enabled_events = *events;
+        }
+        if (const json::value* v = Find(*body, "advancedOptions")) {
+          auto opts = ParseAdvancedOptions(*v);
+          if (!opts.ok()) return opts.status();
+          e.advanced_options = *opts;
+        }
+        return Status::OK();
+      });
+  if (!updated.ok()) return Fail(updated.status(), ctx);
+  return JsonResponse(WebhookEndpointJson(*updated, false));
+}
+
+Response DeleteEndpoint(RequestContext& ctx) {
+  if (Status st = ctx.svc.webhooks->DeleteEndpoint(ctx.caller.workspace_id, ctx.Param("id")); !st.ok())
+    return Fail(st, ctx);
+  return JsonResponse(json::object{{"id", ctx.Param("id")}});
+}
+
+Response ListDeliveries(RequestContext& ctx) {
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return Fail(page.status(), ctx);
+  auto result = ctx.svc.webhooks->ListDeliveries(ctx.caller.workspace_id, ctx.Param("id"), *page);
+  if (!result.ok()) return Fail(result.status(), ctx);
+  json::array data;
+  for (const auto& d : result->items) data.push_back(WebhookDeliveryJson(d));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response SendTestEvent(RequestContext& ctx) {
+  auto e = ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!e.ok()) return Fail(e.status(), ctx);
+  json::object payload = WebhookEndpointJson(*e, false);
+  std::string event_id;
+  Status st = ctx.svc.db->InTransaction(true, [&](store::Connection& tx) -> Status {
+    auto id = webhooks::EnqueueTestEvent(tx, *e, payload);
+    if (!id.ok()) return id.status();
+    event_id = *id;
+    return Status::OK();
+  });
+  if (!st.ok()) return Fail(st, ctx);
+  return JsonResponse(json::object{{"object", "webhook_event"},
+                                   {"id", event_id},
+                                   {"eventType", webhooks::kTestEventType},
+                                   {"webhookEndpointId", e->id},
+                                   {"createdAt", FormatRfc3339(NowMillis())}});
+}
+
+// ---- subscriptions ----
+
+Response CreateSubscription(RequestContext& ctx) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return Fail(body.status(), ctx);
+  if (Status st = RejectUnknownFields(*body, {"webhookEndpointId", "resourceType", "resourceId", "enabledEvents"}); !st.ok())
+    return Fail(st, ctx);
+  webhooks::Subscription s;
+  auto endpoint = RequiredString(*body, "webhookEndpointId");
+  if (!endpoint.ok()) return Fail(endpoint.status(), ctx);
+  auto type = RequiredString(*body, "resourceType", 32);
+  if (!type.ok()) return Fail(type.status(), ctx);
+  auto resource = RequiredString(*body, "resourceId");
+  if (!resource.ok()) return Fail(resource.status(), ctx);
+  const json::value* events_v = Find(*body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
+  // Shape errors first (400 before a 404 for the endpoint).
+  auto shape = webhooks::ParseSubscriptionEvents(webhooks::kApiVersion, *type, *events_v);
+  if (!shape.ok()) return Fail(shape.status(), ctx);
+  s.id = NewId("whes_");
+  s.workspace_id = ctx.caller.workspace_id;
+  s.webhook_endpoint_id = *endpoint;
+  s.resource_type = *type;
+  s.resource_id = *resource;
+  auto result = ctx.svc.webhooks->UpsertSubscription(s, [&](const webhooks::Endpoint& e) {
+    return webhooks::ParseSubscriptionEvents(e.api_version, *type, *events_v);
+  });
+  if (!result.ok()) return Fail(result.status(), ctx);
+  return JsonResponse(WebhookSubscriptionJson(*result));
+}
+
+Response GetSubscription(RequestContext& ctx) {
+  auto s = ctx.svc.webhooks->GetSubscription(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!s.ok()) return Fail(s.status(), ctx);
+  return JsonResponse(WebhookSubscriptionJson(*s));
+}
+
+Response ListSubscriptions(RequestContext& ctx) {
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return Fail(page.status(), ctx);
+  auto result = ctx.svc.webhooks->ListSubscriptions(ctx.caller.workspace_id,
+                                                    ctx.req.QueryValue("webhookEndpointId").value_or(""),
+                                                    ctx.req.QueryValue("resourceId").value_or(""), *page);
+  if (!result.ok()) return Fail(result.status(), ctx);
+  json::array data;
+  for (const auto& s : result->items) data.push_back(WebhookSubscriptionJson(s));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response UpdateSubscription(RequestContext& ctx) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return Fail(body.status(), ctx);
+  if (Status st = RejectUnknownFields(*body, {"enabledEvents"}); !st.ok()) return Fail(st, ctx);
+  const json::value* events_v = Find(*body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
+  auto result = ctx.svc.webhooks->UpdateSubscription(
+      ctx.caller.workspace_id, ctx.Param("id"), [&](const webhooks::Endpoint& e, const webhooks::Subscription& s) {
+        return webhooks::ParseSubscriptionEvents(e.api_version, s.resource_type, *events_v);
+      });
+  if (!result.ok()) return Fail(result.status(), ctx);
+  return JsonResponse(WebhookSubscriptionJson(*result));
+}
+
+Response DeleteSubscription(RequestContext& ctx) {
+  if (Status st = ctx.svc.webhooks->DeleteSubscription(ctx.caller.workspace_id, ctx.Param("id")); !st.ok())
+    return Fail(st, ctx);
+  return JsonResponse(json::object{{"id", ctx.Param("id")}});
+}
+
+json::array EventsJson(const std::vector<std::string>& events) {
+  json::array a;
+  for (const auto& e : events) a.emplace_back(e);
+  return a;
+}
+
+}  // namespace
+
+json::object WebhookEndpointJson(const webhooks::Endpoint& e, bool with_secret) {
+  json::object o;
+  o["object"] = "webhook_endpoint";
+  o["id"] = e.id;
+  o["url"] = e.url;
+  o["name"] = e.name;
+  o["status"] = e.status;
+  o["enabledEvents"] = EventsJson(e.enabled_events);
+  o["apiVersion"] = e.api_version;
+  if (e.advanced_options) o["advancedOptions"] = *e.advanced_options;
+  if (with_secret) o["signingSecret"] = e.signing_secret;
+  o["createdAt"] = FormatRfc3339(e.created_at);
+  o["createdBy"] = CreatedByJson(e.created_by);
+  o["updatedAt"] = FormatRfc3339(e.updated_at);
+  if (e.disabled_reason) o["disabledReason"] = *e.disabled_reason;
+  else o["disabledReason"] = nullptr;
+  return o;
+}
+
+json::object WebhookSubscriptionJson(const webhooks::Subscription& s) {
+  return json::object{{"object", "webhook_subscription"},
+                      {"id", s.id},
+                      {"webhookEndpointId", s.webhook_endpoint_id},
+                      {"resourceType", s.resource_type},
+                      {"resourceId", s.resource_id},
+                      {"enabledEvents", EventsJson(s.enabled_events)},
+                      {"createdAt", FormatRfc3339(s.created_at)},
+                      {"updatedAt", FormatRfc3339(s.updated_at)}};
+}
+
+json::object WebhookDeliveryJson(const webhooks::Delivery& d) {
+  json::object o;
+  o["object"] = "webhook_delivery";
+  o["id"] = d.id;
+  o["eventId"] = d.event_id;
+  o["eventType"] = d.event_type;
+  o["webhookEndpointId"] = d.endpoint_id;
+  o["status"] = d.status;
+  o["attemptCount"] = d.attempt_count;
+  if (d.status == "pending") o["nextAttemptAt"] = FormatRfc3339(d.next_attempt_at);
+  else o["nextAttemptAt"] = nullptr;
+  if (d.last_status_code) o["lastStatusCode"] = *d.last_status_code;
+  else o["lastStatusCode"] = nullptr;
+  if (d.last_error) o["lastError"] = *d.last_error;
+  else o["lastError"] = nullptr;
+  json::array attempts;
+  for (const auto& a : d.attempts) {
+    json::object ao;
+    ao["attemptedAt"] = FormatRfc3339(a.attempted_at);
+    if (a.status_code) ao["statusCode"] = *a.status_code;
+    else ao["statusCode"] = nullptr;
+    ao["durationMs"] = a.duration_ms;
+    if (a.error) ao["error"] = *a.error;
+    else ao["error"] = nullptr;
+    attempts.push_back(std::move(ao));
+  }
+  o["attempts"] = std::move(attempts);
+  o["createdAt"] = FormatRfc3339(d.created_at);
+  o["updatedAt"] = FormatRfc3339(d.updated_at);
+  return o;
+}
+
+void RegisterWebhookRoutes(Router& r) {
+  r.Add({"POST", "/webhook_endpoints", CreateEndpoint, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"GET", "/webhook_endpoints", ListEndpoints, true, RateCategory::kGet});
+  r.Add({"GET", "/webhook_endpoints/{id}", GetEndpoint, true, RateCategory::kGet});
+  r.Add({"POST", "/webhook_endpoints/{id}", UpdateEndpoint, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"DELETE", "/webhook_endpoints/{id}", DeleteEndpoint, true, RateCategory::kWrite});
+  r.Add({"GET", "/webhook_endpoints/{id}/deliveries", ListDeliveries, true, RateCategory::kGet});
+  r.Add({"POST", "/webhook_endpoints/{id}/test", SendTestEvent, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"POST", "/webhook_subscriptions", CreateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"GET", "/webhook_subscriptions", ListSubscriptions, true, RateCategory::kGet});
+  r.Add({"GET", "/webhook_subscriptions/{id}", GetSubscription, true, RateCategory::kGet});
+  r.Add({"POST", "/webhook_subscriptions/{id}", UpdateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"DELETE", "/webhook_subscriptions/{id}", DeleteSubscription, true, RateCategory::kWrite});
+}
+
+}  // namespace goldset::api

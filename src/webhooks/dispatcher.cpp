@@ -1,0 +1,192 @@
+// WebhookDispatcher: claims due deliveries with a lease, POSTs the signed envelope,
+// records the attempt, schedules retries and disables endpoints that keep failing.
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "outbound/http_client.h"
+#include "webhooks/webhooks.h"
+
+namespace goldset::webhooks {
+
+using store::Connection;
+using store::Null;
+using store::Param;
+
+namespace {
+
+double UnitRandom() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+void LogError(const std::string& what, const Status& st) {
+  std::fprintf(stderr, "{\"level\":\"error\",\"component\":\"webhooks\",\"msg\":\"%s: %s\"}\n", what.c_str(),
+               st.message().c_str());
+}
+
+// The envelope, with the stored payload bytes spliced in unchanged.
+std::string Envelope(const std::string& event_id, const std::string& event_type, const std::string& payload) {
+  return "{\"eventId\":" + json::serialize(json::value(event_id)) +
+         ",\"eventType\":" + json::serialize(json::value(event_type)) + ",\"payload\":" + payload + "}";
+}
+
+}  // namespace
+
+WebhookDispatcher::WebhookDispatcher(std::shared_ptr<store::Database> db, outbound::EgressPolicy policy,
+                                     DispatcherOptions opts)
+    : db_(std::move(db)), policy_(std::move(policy)), opts_(opts) {}
+
+WebhookDispatcher::~WebhookDispatcher() { Stop(); }
+
+void WebhookDispatcher::Start() {
+  stopping_ = false;
+  for (int i = 0; i < std::max(1, opts_.threads); ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+void WebhookDispatcher::Stop() {
+  stopping_ = true;
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+StatusOr<int> WebhookDispatcher::RunOnce() { return ClaimAndSend(NewId("lease_")); }
+
+void WebhookDispatcher::Loop() {
+  while (!stopping_) {
+    auto n = ClaimAndSend(NewId("lease_"));
+    if (!n.ok()) LogError("claim", n.status());
+    if (n.ok() && *n > 0) continue;
+    // Idle (or failing): wait, waking early for Stop.
+    for (int waited = 0; waited < opts_.poll_interval_ms && !stopping_; waited += 20)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
+  const int64_t lease_ms = opts_.timeout_ms + 5000;
+  std::vector<std::string> claimed;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    int64_t now = NowMillis();
+    // Portable claim; the PostgreSQL backend can add FOR UPDATE SKIP LOCKED to the subquery.
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN ("
+        "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id "
+        "WHERE d.status = 'pending' AND e.status = 'enabled' AND d.next_attempt_at <= ? "
+        "AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at, d.id LIMIT ?)",
+        {now + lease_ms, owner, now, now, int64_t{std::max(1, opts_.batch)}}));
+    auto rows = c.Query("SELECT id FROM webhook_deliveries WHERE lease_owner = ? ORDER BY next_attempt_at, id", {owner});
+    if (!rows.ok()) return rows.status();
+    claimed.clear();
+    for (const auto& r : *rows) claimed.push_back(r.Text(0));
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  int sent = 0;
+  for (const std::string& id : claimed) {
+    if (stopping_) {
+      // Hand unsent claims back so another process (or our restart) takes them at once.
+      Status rel = db_->InTransaction(true, [&](Connection& c) {
+        return c.Exec("UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ?",
+                      {id, owner});
+      });
+      if (!rel.ok()) LogError("release " + id, rel);
+      continue;
+    }
+    Status s = SendOne(id, owner);
+    if (!s.ok()) LogError("deliver " + id, s);
+    ++sent;
+  }
+  return sent;
+}
+
+Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::string& owner) {
+  auto rows = db_->Acquire()->Query(
+      "SELECT d.event_id, d.attempts, ev.event_type, ev.payload, e.id, e.url, e.signing_secret, e.api_version, "
+      "e.advanced_options FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id "
+      "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ? AND d.lease_owner = ?",
+      {delivery_id, owner});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::OK();  // deleted, or the lease was lost
+  const store::Row& r = rows->front();
+  const std::string event_id = r.Text(0);
+  const int prior_attempts = static_cast<int>(r.Int(1));
+  const std::string endpoint_id = r.Text(4);
+  const std::string url = r.Text(5);
+  const std::string body = Envelope(event_id, r.Text(2), r.Text(3));
+
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!r.IsNull(8)) {
+    auto opts = ParseJson(r.Text(8));
+    if (opts.ok() && opts->is_object())
+      if (const json::value* h = Find(opts->as_object(), "headers"); h && h->is_object())
+        for (const auto& [k, v] : h->as_object())
+          if (v.is_string()) headers.emplace_back(std::string(k), std::string(v.as_string()));
+  }
+  const int64_t ts = NowMillis() / 1000;
+  headers.emplace_back("User-Agent", "Goldset-Webhooks/1.0");
+  headers.emplace_back("x-extend-request-timestamp", std::to_string(ts));
+  headers.emplace_back("x-extend-request-signature", Sign(r.Text(6), ts, body));
+  headers.emplace_back("x-extend-api-version", r.Text(7));
+
+  const int64_t attempted_at = NowMillis();
+  const int64_t t0 = MonotonicMillis();
+  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_);
+  const int64_t duration = MonotonicMillis() - t0;
+
+  std::optional<int> code;
+  std::optional<std::string> error;
+  if (resp.ok()) {
+    code = static_cast<int>(resp->status);
+    if (*code < 200 || *code > 299) {
+      std::string snippet = resp->body.substr(0, 200);
+      error = "receiver answered HTTP " + std::to_string(*code) + (snippet.empty() ? "" : ": " + snippet);
+    }
+  } else {
+    error = resp.status().message();
+  }
+  const bool delivered = !error.has_value();
+  const int attempts = prior_attempts + 1;
+
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    int64_t now = NowMillis();
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status_code, duration_ms, error) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {NewId("wha_"), delivery_id, attempted_at, code ? Param(int64_t{*code}) : Param(Null{}), duration,
+         error ? Param(*error) : Param(Null{})}));
+    if (delivered) {
+      GOLDSET_RETURN_IF_ERROR(c.Exec(
+          "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, lease_owner = NULL, "
+          "last_status_code = ?, last_error = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?",
+          {int64_t{attempts}, int64_t{*code}, now, delivery_id, owner}));
+      return c.Exec("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+                    {endpoint_id});
+    }
+    const bool give_up = attempts >= opts_.retry.max_attempts;
+    const int64_t next = now + RetryDelayMs(opts_.retry, attempts, UnitRandom());
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL, "
+        "lease_owner = NULL, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ? AND lease_owner = ?",
+        {std::string(give_up ? "failed" : "pending"), int64_t{attempts}, next,
+         code ? Param(int64_t{*code}) : Param(Null{}), *error, now, delivery_id, owner}));
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL", {now, endpoint_id}));
+    auto since = c.Query("SELECT failing_since, status FROM webhook_endpoints WHERE id = ?", {endpoint_id});
+    if (!since.ok()) return since.status();
+    if (since->empty() || since->front().Text(1) != "enabled") return Status::OK();
+    int64_t failing_for = now - since->front().Int(0);
+    if (failing_for < opts_.disable_after_ms) return Status::OK();
+    std::string reason = "Disabled automatically at " + FormatRfc3339(now) + ": every delivery attempt since " +
+                         FormatRfc3339(since->front().Int(0)) + " failed (last error: " + *error +
+                         "). Fix the receiver, then set status to \"enabled\" to resume pending deliveries.";
+    return c.Exec(
+        "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+        {reason, now, endpoint_id});
+  });
+}
+
+}  // namespace goldset::webhooks

@@ -1,0 +1,327 @@
+// Webhook endpoints and subscriptions over HTTP (contract §4.6-4.9): CRUD, validation,
+// workspace isolation, signed delivery of test events, the deliveries log, retries and
+// automatic disabling of an endpoint that keeps failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { startServer, createKey, createWorkspace, expectError, request } from './harness.mjs';
+import { startReceiver, waitFor } from './webhook_receiver.mjs';
+
+const VERSION = '2026-02-09';
+
+function endpointBody(url, extra = {}) {
+  return { url, name: 'Test hook', enabledEvents: ['extract_run.processed'], apiVersion: VERSION, ...extra };
+}
+
+test('webhook endpoints: CRUD, paging, status filter', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t });
+  const created = await srv.api('POST', '/webhook_endpoints', {
+    body: endpointBody('https://93.184.216.34/hooks', { advancedOptions: { headers: { 'x-team': 'eval' } } }),
+  });
+  assert.equal(created.status, 200, created.text);
+  const e = created.body;
+  assert.equal(e.object, 'webhook_endpoint');
+  assert.match(e.id, /^wh_/);
+  assert.match(e.signingSecret, /^wss_[A-Za-z0-9_-]{32}$/);
+  assert.equal(e.status, 'enabled');
+  assert.deepEqual(e.enabledEvents, ['extract_run.processed']);
+  assert.equal(e.apiVersion, VERSION);
+  assert.deepEqual(e.advancedOptions, { headers: { 'x-team': 'eval' } });
+  assert.ok(!Number.isNaN(Date.parse(e.createdAt)));
+  assert.equal(e.createdBy.type, 'api_key');
+
+  const got = await srv.api('GET', `/webhook_endpoints/${e.id}`);
+  assert.equal(got.status, 200);
+  assert.equal(got.body.signingSecret, undefined, 'the secret is shown only on creation');
+  assert.equal(got.body.url, 'https://93.184.216.34/hooks');
+  assert.equal(got.body.disabledReason, null);
+
+  // Partial update: only the named fields change.
+  const upd = await srv.api('POST', `/webhook_endpoints/${e.id}`, { body: { name: 'Renamed', status: 'disabled' } });
+  assert.equal(upd.status, 200, upd.text);
+  assert.equal(upd.body.name, 'Renamed');
+  assert.equal(upd.body.status, 'disabled');
+  assert.equal(upd.body.url, e.url);
+  assert.deepEqual(upd.body.enabledEvents, e.enabledEvents);
+  assert.deepEqual(upd.body.advancedOptions, e.advancedOptions);
+  const ev = await srv.api('POST', `/webhook_endpoints/${e.id}`, {
+    body: { enabledEvents: ['extractor.created', 'evaluation_set_run.processed'], advancedOptions: null },
+  });
+  assert.deepEqual(ev.body.enabledEvents, ['extractor.created', 'evaluation_set_run.processed']);
+  assert.equal(ev.body.advancedOptions, undefined);
+  expectError(assert, await srv.api('POST', `/webhook_endpoints/${e.id}`, { body: { apiVersion: '2025-04-21' } }), 400, 'INVALID_REQUEST');
+  assert.equal((await srv.api('POST', `/webhook_endpoints/${e.id}`, { body: { apiVersion: VERSION } })).status, 200);
+
+  // More endpoints for paging and the status filter.
+  const ids = [e.id];
+  for (let i = 0; i < 4; i++) {
+    const r = await srv.api('POST', '/webhook_endpoints', { body: endpointBody(`https://93.184.216.34/h${i}`, { enabledEvents: [] }) });
+    assert.equal(r.status, 200, r.text);
+    ids.push(r.body.id);
+  }
+  const seen = [];
+  let token;
+  do {
+    const page = await srv.api('GET', '/webhook_endpoints', { query: { maxPageSize: 2, sortDir: 'asc', nextPageToken: token } });
+    assert.equal(page.status, 200, page.text);
+    assert.equal(page.body.object, 'list');
+    assert.ok(page.body.data.length <= 2);
+    for (const x of page.body.data) {
+      assert.equal(x.signingSecret, undefined);
+      seen.push(x.id);
+    }
+    token = page.body.nextPageToken;
+  } while (token);
+  assert.deepEqual(seen, ids);
+  const disabled = await srv.api('GET', '/webhook_endpoints', { query: { status: 'disabled' } });
+  assert.deepEqual(disabled.body.data.map((x) => x.id), [e.id]);
+  const enabled = await srv.api('GET', '/webhook_endpoints', { query: { status: 'enabled', maxPageSize: 100 } });
+  assert.equal(enabled.body.data.length, 4);
+  expectError(assert, await srv.api('GET', '/webhook_endpoints', { query: { status: 'paused' } }), 400);
+
+  // Delete removes the endpoint and its subscriptions.
+  const sub = await srv.api('POST', '/webhook_subscriptions', {
+    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_abc', enabledEvents: ['extract_run.failed'] },
+  });
+  assert.equal(sub.status, 200, sub.text);
+  const del = await srv.api('DELETE', `/webhook_endpoints/${e.id}`);
+  assert.equal(del.status, 200);
+  assert.deepEqual(del.body, { id: e.id });
+  expectError(assert, await srv.api('GET', `/webhook_endpoints/${e.id}`), 404, 'NOT_FOUND');
+  expectError(assert, await srv.api('GET', `/webhook_subscriptions/${sub.body.id}`), 404, 'NOT_FOUND');
+  expectError(assert, await srv.api('DELETE', `/webhook_endpoints/${e.id}`), 404);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('webhook endpoints: validation errors are 400 and write nothing', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t });
+  const ok = endpointBody('https://93.184.216.34/hooks');
+  const cases = [
+    ['missing url', { ...ok, url: undefined }],
+    ['url not a string', { ...ok, url: 42 }],
+    ['ftp url', { ...ok, url: 'ftp://93.184.216.34/x' }],
+    ['relative url', { ...ok, url: '/hooks' }],
+    ['credentials in url', { ...ok, url: 'https://u:p@93.184.216.34/x' }],
+    ['private address', { ...ok, url: 'http://10.1.2.3/hooks' }],
+    ['metadata address', { ...ok, url: 'http://169.254.169.254/latest/meta-data' }],
+    ['loopback v6 (not in the allow-list)', { ...ok, url: 'http://[::1]:8080/hooks' }],
+    ['missing name', { ...ok, name: undefined }],
+    ['empty name', { ...ok, name: '' }],
+    ['missing apiVersion', { ...ok, apiVersion: undefined }],
+    ['unknown apiVersion', { ...ok, apiVersion: '2030-01-01' }],
+    ['legacy apiVersion', { ...ok, apiVersion: '2025-04-21' }],
+    ['missing enabledEvents', { ...ok, enabledEvents: undefined }],
+    ['enabledEvents not an array', { ...ok, enabledEvents: 'extract_run.processed' }],
+    ['unknown event', { ...ok, enabledEvents: ['extract_run.done'] }],
+    ['subscription-only event', { ...ok, enabledEvents: ['workflow_run.completed'] }],
+    ['duplicate event', { ...ok, enabledEvents: ['split_run.failed', 'split_run.failed'] }],
+    ['bad status', { ...ok, status: 'paused' }],
+    ['reserved header', { ...ok, advancedOptions: { headers: { 'x-extend-request-signature': 'x' } } }],
+    ['content-type header', { ...ok, advancedOptions: { headers: { 'Content-Type': 'text/plain' } } }],
+    ['header value with newline', { ...ok, advancedOptions: { headers: { 'x-a': 'a\r\nx-b: b' } } }],
+    ['header value not a string', { ...ok, advancedOptions: { headers: { 'x-a': 1 } } }],
+    ['signed url payloads', { ...ok, advancedOptions: { payload: { format: 'url' } } }],
+    ['unknown field', { ...ok, signingSecret: 'wss_mine' }],
+  ];
+  for (const [name, body] of cases) {
+    const r = await srv.api('POST', '/webhook_endpoints', { body });
+    const err = expectError(assert, r, 400, 'INVALID_REQUEST');
+    assert.equal(err.retryable, false, name);
+  }
+  expectError(assert, await srv.api('POST', '/webhook_endpoints', { body: '{"url":', headers: { 'content-type': 'application/json' } }), 400);
+  const list = await srv.api('GET', '/webhook_endpoints');
+  assert.deepEqual(list.body.data, []);
+  // The loopback receiver the tests use is allowed because of --egress-allow 127.0.0.1/32.
+  assert.equal((await srv.api('POST', '/webhook_endpoints', { body: endpointBody('http://127.0.0.1:9/hooks') })).status, 200);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('webhook subscriptions: upsert, filters, update, validation', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t });
+  const a = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/a', { enabledEvents: [] }) })).body;
+  const b = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/b', { enabledEvents: [] }) })).body;
+  const create = (body) => srv.api('POST', '/webhook_subscriptions', { body });
+  const s1 = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] });
+  assert.equal(s1.status, 200, s1.text);
+  assert.equal(s1.body.object, 'webhook_subscription');
+  assert.match(s1.body.id, /^whes_/);
+  assert.equal(s1.body.webhookEndpointId, a.id);
+  assert.equal(s1.body.resourceType, 'extractor');
+  assert.equal(s1.body.resourceId, 'ex_1');
+  assert.deepEqual(s1.body.enabledEvents, ['extract_run.processed']);
+  // Same endpoint and resource: updated, not duplicated.
+  const again = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.failed', 'batch_processor_run.processed'] });
+  assert.equal(again.body.id, s1.body.id);
+  assert.deepEqual(again.body.enabledEvents, ['extract_run.failed', 'batch_processor_run.processed']);
+  const s2 = (await create({ webhookEndpointId: a.id, resourceType: 'classifier', resourceId: 'cl_1', enabledEvents: ['classify_run.failed'] })).body;
+  const s3 = (await create({ webhookEndpointId: b.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] })).body;
+  const s4 = (await create({ webhookEndpointId: b.id, resourceType: 'workflow', resourceId: 'workflow_1', enabledEvents: ['workflow_run.needs_review'] })).body;
+
+  const ids = async (query) => (await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 100, sortDir: 'asc', ...query } })).body.data.map((s) => s.id);
+  assert.deepEqual(await ids({}), [s1.body.id, s2.id, s3.id, s4.id]);
+  assert.deepEqual(await ids({ webhookEndpointId: a.id }), [s1.body.id, s2.id]);
+  assert.deepEqual(await ids({ resourceId: 'ex_1' }), [s1.body.id, s3.id]);
+  assert.deepEqual(await ids({ webhookEndpointId: b.id, resourceId: 'ex_1' }), [s3.id]);
+  const p1 = await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 3 } });
+  assert.equal(p1.body.data.length, 3);
+  const p2 = await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 3, nextPageToken: p1.body.nextPageToken } });
+  assert.equal(p2.body.data.length, 1);
+  assert.equal(p2.body.nextPageToken, null);
+
+  const got = await srv.api('GET', `/webhook_subscriptions/${s2.id}`);
+  assert.deepEqual(got.body, s2);
+  const upd = await srv.api('POST', `/webhook_subscriptions/${s2.id}`, { body: { enabledEvents: ['classify_run.processed'] } });
+  assert.equal(upd.status, 200, upd.text);
+  assert.deepEqual(upd.body.enabledEvents, ['classify_run.processed']);
+  expectError(assert, await srv.api('POST', `/webhook_subscriptions/${s2.id}`, { body: { enabledEvents: ['extract_run.processed'] } }), 400);
+  expectError(assert, await srv.api('POST', `/webhook_subscriptions/${s2.id}`, { body: {} }), 400);
+  expectError(assert, await srv.api('POST', '/webhook_subscriptions/whes_nope', { body: { enabledEvents: ['classify_run.processed'] } }), 404);
+
+  const bad = [
+    { webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: ['classify_run.processed'] },
+    { webhookEndpointId: a.id, resourceType: 'evaluation_set', resourceId: 'ev_2', enabledEvents: ['extract_run.processed'] },
+    { webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: [] },
+    { webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_2' },
+    { webhookEndpointId: a.id, resourceType: 'extractor', enabledEvents: ['extract_run.processed'] },
+    { resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: ['extract_run.processed'] },
+    { webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: ['extract_run.processed'], extra: 1 },
+  ];
+  for (const body of bad) expectError(assert, await create(body), 400, 'INVALID_REQUEST');
+  expectError(assert, await create({ webhookEndpointId: 'wh_missing', resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: ['extract_run.processed'] }), 404, 'NOT_FOUND');
+
+  assert.deepEqual((await srv.api('DELETE', `/webhook_subscriptions/${s4.id}`)).body, { id: s4.id });
+  expectError(assert, await srv.api('GET', `/webhook_subscriptions/${s4.id}`), 404);
+  expectError(assert, await srv.api('DELETE', `/webhook_subscriptions/${s4.id}`), 404);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('webhooks: another workspace sees 404 for everything', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t });
+  const ws2 = await createWorkspace(srv.dataDir, ['--name', 'other']);
+  const key2 = await createKey(srv.dataDir, ['--workspace', ws2]);
+  const other = (method, p, opts = {}) => request(srv.url, method, p, { key: key2, ...opts });
+  const e = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/a') })).body;
+  const s = (await srv.api('POST', '/webhook_subscriptions', {
+    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] },
+  })).body;
+  expectError(assert, await other('GET', `/webhook_endpoints/${e.id}`), 404, 'NOT_FOUND');
+  expectError(assert, await other('POST', `/webhook_endpoints/${e.id}`, { body: { name: 'x' } }), 404);
+  expectError(assert, await other('DELETE', `/webhook_endpoints/${e.id}`), 404);
+  expectError(assert, await other('GET', `/webhook_endpoints/${e.id}/deliveries`), 404);
+  expectError(assert, await other('POST', `/webhook_endpoints/${e.id}/test`, { body: {} }), 404);
+  expectError(assert, await other('GET', `/webhook_subscriptions/${s.id}`), 404);
+  expectError(assert, await other('POST', `/webhook_subscriptions/${s.id}`, { body: { enabledEvents: ['extract_run.failed'] } }), 404);
+  expectError(assert, await other('DELETE', `/webhook_subscriptions/${s.id}`), 404);
+  expectError(assert, await other('POST', '/webhook_subscriptions', {
+    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_9', enabledEvents: ['extract_run.processed'] },
+  }), 404);
+  assert.deepEqual((await other('GET', '/webhook_endpoints')).body.data, []);
+  assert.deepEqual((await other('GET', '/webhook_subscriptions')).body.data, []);
+  // Nothing changed for the owner.
+  assert.equal((await srv.api('GET', `/webhook_endpoints/${e.id}`)).body.name, 'Test hook');
+  assert.equal((await srv.api('GET', `/webhook_subscriptions/${s.id}`)).status, 200);
+});
+
+test('webhooks: a test event is delivered signed, with the configured headers, and logged', { timeout: 60000 }, async (t) => {
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  const srv = await startServer({ t });
+  const e = (await srv.api('POST', '/webhook_endpoints', {
+    body: endpointBody(rx.url, { advancedOptions: { headers: { 'X-Team': 'eval', authorization: 'Bearer receiver-token' } } }),
+  })).body;
+  const sent = await srv.api('POST', `/webhook_endpoints/${e.id}/test`, { body: {} });
+  assert.equal(sent.status, 200, sent.text);
+  assert.match(sent.body.id, /^event_/);
+  assert.equal(sent.body.eventType, 'webhook_endpoint.test');
+  const d = await waitFor(() => rx.deliveries[0]);
+  assert.ok(d, 'no delivery arrived');
+  assert.equal(d.method, 'POST');
+  assert.equal(d.path, '/hooks');
+  assert.equal(d.headers['content-type'], 'application/json');
+  assert.equal(d.headers['x-extend-api-version'], VERSION);
+  assert.equal(d.headers['x-team'], 'eval');
+  assert.equal(d.headers.authorization, 'Bearer receiver-token');
+  const ts = d.headers['x-extend-request-timestamp'];
+  assert.match(ts, /^\d{10}$/, 'unix seconds');
+  assert.ok(Math.abs(Number(ts) - Date.now() / 1000) < 30);
+  const expected = crypto.createHmac('sha256', e.signingSecret).update(`v0:${ts}:${d.body}`).digest('hex');
+  assert.equal(d.headers['x-extend-request-signature'], expected);
+  const env = JSON.parse(d.body);
+  assert.deepEqual(Object.keys(env), ['eventId', 'eventType', 'payload']);
+  assert.equal(env.eventId, sent.body.id);
+  assert.equal(env.eventType, 'webhook_endpoint.test');
+  assert.equal(env.payload.object, 'webhook_endpoint');
+  assert.equal(env.payload.id, e.id);
+  assert.equal(env.payload.signingSecret, undefined);
+
+  const log = await waitFor(async () => {
+    const r = await srv.api('GET', `/webhook_endpoints/${e.id}/deliveries`);
+    return r.body.data?.[0]?.status === 'delivered' ? r : null;
+  });
+  assert.ok(log, 'delivery not marked delivered');
+  const entry = log.body.data[0];
+  assert.equal(log.body.object, 'list');
+  assert.equal(entry.eventId, sent.body.id);
+  assert.equal(entry.eventType, 'webhook_endpoint.test');
+  assert.equal(entry.attemptCount, 1);
+  assert.equal(entry.attempts.length, 1);
+  assert.equal(entry.attempts[0].statusCode, 200);
+  assert.equal(entry.attempts[0].error, null);
+  assert.equal(typeof entry.attempts[0].durationMs, 'number');
+  assert.ok(!Number.isNaN(Date.parse(entry.attempts[0].attemptedAt)));
+  expectError(assert, await srv.api('GET', '/webhook_endpoints/wh_nope/deliveries'), 404);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('webhooks: failures are retried with backoff, then the endpoint is disabled and says why', { timeout: 60000 }, async (t) => {
+  const rx = await startReceiver();
+  rx.mode = 'fail';
+  t.after(() => rx.close());
+  const srv = await startServer({
+    t,
+    args: ['--webhook-retry-base-ms', '100', '--webhook-retry-max-ms', '400', '--webhook-disable-after-ms', '1500',
+      '--webhook-max-attempts', '50'],
+  });
+  const e = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody(rx.url) })).body;
+  const sent = (await srv.api('POST', `/webhook_endpoints/${e.id}/test`, { body: {} })).body;
+  const disabled = await waitFor(async () => {
+    const r = await srv.api('GET', `/webhook_endpoints/${e.id}`);
+    return r.body.status === 'disabled' ? r.body : null;
+  }, { timeoutMs: 20000 });
+  assert.ok(disabled, 'endpoint was not disabled');
+  assert.match(disabled.disabledReason, /failed/);
+  assert.match(disabled.disabledReason, /HTTP 500/);
+  const listed = await srv.api('GET', '/webhook_endpoints', { query: { status: 'disabled' } });
+  assert.deepEqual(listed.body.data.map((x) => x.id), [e.id]);
+
+  // The attempts are logged with status and error; the gaps grow (backoff).
+  const log = (await srv.api('GET', `/webhook_endpoints/${e.id}/deliveries`)).body.data[0];
+  assert.equal(log.status, 'pending');
+  assert.ok(log.attempts.length >= 3, `only ${log.attempts.length} attempts`);
+  assert.equal(log.attempts.length, rx.deliveries.length);
+  for (const a of log.attempts) {
+    assert.equal(a.statusCode, 500);
+    assert.match(a.error, /HTTP 500/);
+  }
+  const times = log.attempts.map((a) => Date.parse(a.attemptedAt));
+  assert.ok(times[2] - times[1] >= times[1] - times[0] - 50, `gaps ${times[1] - times[0]}, ${times[2] - times[1]}`);
+  assert.ok(times[1] - times[0] >= 70, 'first retry came sooner than the base delay allows');
+  // Every attempt carried the same eventId.
+  assert.deepEqual([...new Set(rx.deliveries.map((d) => JSON.parse(d.body).eventId))], [sent.id]);
+
+  // While disabled, nothing is sent; re-enabling resumes the pending delivery.
+  const count = rx.deliveries.length;
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(rx.deliveries.length, count);
+  rx.mode = 'ok';
+  const re = await srv.api('POST', `/webhook_endpoints/${e.id}`, { body: { status: 'enabled' } });
+  assert.equal(re.body.status, 'enabled');
+  assert.equal(re.body.disabledReason, null);
+  assert.ok(await waitFor(() => rx.acceptedIds().includes(sent.id)), 'not delivered after re-enabling');
+  const done = await waitFor(async () => {
+    const r = (await srv.api('GET', `/webhook_endpoints/${e.id}/deliveries`)).body.data[0];
+    return r.status === 'delivered' ? r : null;
+  });
+  assert.equal(done.lastStatusCode, 200);
+  assert.deepEqual(srv.serverErrors(), []);
+});

@@ -1,0 +1,252 @@
+// The http and llm engines against stand-in servers on 127.0.0.1; the real client code
+// (request building, egress checks, retries, response validation) is what runs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+
+#include "processors/llm_engine.h"
+#include "processors/processors.h"
+#include "stub_http_server.h"
+
+namespace goldset::processors {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using goldset::testing::StubHttpServer;
+
+parse::Document TwoPages() {
+  parse::Document d;
+  d.pages.push_back({1, 612, 792, "INVOICE\nInvoice Number: INV-1", {}, false, 1});
+  d.pages.push_back({2, 612, 792, "Total Due: $5.00", {}, false, 1});
+  return d;
+}
+
+const FileRef kFile{"file_abc", "inv.pdf", "PDF", "https://files.example/inv.pdf"};
+
+struct Fixture {
+  outbound::EgressPolicy loopback = *outbound::EgressPolicy::Parse("127.0.0.1/32");
+  EngineContext ctx{&loopback, 2000, 3};
+};
+
+json::object WithEngine(json::object config, json::object engine) {
+  config["engine"] = std::move(engine);
+  return config;
+}
+
+const char* kClassifyConfig = R"J({"classifications":[
+  {"id":"inv","type":"Invoice","description":"a bill"},{"id":"rct","type":"Receipt","description":"proof of purchase"}],
+  "classificationRules":"Pick one."})J";
+
+TEST(HttpEngine, PostsFileDocumentAndConfigAndValidatesTheAnswer) {
+  Fixture f;
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, R"J({"id":"inv","type":"Invoice","confidence":0.7})J"};
+  });
+  json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(),
+                                   {{"type", "http"}, {"url", server.Url("/proc")}, {"headers", {{"X-Api-Key", "k1"}}}});
+  auto out = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->at("id"), "inv");
+  EXPECT_DOUBLE_EQ(out->at("confidence").as_double(), 0.7);
+  EXPECT_TRUE(out->at("insights").as_array().empty());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].path, "/proc");
+  EXPECT_EQ(reqs[0].headers["x-api-key"], "k1");
+  json::value body = ParseJson(reqs[0].body).value();
+  EXPECT_EQ(body.at("kind"), "classify");
+  EXPECT_EQ(body.at("file").at("id"), "file_abc");
+  EXPECT_EQ(body.at("file").at("url"), "https://files.example/inv.pdf");
+  EXPECT_EQ(body.at("document").at("pages").at(1).at("number").as_int64(), 2);
+  EXPECT_EQ(body.at("document").at("pages").at(1).at("text"), "Total Due: $5.00");
+  EXPECT_EQ(body.at("config").at("classifications").at(1).at("id"), "rct");
+}
+
+TEST(HttpEngine, RetriesServerErrorsThenSucceeds) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  StubHttpServer server([&](const StubHttpServer::Request&) {
+    if (++calls <= 2) return StubHttpServer::Response{503, "busy"};
+    return StubHttpServer::Response{200, R"J({"splits":[{"type":"Invoice","classificationId":"inv","startPage":1,"endPage":2}]})J"};
+  });
+  json::object config{{"splitClassifications", json::array{}}, {"engine", {{"type", "http"}, {"url", server.Url()}}}};
+  auto out = RunProcessor(Kind::kSplit, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(out->at("splits").at(0).at("fileId"), "file_abc");
+  EXPECT_EQ(out->at("splits").at(0).at("id"), "split_1");
+
+  f.ctx.http_attempts = 2;
+  StubHttpServer down([](const StubHttpServer::Request&) { return StubHttpServer::Response{500, "oops"}; });
+  config["engine"] = {{"type", "http"}, {"url", down.Url()}};
+  auto failed = RunProcessor(Kind::kSplit, config, TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(failed.status().code(), Status::Code::kUnavailable);
+  EXPECT_THAT(failed.status().message(), HasSubstr("http engine returned 500: oops (after 2 attempts)"));
+  EXPECT_EQ(down.requests().size(), 2u);
+}
+
+TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
+  Fixture f;
+  StubHttpServer wrong([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, R"J({"id":"inv"})J"}; });
+  json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(), {{"type", "http"}, {"url", wrong.Url()}});
+  auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(r.status().message(), "http engine returned 200 with a body that is not a ClassifyOutput: missing 'type'");
+
+  StubHttpServer html([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "<html>"}; });
+  config["engine"] = {{"type", "http"}, {"url", html.Url()}};
+  r = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  EXPECT_THAT(r.status().message(), HasSubstr("http engine returned 200 with a body that is not an ExtractOutput"));
+
+  StubHttpServer client_error([](const StubHttpServer::Request&) { return StubHttpServer::Response{404, "no such route"}; });
+  config["engine"] = {{"type", "http"}, {"url", client_error.Url()}};
+  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(client_error.requests().size(), 1u);  // 4xx is not retried
+
+  StubHttpServer slow([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "{}", 1000}; });
+  config["engine"] = {{"type", "http"}, {"url", slow.Url()}, {"timeoutMs", 150}};
+  f.ctx.http_attempts = 1;
+  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(r.status().code(), Status::Code::kDeadlineExceeded) << r.status().ToString();
+
+  outbound::EgressPolicy public_only;
+  EngineContext strict{&public_only, 2000, 3};
+  config["engine"] = {{"type", "http"}, {"url", wrong.Url()}};
+  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, strict);
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "egress to 127.0.0.1 is not allowed");
+  config["engine"] = {{"type", "http"}, {"url", "http://10.1.2.3:8080/x"}};
+  EXPECT_THAT(RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx).status().message(),
+              HasSubstr("egress to 10.1.2.3 is not allowed"));
+}
+
+std::string ChatAnswer(const std::string& content) {
+  return ToJson(json::object{{"id", "chatcmpl-1"},
+                             {"object", "chat.completion"},
+                             {"choices", json::array{json::object{{"index", 0},
+                                                                  {"message", json::object{{"role", "assistant"}, {"content", content}}},
+                                                                  {"finish_reason", "stop"}}}}});
+}
+
+TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
+  Fixture f;
+  setenv("GOLDSET_TEST_LLM_KEY", "sk-test-123", 1);
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, ChatAnswer(R"J({"invoice_number":"INV-1","total":{"amount":5,"iso_4217_currency_code":"USD"},"po":null})J")};
+  });
+  json::object config = ParseJson(R"J({"extractionRules":"Dates are DMY.","schema":{"type":"object","properties":{
+      "invoice_number":{"type":["string","null"],"x-rules":{"labels":["Invoice Number"]}},
+      "total":{"type":"object","extend:type":"currency","properties":{"amount":{"type":["number","null"]},"iso_4217_currency_code":{"type":["string","null"]}},"required":["amount","iso_4217_currency_code"],"additionalProperties":false},
+      "po":{"type":["string","null"]}},"required":["invoice_number","total","po"],"additionalProperties":false}})J")->as_object();
+  config["engine"] = {{"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_TEST_LLM_KEY"}};
+  auto out = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->at("value").at("invoice_number"), "INV-1");
+  EXPECT_EQ(out->at("value").at("total").at("iso_4217_currency_code"), "USD");
+  EXPECT_TRUE(out->at("value").at("po").is_null());
+  EXPECT_DOUBLE_EQ(out->at("metadata").at("po").at("confidence").as_double(), 0.0);
+  EXPECT_GT(out->at("metadata").at("total").at("confidence").as_double(), 0.0);
+
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].path, "/v1/chat/completions");
+  EXPECT_EQ(reqs[0].headers["authorization"], "Bearer sk-test-123");
+  json::value body = ParseJson(reqs[0].body).value();
+  EXPECT_EQ(body.at("model"), "qwen2.5-7b");
+  EXPECT_EQ(body.at("temperature").to_number<double>(), 0.0);
+  const json::value& rf = body.at("response_format");
+  EXPECT_EQ(rf.at("type"), "json_schema");
+  EXPECT_EQ(rf.at("json_schema").at("strict"), true);
+  EXPECT_FALSE(rf.at("json_schema").at("name").as_string().empty());
+  std::string schema = ToJson(rf.at("json_schema").at("schema"));
+  EXPECT_THAT(schema, HasSubstr("\"invoice_number\""));
+  EXPECT_THAT(schema, Not(HasSubstr("x-rules")));
+  EXPECT_THAT(schema, Not(HasSubstr("extend:")));
+  EXPECT_EQ(body.at("messages").at(0).at("role"), "system");
+  EXPECT_THAT(std::string(body.at("messages").at(0).at("content").as_string()), HasSubstr("Dates are DMY."));
+  std::string user(body.at("messages").at(1).at("content").as_string());
+  EXPECT_THAT(user, HasSubstr("--- Page 2 ---\nTotal Due: $5.00"));
+
+  unsetenv("GOLDSET_TEST_LLM_KEY");
+  auto no_key = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  EXPECT_THAT(no_key.status().message(), HasSubstr("GOLDSET_TEST_LLM_KEY"));
+}
+
+TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  StubHttpServer server([&](const StubHttpServer::Request&) {
+    int n = ++calls;
+    if (n == 1) return StubHttpServer::Response{200, ChatAnswer(R"J({"a":null,"b":"first","items":[1]})J")};
+    return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"late","b":"second","items":[2]})J")};
+  });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 100}}}};
+  parse::Document doc;
+  doc.pages.push_back({1, 0, 0, std::string(70, 'x'), {}, false, 1});
+  doc.pages.push_back({2, 0, 0, std::string(70, 'y'), {}, false, 1});
+  auto out = RunProcessor(Kind::kExtract, config, doc, kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(out->at("value").at("a"), "late");
+  EXPECT_EQ(out->at("value").at("b"), "first");
+  EXPECT_EQ(out->at("value").at("items").as_array().size(), 2u);
+  EXPECT_FALSE(server.requests()[0].headers.count("authorization"));
+  EXPECT_EQ(ChunkPages(doc, 100).size(), 2u);
+  EXPECT_EQ(ChunkPages(doc, 1000).size(), 1u);
+}
+
+TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
+  Fixture f;
+  StubHttpServer server([](const StubHttpServer::Request& r) {
+    if (r.body.find("startPage") != std::string::npos)
+      return StubHttpServer::Response{200, ChatAnswer(R"J({"splits":[{"type":"Invoice","startPage":1,"endPage":1},{"type":"receipt","startPage":2,"endPage":2}]})J")};
+    return StubHttpServer::Response{200, ChatAnswer("```json\n{\"type\":\"Receipt\"}\n```")};
+  });
+  json::object engine{{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}};
+  auto c = RunProcessor(Kind::kClassify, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->at("id"), "rct");
+  json::value creq = ParseJson(server.requests()[0].body).value();
+  EXPECT_EQ(ToJson(creq.at("response_format").at("json_schema").at("schema").at("properties").at("type").at("enum")),
+            R"J(["Invoice","Receipt"])J");
+
+  json::object split_config{{"splitClassifications", ParseJson(kClassifyConfig)->at("classifications")}};
+  auto s = RunProcessor(Kind::kSplit, WithEngine(split_config, engine), TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->at("splits").at(1).at("classificationId"), "rct");
+  EXPECT_EQ(s->at("splits").at(1).at("type"), "Receipt");
+  EXPECT_EQ(s->at("splits").at(0).at("fileId"), "file_abc");
+}
+
+TEST(LlmEngine, GarbageAnswersAreReadableErrors) {
+  Fixture f;
+  std::atomic<int> mode{0};
+  StubHttpServer server([&](const StubHttpServer::Request&) {
+    switch (mode.load()) {
+      case 0: return StubHttpServer::Response{200, "not json"};
+      case 1: return StubHttpServer::Response{200, R"J({"choices":[]})J"};
+      case 2: return StubHttpServer::Response{200, ChatAnswer("Sure! Here is the JSON you asked for")};
+      default: return StubHttpServer::Response{200, ChatAnswer(R"J({"type":"Passport"})J")};
+    }
+  });
+  json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(),
+                                   {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}});
+  const char* expected[] = {"llm engine returned a body that is not JSON",
+                            "llm engine response has no choices[0].message.content string",
+                            "llm engine's message content is not a JSON object",
+                            "llm engine answered type 'Passport', which is not a classification"};
+  for (int m = 0; m < 4; ++m) {
+    mode = m;
+    auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+    EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable) << m;
+    EXPECT_THAT(r.status().message(), HasSubstr(expected[m])) << m;
+  }
+}
+
+}  // namespace
+}  // namespace goldset::processors

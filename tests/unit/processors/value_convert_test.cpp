@@ -1,0 +1,60 @@
+#include "processors/value_convert.h"
+
+#include <gtest/gtest.h>
+
+namespace goldset::processors {
+namespace {
+
+TEST(ValueConvert, Numbers) {
+  EXPECT_DOUBLE_EQ(*ParseNumber("1,234.50"), 1234.5);
+  EXPECT_DOUBLE_EQ(*ParseNumber("Total: $ 12,345,678.9"), 12345678.9);
+  EXPECT_DOUBLE_EQ(*ParseNumber("1.234,50 EUR"), 1234.5);
+  EXPECT_DOUBLE_EQ(*ParseNumber("12,50"), 12.5);
+  EXPECT_DOUBLE_EQ(*ParseNumber("1,234"), 1234);
+  EXPECT_DOUBLE_EQ(*ParseNumber("(42.00)"), -42);
+  EXPECT_DOUBLE_EQ(*ParseNumber("-7"), -7);
+  EXPECT_DOUBLE_EQ(*ParseNumber("qty 3"), 3);
+  EXPECT_FALSE(ParseNumber("none").has_value());
+}
+
+TEST(ValueConvert, Currency) {
+  auto usd = ParseCurrency("$1,200.50");
+  ASSERT_TRUE(usd);
+  EXPECT_DOUBLE_EQ(*usd->amount, 1200.5);
+  EXPECT_EQ(*usd->code, "USD");
+  EXPECT_EQ(*ParseCurrency("\xE2\x82\xAC 99")->code, "EUR");
+  EXPECT_EQ(*ParseCurrency("\xC2\xA3" "5.00")->code, "GBP");
+  EXPECT_EQ(*ParseCurrency("EUR 1.234,00")->code, "EUR");
+  EXPECT_DOUBLE_EQ(*ParseCurrency("EUR 1.234,00")->amount, 1234);
+  EXPECT_FALSE(ParseCurrency("12.00")->code.has_value());
+  EXPECT_FALSE(ParseCurrency("nothing").has_value());
+}
+
+TEST(ValueConvert, Dates) {
+  EXPECT_EQ(*ParseDate("2024-03-15", DateOrder::kMDY), "2024-03-15");
+  EXPECT_EQ(*ParseDate("Date: March 15, 2024", DateOrder::kDMY), "2024-03-15");
+  EXPECT_EQ(*ParseDate("15 Mar 2024", DateOrder::kMDY), "2024-03-15");
+  EXPECT_EQ(*ParseDate("15th of nothing 3rd-Jan-2023", DateOrder::kMDY), "2023-01-03");
+  EXPECT_EQ(*ParseDate("03/04/2024", DateOrder::kMDY), "2024-03-04");
+  EXPECT_EQ(*ParseDate("03/04/2024", DateOrder::kDMY), "2024-04-03");
+  EXPECT_EQ(*ParseDate("25/12/2024", DateOrder::kMDY), "2024-12-25");  // 25 cannot be a month
+  EXPECT_EQ(*ParseDate("12.25.24", DateOrder::kDMY), "2024-12-25");
+  EXPECT_FALSE(ParseDate("31/02/2024", DateOrder::kDMY).has_value());
+  EXPECT_FALSE(ParseDate("no date", DateOrder::kDMY).has_value());
+}
+
+TEST(ValueConvert, BooleansAndEnums) {
+  EXPECT_EQ(ParseBool("Yes"), true);
+  EXPECT_EQ(ParseBool("[x]"), true);
+  EXPECT_EQ(ParseBool("false"), false);
+  EXPECT_FALSE(ParseBool("maybe").has_value());
+  std::vector<std::string> opts = {"paid", "unpaid", "partially_paid"};
+  EXPECT_EQ(*ClosestOption("PAID", opts), "paid");
+  EXPECT_EQ(*ClosestOption("Partially paid", opts), "partially_paid");
+  EXPECT_EQ(*ClosestOption("Status: unpaid", opts), "unpaid");
+  EXPECT_EQ(*ClosestOption("unpiad", opts), "unpaid");
+  EXPECT_FALSE(ClosestOption("zebra", opts).has_value());
+}
+
+}  // namespace
+}  // namespace goldset::processors
