@@ -51,7 +51,9 @@ class PatternMasks {
 };
 
 // Single word, pattern length m in [1, 64]. Flat stack table for code points < 256.
-size_t DistanceOneWord(std::u32string_view p, std::u32string_view t) {
+// Templated so ASCII text runs on bytes without widening.
+template <typename Char>
+size_t DistanceOneWord(std::basic_string_view<Char> p, std::basic_string_view<Char> t) {
   uint64_t small[256];
   std::memset(small, 0, sizeof(small));
   char32_t other_chars[64];
@@ -59,7 +61,7 @@ size_t DistanceOneWord(std::u32string_view p, std::u32string_view t) {
   size_t n_other = 0;
   for (size_t i = 0; i < p.size(); ++i) {
     uint64_t bit = uint64_t{1} << i;
-    char32_t c = p[i];
+    char32_t c = static_cast<char32_t>(p[i]);
     if (c < 256) {
       small[c] |= bit;
       continue;
@@ -76,7 +78,8 @@ size_t DistanceOneWord(std::u32string_view p, std::u32string_view t) {
   const uint64_t high = uint64_t{1} << (m - 1);
   uint64_t pv = ~uint64_t{0}, mv = 0;
   size_t score = m;
-  for (char32_t c : t) {
+  for (Char ch : t) {
+    char32_t c = static_cast<char32_t>(ch);
     uint64_t eq = 0;
     if (c < 256) {
       eq = small[c];
@@ -136,9 +139,8 @@ size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
   return score;
 }
 
-}  // namespace
-
-size_t LevenshteinDistance(std::u32string_view a, std::u32string_view b) {
+template <typename Char>
+size_t Distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   // Common prefix and suffix never change the distance.
   size_t pre = 0;
   while (pre < a.size() && pre < b.size() && a[pre] == b[pre]) ++pre;
@@ -150,16 +152,52 @@ size_t LevenshteinDistance(std::u32string_view a, std::u32string_view b) {
   }
   if (a.size() > b.size()) std::swap(a, b);  // pattern = the shorter
   if (a.empty()) return b.size();
-  return a.size() <= 64 ? DistanceOneWord(a, b) : DistanceBlocked(a, b);
+  if (a.size() <= 64) return DistanceOneWord(a, b);
+  return DistanceBlocked(std::u32string(a.begin(), a.end()), std::u32string(b.begin(), b.end()));
 }
 
-double LevenshteinSimilarity(std::u32string_view a, std::u32string_view b) {
-  size_t longest = std::max(a.size(), b.size());
+// Trims, collapses whitespace and lower-cases ASCII into `out` (capacity n); false
+// when the text is not ASCII or does not fit.
+bool FoldAscii(std::string_view s, char* out, size_t n, size_t* len) {
+  size_t k = 0;
+  bool pending_space = false;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = k > 0;
+      continue;
+    }
+    if (k + 2 > n) return false;
+    if (pending_space) out[k++] = ' ';
+    pending_space = false;
+    out[k++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  }
+  *len = k;
+  return true;
+}
+
+double Similarity(size_t distance, size_t a_len, size_t b_len) {
+  size_t longest = std::max(a_len, b_len);
   if (longest == 0) return 1.0;
-  return 1.0 - static_cast<double>(LevenshteinDistance(a, b)) / static_cast<double>(longest);
+  return 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
+}
+
+}  // namespace
+
+size_t LevenshteinDistance(std::u32string_view a, std::u32string_view b) { return Distance(a, b); }
+
+double LevenshteinSimilarity(std::u32string_view a, std::u32string_view b) {
+  return Similarity(Distance(a, b), a.size(), b.size());
 }
 
 double FuzzySimilarity(std::string_view a_utf8, std::string_view b_utf8) {
+  // ASCII fast path: fold on the stack, measure over bytes (ASCII bytes are code points).
+  char a_buf[256], b_buf[256];
+  size_t a_len = 0, b_len = 0;
+  if (FoldAscii(a_utf8, a_buf, sizeof(a_buf), &a_len) && FoldAscii(b_utf8, b_buf, sizeof(b_buf), &b_len)) {
+    std::string_view a(a_buf, a_len), b(b_buf, b_len);
+    return Similarity(Distance(a, b), a_len, b_len);
+  }
   return LevenshteinSimilarity(FoldedCodePoints(a_utf8), FoldedCodePoints(b_utf8));
 }
 
