@@ -139,6 +139,32 @@ size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
   return score;
 }
 
+// ASCII text (bytes < 0x80), pattern length m in [1, 64]. Only the table entries
+// the two strings use are cleared, instead of the whole table.
+size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
+  uint64_t peq[128];
+  for (char c : t) peq[static_cast<unsigned char>(c)] = 0;
+  for (char c : p) peq[static_cast<unsigned char>(c)] = 0;
+  for (size_t i = 0; i < p.size(); ++i) peq[static_cast<unsigned char>(p[i])] |= uint64_t{1} << i;
+  const uint64_t high = uint64_t{1} << (p.size() - 1);
+  uint64_t pv = ~uint64_t{0}, mv = 0;
+  size_t score = p.size();
+  for (char c : t) {
+    uint64_t eq = peq[static_cast<unsigned char>(c)];
+    uint64_t xv = eq | mv;
+    uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    score += (ph & high) != 0;
+    score -= (mh & high) != 0;
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return score;
+}
+
 template <typename Char>
 size_t Distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   // Common prefix and suffix never change the distance.
@@ -152,25 +178,43 @@ size_t Distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) 
   }
   if (a.size() > b.size()) std::swap(a, b);  // pattern = the shorter
   if (a.empty()) return b.size();
+  if constexpr (sizeof(Char) == 1) {
+    if (a.size() <= 64) return DistanceOneWordAscii(a, b);  // callers pass ASCII only
+  }
   if (a.size() <= 64) return DistanceOneWord(a, b);
   return DistanceBlocked(std::u32string(a.begin(), a.end()), std::u32string(b.begin(), b.end()));
 }
 
+// Byte classes for FoldAscii: the lower-cased byte, or 0 for whitespace, 0xFF for
+// non-ASCII.
+struct AsciiFoldTable {
+  unsigned char map[256];
+  constexpr AsciiFoldTable() : map() {
+    for (int c = 0; c < 256; ++c) {
+      map[c] = c >= 0x80 ? 0xFF : (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : static_cast<unsigned char>(c);
+    }
+    map[0] = 0xFF;  // NUL takes the general path
+    for (int c : {' ', '\t', '\n', '\r', '\f', '\v'}) map[c] = 0;
+  }
+};
+constexpr AsciiFoldTable kFold;
+
 // Trims, collapses whitespace and lower-cases ASCII into `out` (capacity n); false
-// when the text is not ASCII or does not fit.
+// when the text is not ASCII (or has NUL bytes) or does not fit.
 bool FoldAscii(std::string_view s, char* out, size_t n, size_t* len) {
+  if (s.size() > n) return false;
   size_t k = 0;
   bool pending_space = false;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+  for (char ch : s) {
+    unsigned char m = kFold.map[static_cast<unsigned char>(ch)];
+    if (m == 0) {
       pending_space = k > 0;
       continue;
     }
-    if (k + 2 > n) return false;
+    if (m == 0xFF) return false;
     if (pending_space) out[k++] = ' ';
     pending_space = false;
-    out[k++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    out[k++] = static_cast<char>(m);
   }
   *len = k;
   return true;
