@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "eval/array_matcher.h"
 
@@ -34,7 +33,7 @@ struct Cell {
 // Assigns keys to the cells of one scalar, non-fuzzy column (both sides together,
 // so equal texts get equal ids).
 void KeyColumn(std::vector<Cell*>& cells) {
-  std::unordered_map<std::string_view, int64_t> ids;
+  std::vector<Cell*> texts;
   for (Cell* c : cells) {
     const Canonical& k = c->canon;
     switch (k.form) {
@@ -44,8 +43,7 @@ void KeyColumn(std::vector<Cell*>& cells) {
         c->key = -1;
         break;
       case Canonical::Form::kText:
-        c->keyed = true;
-        c->key = ids.emplace(std::string_view(k.text), static_cast<int64_t>(ids.size())).first->second;
+        texts.push_back(c);
         break;
       case Canonical::Form::kBool:
         c->keyed = true;
@@ -60,6 +58,14 @@ void KeyColumn(std::vector<Cell*>& cells) {
       default:
         break;
     }
+  }
+  // Intern texts by sorting (one allocation, no hash nodes).
+  std::sort(texts.begin(), texts.end(), [](const Cell* a, const Cell* b) { return a->canon.text < b->canon.text; });
+  int64_t id = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0 && texts[i]->canon.text != texts[i - 1]->canon.text) ++id;
+    texts[i]->keyed = true;
+    texts[i]->key = id;
   }
 }
 

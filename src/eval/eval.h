@@ -81,7 +81,8 @@ class MetricsBuilder {
   Kind kind_;
   json::object config_;
   Options options_;
-  std::vector<json::object> items_;
+  json::storage_ptr arena_;           // holds items_: freed together with the builder
+  std::vector<json::object> items_;  // the parts of each result that Build reads
 };
 
 // Run comparison: items paired by item_id (only those in both runs), per-field

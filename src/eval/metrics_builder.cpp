@@ -255,21 +255,21 @@ json::object BuildSplit(const std::vector<json::object>& items) {
 }  // namespace
 
 MetricsBuilder::MetricsBuilder(Kind kind, const json::object& config, const Options& options)
-    : kind_(kind), config_(config), options_(options) {}
+    : kind_(kind), config_(config), options_(options), arena_(json::make_shared_resource<json::monotonic_resource>()) {}
 
 // Keeps only what Build reads, so a run of many items holds no values or row detail:
 // "expected"/"actual" become true (non-null) or null, and are absent when absent.
 void MetricsBuilder::Add(const json::object& item_result) {
-  json::object slim;
+  json::object slim(arena_);
   if (const json::value* c = item_result.if_contains("correct")) slim["correct"] = *c;
   if (const json::value* s = item_result.if_contains("splits")) slim["splits"] = *s;
   const json::object* fields = Obj(item_result, "fields");
   if (fields) {
-    json::object out;
+    json::object out(arena_);
     for (const auto& kv : *fields) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
-      json::object g;
+      json::object g(arena_);
       for (const char* key : {"verdict", "score", "confidence", "columns"}) {
         if (const json::value* v = f.if_contains(key)) g[key] = *v;
       }
