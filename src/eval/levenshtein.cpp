@@ -139,30 +139,51 @@ size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
   return score;
 }
 
-// ASCII text (bytes < 0x80), pattern length m in [1, 64]. Only the table entries
-// the two strings use are cleared, instead of the whole table.
+// One column of Hyyro's global edit-distance recurrence.
+inline void Step(uint64_t& pv, uint64_t& mv, uint64_t eq) {
+  uint64_t xv = eq | mv;
+  uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+  uint64_t ph = mv | ~(xh | pv);
+  uint64_t mh = pv & xh;
+  ph = (ph << 1) | 1;
+  mh <<= 1;
+  pv = mh | ~(xv | ph);
+  mv = ph & xv;
+}
+
+// ASCII text (bytes < 0x80), pattern length m in [1, 64]. The recurrence is one long
+// dependency chain per text character, so the text is split in half (Hirschberg):
+// the front half runs forward and the back half runs on the reversed strings, two
+// independent chains the CPU overlaps. The distance is the best row at which an
+// alignment crosses the middle column: min_i D_front[i] + D_back[m - i], both read
+// from the vertical deltas the bit vectors hold.
 size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
-  uint64_t peq[128];
-  for (char c : t) peq[static_cast<unsigned char>(c)] = 0;
-  for (char c : p) peq[static_cast<unsigned char>(c)] = 0;
-  for (size_t i = 0; i < p.size(); ++i) peq[static_cast<unsigned char>(p[i])] |= uint64_t{1} << i;
-  const uint64_t high = uint64_t{1} << (p.size() - 1);
-  uint64_t pv = ~uint64_t{0}, mv = 0;
-  size_t score = p.size();
-  for (char c : t) {
-    uint64_t eq = peq[static_cast<unsigned char>(c)];
-    uint64_t xv = eq | mv;
-    uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-    uint64_t ph = mv | ~(xh | pv);
-    uint64_t mh = pv & xh;
-    score += (ph & high) != 0;
-    score -= (mh & high) != 0;
-    ph = (ph << 1) | 1;
-    mh <<= 1;
-    pv = mh | ~(xv | ph);
-    mv = ph & xv;
+  const size_t m = p.size(), n = t.size();
+  uint64_t peq_f[128], peq_b[128];
+  std::memset(peq_f, 0, sizeof(peq_f));  // wide stores beat clearing entry by entry
+  std::memset(peq_b, 0, sizeof(peq_b));
+  for (size_t i = 0; i < m; ++i) {
+    peq_f[static_cast<unsigned char>(p[i])] |= uint64_t{1} << i;
+    peq_b[static_cast<unsigned char>(p[m - 1 - i])] |= uint64_t{1} << i;
   }
-  return score;
+  const size_t h = n / 2;  // front: t[0, h); back: t[h, n) reversed
+  uint64_t pf = ~uint64_t{0}, mf = 0, pb = ~uint64_t{0}, mb = 0;
+  for (size_t k = 0; k < h; ++k) {
+    Step(pf, mf, peq_f[static_cast<unsigned char>(t[k])]);
+    Step(pb, mb, peq_b[static_cast<unsigned char>(t[n - 1 - k])]);
+  }
+  if (n - h > h) Step(pb, mb, peq_b[static_cast<unsigned char>(t[h])]);
+  // S(i) = D_front[i] + D_back[m - i]; S(0) = h + D_back[m].
+  long back_m = static_cast<long>(n - h);
+  for (size_t j = 0; j < m; ++j) back_m += static_cast<long>((pb >> j) & 1) - static_cast<long>((mb >> j) & 1);
+  long sum = static_cast<long>(h) + back_m, best = sum;
+  for (size_t i = 1; i <= m; ++i) {
+    // Row i of the front column gains its delta; row m-i+1 of the back column loses its.
+    sum += static_cast<long>((pf >> (i - 1)) & 1) - static_cast<long>((mf >> (i - 1)) & 1);
+    sum -= static_cast<long>((pb >> (m - i)) & 1) - static_cast<long>((mb >> (m - i)) & 1);
+    best = std::min(best, sum);
+  }
+  return static_cast<size_t>(best);
 }
 
 template <typename Char>
@@ -199,22 +220,47 @@ struct AsciiFoldTable {
 };
 constexpr AsciiFoldTable kFold;
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+
 // Trims, collapses whitespace and lower-cases ASCII into `out` (capacity n); false
-// when the text is not ASCII (or has NUL bytes) or does not fit.
+// when the text is not ASCII (or has NUL bytes) or does not fit. Eight bytes at a
+// time when a word has no whitespace or control bytes (SWAR lower-casing).
 bool FoldAscii(std::string_view s, char* out, size_t n, size_t* len) {
   if (s.size() > n) return false;
-  size_t k = 0;
+  size_t k = 0, i = 0;
   bool pending_space = false;
-  for (char ch : s) {
-    unsigned char m = kFold.map[static_cast<unsigned char>(ch)];
-    if (m == 0) {
-      pending_space = k > 0;
-      continue;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      uint64_t x;
+      std::memcpy(&x, s.data() + i, 8);
+      if (x & kHighs) return false;
+      uint64_t spaces = x ^ (kOnes * ' ');
+      bool has_space = ((spaces - kOnes) & ~spaces & kHighs) != 0;
+      bool has_control = ((x - kOnes * 0x0E) & ~x & kHighs) != 0;  // any byte < 0x0E
+      if (!has_space && !has_control) {
+        if (pending_space) out[k++] = ' ';
+        pending_space = false;
+        uint64_t upper = (x + kOnes * 0x3F) & ~(x + kOnes * 0x25) & kHighs;  // 'A'..'Z'
+        x |= upper >> 2;
+        std::memcpy(out + k, &x, 8);
+        k += 8;
+        i += 8;
+        continue;
+      }
     }
-    if (m == 0xFF) return false;
-    if (pending_space) out[k++] = ' ';
-    pending_space = false;
-    out[k++] = static_cast<char>(m);
+    // Byte at a time up to the next word boundary (or the end).
+    size_t stop = std::min(s.size(), i + 8);
+    for (; i < stop; ++i) {
+      unsigned char m = kFold.map[static_cast<unsigned char>(s[i])];
+      if (m == 0) {
+        pending_space = k > 0;
+        continue;
+      }
+      if (m == 0xFF) return false;
+      if (pending_space) out[k++] = ' ';
+      pending_space = false;
+      out[k++] = static_cast<char>(m);
+    }
   }
   *len = k;
   return true;
