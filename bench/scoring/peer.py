@@ -57,9 +57,13 @@ def compare(kind, e, a, fuzzy, threshold=0.9):
         x, y = number(e), number(a)
         return 1 if x is not None and y is not None and num_eq(x, y) else 0
     if kind == "date":
+        def iso(s):  # ISO date, optionally followed by a time part
+            if not isinstance(s, str) or not (len(s) == 10 or (len(s) > 10 and s[10] in "Tt ")):
+                raise ValueError(s)
+            return date.fromisoformat(s[:10])
         try:
-            return 1 if date.fromisoformat(e[:10]) == date.fromisoformat(a[:10]) else 0
-        except (ValueError, TypeError):
+            return 1 if iso(e) == iso(a) else 0
+        except ValueError:
             return 0
     if kind == "currency":
         if not isinstance(a, dict): return 0
