@@ -116,12 +116,12 @@ ArrayScore Finish(ArrayScore s, size_t correct, size_t total) {
 
 json::object RowDetail(std::optional<size_t> ei, std::optional<size_t> ai, size_t correct, size_t total,
                        const char* reason, const json::storage_ptr& sp) {
-  json::object r(sp);
-  r["expectedIndex"] = ei ? json::value(static_cast<int64_t>(*ei)) : json::value(nullptr);
-  r["actualIndex"] = ai ? json::value(static_cast<int64_t>(*ai)) : json::value(nullptr);
-  r["correctCells"] = static_cast<int64_t>(correct);
-  r["totalCells"] = static_cast<int64_t>(total);
-  r["reason"] = reason;
+  json::object r(6, sp);  // sized once: rows are the bulk of a result
+  r.emplace("expectedIndex", ei ? json::value(static_cast<int64_t>(*ei)) : json::value(nullptr));
+  r.emplace("actualIndex", ai ? json::value(static_cast<int64_t>(*ai)) : json::value(nullptr));
+  r.emplace("correctCells", static_cast<int64_t>(correct));
+  r.emplace("totalCells", static_cast<int64_t>(total));
+  r.emplace("reason", reason);
   return r;
 }
 
@@ -203,6 +203,7 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
   std::vector<int> pair = MaxWeightAssignment(w, ne, na);
   ArrayScore s;
   s.rows = json::array(sp);
+  if (with_detail) s.rows.reserve(std::max(ne, na));
   s.columns.resize(nc);
   for (size_t c = 0; c < nc; ++c) {
     ColumnTally& t = s.columns[c];

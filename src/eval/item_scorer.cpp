@@ -92,15 +92,16 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
   // One arena for the whole result: it is built once, read, and freed at once.
   json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
   json::object fields(sp);
+  fields.reserve(root.properties.size() + 8);
   double score_sum = 0;
   size_t scored = 0;
   bool all_correct = true;
   for (const Leaf& leaf : FlattenObject(root)) {
-    json::object f(sp);
+    json::object f(10, sp);
     const json::value* e = Lookup(exp_value, leaf.keys);
     const json::value* a = act_value.is_object() || act_value.is_null() ? Lookup(act_value, leaf.keys) : nullptr;
-    if (e) f["expected"] = *e;
-    if (a) f["actual"] = *a;
+    if (e) f.emplace("expected", *e);  // copied into the result's arena
+    if (a) f.emplace("actual", *a);
     if (rules.IsExcluded(leaf.path)) {
       f["verdict"] = "excluded";
       f["score"] = 0.0;
