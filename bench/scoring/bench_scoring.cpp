@@ -210,11 +210,16 @@ int Main(int argc, char** argv) {
   std::printf("items_per_s_all_cores %.0f\n", static_cast<double>(n_items) / Seconds(t0, t1));
 
   // Levenshtein similarity over the public, normalizing entry point.
-  double sim_sum = 0;
-  c0 = CpuSeconds();
-  for (size_t i = 0; i < n_pairs; ++i) sim_sum += FuzzySimilarity(lev_a[i], lev_b[i]);
-  c1 = CpuSeconds();
-  std::printf("lev_pairs_per_s %.0f\n", static_cast<double>(n_pairs) / (c1 - c0));
+  // Best of 3 passes (CPU time), like peer.py, to damp interference from other load.
+  double sim_sum = 0, best_lev = 1e9;
+  for (int pass = 0; pass < 3; ++pass) {
+    sim_sum = 0;
+    c0 = CpuSeconds();
+    for (size_t i = 0; i < n_pairs; ++i) sim_sum += FuzzySimilarity(lev_a[i], lev_b[i]);
+    c1 = CpuSeconds();
+    best_lev = std::min(best_lev, c1 - c0);
+  }
+  std::printf("lev_pairs_per_s %.0f\n", static_cast<double>(n_pairs) / best_lev);
   std::printf("lev_mean_similarity %.6f\n", sim_sum / static_cast<double>(n_pairs));
 
   // 200x200 assignment, best of 20 (like timeit's min).

@@ -131,14 +131,16 @@ def main():
     print(f"run_accuracy {field_sum / field_n:.6f}")
 
     pairs = w["levPairs"]
-    t0 = time.process_time()
-    sim = 0.0
-    for a, b in pairs:
-        a, b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
-        longest = max(len(a), len(b))
-        sim += 1.0 if longest == 0 else 1 - Levenshtein.distance(a, b) / longest
-    t1 = time.process_time()
-    print(f"lev_pairs_per_s {len(pairs) / (t1 - t0):.0f}")
+    best = 1e9
+    for _ in range(3):  # best of 3 passes, as bench_scoring does
+        t0 = time.process_time()
+        sim = 0.0
+        for a, b in pairs:
+            a, b = " ".join(a.split()).casefold(), " ".join(b.split()).casefold()
+            longest = max(len(a), len(b))
+            sim += 1.0 if longest == 0 else 1 - Levenshtein.distance(a, b) / longest
+        best = min(best, time.process_time() - t0)
+    print(f"lev_pairs_per_s {len(pairs) / best:.0f}")
     print(f"lev_mean_similarity {sim / len(pairs):.6f}")
 
     dim = w["dim"]
