@@ -169,31 +169,36 @@ int Main(int argc, char** argv) {
                                         {"items", items}, {"levPairs", pairs}, {"matrix", m}, {"dim", dim}});
   }
 
-  // Items, one thread.
-  double checksum = 0;
-  double c0 = CpuSeconds();
-  auto t0 = Clock::now();
-  MetricsBuilder builder(Kind::kExtract, config, options), first_builder(Kind::kExtract, config, options);
-  for (size_t i = 0; i < n_items; ++i) {
-    json::object r = ScoreItem(Kind::kExtract, config, expected[i], actual[i], options);
-    checksum += r.at("score").as_double();
-    builder.Add(r);
-    if (i < 1000) first_builder.Add(r);  // cross-check against peer.py's default sample
+  // Items, one thread: best of 3 passes (CPU time), like peer.py.
+  double checksum = 0, best_cpu = 1e9, best_wall = 1e9;
+  json::object metrics, first_metrics;
+  for (int pass = 0; pass < 3; ++pass) {
+    checksum = 0;
+    double c0 = CpuSeconds();
+    auto t0 = Clock::now();
+    MetricsBuilder builder(Kind::kExtract, config, options), first_builder(Kind::kExtract, config, options);
+    for (size_t i = 0; i < n_items; ++i) {
+      json::object r = ScoreItem(Kind::kExtract, config, expected[i], actual[i], options);
+      checksum += r.at("score").as_double();
+      builder.Add(r);
+      if (i < 1000) first_builder.Add(r);  // cross-check against peer.py's default sample
+    }
+    metrics = builder.Build();
+    first_metrics = first_builder.Build();
+    best_wall = std::min(best_wall, Seconds(t0, Clock::now()));
+    best_cpu = std::min(best_cpu, CpuSeconds() - c0);
   }
-  json::object metrics = builder.Build();
-  auto t1 = Clock::now();
-  double c1 = CpuSeconds();
   std::printf("items %zu\n", n_items);
-  std::printf("items_per_s_1thread %.0f\n", static_cast<double>(n_items) / (c1 - c0));
-  std::printf("items_per_s_1thread_wall %.0f\n", static_cast<double>(n_items) / Seconds(t0, t1));
+  std::printf("items_per_s_1thread %.0f\n", static_cast<double>(n_items) / best_cpu);
+  std::printf("items_per_s_1thread_wall %.0f\n", static_cast<double>(n_items) / best_wall);
   std::printf("run_accuracy %.6f\n", metrics.at("accuracy").as_double());
-  std::printf("run_accuracy_first1000 %.6f\n", first_builder.Build().at("accuracy").as_double());
+  std::printf("run_accuracy_first1000 %.6f\n", first_metrics.at("accuracy").as_double());
   std::printf("mean_item_score %.6f\n", checksum / static_cast<double>(n_items));
 
   // Items, all cores.
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<double> partial(threads, 0);
-  t0 = Clock::now();
+  auto t0 = Clock::now();
   {
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) {
@@ -205,7 +210,7 @@ int Main(int argc, char** argv) {
     }
     for (auto& th : pool) th.join();
   }
-  t1 = Clock::now();
+  auto t1 = Clock::now();
   std::printf("threads %u\n", threads);
   std::printf("items_per_s_all_cores %.0f\n", static_cast<double>(n_items) / Seconds(t0, t1));
 
@@ -214,10 +219,9 @@ int Main(int argc, char** argv) {
   double sim_sum = 0, best_lev = 1e9;
   for (int pass = 0; pass < 3; ++pass) {
     sim_sum = 0;
-    c0 = CpuSeconds();
+    double c0 = CpuSeconds();
     for (size_t i = 0; i < n_pairs; ++i) sim_sum += FuzzySimilarity(lev_a[i], lev_b[i]);
-    c1 = CpuSeconds();
-    best_lev = std::min(best_lev, c1 - c0);
+    best_lev = std::min(best_lev, CpuSeconds() - c0);
   }
   std::printf("lev_pairs_per_s %.0f\n", static_cast<double>(n_pairs) / best_lev);
   std::printf("lev_mean_similarity %.6f\n", sim_sum / static_cast<double>(n_pairs));

@@ -117,17 +117,19 @@ def main():
     fuzzy = set(w["fuzzyMatchFields"])
     items = w["items"][:n_items]
 
-    t0 = time.process_time()
-    score_sum = field_sum = field_n = 0
-    for it in items:
-        r = score_item(props, fuzzy, it["expected"], it["actual"])
-        score_sum += r["score"]
-        for f in r["fields"].values():
-            field_sum += f["score"]
-            field_n += 1
-    t1 = time.process_time()
+    best = 1e9
+    for _ in range(3):  # best of 3 passes, as bench_scoring does
+        t0 = time.process_time()
+        score_sum = field_sum = field_n = 0
+        for it in items:
+            r = score_item(props, fuzzy, it["expected"], it["actual"])
+            score_sum += r["score"]
+            for f in r["fields"].values():
+                field_sum += f["score"]
+                field_n += 1
+        best = min(best, time.process_time() - t0)
     print(f"items {len(items)}")
-    print(f"items_per_s_1thread {len(items) / (t1 - t0):.0f}")
+    print(f"items_per_s_1thread {len(items) / best:.0f}")
     print(f"run_accuracy {field_sum / field_n:.6f}")
 
     pairs = w["levPairs"]

@@ -93,14 +93,13 @@ size_t DistanceOneWord(std::basic_string_view<Char> p, std::basic_string_view<Ch
     }
     uint64_t xv = eq | mv;
     uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-    uint64_t ph = mv | ~(xh | pv);
+    uint64_t nph = (xh | pv) & ~mv;  // ~ph, see DistanceOneWordAscii
     uint64_t mh = pv & xh;
-    if (ph & high) ++score;
-    else if (mh & high) --score;
-    ph = (ph << 1) | 1;  // top row of the DP grows by one per column
-    mh <<= 1;
-    pv = mh | ~(xv | ph);
-    mv = ph & xv;
+    score += (nph & high) == 0;
+    score -= (mh & high) != 0;
+    uint64_t nph_shifted = nph << 1;  // ~((ph << 1) | 1): the top row grows by one per column
+    pv = (mh << 1) | (nph_shifted & ~xv);
+    mv = ~nph_shifted & xv;
   }
   return score;
 }
