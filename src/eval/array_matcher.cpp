@@ -55,15 +55,22 @@ class AugmentingPathSolver {
       sr_[i] = 1;
       const double* row = cost_ + i * nc_;
       const double base = mv - u_[i];
+      const size_t* rem = remaining_.data();
+      double* shortest = shortest_.data();
+      const double* v = v_.data();
+      long* path = path_.data();
+      const long* row4col = row4col_.data();
       for (size_t it = 0; it < num_remaining; ++it) {
-        size_t j = remaining_[it];
-        double r = base + row[j] - v_[j];
-        if (r < shortest_[j]) {
-          path_[j] = static_cast<long>(i);
-          shortest_[j] = r;
+        size_t j = rem[it];
+        double r = base + row[j] - v[j];
+        double sj = shortest[j];
+        if (r < sj) {
+          path[j] = static_cast<long>(i);
+          sj = r;
+          shortest[j] = r;
         }
-        if (shortest_[j] < lowest || (shortest_[j] == lowest && row4col_[j] == -1)) {
-          lowest = shortest_[j];
+        if (sj < lowest || (sj == lowest && row4col[j] == -1)) {
+          lowest = sj;
           index = it;
         }
       }
