@@ -6,68 +6,106 @@
 namespace goldset::eval {
 namespace {
 
-// n <= m. a is 1-based in the classic formulation; here 0-based with a virtual
-// column m standing for "unassigned".
-std::vector<int> SolveRowsLeCols(const double* cost, size_t n, size_t m, bool transposed) {
-  auto at = [&](size_t i, size_t j) { return transposed ? cost[j * n + i] : cost[i * m + j]; };
-  const double kInf = std::numeric_limits<double>::infinity();
-  std::vector<double> u(n + 1, 0), v(m + 1, 0), minv(m + 1);
-  std::vector<size_t> p(m + 1, n), way(m + 1, m);  // p[j]: row matched to column j (n = none)
-  std::vector<char> used(m + 1);
-  for (size_t i = 0; i < n; ++i) {
-    p[m] = i;
-    size_t j0 = m;
-    std::fill(minv.begin(), minv.end(), kInf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      size_t i0 = p[j0];
-      double delta = kInf;
-      size_t j1 = m;
-      double ui0 = u[i0];
-      for (size_t j = 0; j < m; ++j) {
-        if (used[j]) continue;
-        double cur = at(i0, j) - ui0 - v[j];
-        if (cur < minv[j]) {
-          minv[j] = cur;
-          way[j] = j0;
+// Shortest augmenting path with potentials (Crouse 2016, as in LAPJV and scipy's
+// linear_sum_assignment): one Dijkstra-like search per row over the columns not
+// yet reached, kept in a compact `remaining` list so the inner loop never branches
+// on visited columns. `cost` is row-major nr x nc with nr <= nc.
+class AugmentingPathSolver {
+ public:
+  AugmentingPathSolver(const double* cost, size_t nr, size_t nc)
+      : cost_(cost), nr_(nr), nc_(nc), u_(nr, 0), v_(nc, 0), shortest_(nc), path_(nc, -1), col4row_(nr, -1),
+        row4col_(nc, -1), sr_(nr), sc_(nc), remaining_(nc) {}
+
+  std::vector<int> Solve() {
+    for (size_t cur = 0; cur < nr_; ++cur) {
+      double min_val = 0;
+      long sink = Augment(cur, &min_val);
+      if (sink < 0) break;  // cannot happen with finite costs
+      u_[cur] += min_val;
+      for (size_t i = 0; i < nr_; ++i) {
+        if (sr_[i] && i != cur) u_[i] += min_val - shortest_[static_cast<size_t>(col4row_[i])];
+      }
+      for (size_t j = 0; j < nc_; ++j) {
+        if (sc_[j]) v_[j] -= min_val - shortest_[j];
+      }
+      long j = sink;
+      while (true) {
+        long i = path_[static_cast<size_t>(j)];
+        row4col_[static_cast<size_t>(j)] = i;
+        std::swap(col4row_[static_cast<size_t>(i)], j);
+        if (static_cast<size_t>(i) == cur) break;
+      }
+    }
+    return std::vector<int>(col4row_.begin(), col4row_.end());
+  }
+
+ private:
+  long Augment(size_t i, double* min_val) {
+    const double kInf = std::numeric_limits<double>::infinity();
+    size_t num_remaining = nc_;
+    for (size_t it = 0; it < nc_; ++it) remaining_[it] = nc_ - it - 1;
+    std::fill(sr_.begin(), sr_.end(), 0);
+    std::fill(sc_.begin(), sc_.end(), 0);
+    std::fill(shortest_.begin(), shortest_.end(), kInf);
+    long sink = -1;
+    double mv = 0;
+    while (sink == -1) {
+      size_t index = 0;
+      double lowest = kInf;
+      sr_[i] = 1;
+      const double* row = cost_ + i * nc_;
+      const double base = mv - u_[i];
+      const size_t* rem = remaining_.data();
+      double* shortest = shortest_.data();
+      const double* v = v_.data();
+      long* path = path_.data();
+      const long* row4col = row4col_.data();
+      for (size_t it = 0; it < num_remaining; ++it) {
+        size_t j = rem[it];
+        double r = base + row[j] - v[j];
+        double sj = shortest[j];
+        if (r < sj) {
+          path[j] = static_cast<long>(i);
+          sj = r;
+          shortest[j] = r;
         }
-        if (minv[j] < delta) {
-          delta = minv[j];
-          j1 = j;
+        if (sj < lowest || (sj == lowest && row4col[j] == -1)) {
+          lowest = sj;
+          index = it;
         }
       }
-      for (size_t j = 0; j <= m; ++j) {
-        if (used[j]) {
-          u[p[j]] += delta;
-          v[j] -= delta;
-        } else {
-          minv[j] -= delta;
-        }
-      }
-      j0 = j1;
-    } while (p[j0] != n);
-    do {
-      size_t j1 = way[j0];
-      p[j0] = p[j1];
-      j0 = j1;
-    } while (j0 != m);
+      mv = lowest;
+      if (mv == kInf) return -1;
+      size_t j = remaining_[index];
+      if (row4col_[j] == -1) sink = static_cast<long>(j);
+      else i = static_cast<size_t>(row4col_[j]);
+      sc_[j] = 1;
+      remaining_[index] = remaining_[--num_remaining];
+    }
+    *min_val = mv;
+    return sink;
   }
-  std::vector<int> row_to_col(n, -1);
-  for (size_t j = 0; j < m; ++j) {
-    if (p[j] != n) row_to_col[p[j]] = static_cast<int>(j);
-  }
-  return row_to_col;
-}
+
+  const double* cost_;
+  size_t nr_, nc_;
+  std::vector<double> u_, v_, shortest_;
+  std::vector<long> path_, col4row_, row4col_;
+  std::vector<char> sr_, sc_;
+  std::vector<size_t> remaining_;
+};
 
 }  // namespace
 
 std::vector<int> MinCostAssignment(const std::vector<double>& cost, size_t rows, size_t cols) {
   if (rows == 0) return {};
   if (cols == 0) return std::vector<int>(rows, -1);
-  if (rows <= cols) return SolveRowsLeCols(cost.data(), rows, cols, false);
-  // Transpose: columns become rows; invert the result.
-  std::vector<int> col_to_row = SolveRowsLeCols(cost.data(), cols, rows, true);
+  if (rows <= cols) return AugmentingPathSolver(cost.data(), rows, cols).Solve();
+  // More rows than columns: solve the transpose and invert.
+  std::vector<double> t(cost.size());
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) t[c * rows + r] = cost[r * cols + c];
+  }
+  std::vector<int> col_to_row = AugmentingPathSolver(t.data(), cols, rows).Solve();
   std::vector<int> row_to_col(rows, -1);
   for (size_t c = 0; c < cols; ++c) {
     if (col_to_row[c] >= 0) row_to_col[static_cast<size_t>(col_to_row[c])] = static_cast<int>(c);

@@ -1,6 +1,7 @@
 #include "eval/array_scorer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "eval/array_matcher.h"
 
@@ -23,7 +24,62 @@ const json::value* Lookup(const json::value& row, const std::vector<std::string>
 struct Cell {
   Canonical canon;           // scalar specs
   const json::value* value;  // array specs compare recursively
+  // Fast equality for the common forms: cells of one column with equal keys are
+  // equal (text interned per column, dates as day numbers, booleans, null = -1).
+  bool keyed = false;
+  int64_t key = 0;
 };
+
+// Assigns keys to the cells of one scalar, non-fuzzy column (both sides together,
+// so equal texts get equal ids).
+void KeyColumn(std::vector<Cell*>& cells) {
+  std::vector<Cell*> texts;
+  for (Cell* c : cells) {
+    const Canonical& k = c->canon;
+    switch (k.form) {
+      case Canonical::Form::kMissing:
+      case Canonical::Form::kNull:
+        c->keyed = true;
+        c->key = -1;
+        break;
+      case Canonical::Form::kText:
+        texts.push_back(c);
+        break;
+      case Canonical::Form::kBool:
+        c->keyed = true;
+        c->key = k.boolean;
+        break;
+      case Canonical::Form::kDate:
+        if (k.date) {
+          c->keyed = true;
+          c->key = k.date->year * 10000 + k.date->month * 100 + k.date->day;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  // Intern texts by sorting (one allocation, no hash nodes).
+  std::sort(texts.begin(), texts.end(), [](const Cell* a, const Cell* b) { return a->canon.text < b->canon.text; });
+  int64_t id = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0 && texts[i]->canon.text != texts[i - 1]->canon.text) ++id;
+    texts[i]->keyed = true;
+    texts[i]->key = id;
+  }
+}
+
+// Inline equality for keyed cells and plain numbers; the general comparator otherwise.
+inline bool FastMatch(const Cell& e, const Cell& a, bool* decided) {
+  *decided = true;
+  if (e.keyed && a.keyed) return e.key == a.key;
+  if (e.canon.form == Canonical::Form::kNumber && a.canon.form == Canonical::Form::kNumber) {
+    double x = *e.canon.number, y = *a.canon.number;
+    return x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y));
+  }
+  *decided = false;
+  return false;
+}
 
 Cell MakeCell(const FieldSpec& spec, const json::value* v, bool fuzzy) {
   if (spec.type == FieldType::kArray || spec.type == FieldType::kObject) return {Canonical{}, v};
@@ -59,19 +115,19 @@ ArrayScore Finish(ArrayScore s, size_t correct, size_t total) {
 }
 
 json::object RowDetail(std::optional<size_t> ei, std::optional<size_t> ai, size_t correct, size_t total,
-                       const char* reason) {
-  json::object r;
-  r["expectedIndex"] = ei ? json::value(static_cast<int64_t>(*ei)) : json::value(nullptr);
-  r["actualIndex"] = ai ? json::value(static_cast<int64_t>(*ai)) : json::value(nullptr);
-  r["correctCells"] = static_cast<int64_t>(correct);
-  r["totalCells"] = static_cast<int64_t>(total);
-  r["reason"] = reason;
+                       const char* reason, const json::storage_ptr& sp) {
+  json::object r(6, sp);  // sized once: rows are the bulk of a result
+  r.emplace("expectedIndex", ei ? json::value(static_cast<int64_t>(*ei)) : json::value(nullptr));
+  r.emplace("actualIndex", ai ? json::value(static_cast<int64_t>(*ai)) : json::value(nullptr));
+  r.emplace("correctCells", static_cast<int64_t>(correct));
+  r.emplace("totalCells", static_cast<int64_t>(total));
+  r.emplace("reason", reason);
   return r;
 }
 
 // Arrays of scalars (or arrays): multiset matching, each element one cell.
 ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json::array& a,
-                         const FieldRules& rules, const std::string& path, bool with_detail) {
+                         const FieldRules& rules, const std::string& path, bool with_detail, const json::storage_ptr& sp) {
   std::optional<double> fuzzy = rules.FuzzyThreshold(path);
   std::vector<Cell> ec, ac;
   for (const auto& v : e) ec.push_back(MakeCell(item, &v, fuzzy.has_value()));
@@ -82,6 +138,7 @@ ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json
   }
   std::vector<int> pair = MaxWeightAssignment(w, ec.size(), ac.size());
   ArrayScore s;
+  s.rows = json::array(sp);
   size_t correct = 0;
   std::vector<char> actual_used(ac.size(), 0);
   for (size_t i = 0; i < ec.size(); ++i) {
@@ -90,11 +147,11 @@ ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json
       ++correct;
       actual_used[static_cast<size_t>(pair[i])] = 1;
     }
-    if (with_detail && !ok) s.rows.push_back(RowDetail(i, std::nullopt, 0, 1, "missing_row"));
+    if (with_detail && !ok) s.rows.push_back(RowDetail(i, std::nullopt, 0, 1, "missing_row", s.rows.storage()));
   }
   if (with_detail) {
     for (size_t j = 0; j < ac.size(); ++j) {
-      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, 1, "extra_row"));
+      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, 1, "extra_row", s.rows.storage()));
     }
   }
   return Finish(std::move(s), correct, std::max(ec.size(), ac.size()));
@@ -102,7 +159,7 @@ ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json
 
 // Arrays of objects: cells = rows x columns; rows paired to maximize matched cells.
 ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e, const json::array& a,
-                     const FieldRules& rules, const std::string& path, bool with_detail) {
+                     const FieldRules& rules, const std::string& path, bool with_detail, const json::storage_ptr& sp) {
   std::vector<const Leaf*> cols;
   std::vector<std::string> col_paths;
   for (const Leaf& c : all_columns) {
@@ -114,10 +171,17 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
   const size_t nc = cols.size(), ne = e.size(), na = a.size();
   std::vector<std::optional<double>> fuzzy(nc);
   std::vector<Cell> ec(ne * nc), ac(na * nc);
+  std::vector<Cell*> column;
   for (size_t c = 0; c < nc; ++c) {
     fuzzy[c] = rules.FuzzyThreshold(col_paths[c]);
     for (size_t i = 0; i < ne; ++i) ec[i * nc + c] = MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), fuzzy[c].has_value());
     for (size_t j = 0; j < na; ++j) ac[j * nc + c] = MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), fuzzy[c].has_value());
+    if (!fuzzy[c] && IsScalar(cols[c]->spec->type)) {
+      column.clear();
+      for (size_t i = 0; i < ne; ++i) column.push_back(&ec[i * nc + c]);
+      for (size_t j = 0; j < na; ++j) column.push_back(&ac[j * nc + c]);
+      KeyColumn(column);
+    }
   }
   // match[(i*na + j)*nc + c]: cell c of expected row i equals that of actual row j.
   std::vector<char> match(ne * na * nc);
@@ -126,7 +190,10 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
     for (size_t j = 0; j < na; ++j) {
       double count = 0;
       for (size_t c = 0; c < nc; ++c) {
-        bool m = CellMatches(*cols[c]->spec, ec[i * nc + c], ac[j * nc + c], rules, col_paths[c], fuzzy[c]);
+        const Cell &x = ec[i * nc + c], &y = ac[j * nc + c];
+        bool decided;
+        bool m = FastMatch(x, y, &decided);
+        if (!decided) m = CellMatches(*cols[c]->spec, x, y, rules, col_paths[c], fuzzy[c]);
         match[(i * na + j) * nc + c] = m;
         count += m;
       }
@@ -135,6 +202,8 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
   }
   std::vector<int> pair = MaxWeightAssignment(w, ne, na);
   ArrayScore s;
+  s.rows = json::array(sp);
+  if (with_detail) s.rows.reserve(std::max(ne, na));
   s.columns.resize(nc);
   for (size_t c = 0; c < nc; ++c) {
     ColumnTally& t = s.columns[c];
@@ -147,13 +216,13 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
   std::vector<char> actual_used(na, 0);
   for (size_t i = 0; i < ne; ++i) {
     if (pair[i] < 0) {
-      if (with_detail) s.rows.push_back(RowDetail(i, std::nullopt, 0, nc, "missing_row"));
+      if (with_detail) s.rows.push_back(RowDetail(i, std::nullopt, 0, nc, "missing_row", s.rows.storage()));
       continue;
     }
     size_t j = static_cast<size_t>(pair[i]);
     actual_used[j] = 1;
     size_t row_correct = 0;
-    json::array mismatched;
+    json::array mismatched(s.rows.storage());
     for (size_t c = 0; c < nc; ++c) {
       if (match[(i * na + j) * nc + c]) {
         ++row_correct;
@@ -164,14 +233,14 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
     }
     correct += row_correct;
     if (with_detail) {
-      json::object r = RowDetail(i, j, row_correct, nc, row_correct == nc ? "match" : "cell_mismatch");
+      json::object r = RowDetail(i, j, row_correct, nc, row_correct == nc ? "match" : "cell_mismatch", s.rows.storage());
       if (!mismatched.empty()) r["mismatchedColumns"] = std::move(mismatched);
       s.rows.push_back(std::move(r));
     }
   }
   if (with_detail) {
     for (size_t j = 0; j < na; ++j) {
-      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, nc, "extra_row"));
+      if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, nc, "extra_row", s.rows.storage()));
     }
   }
   return Finish(std::move(s), correct, std::max(ne, na) * nc);
@@ -180,7 +249,7 @@ ArrayScore ScoreRows(const std::vector<Leaf>& all_columns, const json::array& e,
 }  // namespace
 
 ArrayScore ScoreArray(const FieldSpec& spec, const json::value& expected, const json::value& actual,
-                      const FieldRules& rules, const std::string& path, bool with_detail) {
+                      const FieldRules& rules, const std::string& path, bool with_detail, json::storage_ptr storage) {
   const json::array& e = expected.is_array() ? expected.as_array() : kEmpty;
   if (!actual.is_array() && !actual.is_null()) {
     ArrayScore s;
@@ -192,9 +261,9 @@ ArrayScore ScoreArray(const FieldSpec& spec, const json::value& expected, const 
   const FieldSpec& item = spec.items.empty() ? FieldSpec{} : spec.items[0];
   if (item.type == FieldType::kObject) {
     std::vector<Leaf> columns = FlattenObject(item);
-    if (!columns.empty()) return ScoreRows(columns, e, a, rules, path, with_detail);
+    if (!columns.empty()) return ScoreRows(columns, e, a, rules, path, with_detail, storage);
   }
-  return ScoreMultiset(item, e, a, rules, path, with_detail);
+  return ScoreMultiset(item, e, a, rules, path, with_detail, storage);
 }
 
 }  // namespace goldset::eval

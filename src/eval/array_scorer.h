@@ -32,7 +32,9 @@ struct ArrayScore {
 // A non-array actual is a type mismatch. `path` is the field's path (for column
 // paths and their options).
 // REQUIRES: spec.type == FieldType::kArray.
+// `storage` holds the detail JSON (the caller's result arena).
 ArrayScore ScoreArray(const FieldSpec& spec, const json::value& expected, const json::value& actual,
-                      const FieldRules& rules, const std::string& path, bool with_detail);
+                      const FieldRules& rules, const std::string& path, bool with_detail,
+                      json::storage_ptr storage = {});
 
 }  // namespace goldset::eval

@@ -5,18 +5,27 @@
 // A MetricsBuilder is a plain value: use one per thread or guard it.
 //
 // Item result (what ScoreItem returns, stored per run item):
-//   {"correct": bool, "score": number in [0,1],
-//    "fields": {"<path>": {"expected"?: v, "actual"?: v,   // omitted when the key is missing
-//                          "verdict": "correct"|"incorrect"|"excluded"|"unlabeled",
-//                          "score": number, "reason": string,
-//                          "similarity"?: number,           // fuzzy fields
-//                          "confidence"?: number,           // when the output carries one
-//                          "rows"?: [...], "columns"?: {...}}},   // arrays of objects
-//    "splits"?: {...}}                                      // splitters only
+//   {"correct": bool,             // every labelled field fully right / class right / splits exact
+//    "score": number in [0,1],     // mean of labelled field scores (splits: correct/max(exp,pred))
+//    "fields": {"<path>": {
+//        "expected"?: v, "actual"?: v,       // omitted when the key is missing
+//        "verdict": "correct"|"incorrect"|"excluded"|"unlabeled",  // unlabeled: no expected key
+//        "score": number, "reason": string,
+//        "similarity"?: number,               // fuzzy string fields
+//        "confidence"?: number,               // metadata logprobsConfidence, else ocrConfidence
+//        "correctCells"?, "totalCells"?,      // array fields
+//        "rows"?: [{"expectedIndex", "actualIndex", "correctCells", "totalCells", "reason",
+//                   "mismatchedColumns"?}],   // pairing; null index = unpaired
+//        "columns"?: {"<path>[].<col>": {"expected", "present", "correct", "cells"}}}},
+//    "splits"?: {"numSplitsExpected", "numSplitsPredicted", "numSplitsCorrect",
+//                "pagesCorrect", "pagesTotal"}}                  // splitters only
+// Classifiers report one field, "classification" (expected/actual type, expectedId,
+// actualId, confidence); splitters one field per expected split, "splits[i]".
 // Reasons: "match", "missing", "null_value", "unexpected_value", "type_mismatch",
 // "value_mismatch", "below_fuzzy_threshold", "invalid_date", "partial_match",
-// "excluded", "no_expected_value". Row reasons: "missing_row", "extra_row",
-// "cell_mismatch", "match".
+// "excluded", "no_expected_value", "id_mismatch" (classifier), "page_range_mismatch",
+// "type_mismatch_split" (splitter). Row reasons: "match", "cell_mismatch",
+// "missing_row", "extra_row".
 #pragma once
 
 #include <optional>
@@ -81,7 +90,8 @@ class MetricsBuilder {
   Kind kind_;
   json::object config_;
   Options options_;
-  std::vector<json::object> items_;
+  json::storage_ptr arena_;           // holds items_: freed together with the builder
+  std::vector<json::object> items_;  // the parts of each result that Build reads
 };
 
 // Run comparison: items paired by item_id (only those in both runs), per-field

@@ -89,16 +89,19 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
   FieldSpec root = SchemaOfConfig(config);
   if (root.properties.empty()) root = InferSpec(exp_value.is_object() ? exp_value : json::value(json::object()));
   FieldRules rules(options);
-  json::object fields;
+  // One arena for the whole result: it is built once, read, and freed at once.
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  json::object fields(sp);
+  fields.reserve(root.properties.size() + 8);
   double score_sum = 0;
   size_t scored = 0;
   bool all_correct = true;
   for (const Leaf& leaf : FlattenObject(root)) {
-    json::object f;
+    json::object f(10, sp);
     const json::value* e = Lookup(exp_value, leaf.keys);
     const json::value* a = act_value.is_object() || act_value.is_null() ? Lookup(act_value, leaf.keys) : nullptr;
-    if (e) f["expected"] = *e;
-    if (a) f["actual"] = *a;
+    if (e) f.emplace("expected", *e);  // copied into the result's arena
+    if (a) f.emplace("actual", *a);
     if (rules.IsExcluded(leaf.path)) {
       f["verdict"] = "excluded";
       f["score"] = 0.0;
@@ -119,13 +122,13 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
       if (!a && !e_null && !(e->is_array() && e->as_array().empty())) {
         v = {0, "missing"};
       } else {
-        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true);
+        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp);
         v = as.verdict;
         f["correctCells"] = static_cast<int64_t>(as.correct_cells);
         f["totalCells"] = static_cast<int64_t>(as.total_cells);
         if (!as.rows.empty()) f["rows"] = std::move(as.rows);
         if (!as.columns.empty()) {
-          json::object cols;
+          json::object cols(sp);
           for (const ColumnTally& t : as.columns) {
             cols[t.path] = {{"expected", t.expected}, {"present", t.present}, {"correct", t.correct}, {"cells", t.cells}};
           }
@@ -148,7 +151,7 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
     all_correct = all_correct && ok;
     fields[leaf.path] = std::move(f);
   }
-  json::object result;
+  json::object result(sp);
   result["correct"] = all_correct;
   result["score"] = scored ? score_sum / static_cast<double>(scored) : 1.0;
   result["fields"] = std::move(fields);

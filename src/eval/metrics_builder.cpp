@@ -255,9 +255,37 @@ json::object BuildSplit(const std::vector<json::object>& items) {
 }  // namespace
 
 MetricsBuilder::MetricsBuilder(Kind kind, const json::object& config, const Options& options)
-    : kind_(kind), config_(config), options_(options) {}
+    : kind_(kind), config_(config), options_(options), arena_(json::make_shared_resource<json::monotonic_resource>()) {}
 
-void MetricsBuilder::Add(const json::object& item_result) { items_.push_back(item_result); }
+// Keeps only what Build reads, so a run of many items holds no values or row detail:
+// "expected"/"actual" become true (non-null) or null, and are absent when absent.
+void MetricsBuilder::Add(const json::object& item_result) {
+  json::object slim(arena_);
+  if (const json::value* c = item_result.if_contains("correct")) slim["correct"] = *c;
+  if (const json::value* s = item_result.if_contains("splits")) slim["splits"] = *s;
+  const json::object* fields = Obj(item_result, "fields");
+  if (fields) {
+    json::object out(arena_);
+    for (const auto& kv : *fields) {
+      if (!kv.value().is_object()) continue;
+      const json::object& f = kv.value().as_object();
+      json::object g(arena_);
+      for (const char* key : {"verdict", "score", "confidence", "columns"}) {
+        if (const json::value* v = f.if_contains(key)) g[key] = *v;
+      }
+      for (const char* key : {"expected", "actual"}) {
+        const json::value* v = f.if_contains(key);
+        if (!v) continue;
+        // Classifier labels are needed for the confusion matrix; other values only as presence.
+        if (kind_ == Kind::kClassify || v->is_null()) g[key] = *v;
+        else g[key] = true;
+      }
+      out[kv.key()] = std::move(g);
+    }
+    slim["fields"] = std::move(out);
+  }
+  items_.push_back(std::move(slim));
+}
 
 json::object MetricsBuilder::Build() const {
   switch (kind_) {

@@ -16,18 +16,44 @@ bool IsAscii(std::string_view s) {
 
 bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-std::string CollapseAscii(std::string_view s) {
+// True when every code point is below U+0300 (valid 2-byte sequences with lead bytes
+// C2..CB). Such text is already NFC: nothing below the combining marks decomposes or
+// combines, so ICU can be skipped.
+bool IsBelowCombiningMarks(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) continue;
+    if (c < 0xC2 || c > 0xCB || i + 1 >= s.size()) return false;
+    unsigned char next = static_cast<unsigned char>(s[++i]);
+    if ((next & 0xC0) != 0x80) return false;
+  }
+  return true;
+}
+
+// Length of the whitespace sequence at s[i] (ASCII, U+0085, U+00A0), or 0.
+size_t SpaceAt(std::string_view s, size_t i) {
+  if (IsAsciiSpace(s[i])) return 1;
+  if (static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
+      (static_cast<unsigned char>(s[i + 1]) == 0x85 || static_cast<unsigned char>(s[i + 1]) == 0xA0)) {
+    return 2;
+  }
+  return 0;
+}
+
+// Trim and collapse for text that IsBelowCombiningMarks.
+std::string CollapseSimple(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
-  for (char c : s) {
-    if (IsAsciiSpace(c)) {
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = SpaceAt(s, i)) {
       pending_space = !out.empty();
+      i += n;
       continue;
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.push_back(c);
+    out.push_back(s[i++]);
   }
   return out;
 }
@@ -58,7 +84,7 @@ icu::UnicodeString NormalizedUnicode(std::string_view utf8) {
 }  // namespace
 
 std::string NormalizeText(std::string_view utf8) {
-  if (IsAscii(utf8)) return CollapseAscii(utf8);
+  if (IsBelowCombiningMarks(utf8)) return CollapseSimple(utf8);
   std::string out;
   NormalizedUnicode(utf8).toUTF8String(out);
   return out;
@@ -66,12 +92,17 @@ std::string NormalizeText(std::string_view utf8) {
 
 std::u32string FoldedCodePoints(std::string_view utf8) {
   std::u32string out;
-  if (IsAscii(utf8)) {
-    std::string s = CollapseAscii(utf8);
-    out.resize(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      char c = s[i];
-      out[i] = static_cast<char32_t>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  if (IsAscii(utf8)) {  // one pass: trim, collapse, lower-case
+    out.reserve(utf8.size());
+    bool pending_space = false;
+    for (char c : utf8) {
+      if (IsAsciiSpace(c)) {
+        pending_space = !out.empty();
+        continue;
+      }
+      if (pending_space) out.push_back(U' ');
+      pending_space = false;
+      out.push_back(static_cast<char32_t>(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
     return out;
   }

@@ -96,7 +96,10 @@ void Flatten(const FieldSpec& spec, std::vector<std::string>& keys, std::vector<
       Flatten(p.spec, keys, out);
     } else {
       std::string path;
-      for (size_t i = 0; i < keys.size(); ++i) path += (i ? "." : "") + keys[i];
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (i) path.push_back('.');
+        path.append(keys[i]);
+      }
       out.push_back({path, keys, &p.spec});
     }
     keys.pop_back();

@@ -44,6 +44,25 @@ TEST(Levenshtein, MatchesDynamicProgrammingOnRandomStrings) {
   }
 }
 
+// FuzzySimilarity's ASCII path (split kernel, SWAR folding) against the reference.
+TEST(Levenshtein, AsciiFastPathMatchesReference) {
+  Rng rng(11);
+  const std::string alphabets[] = {"ab", "aB \t", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ", "xyzXYZ@[`{"};
+  for (int iter = 0; iter < 20000; ++iter) {
+    const std::string& alpha = alphabets[iter % 4];
+    auto make = [&] {
+      std::string s(rng.Below(iter % 5 == 0 ? 140 : 70), ' ');
+      for (auto& c : s) c = alpha[rng.Below(alpha.size())];
+      return s;
+    };
+    std::string a = make(), b = make();
+    std::u32string fa = FoldedCodePoints(a), fb = FoldedCodePoints(b);
+    size_t longest = std::max(fa.size(), fb.size());
+    double want = longest == 0 ? 1.0 : 1.0 - static_cast<double>(ReferenceDistance(fa, fb)) / static_cast<double>(longest);
+    ASSERT_DOUBLE_EQ(FuzzySimilarity(a, b), want) << "iter " << iter << " [" << a << "] [" << b << "]";
+  }
+}
+
 TEST(Levenshtein, ExactWordBoundaries) {
   for (size_t len : {63u, 64u, 65u, 127u, 128u, 129u}) {
     std::u32string a(len, U'x'), b(len, U'x');
