@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The `postgres` suite of scripts/test.sh: starts a throwaway PostgreSQL cluster
 # (scripts/pg-cluster.sh), runs against it
-#   1. the store unit tests (GOLDSET_TEST_DATABASE; each test creates its own database),
+#   1. the unit tests labelled `postgres` (ctest -L postgres: store_test and any other
+#      backend-parameterized test) with GOLDSET_TEST_DATABASE; each test makes its own database,
 #   2. tests/postgres/*.sh (several API nodes on one database),
 #   3. the integration and SDK suites when present, with GOLDSET_DATABASE set: their
 #      harness gives every server a fresh database (tests/integration/pg.mjs),
@@ -10,10 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${GOLDSET_BIN:-$PWD/build/goldset}
 build_dir=$(dirname "$bin")
-store_test="$build_dir/tests/unit/store/store_test"
-for f in "$bin" "$store_test"; do
-  [ -x "$f" ] || { echo "test-postgres: $f not built" >&2; exit 1; }
-done
+[ -x "$bin" ] || { echo "test-postgres: $bin not built" >&2; exit 1; }
 
 cluster=$(mktemp -d /tmp/goldset-pg-XXXXXX)
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
@@ -21,8 +19,8 @@ url=$(scripts/pg-cluster.sh start "$cluster")
 echo "PostgreSQL test cluster at $url"
 
 failed=()
-echo "-- store tests on PostgreSQL"
-GOLDSET_TEST_DATABASE=$url "$store_test" --gtest_brief=1 || failed+=(store)
+echo "-- unit tests labelled postgres, on PostgreSQL"
+(cd "$build_dir" && GOLDSET_TEST_DATABASE=$url ctest -L postgres --output-on-failure -j 2) || failed+=(unit)
 for t in tests/postgres/*.sh; do
   echo "-- $t"
   GOLDSET_TEST_DATABASE=$url "$t" "$bin" || failed+=("$(basename "$t")")

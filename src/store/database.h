@@ -97,8 +97,8 @@ class Database {
 
   // Runs fn while holding a lock that excludes every other process doing the same on
   // this database: for migrations and other once-per-database setup that several nodes
-  // starting at once could race on (PostgreSQL: a session advisory lock; SQLite: none,
-  // where such setup must fit in one write transaction, which excludes other writers).
+  // starting at once could race on (PostgreSQL: a session advisory lock; SQLite: an
+  // flock on a file beside the database).
   // fn may Acquire connections and run transactions. Not reentrant.
   virtual Status WithMigrationLock(const std::function<Status()>& fn) { return fn(); }
 

@@ -51,17 +51,22 @@ class DatabaseBlobStore final : public BlobStore {
   StatusOr<std::string> Get(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
     std::string bytes;
-    int64_t expected_chunk = 0;
+    // One chunk per query keeps the peak memory near the blob's size (a 100 MiB file in
+    // one result would be held hex-encoded, twice over); the read transaction makes the
+    // chunks one consistent snapshot.
     Status st = db_->InTransaction(false, [&](Connection& c) -> Status {
       bytes.clear();
-      expected_chunk = 0;
-      auto rows = c.Query("SELECT chunk, data FROM blobs WHERE sha256 = ? ORDER BY chunk", {sha});
-      if (!rows.ok()) return rows.status();
-      if (rows->empty()) return Status::NotFound("blob " + sha + " is missing");
-      for (const Row& r : *rows) {
-        if (r.Int(0) != expected_chunk++) return Status::Internal("blob " + sha + " has a missing chunk (corrupt)");
-        bytes += r.Text(1);
+      int64_t read = 0;
+      for (;; ++read) {
+        auto rows = c.Query("SELECT data FROM blobs WHERE sha256 = ? AND chunk = ?", {sha, read});
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) break;
+        bytes += rows->front().Text(0);
       }
+      auto stored = QueryInt(c, "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", {sha});
+      if (!stored.ok()) return stored.status();
+      if (*stored == 0) return Status::NotFound("blob " + sha + " is missing");
+      if (*stored != read) return Status::Internal("blob " + sha + " has a missing chunk (corrupt)");
       return Status::OK();
     });
     if (!st.ok()) return st;

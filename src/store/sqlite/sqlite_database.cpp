@@ -1,8 +1,13 @@
 #include "store/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -131,6 +136,24 @@ class SqliteDatabase final : public Database,
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
 
   Backend backend() const override { return Backend::kSqlite; }
+
+  // An exclusive flock on <db>.lock: processes sharing the file (a CLI command while a
+  // server starts) run their one-time setup one after another.
+  Status WithMigrationLock(const std::function<Status()>& fn) override {
+    std::string lock_path = path_ + ".lock";
+    int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) return Status::Internal("cannot open " + lock_path + ": " + std::strerror(errno));
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        int err = errno;
+        ::close(fd);
+        return Status::Internal("cannot lock " + lock_path + ": " + std::strerror(err));
+      }
+    }
+    Status st = fn();
+    ::close(fd);  // releases the lock
+    return st;
+  }
 
   StatusOr<std::unique_ptr<SqliteConnection>> Open() {
     sqlite3* db = nullptr;
