@@ -78,7 +78,7 @@ CREATE TABLE evaluation_run_items (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (run_id, item_id)
 );
-CREATE INDEX evaluation_run_items_claim ON evaluation_run_items(status, next_attempt_at);
+CREATE INDEX evaluation_run_items_claim ON evaluation_run_items(status, next_attempt_at, run_id, seq);
 CREATE INDEX evaluation_run_items_seq ON evaluation_run_items(run_id, seq);
 )SQL"},
       {201, "processor_runs", R"SQL(
@@ -103,7 +103,7 @@ CREATE TABLE processor_runs (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
-CREATE INDEX processor_runs_claim ON processor_runs(status, next_attempt_at);
+CREATE INDEX processor_runs_claim ON processor_runs(status, next_attempt_at, id);
 CREATE INDEX processor_runs_ws_created ON processor_runs(workspace_id, kind, created_at, id);
 CREATE INDEX processor_runs_ws_updated ON processor_runs(workspace_id, kind, updated_at, id);
 )SQL"},

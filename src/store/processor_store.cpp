@@ -190,6 +190,10 @@ StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     auto p = GetIn(c, workspace_id, kind, id);
     if (!p.ok()) return p.status();
+    // Concurrent publishes of one processor take turns (PostgreSQL write transactions do
+    // not exclude each other as SQLite's do), so each reads the number the last one took.
+    auto locked = c.Query("SELECT id FROM processors WHERE id = ?" + std::string(db_->ForUpdate()), {id});
+    if (!locked.ok()) return locked.status();
     auto top = c.Query("SELECT major, minor FROM processor_versions WHERE processor_id = ? "
                        "ORDER BY major DESC, minor DESC LIMIT 1",
                        {id});

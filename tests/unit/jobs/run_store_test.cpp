@@ -12,19 +12,17 @@
 #include "common/ids.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
+#include "test_database.h"
 
 namespace goldset::store {
 namespace {
 
-class RunStoreTest : public ::testing::Test {
+class RunStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("runstore-" + RandomToken(6));
-    std::filesystem::create_directories(dir_);
-    auto db = OpenSqlite((dir_ / "t.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = *db;
-    ASSERT_TRUE(ApplyMigrations(*db_).ok());
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    db_ = db;
     auto c = db_->Acquire();
     ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
     ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
@@ -35,7 +33,7 @@ class RunStoreTest : public ::testing::Test {
                           "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', '{}', ?, ?)",
                           {"evi_" + std::to_string(i), int64_t{i}, int64_t{i}}).ok());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override { db_.reset(); BackendTest::TearDown(); }
 
   RunRecord NewRun() {
     RunRecord r;
@@ -52,11 +50,10 @@ class RunStoreTest : public ::testing::Test {
   static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) { return std::string("{\"final\":\"" + run.status + "\"}"); }
 
   static constexpr int kItems = 20;
-  std::filesystem::path dir_;
   std::shared_ptr<Database> db_;
 };
 
-TEST_F(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
+TEST_P(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
   RunStore runs(db_);
   RunRecord all = NewRun();
   ASSERT_TRUE(runs.CreateRun(&all, {}).ok());
@@ -71,7 +68,7 @@ TEST_F(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
   EXPECT_EQ((*items)[0].status, "PENDING");
 }
 
-TEST_F(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
+TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
@@ -89,7 +86,7 @@ TEST_F(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
   EXPECT_EQ(got->status, "PROCESSING");
 }
 
-TEST_F(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
+TEST_P(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
@@ -119,7 +116,7 @@ TEST_F(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
   EXPECT_EQ(*got->metrics, "{\"final\":\"PROCESSED\"}");
 }
 
-TEST_F(RunStoreTest, AllFailedMeansFailedRun) {
+TEST_P(RunStoreTest, AllFailedMeansFailedRun) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {"evi_1", "evi_2"}).ok());
@@ -136,7 +133,7 @@ TEST_F(RunStoreTest, AllFailedMeansFailedRun) {
   EXPECT_EQ(got->num_failed, 2);
 }
 
-TEST_F(RunStoreTest, RetryLaterDelaysTheNextClaim) {
+TEST_P(RunStoreTest, RetryLaterDelaysTheNextClaim) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
@@ -149,7 +146,7 @@ TEST_F(RunStoreTest, RetryLaterDelaysTheNextClaim) {
   EXPECT_EQ((*later)->attempts, 2);
 }
 
-TEST_F(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
+TEST_P(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {"evi_1", "evi_2", "evi_3"}).ok());
@@ -167,7 +164,7 @@ TEST_F(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
   EXPECT_EQ(runs.Cancel("ws_other", run.id, Finalize).status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
+TEST_P(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
@@ -194,6 +191,8 @@ TEST_F(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
   EXPECT_EQ(finalized.load(), 1);
   EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
 }
+
+GOLDSET_BACKENDS(RunStoreTest);
 
 }  // namespace
 }  // namespace goldset::store
