@@ -3,7 +3,7 @@
 // the extractor lifecycle (created, draft.updated, version.published) and extract_run.processed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExtendClient } from 'extend-ai';
+import { ExtendClient, Extend } from 'extend-ai';
 import { startServer } from '../integration/harness.mjs';
 import { startReceiver, waitFor } from '../integration/webhook_receiver.mjs';
 import { invoiceSchema, invoiceText, invoiceExpected } from '../integration/eval_fixtures.mjs';
@@ -25,7 +25,7 @@ test('run and processor events arrive signed, in the contract envelope', { timeo
   const extractor = await client.extractors.create({ name: 'Invoices', config: { schema: invoiceSchema } });
   await client.extractors.update(extractor.id, { config: { schema: invoiceSchema, extractionRules: 'totals in USD' } });
   const v1 = await client.extractorVersions.create(extractor.id, { releaseType: 'major' });
-  const file = await client.files.upload(new File([invoiceText(1)], 'invoice-1.txt', { type: 'text/plain' }));
+  const file = await client.files.upload(new File([invoiceText(1)], 'invoice-1.txt', { type: 'text/plain' }), {});
   const set = await client.evaluationSets.create({ name: 'hooks', entityId: extractor.id });
   await client.evaluationSetItems.create(set.id, { items: [{ fileId: file.id, expectedOutput: invoiceExpected(1) }] });
   const run = await client.evaluationSetRuns.create({ evaluationSetId: set.id });
