@@ -27,9 +27,11 @@ Status CheckEngine(const json::object& config) {
   if (!e) return Status::OK();
   if (!e->is_object()) return Bad("config.engine", "must be an object");
   const json::object& engine = e->as_object();
+  // No type means the default engine, as RunProcessor reads it.
+  if (const json::value* t = Find(engine, "type"); t && !t->is_string())
+    return Bad("config.engine.type", "must be one of rules, llm, http");
   auto type = GetString(engine, "type");
-  if (!type) return Bad("config.engine.type", "must be one of rules, llm, http");
-  if (*type == "rules") return Status::OK();
+  if (!type || *type == "rules") return Status::OK();
   if (*type == "http") {
     auto url = GetString(engine, "url");
     if (!url || !IsHttpUrl(*url)) return Bad("config.engine.url", "must be an http(s) URL");
