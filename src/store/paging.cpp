@@ -9,8 +9,9 @@ void AppendKeyset(const PageRequest& req, const std::string& alias, std::string*
   const std::string id = (alias.empty() ? "" : alias + ".") + "id";
   const char* cmp = req.descending ? "<" : ">";
   if (req.after) {
-    *sql += " AND (" + col + " " + cmp + " ? OR (" + col + " = ? AND " + id + " " + cmp + " ?))";
-    params->push_back(req.after->sort_value);
+    // A row-value comparison lets both SQLite and PostgreSQL seek the (…, sort, id) index
+    // to the cursor; the equivalent OR form made SQLite scan from the first row.
+    *sql += " AND (" + col + ", " + id + ") " + cmp + " (?, ?)";
     params->push_back(req.after->sort_value);
     params->push_back(req.after->id);
   }
