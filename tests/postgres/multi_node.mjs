@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { invoiceSchema, invoiceText, invoiceExpected } from '../integration/eval_fixtures.mjs';
+import { startReceiver, waitFor } from '../integration/webhook_receiver.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -140,12 +141,34 @@ function sameNumbers(a, b) {
 const pgEnv = { GOLDSET_DATABASE: pgUrl };
 const key = execFileSync(bin, ['keys', 'create', '--data-dir', path.join(work, 'cli')], { env: envWith(pgEnv) }).toString().trim();
 const nodeArgs = (n) => ['serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(work, n), '--no-access-log', '--workers', '1',
-  '--item-timeout-ms', '3000', ...noLimits];
+  '--item-timeout-ms', '3000', '--egress-allow', '127.0.0.1/32', '--webhook-workers', '4', ...noLimits];
 const workerArgs = (n) => ['worker', '--data-dir', path.join(work, n), '--workers', '2', '--item-timeout-ms', '3000'];
 const [urlA, urlB] = await Promise.all([start('serve-a', nodeArgs('a'), pgEnv), start('serve-b', nodeArgs('b'), pgEnv)]);
 await Promise.all([start('worker-1', workerArgs('w1'), pgEnv), start('worker-2', workerArgs('w2'), pgEnv)]);
 const [nodeA, , worker1] = procs;
 const apiA = client(urlA, key), apiB = client(urlB, key);
+
+// Webhooks: both nodes dispatch from the shared outbox; each event arrives exactly once
+// (the receiver always answers 200, so a duplicate could only come from two nodes
+// claiming the same delivery).
+const EVENTS = 300;  // test events (POST /webhook_endpoints/{id}/test), half through each node
+const rx = await startReceiver();
+const hook = await apiA('POST', '/webhook_endpoints', { url: rx.url, name: 'multi-node', enabledEvents: ['extract_run.processed'], apiVersion: '2026-02-09' });
+let made = 0;
+await Promise.all(Array.from({ length: 8 }, async () => {
+  while (made < EVENTS) {
+    const n = made++;
+    await (n % 2 ? apiB : apiA)('POST', `/webhook_endpoints/${hook.id}/test`, {});
+  }
+}));
+let last = -1;
+await waitFor(() => { const settled = rx.deliveries.length >= EVENTS && rx.deliveries.length === last; last = rx.deliveries.length; return settled; },
+  { timeoutMs: 60000, intervalMs: 1000 });
+const eventIds = rx.deliveries.map((d) => JSON.parse(d.body).eventId);
+if (new Set(eventIds).size !== EVENTS) fail(`webhooks: ${new Set(eventIds).size} distinct events delivered, expected ${EVENTS}`);
+if (eventIds.length !== EVENTS) fail(`webhooks: ${eventIds.length - EVENTS} duplicate deliveries across nodes`);
+await rx.close();
+log(`${EVENTS} webhook test events created through both nodes, each delivered exactly once`);
 
 const setId = await seed(urlA, key);
 log(`seeded ${ITEMS} items through node A`);
