@@ -33,7 +33,7 @@ describe('evaluation flow through the official SDK', () => {
     assert.match(extractor.id, /^ex_/);
     const files = [];
     for (let i = 0; i < 5; ++i)
-      files.push(await client.files.upload(new File([invoiceText(i)], `invoice-${i}.txt`, { type: 'text/plain' })));
+      files.push(await client.files.upload(new File([invoiceText(i)], `invoice-${i}.txt`, { type: 'text/plain' }), {}));
     const set = await client.evaluationSets.create({ name: 'Invoices', description: 'SDK', entityId: extractor.id });
     assert.equal(set.entity.id, extractor.id);
     const created = await client.evaluationSetItems.create(set.id, {
@@ -92,7 +92,7 @@ describe('evaluation flow through the official SDK', () => {
     const docs = [['invoice', 'Invoice'], ['receipt', 'Receipt'], ['statement', 'Bank Statement'], ['invoice', 'Invoice']];
     const items = [];
     for (const [i, [id, type]] of docs.entries()) {
-      const f = await client.files.upload(new File([classTexts[id]], `doc-${i}.txt`, { type: 'text/plain' }));
+      const f = await client.files.upload(new File([classTexts[id]], `doc-${i}.txt`, { type: 'text/plain' }), {});
       items.push({ fileId: f.id, expectedOutput: { id, type } });
     }
     await client.evaluationSetItems.create(set.id, { items });
@@ -111,7 +111,7 @@ describe('evaluation flow through the official SDK', () => {
     const splitter = await client.splitters.create({ name: 'Packets', config: splitterConfig });
     const set = await client.evaluationSets.create({ name: 'Packets', entityId: splitter.id });
     const packet = [classTexts.invoice, classTexts.invoice, classTexts.receipt, classTexts.statement].join('\f');
-    const f = await client.files.upload(new File([packet], 'packet.txt', { type: 'text/plain' }));
+    const f = await client.files.upload(new File([packet], 'packet.txt', { type: 'text/plain' }), {});
     const expected = { splits: [
       { classificationId: 'invoice', type: 'Invoice', startPage: 1, endPage: 2 },
       { classificationId: 'receipt', type: 'Receipt', startPage: 3, endPage: 3 },
@@ -133,13 +133,13 @@ describe('evaluation flow through the official SDK', () => {
   });
 
   test('SDK error classes for evaluation routes', async () => {
-    const { NotFoundError, BadRequestError, UnprocessableEntityError } = await import('extend-ai');
+    const { NotFoundError, BadRequestError, UnprocessableEntityError } = (await import('extend-ai')).Extend;
     await assert.rejects(client.evaluationSets.retrieve('ev_missing'), (e) => e instanceof NotFoundError);
     await assert.rejects(client.evaluationSetRuns.retrieve('bpr_missing'), (e) => e instanceof NotFoundError);
     await assert.rejects(client.evaluationSetRuns.create({ evaluationSetId: '' }), (e) => e instanceof BadRequestError);
     const ex = await client.extractors.create({ name: 'x', config: { schema: invoiceSchema } });
     const set = await client.evaluationSets.create({ name: 'x', entityId: ex.id });
-    const f = await client.files.upload(new File(['x'], 'x.txt'));
+    const f = await client.files.upload(new File(['x'], 'x.txt'), {});
     await assert.rejects(client.evaluationSetItems.create(set.id, { items: [{ fileId: f.id, expectedOutput: { value: { total: 'abc' } } }] }),
       (e) => e instanceof UnprocessableEntityError);
   });
