@@ -19,7 +19,9 @@ export function deltaPct(value, attrs = {}) {
 }
 
 export function ms(value, attrs = {}) {
-  const text = typeof value === 'number' ? (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`) : '—';
+  // Sub-10 ms latencies (the built-in engine on text files) keep a decimal so they do not all read "0 ms".
+  const text = typeof value !== 'number' ? '—'
+    : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
   return num(value, text, attrs);
 }
 

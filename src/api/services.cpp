@@ -5,6 +5,8 @@
 
 #include "api/processor_catalog.h"
 #include "api/processor_config.h"
+#include "api/processor_json.h"
+#include "webhooks/webhooks.h"
 #include "common/ids.h"
 #include "store/migrations.h"
 #include "store/postgres/postgres_database.h"
@@ -51,6 +53,13 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   // A processor that an evaluation set evaluates cannot be deleted.
   svc->processors->in_use_check = [evaluations](store::Connection& c, const std::string& id) {
     return evaluations->EntityInUse(c, id);
+  };
+  // Processor lifecycle events reach the webhook outbox in the change's own transaction.
+  svc->processors->on_change = [](store::Connection& c, const std::string& event, const model::Processor& p,
+                                  const model::ProcessorVersion* v) -> Status {
+    json::object payload = v ? ProcessorVersionJson(*v, /*with_config=*/true) : ProcessorJson(p);
+    return webhooks::EnqueueEvent(c, p.workspace_id, std::string(model::KindInfo(p.kind).name) + "." + event,
+                                  payload, p.id);
   };
   svc->validate_config = [](const std::string& kind, const json::object& config) {
     auto k = model::KindFromName(kind);

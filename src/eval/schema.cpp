@@ -160,10 +160,11 @@ Status ValidateNode(const json::value& v, const std::string& path, int object_de
   const auto& o = v.as_object();
   static const std::set<std::string> kTypes = {"string", "number", "integer", "boolean", "object", "array"};
   const json::value* t = o.if_contains("type");
-  if (!t) return SchemaError("Schema node is missing `type`", path + ".type");
+  // An enum may omit `type` (the SDK's zod converter writes enums that way); it is a string.
+  if (!t && !o.contains("enum")) return SchemaError("Schema node is missing `type`", path + ".type");
   bool nullable = false;
-  std::string type = TypeName(o, &nullable);
-  if (t->is_array()) {
+  std::string type = t ? TypeName(o, &nullable) : "string";
+  if (t && t->is_array()) {
     const auto& a = t->as_array();
     size_t non_null = 0;
     for (const auto& e : a) {
@@ -171,7 +172,7 @@ Status ValidateNode(const json::value& v, const std::string& path, int object_de
       if (e.as_string() != "null") ++non_null;
     }
     if (non_null != 1) return SchemaError("`type` must name one type, optionally with \"null\"", path + ".type");
-  } else if (!t->is_string()) {
+  } else if (t && !t->is_string()) {
     return SchemaError("`type` must be a string or an array", path + ".type");
   }
   if (!kTypes.count(type)) return SchemaError("Unsupported type \"" + type + "\"", path + ".type");

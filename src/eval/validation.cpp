@@ -19,7 +19,8 @@ Status ValidateLabelList(const json::object& config, const char* key, bool allow
   const json::value* list = config.if_contains(key);
   std::string base = std::string("config.") + key;
   if (!list) return Invalid(std::string("`") + key + "` is required", base);
-  if (!list->is_array() || list->as_array().empty()) return Invalid(std::string("`") + key + "` must be a non-empty array", base);
+  // Empty is allowed: a new processor's draft starts with no classifications.
+  if (!list->is_array()) return Invalid(std::string("`") + key + "` must be an array", base);
   std::set<std::string> ids, types;
   for (size_t i = 0; i < list->as_array().size(); ++i) {
     const json::value& c = list->as_array()[i];

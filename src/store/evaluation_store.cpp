@@ -52,20 +52,6 @@ EvaluationItemRecord ItemFromRow(const Row& r) {
 
 Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
 
-template <typename T, typename F>
-Page<T> ToPage(const std::vector<Row>& rows, const PageRequest& page, F from_row) {
-  Page<T> out;
-  for (const Row& r : rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      const T& last = out.items.back();
-      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-      break;
-    }
-    out.items.push_back(from_row(r));
-  }
-  return out;
-}
-
 }  // namespace
 
 Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {

@@ -66,16 +66,7 @@ StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  Page<model::File> out;
-  for (const Row& r : *rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      const model::File& last = out.items.back();
-      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-      break;
-    }
-    out.items.push_back(FromRow(r));
-  }
-  return out;
+  return ToPage<model::File>(*rows, page, FromRow);
 }
 
 Status FileStore::Delete(const std::string& workspace_id, const std::string& id, std::string* sha256,

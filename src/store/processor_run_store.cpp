@@ -63,16 +63,7 @@ StatusOr<Page<ProcessorRunRecord>> ProcessorRunStore::List(const std::string& wo
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  Page<ProcessorRunRecord> out;
-  for (const Row& r : *rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      const auto& last = out.items.back();
-      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-      break;
-    }
-    out.items.push_back(FromRow(r));
-  }
-  return out;
+  return ToPage<ProcessorRunRecord>(*rows, page, FromRow);
 }
 
 StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::string& owner, int64_t now,

@@ -94,12 +94,13 @@ ProcessorVersion ProcessorStore::DraftOf(const Processor& p) {
 }
 
 Status ProcessorStore::Create(const Processor& p) {
-  return db_->InTransaction(true, [&](Connection& c) {
-    return c.Exec(std::string("INSERT INTO processors (") + kCols +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {p.id, p.workspace_id, std::string(model::KindInfo(p.kind).name), p.name,
-                   p.draft_version_id, p.draft_config, OptText(p.draft_updated_by), p.draft_updated_at,
-                   OptText(p.created_by), p.created_at, p.updated_at});
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(std::string("INSERT INTO processors (") + kCols +
+                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   {p.id, p.workspace_id, std::string(model::KindInfo(p.kind).name), p.name,
+                                    p.draft_version_id, p.draft_config, OptText(p.draft_updated_by),
+                                    p.draft_updated_at, OptText(p.created_by), p.created_at, p.updated_at}));
+    return on_change ? on_change(c, "created", p, nullptr) : Status::OK();
   });
 }
 
@@ -172,10 +173,14 @@ StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, Proc
       out.draft_updated_by = by;
       out.draft_updated_at = now;
     }
-    return c.Exec(
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE processors SET name = ?, draft_config = ?, draft_updated_by = ?, draft_updated_at = ?, "
         "updated_at = ? WHERE id = ?",
-        {out.name, out.draft_config, OptText(out.draft_updated_by), out.draft_updated_at, out.updated_at, id});
+        {out.name, out.draft_config, OptText(out.draft_updated_by), out.draft_updated_at, out.updated_at, id}));
+    if (!on_change) return Status::OK();
+    if (name) GOLDSET_RETURN_IF_ERROR(on_change(c, "updated", out, nullptr));
+    if (draft_config) GOLDSET_RETURN_IF_ERROR(on_change(c, "draft.updated", out, nullptr));
+    return Status::OK();
   });
   if (!st.ok()) return st;
   return out;
@@ -225,7 +230,9 @@ StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_
                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    {v.id, v.processor_id, int64_t{v.major}, int64_t{v.minor}, v.version,
                                     OptText(v.description), v.config, OptText(v.created_by), v.created_at}));
-    return c.Exec("UPDATE processors SET updated_at = ? WHERE id = ?", {std::max(now, p->updated_at), id});
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE processors SET updated_at = ? WHERE id = ?", {std::max(now, p->updated_at), id}));
+    return on_change ? on_change(c, "version.published", *p, &v) : Status::OK();
   });
   if (!st.ok()) return st;
   return v;
@@ -323,7 +330,8 @@ Status ProcessorStore::Delete(const std::string& workspace_id, ProcessorKind kin
         return Status::InvalidArgument(std::string(model::KindInfo(kind).title) + " " + id +
                                        " is used by an evaluation set and cannot be deleted");
     }
-    return c.Exec("UPDATE processors SET deleted_at = ? WHERE id = ?", {NowMillis(), id});
+    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE processors SET deleted_at = ? WHERE id = ?", {NowMillis(), id}));
+    return on_change ? on_change(c, "deleted", *p, nullptr) : Status::OK();
   });
 }
 

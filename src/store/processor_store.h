@@ -30,6 +30,14 @@ class ProcessorStore {
   // something (an evaluation set) still refers to the processor. Unset: never in use.
   std::function<StatusOr<bool>(Connection&, const std::string& processor_id)> in_use_check;
 
+  // Called inside each change's write transaction with the event suffix ("created",
+  // "updated", "draft.updated", "version.published", "deleted"), the processor after the
+  // change and, for publishes, the new version. An error rolls the change back. Used to
+  // write webhook events atomically with the change. Unset: nothing is called.
+  std::function<Status(Connection&, const std::string& event, const model::Processor&,
+                       const model::ProcessorVersion* version)>
+      on_change;
+
   // Inserts p (id, draft_version_id and timestamps already set by the caller).
   Status Create(const model::Processor& p);
   StatusOr<model::Processor> Get(const std::string& workspace_id, model::ProcessorKind kind,

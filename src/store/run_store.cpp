@@ -119,16 +119,7 @@ StatusOr<Page<RunRecord>> RunStore::ListRuns(const std::string& workspace_id, co
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  Page<RunRecord> out;
-  for (const Row& r : *rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      const RunRecord& last = out.items.back();
-      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-      break;
-    }
-    out.items.push_back(RunFromRow(r));
-  }
-  return out;
+  return ToPage<RunRecord>(*rows, page, RunFromRow);
 }
 
 StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms) {

@@ -239,6 +239,21 @@ describe('dashboard', { timeout: 600000 }, () => {
       assert.match(await first.textContent(), /No image for page 1/);
     }
     await shot(page, 'desktop-item');
+
+    // The PDF invoice: the server renders its page, the dashboard shows the decoded image.
+    const pdf = data.candidateResults.find((r) => r.file && r.file.name === 'inv4.pdf');
+    assert.ok(pdf, 'the PDF item has a result');
+    await page.goto(`${server.baseUrl}/#/runs/${run.id}/items/${pdf.id}`);
+    await ready(page);
+    const pdfPng = await fetch(`${server.baseUrl}/files/${pdf.file.id}/pages/1.png`, {
+      headers: { Authorization: `Bearer ${server.apiKey}`, 'x-extend-api-version': '2026-02-09' },
+    });
+    assert.equal(pdfPng.status, 200, 'the server renders PDF pages');
+    assert.match(pdfPng.headers.get('content-type') || '', /^image\/png/);
+    const img = page.locator('#page-images figure[data-page="1"] img');
+    await img.waitFor();
+    assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 100), 'PDF page image decoded');
+    await shot(page, 'desktop-item-pdf');
   });
 
   it('compares two runs: accuracy change with CI and p-value, field deltas, changed items', async () => {

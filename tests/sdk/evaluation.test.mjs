@@ -4,7 +4,7 @@
 // computed here from the per-item results.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExtendClient } from 'extend-ai';
+import { ExtendClient, Extend } from 'extend-ai';
 import { startServer } from '../integration/harness.mjs';
 import {
   invoiceSchema, invoiceText, invoiceExpected, classifierConfig, classTexts, splitterConfig, sameValue, allResults,
@@ -133,7 +133,7 @@ describe('evaluation flow through the official SDK', () => {
   });
 
   test('SDK error classes for evaluation routes', async () => {
-    const { NotFoundError, BadRequestError, UnprocessableEntityError } = (await import('extend-ai')).Extend;
+    const { NotFoundError, BadRequestError, UnprocessableEntityError } = Extend;
     await assert.rejects(client.evaluationSets.retrieve('ev_missing'), (e) => e instanceof NotFoundError);
     await assert.rejects(client.evaluationSetRuns.retrieve('bpr_missing'), (e) => e instanceof NotFoundError);
     await assert.rejects(client.evaluationSetRuns.create({ evaluationSetId: '' }), (e) => e instanceof BadRequestError);

@@ -5,10 +5,37 @@ const INVOICES = [
   { name: 'inv1.txt', number: 'INV-1001', vendor: 'Acme Supplies', total: 1200.5 },
   { name: 'inv2.txt', number: 'INV-1002', vendor: 'Globex Corporation', total: 89.99 },
   { name: 'inv3.txt', number: 'INV-1003', vendor: 'Initech', total: 455 },
+  { name: 'inv4.pdf', number: 'INV-1004', vendor: 'Umbrella Corp', total: 310.25, pdf: true },
 ];
 
 function text(inv) {
   return `INVOICE\nVendor: ${inv.vendor}\nInvoice No. ${inv.number}\nDate: 2026-01-15\n\nWidgets x 3\nTotal: $${inv.total.toFixed(2)}\n`;
+}
+
+// A one-page PDF with a real text layer, written by hand (offsets computed) so the test
+// needs no PDF tooling: it gives the item page a document the server can render to PNG.
+export function invoicePdf(inv) {
+  const lines = text(inv).split('\n').filter(Boolean);
+  const esc = (t) => t.replace(/[\\()]/g, (c) => `\\${c}`);
+  const stream = `BT /F1 14 Tf 72 740 Td ${lines.map((l, i) => `${i ? '0 -22 Td ' : ''}(${esc(l)}) Tj`).join(' ')} ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return out;
 }
 
 function schema({ withVendorRule }) {
@@ -32,7 +59,10 @@ function schema({ withVendorRule }) {
 
 export async function seed(api) {
   const files = [];
-  for (const inv of INVOICES) files.push({ inv, file: await api.upload(inv.name, text(inv)) });
+  for (const inv of INVOICES) {
+    const file = inv.pdf ? await api.upload(inv.name, invoicePdf(inv), 'application/pdf') : await api.upload(inv.name, text(inv));
+    files.push({ inv, file });
+  }
   const extractor = await api.post('/extractors', { name: 'Browser test invoices', config: { schema: schema({ withVendorRule: true }) } });
   const set = await api.post('/evaluation_sets', { name: 'Browser invoices', description: 'Seeded by tests/browser', entityId: extractor.id });
   const created = await api.post(`/evaluation_sets/${set.id}/items`, {

@@ -1,0 +1,100 @@
+// Standalone processor runs (contract §4.5) on the same engines and workers.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText } from './eval_fixtures.mjs';
+
+async function waitRun(srv, path) {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const r = await srv.api('GET', path);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
+    assert.ok(Date.now() < deadline, `${path} still ${r.body.status}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+describe('extract, classify and split runs', () => {
+  let srv, extractor, classifier, splitter;
+  before(async () => {
+    srv = await startServer();
+    extractor = (await srv.api('POST', '/extractors', { body: { name: 'inv', config: { schema: invoiceSchema } } })).body;
+    classifier = (await srv.api('POST', '/classifiers', { body: { name: 'cls', config: classifierConfig } })).body;
+    splitter = (await srv.api('POST', '/splitters', { body: { name: 'spl', config: splitterConfig } })).body;
+  });
+  after(async () => srv?.stop());
+
+  test('extract_run from an uploaded file: PENDING, then PROCESSED with the output', async () => {
+    const file = await uploadText(srv, 'inv.txt', invoiceText(3));
+    const r = await srv.api('POST', '/extract_runs', { body: { extractor: { id: extractor.id }, file: { id: file.id }, metadata: { ref: 'a1' } } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.object, 'extract_run');
+    assert.match(r.body.id, /^exr_/);
+    assert.equal(r.body.status, 'PENDING');
+    assert.equal(r.body.extractor.id, extractor.id);
+    assert.equal(r.body.extractorVersion.version, 'draft', 'no published version: latest is the draft');
+    const done = await waitRun(srv, `/extract_runs/${r.body.id}`);
+    assert.equal(done.status, 'PROCESSED');
+    assert.equal(done.output.value.invoice_number, 'INV-1003');
+    assert.equal(done.output.value.total, 121.75);
+    assert.deepEqual(done.metadata, { ref: 'a1' });
+    assert.equal(done.file.id, file.id);
+    const list = await srv.api('GET', '/extract_runs');
+    assert.ok(list.body.data.some((x) => x.id === r.body.id));
+  });
+
+  test('classify_run and split_run with inline text and inline config', async () => {
+    const c = await srv.api('POST', '/classify_runs', { body: { classifier: { id: classifier.id }, file: { text: classTexts.receipt, name: 'r.txt' } } });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    const cd = await waitRun(srv, `/classify_runs/${c.body.id}`);
+    assert.equal(cd.object, 'classify_run');
+    assert.equal(cd.output.type, 'Receipt');
+    assert.ok(cd.output.confidence > 0 && cd.output.confidence <= 1);
+    const s = await srv.api('POST', '/split_runs', { body: { config: splitterConfig,
+      file: { text: [classTexts.invoice, classTexts.statement].join('\f') } } });
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+    const sd = await waitRun(srv, `/split_runs/${s.body.id}`);
+    assert.equal(sd.object, 'split_run');
+    assert.deepEqual(sd.output.splits.map((x) => [x.type, x.startPage, x.endPage]), [['Invoice', 1, 1], ['Bank Statement', 2, 2]]);
+  });
+
+  test('an unreadable file fails the run with a reason', async () => {
+    const bad = await uploadText(srv, 'x.pdf', '%PDF-1.4 not really', 'application/pdf');
+    const r = await srv.api('POST', '/extract_runs', { body: { extractor: { id: extractor.id }, file: { id: bad.id } } });
+    const done = await waitRun(srv, `/extract_runs/${r.body.id}`);
+    assert.equal(done.status, 'FAILED');
+    assert.ok(['PARSING_ERROR', 'FAILED_TO_PROCESS_FILE'].includes(done.failureReason), done.failureReason);
+    assert.ok(done.failureMessage.length > 10);
+  });
+
+  test('validation', async () => {
+    const file = await uploadText(srv, 'y.txt', 'hello');
+    const cases = [
+      ['/extract_runs', {}, 400],
+      ['/extract_runs', { extractor: { id: extractor.id }, config: { schema: invoiceSchema }, file: { id: file.id } }, 400],
+      ['/extract_runs', { extractor: { id: 'ex_missing' }, file: { id: file.id } }, 404],
+      ['/extract_runs', { extractor: { id: classifier.id }, file: { id: file.id } }, 400],
+      ['/extract_runs', { extractor: { id: extractor.id }, file: { id: 'file_missing' } }, 404],
+      ['/extract_runs', { extractor: { id: extractor.id }, file: { url: 'http://169.254.169.254/' } }, 400],
+      ['/extract_runs', { extractor: { id: extractor.id, version: '7.0' }, file: { id: file.id } }, 404],
+      ['/classify_runs', { config: { classifications: 'nope' }, file: { id: file.id } }, 400],
+      ['/split_runs', { splitter: { id: splitter.id } }, 400],
+    ];
+    for (const [path, body, status] of cases) {
+      const r = await srv.api('POST', path, { body });
+      assert.equal(r.status, status, `${path} ${JSON.stringify(body)} -> ${JSON.stringify(r.body)}`);
+    }
+    assert.equal((await srv.api('GET', '/classify_runs/clr_missing')).status, 404);
+  });
+
+  test('a processor that an evaluation set uses cannot be deleted', async () => {
+    const set = await srv.api('POST', '/evaluation_sets', { body: { name: 's', entityId: extractor.id } });
+    assert.equal(set.status, 200);
+    const del = await srv.api('DELETE', `/extractors/${extractor.id}`);
+    assert.equal(del.status, 400);
+    assert.match(del.body.message, /evaluation set/);
+    const other = await srv.api('POST', '/extractors', { body: { name: 'unused' } });
+    assert.equal((await srv.api('DELETE', `/extractors/${other.body.id}`)).status, 200);
+  });
+});
