@@ -71,12 +71,17 @@ StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
   std::vector<std::string> claimed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     int64_t now = NowMillis();
-    // Portable claim; the PostgreSQL backend can add FOR UPDATE SKIP LOCKED to the subquery.
+    // One claim statement; on PostgreSQL the subquery locks the rows it picks and skips
+    // rows another node is claiming, so two nodes never lease the same delivery (under
+    // READ COMMITTED a plain IN (subquery) would let both UPDATEs take it). The endpoint
+    // check is a sublink, not a join, so only delivery rows are locked.
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN ("
-        "SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id "
-        "WHERE d.status = 'pending' AND e.status = 'enabled' AND d.next_attempt_at <= ? "
-        "AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at, d.id LIMIT ?)",
+        "SELECT d.id FROM webhook_deliveries d "
+        "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+        "AND (d.lease_until IS NULL OR d.lease_until < ?) "
+        "AND d.endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.status = 'enabled') "
+        "ORDER BY d.next_attempt_at, d.id LIMIT ?" + std::string(db_->ForUpdateSkipLocked()) + ")",
         {now + lease_ms, owner, now, now, int64_t{std::max(1, opts_.batch)}}));
     auto rows = c.Query("SELECT id FROM webhook_deliveries WHERE lease_owner = ? ORDER BY next_attempt_at, id", {owner});
     if (!rows.ok()) return rows.status();
