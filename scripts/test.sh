@@ -36,6 +36,7 @@ if has asan; then
     cmake -S . -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
   fi
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
   if cmake --build "$asan_dir" -j "$jobs"; then
     (cd "$asan_dir" && ctest --output-on-failure -j "$jobs") || failed+=(asan-unit)
     GOLDSET_BIN="$PWD/$asan_dir/goldset" scripts/test-integration.sh || failed+=(asan-integration)
