@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "api/app.h"
@@ -163,46 +164,67 @@ const std::set<std::string>& ServerFlagNames() {
   return k;
 }
 
-int RunServeCommand(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
-  if (!flags.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", flags.status().message().c_str());
-    return 2;
-  }
-  auto config = ParseServerConfig(*flags);
-  if (!config.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", config.status().message().c_str());
-    return 2;
-  }
-  // Signals are taken by one thread with sigwait; every other thread inherits the mask.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+namespace {
 
+// What `serve` and `worker` share before they differ: flags, the signal mask (taken by
+// one thread with sigwait; every other thread inherits it) and the opened services.
+// Returns the exit code on failure.
+struct Started {
+  std::optional<api::ServerConfig> config;
+  std::unique_ptr<api::Services> svc;
+  sigset_t signals;
+  int exit_code = 0;
+};
+
+Started StartProcess(int argc, char** argv, const char* command) {
+  Started out;
+  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
+  auto config = flags.ok() ? ParseServerConfig(*flags) : StatusOr<api::ServerConfig>(flags.status());
+  if (!config.ok()) {
+    std::fprintf(stderr, "goldset %s: %s\n", command, config.status().message().c_str());
+    out.exit_code = 2;
+    return out;
+  }
+  out.config = *config;
+  sigemptyset(&out.signals);
+  sigaddset(&out.signals, SIGINT);
+  sigaddset(&out.signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &out.signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
   auto svc = api::OpenServices(*config);
   if (!svc.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", svc.status().message().c_str());
-    return 1;
+    std::fprintf(stderr, "goldset %s: %s\n", command, svc.status().message().c_str());
+    out.exit_code = 1;
+    return out;
   }
-  auto first_key = EnsureDefaultWorkspace(**svc);
+  out.svc = std::move(*svc);
+  return out;
+}
+
+}  // namespace
+
+int RunServeCommand(int argc, char** argv) {
+  Started started = StartProcess(argc, argv, "serve");
+  if (!started.svc) return started.exit_code;
+  const api::ServerConfig& config = *started.config;
+  sigset_t& sigs = started.signals;
+  api::Services* svc = started.svc.get();
+  auto first_key = EnsureDefaultWorkspace(*svc);
   if (!first_key.ok()) {
     std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
     return 1;
   }
-  auto scheduler = MakeScheduler(**svc);
-  api::App app(**svc);
-  api::HttpServer server(app, (*svc)->config);
+  auto scheduler = MakeScheduler(*svc);
+  api::App app(*svc);
+  api::HttpServer server(app, svc->config);
   auto port = server.Bind();
   if (!port.ok()) {
     std::fprintf(stderr, "goldset serve: %s\n", port.status().message().c_str());
     return 1;
   }
-  std::string host = config->listen.substr(0, config->listen.rfind(':'));
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::string url = "http://" + host + ":" + std::to_string(*port);
-  if (config->public_url.empty()) (*svc)->public_url = url;
+  if (config.public_url.empty()) svc->public_url = url;
   if (!first_key->empty()) {
     std::printf("Created the default workspace. API key (shown once): %s\n", first_key->c_str());
   }
@@ -215,13 +237,13 @@ int RunServeCommand(int argc, char** argv) {
     int sig = 0;
     sigwait(&sigs, &sig);
     std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: draining\"}\n", sig);
-    (*svc)->draining = true;
+    svc->draining = true;
     server.Stop();
   });
-  (*svc)->webhook_dispatcher->Start();
-  server.Run((*svc)->config.threads);
+  svc->webhook_dispatcher->Start();
+  server.Run(svc->config.threads);
   // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
-  (*svc)->webhook_dispatcher->Stop();
+  svc->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
@@ -235,30 +257,13 @@ int RunServeCommand(int argc, char** argv) {
 namespace goldset::cli {
 
 int RunWorkerCommand(int argc, char** argv) {
-  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
-  if (!flags.ok()) {
-    std::fprintf(stderr, "goldset worker: %s\n", flags.status().message().c_str());
-    return 2;
-  }
-  auto config = ParseServerConfig(*flags);
-  if (!config.ok()) {
-    std::fprintf(stderr, "goldset worker: %s\n", config.status().message().c_str());
-    return 2;
-  }
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  auto svc = api::OpenServices(*config);
-  if (!svc.ok()) {
-    std::fprintf(stderr, "goldset worker: %s\n", svc.status().message().c_str());
-    return 1;
-  }
-  auto scheduler = MakeScheduler(**svc);
+  Started started = StartProcess(argc, argv, "worker");
+  if (!started.svc) return started.exit_code;
+  sigset_t& sigs = started.signals;
+  api::Services* svc = started.svc.get();
+  auto scheduler = MakeScheduler(*svc);
   scheduler->Start();
-  std::printf("Worker running with %d workers\n", (*svc)->config.workers);
+  std::printf("Worker running with %d workers\n", svc->config.workers);
   std::fflush(stdout);
   int sig = 0;
   sigwait(&sigs, &sig);
