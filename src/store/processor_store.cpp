@@ -142,16 +142,7 @@ StatusOr<Page<Processor>> ProcessorStore::List(const std::string& workspace_id, 
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  Page<Processor> out;
-  for (const Row& r : *rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      const Processor& last = out.items.back();
-      out.next = Cursor{page.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-      break;
-    }
-    out.items.push_back(FromRow(r));
-  }
-  return out;
+  return ToPage<Processor>(*rows, page, FromRow);
 }
 
 StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, ProcessorKind kind,

@@ -95,14 +95,20 @@ std::optional<std::string> OptText(const Row& r, size_t i) {
   return r.Text(i);
 }
 
-// Cuts the limit+1'th row off and turns it into the next cursor.
-template <typename T>
-void FinishPage(store::Page<T>* page, const store::PageRequest& req) {
-  if (static_cast<int>(page->items.size()) > req.limit) {
-    page->items.resize(req.limit);
-    const T& last = page->items.back();
-    page->next = store::Cursor{req.sort_column == "created_at" ? last.created_at : last.updated_at, last.id};
-  }
+Delivery DeliveryFromRow(const Row& r) {
+  Delivery d;
+  d.id = r.Text(0);
+  d.event_id = r.Text(1);
+  d.event_type = r.Text(2);
+  d.endpoint_id = r.Text(3);
+  d.status = r.Text(4);
+  d.attempt_count = static_cast<int>(r.Int(5));
+  d.next_attempt_at = r.Int(6);
+  if (!r.IsNull(7)) d.last_status_code = static_cast<int>(r.Int(7));
+  d.last_error = OptText(r, 8);
+  d.created_at = r.Int(9);
+  d.updated_at = r.Int(10);
+  return d;
 }
 
 }  // namespace
@@ -133,10 +139,7 @@ StatusOr<store::Page<Endpoint>> WebhookStore::ListEndpoints(const std::string& w
   store::AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  store::Page<Endpoint> out;
-  for (const Row& r : *rows) out.items.push_back(EndpointFromRow(r));
-  FinishPage(&out, page);
-  return out;
+  return store::ToPage<Endpoint>(*rows, page, EndpointFromRow);
 }
 
 StatusOr<Endpoint> WebhookStore::UpdateEndpoint(const std::string& ws, const std::string& id,
@@ -234,10 +237,7 @@ StatusOr<store::Page<Subscription>> WebhookStore::ListSubscriptions(const std::s
   store::AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  store::Page<Subscription> out;
-  for (const Row& r : *rows) out.items.push_back(SubscriptionFromRow(r));
-  FinishPage(&out, page);
-  return out;
+  return store::ToPage<Subscription>(*rows, page, SubscriptionFromRow);
 }
 
 StatusOr<Subscription> WebhookStore::UpdateSubscription(
@@ -283,23 +283,7 @@ StatusOr<store::Page<Delivery>> WebhookStore::ListDeliveries(const std::string& 
   store::AppendKeyset(page, "d", &sql, &params);
   auto rows = c->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  store::Page<Delivery> out;
-  for (const Row& r : *rows) {
-    Delivery d;
-    d.id = r.Text(0);
-    d.event_id = r.Text(1);
-    d.event_type = r.Text(2);
-    d.endpoint_id = r.Text(3);
-    d.status = r.Text(4);
-    d.attempt_count = static_cast<int>(r.Int(5));
-    d.next_attempt_at = r.Int(6);
-    if (!r.IsNull(7)) d.last_status_code = static_cast<int>(r.Int(7));
-    d.last_error = OptText(r, 8);
-    d.created_at = r.Int(9);
-    d.updated_at = r.Int(10);
-    out.items.push_back(std::move(d));
-  }
-  FinishPage(&out, page);
+  store::Page<Delivery> out = store::ToPage<Delivery>(*rows, page, DeliveryFromRow);
   for (Delivery& d : out.items) {
     auto attempts = c->Query(
         "SELECT attempted_at, status_code, duration_ms, error FROM webhook_attempts WHERE delivery_id = ? "
