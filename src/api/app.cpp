@@ -30,7 +30,7 @@ Response AssetResponse(const web::Asset& asset, const Request& req) {
 
 }  // namespace
 
-App::App(Services& svc) : svc_(svc) {
+App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterHealthRoutes(router_);
   RegisterMetricsRoutes(router_);
   RegisterFileRoutes(router_);
@@ -53,11 +53,17 @@ Status App::Authenticate(const Request& req, Caller* caller) {
   while (!key.empty() && key.front() == ' ') key.erase(key.begin());
   while (!key.empty() && key.back() == ' ') key.pop_back();
   if (key.empty() || key.size() > 512) return Status::Unauthorized("Malformed API key");
-  auto found = svc_.tenancy->FindActiveKey(key);
-  if (!found.ok()) {
-    if (found.status().code() == Status::Code::kNotFound)
-      return Status::Unauthorized("Invalid, expired or revoked API key");
-    return found.status();
+  const int64_t now = MonotonicMillis();
+  std::optional<model::ApiKey> found = key_cache_.Find(key, now);
+  if (!found) {
+    auto looked_up = svc_.tenancy->FindActiveKey(key);
+    if (!looked_up.ok()) {
+      if (looked_up.status().code() == Status::Code::kNotFound)
+        return Status::Unauthorized("Invalid, expired or revoked API key");
+      return looked_up.status();
+    }
+    key_cache_.Put(key, *looked_up, now);
+    found = std::move(*looked_up);
   }
   caller->organization_id = found->organization_id;
   caller->key_name = found->name;

@@ -11,6 +11,7 @@
 
 #include "api/context.h"
 #include "api/http.h"
+#include "api/key_cache.h"
 #include "api/router.h"
 #include "api/services.h"
 
@@ -38,6 +39,7 @@ class App {
   Status Authenticate(const Request& req, Caller* caller);
   Services& svc_;
   Router router_;
+  ApiKeyCache key_cache_;
 };
 
 // Registrars, one per resource file.

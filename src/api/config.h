@@ -12,7 +12,8 @@ struct ServerConfig {
   std::string data_dir = "./data";
   std::string database;          // empty: SQLite at data_dir/goldset.db; "postgresql://..." for PG
   std::string public_url;        // base of presigned URLs; default http://<listen>
-  int threads = 0;               // HTTP threads; 0 = number of cores
+  int threads = 0;               // HTTP event loops; 0 = number of cores
+  int handler_threads = 0;       // threads for blocking handlers; cli default: max(4, 2 * threads)
   int workers = 0;               // run-item workers; 0 = number of cores
   int64_t max_json_body = 10ll << 20;
   int64_t max_upload = 100ll << 20;
@@ -27,6 +28,7 @@ struct ServerConfig {
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
   bool access_log = true;
+  int64_t auth_cache_ms = 1000;   // a revoked key keeps working on a node for at most this long
   // Webhook delivery (webhooks/webhooks.h DispatcherOptions).
   int webhook_workers = 2;
   int webhook_timeout_ms = 30000;

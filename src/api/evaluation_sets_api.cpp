@@ -221,11 +221,11 @@ Response ListItems(RequestContext& ctx) {
 
 void RegisterEvaluationSetRoutes(Router& r) {
   r.Add({"POST", "/evaluation_sets", CreateSet, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/evaluation_sets", ListSets, true, RateCategory::kGet});
-  r.Add({"GET", "/evaluation_sets/{id}", GetSet, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_sets", ListSets, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/evaluation_sets/{id}", GetSet, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/evaluation_sets/{id}/items", CreateItems, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/evaluation_sets/{id}/items", ListItems, true, RateCategory::kGet});
-  r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}", GetItem, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_sets/{id}/items", ListItems, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}", GetItem, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/evaluation_sets/{id}/items/{itemId}", UpdateItem, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/evaluation_sets/{id}/items/{itemId}", DeleteItem, true, RateCategory::kWrite});
 }

@@ -144,7 +144,7 @@ Response DownloadFile(RequestContext& ctx) {
 
 std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix) {
   std::string exp = std::to_string(expires_unix);
-  return "expires=" + exp + "&signature=" + HmacSha256Hex(svc.url_signing_secret, file_id + "\n" + exp);
+  return "expires=" + exp + "&signature=" + svc.url_signer->SignHex(file_id + "\n" + exp);
 }
 
 std::string PresignedFileUrl(const Services& svc, const std::string& file_id) {
@@ -179,8 +179,8 @@ json::object FileJson(const model::File& f, const Services& svc, bool with_url) 
 
 void RegisterFileRoutes(Router& r) {
   r.Add({"POST", "/files/upload", Upload, true, RateCategory::kWrite, BodyKind::kUpload});
-  r.Add({"GET", "/files", ListFiles, true, RateCategory::kGet});
-  r.Add({"GET", "/files/{id}", GetFile, true, RateCategory::kGet});
+  r.Add({"GET", "/files", ListFiles, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/files/{id}", GetFile, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"DELETE", "/files/{id}", DeleteFile, true, RateCategory::kWrite});
   r.Add({"GET", "/files/{id}/content", DownloadFile, false, RateCategory::kNone});
 }

@@ -7,7 +7,7 @@ namespace goldset::api {
 void RegisterHealthRoutes(Router& r) {
   r.Add({"GET", "/healthz", [](RequestContext&) {
            return JsonResponse(json::object{{"status", "ok"}});
-         }, false, RateCategory::kNone});
+         }, false, RateCategory::kNone, BodyKind::kNone, Dispatch::kInline});
   r.Add({"GET", "/readyz", [](RequestContext& ctx) {
            if (ctx.svc.draining) return ErrorResponse(Status::Unavailable("shutting down"), ctx.request_id);
            auto rows = ctx.svc.db->Acquire()->Query("SELECT 1");

@@ -181,8 +181,10 @@ void RegisterProcessorRunRoutes(Router& router) {
     const RunKind* kp = &k;
     std::string base = k.collection;
     router.Add({"POST", base, [kp](RequestContext& c) { return Create(c, *kp); }, true, RateCategory::kRun, BodyKind::kJson});
-    router.Add({"GET", base, [kp](RequestContext& c) { return List(c, *kp); }, true, RateCategory::kGet});
-    router.Add({"GET", base + "/{id}", [kp](RequestContext& c) { return Get(c, *kp); }, true, RateCategory::kGet});
+    router.Add({"GET", base, [kp](RequestContext& c) { return List(c, *kp); }, true, RateCategory::kGet,
+                BodyKind::kNone, Dispatch::kInline});
+    router.Add({"GET", base + "/{id}", [kp](RequestContext& c) { return Get(c, *kp); }, true, RateCategory::kGet,
+                BodyKind::kNone, Dispatch::kInline});
   }
 }
 

@@ -211,14 +211,14 @@ void RegisterProcessorRoutes(Router& r) {
     auto bind = [kind](Response (*fn)(RequestContext&, ProcessorKind)) {
       return [kind, fn](RequestContext& ctx) { return fn(ctx, kind); };
     };
-    r.Add({"GET", base, bind(List), true, RateCategory::kGet});
+    r.Add({"GET", base, bind(List), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
     r.Add({"POST", base, bind(Create), true, RateCategory::kWrite, BodyKind::kJson});
-    r.Add({"GET", base + "/{id}", bind(Retrieve), true, RateCategory::kGet});
+    r.Add({"GET", base + "/{id}", bind(Retrieve), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
     r.Add({"POST", base + "/{id}", bind(Update), true, RateCategory::kWrite, BodyKind::kJson});
     r.Add({"DELETE", base + "/{id}", bind(Delete), true, RateCategory::kWrite});
-    r.Add({"GET", base + "/{id}/versions", bind(ListVersions), true, RateCategory::kGet});
+    r.Add({"GET", base + "/{id}/versions", bind(ListVersions), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
     r.Add({"POST", base + "/{id}/versions", bind(Publish), true, RateCategory::kWrite, BodyKind::kJson});
-    r.Add({"GET", base + "/{id}/versions/{versionId}", bind(GetVersion), true, RateCategory::kGet});
+    r.Add({"GET", base + "/{id}/versions/{versionId}", bind(GetVersion), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   }
 }
 

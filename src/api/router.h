@@ -16,6 +16,10 @@ class RequestContext;
 
 enum class RateCategory { kNone, kGet, kWrite, kRun };
 enum class BodyKind { kNone, kJson, kUpload };
+// Where the handler runs. kInline: on the connection's event loop — only for bounded work
+// (a few indexed reads, one page). kPool: on the blocking-handler pool — writes (they may
+// wait for a database lock), uploads, exports and anything whose cost grows with a run.
+enum class Dispatch { kPool, kInline };
 
 struct Route {
   std::string method;
@@ -24,6 +28,7 @@ struct Route {
   bool authenticated = true;
   RateCategory category = RateCategory::kGet;
   BodyKind body = BodyKind::kNone;
+  Dispatch dispatch = Dispatch::kPool;
 };
 
 struct RouteMatch {

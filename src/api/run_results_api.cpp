@@ -150,7 +150,7 @@ Response Compare(RequestContext& ctx) {
 void RegisterRunResultRoutes(Router& r) {
   r.Add({"GET", "/evaluation_set_runs/{id}/results", ListResults, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_set_runs/{id}/results.csv", ExportCsv, true, RateCategory::kGet});
-  r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"GET", "/evaluation_set_runs/{id}/compare", Compare, true, RateCategory::kGet});
 }
 

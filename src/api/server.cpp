@@ -36,8 +36,12 @@ std::string Lower(std::string_view s) {
 class Session;
 
 struct Shared {
+  Shared(App& a, const ServerConfig& c, int pool_threads) : app(a), config(c), pool(static_cast<size_t>(pool_threads)) {}
   App& app;
   const ServerConfig& config;
+  // Handlers that may block for long (writes, uploads, exports) run here, so an event
+  // loop never stalls the other connections it serves.
+  asio::thread_pool pool;
   std::atomic<bool> stopping{false};
   std::mutex mu;
   std::list<std::weak_ptr<Session>> sessions;
@@ -45,7 +49,11 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = ep.address().to_string();
+  }
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -91,7 +99,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     idle_ = false;
     start_ms_ = MonotonicMillis();
-    request_id_ = NewId("req_");
+    request_id_ = NewRequestId();
     if (ec) {
       if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
           ec == asio::error::connection_reset || shared_.stopping) {
@@ -107,9 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req_ = Request{};
     req_.method = std::string(h.method_string());
     req_.target = std::string(h.target());
-    beast::error_code rec;
-    auto ep = stream_.socket().remote_endpoint(rec);
-    if (!rec) req_.remote_address = ep.address().to_string();
+    req_.remote_address = remote_address_;
     for (const auto& field : h) {
       std::string name = Lower(field.name_string());
       req_.headers.emplace(std::move(name), std::string(field.value()));
@@ -166,10 +172,13 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(r));
     }
     req_.body = std::move(parser_->get().body());
-    // Handlers block (database, parsing); they run on this I/O thread, which is one of
-    // `threads`, so a slow handler delays only the connections scheduled on it.
-    Response r = shared_.app.Handle(req_, admission_, request_id_);
-    Send(std::move(r));
+    if (admission_.match.route->dispatch == Dispatch::kInline) return Send(shared_.app.Handle(req_, admission_, request_id_));
+    // The work guard keeps this connection's event loop running (through a drain) until
+    // the response is handed back to it.
+    asio::post(shared_.pool, [self = shared_from_this(), guard = asio::make_work_guard(stream_.get_executor())]() mutable {
+      Response r = self->shared_.app.Handle(self->req_, self->admission_, self->request_id_);
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
+    });
   }
 
   void Send(Response r) {
@@ -285,6 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Request req_;
   Admission admission_;
   std::string request_id_;
+  std::string remote_address_;
   bool keep_alive_ = true;
   bool idle_ = true;
   int status_ = 0;
@@ -294,11 +304,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One event loop per thread: a connection lives on one loop for its whole life, so its
+// handlers need no strand and the loops share no scheduler lock.
 struct HttpServer::Impl {
-  Impl(App& app, const ServerConfig& config) : shared{app, config}, acceptor(ioc) {}
+  Impl(App& app, const ServerConfig& config)
+      : shared(app, config, PoolThreads(config)), acceptor(*NewLoops(config.threads, &loops)) {}
+
+  static int PoolThreads(const ServerConfig& c) { return std::max(1, c.handler_threads); }
+  static asio::io_context* NewLoops(int n, std::vector<std::unique_ptr<asio::io_context>>* loops) {
+    for (int i = 0; i < std::max(1, n); ++i) loops->push_back(std::make_unique<asio::io_context>(1));
+    return loops->front().get();
+  }
 
   void Accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    asio::io_context& loop = *loops[next_loop++ % loops.size()];
+    acceptor.async_accept(loop, [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (shared.stopping || ec == asio::error::operation_aborted) return;
         return Accept();
@@ -314,7 +334,10 @@ struct HttpServer::Impl {
     });
   }
 
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  // Keep loops without connections running until Stop().
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle_guards;
+  size_t next_loop = 0;  // touched only by the accept chain on loops[0]
   Shared shared;
   tcp::acceptor acceptor;
 };
@@ -346,17 +369,20 @@ StatusOr<int> HttpServer::Bind() {
   return static_cast<int>(a.local_endpoint().port());
 }
 
-void HttpServer::Run(int threads) {
+void HttpServer::Run() {
+  for (auto& loop : impl_->loops) impl_->idle_guards.push_back(asio::make_work_guard(*loop));
   impl_->Accept();
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
-  for (auto& t : pool) t.join();
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < impl_->loops.size(); ++i) threads.emplace_back([this, i] { impl_->loops[i]->run(); });
+  impl_->loops[0]->run();
+  for (auto& t : threads) t.join();
+  impl_->shared.pool.join();
 }
 
 void HttpServer::Stop() {
-  asio::post(impl_->ioc, [this] {
+  asio::post(*impl_->loops[0], [this] {
     impl_->shared.stopping = true;
+    for (auto& g : impl_->idle_guards) g.reset();
     beast::error_code ec;
     impl_->acceptor.close(ec);
     std::lock_guard<std::mutex> lock(impl_->shared.mu);

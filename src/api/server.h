@@ -4,7 +4,9 @@
 // dropped), body limits decided per route before the body is read, one JSON access-log
 // line per request, and graceful shutdown: Stop() closes the listener, lets in-flight
 // requests finish and closes idle connections.
-// Thread-safety: Run() blocks on `threads` threads; Stop() may be called from any thread.
+// Threads: config.threads event loops (each connection stays on one; quick handlers run
+// there) plus a pool of config.handler_threads for handlers that may block for long
+// (Route::dispatch). Run() blocks; Stop() may be called from any thread.
 #pragma once
 
 #include <memory>
@@ -21,7 +23,7 @@ class HttpServer {
   // Binds the listen address. Returns the bound port (useful with port 0).
   StatusOr<int> Bind();
   // Serves until Stop(); returns when every connection has closed.
-  void Run(int threads);
+  void Run();
   void Stop();
 
  private:

@@ -28,7 +28,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   if (postgres && !store::IsPostgresUrl(config.database))
     return Status::InvalidArgument("--database must be a postgresql:// URL (omit it for the embedded SQLite store)");
   // Every HTTP thread and worker may hold a connection at once; a few spare for the rest.
-  const int pool = std::clamp(config.threads + config.workers + 4, 8, 64);
+  const int pool = std::clamp(config.threads + config.handler_threads + config.workers + 4, 8, 96);
   auto db = postgres ? store::OpenPostgres(config.database, {.max_connections = pool})
                      : store::OpenSqlite(config.data_dir + "/goldset.db");
   if (!db.ok()) return db.status();
@@ -78,6 +78,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
   svc->url_signing_secret = *secret;
+  svc->url_signer = std::make_unique<HmacSha256Key>(*secret);
   svc->public_url = config.public_url.empty() ? "http://" + config.listen : config.public_url;
   return svc;
 }

@@ -10,6 +10,7 @@
 #include "api/config.h"
 #include "api/entity_catalog.h"
 #include "api/rate_limiter.h"
+#include "common/crypto.h"
 #include "jobs/run_metrics.h"
 #include "outbound/egress_policy.h"
 #include "store/blob_store.h"
@@ -46,6 +47,7 @@ struct Services {
   RateLimiter limiter;
   outbound::EgressPolicy egress;   // --egress-allow: private addresses outbound calls may reach
   std::string url_signing_secret;  // HMAC key for presigned file URLs
+  std::unique_ptr<HmacSha256Key> url_signer;  // the same key, precomputed
   std::string public_url;          // e.g. http://127.0.0.1:8080
   std::atomic<bool> draining{false};
   // Request counters by status class (1xx..5xx) and total handler time, for GET /metrics.

@@ -380,15 +380,15 @@ json::object WebhookDeliveryJson(const webhooks::Delivery& d) {
 
 void RegisterWebhookRoutes(Router& r) {
   r.Add({"POST", "/webhook_endpoints", CreateEndpoint, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/webhook_endpoints", ListEndpoints, true, RateCategory::kGet});
-  r.Add({"GET", "/webhook_endpoints/{id}", GetEndpoint, true, RateCategory::kGet});
+  r.Add({"GET", "/webhook_endpoints", ListEndpoints, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/webhook_endpoints/{id}", GetEndpoint, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/webhook_endpoints/{id}", UpdateEndpoint, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/webhook_endpoints/{id}", DeleteEndpoint, true, RateCategory::kWrite});
-  r.Add({"GET", "/webhook_endpoints/{id}/deliveries", ListDeliveries, true, RateCategory::kGet});
+  r.Add({"GET", "/webhook_endpoints/{id}/deliveries", ListDeliveries, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/webhook_endpoints/{id}/test", SendTestEvent, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"POST", "/webhook_subscriptions", CreateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/webhook_subscriptions", ListSubscriptions, true, RateCategory::kGet});
-  r.Add({"GET", "/webhook_subscriptions/{id}", GetSubscription, true, RateCategory::kGet});
+  r.Add({"GET", "/webhook_subscriptions", ListSubscriptions, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/webhook_subscriptions/{id}", GetSubscription, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/webhook_subscriptions/{id}", UpdateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/webhook_subscriptions/{id}", DeleteSubscription, true, RateCategory::kWrite});
 }

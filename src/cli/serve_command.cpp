@@ -120,6 +120,8 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.egress_allow = f.GetOr("egress-allow", "");
   auto threads = ParseInt(f.Get("threads"), 0, "threads");
   auto workers = ParseInt(f.Get("workers"), 0, "workers");
+  auto handler_threads = ParseInt(f.Get("handler-threads"), 0, "handler-threads");
+  auto auth_cache = ParseInt(f.Get("auth-cache-ms"), static_cast<int>(c.auth_cache_ms), "auth-cache-ms");
   auto max_upload_mb = ParseInt(f.Get("max-upload-mb"), 100, "max-upload-mb");
   auto max_json_mb = ParseInt(f.Get("max-json-mb"), 10, "max-json-mb");
   auto header_timeout = ParseInt(f.Get("header-timeout-ms"), c.header_timeout_ms, "header-timeout-ms");
@@ -130,7 +132,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   auto item_timeout = ParseInt(f.Get("item-timeout-ms"), static_cast<int>(c.item_timeout_ms), "item-timeout-ms");
   auto item_attempts = ParseInt(f.Get("item-attempts"), c.item_attempts, "item-attempts");
   auto retry_base = ParseInt(f.Get("retry-base-ms"), static_cast<int>(c.retry_base_ms), "retry-base-ms");
-  for (const Status* st : {&threads.status(), &workers.status(), &max_upload_mb.status(), &max_json_mb.status(),
+  for (const Status* st : {&threads.status(), &workers.status(), &handler_threads.status(), &auth_cache.status(), &max_upload_mb.status(), &max_json_mb.status(),
                            &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
                            &rate_write.status(), &rate_run.status(), &item_timeout.status(),
                            &item_attempts.status(), &retry_base.status()})
@@ -138,6 +140,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   c.threads = *threads ? *threads : static_cast<int>(cores);
   c.workers = *workers ? *workers : static_cast<int>(cores);
+  c.handler_threads = *handler_threads ? *handler_threads : std::max(4, 2 * c.threads);
   c.max_upload = int64_t{*max_upload_mb} << 20;
   c.max_json_body = int64_t{*max_json_mb} << 20;
   c.header_timeout_ms = *header_timeout;
@@ -149,13 +152,14 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.item_attempts = std::max(1, *item_attempts);
   c.retry_base_ms = *retry_base;
   c.access_log = !f.Has("no-access-log");
+  c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
 const std::set<std::string>& ServerFlagNames() {
   static const std::set<std::string> k = {"listen", "data-dir", "database", "public-url", "egress-allow",
-                                          "threads", "workers", "max-upload-mb", "max-json-mb",
+                                          "threads", "handler-threads", "auth-cache-ms", "workers", "max-upload-mb", "max-json-mb",
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
                                           "rate-limit-write", "rate-limit-run",
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
@@ -241,7 +245,7 @@ int RunServeCommand(int argc, char** argv) {
     server.Stop();
   });
   svc->webhook_dispatcher->Start();
-  server.Run(svc->config.threads);
+  server.Run();
   // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
   svc->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.

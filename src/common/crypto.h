@@ -13,6 +13,23 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // Constant-time equality for secrets.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// HMAC-SHA256 under one fixed key, for hot paths (presigned URLs on every file read):
+// the padded key's SHA-256 states are computed once, so a signature costs two short
+// SHA-256 passes. Thread-safe; Sign is const.
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(std::string_view key);
+  ~HmacSha256Key();
+  HmacSha256Key(const HmacSha256Key&) = delete;
+  HmacSha256Key& operator=(const HmacSha256Key&) = delete;
+  std::string SignHex(std::string_view data) const;  // equals HmacSha256Hex(key, data)
+
+ private:
+  void* md_;     // EVP_MD*, fetched once
+  void* inner_;  // EVP_MD_CTX* after absorbing key ^ ipad
+  void* outer_;  // EVP_MD_CTX* after absorbing key ^ opad
+};
+
 // Incremental SHA-256 for streamed data. Not thread-safe; one per stream.
 class Sha256Stream {
  public:

@@ -43,16 +43,36 @@ test('auth, workspace scoping, version header, error bodies', { timeout: 60000 }
     assert.equal(r.status, 200, r.text);
   });
 
-  await t.test('revoked key -> 401 (revoked while the server runs)', async () => {
+  // A node trusts a key it has checked for --auth-cache-ms (default 1000): revocation by
+  // another process takes effect within that time.
+  await t.test('revoked key -> 401 within the key cache TTL (revoked while the server runs)', async () => {
     const key = await createKey(srv.dataDir, ['--name', 'to-revoke']);
     assert.equal((await srv.api('GET', `/files/${fileId}`, { key })).status, 200);
     const row = (await listKeys(srv.dataDir)).find((k) => k.name === 'to-revoke');
     assert.ok(row, 'keys list shows the new key');
     const rv = await runCli(['keys', 'revoke', row.id, '--data-dir', srv.dataDir]);
     assert.equal(rv.code, 0, rv.stderr);
-    const r = await srv.api('GET', `/files/${fileId}`, { key });
+    const revokedAt = Date.now();
+    let r;
+    do {
+      r = await srv.api('GET', `/files/${fileId}`, { key });
+      if (r.status !== 200) break;
+      await new Promise((res) => setTimeout(res, 50));
+    } while (Date.now() - revokedAt < 3000);
     expectError(assert, r, 401, 'UNAUTHORIZED');
+    assert.ok(Date.now() - revokedAt <= 1500, `revocation took ${Date.now() - revokedAt} ms (cache TTL 1000 ms)`);
     assert.ok((await listKeys(srv.dataDir)).find((k) => k.id === row.id).revoked);
+  });
+
+  await t.test('--auth-cache-ms 0: a revoked key fails on the very next request', async () => {
+    const strict = await startServer({ t, dataDir: srv.dataDir, key: srv.key, args: ['--auth-cache-ms', '0'] });
+    const key = await createKey(srv.dataDir, ['--name', 'to-revoke-now']);
+    assert.equal((await strict.api('GET', `/files/${fileId}`, { key })).status, 200);
+    const row = (await listKeys(srv.dataDir)).find((k) => k.name === 'to-revoke-now');
+    const rv = await runCli(['keys', 'revoke', row.id, '--data-dir', srv.dataDir]);
+    assert.equal(rv.code, 0, rv.stderr);
+    expectError(assert, await strict.api('GET', `/files/${fileId}`, { key }), 401, 'UNAUTHORIZED');
+    await strict.stop();
   });
 
   const ws2 = await createWorkspace(srv.dataDir, ['--name', 'Second']);
