@@ -13,8 +13,11 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "api/errors.h"
 #include "common/clock.h"
+#include "common/encoding.h"
 #include "common/ids.h"
 #include "common/json.h"
 
@@ -26,6 +29,28 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// Appends `s` as a JSON string literal; when `s` is not valid UTF-8 (a raw request path
+// can be anything), bytes >= 0x80 are escaped one by one so the log stays valid JSON.
+void AppendJsonString(std::string* out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  const bool utf8 = IsValidUtf8(s);
+  out->push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(ch);
+    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    } else {
+      out->push_back(ch);
+    }
+  }
+  out->push_back('"');
+}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -266,19 +291,27 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Log(int status, size_t bytes) {
-    shared_.app.RecordRequest(status, MonotonicMillis() - start_ms_);
+    const int64_t duration = MonotonicMillis() - start_ms_;
+    shared_.app.RecordRequest(status, duration);
     if (!shared_.config.access_log) return;
-    json::object line;
-    line["ts"] = FormatRfc3339(NowMillis());
-    line["method"] = req_.method;
-    line["path"] = req_.path;
-    line["status"] = status;
-    line["bytes"] = bytes;
-    line["durationMs"] = MonotonicMillis() - start_ms_;
-    line["requestId"] = request_id_;
-    line["workspace"] = admission_.caller.workspace_id;
-    std::string s = json::serialize(line) + "\n";
-    std::fwrite(s.data(), 1, s.size(), stderr);
+    std::string line;
+    line.reserve(256);
+    line += "{\"ts\":\"";
+    line += FormatRfc3339(NowMillis());
+    line += "\",\"method\":";
+    AppendJsonString(&line, req_.method);
+    line += ",\"path\":";
+    AppendJsonString(&line, req_.path);
+    line += ",\"status\":" + std::to_string(status);
+    line += ",\"bytes\":" + std::to_string(bytes);
+    line += ",\"durationMs\":" + std::to_string(duration);
+    line += ",\"requestId\":\"" + request_id_;  // [A-Za-z0-9_-] only
+    line += "\",\"workspace\":";
+    AppendJsonString(&line, admission_.caller.workspace_id);
+    line += "}\n";
+    // One write(2) per line: no stdio lock shared by the event loops, and concurrent lines
+    // never interleave.
+    (void)!::write(STDERR_FILENO, line.data(), line.size());
   }
 
   void Close() {

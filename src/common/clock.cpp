@@ -16,16 +16,53 @@ int64_t MonotonicMillis() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days).
+// Pure arithmetic: gmtime_r takes glibc's time-zone lock, which every request would contend.
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+void Digits(char* out, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+}
+
+}  // namespace
+
 std::string FormatRfc3339(int64_t unix_millis) {
-  time_t secs = static_cast<time_t>(unix_millis / 1000);
+  int64_t secs = unix_millis / 1000;
   int ms = static_cast<int>(unix_millis % 1000);
   if (ms < 0) { ms += 1000; --secs; }
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
+  int64_t days = secs / 86400;
+  int64_t sod = secs % 86400;
+  if (sod < 0) { sod += 86400; --days; }
+  int64_t year;
+  unsigned month, day;
+  CivilFromDays(days, &year, &month, &day);
+  if (year < 0 || year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(year), month, day,
+                  static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60), ms);
+    return buf;
+  }
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  Digits(buf, static_cast<unsigned>(year), 4);
+  Digits(buf + 5, month, 2);
+  Digits(buf + 8, day, 2);
+  Digits(buf + 11, static_cast<unsigned>(sod / 3600), 2);
+  Digits(buf + 14, static_cast<unsigned>(sod / 60 % 60), 2);
+  Digits(buf + 17, static_cast<unsigned>(sod % 60), 2);
+  Digits(buf + 20, static_cast<unsigned>(ms), 3);
+  return std::string(buf, sizeof buf - 1);
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view t) {

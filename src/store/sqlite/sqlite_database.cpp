@@ -206,6 +206,11 @@ class SqliteDatabase final : public Database,
 }  // namespace
 
 StatusOr<std::shared_ptr<Database>> OpenSqlite(const std::string& path) {
+  // Memory statistics put one process-wide mutex around every SQLite allocation, which
+  // concurrent readers on different threads contend for; nothing here reads them. Must
+  // precede the library's initialization (the first open), hence once, here.
+  static std::once_flag configure;
+  std::call_once(configure, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto db = std::make_shared<SqliteDatabase>(path);
   auto probe = db->Open();  // fail early on a bad path or a corrupt file
   if (!probe.ok()) return probe.status();

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+#include <set>
+
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
@@ -42,6 +46,47 @@ TEST(Clock, Rfc3339RoundTrip) {
   EXPECT_EQ(*ParseRfc3339("2024-03-21T16:45:00.123Z"), 1711039500123);
   EXPECT_EQ(*ParseRfc3339("2024-03-21T16:45:00Z"), 1711039500000);
   EXPECT_EQ(*ParseRfc3339("2024-03-21T18:45:00+02:00"), 1711039500000);
+}
+
+// The arithmetic formatter agrees with gmtime_r across eras, leap days and negative times.
+TEST(Clock, Rfc3339MatchesGmtime) {
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> samples = {0, -1, 951782400000, 951868799999, 4102444799999, 253402300799999, -62135596800000};
+  for (int i = 0; i < 20000; ++i) samples.push_back(static_cast<int64_t>(rng() % 253402300800000ull) - 62135596800000);
+  for (int64_t ms : samples) {
+    time_t secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    int frac = static_cast<int>(ms - static_cast<int64_t>(secs) * 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char want[64];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    ASSERT_EQ(FormatRfc3339(ms), want) << ms;
+    ASSERT_EQ(*ParseRfc3339(want), ms) << want;
+  }
+}
+
+TEST(Ids, RequestIdsAreUniqueAndWellFormed) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100000; ++i) {
+    std::string id = NewRequestId();
+    ASSERT_EQ(id.size(), 4u + 22u);
+    ASSERT_EQ(id.rfind("req_", 0), 0u);
+    ASSERT_EQ(id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 4), std::string::npos);
+    ASSERT_TRUE(seen.insert(id).second) << id;
+  }
+}
+
+TEST(Crypto, PrecomputedHmacKeyMatchesOneShot) {
+  std::string long_key(200, 'k');
+  for (const std::string& key : {std::string("s3cret"), std::string(64, 'x'), long_key, std::string()}) {
+    HmacSha256Key signer(key);
+    for (const std::string& data : {std::string(), std::string("file_abc\n1700000000"), std::string(1000, 'd')})
+      EXPECT_EQ(signer.SignHex(data), HmacSha256Hex(key, data)) << key.size() << " " << data.size();
+  }
+  // RFC 4231 test case 2.
+  EXPECT_EQ(HmacSha256Key("Jefe").SignHex("what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Crypto, ContractWebhookVector) {
