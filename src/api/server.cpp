@@ -104,6 +104,11 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(boost::none);
     idle_ = buffer_.size() == 0;
     if (idle_) return WaitForRequest();
+    // Most requests arrive whole in one read: parse the buffered bytes now instead of
+    // through async_read_header, which would complete via another trip through the loop.
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec ? ec != http::error::need_more : parser_->is_header_done()) return OnHeader(ec);
     // The header timeout runs from the request's first byte, so a client that sends half
     // a header and stalls is dropped after header_timeout_ms, not after the idle timeout.
     stream_.expires_after(std::chrono::milliseconds(shared_.config.header_timeout_ms));
@@ -211,18 +216,41 @@ class Session : public std::enable_shared_from_this<Session> {
     status_ = r.status;
     stream_.expires_after(std::chrono::milliseconds(shared_.config.body_timeout_ms));
     if (r.stream) return SendStream(std::move(r), close);
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
-    res->set(http::field::server, "goldset");
-    res->set(http::field::content_type, r.content_type);
-    res->set("x-extend-request-id", request_id_);
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    res->body() = std::move(r.body);
-    res->keep_alive(!close);
-    res->prepare_payload();
-    bytes_ = res->body().size();
-    http::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
+    // Header and body go out in one writev; the header is formatted here rather than by
+    // Beast's serializer, which costs more than the rest of a small response.
+    struct Out {
+      std::string head;
+      std::string body;
+    };
+    auto out = std::make_shared<Out>();
+    const bool no_body = r.status == 204 || r.status == 304 || r.status < 200;
+    out->head.reserve(192 + r.content_type.size());
+    out->head += "HTTP/1.1 ";
+    out->head += std::to_string(r.status);
+    out->head += ' ';
+    out->head += http::obsolete_reason(static_cast<http::status>(r.status));
+    out->head += "\r\nServer: goldset\r\n";
+    AppendHeader(&out->head, "Content-Type", r.content_type);
+    AppendHeader(&out->head, "x-extend-request-id", request_id_);
+    for (auto& [k, v] : r.headers) AppendHeader(&out->head, k, v);
+    if (!no_body) AppendHeader(&out->head, "Content-Length", std::to_string(r.body.size()));
+    if (close) out->head += "Connection: close\r\n";
+    out->head += "\r\n";
+    if (!no_body && req_.method != "HEAD") out->body = std::move(r.body);
+    bytes_ = out->body.size();
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(out->head), asio::buffer(out->body)};
+    asio::async_write(stream_, buffers, [self = shared_from_this(), out, close](beast::error_code ec, size_t) {
       self->AfterWrite(ec, close);
     });
+  }
+
+  // Handlers' header values are ours, but a CR or LF would split the response: drop them.
+  static void AppendHeader(std::string* head, std::string_view name, std::string_view value) {
+    head->append(name);
+    head->append(": ");
+    for (char c : value)
+      if (c != '\r' && c != '\n') head->push_back(c);
+    head->append("\r\n");
   }
 
   // Chunked streaming: header first, then one chunk per writer call.
