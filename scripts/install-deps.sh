@@ -18,7 +18,7 @@ test_pkgs=(
   postgresql-15 postgresql-client-15
   chromium
   poppler-utils libcairo2-dev fonts-dejavu-core qpdf
-  python3 curl
+  python3 curl sqlite3
 )
 bench_pkgs=(
   nginx-light wrk python3-levenshtein python3-numpy hyperfine
