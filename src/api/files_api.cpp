@@ -154,6 +154,7 @@ std::string PresignedFileUrl(const Services& svc, const std::string& file_id) {
 
 json::object FileSummaryJson(const model::File& f) {
   json::object o;
+  o.reserve(12);  // FileJson adds two more; growing would re-hash twice
   o["object"] = "file";
   o["id"] = f.id;
   o["name"] = f.name;

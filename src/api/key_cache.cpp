@@ -7,7 +7,7 @@ namespace goldset::api {
 std::optional<model::ApiKey> ApiKeyCache::Find(std::string_view key, int64_t now_ms) const {
   if (ttl_ms_ <= 0) return std::nullopt;
   std::shared_lock lock(mu_);
-  auto it = entries_.find(std::string(key));
+  auto it = entries_.find(key);
   if (it == entries_.end() || it->second.expires_ms <= now_ms) return std::nullopt;
   return it->second.record;
 }

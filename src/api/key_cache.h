@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -32,7 +33,11 @@ class ApiKeyCache {
   const int64_t ttl_ms_;
   const size_t max_entries_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;  // keyed by the plaintext key
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;  // keyed by the plaintext key
 };
 
 }  // namespace goldset::api

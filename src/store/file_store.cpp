@@ -46,9 +46,8 @@ Status FileStore::Insert(const model::File& f) {
 }
 
 StatusOr<model::File> FileStore::Get(const std::string& workspace_id, const std::string& id) {
-  auto rows = db_->Acquire()->Query(
-      std::string("SELECT ") + kCols + " FROM files WHERE workspace_id = ? AND id = ?",
-      {workspace_id, id});
+  static const std::string kSql = std::string("SELECT ") + kCols + " FROM files WHERE workspace_id = ? AND id = ?";
+  auto rows = db_->Acquire()->Query(kSql, {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("File " + id + " not found");
   return FromRow(rows->front());

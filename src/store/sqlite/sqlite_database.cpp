@@ -68,21 +68,20 @@ class SqliteConnection final : public Connection {
  private:
   Status Run(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* out) {
     sqlite3_stmt* stmt = nullptr;
-    std::string key(sql);
-    auto it = cache_.find(key);
+    auto it = cache_.find(sql);
     if (it != cache_.end()) {
       stmt = it->second;
     } else {
-      int rc = sqlite3_prepare_v2(db_, key.data(), static_cast<int>(key.size()), &stmt, nullptr);
+      int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
       if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-      cache_.emplace(key, stmt);
+      cache_.emplace(std::string(sql), stmt);
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     // SQLite would bind NULL to a missing param; PostgreSQL refuses. Refuse on both.
     if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
       return Status::Internal("statement has " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
-                              " placeholders but " + std::to_string(params.size()) + " params: " + key);
+                              " placeholders but " + std::to_string(params.size()) + " params: " + std::string(sql));
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i + 1);
       const Param& p = params[i];
@@ -126,8 +125,13 @@ class SqliteConnection final : public Connection {
     return Status::OK();
   }
 
+  // Looked up by string_view: a query costs no copy of its SQL text.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 class SqliteDatabase final : public Database,
