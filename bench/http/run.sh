@@ -2,6 +2,7 @@
 # HTTP benchmark: wrk (2 threads, 64 connections, 10 s) against goldset's GET /files/{id}
 # and against nginx serving the same JSON body as a static file, in the same run.
 # Prints req/s and p99 for both and the ratio. Targets: ratio >= 0.5, goldset p99 < 5 ms.
+# BENCH_ROUNDS (default 3) alternating rounds; medians are reported.
 #   bench/http/run.sh [BUILD_DIR]      (a Release build; default: build)
 # Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 #      BENCH_GOLDSET_ARGS (extra `goldset serve` flags, e.g. "--threads 1 --no-access-log").
@@ -111,17 +112,25 @@ print(f"{rps:.0f} {p99:.2f} {ticks / hz * 1e6 / max(total, 1):.1f}")
 PY
 }
 
-g=$(measure "$goldset_pid" -s "$tmp/headers.lua" "$url/files/$id")
-n=$(measure "$nginx_pid" "http://127.0.0.1:$nginx_port/file.json")
-read -r g_rps g_p99 g_cpu <<<"$g"
-read -r n_rps n_p99 n_cpu <<<"$n"
+# Rounds alternate goldset and nginx so that a transient load on the machine hits both;
+# each figure printed is the median over the rounds (per-round figures in the log).
+rounds=${BENCH_ROUNDS:-3}
+g_all=() n_all=()
+for r in $(seq "$rounds"); do
+  g_all+=("$(measure "$goldset_pid" -s "$tmp/headers.lua" "$url/files/$id")")
+  n_all+=("$(measure "$nginx_pid" "http://127.0.0.1:$nginx_port/file.json")")
+  echo "  round $r/$rounds: goldset ${g_all[-1]} | nginx ${n_all[-1]}  (req/s p99-ms CPU-us/req)"
+done
+median() { python3 -c 'import sys,statistics; print(*[statistics.median(float(r.split()[i]) for r in sys.argv[1:]) for i in range(3)])' "$@"; }
+read -r g_rps g_p99 g_cpu <<<"$(median "${g_all[@]}")"
+read -r n_rps n_p99 n_cpu <<<"$(median "${n_all[@]}")"
 echo "goldset responses by status: $(grep -o '"status":[0-9]*' "$tmp/goldset.log" | sort | uniq -c | tr -s ' \n' ' ')"
 python3 - "$g_rps" "$g_p99" "$n_rps" "$n_p99" "$g_cpu" "$n_cpu" "$(wc -c <"$tmp/www/file.json")" "$threads" "$conns" "$duration" <<'PY'
 import sys
 g_rps, g_p99, n_rps, n_p99, g_cpu, n_cpu = map(float, sys.argv[1:7])
 size, threads, conns, duration = sys.argv[7:11]
 ratio = g_rps / n_rps if n_rps else 0.0
-print(f"bench/http: wrk -t{threads} -c{conns} -d{duration}, {size}-byte JSON body")
+print(f"bench/http: wrk -t{threads} -c{conns} -d{duration}, {size}-byte JSON body, median of the rounds")
 print(f"  {'server':<28}{'req/s':>10}{'p99 ms':>10}{'CPU us/req':>12}")
 print(f"  {'goldset GET /files/{id}':<28}{g_rps:>10.0f}{g_p99:>10.2f}{g_cpu:>12.1f}")
 print(f"  {'nginx static file':<28}{n_rps:>10.0f}{n_p99:>10.2f}{n_cpu:>12.1f}")

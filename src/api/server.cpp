@@ -78,6 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_address_ = ep.address().to_string();
+    // Each response leaves in one writev; Nagle could only hold its tail back.
+    stream_.socket().set_option(tcp::no_delay(true), ec);
   }
 
   void Start() {
