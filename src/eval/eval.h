@@ -28,6 +28,7 @@
 // "missing_row", "extra_row".
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,21 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config,
 // REQUIRES: ValidateOptions(kind, config, options).ok().
 json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected,
                        const json::value& actual, const Options& options);
+
+// ScoreItem with the config compiled once (schema parsed, fields flattened, rules
+// resolved), for scoring the many items of one run. Same results as ScoreItem.
+// Immutable: Score may run concurrently; copies share the compiled plan.
+// REQUIRES: ValidateOptions(kind, config, options).ok().
+struct ExtractPlan;
+class ItemScorer {
+ public:
+  ItemScorer(Kind kind, const json::object& config, const Options& options);
+  json::object Score(const json::value& expected, const json::value& actual) const;
+
+ private:
+  Kind kind_;
+  std::shared_ptr<const ExtractPlan> extract_;  // kExtract only
+};
 
 // Aggregates item results (ScoreItem's objects) into the type-specific part of
 // EvaluationSetRunMetrics: EXTRACT {type, accuracy, fieldMetrics}, CLASSIFY {type,
