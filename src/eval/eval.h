@@ -2,7 +2,7 @@
 //
 // A pure library: JSON in, verdicts and metrics out. No I/O, no clock, no globals,
 // no threads. Every function is reentrant; distinct calls may run concurrently.
-// A MetricsBuilder is a plain value: use one per thread or guard it.
+// A MetricsBuilder is movable, not copyable: use one per thread or guard it.
 //
 // Item result (what ScoreItem returns, stored per run item):
 //   {"correct": bool,             // every labelled field fully right / class right / splits exact
@@ -99,6 +99,9 @@ class ItemScorer {
 class MetricsBuilder {
  public:
   MetricsBuilder(Kind kind, const json::object& config, const Options& options);
+  ~MetricsBuilder();
+  MetricsBuilder(MetricsBuilder&&) noexcept;
+  MetricsBuilder& operator=(MetricsBuilder&&) noexcept;
   void Add(const json::object& item_result);
   json::object Build() const;
 
@@ -107,7 +110,8 @@ class MetricsBuilder {
   json::object config_;
   Options options_;
   json::storage_ptr arena_;           // holds items_: freed together with the builder
-  std::vector<json::object> items_;  // the parts of each result that Build reads
+  std::vector<json::object> items_;  // classify/split: the parts of each result that Build reads
+  std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
 
 // Run comparison: items paired by item_id (only those in both runs), per-field
