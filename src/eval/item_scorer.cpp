@@ -91,7 +91,11 @@ ExtractPlan::ExtractPlan(FieldSpec root_spec, const Options& opts) : options(opt
   for (Leaf& leaf : FlattenObject(root)) {
     bool excluded = rules.IsExcluded(leaf.path);
     std::optional<double> fuzzy = leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
-    leaves.push_back({std::move(leaf), excluded, fuzzy});
+    RowColumns columns;
+    if (leaf.spec->type == FieldType::kArray && !leaf.spec->items.empty()) {
+      columns = PlanRowColumns(leaf.spec->items[0], rules, leaf.path);
+    }
+    leaves.push_back({std::move(leaf), excluded, fuzzy, std::move(columns)});
   }
 }
 
@@ -140,7 +144,7 @@ json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expect
       if (!a && !e_null && !(e->is_array() && e->as_array().empty())) {
         v = {0, "missing"};
       } else {
-        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp);
+        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp, &planned.columns);
         v = as.verdict;
         f["correctCells"] = static_cast<int64_t>(as.correct_cells);
         f["totalCells"] = static_cast<int64_t>(as.total_cells);

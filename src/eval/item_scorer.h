@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/json.h"
+#include "eval/array_scorer.h"
 #include "eval/eval.h"
 #include "eval/schema.h"
 
@@ -19,6 +20,7 @@ struct ExtractPlan {
     Leaf leaf;
     bool excluded;
     std::optional<double> fuzzy;  // string leaves only
+    RowColumns columns;           // arrays of objects only
   };
   Options options;
   FieldSpec root;                   // properties empty: infer a spec per item
