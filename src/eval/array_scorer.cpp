@@ -167,12 +167,19 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
   const size_t nc = plan.scored.size(), ne = e.size(), na = a.size();
   std::vector<const Leaf*> cols(nc);
   for (size_t c = 0; c < nc; ++c) cols[c] = &plan.all[plan.scored[c]];
-  std::vector<Cell> ec(ne * nc), ac(na * nc);
+  // Built in place, row by row (a default-constructed Cell is ~100 bytes of zeroing).
+  std::vector<Cell> ec, ac;
+  ec.reserve(ne * nc);
+  ac.reserve(na * nc);
+  for (size_t i = 0; i < ne; ++i) {
+    for (size_t c = 0; c < nc; ++c) ec.push_back(MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), fuzzy[c].has_value()));
+  }
+  for (size_t j = 0; j < na; ++j) {
+    for (size_t c = 0; c < nc; ++c) ac.push_back(MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), fuzzy[c].has_value()));
+  }
   std::vector<Cell*> column;
   column.reserve(ne + na);
   for (size_t c = 0; c < nc; ++c) {
-    for (size_t i = 0; i < ne; ++i) ec[i * nc + c] = MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), fuzzy[c].has_value());
-    for (size_t j = 0; j < na; ++j) ac[j * nc + c] = MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), fuzzy[c].has_value());
     if (!fuzzy[c] && IsScalar(cols[c]->spec->type)) {
       column.clear();
       for (size_t i = 0; i < ne; ++i) column.push_back(&ec[i * nc + c]);
@@ -188,7 +195,7 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
   std::vector<double> w(ne * na, 0);
   for (size_t i = 0; i < ne; ++i) {
     for (size_t j = 0; j < na; ++j) {
-      double count = 0;
+      size_t count = 0;
       for (size_t c = 0; c < nc; ++c) {
         const FastCell &x = ef[i * nc + c], &y = af[j * nc + c];
         bool m;
@@ -202,7 +209,7 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
         match[(i * na + j) * nc + c] = m;
         count += m;
       }
-      w[i * na + j] = count;
+      w[i * na + j] = static_cast<double>(count);
     }
   }
   std::vector<int> pair = MaxWeightAssignment(w, ne, na);
