@@ -110,8 +110,9 @@ json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expect
   }
   const ExtractPlan& p = inferred ? *inferred : plan;
   FieldRules rules(p.options);  // for array columns
-  // One arena for the whole result: it is built once, read, and freed at once.
-  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  // One arena for the whole result: it is built once, read, and freed at once. Sized
+  // for a typical document (a few dozen fields, one table) so it is one allocation.
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>(32 * 1024);
   json::object fields(sp);
   fields.reserve(p.leaves.size());
   double score_sum = 0;

@@ -18,12 +18,12 @@ double Num(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_number() ? v->to_number<double>() : 0.0;
 }
-std::string Str(const json::object& o, const char* key) {
+std::string_view Str(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
+  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
 }
 bool Labelled(const json::object& field) {
-  std::string v = Str(field, "verdict");
+  std::string_view v = Str(field, "verdict");
   return v == "correct" || v == "incorrect";
 }
 bool NonNull(const json::object& o, const char* key) {
