@@ -155,12 +155,16 @@ size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
 // The match table is thread-local and left all-zero after each call, so no call
 // clears 1 KiB up front.
 size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
-  thread_local uint64_t peq[128] = {};
+  // 256 entries (not 128) so no byte needs masking in the three loops below.
+  thread_local uint64_t peq_table[256] = {};
+  uint64_t* peq = peq_table;
   const size_t m = p.size();
-  for (size_t i = 0; i < m; ++i) peq[static_cast<unsigned char>(p[i]) & 0x7F] |= uint64_t{1} << i;
+  const auto* pattern = reinterpret_cast<const unsigned char*>(p.data());
+  uint64_t bit = 1;
+  for (size_t i = 0; i < m; ++i, bit <<= 1) peq[pattern[i]] |= bit;
   uint64_t pv = ~uint64_t{0}, nmv = ~uint64_t{0};
   for (char c : t) {
-    const uint64_t eq = peq[static_cast<unsigned char>(c) & 0x7F];
+    const uint64_t eq = peq[static_cast<unsigned char>(c)];
     const uint64_t a = eq & pv;
     const uint64_t b = a + pv;
     const uint64_t t1 = b | pv | eq;       // xh | pv
@@ -170,7 +174,7 @@ size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
     pv = (mh | (nph & (nxv >> 1))) << 1;   // (mh << 1) | ((nph << 1) & ~xv)
     nmv = nxv | (nph << 1);                // ~(xv & ~((ph << 1) | 1))
   }
-  for (size_t i = 0; i < m; ++i) peq[static_cast<unsigned char>(p[i]) & 0x7F] = 0;
+  for (size_t i = 0; i < m; ++i) peq[pattern[i]] = 0;
   const uint64_t mask = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
   return t.size() + static_cast<size_t>(std::popcount(pv & mask)) - static_cast<size_t>(std::popcount(~nmv & mask));
 }
