@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "eval/array_matcher.h"
 
@@ -187,31 +188,63 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
       KeyColumn(column);
     }
   }
-  std::vector<FastCell> ef(ne * nc), af(na * nc);
-  for (size_t k = 0; k < ef.size(); ++k) ef[k] = FastOf(ec[k]);
-  for (size_t k = 0; k < af.size(); ++k) af[k] = FastOf(ac[k]);
-  // match[(i*na + j)*nc + c]: cell c of expected row i equals that of actual row j.
-  std::vector<char> match(ne * na * nc);
-  std::vector<double> w(ne * na, 0);
-  for (size_t i = 0; i < ne; ++i) {
-    for (size_t j = 0; j < na; ++j) {
-      size_t count = 0;
-      for (size_t c = 0; c < nc; ++c) {
-        const FastCell &x = ef[i * nc + c], &y = af[j * nc + c];
-        bool m;
-        if (x.mode == FastCell::kKeyed && y.mode == FastCell::kKeyed) {
-          m = x.key == y.key;
-        } else if (x.mode == FastCell::kNumber && y.mode == FastCell::kNumber) {
-          m = x.number == y.number || std::fabs(x.number - y.number) <= 1e-9 * std::max(std::fabs(x.number), std::fabs(y.number));
-        } else {
-          m = CellMatches(*cols[c]->spec, ec[i * nc + c], ac[j * nc + c], rules, col_paths[c], fuzzy[c]);
-        }
-        match[(i * na + j) * nc + c] = m;
-        count += m;
-      }
-      w[i * na + j] = static_cast<double>(count);
+  std::vector<FastCell> ef, af;
+  ef.reserve(ec.size());
+  af.reserve(ac.size());
+  for (const Cell& cell : ec) ef.push_back(FastOf(cell));
+  for (const Cell& cell : ac) af.push_back(FastOf(cell));
+  // match[c*ne*na + i*na + j]: cell c of expected row i equals that of actual row j.
+  // Column by column, so a column whose cells are all keyed (or all numbers) is a
+  // tight loop of integer (or floating-point) compares.
+  const size_t grid = ne * na;
+  std::unique_ptr<char[]> match = std::make_unique_for_overwrite<char[]>(nc * grid);  // every cell is written
+  std::vector<uint32_t> counts(grid, 0);
+  std::vector<int64_t> e_keys(ne), a_keys(na);
+  std::vector<double> e_nums(ne), a_nums(na);
+  for (size_t c = 0; c < nc; ++c) {
+    char* mc = match.get() + c * grid;
+    bool keyed = true, numbers = true;
+    for (size_t i = 0; i < ne; ++i) {
+      keyed = keyed && ef[i * nc + c].mode == FastCell::kKeyed;
+      numbers = numbers && ef[i * nc + c].mode == FastCell::kNumber;
+      e_keys[i] = ef[i * nc + c].key;
+      e_nums[i] = ef[i * nc + c].number;
     }
+    for (size_t j = 0; j < na; ++j) {
+      keyed = keyed && af[j * nc + c].mode == FastCell::kKeyed;
+      numbers = numbers && af[j * nc + c].mode == FastCell::kNumber;
+      a_keys[j] = af[j * nc + c].key;
+      a_nums[j] = af[j * nc + c].number;
+    }
+    for (size_t i = 0; i < ne; ++i) {
+      char* row = mc + i * na;
+      if (keyed) {
+        const int64_t x = e_keys[i];
+        for (size_t j = 0; j < na; ++j) row[j] = x == a_keys[j];
+      } else if (numbers) {
+        const double x = e_nums[i], ax = std::fabs(x);
+        for (size_t j = 0; j < na; ++j) {
+          const double y = a_nums[j];
+          row[j] = (x == y) | (std::fabs(x - y) <= 1e-9 * std::max(ax, std::fabs(y)));  // no branch
+        }
+      } else {
+        for (size_t j = 0; j < na; ++j) {
+          const FastCell &x = ef[i * nc + c], &y = af[j * nc + c];
+          if (x.mode == FastCell::kKeyed && y.mode == FastCell::kKeyed) {
+            row[j] = x.key == y.key;
+          } else if (x.mode == FastCell::kNumber && y.mode == FastCell::kNumber) {
+            row[j] = x.number == y.number ||
+                     std::fabs(x.number - y.number) <= 1e-9 * std::max(std::fabs(x.number), std::fabs(y.number));
+          } else {
+            row[j] = CellMatches(*cols[c]->spec, ec[i * nc + c], ac[j * nc + c], rules, col_paths[c], fuzzy[c]);
+          }
+        }
+      }
+    }
+    for (size_t k = 0; k < grid; ++k) counts[k] += static_cast<uint32_t>(mc[k]);
   }
+  std::vector<double> w(grid);
+  for (size_t k = 0; k < grid; ++k) w[k] = static_cast<double>(counts[k]);
   std::vector<int> pair = MaxWeightAssignment(w, ne, na);
   ArrayScore s;
   s.rows = json::array(sp);
@@ -236,7 +269,7 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
     size_t row_correct = 0;
     json::array mismatched(s.rows.storage());
     for (size_t c = 0; c < nc; ++c) {
-      if (match[(i * na + j) * nc + c]) {
+      if (match[c * grid + i * na + j]) {
         ++row_correct;
         ++s.columns[c].correct;
       } else if (with_detail) {
