@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "eval/array_matcher.h"
 
@@ -60,13 +62,20 @@ void KeyColumn(std::vector<Cell*>& cells) {
         break;
     }
   }
-  // Intern texts by sorting (one allocation, no hash nodes).
-  std::sort(texts.begin(), texts.end(), [](const Cell* a, const Cell* b) { return a->canon.text < b->canon.text; });
+  // Intern texts by sorting (one allocation, no hash nodes). Only equality matters, so
+  // the order is by hash first: string compares only between equal hashes.
+  std::vector<std::pair<size_t, Cell*>> hashed;
+  hashed.reserve(texts.size());
+  for (Cell* c : texts) hashed.emplace_back(std::hash<std::string_view>{}(c->canon.text), c);
+  std::sort(hashed.begin(), hashed.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->canon.text < b.second->canon.text;
+  });
   int64_t id = 0;
-  for (size_t i = 0; i < texts.size(); ++i) {
-    if (i > 0 && texts[i]->canon.text != texts[i - 1]->canon.text) ++id;
-    texts[i]->keyed = true;
-    texts[i]->key = id;
+  for (size_t i = 0; i < hashed.size(); ++i) {
+    const auto& [hash, cell] = hashed[i];
+    if (i > 0 && (hash != hashed[i - 1].first || cell->canon.text != hashed[i - 1].second->canon.text)) ++id;
+    cell->keyed = true;
+    cell->key = id;
   }
 }
 
