@@ -97,7 +97,8 @@ struct ExtractTallies {
     const json::object* fields = Obj(item, "fields");
     if (!fields) return;
     for (const auto& kv : *fields) {
-      if (schemaless && seen.insert(std::string(kv.key())).second) paths.emplace_back(kv.key());  // the fields items report
+      // Without a schema, the paths are the fields items report, in first-seen order.
+      if (schemaless && seen.insert(std::string(kv.key())).second) paths.emplace_back(kv.key());
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
       std::string_view path = kv.key();

@@ -44,7 +44,7 @@ TEST(Levenshtein, MatchesDynamicProgrammingOnRandomStrings) {
   }
 }
 
-// FuzzySimilarity's ASCII path (split kernel, SWAR folding) against the reference.
+// FuzzySimilarity's ASCII path (one-word kernel, SSE2 folding) against the reference.
 TEST(Levenshtein, AsciiFastPathMatchesReference) {
   Rng rng(11);
   const std::string alphabets[] = {"ab", "aB \t", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ", "xyzXYZ@[`{"};
