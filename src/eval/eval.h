@@ -2,7 +2,7 @@
 //
 // A pure library: JSON in, verdicts and metrics out. No I/O, no clock, no globals,
 // no threads. Every function is reentrant; distinct calls may run concurrently.
-// A MetricsBuilder is a plain value: use one per thread or guard it.
+// A MetricsBuilder is movable, not copyable: use one per thread or guard it.
 //
 // Item result (what ScoreItem returns, stored per run item):
 //   {"correct": bool,             // every labelled field fully right / class right / splits exact
@@ -28,6 +28,7 @@
 // "missing_row", "extra_row".
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,21 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config,
 json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected,
                        const json::value& actual, const Options& options);
 
+// ScoreItem with the config compiled once (schema parsed, fields flattened, rules
+// resolved), for scoring the many items of one run. Same results as ScoreItem.
+// Immutable: Score may run concurrently; copies share the compiled plan.
+// REQUIRES: ValidateOptions(kind, config, options).ok().
+struct ExtractPlan;
+class ItemScorer {
+ public:
+  ItemScorer(Kind kind, const json::object& config, const Options& options);
+  json::object Score(const json::value& expected, const json::value& actual) const;
+
+ private:
+  Kind kind_;
+  std::shared_ptr<const ExtractPlan> extract_;  // kExtract only
+};
+
 // Aggregates item results (ScoreItem's objects) into the type-specific part of
 // EvaluationSetRunMetrics: EXTRACT {type, accuracy, fieldMetrics}, CLASSIFY {type,
 // accuracy, classificationMetrics, confusionMatrix, calibration?}, SPLITTER {type,
@@ -83,6 +99,9 @@ json::object ScoreItem(Kind kind, const json::object& config, const json::value&
 class MetricsBuilder {
  public:
   MetricsBuilder(Kind kind, const json::object& config, const Options& options);
+  ~MetricsBuilder();
+  MetricsBuilder(MetricsBuilder&&) noexcept;
+  MetricsBuilder& operator=(MetricsBuilder&&) noexcept;
   void Add(const json::object& item_result);
   json::object Build() const;
 
@@ -91,7 +110,8 @@ class MetricsBuilder {
   json::object config_;
   Options options_;
   json::storage_ptr arena_;           // holds items_: freed together with the builder
-  std::vector<json::object> items_;  // the parts of each result that Build reads
+  std::vector<json::object> items_;  // classify/split: the parts of each result that Build reads
+  std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
 
 // Run comparison: items paired by item_id (only those in both runs), per-field

@@ -1,5 +1,7 @@
 #include "eval/item_scorer.h"
 
+#include <memory>
+
 #include "eval/array_scorer.h"
 #include "eval/comparators.h"
 #include "eval/field_rules.h"
@@ -82,27 +84,48 @@ const json::value& ExtractedValue(const json::value& output) {
   return output;
 }
 
-json::object ScoreExtractItem(const json::object& config, const json::value& expected, const json::value& actual,
-                              const Options& options) {
+ExtractPlan::ExtractPlan(const json::object& config, const Options& opts) : ExtractPlan(SchemaOfConfig(config), opts) {}
+
+ExtractPlan::ExtractPlan(FieldSpec root_spec, const Options& opts) : options(opts), root(std::move(root_spec)) {
+  FieldRules rules(options);
+  for (Leaf& leaf : FlattenObject(root)) {
+    bool excluded = rules.IsExcluded(leaf.path);
+    std::optional<double> fuzzy = leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
+    RowColumns columns;
+    if (leaf.spec->type == FieldType::kArray && !leaf.spec->items.empty()) {
+      columns = PlanRowColumns(leaf.spec->items[0], rules, leaf.path);
+    }
+    leaves.push_back({std::move(leaf), excluded, fuzzy, std::move(columns)});
+  }
+}
+
+json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual) {
   const json::value& exp_value = ExtractedValue(expected);
   const json::value& act_value = ExtractedValue(actual);
-  FieldSpec root = SchemaOfConfig(config);
-  if (root.properties.empty()) root = InferSpec(exp_value.is_object() ? exp_value : json::value(json::object()));
-  FieldRules rules(options);
-  // One arena for the whole result: it is built once, read, and freed at once.
-  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  // Without a schema, the fields come from this item's expected value.
+  std::unique_ptr<ExtractPlan> inferred;
+  if (plan.root.properties.empty()) {
+    inferred = std::make_unique<ExtractPlan>(InferSpec(exp_value.is_object() ? exp_value : json::value(json::object())),
+                                             plan.options);
+  }
+  const ExtractPlan& p = inferred ? *inferred : plan;
+  FieldRules rules(p.options);  // for array columns
+  // One arena for the whole result: it is built once, read, and freed at once. Sized
+  // for a typical document (a few dozen fields, one table) so it is one allocation.
+  json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>(32 * 1024);
   json::object fields(sp);
-  fields.reserve(root.properties.size() + 8);
+  fields.reserve(p.leaves.size());
   double score_sum = 0;
   size_t scored = 0;
   bool all_correct = true;
-  for (const Leaf& leaf : FlattenObject(root)) {
+  for (const ExtractPlan::PlannedLeaf& planned : p.leaves) {
+    const Leaf& leaf = planned.leaf;
     json::object f(10, sp);
     const json::value* e = Lookup(exp_value, leaf.keys);
     const json::value* a = act_value.is_object() || act_value.is_null() ? Lookup(act_value, leaf.keys) : nullptr;
     if (e) f.emplace("expected", *e);  // copied into the result's arena
     if (a) f.emplace("actual", *a);
-    if (rules.IsExcluded(leaf.path)) {
+    if (planned.excluded) {
       f["verdict"] = "excluded";
       f["score"] = 0.0;
       f["reason"] = "excluded";
@@ -122,7 +145,7 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
       if (!a && !e_null && !(e->is_array() && e->as_array().empty())) {
         v = {0, "missing"};
       } else {
-        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp);
+        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp, &planned.columns);
         v = as.verdict;
         f["correctCells"] = static_cast<int64_t>(as.correct_cells);
         f["totalCells"] = static_cast<int64_t>(as.total_cells);
@@ -136,7 +159,7 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
         }
       }
     } else {
-      std::optional<double> fuzzy = leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
+      const std::optional<double>& fuzzy = planned.fuzzy;
       v = CompareCanonical(*leaf.spec, Canonicalize(*leaf.spec, e, fuzzy.has_value()),
                            Canonicalize(*leaf.spec, a, fuzzy.has_value()), fuzzy);
     }
@@ -158,11 +181,26 @@ json::object ScoreExtractItem(const json::object& config, const json::value& exp
   return result;
 }
 
+ItemScorer::ItemScorer(Kind kind, const json::object& config, const Options& options)
+    : kind_(kind), extract_(kind == Kind::kExtract ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
+
+json::object ItemScorer::Score(const json::value& expected, const json::value& actual) const {
+  switch (kind_) {
+    case Kind::kExtract:
+      return ScoreExtractItem(*extract_, expected, actual);
+    case Kind::kClassify:
+      return ScoreClassifyItem(expected, actual);
+    case Kind::kSplit:
+      return ScoreSplitItem(expected, actual);
+  }
+  return {};
+}
+
 json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
                        const Options& options) {
   switch (kind) {
     case Kind::kExtract:
-      return ScoreExtractItem(config, expected, actual, options);
+      return ScoreExtractItem(ExtractPlan(config, options), expected, actual);
     case Kind::kClassify:
       return ScoreClassifyItem(expected, actual);
     case Kind::kSplit:

@@ -2,12 +2,32 @@
 #pragma once
 
 #include "common/json.h"
+#include "eval/array_scorer.h"
 #include "eval/eval.h"
+#include "eval/schema.h"
 
 namespace goldset::eval {
 
-json::object ScoreExtractItem(const json::object& config, const json::value& expected, const json::value& actual,
-                              const Options& options);
+// An extractor config compiled once for many items: the parsed schema, its leaves
+// and each leaf's rules. Immutable after construction; share freely across threads.
+struct ExtractPlan {
+  ExtractPlan(const json::object& config, const Options& options);
+  ExtractPlan(FieldSpec root, const Options& options);
+  ExtractPlan(const ExtractPlan&) = delete;  // leaves point into root
+  ExtractPlan& operator=(const ExtractPlan&) = delete;
+
+  struct PlannedLeaf {
+    Leaf leaf;
+    bool excluded;
+    std::optional<double> fuzzy;  // string leaves only
+    RowColumns columns;           // arrays of objects only
+  };
+  Options options;
+  FieldSpec root;                   // properties empty: infer a spec per item
+  std::vector<PlannedLeaf> leaves;  // FlattenObject(root) with rules resolved
+};
+
+json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual);
 json::object ScoreClassifyItem(const json::value& expected, const json::value& actual);
 json::object ScoreSplitItem(const json::value& expected, const json::value& actual);
 

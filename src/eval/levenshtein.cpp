@@ -1,9 +1,14 @@
 #include "eval/levenshtein.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "eval/normalize.h"
 
@@ -138,32 +143,40 @@ size_t DistanceBlocked(std::u32string_view p, std::u32string_view t) {
   return score;
 }
 
-// ASCII text (bytes < 0x80), pattern length m in [1, 64]: a 128-entry match table
-// and Hyyro's recurrence written on the complement of the horizontal +1 vector
-// (nph = ~ph), which shortens the loop-carried chain through pv from 12 dependent
-// operations to 9, since ~((ph << 1) | 1) == (~ph) << 1. (Splitting the text into
-// two interleaved chains was measured slower: the recombination costs what it saves.)
+// ASCII text (bytes < 0x80), pattern length m in [1, 64].
+//
+// Hyyro's recurrence, rewritten so the loop-carried chain is short: it carries pv
+// and nmv = ~mv, and uses the identities
+//   xh | pv = b | pv | eq,  pv & xh = (pv & ~b) | a   (a = eq & pv, b = a + pv)
+//   (x << 1) & y = (x & (y >> 1)) << 1
+// so the +1 boundary of the top row ((ph << 1) | 1) needs no extra operation and
+// pv -> pv' is 6-7 dependent operations instead of 12. The distance is read once
+// from the last column (D(m, n) = n + #pv - #mv) rather than tracked per character.
+// The match table is thread-local and left all-zero after each call, so no call
+// clears 1 KiB up front.
 size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
+  // 256 entries (not 128) so no byte needs masking in the three loops below.
+  thread_local uint64_t peq_table[256] = {};
+  uint64_t* peq = peq_table;
   const size_t m = p.size();
-  uint64_t peq[128];
-  std::memset(peq, 0, sizeof(peq));
-  for (size_t i = 0; i < m; ++i) peq[static_cast<unsigned char>(p[i])] |= uint64_t{1} << i;
-  const uint64_t high = uint64_t{1} << (m - 1);
-  uint64_t pv = ~uint64_t{0}, mv = 0;
-  size_t score = m;
+  const auto* pattern = reinterpret_cast<const unsigned char*>(p.data());
+  uint64_t bit = 1;
+  for (size_t i = 0; i < m; ++i, bit <<= 1) peq[pattern[i]] |= bit;
+  uint64_t pv = ~uint64_t{0}, nmv = ~uint64_t{0};
   for (char c : t) {
-    uint64_t eq = peq[static_cast<unsigned char>(c)];
-    uint64_t xv = eq | mv;
-    uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-    uint64_t nph = (xh | pv) & ~mv;
-    uint64_t mh = pv & xh;
-    score += (nph & high) == 0;
-    score -= (mh & high) != 0;
-    uint64_t nph_shifted = nph << 1;
-    pv = (mh << 1) | (nph_shifted & ~xv);
-    mv = ~nph_shifted & xv;
+    const uint64_t eq = peq[static_cast<unsigned char>(c)];
+    const uint64_t a = eq & pv;
+    const uint64_t b = a + pv;
+    const uint64_t t1 = b | pv | eq;       // xh | pv
+    const uint64_t mh = (pv & ~b) | a;     // pv & xh
+    const uint64_t nxv = ~eq & nmv;        // ~xv
+    const uint64_t nph = t1 & nmv;         // ~ph, before the shift
+    pv = (mh | (nph & (nxv >> 1))) << 1;   // (mh << 1) | ((nph << 1) & ~xv)
+    nmv = nxv | (nph << 1);                // ~(xv & ~((ph << 1) | 1))
   }
-  return score;
+  for (size_t i = 0; i < m; ++i) peq[pattern[i]] = 0;
+  const uint64_t mask = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
+  return t.size() + static_cast<size_t>(std::popcount(pv & mask)) - static_cast<size_t>(std::popcount(~nmv & mask));
 }
 
 template <typename Char>
@@ -200,48 +213,50 @@ struct AsciiFoldTable {
 };
 constexpr AsciiFoldTable kFold;
 
-constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+// Appends one byte of ASCII text to the folded output: whitespace becomes one space
+// unless the output is empty or already ends in one. False for non-ASCII or NUL.
+inline bool FoldByte(unsigned char c, char* out, size_t* k) {
+  unsigned char m = kFold.map[c];
+  if (m == 0xFF) return false;
+  if (m != 0) {
+    out[(*k)++] = static_cast<char>(m);
+  } else if (*k > 0 && out[*k - 1] != ' ') {
+    out[(*k)++] = ' ';
+  }
+  return true;
+}
 
 // Trims, collapses whitespace and lower-cases ASCII into `out` (capacity n); false
-// when the text is not ASCII (or has NUL bytes) or does not fit. Eight bytes at a
-// time when a word has no whitespace or control bytes (SWAR lower-casing).
+// when the text is not ASCII (or has NUL bytes) or does not fit. With SSE2 (every
+// x86-64), 16 bytes at a time when a block has no control bytes and no space that
+// would be dropped (leading, or after another space); other blocks byte by byte.
 bool FoldAscii(std::string_view s, char* out, size_t n, size_t* len) {
   if (s.size() > n) return false;
   size_t k = 0, i = 0;
-  bool pending_space = false;
-  while (i < s.size()) {
-    if (i + 8 <= s.size()) {
-      uint64_t x;
-      std::memcpy(&x, s.data() + i, 8);
-      if (x & kHighs) return false;
-      uint64_t spaces = x ^ (kOnes * ' ');
-      bool has_space = ((spaces - kOnes) & ~spaces & kHighs) != 0;
-      bool has_control = ((x - kOnes * 0x0E) & ~x & kHighs) != 0;  // any byte < 0x0E
-      if (!has_space && !has_control) {
-        if (pending_space) out[k++] = ' ';
-        pending_space = false;
-        uint64_t upper = (x + kOnes * 0x3F) & ~(x + kOnes * 0x25) & kHighs;  // 'A'..'Z'
-        x |= upper >> 2;
-        std::memcpy(out + k, &x, 8);
-        k += 8;
-        i += 8;
-        continue;
-      }
+#if defined(__SSE2__)
+  const __m128i below_a = _mm_set1_epi8('A' - 1), above_z = _mm_set1_epi8('Z' + 1);
+  const __m128i controls = _mm_set1_epi8(0x0E), space = _mm_set1_epi8(' '), case_bit = _mm_set1_epi8(0x20);
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    if (_mm_movemask_epi8(x) != 0) return false;  // a byte >= 0x80: not ASCII
+    // Bytes are < 0x80 from here, so signed byte compares order them correctly.
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, space)));
+    unsigned after_space = (k == 0 || out[k - 1] == ' ') ? 1u : 0u;
+    if (_mm_movemask_epi8(_mm_cmplt_epi8(x, controls)) == 0 && (spaces & ((spaces << 1) | after_space)) == 0) {
+      __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(x, below_a), _mm_cmplt_epi8(x, above_z));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), _mm_or_si128(x, _mm_and_si128(upper, case_bit)));
+      k += 16;
+      continue;
     }
-    // Byte at a time up to the next word boundary (or the end).
-    size_t stop = std::min(s.size(), i + 8);
-    for (; i < stop; ++i) {
-      unsigned char m = kFold.map[static_cast<unsigned char>(s[i])];
-      if (m == 0) {
-        pending_space = k > 0;
-        continue;
-      }
-      if (m == 0xFF) return false;
-      if (pending_space) out[k++] = ' ';
-      pending_space = false;
-      out[k++] = static_cast<char>(m);
+    for (size_t j = i; j < i + 16; ++j) {
+      if (!FoldByte(static_cast<unsigned char>(s[j]), out, &k)) return false;
     }
   }
+#endif
+  for (; i < s.size(); ++i) {
+    if (!FoldByte(static_cast<unsigned char>(s[i]), out, &k)) return false;
+  }
+  if (k > 0 && out[k - 1] == ' ') --k;  // trailing whitespace
   *len = k;
   return true;
 }

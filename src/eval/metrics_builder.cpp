@@ -18,12 +18,12 @@ double Num(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_number() ? v->to_number<double>() : 0.0;
 }
-std::string Str(const json::object& o, const char* key) {
+std::string_view Str(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
+  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
 }
 bool Labelled(const json::object& field) {
-  std::string v = Str(field, "verdict");
+  std::string_view v = Str(field, "verdict");
   return v == "correct" || v == "incorrect";
 }
 bool NonNull(const json::object& o, const char* key) {
@@ -82,32 +82,28 @@ void PutPrf(json::object& o, double tp, double predicted, double positives) {
   }
 }
 
-json::object BuildExtract(const json::object& config, const Options& options, const std::vector<json::object>& items) {
-  FieldRules rules(options);
-  std::vector<std::string> paths = FieldPaths(config);
-  if (paths.empty()) {  // no schema: the fields the items report
-    std::set<std::string> seen;
-    for (const auto& item : items) {
-      if (const json::object* f = Obj(item, "fields")) {
-        for (const auto& kv : *f) {
-          std::string p(kv.key());
-          if (seen.insert(p).second) paths.push_back(p);
-        }
-      }
-    }
+}  // namespace
+
+// Extractor tallies, updated as items arrive: nothing per item is kept, so Add costs
+// one pass over the result and memory does not grow with the run.
+struct ExtractTallies {
+  ExtractTallies(const json::object& config, const Options& opts) : options(opts), paths(FieldPaths(config)) {
+    schemaless = paths.empty();
   }
-  std::map<std::string, FieldTally> tallies;
-  double run_score = 0;
-  size_t run_expected = 0;
-  for (const auto& item : items) {
+
+  void Add(const json::object& item) {
+    FieldRules rules(options);
+    ++items;
     const json::object* fields = Obj(item, "fields");
-    if (!fields) continue;
+    if (!fields) return;
     for (const auto& kv : *fields) {
+      // Without a schema, the paths are the fields items report, in first-seen order.
+      if (schemaless && seen.insert(std::string(kv.key())).second) paths.emplace_back(kv.key());
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
-      std::string path(kv.key());
+      std::string_view path = kv.key();
       if (Str(f, "verdict") == "excluded" || rules.IsExcluded(path)) continue;
-      FieldTally& t = tallies[path];
+      FieldTally& t = Tally(path);
       ++t.total;
       t.present += NonNull(f, "actual");
       if (Labelled(f)) {
@@ -130,7 +126,7 @@ json::object BuildExtract(const json::object& config, const Options& options, co
         for (const auto& ckv : *cols) {
           if (!ckv.value().is_object()) continue;
           const json::object& c = ckv.value().as_object();
-          FieldTally& ct = tallies[std::string(ckv.key())];
+          FieldTally& ct = Tally(ckv.key());
           ct.total += static_cast<size_t>(Num(c, "cells"));
           ct.expected += static_cast<size_t>(Num(c, "expected"));
           ct.present += static_cast<size_t>(Num(c, "present"));
@@ -143,15 +139,38 @@ json::object BuildExtract(const json::object& config, const Options& options, co
       }
     }
   }
+
+  FieldTally& Tally(std::string_view path) {
+    auto it = tallies.find(path);
+    if (it == tallies.end()) it = tallies.emplace(std::string(path), FieldTally{}).first;
+    return it->second;
+  }
+
+  json::object Build() const;
+
+  Options options;
+  std::vector<std::string> paths;  // schema order; schemaless: order first reported
+  bool schemaless = false;
+  std::set<std::string> seen;
+  std::map<std::string, FieldTally, std::less<>> tallies;
+  double run_score = 0;
+  size_t run_expected = 0;
+  size_t items = 0;
+};
+
+json::object ExtractTallies::Build() const {
+  FieldRules rules(options);
+  const FieldTally kNone;
   json::object field_metrics;
   for (const auto& path : paths) {
     if (rules.IsExcluded(path)) continue;
     size_t bracket = path.find("[].");
     if (bracket != std::string::npos && rules.IsExcluded(path.substr(0, bracket))) continue;
-    const FieldTally& t = tallies[path];
+    auto found = tallies.find(path);
+    const FieldTally& t = found == tallies.end() ? kNone : found->second;
     bool column = bracket != std::string::npos;
     json::object m;
-    m["countTotal"] = column ? t.total : items.size();
+    m["countTotal"] = column ? t.total : items;
     m["countPresent"] = t.present;
     m["countExpected"] = t.expected;
     m["countAccurate"] = t.accurate;
@@ -167,6 +186,8 @@ json::object BuildExtract(const json::object& config, const Options& options, co
   out["fieldMetrics"] = std::move(field_metrics);
   return out;
 }
+
+namespace {
 
 std::string LabelOf(const json::object& field, const char* key) {
   const json::value* v = field.if_contains(key);
@@ -255,11 +276,21 @@ json::object BuildSplit(const std::vector<json::object>& items) {
 }  // namespace
 
 MetricsBuilder::MetricsBuilder(Kind kind, const json::object& config, const Options& options)
-    : kind_(kind), config_(config), options_(options), arena_(json::make_shared_resource<json::monotonic_resource>()) {}
+    : kind_(kind), config_(config), options_(options), arena_(json::make_shared_resource<json::monotonic_resource>()) {
+  if (kind == Kind::kExtract) extract_ = std::make_unique<ExtractTallies>(config, options);
+}
+
+MetricsBuilder::~MetricsBuilder() = default;
+MetricsBuilder::MetricsBuilder(MetricsBuilder&&) noexcept = default;
+MetricsBuilder& MetricsBuilder::operator=(MetricsBuilder&&) noexcept = default;
 
 // Keeps only what Build reads, so a run of many items holds no values or row detail:
 // "expected"/"actual" become true (non-null) or null, and are absent when absent.
 void MetricsBuilder::Add(const json::object& item_result) {
+  if (extract_) {
+    extract_->Add(item_result);
+    return;
+  }
   json::object slim(arena_);
   if (const json::value* c = item_result.if_contains("correct")) slim["correct"] = *c;
   if (const json::value* s = item_result.if_contains("splits")) slim["splits"] = *s;
@@ -290,7 +321,7 @@ void MetricsBuilder::Add(const json::object& item_result) {
 json::object MetricsBuilder::Build() const {
   switch (kind_) {
     case Kind::kExtract:
-      return BuildExtract(config_, options_, items_);
+      return extract_->Build();
     case Kind::kClassify:
       return BuildClassify(config_, items_);
     case Kind::kSplit:

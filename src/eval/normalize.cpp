@@ -42,6 +42,14 @@ size_t SpaceAt(std::string_view s, size_t i) {
 
 // Trim and collapse for text that IsBelowCombiningMarks.
 std::string CollapseSimple(std::string_view s) {
+  // Most values are already trimmed with single ASCII spaces: copy them whole.
+  bool normalized = s.empty() || (s.front() != ' ' && s.back() != ' ');
+  for (size_t i = 0; normalized && i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ') normalized = s[i + 1] != ' ';  // s.back() != ' ', so s[i + 1] exists
+    else if ((c >= 0x09 && c <= 0x0D) || c == 0xC2) normalized = false;  // \t-\r; U+0085, U+00A0 (and other U+0080-00BF)
+  }
+  if (normalized) return std::string(s);
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;

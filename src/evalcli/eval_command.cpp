@@ -296,6 +296,7 @@ int RunEvalCommand(int argc, char** argv) {
   }
 
   eval::MetricsBuilder builder(*kind, config, flags.options);
+  const eval::ItemScorer scorer(*kind, config, flags.options);  // config compiled once for all files
   json::array items;
   size_t failed = 0, done = 0;
   const bool progress = isatty(STDERR_FILENO) && expected_files.size() >= kProgressMinFiles;
@@ -321,7 +322,7 @@ int RunEvalCommand(int argc, char** argv) {
       ++failed;
       item["failed"] = true;
     } else {
-      json::object result = eval::ScoreItem(*kind, config, expected, *actual, flags.options);
+      json::object result = scorer.Score(expected, *actual);
       builder.Add(result);
       item["result"] = std::move(result);
     }

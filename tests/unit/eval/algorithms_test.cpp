@@ -44,7 +44,7 @@ TEST(Levenshtein, MatchesDynamicProgrammingOnRandomStrings) {
   }
 }
 
-// FuzzySimilarity's ASCII path (split kernel, SWAR folding) against the reference.
+// FuzzySimilarity's ASCII path (one-word kernel, SSE2 folding) against the reference.
 TEST(Levenshtein, AsciiFastPathMatchesReference) {
   Rng rng(11);
   const std::string alphabets[] = {"ab", "aB \t", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ", "xyzXYZ@[`{"};
@@ -61,6 +61,44 @@ TEST(Levenshtein, AsciiFastPathMatchesReference) {
     double want = longest == 0 ? 1.0 : 1.0 - static_cast<double>(ReferenceDistance(fa, fb)) / static_cast<double>(longest);
     ASSERT_DOUBLE_EQ(FuzzySimilarity(a, b), want) << "iter " << iter << " [" << a << "] [" << b << "]";
   }
+}
+
+// The ASCII path (SSE2 folding in 16-byte blocks, one-word kernel) against the
+// general one (ICU folding, code-point kernels): whitespace runs that straddle block
+// boundaries, leading/trailing whitespace, control bytes, lengths around 16/64/256.
+TEST(Levenshtein, AsciiAndGeneralPathsAgree) {
+  Rng rng(7);
+  const std::string pieces[] = {"a", "B", "z", "Q", "7", " ", "  ", "\t", "\n ", "\x01", "\x7f", "@", "[", "`", "{"};
+  for (int iter = 0; iter < 20000; ++iter) {
+    auto make = [&] {
+      std::string s;
+      size_t target = rng.Below(iter % 7 == 0 ? 300 : 80);
+      while (s.size() < target) s += pieces[rng.Below(iter % 3 == 0 ? 15 : 5)];
+      return s;
+    };
+    std::string a = make(), b = make();
+    double want = LevenshteinSimilarity(FoldedCodePoints(a), FoldedCodePoints(b));
+    ASSERT_DOUBLE_EQ(FuzzySimilarity(a, b), want) << "iter " << iter << " [" << a << "] [" << b << "]";
+    // The same text with one non-ASCII code point takes the general path throughout.
+    ASSERT_DOUBLE_EQ(FuzzySimilarity(a + "\u00e9", b + "\u00e9"),
+                     LevenshteinSimilarity(FoldedCodePoints(a + "\u00e9"), FoldedCodePoints(b + "\u00e9")));
+  }
+}
+
+TEST(Levenshtein, AsciiEdgeCases) {
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("", "abc"), 0.0);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity("   ", "\t\n"), 1.0);  // both fold to ""
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(" Ab  C ", "ab c"), 1.0);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(std::string(16, ' ') + "x" + std::string(16, ' '), "X"), 1.0);
+  // 64 and 65 code points: the last one-word length and the first blocked one.
+  std::string s64(64, 'a'), s65(65, 'a');
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(s64, std::string(64, 'b')), 0.0);
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(s64, s65), 1.0 - 1.0 / 65);
+  std::string long_a(300, 'a'), long_b(300, 'a');  // beyond the stack buffers
+  long_b[150] = 'b';
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(long_a, long_b), 1.0 - 1.0 / 300);
+  // A NUL byte takes the general path and still counts as one code point.
+  EXPECT_DOUBLE_EQ(FuzzySimilarity(std::string("ab\0c", 4), "abc"), 0.75);
 }
 
 TEST(Levenshtein, ExactWordBoundaries) {
@@ -83,6 +121,30 @@ TEST(Levenshtein, SimilarityOverCodePointsNotBytes) {
   EXPECT_DOUBLE_EQ(FuzzySimilarity("Cafe\u0301", "Caf\u00e9"), 1.0);
   // Full case folding: ß folds to "ss".
   EXPECT_DOUBLE_EQ(FuzzySimilarity("STRASSE", "stra\u00dfe"), 1.0);
+}
+
+// NormalizeText's copy-whole fast path against a plain trim-and-collapse, on text
+// below U+0300 with every whitespace form it recognizes (ASCII, U+0085, U+00A0).
+TEST(Normalize, AlreadyNormalizedFastPathAgrees) {
+  Rng rng(5);
+  const std::string pieces[] = {"a", "Z", "\u00e9", "\u00c2", " ", "  ", "\t", "\r\n", "\u00a0", "\u0085", "\x01"};
+  auto is_space = [](std::string_view p) { return p == " " || p == "  " || p == "\t" || p == "\r\n" || p == "\u00a0" || p == "\u0085"; };
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string text, want;
+    bool pending = false;
+    for (size_t n = rng.Below(12); n > 0; --n) {
+      const std::string& p = pieces[rng.Below(iter % 2 ? 4 : 11)];
+      text += p;
+      if (is_space(p)) {
+        pending = !want.empty();
+        continue;
+      }
+      if (pending) want += ' ';
+      pending = false;
+      want += p;
+    }
+    ASSERT_EQ(NormalizeText(text), want) << "iter " << iter << " [" << text << "]";
+  }
 }
 
 TEST(Normalize, TrimsCollapsesAndComposes) {

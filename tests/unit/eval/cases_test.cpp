@@ -78,10 +78,12 @@ TEST_P(ScoringCase, MatchesExpectation) {
     EXPECT_EQ(st.ok(), v->as_bool()) << st.ToString();
   }
   MetricsBuilder builder(kind, config, options);
+  const ItemScorer scorer(kind, config, options);  // compiled once: must agree with ScoreItem
   std::string why;
   for (size_t i = 0; i < items.size(); ++i) {
     const json::object& it = items[i].as_object();
     json::object result = ScoreItem(kind, config, it.at("expected"), it.at("actual"), options);
+    EXPECT_EQ(json::value(scorer.Score(it.at("expected"), it.at("actual"))), json::value(result)) << "item " << i;
     builder.Add(result);
     const json::value* want = nullptr;
     if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);

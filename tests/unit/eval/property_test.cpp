@@ -201,6 +201,7 @@ TEST(Property, InvariantUnderRowAndKeyOrder) {
     json::object actual{{"value", predicted}}, shuffled_actual{{"value", g.Shuffle(predicted)}};
     json::object a = ScoreItem(Kind::kExtract, config, expected, actual, Options{});
     json::object b = ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
+    EXPECT_EQ(json::value(ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
     EXPECT_EQ(FieldScores(a), FieldScores(b)) << "seed " << seed;
     EXPECT_NEAR(a.at("score").to_number<double>(), b.at("score").to_number<double>(), 1e-12);
     EXPECT_EQ(a.at("correct"), b.at("correct"));
