@@ -49,21 +49,21 @@ Status App::Authenticate(const Request& req, Caller* caller) {
   std::string_view v = *auth;
   if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer "))
     return Status::Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'");
-  std::string key(v.substr(7));
-  while (!key.empty() && key.front() == ' ') key.erase(key.begin());
-  while (!key.empty() && key.back() == ' ') key.pop_back();
+  std::string_view key = v.substr(7);
+  while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+  while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
   if (key.empty() || key.size() > 512) return Status::Unauthorized("Malformed API key");
   const int64_t now = MonotonicMillis();
-  std::optional<model::ApiKey> found = key_cache_.Find(key, now);
+  std::shared_ptr<const model::ApiKey> found = key_cache_.Find(key, now);
   if (!found) {
-    auto looked_up = svc_.tenancy->FindActiveKey(key);
+    auto looked_up = svc_.tenancy->FindActiveKey(std::string(key));
     if (!looked_up.ok()) {
       if (looked_up.status().code() == Status::Code::kNotFound)
         return Status::Unauthorized("Invalid, expired or revoked API key");
       return looked_up.status();
     }
-    key_cache_.Put(key, *looked_up, now);
-    found = std::move(*looked_up);
+    found = std::make_shared<const model::ApiKey>(std::move(*looked_up));
+    key_cache_.Put(key, found, now);
   }
   caller->organization_id = found->organization_id;
   caller->key_name = found->name;

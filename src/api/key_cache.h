@@ -7,7 +7,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -22,12 +22,12 @@ class ApiKeyCache {
   explicit ApiKeyCache(int64_t ttl_ms, size_t max_entries = 10000) : ttl_ms_(ttl_ms), max_entries_(max_entries) {}
 
   // The cached key record for the plaintext `key` if it was stored less than ttl_ms ago.
-  std::optional<model::ApiKey> Find(std::string_view key, int64_t now_ms) const;
-  void Put(std::string_view key, const model::ApiKey& record, int64_t now_ms);
+  std::shared_ptr<const model::ApiKey> Find(std::string_view key, int64_t now_ms) const;
+  void Put(std::string_view key, std::shared_ptr<const model::ApiKey> record, int64_t now_ms);
 
  private:
   struct Entry {
-    model::ApiKey record;
+    std::shared_ptr<const model::ApiKey> record;
     int64_t expires_ms;
   };
   const int64_t ttl_ms_;

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <array>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 #include <mutex>
 #include <string>
 
@@ -16,11 +19,17 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double tokens;
-    int64_t last_ms;
+    double tokens = 0;
+    int64_t last_ms = -1;  // -1: not used yet (starts full)
+  };
+  static constexpr int kCategories = 4;
+  struct OrgHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::mutex mu_;
-  std::map<std::pair<std::string, int>, Bucket> buckets_;
+  // Looked up by string_view: admitting a request allocates nothing.
+  std::unordered_map<std::string, std::array<Bucket, kCategories>, OrgHash, std::equal_to<>> buckets_;
 };
 
 }  // namespace goldset::api

@@ -77,7 +77,7 @@ class SqliteConnection final : public Connection {
       cache_.emplace(std::string(sql), stmt);
     }
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    // No sqlite3_clear_bindings: every placeholder is bound below (the count is checked).
     // SQLite would bind NULL to a missing param; PostgreSQL refuses. Refuse on both.
     if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
       return Status::Internal("statement has " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
