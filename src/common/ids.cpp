@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/encoding.h"
+#include "common/rng.h"
 
 namespace goldset {
 
@@ -24,35 +25,18 @@ std::string NewId(std::string_view prefix) {
 
 namespace {
 
-// xoshiro256** (Blackman & Vigna): 256 bits of state, period 2^256 - 1.
-struct Xoshiro256 {
-  uint64_t s[4];
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t Next() {
-    uint64_t result = Rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = Rotl(s[3], 45);
-    return result;
-  }
-};
-
-Xoshiro256 SeededGenerator() {
-  Xoshiro256 g{};
+Rng SeededGenerator() {
+  uint64_t state[4] = {};
   do {
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(g.s), sizeof g.s) != 1) throw std::runtime_error("CSPRNG failure");
-  } while ((g.s[0] | g.s[1] | g.s[2] | g.s[3]) == 0);
-  return g;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(state), sizeof state) != 1) throw std::runtime_error("CSPRNG failure");
+  } while ((state[0] | state[1] | state[2] | state[3]) == 0);
+  return Rng(state);
 }
 
 }  // namespace
 
 std::string NewRequestId() {
-  thread_local Xoshiro256 gen = SeededGenerator();
+  thread_local Rng gen = SeededGenerator();
   uint64_t words[2] = {gen.Next(), gen.Next()};
   char bytes[16];
   std::memcpy(bytes, words, sizeof bytes);

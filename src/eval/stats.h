@@ -6,19 +6,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/rng.h"
+
 namespace goldset::eval {
 
-// xoshiro256** seeded through splitmix64 (Blackman & Vigna). Not cryptographic.
-class Rng {
- public:
-  explicit Rng(uint64_t seed);
-  uint64_t Next();
-  // Uniform in [0, n), unbiased (Lemire's multiply-and-reject). REQUIRES: n > 0.
-  uint64_t Below(uint64_t n);
-
- private:
-  uint64_t s_[4];
-};
+// Rng (common/rng.h) is the seeded PRNG used here.
 
 // Exact two-sided McNemar p-value: b and c are the discordant pair counts;
 // p = min(1, 2 * P(X <= min(b,c))), X ~ Binomial(b + c, 1/2). b + c == 0 -> 1.
