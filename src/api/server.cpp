@@ -74,12 +74,13 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+  Session(tcp::socket socket, Shared& shared)
+      : stream_(std::move(socket)), watchdog_(stream_.get_executor()), shared_(shared) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = stream_.remote_endpoint(ec);
     if (!ec) remote_address_ = ep.address().to_string();
     // Each response leaves in one writev; Nagle could only hold its tail back.
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    stream_.set_option(tcp::no_delay(true), ec);
   }
 
   void Start() {
@@ -91,8 +92,9 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_) {
         beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
+        self->stream_.shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close(ec);
+        self->watchdog_.cancel();
       }
     });
   }
@@ -113,14 +115,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec ? ec != http::error::need_more : parser_->is_header_done()) return OnHeader(ec);
     // The header timeout runs from the request's first byte, so a client that sends half
     // a header and stalls is dropped after header_timeout_ms, not after the idle timeout.
-    stream_.expires_after(std::chrono::milliseconds(shared_.config.header_timeout_ms));
+    SetDeadline(shared_.config.header_timeout_ms);
     http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(self->Timed(ec)); });
   }
 
   // Between requests: wait (up to the idle timeout) for the next request's first bytes.
   void WaitForRequest() {
-    stream_.expires_after(std::chrono::milliseconds(shared_.config.idle_timeout_ms));
+    SetDeadline(shared_.config.idle_timeout_ms);
     stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
       if (ec) return self->Close();
       self->buffer_.commit(n);
@@ -167,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(r));
     }
     parser_->body_limit(static_cast<std::uint64_t>(admission_.body_limit));
-    stream_.expires_after(std::chrono::milliseconds(admission_.body_timeout_ms));
+    SetDeadline(admission_.body_timeout_ms);
     if (parser_->is_done()) return OnBody({});
     auto expect = req_.headers.find("expect");
     if (expect != req_.headers.end() && Lower(expect->second) == "100-continue") {
@@ -183,7 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(self->Timed(ec)); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -204,6 +206,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(r));
     }
     req_.body = std::move(parser_->get().body());
+    // No I/O is pending while the handler runs: no deadline, however long it takes.
+    deadline_ms_ = 0;
     if (admission_.match.route->dispatch == Dispatch::kInline) return Send(shared_.app.Handle(req_, admission_, request_id_));
     // The work guard keeps this connection's event loop running (through a drain) until
     // the response is handed back to it.
@@ -216,7 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Send(Response r) {
     bool close = r.close || !keep_alive_ || shared_.stopping;
     status_ = r.status;
-    stream_.expires_after(std::chrono::milliseconds(shared_.config.body_timeout_ms));
+    SetDeadline(shared_.config.body_timeout_ms);
     if (r.stream) return SendStream(std::move(r), close);
     // Header and body go out in one writev; the header is formatted here rather than by
     // Beast's serializer, which costs more than the rest of a small response.
@@ -276,7 +280,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto chunk = std::make_shared<std::string>();
     bool more = (*writer)([&](std::string_view piece) { chunk->append(piece); });
     bytes_ += chunk->size();
-    stream_.expires_after(std::chrono::milliseconds(shared_.config.body_timeout_ms));
+    SetDeadline(shared_.config.body_timeout_ms);
     if (!chunk->empty()) {
       asio::async_write(stream_, http::make_chunk(asio::buffer(*chunk)),
                         [self = shared_from_this(), chunk, writer, more, close](beast::error_code ec, size_t) {
@@ -307,9 +311,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // reads it; so half-close, then read and discard for a bounded time before closing.
   void LingeringClose() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
-    stream_.expires_after(std::chrono::seconds(2));
+    SetDeadline(2000);
     Drain(std::make_shared<std::array<char, 16 * 1024>>(), 0);
   }
 
@@ -346,11 +350,50 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    stream_.shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close(ec);
+    deadline_ms_ = 0;
+    watchdog_.cancel();
   }
 
-  beast::tcp_stream stream_;
+  // One timer per connection guards whichever operation is pending. Setting a deadline is
+  // a store; the timer is re-armed only when it would fire too late, and when it fires
+  // early it sleeps again until the current deadline (cheaper than arming a timer for
+  // every read and write).
+  void SetDeadline(int ms) {
+    deadline_ms_ = MonotonicMillis() + ms;
+    if (!watch_armed_ || deadline_ms_ < watch_at_ms_) ArmWatchdog(deadline_ms_);
+  }
+
+  void ArmWatchdog(int64_t at_ms) {
+    watch_armed_ = true;
+    watch_at_ms_ = at_ms;
+    // Re-arming cancels the previous wait: its handler sees operation_aborted and leaves.
+    watchdog_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(at_ms)));
+    watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;
+      self->watch_armed_ = false;
+      self->OnWatchdog();
+    });
+  }
+
+  void OnWatchdog() {
+    if (deadline_ms_ == 0) return;  // nothing pending; the next SetDeadline re-arms
+    if (MonotonicMillis() < deadline_ms_) return ArmWatchdog(deadline_ms_);
+    timed_out_ = true;
+    beast::error_code ec;
+    stream_.close(ec);  // the pending operation completes with an error; Timed() names it
+  }
+
+  // A pending operation that failed because the watchdog closed the socket timed out.
+  beast::error_code Timed(beast::error_code ec) const { return ec && timed_out_ ? beast::error::timeout : ec; }
+
+  tcp::socket stream_;
+  asio::steady_timer watchdog_;
+  int64_t deadline_ms_ = 0;  // MonotonicMillis() deadline of the pending operation; 0: none
+  int64_t watch_at_ms_ = 0;
+  bool watch_armed_ = false;
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   Shared& shared_;
   std::optional<http::request_parser<http::string_body>> parser_;
