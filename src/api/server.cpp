@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include <climits>
 #include <unistd.h>
 
 #include "api/errors.h"
@@ -59,6 +60,22 @@ std::string Lower(std::string_view s) {
 }
 
 class Session;
+
+// Access-log lines of the event loop running on this thread, written with one write(2) per
+// loop turn: the first line of a turn posts the flush, which runs once the completions
+// already queued have been handled (microseconds later, never after an idle wait).
+struct PendingLog {
+  std::string lines;
+  bool flush_posted = false;
+};
+thread_local PendingLog t_log;
+
+void FlushLog() {
+  t_log.flush_posted = false;
+  if (t_log.lines.empty()) return;
+  (void)!::write(STDERR_FILENO, t_log.lines.data(), t_log.lines.size());
+  t_log.lines.clear();
+}
 
 struct Shared {
   Shared(App& a, const ServerConfig& c, int pool_threads) : app(a), config(c), pool(static_cast<size_t>(pool_threads)) {}
@@ -324,12 +341,13 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // REQUIRES: on this session's event loop (the pending lines are per loop thread).
   void Log(int status, size_t bytes) {
     const int64_t duration = MonotonicMillis() - start_ms_;
     shared_.app.RecordRequest(status, duration);
     if (!shared_.config.access_log) return;
-    std::string line;
-    line.reserve(256);
+    thread_local std::string line;
+    line.clear();
     line += "{\"ts\":\"";
     line += FormatRfc3339(NowMillis());
     line += "\",\"method\":";
@@ -343,9 +361,13 @@ class Session : public std::enable_shared_from_this<Session> {
     line += "\",\"workspace\":";
     AppendJsonString(&line, admission_.caller.workspace_id);
     line += "}\n";
-    // One write(2) per line: no stdio lock shared by the event loops, and concurrent lines
-    // never interleave.
-    (void)!::write(STDERR_FILENO, line.data(), line.size());
+    // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loops.
+    if (t_log.lines.size() + line.size() > PIPE_BUF) FlushLog();
+    t_log.lines += line;
+    if (!t_log.flush_posted) {
+      t_log.flush_posted = true;
+      asio::post(stream_.get_executor(), [] { FlushLog(); });
+    }
   }
 
   void Close() {
