@@ -3,20 +3,12 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "webhooks/event_list.h"
 #include "webhooks/webhooks.h"
 
 namespace goldset::webhooks {
 
 namespace {
-
-std::vector<std::string> EventsFromText(const std::string& text) {
-  std::vector<std::string> out;
-  auto v = ParseJson(text);
-  if (v.ok() && v->is_array())
-    for (const auto& e : v->as_array())
-      if (e.is_string()) out.emplace_back(e.as_string());
-  return out;
-}
 
 Status InsertEvent(store::Connection& tx, const std::string& id, const std::string& ws, const std::string& type,
                    const json::object& payload, const std::string& resource_id, int64_t now) {

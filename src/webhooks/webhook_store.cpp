@@ -1,6 +1,7 @@
 // WebhookStore: endpoints, subscriptions and the delivery log, scoped by workspace.
 #include "common/clock.h"
 #include "common/ids.h"
+#include "webhooks/event_list.h"
 #include "webhooks/webhooks.h"
 
 namespace goldset::webhooks {
@@ -9,14 +10,6 @@ using store::Connection;
 using store::Null;
 using store::Param;
 using store::Row;
-
-namespace {
-
-constexpr const char* kEndpointCols =
-    "id, workspace_id, url, name, status, enabled_events, api_version, advanced_options, signing_secret, "
-    "created_by, created_at, updated_at, disabled_reason, failing_since";
-constexpr const char* kSubscriptionCols =
-    "id, workspace_id, webhook_endpoint_id, resource_type, resource_id, enabled_events, created_at, updated_at";
 
 std::string EventsToText(const std::vector<std::string>& events) {
   json::array a;
@@ -32,6 +25,14 @@ std::vector<std::string> EventsFromText(const std::string& text) {
       if (e.is_string()) out.emplace_back(e.as_string());
   return out;
 }
+
+namespace {
+
+constexpr const char* kEndpointCols =
+    "id, workspace_id, url, name, status, enabled_events, api_version, advanced_options, signing_secret, "
+    "created_by, created_at, updated_at, disabled_reason, failing_since";
+constexpr const char* kSubscriptionCols =
+    "id, workspace_id, webhook_endpoint_id, resource_type, resource_id, enabled_events, created_at, updated_at";
 
 template <typename T>
 Param Opt(const std::optional<T>& v) {
