@@ -2,46 +2,18 @@
 // of invoice TXT documents (extractor with the invoice schema, rules engine); prints items
 // processed per second from run creation to PROCESSED, against one backend.
 // Usage: node throughput.mjs --bin build/goldset --workers 4 [--items 2000] [--database postgresql://...]
-import { spawn, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { invoiceSchema, invoiceText, invoiceExpected } from '../../tests/integration/eval_fixtures.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
-  (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+import { parseArgs, startBenchServer } from './server.mjs';
+
+const args = parseArgs();
 const bin = args.bin || 'build/goldset';
 const total = Number(args.items || 2000);
 const workers = Number(args.workers || 1);
 const label = args.database ? 'postgresql' : 'sqlite';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldset-tput-'));
-const env = { ...process.env };
-delete env.GOLDSET_DATABASE;
-const common = ['--data-dir', dataDir, ...(args.database ? ['--database', args.database] : [])];
-const key = execFileSync(bin, ['keys', 'create', ...common], { env }).toString().trim();
-const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--no-access-log', '--workers', String(workers),
-  '--rate-limit-get', '0', '--rate-limit-write', '0', '--rate-limit-run', '0', ...common], { stdio: ['ignore', 'pipe', 'inherit'], env });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  proc.stdout.on('data', (d) => { out += d; const m = out.match(/Listening on (\S+)/); if (m) resolve(m[1]); });
-  proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
-let peakRss = 0;
-const sampler = setInterval(() => {
-  try {
-    const m = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
-    peakRss = Math.max(peakRss, Number(m[1]) * 1024);
-  } catch { /* exited */ }
-}, 50);
-
-const auth = { authorization: `Bearer ${key}`, 'x-extend-api-version': '2026-02-09' };
-async function api(method, p, body) {
-  const r = await fetch(url + p, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  const j = await r.json();
-  if (r.status !== 200) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
-  return j;
-}
+const { url, auth, api, peakRss, stop } = await startBenchServer({
+  bin, database: args.database, workers, prefix: 'goldset-tput-' });
 
 const ex = await api('POST', '/extractors', { name: 'bench', config: { schema: invoiceSchema } });
 const set = await api('POST', '/evaluation_sets', { name: 'bench', entityId: ex.id });
@@ -68,10 +40,7 @@ while (['PENDING', 'PROCESSING', 'CANCELLING'].includes(r.status)) {
 }
 const secs = (performance.now() - t0) / 1000;
 
-clearInterval(sampler);
-proc.kill('SIGTERM');
-await new Promise((res) => proc.on('exit', res));
-fs.rmSync(dataDir, { recursive: true, force: true });
+await stop();
 if (r.status !== 'PROCESSED' || r.metrics.numFilesProcessed !== total) throw new Error(`run ended ${r.status}: ${JSON.stringify(r.metrics)}`);
 console.log(JSON.stringify({ backend: label, workers, runItems: total, runSecs: Number(secs.toFixed(2)),
-  runItemsPerSec: Math.round(total / secs), peakRssMB: Math.round(peakRss / 1048576) }));
+  runItemsPerSec: Math.round(total / secs), peakRssMB: Math.round(peakRss() / 1048576) }));

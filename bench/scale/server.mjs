@@ -1,0 +1,52 @@
+// What bench/scale's scripts share: their flags, a goldset server on a fresh data dir (rate
+// limits off, access log off) with its peak RSS sampled every 50 ms, and a JSON API helper.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// --name value pairs -> {name: value}.
+export function parseArgs(argv = process.argv.slice(2)) {
+  return Object.fromEntries(argv.reduce((acc, a, i, all) =>
+    (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+}
+
+// Starts `bin serve` with `workers` run workers on SQLite in a new data dir, or on
+// `database` when given (never on an inherited GOLDSET_DATABASE). Resolves
+// {url, key, auth, api, peakRss(), stop()}; stop() also removes the data dir.
+export async function startBenchServer({ bin, database, workers, prefix }) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const env = { ...process.env };
+  delete env.GOLDSET_DATABASE;
+  const common = ['--data-dir', dataDir, ...(database ? ['--database', database] : [])];
+  const key = execFileSync(bin, ['keys', 'create', ...common], { env }).toString().trim();
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--no-access-log', '--workers', String(workers),
+    '--rate-limit-get', '0', '--rate-limit-write', '0', '--rate-limit-run', '0', ...common], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; const m = out.match(/Listening on (\S+)/); if (m) resolve(m[1]); });
+    proc.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    try {
+      const m = fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+      peakRss = Math.max(peakRss, Number(m[1]) * 1024);
+    } catch { /* exited */ }
+  }, 50);
+  const auth = { authorization: `Bearer ${key}`, 'x-extend-api-version': '2026-02-09' };
+  // JSON request; throws on any status but 200.
+  async function api(method, p, body) {
+    const r = await fetch(url + p, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const j = await r.json();
+    if (r.status !== 200) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
+    return j;
+  }
+  async function stop() {
+    clearInterval(sampler);
+    proc.kill('SIGTERM');
+    await new Promise((res) => proc.on('exit', res));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { url, key, auth, api, peakRss: () => peakRss, stop };
+}
