@@ -6,13 +6,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <shared_mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "common/string_map.h"
 #include "model/records.h"
 
 namespace goldset::api {
@@ -33,11 +31,7 @@ class ApiKeyCache {
   const int64_t ttl_ms_;
   const size_t max_entries_;
   mutable std::shared_mutex mu_;
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;  // keyed by the plaintext key
+  StringMap<Entry> entries_;  // keyed by the plaintext key
 };
 
 }  // namespace goldset::api

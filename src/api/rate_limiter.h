@@ -2,13 +2,12 @@
 // Thread-safe. In-process: with several API nodes each node enforces its own buckets.
 #pragma once
 
-#include <cstdint>
 #include <array>
-#include <functional>
-#include <string_view>
-#include <unordered_map>
+#include <cstdint>
 #include <mutex>
 #include <string>
+
+#include "common/string_map.h"
 
 namespace goldset::api {
 
@@ -23,13 +22,9 @@ class RateLimiter {
     int64_t last_ms = -1;  // -1: not used yet (starts full)
   };
   static constexpr int kCategories = 4;
-  struct OrgHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::mutex mu_;
   // Looked up by string_view: admitting a request allocates nothing.
-  std::unordered_map<std::string, std::array<Bucket, kCategories>, OrgHash, std::equal_to<>> buckets_;
+  StringMap<std::array<Bucket, kCategories>> buckets_;
 };
 
 }  // namespace goldset::api

@@ -107,12 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Called on shutdown: an idle connection closes now; a busy one closes after its response.
   void Shutdown() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) {
-        beast::error_code ec;
-        self->stream_.shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close(ec);
-        self->watchdog_.cancel();
-      }
+      if (self->idle_) self->Close();
     });
   }
 

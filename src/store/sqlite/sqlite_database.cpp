@@ -11,6 +11,8 @@
 #include <mutex>
 #include <vector>
 
+#include "common/string_map.h"
+
 namespace goldset::store {
 
 namespace {
@@ -125,13 +127,8 @@ class SqliteConnection final : public Connection {
     return Status::OK();
   }
 
-  // Looked up by string_view: a query costs no copy of its SQL text.
-  struct SqlHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  StringMap<sqlite3_stmt*> cache_;  // by SQL text, looked up as string_view: no copy per query
 };
 
 class SqliteDatabase final : public Database,
