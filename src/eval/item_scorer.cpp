@@ -198,15 +198,7 @@ json::object ItemScorer::Score(const json::value& expected, const json::value& a
 
 json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
                        const Options& options) {
-  switch (kind) {
-    case Kind::kExtract:
-      return ScoreExtractItem(ExtractPlan(config, options), expected, actual);
-    case Kind::kClassify:
-      return ScoreClassifyItem(expected, actual);
-    case Kind::kSplit:
-      return ScoreSplitItem(expected, actual);
-  }
-  return {};
+  return ItemScorer(kind, config, options).Score(expected, actual);
 }
 
 }  // namespace goldset::eval
