@@ -77,7 +77,6 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->webhook_dispatcher = std::make_unique<webhooks::WebhookDispatcher>(svc->db, svc->egress, wh);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();
-  svc->url_signing_secret = *secret;
   svc->url_signer = std::make_unique<HmacSha256Key>(*secret);
   svc->public_url = config.public_url.empty() ? "http://" + config.listen : config.public_url;
   return svc;

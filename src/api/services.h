@@ -46,8 +46,7 @@ struct Services {
   std::unique_ptr<webhooks::WebhookDispatcher> webhook_dispatcher;
   RateLimiter limiter;
   outbound::EgressPolicy egress;   // --egress-allow: private addresses outbound calls may reach
-  std::string url_signing_secret;  // HMAC key for presigned file URLs
-  std::unique_ptr<HmacSha256Key> url_signer;  // the same key, precomputed
+  std::unique_ptr<HmacSha256Key> url_signer;  // signs presigned file URLs (key kept in settings)
   std::string public_url;          // e.g. http://127.0.0.1:8080
   std::atomic<bool> draining{false};
   // Request counters by status class (1xx..5xx) and total handler time, for GET /metrics.
