@@ -32,10 +32,6 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
-void Digits(char* out, unsigned v, int n) {
-  for (int i = n - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
-}
-
 }  // namespace
 
 std::string FormatRfc3339(int64_t unix_millis) {
@@ -48,21 +44,10 @@ std::string FormatRfc3339(int64_t unix_millis) {
   int64_t year;
   unsigned month, day;
   CivilFromDays(days, &year, &month, &day);
-  if (year < 0 || year > 9999) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(year), month, day,
-                  static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60), ms);
-    return buf;
-  }
-  char buf[] = "0000-00-00T00:00:00.000Z";
-  Digits(buf, static_cast<unsigned>(year), 4);
-  Digits(buf + 5, month, 2);
-  Digits(buf + 8, day, 2);
-  Digits(buf + 11, static_cast<unsigned>(sod / 3600), 2);
-  Digits(buf + 14, static_cast<unsigned>(sod / 60 % 60), 2);
-  Digits(buf + 17, static_cast<unsigned>(sod % 60), 2);
-  Digits(buf + 20, static_cast<unsigned>(ms), 3);
-  return std::string(buf, sizeof buf - 1);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(year), month, day,
+                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60), ms);
+  return buf;
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view t) {
