@@ -61,20 +61,28 @@ std::string Lower(std::string_view s) {
 
 class Session;
 
-// Access-log lines of the event loop running on this thread, written with one write(2) per
-// loop turn: the first line of a turn posts the flush, which runs once the completions
-// already queued have been handled (microseconds later, never after an idle wait).
-struct PendingLog {
-  std::string lines;
-  bool flush_posted = false;
+// The current turn of the event loop running on this thread. The first request of a turn
+// posts EndTurn, which runs once the completions already queued have been handled
+// (microseconds later, never after an idle wait). It writes the turn's access-log lines
+// with one write(2) and ends the turn's read batch (store::Database::BeginReadBatch).
+struct LoopTurn {
+  std::string log_lines;
+  store::Database* read_batch = nullptr;
+  bool end_posted = false;
 };
-thread_local PendingLog t_log;
+thread_local LoopTurn t_turn;
 
 void FlushLog() {
-  t_log.flush_posted = false;
-  if (t_log.lines.empty()) return;
-  (void)!::write(STDERR_FILENO, t_log.lines.data(), t_log.lines.size());
-  t_log.lines.clear();
+  if (t_turn.log_lines.empty()) return;
+  (void)!::write(STDERR_FILENO, t_turn.log_lines.data(), t_turn.log_lines.size());
+  t_turn.log_lines.clear();
+}
+
+void EndTurn() {
+  t_turn.end_posted = false;
+  FlushLog();
+  if (t_turn.read_batch) t_turn.read_batch->EndReadBatch();
+  t_turn.read_batch = nullptr;
 }
 
 struct Shared {
@@ -173,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
       r.close = true;
       return Send(std::move(r));
     }
+    JoinReadBatch();
     admission_ = shared_.app.Admit(req_, request_id_);
     if (admission_.reject) {
       Response r = std::move(*admission_.reject);
@@ -357,12 +366,26 @@ class Session : public std::enable_shared_from_this<Session> {
     AppendJsonString(&line, admission_.caller.workspace_id);
     line += "}\n";
     // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loops.
-    if (t_log.lines.size() + line.size() > PIPE_BUF) FlushLog();
-    t_log.lines += line;
-    if (!t_log.flush_posted) {
-      t_log.flush_posted = true;
-      asio::post(stream_.get_executor(), [] { FlushLog(); });
+    if (t_turn.log_lines.size() + line.size() > PIPE_BUF) FlushLog();
+    t_turn.log_lines += line;
+    JoinTurn();
+  }
+
+  // REQUIRES: running on this connection's event loop (as are Log and the read batch).
+  void JoinTurn() {
+    if (t_turn.end_posted) return;
+    t_turn.end_posted = true;
+    asio::post(stream_.get_executor(), [] { EndTurn(); });
+  }
+
+  // Reads made on the loop during this turn (authentication, inline handlers) share
+  // database snapshots; writes go to the handler pool, outside the batch.
+  void JoinReadBatch() {
+    if (!t_turn.read_batch) {
+      t_turn.read_batch = shared_.app.services().db.get();
+      t_turn.read_batch->BeginReadBatch();
     }
+    JoinTurn();
   }
 
   void Close() {
@@ -496,8 +519,10 @@ void HttpServer::Run() {
   for (auto& loop : impl_->loops) impl_->idle_guards.push_back(asio::make_work_guard(*loop));
   impl_->Accept();
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < impl_->loops.size(); ++i) threads.emplace_back([this, i] { impl_->loops[i]->run(); });
+  // A loop stopped mid-turn still ends it: nothing is left unlogged or holding a snapshot.
+  for (size_t i = 1; i < impl_->loops.size(); ++i) threads.emplace_back([this, i] { impl_->loops[i]->run(); EndTurn(); });
   impl_->loops[0]->run();
+  EndTurn();
   for (auto& t : threads) t.join();
   impl_->shared.pool.join();
 }

@@ -95,6 +95,19 @@ class Database {
   // more than once and must not have effects outside the transaction.
   Status InTransaction(bool write, const std::function<Status(Connection&)>& fn);
 
+  // Read batches, for a thread that serves many short reads in a row (an event loop).
+  // Between BeginReadBatch() and EndReadBatch() on one thread, Acquire() there hands out
+  // (when not already lent) one connection kept for the thread, whose statements outside
+  // an explicit transaction may share one read snapshot: SQLite takes its WAL read lock
+  // once per batch instead of once per query. The snapshot is renewed before any statement
+  // that follows a commit through this Database (any thread) and when 5 ms old, so a read
+  // never misses a write acknowledged before the read began; a commit by another process
+  // may become visible up to 5 ms later, or at EndReadBatch(). Call EndReadBatch() before
+  // the thread idles: an open snapshot holds back WAL checkpoints. No-ops by default
+  // (PostgreSQL gives each statement its own snapshot and needs no batching).
+  virtual void BeginReadBatch() {}
+  virtual void EndReadBatch() {}
+
   // Runs fn while holding a lock that excludes every other process doing the same on
   // this database: for migrations and other once-per-database setup that several nodes
   // starting at once could race on (PostgreSQL: a session advisory lock; SQLite: an
