@@ -41,6 +41,64 @@ async function holdWriteLock(dataDir) {
   };
 }
 
+// Runs one SQL statement from another process (sqlite3 / psql): a write the server did not make.
+function runSqlElsewhere(dataDir, sql) {
+  const pgUrl = databaseEnv(dataDir).GOLDSET_DATABASE;
+  const proc = pgUrl
+    ? spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', pgUrl, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'goldset.db'), sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+  return new Promise((resolve, reject) => proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${sql}: ${err}`)))));
+}
+
+// The event loops' reads share a database snapshot per turn (SQLite read batches). Under a
+// load that keeps both loops busy, every read must still see each write the server has
+// acknowledged, and a write by another process must show within moments.
+test('under load, reads see every acknowledged write, and another process\'s write soon after', { timeout: 90000 }, async (t) => {
+  const srv = await startServer({ t, args: ['--threads', '2', '--rate-limit-get', '1000000', '--rate-limit-write', '1000000'] });
+  const hot = await uploadFile(srv, { name: 'hot.txt' });
+  assert.equal(hot.status, 200, hot.text);
+  let stop = false;
+  let loadRequests = 0;
+  const load = Array.from({ length: 16 }, async () => {
+    while (!stop) {
+      const r = await srv.api('GET', `/files/${hot.body.id}`);
+      assert.equal(r.status, 200, r.text);
+      loadRequests++;
+    }
+  });
+  try {
+    for (let i = 0; i < 40; i++) {
+      const name = `fresh-${i}-${Date.now()}.txt`;
+      const up = await uploadFile(srv, { name });
+      assert.equal(up.status, 200, up.text);
+      const got = await srv.api('GET', `/files/${up.body.id}`);
+      assert.equal(got.status, 200, `read right after upload ${i}: ${got.text}`);
+      assert.equal(got.body.name, name);
+      const listed = await srv.api('GET', '/files', { query: { nameContains: name } });
+      assert.deepEqual(listed.body.data.map((f) => f.id), [up.body.id], `list right after upload ${i}`);
+      const del = await srv.api('DELETE', `/files/${up.body.id}`);
+      assert.equal(del.status, 200, del.text);
+      const gone = await srv.api('GET', `/files/${up.body.id}`);
+      assert.equal(gone.status, 404, `read right after delete ${i}: ${gone.text}`);
+    }
+    await runSqlElsewhere(srv.dataDir, `UPDATE files SET name = 'renamed-elsewhere.txt' WHERE id = '${hot.body.id}'`);
+    const since = Date.now();
+    let seen = '';
+    while (Date.now() - since < 2000) {
+      seen = (await srv.api('GET', `/files/${hot.body.id}`)).body.name;
+      if (seen === 'renamed-elsewhere.txt') break;
+    }
+    assert.equal(seen, 'renamed-elsewhere.txt', 'a write by another process never became visible');
+  } finally {
+    stop = true;
+    await Promise.all(load);
+  }
+  assert.ok(loadRequests > 200, `the background load ran (${loadRequests} requests)`);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
 test('a write stuck behind a database lock does not stall reads on the same event loop', { timeout: 60000 }, async (t) => {
   const srv = await startServer({ t, args: ['--threads', '1'] });
   const up = await uploadFile(srv, { name: 'quick.txt' });
