@@ -120,6 +120,13 @@ test('pagination over 2,500 files', { timeout: 180000 }, async (t) => {
     const r3 = await srv.api('GET', '/files', { query: { nameContains: 'doc-12', maxPageSize: 1000 } });
     // doc-12, doc-120..129, doc-1200..1299
     assert.equal(r3.body.data.length, 1 + 10 + 100);
+    // Case folding covers all of Unicode, not ASCII alone, on every backend.
+    const v = await uploadFile(srv, { name: 'Rechnung ÄRGER-Übersicht Ω.pdf', content: 'x' });
+    assert.equal(v.status, 200);
+    for (const needle of ['ärger-übersicht ω', 'ÄRGER-ÜBERSICHT Ω', 'Ärger-Über']) {
+      const r4 = await srv.api('GET', '/files', { query: { nameContains: needle, maxPageSize: 1000 } });
+      assert.deepEqual(r4.body.data.map((f) => f.id), [v.body.id], needle);
+    }
   });
 
   for (const sortDir of ['asc', 'desc']) {

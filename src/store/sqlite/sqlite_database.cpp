@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/string_map.h"
+#include "store/sqlite/sqlite_functions.h"
 
 namespace goldset::store {
 
@@ -269,6 +270,12 @@ class SqliteDatabase final : public Database,
       return st;
     }
     sqlite3_busy_timeout(db, 10000);
+    rc = RegisterSqlFunctions(db);
+    if (rc != SQLITE_OK) {
+      Status st = SqliteError(db, rc, "register functions on " + path_);
+      sqlite3_close_v2(db);
+      return st;
+    }
     auto conn = std::make_unique<SqliteConnection>(db, generation_, options_.read_batch_snapshot_max_age);
     GOLDSET_RETURN_IF_ERROR(conn->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "

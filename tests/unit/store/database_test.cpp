@@ -61,6 +61,25 @@ TEST_P(DatabaseTest, ValuesRoundTripExactly) {
   EXPECT_TRUE(b.IsNull(3));
 }
 
+// LOWER() folds all of Unicode on both backends, so `LOWER(name) LIKE LOWER(?)` finds
+// "Ärger" for "ärger" on SQLite as on PostgreSQL (a UTF-8 database).
+TEST_P(DatabaseTest, LowerFoldsUnicode) {
+  auto c = db->Acquire();
+  auto rows = c->Query("SELECT LOWER(?), LOWER(?), LOWER(?) LIKE LOWER(?), LOWER(NULL) IS NULL",
+                       {std::string("ÄÖÜ ÉÈ ΩΣ ЖЯ ABC z"), std::string("Straße 𝐀"),
+                        std::string("Rechnung ÄRGER-Übersicht.PDF"), std::string("%ärger-über%")});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0].Text(0), "äöü éè ωσ жя abc z");
+  EXPECT_EQ((*rows)[0].Text(1), "straße 𝐀");  // no lowercase of its own: unchanged
+  EXPECT_EQ((*rows)[0].Int(2), 1);
+  EXPECT_EQ((*rows)[0].Int(3), 1);
+  if (GetParam() == Backend::kSqlite) {  // PostgreSQL refuses invalid UTF-8 outright
+    auto raw = c->Query("SELECT LOWER(CAST(? AS TEXT))", {Blob{std::string("A\xff\xc3" "B\xc3\x84")}});
+    ASSERT_TRUE(raw.ok()) << raw.status().ToString();
+    EXPECT_EQ((*raw)[0].Text(0), std::string("a\xff\xc3" "b\xc3\xa4"));
+  }
+}
+
 TEST_P(DatabaseTest, ExpressionsAndPlaceholders) {
   auto c = db->Acquire();
   // A `?` inside a string literal is text, not a placeholder.
