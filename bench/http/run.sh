@@ -7,10 +7,12 @@
 # Env: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (64), BENCH_THREADS (wrk threads,
 #      default half the cores, at least 1), BENCH_GOLDSET_ARGS (extra `goldset serve`
 #      flags, e.g. "--threads 1 --no-access-log").
-# The client runs on the machine it measures. Both servers start one worker per core, so
-# wrk gets half the cores. With as many wrk threads as cores, four busy threads share
-# two cores and p99 measures the time-slicing between them rather than either server
-# (nginx's own p99 is then 5-6 ms); BENCH_THREADS=2 reproduces that setting.
+# The client runs on the machine it measures, and both servers start one worker per core,
+# so wrk gets half the cores. On 2 cores, 2 wrk threads make four busy threads on two
+# cores, and p99 then mostly measures how the scheduler slices them (nginx's own p99 is
+# 5-6 ms there); BENCH_THREADS=2 reproduces that setting. With 1 wrk thread the
+# time-slicing remains (three busy threads, 4 ms ticks on a HZ=250 kernel), so p99 still
+# varies from run to run: compare the servers within one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build_dir=${1:-build}
