@@ -1,5 +1,6 @@
 // Standalone processor runs (contract §4.5): POST/GET /extract_runs, /classify_runs,
-// /split_runs and GET .../{id}. Asynchronous: created PENDING, executed by the workers.
+// /split_runs, GET/DELETE .../{id} and POST .../{id}/cancel. Asynchronous: created
+// PENDING, executed by the workers.
 #include "api/app.h"
 #include "api/entity_catalog.h"
 #include "api/errors.h"
@@ -168,6 +169,20 @@ Response List(RequestContext& ctx, const RunKind& k) {
   return ListResponse(std::move(data), *page, result->next);
 }
 
+// PENDING and PROCESSING runs can be cancelled (the SDK documents PROCESSING only; a
+// queued run is as useful to stop). Webhooks have no cancelled event for these runs.
+Response Cancel(RequestContext& ctx, const RunKind& k) {
+  auto r = ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
+  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
+  return JsonResponse(RunJson(ctx.svc, k, *r));
+}
+
+Response Delete(RequestContext& ctx, const RunKind& k) {
+  Status st = ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
+  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  return JsonResponse(json::object{{"id", ctx.Param("id")}});
+}
+
 }  // namespace
 
 json::object ProcessorRunJson(Services& svc, const store::ProcessorRunRecord& r) {
@@ -185,6 +200,9 @@ void RegisterProcessorRunRoutes(Router& router) {
                 BodyKind::kNone, Dispatch::kInline});
     router.Add({"GET", base + "/{id}", [kp](RequestContext& c) { return Get(c, *kp); }, true, RateCategory::kGet,
                 BodyKind::kNone, Dispatch::kInline});
+    router.Add({"DELETE", base + "/{id}", [kp](RequestContext& c) { return Delete(c, *kp); }, true, RateCategory::kWrite});
+    router.Add({"POST", base + "/{id}/cancel", [kp](RequestContext& c) { return Cancel(c, *kp); }, true,
+                RateCategory::kWrite, BodyKind::kJson});
   }
 }
 

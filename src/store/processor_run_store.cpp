@@ -117,4 +117,29 @@ Status ProcessorRunStore::RetryLater(const ProcessorRunRecord& claimed, int64_t 
   });
 }
 
+StatusOr<ProcessorRunRecord> ProcessorRunStore::Cancel(const std::string& workspace_id, const std::string& kind,
+                                                       const std::string& id) {
+  // One conditional statement: it cannot race a worker's Complete (which requires
+  // PROCESSING and its own lease) on either backend.
+  auto rows = db_->Acquire()->Query(
+      std::string("UPDATE processor_runs SET status = 'CANCELLED', lease_owner = NULL, lease_until = NULL, updated_at = ? "
+                  "WHERE workspace_id = ? AND kind = ? AND id = ? AND status IN ('PENDING', 'PROCESSING') RETURNING ") +
+          kCols,
+      {NowMillis(), workspace_id, kind, id});
+  if (!rows.ok()) return rows.status();
+  if (!rows->empty()) return FromRow(rows->front());
+  auto current = Get(workspace_id, kind, id);
+  if (!current.ok()) return current.status();
+  return Status::InvalidArgument("Run " + id + " is " + current->status +
+                                 "; only PENDING or PROCESSING runs can be cancelled");
+}
+
+Status ProcessorRunStore::Delete(const std::string& workspace_id, const std::string& kind, const std::string& id) {
+  auto c = db_->Acquire();
+  GOLDSET_RETURN_IF_ERROR(
+      c->Exec("DELETE FROM processor_runs WHERE workspace_id = ? AND kind = ? AND id = ?", {workspace_id, kind, id}));
+  if (c->Changes() == 0) return Status::NotFound("Run " + id + " not found");
+  return Status::OK();
+}
+
 }  // namespace goldset::store

@@ -18,7 +18,7 @@ struct ProcessorRunRecord {
   std::optional<std::string> processor_json, version_json;  // summaries; absent for inline configs
   std::string config, file_id;
   std::optional<std::string> metadata;
-  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED
+  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED | CANCELLED
   int attempts = 0;
   std::string lease_owner;
   std::optional<std::string> output, failure_reason, failure_message, created_by;
@@ -38,6 +38,13 @@ class ProcessorRunStore {
                           const std::string& failure_reason, const std::string& failure_message,
                           const std::function<Status(Connection&, const ProcessorRunRecord&)>& on_done);
   Status RetryLater(const ProcessorRunRecord& claimed, int64_t next_attempt_at);
+  // A PENDING or PROCESSING run becomes CANCELLED. A worker still executing it finds its
+  // claim gone at Complete/RetryLater and drops its result. NotFound when absent,
+  // InvalidArgument when already finished.
+  StatusOr<ProcessorRunRecord> Cancel(const std::string& workspace_id, const std::string& kind, const std::string& id);
+  // Removes the run, whatever its status (a running one is dropped the same way).
+  // NotFound when absent. The run's file is a resource of its own and stays.
+  Status Delete(const std::string& workspace_id, const std::string& kind, const std::string& id);
 
  private:
   std::shared_ptr<Database> db_;

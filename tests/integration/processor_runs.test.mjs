@@ -1,6 +1,7 @@
 // Standalone processor runs (contract §4.5) on the same engines and workers.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startServer } from './harness.mjs';
 import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText } from './eval_fixtures.mjs';
 
@@ -96,5 +97,101 @@ describe('extract, classify and split runs', () => {
     assert.match(del.body.message, /evaluation set/);
     const other = await srv.api('POST', '/extractors', { body: { name: 'unused' } });
     assert.equal((await srv.api('DELETE', `/extractors/${other.body.id}`)).status, 200);
+  });
+});
+
+// An http-engine processor that holds every request until release() (or its close).
+function startGatedEngine() {
+  const pending = [];
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls += 1;
+      pending.push(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ value: { invoice_number: 'INV-9', vendor: null, total: 1, invoice_date: null }, metadata: {} }));
+      });
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}/process`,
+    calls: () => calls,
+    release: () => { while (pending.length) pending.shift()(); },
+    close: () => { while (pending.length) pending.shift()(); server.closeAllConnections(); return new Promise((r) => server.close(r)); },
+  })));
+}
+
+describe('cancel and delete runs', () => {
+  test('cancel: PENDING and PROCESSING runs end CANCELLED, and a late engine answer does not revive them', async (t) => {
+    const srv = await startServer({ args: ['--workers', '1'] });
+    t.after(() => srv.stop());
+    const engine = await startGatedEngine();
+    t.after(() => engine.close());
+    const ex = await srv.api('POST', '/extractors', { body: { name: 'slow', config: { schema: invoiceSchema, engine: { type: 'http', url: engine.url } } } });
+    assert.equal(ex.status, 200, JSON.stringify(ex.body));
+    const file = await uploadText(srv, 'c.txt', invoiceText(1));
+    const create = async () => {
+      const r = await srv.api('POST', '/extract_runs', { body: { extractor: { id: ex.body.id }, file: { id: file.id } } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body;
+    };
+    const running = await create();
+    const queued = await create();  // one worker: waits behind the first
+    const deadline = Date.now() + 10000;
+    while (engine.calls() < 1 || (await srv.api('GET', `/extract_runs/${running.id}`)).body.status !== 'PROCESSING') {
+      assert.ok(Date.now() < deadline, 'the first run never reached the engine');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await srv.api('GET', `/extract_runs/${queued.id}`)).body.status, 'PENDING');
+
+    const c1 = await srv.api('POST', `/extract_runs/${queued.id}/cancel`, { body: {} });
+    assert.equal(c1.status, 200, JSON.stringify(c1.body));
+    assert.equal(c1.body.object, 'extract_run');
+    assert.equal(c1.body.status, 'CANCELLED');
+    const c2 = await srv.api('POST', `/extract_runs/${running.id}/cancel`);
+    assert.equal(c2.status, 200, JSON.stringify(c2.body));
+    assert.equal(c2.body.status, 'CANCELLED');
+
+    engine.release();  // the worker's result arrives after the cancel and is dropped
+    const more = await create();  // proves the worker moved on past both
+    await new Promise((r) => setTimeout(r, 300));
+    engine.release();
+    const done = await waitRun(srv, `/extract_runs/${more.id}`);
+    assert.equal(done.status, 'PROCESSED');
+    for (const id of [running.id, queued.id]) {
+      const g = await srv.api('GET', `/extract_runs/${id}`);
+      assert.equal(g.body.status, 'CANCELLED', `${id} stays cancelled`);
+      assert.equal(g.body.output, undefined);
+    }
+    assert.equal(engine.calls(), 2, 'the queued run never reached the engine');
+
+    const again = await srv.api('POST', `/extract_runs/${queued.id}/cancel`, { body: {} });
+    assert.equal(again.status, 400);
+    assert.match(again.body.message, /CANCELLED/);
+    const finished = await srv.api('POST', `/extract_runs/${more.id}/cancel`, { body: {} });
+    assert.equal(finished.status, 400);
+    assert.match(finished.body.message, /PROCESSED/);
+    assert.equal((await srv.api('POST', '/extract_runs/exr_missing/cancel', { body: {} })).status, 404);
+    // A run of another kind is not found under this collection.
+    assert.equal((await srv.api('POST', `/classify_runs/${more.id}/cancel`, { body: {} })).status, 404);
+    assert.deepEqual(srv.serverErrors(), []);
+  });
+
+  test('delete removes a run for good; its file stays', async (t) => {
+    const srv = await startServer();
+    t.after(() => srv.stop());
+    const r = await srv.api('POST', '/classify_runs', { body: { config: classifierConfig, file: { text: classTexts.receipt, name: 'r.txt' } } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await waitRun(srv, `/classify_runs/${r.body.id}`);
+    const del = await srv.api('DELETE', `/classify_runs/${r.body.id}`);
+    assert.equal(del.status, 200, JSON.stringify(del.body));
+    assert.deepEqual(del.body, { id: r.body.id });
+    assert.equal((await srv.api('GET', `/classify_runs/${r.body.id}`)).status, 404);
+    assert.equal((await srv.api('DELETE', `/classify_runs/${r.body.id}`)).status, 404);
+    const list = await srv.api('GET', '/classify_runs', { query: { maxPageSize: 1000 } });
+    assert.ok(!list.body.data.some((x) => x.id === r.body.id));
+    assert.equal((await srv.api('GET', `/files/${r.body.file.id}`)).status, 200);
+    assert.equal((await srv.api('DELETE', '/split_runs/splr_missing')).status, 404);
   });
 });
