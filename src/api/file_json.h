@@ -1,4 +1,5 @@
-// JSON mapping of files: the contract's FileSummary and File objects.
+// Files in the API: the contract's FileSummary and File objects, presigned URLs, and
+// storing a new file.
 #pragma once
 
 #include "api/services.h"
@@ -14,5 +15,8 @@ json::object FileJson(const model::File& f, const Services& svc, bool with_url);
 // Full presigned download URL for a file, valid 15 minutes.
 std::string PresignedFileUrl(const Services& svc, const std::string& file_id);
 std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix);
+// Stores `bytes` in the blob store and inserts `f` (content_sha256 is set here). Safe
+// against a concurrent delete of the last other file with the same bytes.
+Status StoreNewFile(const Services& svc, model::File& f, std::string_view bytes);
 
 }  // namespace goldset::api

@@ -74,10 +74,7 @@ Response Upload(RequestContext& ctx) {
   if (f.type && *f.type == "PDF") f.page_count = parse::PdfPageCount(file->data, password);
   f.created_by = ctx.caller.key_name;
   f.created_at = f.updated_at = NowMillis();
-  auto sha = ctx.svc.blobs->Put(file->data);
-  if (!sha.ok()) return fail(sha.status());
-  f.content_sha256 = *sha;
-  Status st = ctx.svc.files->Insert(f);
+  Status st = StoreNewFile(ctx.svc, f, file->data);
   if (!st.ok()) return fail(st);
   return JsonResponse(FileJson(f, ctx.svc, /*with_url=*/false));
 }
@@ -106,11 +103,9 @@ Response DeleteFile(RequestContext& ctx) {
   if (*users > 0)
     return ErrorResponse(Status::InvalidArgument("File " + ctx.Param("id") + " is used by " + std::to_string(*users) +
                                                  " evaluation set item(s); delete those items first"), ctx.request_id);
-  std::string sha;
-  bool referenced = true;
-  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"), &sha, &referenced);
+  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"),
+                                    [&](const std::string& sha) { return ctx.svc.blobs->Delete(sha); });
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  if (!referenced) ctx.svc.blobs->Delete(sha);
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 
@@ -141,6 +136,20 @@ Response DownloadFile(RequestContext& ctx) {
 }
 
 }  // namespace
+
+Status StoreNewFile(const Services& svc, model::File& f, std::string_view bytes) {
+  auto sha = svc.blobs->Put(bytes);
+  if (!sha.ok()) return sha.status();
+  f.content_sha256 = *sha;
+  // The bytes are written before the lock is taken; under it they are only checked (and
+  // written again in the rare case a delete removed them in between).
+  return svc.files->Insert(f, [&]() -> Status {
+    auto present = svc.blobs->Exists(f.content_sha256);
+    if (!present.ok()) return present.status();
+    if (*present) return Status::OK();
+    return svc.blobs->Put(bytes).status();
+  });
+}
 
 std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix) {
   std::string exp = std::to_string(expires_unix);

@@ -79,19 +79,16 @@ StatusOr<std::string> ResolveFile(RequestContext& ctx, const json::value* v) {
     if (const json::value* n = o.if_contains("name"); n && n->is_string() && !n->as_string().empty())
       name = std::string(n->as_string());
     std::string_view bytes(text->as_string().data(), text->as_string().size());
-    auto sha = ctx.svc.blobs->Put(bytes);
-    if (!sha.ok()) return sha.status();
     model::File f;
     f.id = NewId("file_");
     f.workspace_id = ctx.caller.workspace_id;
     f.name = name;
     f.type = "TXT";
     f.mime_type = "text/plain";
-    f.content_sha256 = *sha;
     f.size_bytes = static_cast<int64_t>(bytes.size());
     f.created_by = ctx.caller.key_name;
     f.created_at = f.updated_at = NowMillis();
-    GOLDSET_RETURN_IF_ERROR(ctx.svc.files->Insert(f));
+    GOLDSET_RETURN_IF_ERROR(StoreNewFile(ctx.svc, f, bytes));
     return f.id;
   }
   if (o.contains("url")) return Status::InvalidArgument("file.url is not supported by this server; upload the file and pass {id}");

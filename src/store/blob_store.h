@@ -21,6 +21,7 @@ class BlobStore {
   // Stores `bytes` under their SHA-256 (computed here) and returns it. Idempotent.
   virtual StatusOr<std::string> Put(std::string_view bytes) = 0;
   virtual StatusOr<std::string> Get(const std::string& sha256) = 0;
+  virtual StatusOr<bool> Exists(const std::string& sha256) = 0;
   virtual Status Delete(const std::string& sha256) = 0;
 };
 

@@ -131,6 +131,16 @@ class Database {
   // locks the rows a read-check-then-write transaction reads.
   virtual std::string_view ForUpdateSkipLocked() const { return ""; }
   virtual std::string_view ForUpdate() const { return ""; }
+
+  // Takes a lock on `key`, held until the transaction `c` is in ends, that excludes every
+  // other transaction taking the same key on any node (PostgreSQL: a transaction-scoped
+  // advisory lock on a hash of the key). SQLite write transactions already exclude each
+  // other, so there it does nothing. REQUIRES: c is in InTransaction(true, …).
+  virtual Status LockKey(Connection& c, std::string_view key) {
+    (void)c;
+    (void)key;
+    return Status::OK();
+  }
 };
 
 // One-row, one-column helpers.

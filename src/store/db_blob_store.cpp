@@ -24,6 +24,13 @@ class DatabaseBlobStore final : public BlobStore {
  public:
   explicit DatabaseBlobStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
+  StatusOr<bool> Exists(const std::string& sha) override {
+    if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
+    auto rows = db_->Acquire()->Query("SELECT 1 FROM blobs WHERE sha256 = ? AND chunk = 0", {sha});
+    if (!rows.ok()) return rows.status();
+    return !rows->empty();
+  }
+
   StatusOr<std::string> Put(std::string_view bytes) override {
     std::string sha = Sha256Hex(bytes);
     // All chunks in one transaction: a reader sees all of them or none. Two nodes

@@ -34,8 +34,12 @@ std::string EscapeLike(const std::string& s) {
 }
 }  // namespace
 
-Status FileStore::Insert(const model::File& f) {
+Status FileStore::Insert(const model::File& f, const std::function<Status()>& ensure_content) {
   return db_->InTransaction(true, [&](Connection& c) {
+    if (ensure_content) {
+      GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + f.content_sha256));
+      GOLDSET_RETURN_IF_ERROR(ensure_content());
+    }
     return c.Exec(std::string("INSERT INTO files (") + kCols +
                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   {f.id, f.workspace_id, f.name, f.type ? Param(*f.type) : Param(Null{}), f.mime_type,
@@ -68,18 +72,20 @@ StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
   return ToPage<model::File>(*rows, page, FromRow);
 }
 
-Status FileStore::Delete(const std::string& workspace_id, const std::string& id, std::string* sha256,
-                         bool* still_referenced) {
+Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
+                         const std::function<Status(const std::string& sha256)>& delete_content) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
     auto rows = c.Query("SELECT content_sha256 FROM files WHERE workspace_id = ? AND id = ?",
                         {workspace_id, id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("File " + id + " not found");
-    *sha256 = rows->front().Text(0);
+    const std::string sha256 = rows->front().Text(0);
+    GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + sha256));
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM files WHERE workspace_id = ? AND id = ?", {workspace_id, id}));
-    auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {*sha256});
+    if (c.Changes() == 0) return Status::NotFound("File " + id + " not found");
+    auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {sha256});
     if (!n.ok()) return n.status();
-    *still_referenced = *n > 0;
+    if (*n == 0 && delete_content) return delete_content(sha256);
     return Status::OK();
   });
 }

@@ -3,6 +3,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,14 +17,20 @@ class FileStore {
  public:
   explicit FileStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
-  Status Insert(const model::File& f);
+  // Inserts the record. `ensure_content`, when given, runs inside the transaction under
+  // the content's lock (Database::LockKey on the hash) and must make sure the blob exists:
+  // a Delete of the last other file with these bytes may have removed it since it was
+  // stored. With that lock on both sides, a file never ends up without its bytes.
+  // REQUIRES (SQLite): ensure_content does not write through this database.
+  Status Insert(const model::File& f, const std::function<Status()>& ensure_content = nullptr);
   StatusOr<model::File> Get(const std::string& workspace_id, const std::string& id);
   StatusOr<Page<model::File>> List(const std::string& workspace_id, const std::string& name_contains,
                                    const PageRequest& page);
-  // Deletes the record; returns the content hash and whether any other file still uses it,
-  // so the caller can drop an orphaned blob.
-  Status Delete(const std::string& workspace_id, const std::string& id, std::string* sha256,
-                bool* still_referenced);
+  // Deletes the record. When no other file uses its bytes, `delete_content(sha256)` runs
+  // inside the same transaction, under the content's lock (see Insert); its failure rolls
+  // the deletion back.
+  Status Delete(const std::string& workspace_id, const std::string& id,
+                const std::function<Status(const std::string& sha256)>& delete_content);
 
  private:
   std::shared_ptr<Database> db_;

@@ -29,6 +29,14 @@ class LocalBlobStore final : public BlobStore {
  public:
   explicit LocalBlobStore(fs::path dir) : dir_(std::move(dir)) {}
 
+  StatusOr<bool> Exists(const std::string& sha) override {
+    if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
+    std::error_code ec;
+    bool present = fs::exists(PathFor(sha), ec);
+    if (ec) return Status::Internal("blob store: cannot stat " + PathFor(sha).string() + ": " + ec.message());
+    return present;
+  }
+
   StatusOr<std::string> Put(std::string_view bytes) override {
     std::string sha = Sha256Hex(bytes);
     fs::path final_path = PathFor(sha);
