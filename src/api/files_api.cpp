@@ -143,12 +143,15 @@ Status StoreNewFile(const Services& svc, model::File& f, std::string_view bytes)
   f.content_sha256 = *sha;
   // The bytes are written before the lock is taken; under it they are only checked (and
   // written again in the rare case a delete removed them in between).
-  return svc.files->Insert(f, [&]() -> Status {
+  Status st = svc.files->Insert(f, [&]() -> Status {
     auto present = svc.blobs->Exists(f.content_sha256);
     if (!present.ok()) return present.status();
     if (*present) return Status::OK();
     return svc.blobs->Put(bytes).status();
   });
+  // A failed upload leaves nothing behind: not its bytes either, unless another file has them.
+  if (!st.ok()) (void)svc.files->DropContentIfUnused(f.content_sha256, [&](const std::string& sha) { return svc.blobs->Delete(sha); });
+  return st;
 }
 
 std::string SignFileUrl(const Services& svc, const std::string& file_id, int64_t expires_unix) {

@@ -72,6 +72,16 @@ StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
   return ToPage<model::File>(*rows, page, FromRow);
 }
 
+Status FileStore::DropContentIfUnused(const std::string& sha256,
+                                      const std::function<Status(const std::string& sha256)>& delete_content) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + sha256));
+    auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {sha256});
+    if (!n.ok()) return n.status();
+    return *n == 0 ? delete_content(sha256) : Status::OK();
+  });
+}
+
 Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
                          const std::function<Status(const std::string& sha256)>& delete_content) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {

@@ -26,6 +26,10 @@ class FileStore {
   StatusOr<model::File> Get(const std::string& workspace_id, const std::string& id);
   StatusOr<Page<model::File>> List(const std::string& workspace_id, const std::string& name_contains,
                                    const PageRequest& page);
+  // Runs delete_content(sha256) when no file uses these bytes, under the content's lock:
+  // for bytes stored for a record that then failed to insert.
+  Status DropContentIfUnused(const std::string& sha256,
+                             const std::function<Status(const std::string& sha256)>& delete_content);
   // Deletes the record. When no other file uses its bytes, `delete_content(sha256)` runs
   // inside the same transaction, under the content's lock (see Insert); its failure rolls
   // the deletion back.

@@ -109,6 +109,15 @@ TEST_P(StoresTest, FilesAreScopedByWorkspace) {
   EXPECT_TRUE(files.Get(a->id, same_bytes.id).ok());
   ASSERT_TRUE(files.Delete(a->id, same_bytes.id, drop).ok());
   EXPECT_EQ(dropped, std::vector<std::string>{same_bytes.content_sha256});
+
+  // Bytes stored for a record that failed to insert are dropped only if nothing uses them.
+  dropped.clear();
+  model::File kept = NewFile(a->id, "kept.pdf", 3, 3);
+  ASSERT_TRUE(files.Insert(kept).ok());
+  ASSERT_TRUE(files.DropContentIfUnused(kept.content_sha256, drop).ok());
+  EXPECT_TRUE(dropped.empty());
+  ASSERT_TRUE(files.DropContentIfUnused(std::string(64, 'b'), drop).ok());
+  EXPECT_EQ(dropped, std::vector<std::string>{std::string(64, 'b')});
 }
 
 // Deleting the last file with some bytes while another file with the same bytes is being
