@@ -2,6 +2,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +23,7 @@ std::optional<std::string> PercentDecode(std::string_view in);
 std::string PercentEncode(std::string_view in);  // encodeURIComponent semantics
 
 bool IsValidUtf8(std::string_view s);
+// Appends code point `cp` as UTF-8; nothing for a value above U+10FFFF.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 }  // namespace goldset

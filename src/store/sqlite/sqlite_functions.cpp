@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/encoding.h"
+
 namespace goldset::store {
 namespace {
 
@@ -44,24 +46,6 @@ int32_t NextCodePoint(const unsigned char* s, size_t n, size_t* i) {
   return cp;
 }
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void UnicodeLower(sqlite3_context* ctx, int, sqlite3_value** argv) {
   const auto* s = sqlite3_value_text(argv[0]);
   if (!s) return sqlite3_result_null(ctx);
@@ -78,7 +62,7 @@ void UnicodeLower(sqlite3_context* ctx, int, sqlite3_value** argv) {
       out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
     } else if (loc) {
       const wint_t lower = towlower_l(static_cast<wint_t>(cp), loc);
-      AppendUtf8(&out, lower <= 0x10FFFF ? static_cast<uint32_t>(lower) : static_cast<uint32_t>(cp));
+      AppendUtf8(lower <= 0x10FFFF ? static_cast<uint32_t>(lower) : static_cast<uint32_t>(cp), &out);
     } else {
       out.append(reinterpret_cast<const char*>(s) + start, i - start);
     }
