@@ -68,6 +68,7 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   snap->config = std::move(config->as_object());
   auto options = ParseJson(run.options);
   if (options.ok() && options->is_object()) snap->options = OptionsOf(options->as_object());
+  snap->scorer.emplace(snap->kind, snap->config, snap->options);
   return std::shared_ptr<const RunSnapshot>(snap);
 }
 
@@ -84,7 +85,8 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
   if (!o.status.ok()) return o;
   auto expected = ParseJson(item.expected_output);
   if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
-  o.result = eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
+  o.result = run.scorer ? run.scorer->Score(*expected, o.output)
+                        : eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
   if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
   return o;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/json.h"
@@ -20,6 +21,7 @@ struct RunSnapshot {
   eval::Kind kind = eval::Kind::kExtract;
   json::object config;
   eval::Options options;
+  std::optional<eval::ItemScorer> scorer;  // config and options compiled once per run
 };
 StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run);
 
