@@ -149,27 +149,38 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
+int32_t DecodeUtf8(std::string_view s, size_t* i) {
+  const size_t n = s.size();
+  const unsigned char c = static_cast<unsigned char>(s[*i]);
+  int len;
+  uint32_t cp;
+  if (c < 0x80) { len = 1; cp = c; }
+  else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+  else { ++*i; return -1; }
+  if (*i + static_cast<size_t>(len) > n) { ++*i; return -1; }
+  for (int k = 1; k < len; ++k) {
+    const unsigned char cc = static_cast<unsigned char>(s[*i + static_cast<size_t>(k)]);
+    if ((cc & 0xC0) != 0x80) { ++*i; return -1; }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++*i;
+    return -1;
+  }
+  *i += static_cast<size_t>(len);
+  return static_cast<int32_t>(cp);
+}
+
 bool IsValidUtf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) { ++i; continue; }
-    int len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, the common case, without a call
+      ++i;
+      continue;
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
+    if (DecodeUtf8(s, &i) < 0) return false;
   }
   return true;
 }

@@ -23,6 +23,10 @@ std::optional<std::string> PercentDecode(std::string_view in);
 std::string PercentEncode(std::string_view in);  // encodeURIComponent semantics
 
 bool IsValidUtf8(std::string_view s);
+// Decodes the code point starting at s[*i] and advances *i past it. For a byte that does
+// not start a valid sequence (truncated, overlong, surrogate, above U+10FFFF) returns -1
+// and advances *i by one. REQUIRES: *i < s.size().
+int32_t DecodeUtf8(std::string_view s, size_t* i);
 // Appends code point `cp` as UTF-8; nothing for a value above U+10FFFF.
 void AppendUtf8(uint32_t cp, std::string* out);
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/encoding.h"
 
@@ -19,52 +20,23 @@ locale_t UnicodeCtype() {
   return loc;
 }
 
-// Decodes one code point at s[i] (advancing i); -1 for a byte that does not start a valid
-// sequence (i advances by one).
-int32_t NextCodePoint(const unsigned char* s, size_t n, size_t* i) {
-  const unsigned char c = s[*i];
-  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || *i + static_cast<size_t>(len) > n) {
-    ++*i;
-    return -1;
-  }
-  int32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    const unsigned char cc = s[*i + static_cast<size_t>(k)];
-    if ((cc & 0xC0) != 0x80) {
-      ++*i;
-      return -1;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr int32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*i;
-    return -1;
-  }
-  *i += static_cast<size_t>(len);
-  return cp;
-}
-
 void UnicodeLower(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const auto* s = sqlite3_value_text(argv[0]);
-  if (!s) return sqlite3_result_null(ctx);
-  const size_t n = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (!text) return sqlite3_result_null(ctx);
+  const std::string_view s(text, static_cast<size_t>(sqlite3_value_bytes(argv[0])));
   const locale_t loc = UnicodeCtype();
   std::string out;
-  out.reserve(n);
-  for (size_t i = 0; i < n;) {
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
     const size_t start = i;
-    const int32_t cp = NextCodePoint(s, n, &i);
-    if (cp < 0) {
-      out.push_back(static_cast<char>(s[start]));
-    } else if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
-    } else if (loc) {
+    const int32_t cp = DecodeUtf8(s, &i);  // -1: an invalid byte, copied as it is
+    if (cp >= 'A' && cp <= 'Z') {
+      out.push_back(static_cast<char>(cp + 32));
+    } else if (cp >= 0x80 && loc) {
       const wint_t lower = towlower_l(static_cast<wint_t>(cp), loc);
       AppendUtf8(lower <= 0x10FFFF ? static_cast<uint32_t>(lower) : static_cast<uint32_t>(cp), &out);
     } else {
-      out.append(reinterpret_cast<const char*>(s) + start, i - start);
+      out.append(s.substr(start, i - start));
     }
   }
   sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
