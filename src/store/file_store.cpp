@@ -32,12 +32,26 @@ std::string EscapeLike(const std::string& s) {
   }
   return out;
 }
+// Files with the same bytes share one blob; this lock orders every step that stores,
+// references or drops it (see FileStore::Insert).
+Status LockContent(Database& db, Connection& c, const std::string& sha256) {
+  return db.LockKey(c, "blob:" + sha256);
+}
+
+// REQUIRES: the content's lock is held in c's transaction.
+Status DropIfUnreferenced(Connection& c, const std::string& sha256,
+                          const std::function<Status(const std::string& sha256)>& delete_content) {
+  auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {sha256});
+  if (!n.ok()) return n.status();
+  return *n == 0 && delete_content ? delete_content(sha256) : Status::OK();
+}
+
 }  // namespace
 
 Status FileStore::Insert(const model::File& f, const std::function<Status()>& ensure_content) {
   return db_->InTransaction(true, [&](Connection& c) {
     if (ensure_content) {
-      GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + f.content_sha256));
+      GOLDSET_RETURN_IF_ERROR(LockContent(*db_, c, f.content_sha256));
       GOLDSET_RETURN_IF_ERROR(ensure_content());
     }
     return c.Exec(std::string("INSERT INTO files (") + kCols +
@@ -75,10 +89,8 @@ StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
 Status FileStore::DropContentIfUnused(const std::string& sha256,
                                       const std::function<Status(const std::string& sha256)>& delete_content) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + sha256));
-    auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {sha256});
-    if (!n.ok()) return n.status();
-    return *n == 0 ? delete_content(sha256) : Status::OK();
+    GOLDSET_RETURN_IF_ERROR(LockContent(*db_, c, sha256));
+    return DropIfUnreferenced(c, sha256, delete_content);
   });
 }
 
@@ -90,13 +102,10 @@ Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("File " + id + " not found");
     const std::string sha256 = rows->front().Text(0);
-    GOLDSET_RETURN_IF_ERROR(db_->LockKey(c, "blob:" + sha256));
+    GOLDSET_RETURN_IF_ERROR(LockContent(*db_, c, sha256));
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM files WHERE workspace_id = ? AND id = ?", {workspace_id, id}));
     if (c.Changes() == 0) return Status::NotFound("File " + id + " not found");
-    auto n = QueryInt(c, "SELECT COUNT(*) FROM files WHERE content_sha256 = ?", {sha256});
-    if (!n.ok()) return n.status();
-    if (*n == 0 && delete_content) return delete_content(sha256);
-    return Status::OK();
+    return DropIfUnreferenced(c, sha256, delete_content);
   });
 }
 
