@@ -66,9 +66,9 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   auto config = ParseJson(run.config);
   if (!config.ok() || !config->is_object()) return Status::InvalidArgument("the run's config snapshot is not a JSON object");
   snap->config = std::move(config->as_object());
-  auto options = ParseJson(run.options);
-  if (options.ok() && options->is_object()) snap->options = OptionsOf(options->as_object());
-  snap->scorer.emplace(snap->kind, snap->config, snap->options);
+  eval::Options options;
+  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = OptionsOf(parsed->as_object());
+  snap->scorer.emplace(snap->kind, snap->config, options);
   return std::shared_ptr<const RunSnapshot>(snap);
 }
 
@@ -85,8 +85,7 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
   if (!o.status.ok()) return o;
   auto expected = ParseJson(item.expected_output);
   if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
-  o.result = run.scorer ? run.scorer->Score(*expected, o.output)
-                        : eval::ScoreItem(run.kind, run.config, *expected, o.output, run.options);
+  o.result = run.scorer->Score(*expected, o.output);
   if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
   return o;
 }

@@ -20,8 +20,7 @@ struct RunSnapshot {
   std::string run_id, workspace_id, entity_kind;
   eval::Kind kind = eval::Kind::kExtract;
   json::object config;
-  eval::Options options;
-  std::optional<eval::ItemScorer> scorer;  // config and options compiled once per run
+  std::optional<eval::ItemScorer> scorer;  // config and options compiled; always set by MakeRunSnapshot
 };
 StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run);
 
