@@ -12,7 +12,7 @@ struct ServerConfig {
   std::string data_dir = "./data";
   std::string database;          // empty: SQLite at data_dir/goldset.db; "postgresql://..." for PG
   std::string public_url;        // base of presigned URLs; default http://<listen>
-  int threads = 0;               // HTTP event loops; 0 = number of cores
+  int threads = 0;               // threads running the HTTP event loop; 0 = number of cores
   int handler_threads = 0;       // threads for blocking handlers; cli default: max(4, 2 * threads)
   int workers = 0;               // run-item workers; 0 = number of cores
   int64_t max_json_body = 10ll << 20;

@@ -61,14 +61,13 @@ std::string Lower(std::string_view s) {
 
 class Session;
 
-// The current turn of the event loop running on this thread. The first request of a turn
-// posts EndTurn, which runs once the completions already queued have been handled
-// (microseconds later, never after an idle wait). It writes the turn's access-log lines
-// with one write(2) and ends the turn's read batch (store::Database::BeginReadBatch).
+// The current turn of the event-loop thread running here: the handlers it runs back to
+// back before it would wait for I/O (RunLoopThread bounds a turn). EndTurn writes the
+// turn's access-log lines with one write(2) and ends the turn's read batch
+// (store::Database::BeginReadBatch), so neither outlives the burst of work it served.
 struct LoopTurn {
   std::string log_lines;
   store::Database* read_batch = nullptr;
-  bool end_posted = false;
 };
 thread_local LoopTurn t_turn;
 
@@ -79,10 +78,22 @@ void FlushLog() {
 }
 
 void EndTurn() {
-  t_turn.end_posted = false;
   FlushLog();
   if (t_turn.read_batch) t_turn.read_batch->EndReadBatch();
   t_turn.read_batch = nullptr;
+}
+
+// Handlers run after one another on this thread with no wait between them form a turn; a
+// turn ends when no handler is ready (before the thread blocks) or after kMaxTurnHandlers,
+// so a thread that never goes idle still flushes its log and renews its snapshot.
+void RunLoopThread(asio::io_context& loop) {
+  constexpr int kMaxTurnHandlers = 128;
+  while (loop.run_one() > 0) {
+    for (int i = 1; i < kMaxTurnHandlers && loop.poll_one() > 0; ++i) {
+    }
+    EndTurn();
+  }
+  EndTurn();
 }
 
 struct Shared {
@@ -345,7 +356,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // REQUIRES: on this session's event loop (the pending lines are per loop thread).
+  // REQUIRES: on an event-loop thread (the pending lines are that thread's).
   void Log(int status, size_t bytes) {
     const int64_t duration = MonotonicMillis() - start_ms_;
     shared_.app.RecordRequest(status, duration);
@@ -365,27 +376,17 @@ class Session : public std::enable_shared_from_this<Session> {
     line += "\",\"workspace\":";
     AppendJsonString(&line, admission_.caller.workspace_id);
     line += "}\n";
-    // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loops.
+    // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loop threads.
     if (t_turn.log_lines.size() + line.size() > PIPE_BUF) FlushLog();
     t_turn.log_lines += line;
-    JoinTurn();
   }
 
-  // REQUIRES: running on this connection's event loop (as are Log and the read batch).
-  void JoinTurn() {
-    if (t_turn.end_posted) return;
-    t_turn.end_posted = true;
-    asio::post(stream_.get_executor(), [] { EndTurn(); });
-  }
-
-  // Reads made on the loop during this turn (authentication, inline handlers) share
+  // Reads made on this thread during its turn (authentication, inline handlers) share
   // database snapshots; writes go to the handler pool, outside the batch.
   void JoinReadBatch() {
-    if (!t_turn.read_batch) {
-      t_turn.read_batch = shared_.app.services().db.get();
-      t_turn.read_batch->BeginReadBatch();
-    }
-    JoinTurn();
+    if (t_turn.read_batch) return;
+    t_turn.read_batch = shared_.app.services().db.get();
+    t_turn.read_batch->BeginReadBatch();
   }
 
   void Close() {
@@ -450,21 +451,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-// One event loop per thread: a connection lives on one loop for its whole life, so its
-// handlers need no strand and the loops share no scheduler lock.
+// One event loop run by config.threads threads. Each connection's handlers run on its
+// strand (one at a time, on whichever thread is free), so a thread that stalls — a read
+// waiting on a lock, a large page, or the kernel descheduling it — holds up only the
+// connection it is serving; the other threads go on serving the rest.
 struct HttpServer::Impl {
   Impl(App& app, const ServerConfig& config)
-      : shared(app, config, PoolThreads(config)), acceptor(*NewLoops(config.threads, &loops)) {}
-
-  static int PoolThreads(const ServerConfig& c) { return std::max(1, c.handler_threads); }
-  static asio::io_context* NewLoops(int n, std::vector<std::unique_ptr<asio::io_context>>* loops) {
-    for (int i = 0; i < std::max(1, n); ++i) loops->push_back(std::make_unique<asio::io_context>(1));
-    return loops->front().get();
-  }
+      : threads(std::max(1, config.threads)), loop(threads), shared(app, config, std::max(1, config.handler_threads)),
+        acceptor(asio::make_strand(loop)) {}
 
   void Accept() {
-    asio::io_context& loop = *loops[next_loop++ % loops.size()];
-    acceptor.async_accept(loop, [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (shared.stopping || ec == asio::error::operation_aborted) return;
         return Accept();
@@ -480,12 +477,12 @@ struct HttpServer::Impl {
     });
   }
 
-  std::vector<std::unique_ptr<asio::io_context>> loops;
-  // Keep loops without connections running until Stop().
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle_guards;
-  size_t next_loop = 0;  // touched only by the accept chain on loops[0]
+  int threads;
+  asio::io_context loop;
+  // Keeps the loop running without connections until Stop().
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> idle_guard;
   Shared shared;
-  tcp::acceptor acceptor;
+  tcp::acceptor acceptor;  // on its own strand: Stop() closes it while an accept may complete
 };
 
 HttpServer::HttpServer(App& app, const ServerConfig& config) : impl_(std::make_unique<Impl>(app, config)) {}
@@ -516,21 +513,19 @@ StatusOr<int> HttpServer::Bind() {
 }
 
 void HttpServer::Run() {
-  for (auto& loop : impl_->loops) impl_->idle_guards.push_back(asio::make_work_guard(*loop));
+  impl_->idle_guard.emplace(asio::make_work_guard(impl_->loop));
   impl_->Accept();
   std::vector<std::thread> threads;
-  // A loop stopped mid-turn still ends it: nothing is left unlogged or holding a snapshot.
-  for (size_t i = 1; i < impl_->loops.size(); ++i) threads.emplace_back([this, i] { impl_->loops[i]->run(); EndTurn(); });
-  impl_->loops[0]->run();
-  EndTurn();
+  for (int i = 1; i < impl_->threads; ++i) threads.emplace_back([this] { RunLoopThread(impl_->loop); });
+  RunLoopThread(impl_->loop);
   for (auto& t : threads) t.join();
   impl_->shared.pool.join();
 }
 
 void HttpServer::Stop() {
-  asio::post(*impl_->loops[0], [this] {
+  asio::post(impl_->acceptor.get_executor(), [this] {
     impl_->shared.stopping = true;
-    for (auto& g : impl_->idle_guards) g.reset();
+    impl_->idle_guard.reset();
     beast::error_code ec;
     impl_->acceptor.close(ec);
     std::lock_guard<std::mutex> lock(impl_->shared.mu);

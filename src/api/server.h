@@ -4,9 +4,10 @@
 // dropped), body limits decided per route before the body is read, one JSON access-log
 // line per request, and graceful shutdown: Stop() closes the listener, lets in-flight
 // requests finish and closes idle connections.
-// Threads: config.threads event loops (each connection stays on one; quick handlers run
-// there) plus a pool of config.handler_threads for handlers that may block for long
-// (Route::dispatch). Run() blocks; Stop() may be called from any thread.
+// Threads: one event loop run by config.threads threads (a connection's handlers run one
+// at a time on its strand, on any of them; quick handlers run there) plus a pool of
+// config.handler_threads for handlers that may block for long (Route::dispatch).
+// Run() blocks; Stop() may be called from any thread.
 #pragma once
 
 #include <memory>

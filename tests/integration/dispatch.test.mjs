@@ -1,12 +1,12 @@
 // Handlers that may block (writes waiting for a database lock, uploads, exports) run on the
-// handler pool, not on the event loop: with one loop (--threads 1), quick reads keep being
+// handler pool, not on the event loop: with one loop thread (--threads 1), quick reads keep being
 // answered while a write is stuck, and a drain (SIGTERM) still delivers the stuck write's
 // response once it completes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { startServer, uploadFile, sleep } from './harness.mjs';
+import { startServer, uploadFile, sleep, RawConn, rawRequest, API_VERSION } from './harness.mjs';
 import { databaseEnv } from './pg.mjs';
 
 // Holds the database's write lock (SQLite) or an EXCLUSIVE lock on files (PostgreSQL:
@@ -52,8 +52,8 @@ function runSqlElsewhere(dataDir, sql) {
   return new Promise((resolve, reject) => proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${sql}: ${err}`)))));
 }
 
-// The event loops' reads share a database snapshot per turn (SQLite read batches). Under a
-// load that keeps both loops busy, every read must still see each write the server has
+// Each loop thread's reads share a database snapshot per turn (SQLite read batches). Under a
+// load that keeps both loop threads busy, every read must still see each write the server has
 // acknowledged, and a write by another process must show within moments.
 test('under load, reads see every acknowledged write, and another process\'s write soon after', { timeout: 90000 }, async (t) => {
   const srv = await startServer({ t, args: ['--threads', '2', '--rate-limit-get', '1000000', '--rate-limit-write', '1000000'] });
@@ -124,6 +124,67 @@ test('a write stuck behind a database lock does not stall reads on the same even
   const w = await write;
   assert.equal(w.status, 200, `after the lock is released the write is answered: ${w.text}`);
   assert.equal((await srv.api('GET', `/files/${doomed.body.id}`)).status, 404);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+// Holds ACCESS EXCLUSIVE on files (PostgreSQL): even reads of files wait until release().
+async function holdReadLock(pgUrl) {
+  const proc = spawn('psql', ['-X', '-q', '-t', '-A', pgUrl], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  proc.stdin.write("BEGIN;\nLOCK TABLE files IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n");
+  const deadline = Date.now() + 10000;
+  while (!out.includes('locked')) {
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error('could not take the lock');
+    }
+    await sleep(20);
+  }
+  return {
+    async release() {
+      proc.stdin.end('COMMIT;\n');
+      await Promise.race([exited, sleep(5000)]);
+      proc.kill('SIGKILL');
+    },
+  };
+}
+
+// The event-loop threads share one queue of ready connections: a quick read that stalls
+// (here: waiting on a lock; elsewhere: a large page, or the kernel descheduling the
+// thread) holds up only its own connection, not the connections that arrived after it.
+// SQLite readers never wait for a lock (WAL), so this runs on the PostgreSQL suite.
+test('a read stalled on one event-loop thread does not hold up other connections', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t, args: ['--threads', '2'] });
+  const pgUrl = databaseEnv(srv.dataDir).GOLDSET_DATABASE;
+  if (!pgUrl) return t.skip('needs a store whose reads can wait on a lock (PostgreSQL suite)');
+  const up = await uploadFile(srv, { name: 'locked.txt' });
+  assert.equal(up.status, 200, up.text);
+  const lock = await holdReadLock(pgUrl);
+  t.after(() => lock.release());
+
+  const stalled = new RawConn(srv.url);
+  t.after(() => stalled.destroy());
+  await stalled.write(`GET /files/${up.body.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${srv.key}\r\n` +
+                      `x-extend-api-version: ${API_VERSION}\r\n\r\n`);
+  await sleep(300);  // the read is now waiting for the lock, on one of the two threads
+  // Connections made after it: with one loop per thread, every other one would be queued
+  // behind the stalled read until the lock is released.
+  for (let i = 0; i < 6; i++) {
+    const hz = await rawRequest(srv.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { timeoutMs: 5000 });
+    assert.equal(hz.status, 200, `healthz ${i} while a read is stalled: ${JSON.stringify(hz)}`);
+    const other = await rawRequest(srv.url, 'GET /webhook_endpoints HTTP/1.1\r\nHost: x\r\nConnection: close\r\n' +
+                                   `Authorization: Bearer ${srv.key}\r\nx-extend-api-version: ${API_VERSION}\r\n\r\n`, { timeoutMs: 5000 });
+    assert.equal(other.status, 200, `a read of another table ${i}: ${JSON.stringify(other)}`);
+  }
+  const early = await stalled.readResponse(50);
+  assert.ok(early.timedOut, `the read under the lock is still waiting: ${JSON.stringify(early)}`);
+
+  await lock.release();
+  const r = await stalled.readResponse(10000);
+  assert.equal(r.status, 200, `answered once the lock is released: ${JSON.stringify(r)}`);
+  assert.equal(r.json.id, up.body.id);
   assert.deepEqual(srv.serverErrors(), []);
 });
 
