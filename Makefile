@@ -3,9 +3,11 @@
 #   make test   install what is missing, build, run every test suite
 #   make build  build/goldset
 #   make asan   ASan+UBSan build (build-asan/) and its test run
+#   make tsan   ThreadSanitizer build (build-tsan/) and its test run (not part of `make test`)
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
+TSAN_DIR  ?= build-tsan
 JOBS      ?= $(shell nproc)
 LISTEN    ?= 127.0.0.1:8080
 DATA_DIR  ?= ./data
@@ -15,7 +17,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan bench deps clean
+.PHONY: all build run test unit asan tsan bench deps clean
 
 all: build
 
@@ -43,6 +45,10 @@ asan:
 	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
 	@GOLDSET_SUITES=unit,integration scripts/test.sh $(ASAN_DIR)
 
+tsan:
+	@scripts/install-deps.sh test
+	@GOLDSET_SUITES=tsan TSAN_DIR=$(TSAN_DIR) scripts/test.sh $(BUILD_DIR)
+
 # The CI entry point is `make test`, which includes the asan suite.
 
 bench:
@@ -51,4 +57,4 @@ bench:
 	@scripts/bench.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)

@@ -2,7 +2,8 @@
 # Builds into BUILD_DIR and runs the suites named in GOLDSET_SUITES (default: all).
 # Suites: unit (ctest), integration (node over real HTTP), sdk (official extend-ai SDK),
 # browser (Chromium), postgres (store + integration against a throwaway PostgreSQL),
-# asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite).
+# asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite),
+# tsan (a ThreadSanitizer build in ${TSAN_DIR:-build-tsan}, same tests; only when named).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
@@ -42,6 +43,22 @@ if has asan; then
     GOLDSET_BIN="$PWD/$asan_dir/goldset" scripts/test-integration.sh || failed+=(asan-integration)
   else
     failed+=(asan-build)
+  fi
+fi
+
+if has tsan; then
+  echo "== tsan (ThreadSanitizer build: unit + integration)"
+  tsan_dir=${TSAN_DIR:-build-tsan}
+  if [ ! -f "$tsan_dir/build.ninja" ]; then
+    cmake -S . -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOLDSET_TSAN=ON >/dev/null
+  fi
+  # A data race stops the process that has it, so the test that drove it fails.
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  if cmake --build "$tsan_dir" -j "$jobs"; then
+    (cd "$tsan_dir" && ctest --output-on-failure -j "$jobs") || failed+=(tsan-unit)
+    GOLDSET_BIN="$PWD/$tsan_dir/goldset" scripts/test-integration.sh || failed+=(tsan-integration)
+  else
+    failed+=(tsan-build)
   fi
 fi
 

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <memory>
 
 #include "parse/layout.h"
@@ -33,11 +34,19 @@ tesseract::TessBaseAPI* ThreadEngine(const std::string& language) {
   thread_local std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> engines;
   auto it = engines.find(language);
   if (it != engines.end()) return it->second.get();
+  // Some of what starting an engine sets is process-wide (the environment; debug_file,
+  // one of tesseract's global parameters, which every engine reads while it works):
+  // engines start one at a time, and the globals are set once, before any engine runs.
+  static std::mutex start_mu;
+  static bool globals_set = false;
+  std::lock_guard<std::mutex> lock(start_mu);
   // For child processes and OpenMP runtimes that read it late.
-  setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
+  if (!globals_set) setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0);
   auto api = std::make_unique<tesseract::TessBaseAPI>();
   if (api->Init(nullptr, language.c_str()) != 0) return nullptr;
-  api->SetVariable("debug_file", "/dev/null");  // silences "Estimating resolution..." noise
+  // Silences "Estimating resolution..." noise for every engine.
+  if (!globals_set) api->SetVariable("debug_file", "/dev/null");
+  globals_set = true;
   api->SetPageSegMode(tesseract::PSM_AUTO);
   return engines.emplace(language, std::move(api)).first->second.get();
 }
