@@ -30,36 +30,34 @@ for suite in integration sdk browser postgres; do
   fi
 done
 
+# A sanitizer build in its own directory, then the unit tests and the integration suite on it.
+#   sanitized NAME DIR CMAKE_ARGS...
+sanitized() {
+  local name=$1 dir=$2
+  shift 2
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  if cmake --build "$dir" -j "$jobs"; then
+    (cd "$dir" && ctest --output-on-failure -j "$jobs") || failed+=("$name-unit")
+    GOLDSET_BIN="$PWD/$dir/goldset" scripts/test-integration.sh || failed+=("$name-integration")
+  else
+    failed+=("$name-build")
+  fi
+}
+
 if has asan; then
   echo "== asan (ASan+UBSan build: unit + integration)"
-  asan_dir=${ASAN_DIR:-build-asan}
-  if [ ! -f "$asan_dir/build.ninja" ]; then
-    cmake -S . -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON >/dev/null
-  fi
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
-  if cmake --build "$asan_dir" -j "$jobs"; then
-    (cd "$asan_dir" && ctest --output-on-failure -j "$jobs") || failed+=(asan-unit)
-    GOLDSET_BIN="$PWD/$asan_dir/goldset" scripts/test-integration.sh || failed+=(asan-integration)
-  else
-    failed+=(asan-build)
-  fi
+  sanitized asan "${ASAN_DIR:-build-asan}" -DCMAKE_BUILD_TYPE=Debug -DGOLDSET_SANITIZE=ON
 fi
 
 if has tsan; then
   echo "== tsan (ThreadSanitizer build: unit + integration)"
-  tsan_dir=${TSAN_DIR:-build-tsan}
-  if [ ! -f "$tsan_dir/build.ninja" ]; then
-    cmake -S . -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOLDSET_TSAN=ON >/dev/null
-  fi
   # A data race stops the process that has it, so the test that drove it fails.
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
-  if cmake --build "$tsan_dir" -j "$jobs"; then
-    (cd "$tsan_dir" && ctest --output-on-failure -j "$jobs") || failed+=(tsan-unit)
-    GOLDSET_BIN="$PWD/$tsan_dir/goldset" scripts/test-integration.sh || failed+=(tsan-integration)
-  else
-    failed+=(tsan-build)
-  fi
+  sanitized tsan "${TSAN_DIR:-build-tsan}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOLDSET_TSAN=ON
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
