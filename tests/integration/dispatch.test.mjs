@@ -9,9 +9,10 @@ import path from 'node:path';
 import { startServer, uploadFile, sleep, RawConn, rawRequest, API_VERSION } from './harness.mjs';
 import { databaseEnv } from './pg.mjs';
 
-// Holds the database's write lock (SQLite) or an EXCLUSIVE lock on files (PostgreSQL:
-// reads go on, deletes wait) until release() is called.
-async function holdWriteLock(dataDir) {
+// Holds a lock until release() is called. PostgreSQL: LOCK TABLE files IN `pgMode` MODE
+// (EXCLUSIVE: reads go on, deletes wait; ACCESS EXCLUSIVE: reads of files wait too).
+// SQLite: the database's write lock, whatever `pgMode` (reads always go on).
+async function holdLock(dataDir, pgMode = 'EXCLUSIVE') {
   const pgUrl = databaseEnv(dataDir).GOLDSET_DATABASE;
   const proc = pgUrl
     ? spawn('psql', ['-X', '-q', '-t', '-A', pgUrl], { stdio: ['pipe', 'pipe', 'pipe'] })
@@ -22,7 +23,7 @@ async function holdWriteLock(dataDir) {
   proc.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
   const exited = new Promise((resolve) => proc.on('exit', resolve));
   proc.stdin.write(pgUrl
-    ? "BEGIN;\nLOCK TABLE files IN EXCLUSIVE MODE;\nSELECT 'locked';\n"
+    ? `BEGIN;\nLOCK TABLE files IN ${pgMode} MODE;\nSELECT 'locked';\n`
     : ".timeout 5000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
   const deadline = Date.now() + 10000;
   while (!out.includes('locked')) {
@@ -104,7 +105,7 @@ test('a write stuck behind a database lock does not stall reads on the same even
   const up = await uploadFile(srv, { name: 'quick.txt' });
   const doomed = await uploadFile(srv, { name: 'doomed.txt', content: 'to be deleted' });
   assert.equal(up.status, 200, up.text);
-  const lock = await holdWriteLock(srv.dataDir);
+  const lock = await holdLock(srv.dataDir);
   t.after(() => lock.release());
 
   let writeDoneAt = 0;
@@ -127,30 +128,6 @@ test('a write stuck behind a database lock does not stall reads on the same even
   assert.deepEqual(srv.serverErrors(), []);
 });
 
-// Holds ACCESS EXCLUSIVE on files (PostgreSQL): even reads of files wait until release().
-async function holdReadLock(pgUrl) {
-  const proc = spawn('psql', ['-X', '-q', '-t', '-A', pgUrl], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  proc.stdin.write("BEGIN;\nLOCK TABLE files IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n");
-  const deadline = Date.now() + 10000;
-  while (!out.includes('locked')) {
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error('could not take the lock');
-    }
-    await sleep(20);
-  }
-  return {
-    async release() {
-      proc.stdin.end('COMMIT;\n');
-      await Promise.race([exited, sleep(5000)]);
-      proc.kill('SIGKILL');
-    },
-  };
-}
-
 // The event-loop threads share one queue of ready connections: a quick read that stalls
 // (here: waiting on a lock; elsewhere: a large page, or the kernel descheduling the
 // thread) holds up only its own connection, not the connections that arrived after it.
@@ -161,7 +138,7 @@ test('a read stalled on one event-loop thread does not hold up other connections
   if (!pgUrl) return t.skip('needs a store whose reads can wait on a lock (PostgreSQL suite)');
   const up = await uploadFile(srv, { name: 'locked.txt' });
   assert.equal(up.status, 200, up.text);
-  const lock = await holdReadLock(pgUrl);
+  const lock = await holdLock(srv.dataDir, 'ACCESS EXCLUSIVE');
   t.after(() => lock.release());
 
   const stalled = new RawConn(srv.url);
@@ -192,7 +169,7 @@ test('SIGTERM while a pooled handler is blocked: its response is still sent, the
   const srv = await startServer({ t, args: ['--threads', '1'] });
   const doomed = await uploadFile(srv, { name: 'doomed.txt', content: 'in flight' });
   assert.equal(doomed.status, 200, doomed.text);
-  const lock = await holdWriteLock(srv.dataDir);
+  const lock = await holdLock(srv.dataDir);
   t.after(() => lock.release());
   const write = srv.api('DELETE', `/files/${doomed.body.id}`, { timeoutMs: 20000 });
   await sleep(300);
