@@ -59,7 +59,7 @@ fi
 if has tsan; then
   echo "== tsan (ThreadSanitizer build: unit + integration)"
   # A data race stops the process that has it, so the test that drove it fails.
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp"
   sanitized tsan "${TSAN_DIR:-build-tsan}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOLDSET_TSAN=ON
 fi
 
