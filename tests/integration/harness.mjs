@@ -7,7 +7,7 @@
 //   const r = await srv.api('GET', '/files', { query: { maxPageSize: 5 } });
 //   r.status, r.headers['x-extend-request-id'], r.body (parsed JSON or text)
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -178,6 +178,11 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
     try { return JSON.parse(l); } catch { return null; }
   }).filter((o) => o && 'status' in o);
   srv.serverErrors = () => srv.accessLog().filter((l) => l.status >= 500);
+  // Peak resident memory of the server process so far (VmHWM, MiB), for bounded-memory checks.
+  srv.peakRssMb = () => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
 
   await launch('127.0.0.1:0');
   if (firstStart) srv.key = /API key \(shown once\): (\S+)/.exec(srv.stdout)?.[1] ?? null;
