@@ -102,12 +102,6 @@ Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms,
 
 }  // namespace
 
-std::string TimeLimitMessage(int timeout_ms) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "parse exceeded the %g s limit", timeout_ms / 1000.0);
-  return buf;
-}
-
 Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
                 const std::string& language, Deadline deadline, int timeout_ms, Page* page) {
   tesseract::TessBaseAPI* api = ThreadEngine(language);

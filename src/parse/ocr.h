@@ -7,17 +7,15 @@
 // parallelism comes from the worker pool.
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "parse/deadline.h"
 #include "parse/document.h"
 
 namespace goldset::parse {
-
-using Deadline = std::chrono::steady_clock::time_point;
 
 // OCRs an 8-bit grayscale image (row stride `bytes_per_line`) into `page`'s text,
 // words (pixel boxes) and confidences. `ppi` is the image resolution.
@@ -29,8 +27,5 @@ Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_
 // supports it) and OCRs every frame as one page.
 StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
                                 Deadline deadline);
-
-// The message of the time-limit error, shared by every parser.
-std::string TimeLimitMessage(int timeout_ms);
 
 }  // namespace goldset::parse

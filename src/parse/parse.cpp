@@ -38,6 +38,16 @@ Status CheckPageLimit(const Document& doc, const ParseOptions& options) {
   return Status::OK();
 }
 
+// Text formats check the deadline as they go (text_formats.h), like PDF pages and OCR.
+StatusOr<Document> ParseTextFormat(const std::string& text, std::string_view file_type, const TimeLimit& limit) {
+  if (file_type == "HTML" || file_type == "XML") {
+    auto visible = file_type == "HTML" ? HtmlVisibleText(text, limit) : XmlText(text, limit);
+    if (!visible.ok()) return visible.status();
+    return DocumentFromText(*visible, limit);
+  }
+  return DocumentFromText(text, limit);
+}
+
 }  // namespace
 
 uint64_t ParsesPerformed() { return g_parses.load(); }
@@ -53,12 +63,8 @@ StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_t
     doc = ParsePdf(bytes, options, deadline);
   } else if (file_type == "IMG") {
     doc = OcrImageFile(bytes, options, deadline);
-  } else if (file_type == "TXT" || file_type == "CSV") {
-    doc = DocumentFromText(AsUtf8(bytes));
-  } else if (file_type == "HTML") {
-    doc = DocumentFromText(HtmlVisibleText(AsUtf8(bytes)));
-  } else if (file_type == "XML") {
-    doc = DocumentFromText(XmlText(AsUtf8(bytes)));
+  } else if (file_type == "TXT" || file_type == "CSV" || file_type == "HTML" || file_type == "XML") {
+    doc = ParseTextFormat(AsUtf8(bytes), file_type, TimeLimit{deadline, options.timeout_ms});
   } else {
     return Status::Unprocessable("unsupported file type " + std::string(file_type));
   }

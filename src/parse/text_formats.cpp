@@ -1,139 +1,143 @@
 #include "parse/text_formats.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cstdlib>
-
-#include "common/encoding.h"
+#include "parse/text_util.h"
 
 namespace goldset::parse {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
+constexpr size_t npos = std::string_view::npos;
 
-// Decodes the common named entities and all numeric ones; unknown entities stay as written.
-std::string DecodeEntities(std::string_view s) {
-  static const std::pair<const char*, const char*> kNamed[] = {
-      {"amp", "&"},       {"lt", "<"},        {"gt", ">"},        {"quot", "\""},
-      {"apos", "'"},      {"nbsp", " "},      {"euro", "\xE2\x82\xAC"}, {"pound", "\xC2\xA3"},
-      {"copy", "\xC2\xA9"}, {"mdash", "\xE2\x80\x94"}, {"ndash", "\xE2\x80\x93"}, {"hellip", "..."}};
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out.push_back(s[i]);
-      continue;
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Finds `needle` (ASCII, lower case when `fold_case`) at or after positions that only move
+// forward between calls. The last answer is remembered, so a closer that is missing, or
+// far away, is searched for once rather than once per opener: total work is linear.
+// With `tag_name`, a match must end where a tag name ends ("</script" in "</scripts" is
+// not a match).
+class ForwardFinder {
+ public:
+  ForwardFinder(std::string_view hay, std::string needle, bool fold_case, bool tag_name = false)
+      : hay_(hay), needle_(std::move(needle)), fold_case_(fold_case), tag_name_(tag_name) {}
+
+  size_t Find(size_t from) {
+    if (searched_ && from >= from_ && (found_ == npos || found_ >= from)) return found_;
+    searched_ = true;
+    from_ = from;
+    found_ = Search(from);
+    return found_;
+  }
+
+ private:
+  bool MatchesAt(size_t p) const {
+    if (hay_.size() - p < needle_.size()) return false;
+    for (size_t k = 1; k < needle_.size(); ++k) {
+      char c = fold_case_ ? AsciiLower(hay_[p + k]) : hay_[p + k];
+      if (c != needle_[k]) return false;
     }
-    size_t semi = s.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 10) {
-      out.push_back('&');
-      continue;
-    }
-    std::string_view name = s.substr(i + 1, semi - i - 1);
-    bool done = false;
-    if (!name.empty() && name[0] == '#') {
-      std::string num(name.substr(1));
-      char* end = nullptr;
-      unsigned long cp = (!num.empty() && (num[0] == 'x' || num[0] == 'X'))
-                             ? std::strtoul(num.c_str() + 1, &end, 16)
-                             : std::strtoul(num.c_str(), &end, 10);
-      if (end && *end == '\0' && cp > 0) {
-        AppendUtf8(static_cast<uint32_t>(cp), &out);
-        done = true;
-      }
-    } else {
-      for (const auto& [n, v] : kNamed)
-        if (name == n) {
-          out += v;
-          done = true;
-          break;
-        }
-    }
-    if (done) {
-      i = semi;
-    } else {
-      out.push_back('&');
+    if (!tag_name_) return true;
+    size_t after = p + needle_.size();
+    return after == hay_.size() || IsHtmlSpace(hay_[after]) || hay_[after] == '/' || hay_[after] == '>';
+  }
+  // needle_[0] is never a letter, so the first byte is found without folding.
+  size_t Search(size_t from) const {
+    for (size_t p = hay_.find(needle_[0], from); p != npos; p = hay_.find(needle_[0], p + 1))
+      if (MatchesAt(p)) return p;
+    return npos;
+  }
+
+  std::string_view hay_;
+  std::string needle_;
+  bool fold_case_, tag_name_;
+  bool searched_ = false;
+  size_t from_ = 0, found_ = npos;
+};
+
+// The '>' that ends a tag whose name ended at `j`, skipping quoted attribute values (a
+// quote opens a value only right after '=' and optional spaces, as in an HTML tokenizer).
+// npos when the input ends inside the tag.
+size_t TagEnd(std::string_view s, size_t j) {
+  bool after_equals = false;
+  for (; j < s.size(); ++j) {
+    char c = s[j];
+    if (c == '>') return j;
+    if (c == '=') {
+      after_equals = true;
+    } else if (after_equals && (c == '"' || c == '\'')) {
+      j = s.find(c, j + 1);
+      if (j == npos) return npos;
+      after_equals = false;
+    } else if (!IsHtmlSpace(c)) {
+      after_equals = false;
     }
   }
-  return out;
+  return npos;
 }
 
-// Collapses runs of spaces/tabs and blank lines.
-std::string TidyLines(std::string_view s) {
-  std::string out, line;
-  auto flush = [&] {
-    size_t b = line.find_first_not_of(' ');
-    if (b != std::string::npos) {
-      size_t e = line.find_last_not_of(' ');
-      out += line.substr(b, e - b + 1);
-      out += '\n';
-    }
-    line.clear();
-  };
-  for (char c : s) {
-    if (c == '\n') {
-      flush();
-    } else if (c == ' ' || c == '\t' || c == '\r') {
-      if (!line.empty() && line.back() != ' ') line.push_back(' ');
-    } else {
-      line.push_back(c);
-    }
-  }
-  flush();
-  if (!out.empty()) out.pop_back();
-  return out;
-}
-
-bool IsBlockTag(const std::string& tag) {
-  static const char* kBlocks[] = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                                  "table", "ul", "ol", "section", "article", "header", "footer",
-                                  "blockquote", "pre", "hr", "dt", "dd", "title"};
-  for (const char* b : kBlocks)
+bool IsBlockTag(std::string_view tag) {
+  static constexpr std::string_view kBlocks[] = {
+      "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section",
+      "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd", "title"};
+  for (std::string_view b : kBlocks)
     if (tag == b) return true;
   return false;
 }
 
+// Elements whose content a browser does not show.
+constexpr std::string_view kHiddenElements[] = {"script", "style", "head", "noscript", "template"};
+
+// Reads a tag name starting at `start` (ASCII letters and digits), lower-cased; names
+// longer than any element we act on come back truncated, which matches none of them.
+std::string TagName(std::string_view s, size_t start, size_t* end) {
+  std::string name;
+  size_t k = start;
+  while (k < s.size() && IsAsciiAlnum(s[k])) {
+    if (name.size() < 16) name.push_back(AsciiLower(s[k]));
+    ++k;
+  }
+  *end = k;
+  return name.size() < 16 ? name : std::string();
+}
+
 }  // namespace
 
-Document DocumentFromText(std::string_view text) {
+StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limit) {
+  DeadlineTicker ticker(limit);
   Document doc;
   size_t start = 0;
   while (true) {
     size_t ff = text.find('\f', start);
-    std::string_view chunk = text.substr(start, ff == std::string_view::npos ? std::string_view::npos : ff - start);
+    std::string_view chunk = text.substr(start, ff == npos ? npos : ff - start);
+    if (ticker.Expired(start)) return limit.Error();
     Page page;
     page.number = static_cast<int>(doc.pages.size()) + 1;
     // Rebuild the text from tokens so `text` and `words` agree token for token.
     std::string normalized = TidyLines(chunk);
     int line_no = 0, col = 0;
-    std::string tok;
-    auto emit = [&] {
-      if (tok.empty()) return;
-      page.words.push_back(Word{tok, double(col), double(line_no), double(col + 1), double(line_no + 1), 1.0});
-      ++col;
-      tok.clear();
-    };
-    for (char c : normalized) {
-      if (c == '\n') {
-        emit();
+    size_t tok_start = 0;
+    for (size_t k = 0; k <= normalized.size(); ++k) {
+      if (ticker.Expired(start + k)) return limit.Error();
+      char c = k < normalized.size() ? normalized[k] : '\n';
+      if (c != '\n' && c != ' ') continue;
+      if (k > tok_start) {
+        page.words.push_back(Word{normalized.substr(tok_start, k - tok_start), double(col), double(line_no),
+                                  double(col + 1), double(line_no + 1), 1.0});
+        ++col;
+      }
+      tok_start = k + 1;
+      if (c == '\n' && k < normalized.size()) {
         ++line_no;
         col = 0;
-      } else if (c == ' ') {
-        emit();
-      } else {
-        tok.push_back(c);
       }
     }
-    emit();
     page.text = std::move(normalized);
     page.width = 0;
     page.height = line_no + 1;
     doc.pages.push_back(std::move(page));
-    if (ff == std::string_view::npos) break;
+    if (ff == npos) break;
     start = ff + 1;
   }
   // A trailing form feed does not start a real page.
@@ -141,37 +145,61 @@ Document DocumentFromText(std::string_view text) {
   return doc;
 }
 
-std::string HtmlVisibleText(std::string_view html) {
+StatusOr<std::string> HtmlVisibleText(std::string_view html, const TimeLimit& limit) {
+  DeadlineTicker ticker(limit);
+  const size_t n = html.size();
+  ForwardFinder comment_end(html, "-->", false);
+  ForwardFinder body_start(html, "<body", true, true);
+  std::vector<ForwardFinder> hidden_end;
+  for (std::string_view tag : kHiddenElements) hidden_end.emplace_back(html, "</" + std::string(tag), true, true);
   std::string raw;
+  raw.reserve(n);
   size_t i = 0;
-  while (i < html.size()) {
-    if (html[i] != '<') {
-      raw.push_back(html[i++]);
-      continue;
-    }
+  while (i < n) {
+    if (ticker.Expired(i)) return limit.Error();
+    size_t lt = html.find('<', i);
+    raw.append(html.substr(i, lt == npos ? npos : lt - i));
+    if (lt == npos) break;
+    i = lt;
     if (html.substr(i, 4) == "<!--") {
-      size_t end = html.find("-->", i + 4);
-      i = end == std::string_view::npos ? html.size() : end + 3;
+      size_t end = comment_end.Find(i + 4);
+      i = end == npos ? n : end + 3;
       continue;
     }
-    size_t close = html.find('>', i);
-    if (close == std::string_view::npos) break;
-    std::string_view inner = html.substr(i + 1, close - i - 1);
-    bool closing = !inner.empty() && inner[0] == '/';
-    size_t name_start = closing ? 1 : 0;
-    size_t name_end = name_start;
-    while (name_end < inner.size() && (std::isalnum(static_cast<unsigned char>(inner[name_end]))))
-      ++name_end;
-    std::string tag = Lower(inner.substr(name_start, name_end - name_start));
-    i = close + 1;
-    if (!closing && (tag == "script" || tag == "style" || tag == "head" || tag == "noscript" ||
-                     tag == "template")) {
-      std::string lower_rest = Lower(html.substr(i));
-      size_t end = lower_rest.find("</" + tag);
-      if (end == std::string::npos) break;
-      i += end;
+    const char next = i + 1 < n ? html[i + 1] : '\0';
+    const bool closing = next == '/';
+    if (next == '!' || next == '?' || (closing && (i + 2 >= n || !IsAsciiAlpha(html[i + 2])))) {
+      // <!DOCTYPE …>, <?…>, </…> without a name: bogus comments up to the next '>'.
       size_t gt = html.find('>', i);
-      i = gt == std::string_view::npos ? html.size() : gt + 1;
+      i = gt == npos ? n : gt + 1;
+      continue;
+    }
+    if (!closing && !IsAsciiAlpha(next)) {  // "a < b": text
+      raw.push_back('<');
+      ++i;
+      continue;
+    }
+    size_t name_end = 0;
+    std::string tag = TagName(html, i + (closing ? 2 : 1), &name_end);
+    size_t close = TagEnd(html, name_end);
+    if (close == npos) break;  // the document ends inside a tag, which shows nothing
+    i = close + 1;
+    size_t hidden = std::size(kHiddenElements);
+    for (size_t k = 0; k < std::size(kHiddenElements) && !closing; ++k)
+      if (tag == kHiddenElements[k]) hidden = k;
+    if (hidden < std::size(kHiddenElements)) {
+      size_t end = hidden_end[hidden].Find(i);
+      if (tag == "head") {
+        // </head> is optional: the head also ends where the body starts.
+        size_t body = body_start.Find(i);
+        if (body < end) end = body;
+        if (end == npos) continue;
+        i = end;
+        continue;
+      }
+      if (end == npos) break;  // an unclosed <script> hides the rest of the document
+      size_t gt = TagEnd(html, end + 2 + tag.size());
+      i = gt == npos ? n : gt + 1;
       continue;
     }
     if (IsBlockTag(tag)) {
@@ -181,31 +209,54 @@ std::string HtmlVisibleText(std::string_view html) {
     }
   }
   std::string decoded = DecodeEntities(raw);
+  raw = std::string();
   for (char& c : decoded)
     if (c == '\t') c = ' ';
   return TidyLines(decoded);
 }
 
-std::string XmlText(std::string_view xml) {
+StatusOr<std::string> XmlText(std::string_view xml, const TimeLimit& limit) {
+  DeadlineTicker ticker(limit);
+  const size_t n = xml.size();
+  ForwardFinder cdata_end(xml, "]]>", false), comment_end(xml, "-->", false), pi_end(xml, "?>", false);
   std::string raw;
+  raw.reserve(n);
   size_t i = 0;
-  while (i < xml.size()) {
-    if (xml[i] != '<') {
-      raw.push_back(xml[i++]);
-      continue;
-    }
+  while (i < n) {
+    if (ticker.Expired(i)) return limit.Error();
+    size_t lt = xml.find('<', i);
+    raw.append(xml.substr(i, lt == npos ? npos : lt - i));
+    if (lt == npos) break;
+    i = lt;
     if (xml.substr(i, 9) == "<![CDATA[") {
-      size_t end = xml.find("]]>", i + 9);
-      size_t stop = end == std::string_view::npos ? xml.size() : end;
-      raw += "\n";
-      raw += xml.substr(i + 9, stop - i - 9);
-      raw += "\n";
-      i = end == std::string_view::npos ? xml.size() : end + 3;
+      size_t end = cdata_end.Find(i + 9);
+      size_t stop = end == npos ? n : end;
+      raw += '\n';
+      raw.append(xml.substr(i + 9, stop - i - 9));
+      raw += '\n';
+      i = end == npos ? n : end + 3;
       continue;
     }
-    std::string_view terminator = xml.substr(i, 4) == "<!--" ? "-->" : ">";
-    size_t end = xml.find(terminator, i + 1);
-    i = end == std::string_view::npos ? xml.size() : end + terminator.size();
+    size_t end;
+    if (xml.substr(i, 4) == "<!--") {
+      end = comment_end.Find(i + 4);
+      if (end != npos) end += 2;
+    } else if (xml.substr(i, 2) == "<?") {
+      end = pi_end.Find(i + 2);
+      if (end != npos) end += 1;
+    } else if (xml.substr(i, 2) == "<!") {
+      // <!DOCTYPE …> may hold an internal subset in brackets, whose declarations have '>'.
+      end = xml.find('>', i);
+      size_t bracket = xml.substr(i, end == npos ? npos : end - i).find('[');
+      if (bracket != npos) {
+        bracket += i;
+        size_t close = xml.find(']', bracket);
+        end = close == npos ? npos : xml.find('>', close);
+      }
+    } else {
+      end = TagEnd(xml, i + 1);
+    }
+    i = end == npos ? n : end + 1;
     raw.push_back('\n');
   }
   return TidyLines(DecodeEntities(raw));
