@@ -1,6 +1,6 @@
 // GET /files/{id}/pages/{n}.png (extension): a page of a document as an image, for the
-// dashboard's item view. PDFs are rendered by poppler and cached by content hash; PNG
-// and JPEG files are their own single page.
+// dashboard's item view. PDFs are rendered by poppler and cached per workspace, content
+// hash and password; PNG and JPEG files are their own single page.
 #include <charconv>
 
 #include "api/app.h"
@@ -36,7 +36,9 @@ Response PageImage(RequestContext& ctx) {
   if (file->type != "PDF") return ErrorResponse(Status::NotFound("No page images for files of type " + file->type.value_or("unknown")), ctx.request_id);
   if (file->page_count && page > *file->page_count)
     return ErrorResponse(Status::NotFound("File has " + std::to_string(*file->page_count) + " pages"), ctx.request_id);
-  const std::string key = "png:" + file->content_sha256 + ":" + std::to_string(page) + ":" + std::to_string(kPageDpi);
+  // Scoped like the parse cache (parse::PageImageCacheKey): per workspace and password.
+  const std::string key =
+      parse::PageImageCacheKey(ctx.caller.workspace_id, file->content_sha256, file->password, page, kPageDpi);
   auto conn = ctx.svc.db->Acquire();
   auto cached = conn->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
   if (cached.ok() && !cached->empty()) {

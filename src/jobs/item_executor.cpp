@@ -8,8 +8,8 @@ namespace goldset::jobs {
 
 namespace {
 
-// Parsed documents cached in the store, keyed by content hash + parse settings, so a
-// second run over the same files does no parsing or OCR.
+// Parsed documents cached in the store (keys: parse::ParseCacheKey, per workspace and
+// password), so a second run over the same files does no parsing or OCR.
 class StoreParseCache final : public parse::ParseCache {
  public:
   explicit StoreParseCache(store::Database& db) : db_(db) {}
@@ -117,7 +117,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
     opts.password = file->password;
     opts.max_pages = config_.max_pages;
     opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
-    auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, &cache);
+    auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
     // A multifile item is one document: pages continue their numbering across files.

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/json.h"
 #include "parse/ocr.h"
@@ -73,18 +74,34 @@ StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_t
   return doc;
 }
 
-std::string ParseCacheKey(const std::string& content_sha256, std::string_view file_type,
+namespace {
+
+// 128 bits of SHA-256 over the password, salted with the content hash so that equal
+// passwords of different documents do not share a digest.
+std::string PasswordDigest(const std::string& content_sha256, const std::string& password) {
+  return Sha256Hex("goldset cache password\n" + content_sha256 + "\n" + password).substr(0, 32);
+}
+
+}  // namespace
+
+std::string ParseCacheKey(std::string_view scope, const std::string& content_sha256, std::string_view file_type,
                           const ParseOptions& options) {
-  // The password is not part of the key: a wrong one fails and is never cached, and any
-  // right one yields the same text. Bump "v1" when the parser's output changes.
-  return "parse:v1:" + content_sha256 + ":" + std::string(file_type) + ":dpi" +
+  // Bump "v2" when the parser's output changes.
+  return "parse:v2:" + std::string(scope) + ":" + content_sha256 + ":" +
+         PasswordDigest(content_sha256, options.password) + ":" + std::string(file_type) + ":dpi" +
          std::to_string(options.ocr_dpi) + ":" + options.ocr_language;
+}
+
+std::string PageImageCacheKey(std::string_view scope, const std::string& content_sha256, const std::string& password,
+                              int page_number, int dpi) {
+  return "png:v2:" + std::string(scope) + ":" + content_sha256 + ":" + PasswordDigest(content_sha256, password) +
+         ":" + std::to_string(page_number) + ":" + std::to_string(dpi);
 }
 
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
                                        std::string_view file_type, const ParseOptions& options,
-                                       ParseCache* cache) {
-  const std::string key = ParseCacheKey(content_sha256, file_type, options);
+                                       std::string_view scope, ParseCache* cache) {
+  const std::string key = ParseCacheKey(scope, content_sha256, file_type, options);
   if (cache) {
     if (auto hit = cache->Get(key)) {
       auto doc = DeserializeDocument(*hit);

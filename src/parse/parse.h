@@ -21,17 +21,23 @@ namespace goldset::parse {
 StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type,
                                  const ParseOptions& options);
 
-// The cache key ParseDocumentCached uses: content hash plus every setting that
-// changes the result.
-std::string ParseCacheKey(const std::string& content_sha256, std::string_view file_type,
-                          const ParseOptions& options);
+// Cache keys of derived artifacts (parsed documents, page images). A key holds
+//  - `scope`: whose artifact it is. Callers pass the workspace id, so no workspace is ever
+//    served, or can time, an entry another workspace produced;
+//  - the content hash and a digest of the password salted with it (an encrypted PDF
+//    opened with a password is a different artifact from the same bytes without it);
+//  - every setting that changes the result.
+std::string ParseCacheKey(std::string_view scope, const std::string& content_sha256,
+                          std::string_view file_type, const ParseOptions& options);
+std::string PageImageCacheKey(std::string_view scope, const std::string& content_sha256,
+                              const std::string& password, int page_number, int dpi);
 
 // As ParseDocument, but looks the result up in `cache` first (keyed by ParseCacheKey)
 // and stores successful results there. A hit performs no parsing or OCR.
 // `cache` may be null. REQUIRES: content_sha256 is the SHA-256 hex of `bytes`.
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
                                        std::string_view file_type, const ParseOptions& options,
-                                       ParseCache* cache);
+                                       std::string_view scope, ParseCache* cache);
 
 // Number of ParseDocument calls in this process (cache hits do not count); for tests
 // and benchmarks that prove a cached run did no parsing.

@@ -156,19 +156,28 @@ TEST(ParseErrors, UnsupportedTypesAndLimits) {
 
 bool HaveQpdf() { return std::system("qpdf --version >/dev/null 2>&1") == 0; }
 
-TEST(ParseErrors, EncryptedPdfNeedsThePassword) {
-  if (!HaveQpdf()) GTEST_SKIP() << "qpdf not installed (scripts/install-deps.sh test)";
-  Invoice inv;
-  std::string pdf = InvoicePdf(&inv);
+// `pdf` encrypted by qpdf with user password s3cret (AES-256); empty on failure.
+std::string LockedPdf(const std::string& pdf) {
   auto dir = std::filesystem::temp_directory_path() / ("goldset_parse_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   { std::ofstream(dir / "plain.pdf", std::ios::binary) << pdf; }
   std::string cmd = "qpdf --encrypt s3cret ownerpw 256 -- " + (dir / "plain.pdf").string() + " " +
                     (dir / "locked.pdf").string();
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  std::ifstream in(dir / "locked.pdf", std::ios::binary);
-  std::string locked((std::istreambuf_iterator<char>(in)), {});
+  std::string locked;
+  if (std::system(cmd.c_str()) == 0) {
+    std::ifstream in(dir / "locked.pdf", std::ios::binary);
+    locked.assign((std::istreambuf_iterator<char>(in)), {});
+  }
   std::filesystem::remove_all(dir);
+  return locked;
+}
+
+TEST(ParseErrors, EncryptedPdfNeedsThePassword) {
+  if (!HaveQpdf()) GTEST_SKIP() << "qpdf not installed (scripts/install-deps.sh test)";
+  Invoice inv;
+  std::string pdf = InvoicePdf(&inv);
+  std::string locked = LockedPdf(pdf);
+  ASSERT_FALSE(locked.empty());
   ASSERT_NE(locked, pdf);
 
   auto missing = ParseDocument(locked, "PDF", {});
@@ -217,12 +226,12 @@ TEST(ParseCacheTest, SecondParseIsACacheHitWithoutParsing) {
   std::string png = EncodePng(RenderScan(page, 200, 5, 9));
   std::string sha = Sha256Hex(png);
   CountingCache cache;
-  auto first = ParseDocumentCached(png, sha, "IMG", {}, &cache);
+  auto first = ParseDocumentCached(png, sha, "IMG", {}, "ws_a", &cache);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(cache.puts, 1);
   uint64_t parses = ParsesPerformed();
   auto t0 = std::chrono::steady_clock::now();
-  auto second = ParseDocumentCached(png, sha, "IMG", {}, &cache);
+  auto second = ParseDocumentCached(png, sha, "IMG", {}, "ws_a", &cache);
   auto elapsed = std::chrono::steady_clock::now() - t0;
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(ParsesPerformed(), parses);  // no parsing and no OCR happened
@@ -233,11 +242,49 @@ TEST(ParseCacheTest, SecondParseIsACacheHitWithoutParsing) {
   // Different settings are a different key.
   ParseOptions other;
   other.ocr_dpi = 150;
-  EXPECT_NE(ParseCacheKey(sha, "IMG", {}), ParseCacheKey(sha, "IMG", other));
+  EXPECT_NE(ParseCacheKey("ws_a", sha, "IMG", {}), ParseCacheKey("ws_a", sha, "IMG", other));
   // Failures are not cached; a null cache is fine.
-  EXPECT_FALSE(ParseDocumentCached("junk", Sha256Hex("junk"), "PDF", {}, &cache).ok());
+  EXPECT_FALSE(ParseDocumentCached("junk", Sha256Hex("junk"), "PDF", {}, "ws_a", &cache).ok());
   EXPECT_EQ(cache.puts, 1);
-  EXPECT_TRUE(ParseDocumentCached(png, sha, "IMG", {}, nullptr).ok());
+  EXPECT_TRUE(ParseDocumentCached(png, sha, "IMG", {}, "ws_a", nullptr).ok());
+}
+
+// F9 (R9): an encrypted PDF parsed with its password must not be served from the cache
+// to a caller without it, in another workspace or in the same one.
+TEST(F9CacheScope, EncryptedPdfTextIsNeverServedWithoutThePassword) {
+  if (!HaveQpdf()) GTEST_SKIP() << "qpdf not installed (scripts/install-deps.sh test)";
+  Invoice inv;
+  std::string locked = LockedPdf(InvoicePdf(&inv));
+  ASSERT_FALSE(locked.empty());
+  const std::string sha = Sha256Hex(locked);
+  CountingCache cache;
+  ParseOptions with_password;
+  with_password.password = "s3cret";
+  auto a = ParseDocumentCached(locked, sha, "PDF", with_password, "ws_a", &cache);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_THAT(a->pages[0].text, HasSubstr(inv.number));
+  ASSERT_EQ(cache.puts, 1);
+  for (const char* scope : {"ws_b", "ws_a"}) {
+    for (const char* password : {"", "wrong"}) {
+      ParseOptions o;
+      o.password = password;
+      auto b = ParseDocumentCached(locked, sha, "PDF", o, scope, &cache);
+      ASSERT_FALSE(b.ok()) << scope << " '" << password << "' got the cached text";
+      EXPECT_EQ(b.status().message(), "PDF is encrypted and the password is missing or wrong");
+    }
+  }
+  // Another workspace with the right password parses for itself: no shared entry.
+  int hits = cache.hits;
+  EXPECT_TRUE(ParseDocumentCached(locked, sha, "PDF", with_password, "ws_b", &cache).ok());
+  EXPECT_EQ(cache.hits, hits);
+  EXPECT_EQ(cache.puts, 2);
+  // Keys differ by scope and password, and carry no password in clear.
+  std::string key = ParseCacheKey("ws_a", sha, "PDF", with_password);
+  EXPECT_EQ(key.find("s3cret"), std::string::npos);
+  EXPECT_NE(key, ParseCacheKey("ws_a", sha, "PDF", {}));
+  EXPECT_NE(key, ParseCacheKey("ws_b", sha, "PDF", with_password));
+  EXPECT_NE(PageImageCacheKey("ws_a", sha, "s3cret", 1, 110), PageImageCacheKey("ws_a", sha, "", 1, 110));
+  EXPECT_NE(PageImageCacheKey("ws_a", sha, "s3cret", 1, 110), PageImageCacheKey("ws_b", sha, "s3cret", 1, 110));
 }
 
 TEST(Serialize, RoundTrip) {
