@@ -95,10 +95,12 @@ json::object RunResultJson(Services& svc, const store::RunItemRecord& item) {
     o["correct"] = r.contains("correct") ? r.at("correct") : json::value(nullptr);
     o["score"] = r.contains("score") ? r.at("score") : json::value(nullptr);
     o["fields"] = r.contains("fields") ? r.at("fields") : json::value(json::object{});
+    o["warnings"] = r.contains("warnings") ? r.at("warnings") : json::value(json::array{});
   } else {
     o["correct"] = nullptr;
     o["score"] = nullptr;
     o["fields"] = json::object{};
+    o["warnings"] = json::array{};
   }
   return o;
 }

@@ -48,10 +48,12 @@ Response PageImage(RequestContext& ctx) {
   }
   auto bytes = ctx.svc.blobs->Get(file->content_sha256);
   if (!bytes.ok()) return ErrorResponse(bytes.status(), ctx.request_id);
-  auto png = parse::RenderPdfPagePng(*bytes, file->password, page, kPageDpi);
+  auto png = parse::RenderPdfPagePng(*bytes, file->password, page, kPageDpi, ctx.svc.config.max_page_megapixels);
   if (!png.ok()) {
     Status st = png.status();
-    if (st.code() == Status::Code::kUnprocessable) st = Status::NotFound("Page " + std::to_string(page) + " cannot be rendered: " + st.message());
+    // Over the pixel budget (--max-page-megapixels): 422, the page exists but is not rendered.
+    if (st.code() == Status::Code::kTooLarge) st = Status::Unprocessable("Page " + std::to_string(page) + " is not rendered: " + st.message());
+    else if (st.code() == Status::Code::kUnprocessable) st = Status::NotFound("Page " + std::to_string(page) + " cannot be rendered: " + st.message());
     return ErrorResponse(st, ctx.request_id);
   }
   (void)ctx.svc.db->InTransaction(true, [&](store::Connection& c) {

@@ -46,6 +46,20 @@ StatusOr<int64_t> ParseMillis(const std::optional<std::string>& v, int64_t fallb
   return static_cast<int64_t>(n);
 }
 
+// Input limits of parsing and uploads: --max-page-megapixels, --max-multipart-parts.
+Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
+  auto megapixels = ParseDouble(f.Get("max-page-megapixels"), c->max_page_megapixels, "max-page-megapixels");
+  if (!megapixels.ok()) return megapixels.status();
+  if (*megapixels < 0.01 || *megapixels > 1000)
+    return Status::InvalidArgument("--max-page-megapixels must be between 0.01 and 1000");
+  auto parts = ParseInt(f.Get("max-multipart-parts"), c->max_multipart_parts, "max-multipart-parts");
+  if (!parts.ok()) return parts.status();
+  if (*parts < 2 || *parts > 100000) return Status::InvalidArgument("--max-multipart-parts must be between 2 and 100000");
+  c->max_page_megapixels = *megapixels;
+  c->max_multipart_parts = *parts;
+  return Status::OK();
+}
+
 // --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
 Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
@@ -77,6 +91,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   // The lease outlives the item timeout, so only a dead worker loses an item.
   sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
   sched.max_attempts = svc.config.item_attempts;
+  sched.max_page_megapixels = svc.config.max_page_megapixels;
   sched.retry_base_ms = svc.config.retry_base_ms;
   sched.egress = &svc.egress;
   api::Services* services = &svc;
@@ -154,6 +169,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.access_log = !f.Has("no-access-log");
   c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseInputLimitFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -164,7 +180,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "rate-limit-write", "rate-limit-run",
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
-                                          "webhook-retry-max-ms", "webhook-disable-after-ms"};
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms",
+                                          "max-page-megapixels", "max-multipart-parts"};
   return k;
 }
 

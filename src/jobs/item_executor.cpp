@@ -86,6 +86,11 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
   auto expected = ParseJson(item.expected_output);
   if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
   o.result = run.scorer->Score(*expected, o.output);
+  if (!o.warnings.empty()) {
+    json::array warnings;
+    for (const std::string& w : o.warnings) warnings.emplace_back(w);
+    o.result["warnings"] = std::move(warnings);
+  }
   if (auto* c = o.result.if_contains("correct"); c && c->is_bool()) o.correct = c->as_bool();
   return o;
 }
@@ -96,6 +101,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
 
   StoreParseCache cache(db_);
   parse::Document document;
+  std::vector<std::string> warnings;
   processors::FileRef ref;
   for (const std::string& id : file_ids) {
     auto file = files_.Get(workspace_id, id);
@@ -117,9 +123,11 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
     opts.password = file->password;
     opts.max_pages = config_.max_pages;
     opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
+    opts.max_page_megapixels = config_.max_page_megapixels;
     auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
+    for (const std::string& w : doc->warnings) warnings.push_back(file_ids.size() > 1 ? file->name + ": " + w : w);
     // A multifile item is one document: pages continue their numbering across files.
     for (auto& page : doc->pages) {
       page.number = static_cast<int>(document.pages.size()) + 1;
@@ -134,6 +142,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
   ItemOutcome o;
   o.output = std::move(*output);
   o.num_pages = static_cast<int>(document.pages.size());
+  o.warnings = std::move(warnings);
   return o;
 }
 

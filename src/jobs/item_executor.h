@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/json.h"
 #include "eval/eval.h"
@@ -31,6 +32,9 @@ struct ItemOutcome {
   json::object result;     // eval::ScoreItem's verdicts
   bool correct = false;
   int num_pages = 0;
+  // Parse warnings (a damaged image decoded in part, ...): the item still has an output.
+  // Execute copies them into `result` as "warnings".
+  std::vector<std::string> warnings;
 };
 
 class ItemExecutor {

@@ -31,6 +31,9 @@ struct Page {
 
 struct Document {
   std::vector<Page> pages;
+  // What went wrong without failing the parse (an image decoded only in part, ...), in
+  // words for the item's result: "image data damaged after row 6894; decoded 98% of the page".
+  std::vector<std::string> warnings;
 };
 
 struct ParseOptions {
@@ -38,6 +41,9 @@ struct ParseOptions {
   int max_pages = 500;
   int timeout_ms = 120000;
   int ocr_dpi = 300;
+  // Pixel budget per page, checked before anything is rendered or decoded: PDF pages at
+  // ocr_dpi (MediaBox × dpi), image frames at their own size.
+  double max_page_megapixels = 50;
   std::string ocr_language = "eng";
 };
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <memory>
 
+#include "parse/image_decode.h"
 #include "parse/layout.h"
 
 namespace goldset::parse {
@@ -50,13 +51,6 @@ tesseract::TessBaseAPI* ThreadEngine(const std::string& language) {
   api->SetPageSegMode(tesseract::PSM_AUTO);
   return engines.emplace(language, std::move(api)).first->second.get();
 }
-
-struct PixDeleter {
-  void operator()(Pix* p) const { pixDestroy(&p); }
-};
-struct PixaDeleter {
-  void operator()(Pixa* p) const { pixaDestroy(&p); }
-};
 
 // Appends the recognized words of the engine's current image to `page`.
 void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
@@ -115,36 +109,23 @@ Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_
 
 StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
                                 Deadline deadline) {
-  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
-  std::vector<std::unique_ptr<Pix, PixDeleter>> frames;
-  bool tiff = bytes.size() >= 4 && (bytes.substr(0, 4) == std::string_view("II*\0", 4) ||
-                                    bytes.substr(0, 4) == std::string_view("MM\0*", 4));
-  if (tiff) {
-    std::unique_ptr<Pixa, PixaDeleter> pixa(pixaReadMemMultipageTiff(data, bytes.size()));
-    if (!pixa) return Status::Unprocessable("corrupt or unreadable TIFF image");
-    int n = pixaGetCount(pixa.get());
-    if (n > options.max_pages)
-      return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " +
-                                   std::to_string(options.max_pages) + "-page limit");
-    for (int i = 0; i < n; ++i) frames.emplace_back(pixaGetPix(pixa.get(), i, L_COPY));
-  } else {
-    frames.emplace_back(pixReadMem(data, bytes.size()));
-  }
-  if (frames.empty() || !frames[0]) return Status::Unprocessable("corrupt or unreadable image");
-  tesseract::TessBaseAPI* api = ThreadEngine(options.ocr_language);
-  if (!api) return Status::Internal("OCR engine failed to start for language " + options.ocr_language);
+  // Headers and the frame count first; then one frame at a time, decoded only after its
+  // dimensions passed the pixel budget and freed before the next.
+  auto file = ImageFile::Open(bytes, ImageLimits{options.max_page_megapixels, options.max_pages});
+  if (!file.ok()) return file.status();
   Document doc;
-  for (size_t i = 0; i < frames.size(); ++i) {
-    Pix* pix = frames[i].get();
-    if (!pix) return Status::Unprocessable("corrupt image frame " + std::to_string(i + 1));
+  for (int i = 0; i < file->frames(); ++i) {
+    if (std::chrono::steady_clock::now() >= deadline) return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
+    auto frame = file->Decode(i);
+    if (!frame.ok()) return frame.status();
     Page page;
-    page.number = static_cast<int>(i) + 1;
-    page.width = pixGetWidth(pix);
-    page.height = pixGetHeight(pix);
-    api->SetImage(pix);
-    int res = pixGetXRes(pix);
-    api->SetSourceResolution(res > 0 ? res : 300);
-    GOLDSET_RETURN_IF_ERROR(Recognize(api, deadline, options.timeout_ms, &page));
+    page.number = i + 1;
+    GOLDSET_RETURN_IF_ERROR(OcrGray8(frame->pixels.data(), frame->width, frame->rows, frame->width,
+                                     frame->ppi > 0 ? frame->ppi : 300, options.ocr_language, deadline,
+                                     options.timeout_ms, &page));
+    page.height = frame->height;  // page coordinates are those of the whole image
+    if (!frame->damage.empty())
+      doc.warnings.push_back((file->frames() > 1 ? "page " + std::to_string(i + 1) + ": " : "") + DamageWarning(*frame));
     doc.pages.push_back(std::move(page));
   }
   return doc;

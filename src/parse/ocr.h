@@ -23,8 +23,10 @@ namespace goldset::parse {
 Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
                 const std::string& language, Deadline deadline, int timeout_ms, Page* page);
 
-// Decodes an image file (PNG, JPEG, TIFF incl. multi-page, BMP, GIF if leptonica
-// supports it) and OCRs every frame as one page.
+// Decodes an image file (image_decode.h: PNG, JPEG, TIFF incl. multi-page, BMP, GIF, ...)
+// one frame at a time and OCRs every frame as one page. A frame over the pixel budget, or
+// more frames than max_pages, fails before anything is decoded; a frame decoded only in
+// part (damaged data) is OCR'd as far as it goes and adds a warning to the Document.
 StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
                                 Deadline deadline);
 

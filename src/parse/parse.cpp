@@ -127,7 +127,13 @@ std::string SerializeDocument(const Document& doc) {
                                  {"t", p.text}, {"ocr", p.ocr}, {"mc", p.mean_confidence},
                                  {"words", std::move(words)}});
   }
-  return ToJson(json::object{{"v", 1}, {"pages", std::move(pages)}});
+  json::object root{{"v", 1}, {"pages", std::move(pages)}};
+  if (!doc.warnings.empty()) {
+    json::array warnings;
+    for (const std::string& w : doc.warnings) warnings.emplace_back(w);
+    root["warn"] = std::move(warnings);
+  }
+  return ToJson(root);
 }
 
 StatusOr<Document> DeserializeDocument(std::string_view data) {
@@ -154,6 +160,8 @@ StatusOr<Document> DeserializeDocument(std::string_view data) {
       }
       doc.pages.push_back(std::move(p));
     }
+    if (const json::value* warnings = root.if_contains("warn"))
+      for (const auto& w : warnings->as_array()) doc.warnings.emplace_back(w.as_string());
     return doc;
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("malformed serialized document: ") + e.what());

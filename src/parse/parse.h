@@ -48,7 +48,9 @@ std::string SerializeDocument(const Document& doc);
 StatusOr<Document> DeserializeDocument(std::string_view data);
 
 // Renders page `page_number` (1-based) of a PDF to PNG bytes at `dpi` (10..600).
+// A page over `max_megapixels` at that dpi is TooLarge, checked before rendering; a
+// missing page is NotFound; a corrupt or locked PDF is Unprocessable.
 StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password,
-                                       int page_number, int dpi);
+                                       int page_number, int dpi, double max_megapixels = 50);
 
 }  // namespace goldset::parse

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 
+#include "parse/image_decode.h"
 #include "parse/layout.h"
 #include "parse/parse.h"
 
@@ -60,6 +61,25 @@ void ReadTextLayer(const poppler::page& p, Page* page) {
   page->text = LayoutWords(&page->words);
 }
 
+// The size in pixels poppler renders page `p` at `dpi` (its crop box, turned by the
+// page's rotation). TooLarge when that is over the pixel budget, Unprocessable when the
+// box is no size at all.
+Status RenderSize(const poppler::page& p, int page_number, int dpi, double max_megapixels, int* width, int* height) {
+  poppler::rectf box = p.page_rect(poppler::crop_box);
+  double w = std::ceil(box.width() / 72.0 * dpi), h = std::ceil(box.height() / 72.0 * dpi);
+  if (!(w >= 1 && h >= 1))
+    return Status::Unprocessable("corrupt PDF: page " + std::to_string(page_number) + " has an empty page box");
+  char note[96];
+  std::snprintf(note, sizeof note, "at %d dpi (%.0f x %.0f pt)", dpi, box.width(), box.height());
+  if (Status st = CheckPixelBudget(page_number, w, h, max_megapixels, note); !st.ok())
+    return Status::TooLarge(st.message());
+  const auto turn = p.orientation();
+  if (turn == poppler::page::landscape || turn == poppler::page::seascape) std::swap(w, h);
+  *width = static_cast<int>(w);
+  *height = static_cast<int>(h);
+  return Status::OK();
+}
+
 // A page counts as having a text layer when it yields at least a few characters;
 // scanned pages often carry a stray invisible glyph or two.
 bool HasTextLayer(const Page& page) {
@@ -98,7 +118,11 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
         renderer->set_render_hint(poppler::page_renderer::antialiasing, true);
         renderer->set_render_hint(poppler::page_renderer::text_antialiasing, true);
       }
-      poppler::image img = renderer->render_page(p.get(), options.ocr_dpi, options.ocr_dpi);
+      // Checked before rendering; the slice size also caps what poppler allocates.
+      int w = 0, h = 0;
+      if (Status st = RenderSize(*p, i + 1, options.ocr_dpi, options.max_page_megapixels, &w, &h); !st.ok())
+        return Status::Unprocessable(st.message());
+      poppler::image img = renderer->render_page(p.get(), options.ocr_dpi, options.ocr_dpi, 0, 0, w, h);
       if (!img.is_valid())
         return Status::Unprocessable("corrupt PDF: page " + std::to_string(i + 1) + " cannot be rendered");
       Page ocr_page;
@@ -115,7 +139,7 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
 }
 
 StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password,
-                                       int page_number, int dpi) {
+                                       int page_number, int dpi, double max_megapixels) {
   if (dpi < 10 || dpi > 600) return Status::InvalidArgument("dpi must be between 10 and 600");
   auto opened = OpenPdf(bytes, password);
   if (!opened.ok()) return opened.status();
@@ -129,7 +153,9 @@ StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string
   renderer.set_image_format(poppler::image::format_argb32);
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
-  poppler::image img = renderer.render_page(p.get(), dpi, dpi);
+  int w = 0, h = 0;
+  GOLDSET_RETURN_IF_ERROR(RenderSize(*p, page_number, dpi, max_megapixels, &w, &h));
+  poppler::image img = renderer.render_page(p.get(), dpi, dpi, 0, 0, w, h);
   if (!img.is_valid()) return Status::Unprocessable("corrupt PDF: page cannot be rendered");
   Pix* pix = pixCreate(img.width(), img.height(), 32);
   if (!pix) return Status::Internal("out of memory rendering page");
