@@ -1,16 +1,19 @@
 // Documents built byte by byte for the hostile-input tests: PDFs with any MediaBox and a
 // text layer, PNGs and multi-frame TIFFs of any size (deflated, so a pixel bomb is a few
-// KB), and the audit's many-part multipart body (R8). Node built-ins and qpdf only.
+// KB), page scans as JPEG/PNG (pdftoppm), and the audit's many-part multipart body (R8).
+// Node built-ins, qpdf and pdftoppm (poppler-utils) only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-// A one-page PDF whose page shows `text` (Helvetica, 24 pt) on a MediaBox of
-// `width` × `height` points. Offsets in the xref are exact.
-export function textPdf(text, { width = 612, height = 792 } = {}) {
-  const content = `BT /F1 24 Tf 72 ${Math.max(24, height - 100)} Td (${text}) Tj ET\n`;
+// A one-page PDF on a MediaBox of `width` × `height` points showing `lines`: a string
+// (one line near the top) or [{text, y}] with y in points from the top (Helvetica 24 pt).
+// Offsets in the xref are exact.
+export function textPdf(lines, { width = 612, height = 792 } = {}) {
+  const list = typeof lines === 'string' ? [{ text: lines, y: 100 }] : lines;
+  const content = list.map((l) => `BT /F1 24 Tf 72 ${Math.max(24, height - l.y)} Td (${l.text}) Tj ET\n`).join('');
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -39,6 +42,19 @@ export function encryptPdf(pdf, password) {
     execFileSync('qpdf', ['--encrypt', password, 'owner-pw', '256', '--', path.join(dir, 'plain.pdf'), path.join(dir, 'locked.pdf')],
       { timeout: 20000 });
     return readFileSync(path.join(dir, 'locked.pdf'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `pdf` page 1 rendered by pdftoppm at `dpi` as 'jpeg' or 'png' bytes.
+export function scanOf(pdf, format, dpi = 150) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'goldset-scan-'));
+  try {
+    writeFileSync(path.join(dir, 'in.pdf'), pdf);
+    execFileSync('pdftoppm', [`-${format}`, '-r', String(dpi), '-singlefile', '-gray', path.join(dir, 'in.pdf'), path.join(dir, 'out')],
+      { timeout: 20000 });
+    return readFileSync(path.join(dir, format === 'jpeg' ? 'out.jpg' : 'out.png'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
