@@ -46,13 +46,13 @@ Response Upload(RequestContext& ctx) {
   if (!ct) return fail(Status::InvalidArgument("Content-Type must be multipart/form-data"));
   auto boundary = MultipartBoundary(*ct);
   if (!boundary.ok()) return fail(boundary.status());
-  auto parts = ParseMultipart(ctx.req.body, *boundary);
+  auto parts = ParseMultipart(ctx.req.body, *boundary, MultipartLimits{ctx.svc.config.max_multipart_parts});
   if (!parts.ok()) return fail(parts.status());
   const MultipartPart* file = nullptr;
-  std::string password;
+  std::string_view password;
   for (const auto& p : *parts) {
     if (p.name == "file" && !file) file = &p;
-    else if (p.name == "password") password = std::string(p.data);
+    else if (p.name == "password") password = p.data;
   }
   if (!file) return fail(Status::InvalidArgument("multipart body has no 'file' part"));
   if (file->data.empty()) return fail(Status::InvalidArgument("The uploaded file is empty"));
@@ -70,8 +70,8 @@ Response Upload(RequestContext& ctx) {
   f.mime_type = file->content_type.empty() ? "application/octet-stream" : file->content_type;
   f.type = parse::DetectFileType(file->data, f.name, f.mime_type);
   f.size_bytes = static_cast<int64_t>(file->data.size());
-  f.password = password;
-  if (f.type && *f.type == "PDF") f.page_count = parse::PdfPageCount(file->data, password);
+  f.password = std::string(password);
+  if (f.type && *f.type == "PDF") f.page_count = parse::PdfPageCount(file->data, f.password);
   f.created_by = ctx.caller.key_name;
   f.created_at = f.updated_at = NowMillis();
   Status st = StoreNewFile(ctx.svc, f, file->data);

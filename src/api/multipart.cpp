@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 namespace goldset::api {
 
@@ -53,6 +54,29 @@ std::string Param(std::string_view header_value, std::string_view key, bool* fou
   return "";
 }
 
+// Content-Disposition (name, filename) and Content-Type of one part's header block.
+void ReadPartHeaders(std::string_view headers, MultipartPart* part) {
+  size_t line_start = 0;
+  while (line_start <= headers.size()) {
+    size_t line_end = headers.find("\r\n", line_start);
+    if (line_end == std::string_view::npos) line_end = headers.size();
+    std::string_view line = headers.substr(line_start, line_end - line_start);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos) {
+      std::string name = Lower(Trim(line.substr(0, colon)));
+      std::string_view value = Trim(line.substr(colon + 1));
+      if (name == "content-disposition") {
+        bool found = false;
+        part->name = Param(value, "name", &found);
+        part->filename = Param(value, "filename", &part->has_filename);
+      } else if (name == "content-type") {
+        part->content_type = std::string(value);
+      }
+    }
+    line_start = line_end + 2;
+  }
+}
+
 }  // namespace
 
 StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
@@ -66,46 +90,44 @@ StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
   return b;
 }
 
-StatusOr<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary) {
+StatusOr<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary,
+                                                    const MultipartLimits& limits) {
   const Status bad = Status::InvalidArgument("Malformed multipart/form-data body");
-  std::string delim = "--" + std::string(boundary);
-  size_t pos = body.find(delim);
-  if (pos == std::string_view::npos) return bad;
+  // "\r\n--boundary" ends each part's data; the first delimiter has no CRLF before it.
+  const std::string delimiter = "\r\n--" + std::string(boundary);
+  const std::string_view dash_boundary = std::string_view(delimiter).substr(2);
+  const std::boyer_moore_searcher next_delimiter(delimiter.begin(), delimiter.end());
+  const std::boyer_moore_searcher first_delimiter(dash_boundary.begin(), dash_boundary.end());
+  auto found = std::search(body.begin(), body.end(), first_delimiter);
+  if (found == body.end()) return bad;
+  size_t pos = static_cast<size_t>(found - body.begin());
   std::vector<MultipartPart> parts;
   for (;;) {
-    pos += delim.size();
+    pos += dash_boundary.size();
     if (body.substr(pos, 2) == "--") break;  // closing delimiter
     if (body.substr(pos, 2) != "\r\n") return bad;
     pos += 2;
-    size_t header_end = body.find("\r\n\r\n", pos);
-    if (header_end == std::string_view::npos) return bad;
-    MultipartPart part;
-    std::string_view headers = body.substr(pos, header_end - pos);
-    size_t line_start = 0;
-    while (line_start <= headers.size()) {
-      size_t line_end = headers.find("\r\n", line_start);
-      if (line_end == std::string_view::npos) line_end = headers.size();
-      std::string_view line = headers.substr(line_start, line_end - line_start);
-      size_t colon = line.find(':');
-      if (colon != std::string_view::npos) {
-        std::string name = Lower(Trim(line.substr(0, colon)));
-        std::string_view value = Trim(line.substr(colon + 1));
-        if (name == "content-disposition") {
-          bool found = false;
-          part.name = Param(value, "name", &found);
-          part.filename = Param(value, "filename", &part.has_filename);
-        } else if (name == "content-type") {
-          part.content_type = std::string(value);
-        }
-      }
-      line_start = line_end + 2;
+    if (static_cast<int>(parts.size()) >= limits.max_parts)
+      return Status::TooLarge("multipart/form-data body has more than " + std::to_string(limits.max_parts) +
+                              " parts (the limit)");
+    // The header block ends at the first empty line, within the header limit.
+    size_t header_end = body.substr(pos, limits.max_header_bytes + 4).find("\r\n\r\n");
+    if (header_end == std::string_view::npos) {
+      if (body.size() - pos > limits.max_header_bytes + 4)
+        return Status::InvalidArgument("A multipart part's headers exceed " + std::to_string(limits.max_header_bytes) +
+                                       " bytes");
+      return bad;
     }
-    size_t data_start = header_end + 4;
-    size_t next = body.find("\r\n" + delim, data_start);
-    if (next == std::string_view::npos) return bad;
-    part.data = body.substr(data_start, next - data_start);
+    header_end += pos;
+    MultipartPart part;
+    ReadPartHeaders(body.substr(pos, header_end - pos), &part);
+    const size_t data_start = header_end + 4;
+    auto next = std::search(body.begin() + static_cast<std::ptrdiff_t>(data_start), body.end(), next_delimiter);
+    if (next == body.end()) return bad;
+    const size_t data_end = static_cast<size_t>(next - body.begin());
+    part.data = body.substr(data_start, data_end - data_start);
     parts.push_back(std::move(part));
-    pos = next + 2;
+    pos = data_end + 2;
   }
   return parts;
 }

@@ -95,9 +95,9 @@ std::optional<std::string> DetectFileType(std::string_view bytes, std::string_vi
 }
 
 std::optional<int> PdfPageCount(std::string_view bytes, const std::string& password) {
-  std::vector<char> data(bytes.begin(), bytes.end());
+  // poppler reads the bytes in place (no copy of the upload).
   std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(data.data(), static_cast<int>(data.size()), password, password));
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size()), password, password));
   if (!doc) return std::nullopt;
   // unlock() returns the locking state after the attempt, so test is_locked() again.
   if (doc->is_locked()) {
