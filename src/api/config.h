@@ -26,6 +26,7 @@ struct ServerConfig {
   int64_t item_timeout_ms = 300000;  // per run item (parse + engine)
   // Parsing limits checked before any work (parse/document.h ParseOptions).
   double max_page_megapixels = 50;   // per page at the render/OCR dpi, or per image frame
+  int max_document_words = 1000000;  // words in one parsed document
   int max_multipart_parts = 64;      // parts in one multipart/form-data upload
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt

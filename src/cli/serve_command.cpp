@@ -46,7 +46,8 @@ StatusOr<int64_t> ParseMillis(const std::optional<std::string>& v, int64_t fallb
   return static_cast<int64_t>(n);
 }
 
-// Input limits of parsing and uploads: --max-page-megapixels, --max-multipart-parts.
+// Input limits of parsing and uploads: --max-page-megapixels, --max-document-words,
+// --max-multipart-parts.
 Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
   auto megapixels = ParseDouble(f.Get("max-page-megapixels"), c->max_page_megapixels, "max-page-megapixels");
   if (!megapixels.ok()) return megapixels.status();
@@ -55,7 +56,11 @@ Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
   auto parts = ParseInt(f.Get("max-multipart-parts"), c->max_multipart_parts, "max-multipart-parts");
   if (!parts.ok()) return parts.status();
   if (*parts < 2 || *parts > 100000) return Status::InvalidArgument("--max-multipart-parts must be between 2 and 100000");
+  auto words = ParseMillis(f.Get("max-document-words"), c->max_document_words, "max-document-words");
+  if (!words.ok() || *words < 1 || *words > 100'000'000)
+    return Status::InvalidArgument("--max-document-words must be between 1 and 100000000");
   c->max_page_megapixels = *megapixels;
+  c->max_document_words = static_cast<int>(*words);
   c->max_multipart_parts = *parts;
   return Status::OK();
 }
@@ -92,6 +97,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
   sched.max_attempts = svc.config.item_attempts;
   sched.max_page_megapixels = svc.config.max_page_megapixels;
+  sched.max_document_words = svc.config.max_document_words;
   sched.retry_base_ms = svc.config.retry_base_ms;
   sched.egress = &svc.egress;
   api::Services* services = &svc;
@@ -181,7 +187,7 @@ const std::set<std::string>& ServerFlagNames() {
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
                                           "webhook-retry-max-ms", "webhook-disable-after-ms",
-                                          "max-page-megapixels", "max-multipart-parts"};
+                                          "max-page-megapixels", "max-document-words", "max-multipart-parts"};
   return k;
 }
 

@@ -124,6 +124,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
     opts.max_pages = config_.max_pages;
     opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
     opts.max_page_megapixels = config_.max_page_megapixels;
+    opts.max_words = static_cast<size_t>(config_.max_document_words);
     auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");

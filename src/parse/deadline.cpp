@@ -10,4 +10,9 @@ std::string TimeLimitMessage(int timeout_ms) {
   return buf;
 }
 
+Status WordLimitError(size_t max_words) {
+  const std::string n = std::to_string(max_words);
+  return Status::Unprocessable("document has more than " + n + " words, over the " + n + "-word limit");
+}
+
 }  // namespace goldset::parse

@@ -16,6 +16,9 @@ using Deadline = std::chrono::steady_clock::time_point;
 // The message of the time-limit error, shared by every parser.
 std::string TimeLimitMessage(int timeout_ms);
 
+// Unprocessable("document has more than N words, over the N-word limit").
+Status WordLimitError(size_t max_words);
+
 struct TimeLimit {
   Deadline deadline = Deadline::max();
   int timeout_ms = 0;  // what the message names

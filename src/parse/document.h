@@ -44,6 +44,9 @@ struct ParseOptions {
   // Pixel budget per page, checked before anything is rendered or decoded: PDF pages at
   // ocr_dpi (MediaBox × dpi), image frames at their own size.
   double max_page_megapixels = 50;
+  // Words in the whole document, checked as pages are read: a text file of one-letter
+  // words would otherwise become tens of bytes of Word per byte of input.
+  size_t max_words = 1000000;
   std::string ocr_language = "eng";
 };
 

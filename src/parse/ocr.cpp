@@ -114,6 +114,7 @@ StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& opti
   auto file = ImageFile::Open(bytes, ImageLimits{options.max_page_megapixels, options.max_pages});
   if (!file.ok()) return file.status();
   Document doc;
+  size_t words = 0;
   for (int i = 0; i < file->frames(); ++i) {
     if (std::chrono::steady_clock::now() >= deadline) return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
     auto frame = file->Decode(i);
@@ -126,6 +127,8 @@ StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& opti
     page.height = frame->height;  // page coordinates are those of the whole image
     if (!frame->damage.empty())
       doc.warnings.push_back((file->frames() > 1 ? "page " + std::to_string(i + 1) + ": " : "") + DamageWarning(*frame));
+    words += page.words.size();
+    if (words > options.max_words) return WordLimitError(options.max_words);
     doc.pages.push_back(std::move(page));
   }
   return doc;

@@ -32,21 +32,26 @@ std::string AsUtf8(std::string_view bytes) {
   return out;
 }
 
-Status CheckPageLimit(const Document& doc, const ParseOptions& options) {
+// The page and word limits, also for documents from the cache (limits may have changed).
+Status CheckLimits(const Document& doc, const ParseOptions& options) {
   if (static_cast<int>(doc.pages.size()) > options.max_pages)
     return Status::Unprocessable("document has " + std::to_string(doc.pages.size()) +
                                  " pages, over the " + std::to_string(options.max_pages) + "-page limit");
+  size_t words = 0;
+  for (const Page& p : doc.pages) words += p.words.size();
+  if (words > options.max_words) return WordLimitError(options.max_words);
   return Status::OK();
 }
 
 // Text formats check the deadline as they go (text_formats.h), like PDF pages and OCR.
-StatusOr<Document> ParseTextFormat(const std::string& text, std::string_view file_type, const TimeLimit& limit) {
+StatusOr<Document> ParseTextFormat(const std::string& text, std::string_view file_type, const TimeLimit& limit,
+                                   size_t max_words) {
   if (file_type == "HTML" || file_type == "XML") {
     auto visible = file_type == "HTML" ? HtmlVisibleText(text, limit) : XmlText(text, limit);
     if (!visible.ok()) return visible.status();
-    return DocumentFromText(*visible, limit);
+    return DocumentFromText(*visible, limit, max_words);
   }
-  return DocumentFromText(text, limit);
+  return DocumentFromText(text, limit, max_words);
 }
 
 }  // namespace
@@ -65,12 +70,12 @@ StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_t
   } else if (file_type == "IMG") {
     doc = OcrImageFile(bytes, options, deadline);
   } else if (file_type == "TXT" || file_type == "CSV" || file_type == "HTML" || file_type == "XML") {
-    doc = ParseTextFormat(AsUtf8(bytes), file_type, TimeLimit{deadline, options.timeout_ms});
+    doc = ParseTextFormat(AsUtf8(bytes), file_type, TimeLimit{deadline, options.timeout_ms}, options.max_words);
   } else {
     return Status::Unprocessable("unsupported file type " + std::string(file_type));
   }
   if (!doc.ok()) return doc;
-  GOLDSET_RETURN_IF_ERROR(CheckPageLimit(*doc, options));
+  GOLDSET_RETURN_IF_ERROR(CheckLimits(*doc, options));
   return doc;
 }
 
@@ -105,67 +110,14 @@ StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string
   if (cache) {
     if (auto hit = cache->Get(key)) {
       auto doc = DeserializeDocument(*hit);
-      if (doc.ok() && CheckPageLimit(*doc, options).ok()) return doc;
-      if (doc.ok()) return CheckPageLimit(*doc, options);
+      if (doc.ok() && CheckLimits(*doc, options).ok()) return doc;
+      if (doc.ok()) return CheckLimits(*doc, options);
       // A damaged entry is rebuilt rather than failing the item.
     }
   }
   auto doc = ParseDocument(bytes, file_type, options);
   if (doc.ok() && cache) cache->Put(key, SerializeDocument(*doc));
   return doc;
-}
-
-std::string SerializeDocument(const Document& doc) {
-  json::array pages;
-  pages.reserve(doc.pages.size());
-  for (const Page& p : doc.pages) {
-    json::array words;
-    words.reserve(p.words.size());
-    for (const Word& w : p.words)
-      words.push_back(json::array{json::string(w.text), w.x0, w.y0, w.x1, w.y1, w.confidence});
-    pages.push_back(json::object{{"n", p.number}, {"w", p.width}, {"h", p.height},
-                                 {"t", p.text}, {"ocr", p.ocr}, {"mc", p.mean_confidence},
-                                 {"words", std::move(words)}});
-  }
-  json::object root{{"v", 1}, {"pages", std::move(pages)}};
-  if (!doc.warnings.empty()) {
-    json::array warnings;
-    for (const std::string& w : doc.warnings) warnings.emplace_back(w);
-    root["warn"] = std::move(warnings);
-  }
-  return ToJson(root);
-}
-
-StatusOr<Document> DeserializeDocument(std::string_view data) {
-  auto parsed = ParseJson(data, 8);
-  if (!parsed.ok()) return parsed.status();
-  try {
-    const json::object& root = parsed->as_object();
-    if (root.at("v").to_number<int>() != 1) return Status::InvalidArgument("unknown document version");
-    Document doc;
-    for (const auto& pv : root.at("pages").as_array()) {
-      const json::object& po = pv.as_object();
-      Page p;
-      p.number = po.at("n").to_number<int>();
-      p.width = po.at("w").to_number<double>();
-      p.height = po.at("h").to_number<double>();
-      p.text = std::string(po.at("t").as_string());
-      p.ocr = po.at("ocr").as_bool();
-      p.mean_confidence = po.at("mc").to_number<double>();
-      for (const auto& wv : po.at("words").as_array()) {
-        const json::array& wa = wv.as_array();
-        p.words.push_back(Word{std::string(wa.at(0).as_string()), wa.at(1).to_number<double>(),
-                               wa.at(2).to_number<double>(), wa.at(3).to_number<double>(),
-                               wa.at(4).to_number<double>(), wa.at(5).to_number<double>()});
-      }
-      doc.pages.push_back(std::move(p));
-    }
-    if (const json::value* warnings = root.if_contains("warn"))
-      for (const auto& w : warnings->as_array()) doc.warnings.emplace_back(w.as_string());
-    return doc;
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("malformed serialized document: ") + e.what());
-  }
 }
 
 }  // namespace goldset::parse

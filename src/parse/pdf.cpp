@@ -99,6 +99,7 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
     return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " +
                                  std::to_string(options.max_pages) + "-page limit");
   Document out;
+  size_t words = 0;
   std::unique_ptr<poppler::page_renderer> renderer;
   for (int i = 0; i < n; ++i) {
     if (std::chrono::steady_clock::now() >= deadline)
@@ -133,6 +134,8 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
                                        options.timeout_ms, &ocr_page));
       page = std::move(ocr_page);
     }
+    words += page.words.size();
+    if (words > options.max_words) return WordLimitError(options.max_words);
     out.pages.push_back(std::move(page));
   }
   return out;

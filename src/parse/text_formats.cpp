@@ -104,9 +104,10 @@ std::string TagName(std::string_view s, size_t start, size_t* end) {
 
 }  // namespace
 
-StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limit) {
+StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limit, size_t max_words) {
   DeadlineTicker ticker(limit);
   Document doc;
+  size_t words = 0;
   size_t start = 0;
   while (true) {
     size_t ff = text.find('\f', start);
@@ -123,6 +124,7 @@ StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limi
       char c = k < normalized.size() ? normalized[k] : '\n';
       if (c != '\n' && c != ' ') continue;
       if (k > tok_start) {
+        if (++words > max_words) return WordLimitError(max_words);
         page.words.push_back(Word{normalized.substr(tok_start, k - tok_start), double(col), double(line_no),
                                   double(col + 1), double(line_no + 1), 1.0});
         ++col;

@@ -154,6 +154,27 @@ TEST(ParseErrors, UnsupportedTypesAndLimits) {
   EXPECT_EQ(TimeLimitMessage(120000), "parse exceeded the 120 s limit");
 }
 
+TEST(F4WordLimit, PdfTextLayersAndOcrCountToo) {
+  Invoice inv;
+  std::string pdf = InvoicePdf(&inv);
+  auto all = ParseDocument(pdf, "PDF", {});
+  ASSERT_TRUE(all.ok());
+  size_t words = 0;
+  for (const Page& p : all->pages) words += p.words.size();
+  ParseOptions o;
+  o.max_words = words;
+  EXPECT_TRUE(ParseDocument(pdf, "PDF", o).ok());
+  o.max_words = words - 1;
+  EXPECT_EQ(ParseDocument(pdf, "PDF", o).status().message(),
+            "document has more than " + std::to_string(words - 1) + " words, over the " + std::to_string(words - 1) +
+                "-word limit");
+  PageLayout page;
+  page.lines.push_back({72, 100, 14, false, "three scanned words"});
+  o.max_words = 2;
+  EXPECT_THAT(ParseDocument(EncodePng(RenderScan(page, 150, 3, 1)), "IMG", o).status().message(),
+              HasSubstr("over the 2-word limit"));
+}
+
 bool HaveQpdf() { return std::system("qpdf --version >/dev/null 2>&1") == 0; }
 
 // `pdf` encrypted by qpdf with user password s3cret (AES-256); empty on failure.

@@ -102,9 +102,25 @@ TEST(F4LinearMarkup, HostileXmlOf10MbParsesToTheCharacterData) {
 }
 
 TEST(F4LinearMarkup, OneHugeTextOf10MbParses) {
-  auto doc = ParseDocument(Repeat("word ", k10Mb), "TXT", Generous());
+  ParseOptions o = Generous();
+  o.max_words = k10Mb;
+  auto doc = ParseDocument(Repeat("word ", k10Mb), "TXT", o);
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   EXPECT_EQ(doc->pages[0].words.size(), k10Mb / 5);
+}
+
+// Words cost ~70 bytes each in a Document: the count is bounded as text is tokenized, so
+// 10 MB of one-letter words (5 million) stop at the limit instead of taking gigabytes.
+TEST(F4WordLimit, CheckedWhileTokenizing) {
+  auto doc = ParseDocument(Repeat("< ", k10Mb), "HTML", Generous());
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().message(), "document has more than 1000000 words, over the 1000000-word limit");
+  ParseOptions o;
+  o.max_words = 4;
+  EXPECT_TRUE(ParseDocument("a b c", "TXT", o).ok());
+  EXPECT_TRUE(ParseDocument("a b\fc d", "TXT", o).ok());
+  EXPECT_EQ(ParseDocument("a b c\fd e", "CSV", o).status().message(),
+            "document has more than 4 words, over the 4-word limit");
 }
 
 TEST(F4LinearMarkup, EntitiesAreBoundedAndOnlyScalarValuesDecode) {
