@@ -4,6 +4,7 @@
 // messages. Reentrant: no shared state (codec error handlers are per call).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "common/status.h"
@@ -23,6 +24,10 @@ StatusOr<int> CountTiffFrames(std::string_view bytes, int max_frames);
 // BMP, GIF, WebP, PNM and JPEG 2000 through leptonica, after a header check; not
 // damage-tolerant.
 StatusOr<GrayFrame> DecodeWithLeptonica(std::string_view bytes, int page, double max_megapixels);
+
+// PNG (8-bit RGB, `dpi` recorded) of a 32-bit native-endian ARGB image, e.g. a page
+// poppler rendered; alpha is dropped (pages render on white).
+StatusOr<std::string> EncodeArgbPng(const unsigned char* argb, int width, int height, int bytes_per_row, int dpi);
 
 // "corrupt or unreadable <format> image[: detail]": the error when nothing decodes.
 Status UnreadableImage(std::string_view format, std::string_view detail);

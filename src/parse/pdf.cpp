@@ -1,6 +1,5 @@
 #include "parse/pdf.h"
 
-#include <leptonica/allheaders.h>
 #include <poppler-document.h>
 #include <poppler-global.h>
 #include <poppler-image.h>
@@ -11,6 +10,7 @@
 #include <memory>
 #include <mutex>
 
+#include "parse/image_codecs.h"
 #include "parse/image_decode.h"
 #include "parse/layout.h"
 #include "parse/parse.h"
@@ -160,24 +160,8 @@ StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string
   GOLDSET_RETURN_IF_ERROR(RenderSize(*p, page_number, dpi, max_megapixels, &w, &h));
   poppler::image img = renderer.render_page(p.get(), dpi, dpi, 0, 0, w, h);
   if (!img.is_valid()) return Status::Unprocessable("corrupt PDF: page cannot be rendered");
-  Pix* pix = pixCreate(img.width(), img.height(), 32);
-  if (!pix) return Status::Internal("out of memory rendering page");
-  pixSetSpp(pix, 3);
-  pixSetResolution(pix, dpi, dpi);
-  l_uint32* dst = pixGetData(pix);
-  const int wpl = pixGetWpl(pix);
-  for (int y = 0; y < img.height(); ++y) {
-    const auto* row = reinterpret_cast<const uint32_t*>(img.const_data() + y * img.bytes_per_row());
-    for (int x = 0; x < img.width(); ++x) dst[y * wpl + x] = (row[x] << 8) | 0xff;  // ARGB -> RGBA
-  }
-  l_uint8* png = nullptr;
-  size_t size = 0;
-  int rc = pixWriteMemPng(&png, &size, pix, 0);
-  pixDestroy(&pix);
-  if (rc != 0 || !png) return Status::Internal("PNG encoding failed");
-  std::string out(reinterpret_cast<char*>(png), size);
-  lept_free(png);
-  return out;
+  return EncodeArgbPng(reinterpret_cast<const unsigned char*>(img.const_data()), img.width(), img.height(),
+                       img.bytes_per_row(), dpi);
 }
 
 }  // namespace goldset::parse
