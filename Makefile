@@ -5,9 +5,12 @@
 #   make asan   ASan+UBSan build (build-asan/) and its test run
 #   make tsan   ThreadSanitizer build (build-tsan/) and its test run (not part of `make test`)
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
+#   make fuzz   libFuzzer targets (clang, ASan+UBSan, build-fuzz/), FUZZ_SECONDS each (default 60)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 TSAN_DIR  ?= build-tsan
+FUZZ_DIR  ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS      ?= $(shell nproc)
 LISTEN    ?= 127.0.0.1:8080
 DATA_DIR  ?= ./data
@@ -17,7 +20,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan tsan bench deps clean
+.PHONY: all build run test unit asan tsan fuzz bench deps clean
 
 all: build
 
@@ -49,7 +52,11 @@ tsan:
 	@scripts/install-deps.sh test
 	@GOLDSET_SUITES=tsan TSAN_DIR=$(TSAN_DIR) scripts/test.sh $(BUILD_DIR)
 
-# The CI entry point is `make test`, which includes the asan suite.
+fuzz:
+	@scripts/install-deps.sh test
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run
+
+# The CI entry point is `make test`, which includes the asan and fuzz (smoke) suites.
 
 bench:
 	@scripts/install-deps.sh bench
@@ -57,4 +64,4 @@ bench:
 	@scripts/bench.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

@@ -11,6 +11,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev
   libpoppler-cpp-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng
+  libpng-dev libjpeg-dev libtiff-dev
   libre2-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
@@ -19,6 +20,7 @@ test_pkgs=(
   chromium
   poppler-utils libcairo2-dev fonts-dejavu-core qpdf
   python3 curl sqlite3
+  clang libclang-rt-14-dev
 )
 bench_pkgs=(
   nginx-light wrk python3-levenshtein python3-numpy hyperfine

@@ -3,12 +3,14 @@
 # Suites: unit (ctest), integration (node over real HTTP), sdk (official extend-ai SDK),
 # browser (Chromium), postgres (store + integration against a throwaway PostgreSQL),
 # asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite),
-# tsan (a ThreadSanitizer build in ${TSAN_DIR:-build-tsan}, same tests; only when named).
+# tsan (a ThreadSanitizer build in ${TSAN_DIR:-build-tsan}, same tests; only when named),
+# fuzz (the libFuzzer targets, clang ASan+UBSan in ${FUZZ_DIR:-build-fuzz}: each target
+# over its committed corpus, then FUZZ_SMOKE_SECONDS of fuzzing; scripts/fuzz.sh smoke).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,asan}
+suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,asan,fuzz}
 jobs=$(nproc)
 
 has() { [[ ",$suites," == *",$1,"* ]]; }
@@ -61,6 +63,11 @@ if has tsan; then
   # A data race stops the process that has it, so the test that drove it fails.
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp"
   sanitized tsan "${TSAN_DIR:-build-tsan}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOLDSET_TSAN=ON
+fi
+
+if has fuzz; then
+  echo "== fuzz (libFuzzer smoke run: committed corpus + ${FUZZ_SMOKE_SECONDS:-5} s per target)"
+  scripts/fuzz.sh smoke || failed+=(fuzz)
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -7,7 +7,9 @@ build=${BUILD_DIR:-$root/build}
 command -v pdftotext >/dev/null || { echo "run.sh: pdftotext missing (poppler-utils)" >&2; exit 1; }
 command -v tesseract >/dev/null || { echo "run.sh: tesseract missing (tesseract-ocr)" >&2; exit 1; }
 [ -f "$build/build.ninja" ] || cmake -S "$root" -B "$build" -G Ninja >/dev/null
-cmake --build "$build" --target bench_parse -j2 >/dev/null
+cmake --build "$build" --target bench_parse bench_markup -j2 >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 "$build/bench/parse/bench_parse" --dir "$dir" "$@"
+echo "-- HTML/XML extraction on hostile inputs (F4), beside ordinary markup"
+"$build/bench/parse/bench_markup"

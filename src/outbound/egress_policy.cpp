@@ -13,6 +13,8 @@ using Addr16 = std::array<uint8_t, 16>;
 
 // Parses a numeric address into the 128-bit IPv4-mapped form.
 std::optional<Addr16> ToAddr16(std::string_view ip) {
+  // inet_pton reads a C string: "8.8.8.8\0junk" would be judged as 8.8.8.8 (found by fuzz_egress).
+  if (ip.find('\0') != std::string_view::npos) return std::nullopt;
   std::string s(ip);
   if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
   Addr16 out{};
