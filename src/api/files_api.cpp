@@ -98,12 +98,17 @@ Response ListFiles(RequestContext& ctx) {
 
 Response DeleteFile(RequestContext& ctx) {
   // Ground truth is never dropped as a side effect: items that use the file must go first.
-  auto users = ctx.svc.evaluations->CountItemsUsingFile(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!users.ok()) return ErrorResponse(users.status(), ctx.request_id);
-  if (*users > 0)
-    return ErrorResponse(Status::InvalidArgument("File " + ctx.Param("id") + " is used by " + std::to_string(*users) +
-                                                 " evaluation set item(s); delete those items first"), ctx.request_id);
-  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"),
+  // The count runs in the deleting transaction with the file locked (F10: item creation
+  // re-checks its files under the same lock), so it cannot go stale before the delete.
+  const std::string& id = ctx.Param("id");
+  auto unused = [&](store::Connection& c) -> Status {
+    auto users = store::EvaluationStore::CountItemsUsingFile(c, ctx.caller.workspace_id, id);
+    if (!users.ok()) return users.status();
+    if (*users == 0) return Status::OK();
+    return Status::InvalidArgument("File " + id + " is used by " + std::to_string(*users) +
+                                   " evaluation set item(s); delete those items first");
+  };
+  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, id, unused,
                                     [&](const std::string& sha) { return ctx.svc.blobs->Delete(sha); });
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
