@@ -18,6 +18,8 @@ namespace {
 
 constexpr int64_t kPresignTtlSeconds = 15 * 60;
 
+}  // namespace
+
 // The stored name is the client's file name without any directory part; control
 // characters are refused rather than stored.
 StatusOr<std::string> CleanFileName(const std::string& raw) {
@@ -32,6 +34,8 @@ StatusOr<std::string> CleanFileName(const std::string& raw) {
   if (name.empty()) name = "blob";
   return name;
 }
+
+namespace {
 
 Response Upload(RequestContext& ctx) {
   // Failures after the body is read are 4xx on purpose: the SDK cannot resend an
