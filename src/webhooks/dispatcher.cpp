@@ -4,6 +4,7 @@
 #include <random>
 
 #include "common/clock.h"
+#include "common/encoding.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "outbound/http_client.h"
@@ -146,8 +147,11 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
   if (resp.ok()) {
     code = static_cast<int>(resp->status);
     if (*code < 200 || *code > 299) {
-      // The receiver's bytes are anything at all: stored and shown only as valid UTF-8.
-      std::string snippet = store::StoredText(resp->body, 200);
+      // The receiver's bytes are anything at all: stored and shown only as valid UTF-8,
+      // cut on a character boundary.
+      bool cut = false;
+      std::string snippet = SanitizeUtf8(resp->body, 200, &cut);
+      if (cut) snippet += "...";
       error = "receiver answered HTTP " + std::to_string(*code) + (snippet.empty() ? "" : ": " + snippet);
     }
   } else {
