@@ -29,7 +29,7 @@ class BlobStore {
 
 // Blobs as files under `dir` (dir/ab/<sha256>), written via a temp file + fsync + rename +
 // fsync of the directory. Put writes the temp file even when the blob exists (see F23 in
-// docs/security.md).
+// docs/storage.md).
 StatusOr<std::shared_ptr<BlobStore>> OpenLocalBlobStore(const std::string& dir);
 
 // Blobs in the database's `blobs` table, 1 MiB per row, all rows of a blob written in one

@@ -37,7 +37,7 @@ class DatabaseBlobStore final : public BlobStore {
     // storing the same bytes at once both succeed; ON CONFLICT makes the second a no-op.
     // Bytes that are already stored are sent all the same (F23): an upload's latency then
     // differs only by the server's write, not by skipped round trips, when another
-    // workspace has the same document (the residual difference: docs/security.md).
+    // workspace has the same document (the residual difference: docs/storage.md).
     Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
       size_t off = 0;
       int64_t chunk = 0;

@@ -56,7 +56,7 @@ class LocalBlobStore final : public BlobStore {
   // either renames it into place or drops it, each followed by one directory fsync. So an
   // upload costs about the same whether or not any workspace stored these bytes before:
   // its latency is no cheap oracle for "someone has this document" (F23; the residual
-  // difference, a rename against an unlink, is documented in docs/security.md).
+  // difference, a rename against an unlink, is documented in docs/storage.md).
   StatusOr<std::string> Put(std::string_view bytes) override {
     std::string sha = Sha256Hex(bytes);
     fs::path final_path = PathFor(sha);

@@ -10,9 +10,11 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, uploadFile, multipartBody, expectError, createKey, createWorkspace, request, RawConn, authHeaders } from './harness.mjs';
 import { waitFor } from './webhook_receiver.mjs';
+import { databaseEnv } from './pg.mjs';
 import { invoiceSchema, invoiceText, invoiceExpected, waitForRun, allResults, uploadText } from './eval_fixtures.mjs';
 
 const onPostgres = Boolean(process.env.GOLDSET_DATABASE);
@@ -247,6 +249,69 @@ test(`F12/F21: a receiver's and an engine's invalid UTF-8 and NUL bytes are stor
   // Every line the server wrote on stderr is one valid JSON object (and valid UTF-8).
   const lines = assertEveryStderrLineIsJson(srv);
   assert.ok(lines.some((l) => typeof l.path === 'string' && l.path.startsWith('/files/a"b\\c')), 'the hostile path was logged');
+});
+
+// Runs SQL on the server's own database (sqlite3 CLI / psql), beside the running server.
+function execSql(srv, sql) {
+  if (onPostgres) {
+    execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', databaseEnv(srv.dataDir).GOLDSET_DATABASE, '-c', sql], { timeout: 30000 });
+  } else {
+    execFileSync('sqlite3', ['-cmd', '.timeout 10000', path.join(srv.dataDir, 'goldset.db'), sql], { timeout: 30000 });
+  }
+}
+
+// Makes the database refuse (as a constraint would) writes of error text that contains
+// `word`: webhook attempts and a standalone run's failure message.
+function refuseErrorText(srv, word) {
+  if (onPostgres) {
+    execSql(srv, `CREATE FUNCTION refuse_text() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '23514'; END $$;
+      CREATE TRIGGER refuse_attempt BEFORE INSERT ON webhook_attempts FOR EACH ROW WHEN (NEW.error LIKE '%${word}%') EXECUTE FUNCTION refuse_text();
+      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs FOR EACH ROW WHEN (NEW.failure_message LIKE '%${word}%') EXECUTE FUNCTION refuse_text();`);
+  } else {
+    execSql(srv, `CREATE TRIGGER refuse_attempt BEFORE INSERT ON webhook_attempts WHEN NEW.error LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs WHEN NEW.failure_message LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;`);
+  }
+}
+
+test(`F12: a bookkeeping write that fails is retried without the outside text: attempts count, runs end (${backend})`, { timeout: 120000 }, async (t) => {
+  const receiver = await startFixedServer(500, Buffer.from('upstream exploded'));
+  t.after(() => receiver.close());
+  const srv = await startServer({
+    t,
+    args: ['--webhook-max-attempts', '3', '--webhook-timeout-ms', '2000', '--webhook-retry-base-ms', '100',
+      '--webhook-retry-max-ms', '200', '--item-attempts', '1'],
+  });
+  refuseErrorText(srv, 'upstream');
+  const e = (await srv.api('POST', '/webhook_endpoints', {
+    body: { url: receiver.url, name: 'refused', enabledEvents: [], apiVersion: '2026-02-09' },
+  })).body;
+  assert.equal((await srv.api('POST', `/webhook_endpoints/${e.id}/test`, { body: {} })).status, 200);
+  const failed = await waitFor(async () => {
+    const d = (await srv.api('GET', `/webhook_endpoints/${e.id}/deliveries`)).body.data[0];
+    return d && d.status === 'failed' ? d : null;
+  }, { timeoutMs: 30000 });
+  assert.ok(failed, `the delivery never failed for good (receiver hits: ${receiver.hits.length})`);
+  assert.equal(failed.attemptCount, 3);
+  assert.deepEqual(failed.attempts.map((a) => a.error), Array(3).fill("receiver answered HTTP 500 (the error's details could not be stored)"));
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(receiver.hits.length, 3, '--webhook-max-attempts holds');
+
+  const ex = await makeExtractor(srv, { schema: invoiceSchema, engine: { type: 'http', url: receiver.url } });
+  const file = await uploadText(srv, 'refused.txt', invoiceText(2));
+  const run = await srv.api('POST', '/extract_runs', { body: { extractor: { id: ex.id }, file: { id: file.id } } });
+  assert.equal(run.status, 200, run.text);
+  const ended = await waitFor(async () => {
+    const r = (await srv.api('GET', `/extract_runs/${run.body.id}`)).body;
+    return ['PROCESSED', 'FAILED', 'CANCELLED'].includes(r.status) ? r : null;
+  }, { timeoutMs: 30000 });
+  assert.ok(ended, 'the run stayed PROCESSING');
+  assert.equal(ended.status, 'FAILED');
+  assert.equal(ended.failureReason, 'INTERNAL_ERROR');
+  assert.match(ended.failureMessage, /^the run's outcome could not be stored \(/);
+  await srv.stop();
+  // F21: the refused writes were logged, as JSON lines like every other.
+  const lines = assertEveryStderrLineIsJson(srv);
+  assert.ok(lines.some((l) => l.level === 'error' && /refused by the test/.test(l.msg)), 'the refusal was logged');
 });
 
 test(`F15: a blob that cannot be read for a moment (not missing) makes the run retry, not fail (${backend})`, { timeout: 60000, skip: onPostgres && 'blobs live in the database on PostgreSQL' }, async (t) => {
