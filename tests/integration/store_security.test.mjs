@@ -15,6 +15,7 @@ import path from 'node:path';
 import { startServer, uploadFile, multipartBody, expectError, createKey, createWorkspace, request, RawConn, authHeaders } from './harness.mjs';
 import { waitFor } from './webhook_receiver.mjs';
 import { databaseEnv } from './pg.mjs';
+import { startGatedEngine } from './gated_engine.mjs';
 import { invoiceSchema, invoiceText, invoiceExpected, waitForRun, allResults, uploadText } from './eval_fixtures.mjs';
 
 const onPostgres = Boolean(process.env.GOLDSET_DATABASE);
@@ -444,25 +445,6 @@ test(`F19: file.text names are cleaned and refused exactly as upload names are (
   assert.deepEqual(srv.serverErrors(), []);
 });
 
-// An http engine that holds every request until release().
-async function startGatedEngine() {
-  const pending = [];
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => pending.push(() => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ value: { invoice_number: 'INV-1000', vendor: null, total: null, invoice_date: null }, metadata: {} }));
-    }));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/engine`,
-    waiting: () => pending.length,
-    release: () => { while (pending.length) pending.shift()(); },
-    close: () => { while (pending.length) pending.shift()(); server.closeAllConnections(); return new Promise((r) => server.close(r)); },
-  };
-}
-
 test(`F25a: a comparison of two finished runs is computed once and then served as stored; unfinished runs are not stored (${backend})`, { timeout: 90000 }, async (t) => {
   const engine = await startGatedEngine();
   t.after(() => engine.close());
@@ -506,7 +488,7 @@ test(`F25a: a comparison of two finished runs is computed once and then served a
   const draft = await srv.api('POST', `/extractors/${ex.id}`, { body: { config: { schema: invoiceSchema, engine: { type: 'http', url: engine.url } } } });
   assert.equal(draft.status, 200, draft.text);
   const c = await startRun();
-  assert.ok(await waitFor(() => engine.waiting() > 0, { timeoutMs: 20000 }), 'the gated engine was never called');
+  assert.ok(await waitFor(() => engine.calls() > 0, { timeoutMs: 20000 }), 'the gated engine was never called');
   for (let i = 0; i < 2; ++i) {
     const during = await compare(c, a);
     assert.equal(during.status, 200, during.text);
