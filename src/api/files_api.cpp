@@ -37,6 +37,15 @@ StatusOr<std::string> CleanFileName(const std::string& raw) {
 
 namespace {
 
+// The part's declared Content-Type is stored and later sent back as a header, so only
+// printable ASCII of a sane length is kept (a raw multipart header can hold any byte);
+// anything else is stored as application/octet-stream.
+std::string StorableMimeType(std::string_view declared) {
+  bool printable = !declared.empty() && declared.size() <= 255;
+  for (unsigned char c : declared) printable = printable && c >= 0x20 && c < 0x7f;
+  return printable ? std::string(declared) : "application/octet-stream";
+}
+
 Response Upload(RequestContext& ctx) {
   // Failures after the body is read are 4xx on purpose: the SDK cannot resend an
   // upload, so 5xx/429 would only produce a confusing client-side error (contract R4).
@@ -71,7 +80,7 @@ Response Upload(RequestContext& ctx) {
   f.id = NewId("file_");
   f.workspace_id = ctx.caller.workspace_id;
   f.name = *name;
-  f.mime_type = file->content_type.empty() ? "application/octet-stream" : file->content_type;
+  f.mime_type = StorableMimeType(file->content_type);
   f.type = parse::DetectFileType(file->data, f.name, f.mime_type);
   f.size_bytes = static_cast<int64_t>(file->data.size());
   f.password = password;

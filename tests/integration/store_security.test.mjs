@@ -239,6 +239,18 @@ test(`F12/F21: a receiver's and an engine's invalid UTF-8 and NUL bytes are stor
   const item = results.json().data[0];
   assert.match(item.error.message, /upstream error \uFFFD\uFFFD\uFFFD/);
 
+  // An upload's declared Content-Type is outside text too: stored only when printable ASCII.
+  const boundary = 'b0undary';
+  const upload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.txt"\r\nContent-Type: text/plain`),
+    Buffer.from([0xff, 0xfe, 0x00, 0x01]), Buffer.from(`\r\n\r\nhello\r\n--${boundary}--\r\n`)]);
+  const up = await srv.api('POST', '/files/upload', { body: upload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  assert.equal(up.status, 200, up.text);
+  const dl = await fetch((await srv.api('GET', `/files/${up.body.id}`)).body.presignedUrl);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'application/octet-stream');
+  assert.equal(await dl.text(), 'hello');
+
   // F21: a hostile request path goes into the access log, too.
   const c = new RawConn(srv.url);
   try {
