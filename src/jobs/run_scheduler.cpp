@@ -126,7 +126,13 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
         std::mt19937_64 rng(std::random_device{}());
         int64_t backoff = config_.retry_base_ms << (item.attempts - 1);
         backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
-        (void)runs_.RetryLater(item, NowMillis() + backoff, outcome.status.message());
+        Status later = runs_.RetryLater(item, NowMillis() + backoff, outcome.status.message());
+        if (!later.ok()) {
+          // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
+          LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
+          later = runs_.RetryLater(item, NowMillis() + backoff, "the last attempt's error could not be stored");
+          if (!later.ok()) LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
+        }
         return true;
       }
       done = {true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};

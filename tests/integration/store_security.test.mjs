@@ -274,15 +274,17 @@ function execSql(srv, sql) {
 }
 
 // Makes the database refuse (as a constraint would) writes of error text that contains
-// `word`: webhook attempts and a standalone run's failure message.
+// `word`: webhook attempts, a standalone run's failure message, a run item's error.
 function refuseErrorText(srv, word) {
   if (onPostgres) {
     execSql(srv, `CREATE FUNCTION refuse_text() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '23514'; END $$;
       CREATE TRIGGER refuse_attempt BEFORE INSERT ON webhook_attempts FOR EACH ROW WHEN (NEW.error LIKE '%${word}%') EXECUTE FUNCTION refuse_text();
-      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs FOR EACH ROW WHEN (NEW.failure_message LIKE '%${word}%') EXECUTE FUNCTION refuse_text();`);
+      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs FOR EACH ROW WHEN (NEW.failure_message LIKE '%${word}%') EXECUTE FUNCTION refuse_text();
+      CREATE TRIGGER refuse_item BEFORE UPDATE ON evaluation_run_items FOR EACH ROW WHEN (NEW.error_message LIKE '%${word}%') EXECUTE FUNCTION refuse_text();`);
   } else {
     execSql(srv, `CREATE TRIGGER refuse_attempt BEFORE INSERT ON webhook_attempts WHEN NEW.error LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
-      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs WHEN NEW.failure_message LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;`);
+      CREATE TRIGGER refuse_run BEFORE UPDATE ON processor_runs WHEN NEW.failure_message LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+      CREATE TRIGGER refuse_item BEFORE UPDATE ON evaluation_run_items WHEN NEW.error_message LIKE '%${word}%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;`);
   }
 }
 
@@ -292,7 +294,7 @@ test(`F12: a bookkeeping write that fails is retried without the outside text: a
   const srv = await startServer({
     t,
     args: ['--webhook-max-attempts', '3', '--webhook-timeout-ms', '2000', '--webhook-retry-base-ms', '100',
-      '--webhook-retry-max-ms', '200', '--item-attempts', '1'],
+      '--webhook-retry-max-ms', '200', '--item-attempts', '2', '--retry-base-ms', '100'],
   });
   refuseErrorText(srv, 'upstream');
   const e = (await srv.api('POST', '/webhook_endpoints', {
@@ -321,10 +323,23 @@ test(`F12: a bookkeeping write that fails is retried without the outside text: a
   assert.equal(ended.status, 'FAILED');
   assert.equal(ended.failureReason, 'INTERNAL_ERROR');
   assert.match(ended.failureMessage, /^the run's outcome could not be stored \(/);
+
+  // An evaluation item: its retry and its failure are stored without the refused text.
+  const set = await makeSet(srv, ex.id);
+  assert.equal((await srv.api('POST', `/evaluation_sets/${set.id}/items`, { body: { items: [{ fileId: file.id, expectedOutput: invoiceExpected(2) }] } })).status, 200);
+  const evalRun = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: set.id } });
+  assert.equal(evalRun.status, 200, evalRun.text);
+  const finished = await waitForRun(srv.api, evalRun.body.id, { timeoutMs: 30000 });
+  assert.equal(finished.status, 'FAILED');
+  const [item] = await allResults(srv.api, evalRun.body.id);
+  assert.equal(item.status, 'FAILED');
+  assert.equal(item.error.code, 'INTERNAL_ERROR');
+  assert.match(item.error.message, /^the item's outcome could not be stored \(/);
   await srv.stop();
   // F21: the refused writes were logged, as JSON lines like every other.
   const lines = assertEveryStderrLineIsJson(srv);
   assert.ok(lines.some((l) => l.level === 'error' && /refused by the test/.test(l.msg)), 'the refusal was logged');
+  assert.ok(lines.some((l) => l.level === 'error' && /^retry .*refused by the test/.test(l.msg)), 'the refused retry was logged');
 });
 
 test(`F15: a blob that cannot be read for a moment (not missing) makes the run retry, not fail (${backend})`, { timeout: 60000, skip: onPostgres && 'blobs live in the database on PostgreSQL' }, async (t) => {
