@@ -94,14 +94,25 @@ test(`F10: DELETE /files/{id} racing item creation never lets both succeed (200 
   const ex = await makeExtractor(srv);
   const set = await makeSet(srv, ex.id);
   let both = 0, itemsWon = 0, deleteWon = 0, neither = 0;
+  let createMs = 10;  // running mean of an item creation's duration
   const usedFiles = new Set();
   for (let attempt = 0; attempt < 200; ++attempt) {
     const f = await uploadFile(srv, { name: `f${attempt}.txt`, content: `file ${attempt}\n` });
     assert.equal(f.status, 200, f.text);
     const items = Array.from({ length: 100 }, (_, i) => ({ fileId: f.body.id, expectedOutput: invoiceExpected(i) }));
+    // The DELETE goes out at a random moment from half an item creation before it to the
+    // end of it, so it lands before, during (the old race window: items validated, not yet
+    // inserted) and after the insert, whatever the speed of the build.
+    const offsetMs = (Math.random() * 1.5 - 0.5) * createMs;
+    const after = (ms, fn) => new Promise((r) => setTimeout(r, Math.max(0, ms))).then(fn);
     const [created, deleted] = await Promise.all([
-      srv.api('POST', `/evaluation_sets/${set.id}/items`, { body: { items } }),
-      srv.api('DELETE', `/files/${f.body.id}`),
+      after(-offsetMs, async () => {
+        const started = Date.now();
+        const r = await srv.api('POST', `/evaluation_sets/${set.id}/items`, { body: { items } });
+        createMs = 0.8 * createMs + 0.2 * (Date.now() - started);
+        return r;
+      }),
+      after(offsetMs, () => srv.api('DELETE', `/files/${f.body.id}`)),
     ]);
     if (created.status === 200 && deleted.status === 200) ++both;
     else if (created.status === 200) {
