@@ -547,12 +547,7 @@ class ThrottledLog {
   int64_t count_ = 0;
 };
 
-}  // namespace
-
-// One event loop run by config.threads threads. Each connection's handlers run on its
-// strand (one at a time, on whichever thread is free), so a thread that stalls — a read
-// waiting on a lock, a large page, or the kernel descheduling it — holds up only the
-// connection it is serving; the other threads go on serving the rest.
+// The operator's limits, or the defaults derived from the descriptor limit.
 ConnectionLimits LimitsFor(const ServerConfig& config) {
   rlimit nofile{};
   uint64_t n = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY ? nofile.rlim_cur : 1024;
@@ -566,6 +561,12 @@ ConnectionLimits LimitsFor(const ServerConfig& config) {
   return limits;
 }
 
+}  // namespace
+
+// One event loop run by config.threads threads. Each connection's handlers run on its
+// strand (one at a time, on whichever thread is free), so a thread that stalls — a read
+// waiting on a lock, a large page, or the kernel descheduling it — holds up only the
+// connection it is serving; the other threads go on serving the rest.
 struct HttpServer::Impl {
   Impl(App& app, const ServerConfig& config)
       : threads(std::max(1, config.threads)), loop(threads),

@@ -196,6 +196,13 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   };
   // Open file descriptors of the server process.
   srv.openFds = () => readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+  // 'asan' (ASan+UBSan), 'tsan' or null: which sanitizer runtime the server has loaded.
+  srv.sanitizer = () => {
+    const maps = readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8');
+    if (/libasan|libubsan/.test(maps)) return 'asan';
+    if (/libtsan/.test(maps)) return 'tsan';
+    return null;
+  };
 
   await launch('127.0.0.1:0');
   if (firstStart) srv.key = /API key \(shown once\): (\S+)/.exec(srv.stdout)?.[1] ?? null;

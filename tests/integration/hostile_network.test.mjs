@@ -47,9 +47,13 @@ async function healthz(srv) {
   return r.status;
 }
 
-function assertAliveAndBounded(t, srv, boundMb, label) {
+// Peak RSS bounds are stated for a release build; a sanitizer build's shadow memory,
+// redzones and quarantine raise every figure (its baseline alone is ~100 MB), so there
+// the bound is tripled — still far below what an unbounded 1 GB answer takes.
+function assertAliveAndBounded(t, srv, releaseBoundMb, label) {
   assert.equal(srv.exitCode, undefined, `${label}: the server exited (${srv.exitCode}):\n${srv.stderr.slice(-2000)}`);
   assert.doesNotMatch(srv.stderr, /terminate called|Aborted|AddressSanitizer/);
+  const boundMb = srv.sanitizer() ? 3 * releaseBoundMb : releaseBoundMb;
   const peak = srv.peakRssMb();
   t.diagnostic(`${label}: peak RSS ${peak.toFixed(1)} MB (bound ${boundMb} MB)`);
   assert.ok(peak < boundMb, `${label}: peak RSS ${peak.toFixed(1)} MB is over ${boundMb} MB`);
@@ -81,7 +85,7 @@ test('F3: an idle-connection flood under ulimit -n 100 never aborts the server (
     assert.equal(await healthz(srv), 200);
     const after = await srv.api('GET', '/files');
     assert.equal(after.status, 200, after.text);
-    assertAliveAndBounded(t, srv, 200, 'idle flood (ulimit -n 100)');
+    assertAliveAndBounded(t, srv, 100, 'idle flood (ulimit -n 100)');
     assert.deepEqual(srv.serverErrors().filter((l) => l.status !== 503), []);
   });
 
@@ -89,6 +93,12 @@ test('F16: out of descriptors, the accept loop backs off instead of spinning; CP
   { timeout: 60000 }, async (t) => {
     // Limits above what the descriptors allow, so accept(2) itself fails with EMFILE.
     const srv = await startServer({ t, nofile: 100, args: ['--threads', '1', '--max-connections', '1000', '--max-connections-per-ip', '1000'] });
+    if (srv.sanitizer() === 'asan') {
+      // UBSan's vptr check probes memory through pipe(2); in a process that is out of
+      // descriptors the probe fails and UBSan reports (and halts on) a false "invalid vptr".
+      t.skip('UBSan reports false vptr errors while the process is out of descriptors');
+      return;
+    }
     assert.equal(await healthz(srv), 200);
     const flood = await holdSockets(srv.port, 150, { timeoutMs: 5000 });
     await sleep(300);  // let the server reach EMFILE
@@ -107,7 +117,7 @@ test('F16: out of descriptors, the accept loop backs off instead of spinning; CP
     const ok = await waitFor(async () => (await healthz(srv).catch(() => 0)) === 200, { timeoutMs: 10000 });
     assert.ok(ok, '/healthz did not come back after the sockets closed');
     assert.equal((await srv.api('GET', '/files')).status, 200);
-    assertAliveAndBounded(t, srv, 200, 'EMFILE flood');
+    assertAliveAndBounded(t, srv, 100, 'EMFILE flood');
   });
 
 test('F3: connections over --max-connections-per-ip get a 503 and close at once; other addresses are unaffected',
@@ -138,7 +148,7 @@ test('F3: connections over --max-connections-per-ip get a 503 and close at once;
     assert.equal((await extra.readResponse()).status, 200);
     extra.destroy();
     flood.destroy();
-    assertAliveAndBounded(t, srv, 200, 'per-address limit');
+    assertAliveAndBounded(t, srv, 100, 'per-address limit');
   });
 
 test('F3: above 75% of --max-connections, idle keep-alive connections are closed within about a second',
@@ -157,7 +167,7 @@ test('F3: above 75% of --max-connections, idle keep-alive connections are closed
     calm.destroy();
     more.destroy();
     assert.equal(await healthz(srv), 200);
-    assertAliveAndBounded(t, srv, 200, 'pressure');
+    assertAliveAndBounded(t, srv, 100, 'pressure');
   });
 
 // ---- F6: 1 GB answers ----
@@ -312,7 +322,7 @@ test('F13/F14 (R11): every egress spelling of the audit is refused for webhooks 
     }
     t.diagnostic(`${runs.length} engine runs refused; all finished ${Date.now() - t0} ms after the last was created`);
     assert.equal(await healthz(srv), 200);
-    assertAliveAndBounded(t, srv, 200, 'egress spellings');
+    assertAliveAndBounded(t, srv, 100, 'egress spellings');
     assert.deepEqual(srv.serverErrors(), []);
   });
 
