@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "web/assets.h"
 
 namespace goldset::api {

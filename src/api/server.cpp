@@ -22,8 +22,8 @@
 #include "api/errors.h"
 #include "api/request_guard.h"
 #include "common/clock.h"
-#include "common/encoding.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/json.h"
 
 namespace goldset::api {
@@ -34,28 +34,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Appends `s` as a JSON string literal; when `s` is not valid UTF-8 (a raw request path
-// can be anything), bytes >= 0x80 are escaped one by one so the log stays valid JSON.
-void AppendJsonString(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  const bool utf8 = IsValidUtf8(s);
-  out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -533,10 +511,7 @@ class ThrottledLog {
     ++count_;
     const int64_t now = MonotonicMillis();
     if (now - last_ms_ < 1000) return;
-    std::string line = "{\"level\":\"warn\",\"msg\":";
-    AppendJsonString(&line, std::string(what) + " (" + std::to_string(count_) + " since the last report)");
-    line += "}\n";
-    (void)!::write(STDERR_FILENO, line.data(), line.size());
+    WriteLogLines(FormatLogLine("warn", std::string(what) + " (" + std::to_string(count_) + " since the last report)"));
     last_ms_ = now;
     count_ = 0;
   }
@@ -662,8 +637,9 @@ StatusOr<int> HttpServer::Bind() {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::InvalidArgument("cannot listen on " + listen + ": " + ec.message());
-  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"connection limits\",\"maxConnections\":%d,\"maxConnectionsPerIp\":%d}\n",
-               impl_->shared.limiter.max_total(), impl_->shared.limiter.max_per_peer());
+  LogInfo("connection limits: " + std::to_string(impl_->shared.limiter.max_total()) + " in total, " +
+          std::to_string(impl_->shared.limiter.max_per_peer()) + " per client address (--max-connections, "
+          "--max-connections-per-ip)");
   return static_cast<int>(a.local_endpoint().port());
 }
 
