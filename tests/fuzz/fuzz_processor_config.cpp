@@ -9,6 +9,7 @@
 
 #include "api/processor_config.h"
 #include "common/json.h"
+#include "processors/engine_policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace goldset;
@@ -18,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const model::ProcessorKind kind = kKinds[data[0] % 3];
   auto parsed = ParseJson(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   if (!parsed.ok() || !parsed->is_object()) return 0;
-  (void)api::ValidateProcessorConfig(kind, parsed->as_object());
+  static const processors::EnginePolicy policy;  // the defaults: GOLDSET_LLM_* keys
+  (void)api::ValidateProcessorConfig(kind, parsed->as_object(), policy);
   std::string warning = api::UnknownKeysWarning(api::UnknownConfigKeys(kind, parsed->as_object()));
   for (char c : warning)
     if (c < 0x20 || c > 0x7e) std::abort();

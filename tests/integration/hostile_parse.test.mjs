@@ -1,25 +1,25 @@
 // Hostile inputs of the parsing classes (security audit F4, F7, F8), against a real
 // server: 10 MB hostile HTML/XML, a huge-page PDF, pixel-bomb PNG and TIFF, a many-part
 // multipart upload. Each gets a clear error or bounded work, /healthz stays 200, and the
-// server's peak RSS (VmHWM) stays under the bound stated in each test. Under a sanitizer
-// build (ASan keeps freed memory in quarantine) the RSS bounds are not asserted.
+// server's peak RSS (VmHWM) stays under the bound stated in each test for a release build
+// (tripled under a sanitizer, whose shadow memory and quarantine add to every allocation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { startServer, request, expectError, uploadFile } from './harness.mjs';
 import { textPdf, blankPng, sharedStripTiff, manyPartMultipart } from './hostile_docs.mjs';
 
 const MB = 1 << 20;
 
-function sanitized(srv) {
-  return /lib(a|t)san/.test(readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8'));
+function boundFor(srv, releaseBoundMb) {
+  return srv.sanitizer() ? 3 * releaseBoundMb : releaseBoundMb;
 }
 
-// Asserts the peak RSS bound (MiB) unless the server runs under a sanitizer; reports it.
-function checkPeakRss(t, srv, boundMb) {
+// Asserts and reports the peak RSS bound (MiB, for a release build).
+function checkPeakRss(t, srv, releaseBoundMb) {
   const peak = srv.peakRssMb();
-  t.diagnostic(`peak RSS ${peak.toFixed(1)} MiB (bound ${boundMb} MiB${sanitized(srv) ? ', not asserted under a sanitizer' : ''})`);
-  if (!sanitized(srv)) assert.ok(peak < boundMb, `peak RSS ${peak.toFixed(1)} MiB is over ${boundMb} MiB`);
+  const bound = boundFor(srv, releaseBoundMb);
+  t.diagnostic(`peak RSS ${peak.toFixed(1)} MiB (bound ${bound} MiB)`);
+  assert.ok(peak < bound, `peak RSS ${peak.toFixed(1)} MiB is over ${bound} MiB`);
 }
 
 async function healthy(srv) {
@@ -162,6 +162,6 @@ test('F8: a many-part multipart upload (R8) is refused with bounded memory', { t
   // Within 3× the upload limit of where the server stood before the upload.
   const growth = srv.peakRssMb() - before;
   t.diagnostic(`peak RSS grew ${growth.toFixed(1)} MiB for a ${(body.length / MB).toFixed(1)} MiB body (limit ${limitMb} MiB)`);
-  if (!sanitized(srv)) assert.ok(growth < 3 * limitMb, `peak RSS grew ${growth.toFixed(1)} MiB`);
+  assert.ok(growth < boundFor(srv, 3 * limitMb), `peak RSS grew ${growth.toFixed(1)} MiB`);
   assert.deepEqual(srv.serverErrors(), []);
 });
