@@ -38,6 +38,7 @@ struct SchedulerConfig {
   int64_t retry_base_ms = 1000;
   int64_t idle_poll_ms = 250;
   int max_pages = 500;
+  size_t max_array_rows = 5000;  // eval::Options::max_array_rows
   // Signs a download URL for the http engine (the file's presignedUrl).
   std::function<std::string(const std::string& file_id)> presign;
   const outbound::EgressPolicy* egress = nullptr;

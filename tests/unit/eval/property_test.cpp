@@ -183,7 +183,7 @@ TEST(Property, PerfectPredictionScoresOne) {
     ASSERT_TRUE(ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ok())
         << ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ToString();
     json::object actual{{"value", g.Shuffle(doc)}, {"metadata", json::object()}};
-    json::object result = ScoreItem(Kind::kExtract, config, expected, actual, Options{});
+    json::object result = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
     EXPECT_TRUE(result.at("correct").as_bool()) << "seed " << seed << ": " << json::serialize(result);
     EXPECT_DOUBLE_EQ(result.at("score").to_number<double>(), 1.0) << "seed " << seed;
   }
@@ -199,9 +199,9 @@ TEST(Property, InvariantUnderRowAndKeyOrder) {
     json::value predicted = g.Perturb(schema, doc);
     json::object expected{{"value", doc}}, shuffled_expected{{"value", g.Shuffle(doc)}};
     json::object actual{{"value", predicted}}, shuffled_actual{{"value", g.Shuffle(predicted)}};
-    json::object a = ScoreItem(Kind::kExtract, config, expected, actual, Options{});
-    json::object b = ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
-    EXPECT_EQ(json::value(ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
+    json::object a = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
+    json::object b = *ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
+    EXPECT_EQ(json::value(*ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
     EXPECT_EQ(FieldScores(a), FieldScores(b)) << "seed " << seed;
     EXPECT_NEAR(a.at("score").to_number<double>(), b.at("score").to_number<double>(), 1e-12);
     EXPECT_EQ(a.at("correct"), b.at("correct"));
