@@ -3,6 +3,7 @@
 
 #include "eval/eval.h"
 #include "eval/schema.h"
+#include "eval/dates.h"
 #include "eval/values.h"
 
 namespace goldset::eval {

@@ -215,6 +215,28 @@ bad(T, "off_by_one_day", "a different day", D(), "2024-03-12", "2024-03-13")
 ok(T, "dash_dmy", "12-03-2024 with DMY", D("DMY"), "2024-03-12", "12-03-2024")
 ok(T, "abbrev_dash", "'12-Mar-2024'", D(), "2024-03-12", "12-Mar-2024")
 
+# Forms receipts and invoices print (issue 24): each accepted form reads as 25 March
+# 2018, each rejected one is an invalid date. docs/evaluation.md has the same table.
+DAY = "2018-03-25"
+for name, text in [("form_day_abbrev_year", "25 Mar 2018"), ("form_abbrev_day_comma_year", "Mar 25, 2018"),
+                   ("form_dash_caps_two_digit_year", "25-MAR-18"), ("form_full_month_ordinal", "March 25th 2018"),
+                   ("form_abbrev_dot", "Mar. 25, 2018"), ("form_the_of", "the 25th of March 2018"),
+                   ("form_weekday_zone", "Sun, 25 Mar 2018 21:27 UTC"),
+                   ("form_iso_space_time", "2018-03-25 21:27:05"), ("form_iso_t_time_offset", "2018-03-25T21:27:05+02:00"),
+                   ("form_trailing_12h", "25 Mar 2018 9:27PM"), ("form_trailing_12h_dots", "Mar 25, 2018, 9:27 p.m."),
+                   ("form_trailing_24h_numeric", "03/25/2018 21:27:05"), ("form_trailing_at", "Mar 25, 2018 at 9:27 PM"),
+                   ("form_trailing_hour_meridiem", "March 25th 2018 9 PM"), ("form_dotted_dmy_time", "25.03.2018 21:27")]:
+    ok(T, name, f"accepted: '{text}'", D(), DAY, text)
+for name, text in [("reject_time_only", "9:27PM"), ("reject_month_year", "Mar 2018"), ("reject_day_month", "25 Mar"),
+                   ("reject_unknown_month", "25 Foo 2018"), ("reject_hour_25", "25 Mar 2018 25:00"),
+                   ("reject_minute_61", "25 Mar 2018 9:61PM"), ("reject_meridiem_hour_13", "25 Mar 2018 13:00 PM"),
+                   ("reject_bare_number_after", "25 Mar 2018 9"), ("reject_iso_glued_text", "2018-03-25garbage"),
+                   ("reject_iso_trailing_word", "2018-03-25 tomorrow"), ("reject_two_dates", "Mar 25 2018 Mar 26 2018"),
+                   ("reject_numeric_spaces", "25 03 2018"), ("reject_month_13", "13/13/2018"),
+                   ("reject_feb_30_with_time", "30 Feb 2018 10:00")]:
+    bad(T, name, f"rejected: '{text}'", D(), DAY, text, reason="invalid_date")
+ok(T, "expected_with_time", "an expected value with a time of day reads as its day", D(), "25 Mar 2018 9:27PM", DAY)
+
 # ---------------------------------------------------------------- booleans and enums
 T = "booleans_enums"
 ok(T, "true_true", "true equals true", B, True, True)
