@@ -2,6 +2,7 @@
 // through a GOLDSET_* environment variable (cli/ does the parsing).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -26,6 +27,7 @@ struct ServerConfig {
   int64_t item_timeout_ms = 300000;  // per run item (parse + engine)
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
+  size_t max_array_rows = 5000;      // rows per side of any scored array (eval::Options::max_array_rows)
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
   bool access_log = true;
   int64_t auth_cache_ms = 1000;   // a revoked key keeps working on a node for at most this long

@@ -46,6 +46,16 @@ StatusOr<int64_t> ParseMillis(const std::optional<std::string>& v, int64_t fallb
   return static_cast<int64_t>(n);
 }
 
+// --max-array-rows (eval::Options::max_array_rows): rows per side of any array an item
+// may have before it fails; also bounds the pairing work (eval/array_scorer.h).
+Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
+  auto rows = ParseInt(f.Get("max-array-rows"), static_cast<int>(c->max_array_rows), "max-array-rows");
+  if (!rows.ok()) return rows.status();
+  if (*rows < 1 || *rows > 50000) return Status::InvalidArgument("--max-array-rows must be between 1 and 50000");
+  c->max_array_rows = static_cast<size_t>(*rows);
+  return Status::OK();
+}
+
 // --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
 Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
@@ -74,6 +84,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   jobs::SchedulerConfig sched;
   sched.workers = svc.config.workers;
   sched.item_timeout_ms = svc.config.item_timeout_ms;
+  sched.max_array_rows = svc.config.max_array_rows;
   // The lease outlives the item timeout, so only a dead worker loses an item.
   sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
   sched.max_attempts = svc.config.item_attempts;
@@ -154,6 +165,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.access_log = !f.Has("no-access-log");
   c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -164,7 +176,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "rate-limit-write", "rate-limit-run",
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
-                                          "webhook-retry-max-ms", "webhook-disable-after-ms"};
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms",
+                                          "max-array-rows"};
   return k;
 }
 
