@@ -162,6 +162,15 @@ ok(T, "million_grouped", "'1,000,000' equals 1e6", N, 1000000, "1,000,000")
 bad(T, "sign_flip", "-5 vs 5", N, -5, 5)
 ok(T, "leading_dot", "'.5' equals 0.5", N, 0.5, ".5")
 
+# Integers beyond 2^53 and beyond int64 are whole numbers as sent (issue 24).
+add(T, "integer_beyond_int64", {"description": "an integer above int64 (uint64 max) is a valid integer and equals itself",
+    "kind": "extract", "config": schema(f=I), "expected": value({"f": 18446744073709551615}),
+    "actual": value({"f": 18446744073709551615}),
+    "expect": {"expectedValid": True, "item": {"correct": True, "fields": {"f": {"verdict": "correct"}}}}})
+add(T, "integer_above_2_53", {"description": "9007199254740993 (2^53 + 1) is a valid integer", "kind": "extract",
+    "config": schema(f=I), "expected": value({"f": 9007199254740993}), "actual": value({"f": 9007199254740993}),
+    "expect": {"expectedValid": True, "item": {"correct": True}}})
+
 # ---------------------------------------------------------------- currency
 T = "currency"
 def cur(a, c): return {"amount": a, "iso_4217_currency_code": c}
