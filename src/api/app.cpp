@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "web/assets.h"
 
 namespace goldset::api {
@@ -163,8 +164,7 @@ Response App::Handle(const Request& req, Admission& a, const std::string& reques
   try {
     return a.match.route->handler(ctx);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "{\"level\":\"error\",\"requestId\":\"%s\",\"error\":\"unhandled exception: %s\"}\n",
-                 request_id.c_str(), e.what());
+    LogError(std::string("unhandled exception: ") + e.what(), {{"requestId", request_id}});
     return ErrorResponse(Status::Internal(e.what()), request_id);
   }
 }

@@ -18,8 +18,8 @@
 
 #include "api/errors.h"
 #include "common/clock.h"
-#include "common/encoding.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/json.h"
 
 namespace goldset::api {
@@ -30,28 +30,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Appends `s` as a JSON string literal; when `s` is not valid UTF-8 (a raw request path
-// can be anything), bytes >= 0x80 are escaped one by one so the log stays valid JSON.
-void AppendJsonString(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  const bool utf8 = IsValidUtf8(s);
-  out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);

@@ -240,6 +240,17 @@ Response SendTestEvent(RequestContext& ctx) {
 
 // ---- subscriptions ----
 
+// A subscription names a resource of the caller's workspace: an unknown id, or one of
+// another workspace, is 404 like every unknown id (contract S6; audit F25c). Goldset has
+// no workflows, so no workflow id is known here.
+Status CheckSubscribedResource(RequestContext& ctx, const std::string& type, const std::string& id) {
+  if (auto kind = model::KindFromName(type)) {
+    auto p = ctx.svc.processors->Get(ctx.caller.workspace_id, *kind, id);
+    return p.ok() ? Status::OK() : p.status().WithContext("resourceId");
+  }
+  return Status::NotFound("resourceId: Workflow " + id + " not found (this server has no workflows)");
+}
+
 Response CreateSubscription(RequestContext& ctx) {
   auto body = ctx.JsonBody();
   if (!body.ok()) return Fail(body.status(), ctx);
@@ -257,6 +268,7 @@ Response CreateSubscription(RequestContext& ctx) {
   // Shape errors first (400 before a 404 for the endpoint).
   auto shape = webhooks::ParseSubscriptionEvents(webhooks::kApiVersion, *type, *events_v);
   if (!shape.ok()) return Fail(shape.status(), ctx);
+  if (Status st = CheckSubscribedResource(ctx, *type, *resource); !st.ok()) return Fail(st, ctx);
   s.id = NewId("whes_");
   s.workspace_id = ctx.caller.workspace_id;
   s.webhook_endpoint_id = *endpoint;

@@ -13,6 +13,7 @@
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "webhooks/webhooks.h"
 #include "jobs/run_scheduler.h"
 
@@ -198,7 +199,7 @@ Started StartProcess(int argc, char** argv, const char* command) {
   auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
   auto config = flags.ok() ? ParseServerConfig(*flags) : StatusOr<api::ServerConfig>(flags.status());
   if (!config.ok()) {
-    std::fprintf(stderr, "goldset %s: %s\n", command, config.status().message().c_str());
+    LogError(std::string("goldset ") + command + ": " + config.status().message());
     out.exit_code = 2;
     return out;
   }
@@ -210,7 +211,7 @@ Started StartProcess(int argc, char** argv, const char* command) {
   signal(SIGPIPE, SIG_IGN);
   auto svc = api::OpenServices(*config);
   if (!svc.ok()) {
-    std::fprintf(stderr, "goldset %s: %s\n", command, svc.status().message().c_str());
+    LogError(std::string("goldset ") + command + ": " + svc.status().message());
     out.exit_code = 1;
     return out;
   }
@@ -228,7 +229,7 @@ int RunServeCommand(int argc, char** argv) {
   api::Services* svc = started.svc.get();
   auto first_key = EnsureDefaultWorkspace(*svc);
   if (!first_key.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
+    LogError("goldset serve: " + first_key.status().message());
     return 1;
   }
   auto scheduler = MakeScheduler(*svc);
@@ -236,7 +237,7 @@ int RunServeCommand(int argc, char** argv) {
   api::HttpServer server(app, svc->config);
   auto port = server.Bind();
   if (!port.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", port.status().message().c_str());
+    LogError("goldset serve: " + port.status().message());
     return 1;
   }
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
@@ -253,7 +254,7 @@ int RunServeCommand(int argc, char** argv) {
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
-    std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: draining\"}\n", sig);
+    LogInfo("signal " + std::to_string(sig) + ": draining");
     svc->draining = true;
     server.Stop();
   });
@@ -265,7 +266,7 @@ int RunServeCommand(int argc, char** argv) {
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
   scheduler->Stop();
-  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+  LogInfo("stopped");
   return 0;
 }
 
@@ -284,7 +285,7 @@ int RunWorkerCommand(int argc, char** argv) {
   std::fflush(stdout);
   int sig = 0;
   sigwait(&sigs, &sig);
-  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: finishing in-flight items\"}\n", sig);
+  LogInfo("signal " + std::to_string(sig) + ": finishing in-flight items");
   scheduler->Stop();
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "eval/eval.h"
 #include "jobs/item_executor.h"
 #include "jobs/run_metrics.h"
@@ -69,7 +70,7 @@ void RunScheduler::WorkerLoop(int index) {
     try {
       did = ProcessOne(worker) || ProcessOneStandalone(worker);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"worker %s: %s\"}\n", worker.c_str(), e.what());
+      LogError(std::string("worker ") + worker + ": " + e.what());
     }
     if (!did) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -84,7 +85,7 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   auto claimed = runs_.ClaimItem(owner, NowMillis(), config_.lease_ms);
   if (!claimed.ok()) {
     if (claimed.status().code() != Status::Code::kUnavailable)
-      std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"claim: %s\"}\n", claimed.status().ToString().c_str());
+      LogError("claim: " + claimed.status().ToString());
     return false;
   }
   if (!*claimed) return false;
@@ -125,7 +126,13 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
         std::mt19937_64 rng(std::random_device{}());
         int64_t backoff = config_.retry_base_ms << (item.attempts - 1);
         backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
-        (void)runs_.RetryLater(item, NowMillis() + backoff, outcome.status.message());
+        Status later = runs_.RetryLater(item, NowMillis() + backoff, outcome.status.message());
+        if (!later.ok()) {
+          // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
+          LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
+          later = runs_.RetryLater(item, NowMillis() + backoff, "the last attempt's error could not be stored");
+          if (!later.ok()) LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
+        }
         return true;
       }
       done = {true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};
@@ -135,9 +142,16 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
     }
   }
   auto landed = runs_.CompleteItem(item, done, Finalizer());
-  if (!landed.ok())
-    std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"complete %s/%s: %s\"}\n", item.run_id.c_str(),
-                 item.item_id.c_str(), landed.status().ToString().c_str());
+  if (!landed.ok()) {
+    // An item whose outcome cannot be stored must still end, or it stays PROCESSING until
+    // its lease expires and runs again: store a failure that carries no outside text.
+    LogError("complete " + item.run_id + "/" + item.item_id + ": " + landed.status().ToString());
+    store::ItemCompletion bare{true, "", "", false, "INTERNAL_ERROR",
+                               "the item's outcome could not be stored (" + landed.status().message() + ")",
+                               done.latency_ms, done.num_pages};
+    landed = runs_.CompleteItem(item, bare, Finalizer());
+    if (!landed.ok()) LogError("complete " + item.run_id + "/" + item.item_id + ": " + landed.status().ToString());
+  }
   return true;
 }
 
@@ -163,9 +177,17 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
     }
   }
   bool failed = !outcome.status.ok();
-  (void)processor_runs_.Complete(run, failed, failed ? "" : json::serialize(outcome.output),
-                                 failed ? FailureReasonOf(outcome.error_code) : "",
-                                 failed ? outcome.status.message() : "", on_processor_run_ended_);
+  auto landed = processor_runs_.Complete(run, failed, failed ? "" : json::serialize(outcome.output),
+                                         failed ? FailureReasonOf(outcome.error_code) : "",
+                                         failed ? outcome.status.message() : "", on_processor_run_ended_);
+  if (!landed.ok()) {
+    // Never leave the run PROCESSING silently: store a failure that carries no outside text.
+    LogError("complete " + run.id + ": " + landed.status().ToString());
+    landed = processor_runs_.Complete(run, true, "", "INTERNAL_ERROR",
+                                      "the run's outcome could not be stored (" + landed.status().message() + ")",
+                                      on_processor_run_ended_);
+    if (!landed.ok()) LogError("complete " + run.id + ": " + landed.status().ToString());
+  }
   return true;
 }
 

@@ -3,12 +3,17 @@
 #include <chrono>
 #include <thread>
 
+#include "common/encoding.h"
+
 namespace goldset::processors {
 
 namespace {
 
+// The engine's bytes are anything at all; the snippet lands in a run's stored error.
 std::string Snippet(const std::string& body) {
-  return body.size() > 200 ? body.substr(0, 200) + "..." : body;
+  bool cut = false;
+  std::string text = SanitizeUtf8(body, 200, &cut);
+  return cut ? text + "..." : text;
 }
 
 }  // namespace

@@ -202,6 +202,12 @@ class WebhookDispatcher {
   void Loop();
   StatusOr<int> ClaimAndSend(const std::string& owner);
   Status SendOne(const std::string& delivery_id, const std::string& owner);
+  // Records one attempt (error: nullopt when delivered), schedules the retry or gives up,
+  // and disables the endpoint when it has failed long enough. Only while `owner` holds
+  // the lease.
+  Status RecordAttempt(const std::string& delivery_id, const std::string& owner, const std::string& endpoint_id,
+                       int attempts, int64_t attempted_at, int64_t duration, std::optional<int> code,
+                       const std::optional<std::string>& error);
 
   std::shared_ptr<store::Database> db_;
   outbound::EgressPolicy policy_;

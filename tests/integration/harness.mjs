@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 
 import { databaseEnv, dropDatabase } from './pg.mjs';
@@ -118,6 +119,7 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   const srv = {
     url: null, port: null, key, dataDir, proc: null, stderr: '', stdout: '', exitCode: undefined, exited: null,
   };
+  const stderrChunks = [];
 
   async function launch(listen) {
     const full = ['serve', '--listen', listen, '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32', ...args];
@@ -130,8 +132,9 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
       srv.exitCode = code ?? signal;
       resolve(srv.exitCode);
     }));
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d) => { srv.stderr += d; });
+    // Raw bytes are kept too (srv.stderrBytes()): decoding would hide invalid UTF-8.
+    const decoder = new StringDecoder('utf8');
+    proc.stderr.on('data', (d) => { stderrChunks.push(d); srv.stderr += decoder.write(d); });
     proc.stdout.setEncoding('utf8');
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`goldset did not start in ${timeoutMs} ms:\n${srv.stderr}`)); }, timeoutMs);
@@ -178,6 +181,8 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
     try { return JSON.parse(l); } catch { return null; }
   }).filter((o) => o && 'status' in o);
   srv.serverErrors = () => srv.accessLog().filter((l) => l.status >= 500);
+  // Everything the server wrote on stderr, as bytes (across restarts).
+  srv.stderrBytes = () => Buffer.concat(stderrChunks);
   // Peak resident memory of the server process so far (VmHWM, MiB), for bounded-memory checks.
   srv.peakRssMb = () => {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'));
