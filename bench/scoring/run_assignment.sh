@@ -32,7 +32,7 @@ for kind in ("table", "small", "random"):
         print(f"{kind + ' ' + str(n):22} {gs:10.3f} {ps:9.3f} {ps / max(gs, 1e-4):7.1f}x {float(g['peak_rss_mb']):11.1f} "
               f"{float(p['peak_rss_mb']):9.1f}  {g['cost'].strip() == p['cost'].strip()}")
 print()
-print(f"{"item through ScoreItem":40} {'seconds':>8} {'peak MB':>8}  score")
+print(f"{'item through ScoreItem':40} {'seconds':>8} {'peak MB':>8}  score")
 for n in (1000, 5000):
     for mode in ("", "fuzzy"):
         r = run([bench, "item", str(n)] + ([mode] if mode else []))
