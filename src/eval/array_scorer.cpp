@@ -129,7 +129,7 @@ ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json
     std::vector<Cell*> column;
     for (Cell& c : t.expected) column.push_back(&c);
     for (Cell& c : t.actual) column.push_back(&c);
-    KeyColumn(column, e.size());
+    KeyColumn(column, e.size(), item.type);
   }
   t.columns.push_back(PairingColumnOf(item, t.expected, t.actual, e.size(), a.size(), 1, 0, rules, item_path, fuzzy, budget));
   ArrayScore s;
@@ -181,7 +181,7 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
       column.clear();
       for (size_t i = 0; i < ne; ++i) column.push_back(&t.expected[i * nc + c]);
       for (size_t j = 0; j < na; ++j) column.push_back(&t.actual[j * nc + c]);
-      KeyColumn(column, ne);
+      KeyColumn(column, ne, cols[c]->spec->type);
     }
     t.columns.push_back(PairingColumnOf(*cols[c]->spec, t.expected, t.actual, ne, na, nc, c, rules, plan.paths[c],
                                         plan.fuzzy[c], budget));

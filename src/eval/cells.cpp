@@ -61,7 +61,7 @@ Cell MakeCell(const FieldSpec& spec, const json::value* v, bool fuzzy) {
   return {Canonicalize(spec, v, fuzzy), v};
 }
 
-void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected) {
+void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected, FieldType type) {
   std::vector<std::pair<std::string_view, Cell*>> texts, raw_dates, enums, codes;
   std::vector<Cell*> numbers, amounts;
   int64_t invalid_key = std::numeric_limits<int64_t>::min();
@@ -98,8 +98,11 @@ void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected) {
         }
         break;
       case Form::kRaw:
-        // Enum values are strings compared exactly; other raw values compare loosely.
-        if (c->value && c->value->is_string()) enums.emplace_back(std::string_view(c->value->as_string()), c);
+        // Enum values are strings compared exactly; untyped ("any") values compare
+        // loosely (normalized text, 1 = 1.0), so they stay unkeyed.
+        if (type == FieldType::kEnum && c->value && c->value->is_string()) {
+          enums.emplace_back(std::string_view(c->value->as_string()), c);
+        }
         break;
       case Form::kNumber:
         numbers.push_back(c);
@@ -111,12 +114,7 @@ void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected) {
   }
   InternTexts(texts, [](int64_t id) { return id; });
   InternTexts(raw_dates, [](int64_t id) { return -2 - id; });  // apart from days and null
-  // Enum columns hold only raw strings (kRaw is otherwise the untyped "any").
-  if (!enums.empty()) {
-    bool all_enum = true;
-    for (Cell* c : cells) all_enum = all_enum && (c->canon.form != Form::kRaw || (c->value && c->value->is_string()));
-    if (all_enum) InternTexts(enums, [](int64_t id) { return id; });
-  }
+  InternTexts(enums, [](int64_t id) { return id; });
   std::vector<double> distinct;
   if (!numbers.empty()) {
     std::vector<double> values;

@@ -33,8 +33,8 @@ Cell MakeCell(const FieldSpec& spec, const json::value* v, bool fuzzy);
 //   when no two distinct amounts are within half a cent.
 // Cells left unkeyed (tolerance-close numbers, raw JSON, an unvalidated expected value)
 // compare with CompareCanonical. `cells` holds the expected rows' cells first
-// (`num_expected` of them), then the actual rows'.
-// REQUIRES: every cell was made with one scalar spec, not fuzzy.
-void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected);
+// (`num_expected` of them), then the actual rows'; `type` is their spec's type.
+// REQUIRES: every cell was made with one scalar spec of `type`, not fuzzy.
+void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected, FieldType type);
 
 }  // namespace goldset::eval

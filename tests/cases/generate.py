@@ -360,6 +360,11 @@ rows_case("large_reordered", "30 rows reversed", [{"description": f"row {i}", "a
           {"correct": True, "fields": {"line_items": {"correctCells": 60}}})
 rows_case("whitespace_cells", "cells are normalized like strings", [{"description": "Blue  widget", "amount": 1}],
           [{"description": " Blue widget ", "amount": 1.0}], {"correct": True})
+add(T, "schemaless_loose_column", {"description": "without a schema an untyped column compares loosely (normalized text)",
+    "kind": "extract", "config": {},
+    "expected": value({"l": [{"k": None, "n": 1}, {"k": "a b", "n": 2}]}),
+    "actual": value({"l": [{"k": "a  b ", "n": 2}, {"k": None, "n": 1}]}),
+    "expect": {"item": {"correct": True, "fields": {"l": {"score": 1, "correctCells": 4}}}}})
 add(T, "extend_doc_example", {"description": "Extend's documented example: expected [{d,e,f},{a,b,c},{g,h,i}], extracted [{a,b,c},{d,e,f}] -> 6/9",
     "kind": "extract", "config": schema(t=ROWS(c1=S, c2=S, c3=S)),
     "expected": value({"t": [{"c1": "d", "c2": "e", "c3": "f"}, {"c1": "a", "c2": "b", "c3": "c"}, {"c1": "g", "c2": "h", "c3": "i"}]}),
