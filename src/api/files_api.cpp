@@ -150,6 +150,10 @@ Response DownloadFile(RequestContext& ctx) {
   r.content_type = f->mime_type;
   r.body = std::move(*bytes);
   r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(f->name));
+  // The type is the uploader's claim and the URL is on the dashboard's origin: a browser
+  // must neither sniff it into something runnable nor run it there if it is opened (F20).
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Content-Security-Policy", "sandbox; default-src 'none'");
   return r;
 }
 

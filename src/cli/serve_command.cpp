@@ -79,6 +79,31 @@ Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   return Status::OK();
 }
 
+// Limits on what clients and tenants can make the server do (README "Security model").
+Status ParseSecurityFlags(const Flags& f, api::ServerConfig* c) {
+  auto response_mb = ParseInt(f.Get("max-outbound-response-mb"), 16, "max-outbound-response-mb");
+  auto llm_calls = ParseInt(f.Get("llm-max-calls-per-item"), c->engine_policy.max_llm_calls_per_item, "llm-max-calls-per-item");
+  auto max_conns = ParseInt(f.Get("max-connections"), 0, "max-connections");
+  auto per_ip = ParseInt(f.Get("max-connections-per-ip"), 0, "max-connections-per-ip");
+  for (const Status* st : {&response_mb.status(), &llm_calls.status(), &max_conns.status(), &per_ip.status()})
+    if (!st->ok()) return *st;
+  if (*response_mb < 1 || *response_mb > 4096) return Status::InvalidArgument("--max-outbound-response-mb must be between 1 and 4096");
+  if (*llm_calls < 1) return Status::InvalidArgument("--llm-max-calls-per-item must be at least 1");
+  // The server's own settings are never readable as an API key, whatever the patterns say.
+  std::set<std::string> own_settings;
+  for (const std::string& name : ServerFlagNames()) own_settings.insert(FlagEnvName(name));
+  for (const char* name : {"no-access-log", "metrics"}) own_settings.insert(FlagEnvName(name));
+  auto allow = processors::KeyEnvAllowList::Parse(f.GetOr("llm-key-env-allow", "GOLDSET_LLM_*"), std::move(own_settings));
+  if (!allow.ok()) return allow.status();
+  c->max_outbound_response_bytes = int64_t{*response_mb} << 20;
+  c->engine_policy.key_env_allow = std::move(*allow);
+  c->engine_policy.max_llm_calls_per_item = *llm_calls;
+  c->engine_policy.max_response_bytes = c->max_outbound_response_bytes;
+  c->max_connections = *max_conns;
+  c->max_connections_per_ip = *per_ip;
+  return Status::OK();
+}
+
 }  // namespace
 
 std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
@@ -91,6 +116,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   sched.max_attempts = svc.config.item_attempts;
   sched.retry_base_ms = svc.config.retry_base_ms;
   sched.egress = &svc.egress;
+  sched.engine_policy = &svc.config.engine_policy;
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
   // Run events go to the webhook outbox inside the transaction that ends the run, so an
@@ -164,6 +190,8 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.item_attempts = std::max(1, *item_attempts);
   c.retry_base_ms = *retry_base;
   c.access_log = !f.Has("no-access-log");
+  c.metrics = f.Has("metrics");
+  if (Status st = ParseSecurityFlags(f, &c); !st.ok()) return st;
   c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
@@ -177,8 +205,9 @@ const std::set<std::string>& ServerFlagNames() {
                                           "rate-limit-write", "rate-limit-run",
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
-                                          "webhook-retry-max-ms", "webhook-disable-after-ms",
-                                          "max-array-rows"};
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
+                                          "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
+                                          "max-connections-per-ip", "max-array-rows"};
   return k;
 }
 
@@ -196,7 +225,7 @@ struct Started {
 
 Started StartProcess(int argc, char** argv, const char* command) {
   Started out;
-  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
+  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log", "metrics"});
   auto config = flags.ok() ? ParseServerConfig(*flags) : StatusOr<api::ServerConfig>(flags.status());
   if (!config.ok()) {
     LogError(std::string("goldset ") + command + ": " + config.status().message());
@@ -204,6 +233,9 @@ Started StartProcess(int argc, char** argv, const char* command) {
     return out;
   }
   out.config = *config;
+  if (config->engine_policy.key_env_allow.HasLeadingWildcard())
+    WriteLogLines(FormatLogLine("warn", "--llm-key-env-allow has a pattern that starts with a wildcard: every tenant "
+                                        "can read every matching environment variable through engine.apiKeyEnv"));
   sigemptyset(&out.signals);
   sigaddset(&out.signals, SIGINT);
   sigaddset(&out.signals, SIGTERM);

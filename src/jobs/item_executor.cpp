@@ -133,6 +133,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
 
   processors::EngineContext ctx;
   ctx.egress = config_.egress;
+  ctx.policy = config_.engine_policy;
   auto output = processors::RunProcessor(ProcessorKindOf(kind), config, document, ref, ctx);
   if (!output.ok()) return Fail(output.status(), CodeFor(output.status()));
   ItemOutcome o;

@@ -22,13 +22,16 @@ StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const 
                                                  const std::string& body,
                                                  const std::vector<std::pair<std::string, std::string>>& headers,
                                                  int timeout_ms, const EngineContext& ctx) {
-  if (!ctx.egress) return Status::Internal(what + ": no egress policy configured");
+  if (!ctx.egress || !ctx.policy) return Status::Internal(what + ": no egress or engine policy configured");
   const int attempts = std::max(1, ctx.http_attempts);
   Status last;
   for (int i = 0; i < attempts; ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << (i - 1)));
-    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress);
+    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress, ctx.policy->max_response_bytes);
     if (!resp.ok()) {
+      // An answer over the size limit would be as large the next time.
+      if (resp.status().code() == Status::Code::kUnprocessable)
+        return Status::Unprocessable(what + ": " + resp.status().message() + "; not retried");
       if (!resp.status().retryable()) return resp.status();
       last = resp.status();
       continue;

@@ -86,7 +86,9 @@ class Database {
  public:
   virtual ~Database() = default;
   virtual Backend backend() const = 0;
-  // Hands out a connection; blocks while all are in use.
+  // Hands out a connection; blocks while all are in use. Never throws and never returns
+  // null: a connection that cannot be opened (no descriptor left, server down) comes back
+  // as one whose every call fails with Unavailable.
   virtual std::shared_ptr<Connection> Acquire() = 0;
 
   // Runs fn inside a transaction, committing when it returns OK and rolling back

@@ -139,7 +139,7 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
 
   const int64_t attempted_at = NowMillis();
   const int64_t t0 = MonotonicMillis();
-  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_);
+  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_, opts_.max_response_bytes);
   const int64_t duration = MonotonicMillis() - t0;
 
   std::optional<int> code;

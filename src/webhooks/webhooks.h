@@ -182,6 +182,7 @@ struct DispatcherOptions {
   int64_t disable_after_ms = 3ll * 24 * 3600'000;  // continuous failure before disabling
   int poll_interval_ms = 200;                   // idle wait between claims
   int batch = 4;                                // deliveries claimed per claim
+  int64_t max_response_bytes = 16ll << 20;      // a longer answer fails the attempt (transfer stopped)
 };
 
 class WebhookDispatcher {

@@ -7,7 +7,7 @@
 //   const r = await srv.api('GET', '/files', { query: { maxPageSize: 5 } });
 //   r.status, r.headers['x-extend-request-id'], r.body (parsed JSON or text)
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,9 @@ import { databaseEnv, dropDatabase } from './pg.mjs';
 export const API_VERSION = '2026-02-09';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.resolve(REPO_ROOT, process.env.GOLDSET_BIN ?? 'build/goldset');
+
+// Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on every Linux port we run on).
+const CLOCK_TICKS = 100;
 
 const live = new Set();
 process.on('exit', () => {
@@ -110,8 +113,9 @@ export async function request(url, method, p, { body, headers = {}, query, key, 
 
 // Starts `goldset serve` on 127.0.0.1:0 with a fresh data dir (or `dataDir`).
 // Options: args (extra serve flags), env, t (node:test context: stop in t.after),
-// dataDir/key (reuse), timeoutMs (startup bound), firstStart (see below).
-export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false } = {}) {
+// dataDir/key (reuse), timeoutMs (startup bound), firstStart (see below), nofile (start
+// under `ulimit -n nofile` through sh, which then execs goldset: same pid).
+export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false, nofile } = {}) {
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'goldset-it-'));
   // firstStart: no `keys create`; the server's own first-start key (printed once) is used.
@@ -123,7 +127,8 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
 
   async function launch(listen) {
     const full = ['serve', '--listen', listen, '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32', ...args];
-    const proc = spawn(BIN, full, { env: { ...process.env, ...databaseEnv(dataDir), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = nofile ? ['/bin/sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, BIN, ...full]] : [BIN, full];
+    const proc = spawn(cmd, argv, { env: { ...process.env, ...databaseEnv(dataDir), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(proc);
     srv.proc = proc;
     srv.exitCode = undefined;
@@ -187,6 +192,21 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   srv.peakRssMb = () => {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
+  };
+  // CPU time the server process has used so far (user + system, seconds), from /proc/PID/stat.
+  srv.cpuSeconds = () => {
+    const stat = readFileSync(`/proc/${srv.proc.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // fields[0] is field 3 (state)
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
+  // Open file descriptors of the server process.
+  srv.openFds = () => readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+  // 'asan' (ASan+UBSan), 'tsan' or null: which sanitizer runtime the server has loaded.
+  srv.sanitizer = () => {
+    const maps = readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8');
+    if (/libasan|libubsan/.test(maps)) return 'asan';
+    if (/libtsan/.test(maps)) return 'tsan';
+    return null;
   };
 
   await launch('127.0.0.1:0');

@@ -5,7 +5,6 @@
 // Now: at most --max-array-rows rows per side (default 5,000), one int32 cost matrix.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { startServer, request } from './harness.mjs';
 import { waitForRun, allResults, uploadText } from './eval_fixtures.mjs';
 
@@ -29,10 +28,6 @@ const schema = {
 // there the bounds are 4 times larger (still far below the unfixed code's).
 const BOUND_OVER_CAP_MB = 200;
 const BOUND_AT_CAP_MB = 320;
-
-function sanitizerFactor(srv) {
-  return /lib(asan|tsan)/.test(readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8')) ? 4 : 1;
-}
 
 async function runRows(srv, n) {
   const ex = await srv.api('POST', '/extractors', { body: { name: `rows ${n}`, config: { schema } } });
@@ -63,7 +58,7 @@ async function healthy(srv) {
 describe('hostile scoring: arrays of objects', { timeout: 600000 }, () => {
   test('a 20,000-row item fails clearly; a 5,000-row item scores; memory stays bounded', async (t) => {
     const srv = await startServer({ t, args: ['--workers', '1'] });
-    const factor = sanitizerFactor(srv);
+    const factor = srv.sanitizer() ? 4 : 1;
     // Watch /healthz while the big item is processed: the server keeps answering.
     let stop = false;
     const watcher = (async () => {
