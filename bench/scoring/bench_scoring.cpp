@@ -180,7 +180,7 @@ int Main(int argc, char** argv) {
     ItemScorer scorer(Kind::kExtract, config, options);
     MetricsBuilder builder(Kind::kExtract, config, options), first_builder(Kind::kExtract, config, options);
     for (size_t i = 0; i < n_items; ++i) {
-      json::object r = scorer.Score(expected[i], actual[i]);
+      json::object r = *scorer.Score(expected[i], actual[i]);
       checksum += r.at("score").as_double();
       builder.Add(r);
       if (i < 1000) first_builder.Add(r);  // cross-check against peer.py's default sample
@@ -207,7 +207,7 @@ int Main(int argc, char** argv) {
     for (unsigned t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
         for (size_t i = t; i < n_items; i += threads) {
-          partial[t] += scorer.Score(expected[i], actual[i]).at("score").as_double();
+          partial[t] += scorer.Score(expected[i], actual[i])->at("score").as_double();
         }
       });
     }

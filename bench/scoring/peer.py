@@ -3,6 +3,8 @@
 scipy's linear_sum_assignment, on the exact workload bench_scoring --data wrote.
 
 usage: peer.py WORKLOAD.json [--items N]   (prints "key value" lines; CPU time)
+       peer.py --lap MATRIX.bin N          (an N x N int32 matrix from bench_assignment:
+                                            seconds, cost, peak_rss_mb of this process)
 """
 import json, sys, time, unicodedata
 from datetime import date
@@ -108,7 +110,20 @@ def score_item(props, fuzzy, expected, actual):
     return {"correct": all_ok, "score": total / n, "fields": fields}
 
 
+def lap(path, n):
+    import resource
+    m = np.fromfile(path, dtype=np.int32).reshape(n, n)
+    t0 = time.process_time()
+    r, c = linear_sum_assignment(m)
+    seconds = time.process_time() - t0
+    print(f"seconds {seconds:.4f}")
+    print(f"cost {int(m[r, c].sum())}")
+    print(f"peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+
+
 def main():
+    if sys.argv[1] == "--lap":
+        return lap(sys.argv[2], int(sys.argv[3]))
     path = sys.argv[1]
     n_items = int(sys.argv[sys.argv.index("--items") + 1]) if "--items" in sys.argv else 1000
     with open(path) as f:

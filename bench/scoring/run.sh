@@ -36,3 +36,6 @@ print(f"cross-checks: run accuracy goldset {c['run_accuracy_first1000'].strip()}
       f" mean similarity {c['lev_mean_similarity'].strip()} / {p['lev_mean_similarity'].strip()};"
       f" assignment cost {c['assign200_cost'].strip()} / {p['assign200_cost'].strip()}")
 PY
+
+# Row pairing at scale beside scipy (F2 of the 2026-12 security audit).
+"$ROOT/bench/scoring/run_assignment.sh" "$BUILD"

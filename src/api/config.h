@@ -2,6 +2,7 @@
 // through a GOLDSET_* environment variable (cli/ does the parsing).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -32,6 +33,7 @@ struct ServerConfig {
   int max_multipart_parts = 64;      // parts in one multipart/form-data upload
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
+  size_t max_array_rows = 5000;      // rows per side of any scored array (eval::Options::max_array_rows)
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
   // Answers of webhook receivers and http/llm engines are cut off above this.
   int64_t max_outbound_response_bytes = 16ll << 20;

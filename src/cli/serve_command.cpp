@@ -66,6 +66,16 @@ Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
   return Status::OK();
 }
 
+// --max-array-rows (eval::Options::max_array_rows): rows per side of any array an item
+// may have before it fails; also bounds the pairing work (eval/array_scorer.h).
+Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
+  auto rows = ParseInt(f.Get("max-array-rows"), static_cast<int>(c->max_array_rows), "max-array-rows");
+  if (!rows.ok()) return rows.status();
+  if (*rows < 1 || *rows > 50000) return Status::InvalidArgument("--max-array-rows must be between 1 and 50000");
+  c->max_array_rows = static_cast<size_t>(*rows);
+  return Status::OK();
+}
+
 // --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
 Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
@@ -119,6 +129,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
   jobs::SchedulerConfig sched;
   sched.workers = svc.config.workers;
   sched.item_timeout_ms = svc.config.item_timeout_ms;
+  sched.max_array_rows = svc.config.max_array_rows;
   // The lease outlives the item timeout, so only a dead worker loses an item.
   sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
   sched.max_attempts = svc.config.item_attempts;
@@ -205,6 +216,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseInputLimitFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -217,8 +229,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
-                                          "max-connections-per-ip", "max-page-megapixels", "max-document-words",
-                                          "max-multipart-parts"};
+                                          "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
+                                          "max-document-words", "max-multipart-parts"};
   return k;
 }
 

@@ -1,18 +1,31 @@
-// Optimal assignment (Hungarian algorithm, shortest augmenting paths with
-// potentials), O(n^2 m) for an n x m matrix with n <= m; rectangular matrices are
-// handled by transposing. Pure; thread-safe.
+// Optimal assignment: shortest augmenting paths with potentials (Jonker-Volgenant,
+// in Crouse's 2016 formulation, as scipy's linear_sum_assignment), started from a row
+// reduction that pairs every row whose cheapest column is still free. O(n^2 m) worst
+// case for n rows <= m columns; memory O(n + m) beside the caller's matrix, which is
+// read in place (never copied). Pure; thread-safe.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace goldset::eval {
 
-// `weight` is row-major rows x cols. Returns, per row, the column it is assigned to,
-// or -1 (only when rows > cols), maximizing the total weight of assigned pairs.
-std::vector<int> MaxWeightAssignment(const std::vector<double>& weight, size_t rows, size_t cols);
+// `cost` is row-major rows x cols with rows <= cols; every row gets a distinct column.
+// Returns, per row, its column. Costs must be finite; results are deterministic.
+// The int32 form gives up (nullopt) after `max_steps` inner-loop steps (0: no limit;
+// rows x cols steps pair most rows, each augmenting path costs its visited rows x cols),
+// so that a hostile matrix cannot hold a worker for minutes.
+// REQUIRES: rows <= cols; rows and cols < 2^31.
+std::optional<std::vector<int>> MinCostAssignmentInPlace(const int32_t* cost, size_t rows, size_t cols,
+                                                         uint64_t max_steps);
+std::vector<int> MinCostAssignmentInPlace(const double* cost, size_t rows, size_t cols);
 
-// Same, minimizing total cost; every row (rows <= cols) or every column gets a partner.
+// Conveniences over a copy (tests, benchmarks): any shape; a row left without a
+// column (only when rows > cols) gets -1.
 std::vector<int> MinCostAssignment(const std::vector<double>& cost, size_t rows, size_t cols);
+// Maximizes the total weight of assigned pairs.
+std::vector<int> MaxWeightAssignment(const std::vector<double>& weight, size_t rows, size_t cols);
 
 }  // namespace goldset::eval

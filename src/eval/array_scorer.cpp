@@ -1,17 +1,21 @@
 #include "eval/array_scorer.h"
 
 #include <algorithm>
-#include <cmath>
-#include <functional>
 #include <memory>
-#include <string_view>
 
-#include "eval/array_matcher.h"
+#include "eval/cells.h"
+#include "eval/row_pairing.h"
+#include "eval/values.h"
 
 namespace goldset::eval {
 namespace {
 
 const json::array kEmpty;
+const json::value kNull;
+
+// Assignment steps allowed per row pair of the cap: 64 x 5,000^2 is ~1.6e9 steps,
+// a few seconds; real tables need a small fraction (most rows pair in the first pass).
+constexpr uint64_t kStepsPerPair = 64;
 
 const json::value* Lookup(const json::value& row, const std::vector<std::string>& keys) {
   const json::value* cur = &row;
@@ -23,75 +27,14 @@ const json::value* Lookup(const json::value& row, const std::vector<std::string>
   return cur;
 }
 
-// A cell (or multiset element) ready for repeated comparison.
-struct Cell {
-  Canonical canon;           // scalar specs
-  const json::value* value;  // array specs compare recursively
-  // Fast equality for the common forms: cells of one column with equal keys are
-  // equal (text interned per column, dates as day numbers, booleans, null = -1).
-  bool keyed = false;
-  int64_t key = 0;
-};
-
-// Assigns keys to the cells of one scalar, non-fuzzy column (both sides together,
-// so equal texts get equal ids).
-void KeyColumn(std::vector<Cell*>& cells) {
-  std::vector<Cell*> texts;
-  for (Cell* c : cells) {
-    const Canonical& k = c->canon;
-    switch (k.form) {
-      case Canonical::Form::kMissing:
-      case Canonical::Form::kNull:
-        c->keyed = true;
-        c->key = -1;
-        break;
-      case Canonical::Form::kText:
-        texts.push_back(c);
-        break;
-      case Canonical::Form::kBool:
-        c->keyed = true;
-        c->key = k.boolean;
-        break;
-      case Canonical::Form::kDate:
-        if (k.date) {
-          c->keyed = true;
-          c->key = k.date->year * 10000 + k.date->month * 100 + k.date->day;
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  // Intern texts by sorting (one allocation, no hash nodes). Only equality matters, so
-  // the order is by hash first: string compares only between equal hashes.
-  std::vector<std::pair<size_t, Cell*>> hashed;
-  hashed.reserve(texts.size());
-  for (Cell* c : texts) hashed.emplace_back(std::hash<std::string_view>{}(c->canon.text), c);
-  std::sort(hashed.begin(), hashed.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second->canon.text < b.second->canon.text;
-  });
-  int64_t id = 0;
-  for (size_t i = 0; i < hashed.size(); ++i) {
-    const auto& [hash, cell] = hashed[i];
-    if (i > 0 && (hash != hashed[i - 1].first || cell->canon.text != hashed[i - 1].second->canon.text)) ++id;
-    cell->keyed = true;
-    cell->key = id;
-  }
-}
-
-Cell MakeCell(const FieldSpec& spec, const json::value* v, bool fuzzy) {
-  if (spec.type == FieldType::kArray || spec.type == FieldType::kObject) return {Canonical{}, v};
-  return {Canonicalize(spec, v, fuzzy), v};
-}
-
 bool CellMatches(const FieldSpec& spec, const Cell& e, const Cell& a, const FieldRules& rules,
-                 const std::string& path, std::optional<double> fuzzy) {
+                 const std::string& path, std::optional<double> fuzzy, ArrayBudget& budget) {
   if (spec.type == FieldType::kArray) {
     bool e_null = !e.value || e.value->is_null();
     bool a_null = !a.value || a.value->is_null();
     if (e_null && a_null) return true;
-    static const json::value kNull;
-    return ScoreArray(spec, e.value ? *e.value : kNull, a.value ? *a.value : kNull, rules, path, false)
+    if (budget.exhausted()) return false;
+    return ScoreArray(spec, e.value ? *e.value : kNull, a.value ? *a.value : kNull, rules, path, false, budget)
                .verdict.score >= 1.0;
   }
   if (spec.type == FieldType::kObject) {
@@ -99,6 +42,7 @@ bool CellMatches(const FieldSpec& spec, const Cell& e, const Cell& a, const Fiel
     return CompareCanonical(any, Canonicalize(any, e.value, false), Canonicalize(any, a.value, false), std::nullopt)
                .score >= 1.0;
   }
+  if (e.keyed && a.keyed) return e.key == a.key;
   return CompareCanonical(spec, e.canon, a.canon, fuzzy).score >= 1.0;
 }
 
@@ -123,164 +67,155 @@ json::object RowDetail(std::optional<size_t> ei, std::optional<size_t> ai, size_
   return r;
 }
 
-// Arrays of scalars (or arrays): multiset matching, each element one cell.
-ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json::array& a,
-                         const FieldRules& rules, const std::string& path, bool with_detail, const json::storage_ptr& sp) {
-  std::optional<double> fuzzy = rules.FuzzyThreshold(path);
-  std::vector<Cell> ec, ac;
-  for (const auto& v : e) ec.push_back(MakeCell(item, &v, fuzzy.has_value()));
-  for (const auto& v : a) ac.push_back(MakeCell(item, &v, fuzzy.has_value()));
-  std::vector<double> w(ec.size() * ac.size());
-  for (size_t i = 0; i < ec.size(); ++i) {
-    for (size_t j = 0; j < ac.size(); ++j) w[i * ac.size() + j] = CellMatches(item, ec[i], ac[j], rules, path + "[]", fuzzy);
+// One column of `ne` expected and `na` actual cells (row-major in `ec`/`ac` with
+// stride `nc`) for row pairing: keys when every cell is keyed, numbers when every
+// cell is a number, else a comparison per pair.
+PairingColumn PairingColumnOf(const FieldSpec& spec, const std::vector<Cell>& ec, const std::vector<Cell>& ac,
+                              size_t ne, size_t na, size_t nc, size_t c, const FieldRules& rules,
+                              const std::string& path, std::optional<double> fuzzy, ArrayBudget& budget) {
+  PairingColumn col;
+  bool keyed = true, numbers = true;
+  for (size_t i = 0; i < ne; ++i) {
+    keyed = keyed && ec[i * nc + c].keyed;
+    numbers = numbers && ec[i * nc + c].canon.form == Canonical::Form::kNumber;
   }
-  std::vector<int> pair = MaxWeightAssignment(w, ec.size(), ac.size());
+  for (size_t j = 0; j < na; ++j) {
+    keyed = keyed && ac[j * nc + c].keyed;
+    numbers = numbers && ac[j * nc + c].canon.form == Canonical::Form::kNumber;
+  }
+  if (keyed) {
+    col.mode = PairingColumn::Mode::kKeys;
+    for (size_t i = 0; i < ne; ++i) col.expected_keys.push_back(ec[i * nc + c].key);
+    for (size_t j = 0; j < na; ++j) col.actual_keys.push_back(ac[j * nc + c].key);
+  } else if (numbers && !fuzzy) {
+    col.mode = PairingColumn::Mode::kNumbers;
+    for (size_t i = 0; i < ne; ++i) col.expected_numbers.push_back(*ec[i * nc + c].canon.number);
+    for (size_t j = 0; j < na; ++j) col.actual_numbers.push_back(*ac[j * nc + c].canon.number);
+  } else {
+    col.mode = PairingColumn::Mode::kCallback;
+    col.equal = [&spec, &ec, &ac, nc, c, &rules, &path, fuzzy, &budget](size_t i, size_t j) {
+      return CellMatches(spec, ec[i * nc + c], ac[j * nc + c], rules, path, fuzzy, budget);
+    };
+  }
+  return col;
+}
+
+// A table of `nc` columns: cells row-major, keyed column by column.
+struct Table {
+  std::vector<Cell> expected, actual;
+  std::vector<PairingColumn> columns;
+};
+
+// Pairs the rows of a table; nullopt when the budget ran out.
+std::optional<std::vector<int>> Pair(const Table& t, size_t ne, size_t na, ArrayBudget& budget,
+                                     const std::string& path) {
+  std::optional<std::vector<int>> pairs = PairRows(ne, na, t.columns, *budget.assignment_steps());
+  if (!pairs) budget.AssignmentTooLong(path);
+  if (budget.exhausted()) return std::nullopt;
+  return pairs;
+}
+
+// Arrays of scalars (or arrays): multiset matching, each element one cell.
+ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json::array& a, const FieldRules& rules,
+                         const std::string& path, bool with_detail, ArrayBudget& budget, const json::storage_ptr& sp) {
+  const std::optional<double> fuzzy = rules.FuzzyThreshold(path);
+  const std::string item_path = path + "[]";
+  Table t;
+  t.expected.reserve(e.size());
+  t.actual.reserve(a.size());
+  for (const auto& v : e) t.expected.push_back(MakeCell(item, &v, fuzzy.has_value()));
+  for (const auto& v : a) t.actual.push_back(MakeCell(item, &v, fuzzy.has_value()));
+  if (!fuzzy && IsScalar(item.type)) {
+    std::vector<Cell*> column;
+    for (Cell& c : t.expected) column.push_back(&c);
+    for (Cell& c : t.actual) column.push_back(&c);
+    KeyColumn(column, e.size(), item.type);
+  }
+  t.columns.push_back(PairingColumnOf(item, t.expected, t.actual, e.size(), a.size(), 1, 0, rules, item_path, fuzzy, budget));
   ArrayScore s;
   s.rows = json::array(sp);
+  std::optional<std::vector<int>> pair = Pair(t, e.size(), a.size(), budget, path);
+  if (!pair) return s;
   size_t correct = 0;
-  std::vector<char> actual_used(ac.size(), 0);
-  for (size_t i = 0; i < ec.size(); ++i) {
-    bool ok = pair[i] >= 0 && w[i * ac.size() + static_cast<size_t>(pair[i])] > 0;
+  std::vector<char> actual_used(a.size(), 0);
+  for (size_t i = 0; i < e.size(); ++i) {
+    bool ok = (*pair)[i] >= 0 && CellsEqual(t.columns[0], i, static_cast<size_t>((*pair)[i]));
     if (ok) {
       ++correct;
-      actual_used[static_cast<size_t>(pair[i])] = 1;
+      actual_used[static_cast<size_t>((*pair)[i])] = 1;
     }
     if (with_detail && !ok) s.rows.push_back(RowDetail(i, std::nullopt, 0, 1, "missing_row", s.rows.storage()));
   }
   if (with_detail) {
-    for (size_t j = 0; j < ac.size(); ++j) {
+    for (size_t j = 0; j < a.size(); ++j) {
       if (!actual_used[j]) s.rows.push_back(RowDetail(std::nullopt, j, 0, 1, "extra_row", s.rows.storage()));
     }
   }
-  return Finish(std::move(s), correct, std::max(ec.size(), ac.size()));
-}
-
-// The inner-loop form of a cell: 24 bytes instead of a Canonical, so the rows x rows x
-// columns comparison loop stays in cache.
-struct FastCell {
-  enum Mode : int8_t { kSlow, kKeyed, kNumber } mode = kSlow;
-  int64_t key = 0;
-  double number = 0;
-};
-
-FastCell FastOf(const Cell& c) {
-  if (c.keyed) return {FastCell::kKeyed, c.key, 0};
-  if (c.canon.form == Canonical::Form::kNumber) return {FastCell::kNumber, 0, *c.canon.number};
-  return {};
+  return Finish(std::move(s), correct, std::max(e.size(), a.size()));
 }
 
 // Arrays of objects: cells = rows x columns; rows paired to maximize matched cells.
 ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::array& a, const FieldRules& rules,
-                     bool with_detail, const json::storage_ptr& sp) {
-  const std::vector<std::string>& col_paths = plan.paths;
-  const std::vector<std::optional<double>>& fuzzy = plan.fuzzy;
+                     const std::string& path, bool with_detail, ArrayBudget& budget, const json::storage_ptr& sp) {
   const size_t nc = plan.scored.size(), ne = e.size(), na = a.size();
   std::vector<const Leaf*> cols(nc);
   for (size_t c = 0; c < nc; ++c) cols[c] = &plan.all[plan.scored[c]];
+  Table t;
   // Built in place, row by row (a default-constructed Cell is ~100 bytes of zeroing).
-  std::vector<Cell> ec, ac;
-  ec.reserve(ne * nc);
-  ac.reserve(na * nc);
+  t.expected.reserve(ne * nc);
+  t.actual.reserve(na * nc);
   for (size_t i = 0; i < ne; ++i) {
-    for (size_t c = 0; c < nc; ++c) ec.push_back(MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), fuzzy[c].has_value()));
+    for (size_t c = 0; c < nc; ++c) {
+      t.expected.push_back(MakeCell(*cols[c]->spec, Lookup(e[i], cols[c]->keys), plan.fuzzy[c].has_value()));
+    }
   }
   for (size_t j = 0; j < na; ++j) {
-    for (size_t c = 0; c < nc; ++c) ac.push_back(MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), fuzzy[c].has_value()));
+    for (size_t c = 0; c < nc; ++c) {
+      t.actual.push_back(MakeCell(*cols[c]->spec, Lookup(a[j], cols[c]->keys), plan.fuzzy[c].has_value()));
+    }
   }
   std::vector<Cell*> column;
   column.reserve(ne + na);
   for (size_t c = 0; c < nc; ++c) {
-    if (!fuzzy[c] && IsScalar(cols[c]->spec->type)) {
+    if (!plan.fuzzy[c] && IsScalar(cols[c]->spec->type)) {
       column.clear();
-      for (size_t i = 0; i < ne; ++i) column.push_back(&ec[i * nc + c]);
-      for (size_t j = 0; j < na; ++j) column.push_back(&ac[j * nc + c]);
-      KeyColumn(column);
+      for (size_t i = 0; i < ne; ++i) column.push_back(&t.expected[i * nc + c]);
+      for (size_t j = 0; j < na; ++j) column.push_back(&t.actual[j * nc + c]);
+      KeyColumn(column, ne, cols[c]->spec->type);
     }
+    t.columns.push_back(PairingColumnOf(*cols[c]->spec, t.expected, t.actual, ne, na, nc, c, rules, plan.paths[c],
+                                        plan.fuzzy[c], budget));
   }
-  std::vector<FastCell> ef, af;
-  ef.reserve(ec.size());
-  af.reserve(ac.size());
-  for (const Cell& cell : ec) ef.push_back(FastOf(cell));
-  for (const Cell& cell : ac) af.push_back(FastOf(cell));
-  // match[c*ne*na + i*na + j]: cell c of expected row i equals that of actual row j.
-  // Column by column, so a column whose cells are all keyed (or all numbers) is a
-  // tight loop of integer (or floating-point) compares.
-  const size_t grid = ne * na;
-  std::unique_ptr<char[]> match = std::make_unique_for_overwrite<char[]>(nc * grid);  // every cell is written
-  std::vector<uint32_t> counts(grid, 0);
-  std::vector<int64_t> e_keys(ne), a_keys(na);
-  std::vector<double> e_nums(ne), a_nums(na);
-  for (size_t c = 0; c < nc; ++c) {
-    char* mc = match.get() + c * grid;
-    bool keyed = true, numbers = true;
-    for (size_t i = 0; i < ne; ++i) {
-      keyed = keyed && ef[i * nc + c].mode == FastCell::kKeyed;
-      numbers = numbers && ef[i * nc + c].mode == FastCell::kNumber;
-      e_keys[i] = ef[i * nc + c].key;
-      e_nums[i] = ef[i * nc + c].number;
-    }
-    for (size_t j = 0; j < na; ++j) {
-      keyed = keyed && af[j * nc + c].mode == FastCell::kKeyed;
-      numbers = numbers && af[j * nc + c].mode == FastCell::kNumber;
-      a_keys[j] = af[j * nc + c].key;
-      a_nums[j] = af[j * nc + c].number;
-    }
-    for (size_t i = 0; i < ne; ++i) {
-      char* row = mc + i * na;
-      if (keyed) {
-        const int64_t x = e_keys[i];
-        for (size_t j = 0; j < na; ++j) row[j] = x == a_keys[j];
-      } else if (numbers) {
-        const double x = e_nums[i], ax = std::fabs(x);
-        for (size_t j = 0; j < na; ++j) {
-          const double y = a_nums[j];
-          row[j] = (x == y) | (std::fabs(x - y) <= 1e-9 * std::max(ax, std::fabs(y)));  // no branch
-        }
-      } else {
-        for (size_t j = 0; j < na; ++j) {
-          const FastCell &x = ef[i * nc + c], &y = af[j * nc + c];
-          if (x.mode == FastCell::kKeyed && y.mode == FastCell::kKeyed) {
-            row[j] = x.key == y.key;
-          } else if (x.mode == FastCell::kNumber && y.mode == FastCell::kNumber) {
-            row[j] = x.number == y.number ||
-                     std::fabs(x.number - y.number) <= 1e-9 * std::max(std::fabs(x.number), std::fabs(y.number));
-          } else {
-            row[j] = CellMatches(*cols[c]->spec, ec[i * nc + c], ac[j * nc + c], rules, col_paths[c], fuzzy[c]);
-          }
-        }
-      }
-    }
-    for (size_t k = 0; k < grid; ++k) counts[k] += static_cast<uint32_t>(mc[k]);
-  }
-  std::vector<double> w(grid);
-  for (size_t k = 0; k < grid; ++k) w[k] = static_cast<double>(counts[k]);
-  std::vector<int> pair = MaxWeightAssignment(w, ne, na);
   ArrayScore s;
   s.rows = json::array(sp);
-  if (with_detail) s.rows.reserve(std::max(ne, na));
   s.columns.resize(nc);
   for (size_t c = 0; c < nc; ++c) {
-    ColumnTally& t = s.columns[c];
-    t.path = col_paths[c];
-    t.expected = ne;
-    t.cells = std::max(ne, na);
-    for (size_t j = 0; j < na; ++j) t.present += IsPresent(ac[j * nc + c].value);
+    ColumnTally& tally = s.columns[c];
+    tally.path = plan.paths[c];
+    tally.expected = ne;
+    tally.cells = std::max(ne, na);
+    for (size_t i = 0; i < ne; ++i) tally.expected_non_null += IsPresent(t.expected[i * nc + c].value);
+    for (size_t j = 0; j < na; ++j) tally.present += IsPresent(t.actual[j * nc + c].value);
   }
+  std::optional<std::vector<int>> pair = Pair(t, ne, na, budget, path);
+  if (!pair) return s;
+  if (with_detail) s.rows.reserve(std::max(ne, na));
   size_t correct = 0;
   std::vector<char> actual_used(na, 0);
   for (size_t i = 0; i < ne; ++i) {
-    if (pair[i] < 0) {
+    if ((*pair)[i] < 0) {
       if (with_detail) s.rows.push_back(RowDetail(i, std::nullopt, 0, nc, "missing_row", s.rows.storage()));
       continue;
     }
-    size_t j = static_cast<size_t>(pair[i]);
+    const size_t j = static_cast<size_t>((*pair)[i]);
     actual_used[j] = 1;
     size_t row_correct = 0;
     json::array mismatched(s.rows.storage());
     for (size_t c = 0; c < nc; ++c) {
-      if (match[c * grid + i * na + j]) {
+      if (CellsEqual(t.columns[c], i, j)) {
         ++row_correct;
         ++s.columns[c].correct;
+        s.columns[c].correct_non_null += IsPresent(t.expected[i * nc + c].value) && IsPresent(t.actual[j * nc + c].value);
       } else if (with_detail) {
         mismatched.emplace_back(cols[c]->path);
       }
@@ -302,6 +237,39 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
 
 }  // namespace
 
+ArrayBudget::ArrayBudget(size_t max_rows)
+    : max_rows_(max_rows),
+      pairs_left_(static_cast<uint64_t>(max_rows) * max_rows),
+      steps_left_(kStepsPerPair * max_rows * max_rows) {}
+
+bool ArrayBudget::Charge(const std::string& path, size_t expected_rows, size_t actual_rows) {
+  if (exhausted()) return false;
+  if (expected_rows > max_rows_ || actual_rows > max_rows_) {
+    const bool actual = actual_rows > max_rows_;
+    status_ = Status::TooLarge(path + ": the " + (actual ? "actual output" : "expected output") + " has " +
+                               std::to_string(actual ? actual_rows : expected_rows) + " rows; at most " +
+                               std::to_string(max_rows_) + " rows per array are scored (--max-array-rows)");
+    return false;
+  }
+  const uint64_t pairs = static_cast<uint64_t>(expected_rows) * actual_rows;
+  if (pairs > pairs_left_) {
+    status_ = Status::TooLarge(path + ": scoring its nested arrays compares more than " +
+                               std::to_string(static_cast<uint64_t>(max_rows_) * max_rows_) +
+                               " row pairs (--max-array-rows squared)");
+    return false;
+  }
+  pairs_left_ -= pairs;
+  return true;
+}
+
+void ArrayBudget::AssignmentTooLong(const std::string& path) {
+  if (exhausted()) return;
+  status_ = Status::TooLarge(path + ": pairing its rows needs more than " +
+                             std::to_string(kStepsPerPair * max_rows_ * max_rows_) +
+                             " assignment steps (64 x --max-array-rows squared); the rows are too alike to pair "
+                             "in bounded time");
+}
+
 RowColumns PlanRowColumns(const FieldSpec& item, const FieldRules& rules, const std::string& path) {
   RowColumns plan;
   if (item.type != FieldType::kObject) return plan;
@@ -317,26 +285,32 @@ RowColumns PlanRowColumns(const FieldSpec& item, const FieldRules& rules, const 
 }
 
 ArrayScore ScoreArray(const FieldSpec& spec, const json::value& expected, const json::value& actual,
-                      const FieldRules& rules, const std::string& path, bool with_detail, json::storage_ptr storage,
-                      const RowColumns* columns) {
+                      const FieldRules& rules, const std::string& path, bool with_detail, ArrayBudget& budget,
+                      json::storage_ptr storage, const RowColumns* columns) {
   const json::array& e = expected.is_array() ? expected.as_array() : kEmpty;
-  if (!actual.is_array() && !actual.is_null()) {
-    ArrayScore s;
-    s.verdict = {0, "type_mismatch"};
-    s.total_cells = std::max<size_t>(e.size(), 1);
-    return s;
-  }
+  // A string, number or object where the array belongs scores like no rows at all, so
+  // the expected cells still count (as wrong) in the column metrics.
+  const bool mistyped = !actual.is_array() && !actual.is_null();
   const json::array& a = actual.is_array() ? actual.as_array() : kEmpty;
+  if (!budget.Charge(path, e.size(), a.size())) return ArrayScore{};
   const FieldSpec& item = spec.items.empty() ? FieldSpec{} : spec.items[0];
-  if (item.type == FieldType::kObject) {
-    if (columns) {
-      if (!columns->all.empty()) return ScoreRows(*columns, e, a, rules, with_detail, storage);
-    } else {
-      RowColumns planned = PlanRowColumns(item, rules, path);
-      if (!planned.all.empty()) return ScoreRows(planned, e, a, rules, with_detail, storage);
-    }
+  ArrayScore s;
+  RowColumns planned;
+  if (item.type == FieldType::kObject && !columns) {
+    planned = PlanRowColumns(item, rules, path);
+    columns = &planned;
   }
-  return ScoreMultiset(item, e, a, rules, path, with_detail, storage);
+  if (item.type == FieldType::kObject && !columns->all.empty()) {
+    s = ScoreRows(*columns, e, a, rules, path, with_detail, budget, storage);
+  } else {
+    s = ScoreMultiset(item, e, a, rules, path, with_detail, budget, storage);
+  }
+  if (mistyped) {
+    s.total_cells = std::max<size_t>(s.total_cells, 1);
+    s.correct_cells = 0;
+    s.verdict = {0, "type_mismatch"};
+  }
+  return s;
 }
 
 }  // namespace goldset::eval

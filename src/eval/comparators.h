@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "eval/dates.h"
 #include "eval/schema.h"
 #include "eval/values.h"
 

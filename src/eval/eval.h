@@ -16,7 +16,8 @@
 //        "correctCells"?, "totalCells"?,      // array fields
 //        "rows"?: [{"expectedIndex", "actualIndex", "correctCells", "totalCells", "reason",
 //                   "mismatchedColumns"?}],   // pairing; null index = unpaired
-//        "columns"?: {"<path>[].<col>": {"expected", "present", "correct", "cells"}}}},
+//        "columns"?: {"<path>[].<col>": {"expected", "expectedNonNull", "present", "correct",
+//                                        "correctNonNull", "cells"}}}},   // see ColumnTally
 //    "splits"?: {"numSplitsExpected", "numSplitsPredicted", "numSplitsCorrect",
 //                "pagesCorrect", "pagesTotal"}}                  // splitters only
 // Classifiers report one field, "classification" (expected/actual type, expectedId,
@@ -44,6 +45,10 @@ struct Options {
   std::vector<std::string> fuzzy_match_fields;  // scorable string paths
   std::vector<std::string> exclude_fields;      // scorable paths
   double fuzzy_threshold = 0.9;                 // similarity >= threshold is a match
+  // Rows per side of any array (nested included) that an item may have; beyond it the
+  // item fails. Also bounds the pairing work (see array_scorer.h). Set by the operator
+  // (--max-array-rows), not by run options.
+  size_t max_array_rows = 5000;
 };
 
 // Validates an extractor `schema`. Errors: InvalidArgument whose message ends with
@@ -71,10 +76,13 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config,
 
 // Scores one item. `expected` is the ProvidedProcessorOutput; `actual` the processor
 // output (ExtractOutput {value, metadata}, ClassifyOutput {id,type,confidence},
-// SplitOutput {splits}). Never fails: malformed actual output scores as wrong.
+// SplitOutput {splits}). Malformed actual output scores as wrong. Fails only on a
+// limit: TooLarge when an array has more than options.max_array_rows rows (message
+// names the field path and the count) or its row pairing needs more work than that
+// bound allows.
 // REQUIRES: ValidateOptions(kind, config, options).ok().
-json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected,
-                       const json::value& actual, const Options& options);
+StatusOr<json::object> ScoreItem(Kind kind, const json::object& config, const json::value& expected,
+                                 const json::value& actual, const Options& options);
 
 // ScoreItem with the config compiled once (schema parsed, fields flattened, rules
 // resolved), for scoring the many items of one run. Same results as ScoreItem.
@@ -84,7 +92,7 @@ struct ExtractPlan;
 class ItemScorer {
  public:
   ItemScorer(Kind kind, const json::object& config, const Options& options);
-  json::object Score(const json::value& expected, const json::value& actual) const;
+  StatusOr<json::object> Score(const json::value& expected, const json::value& actual) const;
 
  private:
   Kind kind_;

@@ -99,7 +99,7 @@ ExtractPlan::ExtractPlan(FieldSpec root_spec, const Options& opts) : options(opt
   }
 }
 
-json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual) {
+StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual) {
   const json::value& exp_value = ExtractedValue(expected);
   const json::value& act_value = ExtractedValue(actual);
   // Without a schema, the fields come from this item's expected value.
@@ -141,22 +141,25 @@ json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expect
     }
     Verdict v;
     if (leaf.spec->type == FieldType::kArray) {
-      bool e_null = e->is_null();
-      if (!a && !e_null && !(e->is_array() && e->as_array().empty())) {
-        v = {0, "missing"};
-      } else {
-        ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, sp, &planned.columns);
-        v = as.verdict;
-        f["correctCells"] = static_cast<int64_t>(as.correct_cells);
-        f["totalCells"] = static_cast<int64_t>(as.total_cells);
-        if (!as.rows.empty()) f["rows"] = std::move(as.rows);
-        if (!as.columns.empty()) {
-          json::object cols(sp);
-          for (const ColumnTally& t : as.columns) {
-            cols[t.path] = {{"expected", t.expected}, {"present", t.present}, {"correct", t.correct}, {"cells", t.cells}};
-          }
-          f["columns"] = std::move(cols);
+      // A missing array is scored like null (every expected cell expected and wrong),
+      // so its column cells count exactly as they would for null; only the verdict's
+      // reason says "missing".
+      ArrayBudget budget(p.options.max_array_rows);
+      ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, budget, sp, &planned.columns);
+      if (budget.exhausted()) return budget.status();
+      v = as.verdict;
+      if (!a && !e->is_null() && !(e->is_array() && e->as_array().empty())) v = {0, "missing"};
+      f["correctCells"] = static_cast<int64_t>(as.correct_cells);
+      f["totalCells"] = static_cast<int64_t>(as.total_cells);
+      if (!as.rows.empty()) f["rows"] = std::move(as.rows);
+      if (!as.columns.empty()) {
+        json::object cols(sp);
+        for (const ColumnTally& t : as.columns) {
+          cols[t.path] = {{"expected", t.expected},          {"expectedNonNull", t.expected_non_null},
+                          {"present", t.present},            {"correct", t.correct},
+                          {"correctNonNull", t.correct_non_null}, {"cells", t.cells}};
         }
+        f["columns"] = std::move(cols);
       }
     } else {
       const std::optional<double>& fuzzy = planned.fuzzy;
@@ -184,7 +187,7 @@ json::object ScoreExtractItem(const ExtractPlan& plan, const json::value& expect
 ItemScorer::ItemScorer(Kind kind, const json::object& config, const Options& options)
     : kind_(kind), extract_(kind == Kind::kExtract ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
 
-json::object ItemScorer::Score(const json::value& expected, const json::value& actual) const {
+StatusOr<json::object> ItemScorer::Score(const json::value& expected, const json::value& actual) const {
   switch (kind_) {
     case Kind::kExtract:
       return ScoreExtractItem(*extract_, expected, actual);
@@ -193,10 +196,10 @@ json::object ItemScorer::Score(const json::value& expected, const json::value& a
     case Kind::kSplit:
       return ScoreSplitItem(expected, actual);
   }
-  return {};
+  return json::object();
 }
 
-json::object ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
+StatusOr<json::object> ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
                        const Options& options) {
   return ItemScorer(kind, config, options).Score(expected, actual);
 }

@@ -69,10 +69,15 @@ struct FieldTally {
   Calibration calibration;
 };
 
+// Not clamped: every numerator counts a subset of its denominator, so a ratio above 1
+// is a bug that the property tests must see.
 void PutRatio(json::object& o, const char* key, double num, double den) {
-  if (den > 0) o[key] = std::clamp(num / den, 0.0, 1.0);
+  if (den > 0) o[key] = num / den;
 }
 
+// tp: true positives (both sides non-null and right; score-weighted for fields),
+// predicted: non-null predictions, positives: non-null expected values. F1 is the
+// harmonic mean of the precision and recall reported.
 void PutPrf(json::object& o, double tp, double predicted, double positives) {
   PutRatio(o, "precision", tp, predicted);
   PutRatio(o, "recall", tp, positives);
@@ -132,9 +137,15 @@ struct ExtractTallies {
           ct.present += static_cast<size_t>(Num(c, "present"));
           ct.accurate += static_cast<size_t>(Num(c, "correct"));
           ct.score += Num(c, "correct");
-          ct.tp += Num(c, "correct");
-          ct.predicted += Num(c, "present");
-          ct.positives += Num(c, "expected");
+          // Cells, like fields: a non-null prediction is a positive, a non-null expected
+          // value a relevant item, a true positive both non-null and right (null = null
+          // cells are correct but no true positive). Results stored before these counts
+          // existed add nothing to precision and recall.
+          if (c.contains("expectedNonNull") && c.contains("correctNonNull")) {
+            ct.tp += Num(c, "correctNonNull");
+            ct.predicted += Num(c, "present");
+            ct.positives += Num(c, "expectedNonNull");
+          }
         }
       }
     }
@@ -211,6 +222,7 @@ json::object BuildClassify(const json::object& config, const std::vector<json::o
     return labels.size() - 1;
   };
   std::vector<std::pair<size_t, size_t>> pairs;
+  std::vector<size_t> hits;  // expected label of each correct item (an id mismatch is not one)
   Calibration calibration;
   size_t correct = 0;
   for (const auto& item : items) {
@@ -220,13 +232,14 @@ json::object BuildClassify(const json::object& config, const std::vector<json::o
     bool ok = Str(*f, "verdict") == "correct";
     correct += ok;
     pairs.emplace_back(index(LabelOf(*f, "expected")), index(LabelOf(*f, "actual")));
+    if (ok) hits.push_back(pairs.back().first);
     if (const json::value* c = f->if_contains("confidence"); c && c->is_number()) calibration.Add(c->to_number<double>(), ok);
   }
   std::vector<std::vector<int64_t>> counts(labels.size(), std::vector<int64_t>(labels.size(), 0));
   for (auto [e, a] : pairs) ++counts[e][a];
   json::object per_class;
   for (size_t k = 0; k < configured; ++k) {
-    double expected = 0, predicted = 0, hit = static_cast<double>(counts[k][k]);
+    double expected = 0, predicted = 0, hit = static_cast<double>(std::count(hits.begin(), hits.end(), k));
     for (size_t j = 0; j < labels.size(); ++j) {
       expected += static_cast<double>(counts[k][j]);
       predicted += static_cast<double>(counts[j][k]);

@@ -1,6 +1,8 @@
 // Config, options and expectedOutput validation (contract §3.3, §4.4).
+#include <cmath>
 #include <set>
 
+#include "eval/dates.h"
 #include "eval/eval.h"
 #include "eval/schema.h"
 #include "eval/values.h"
@@ -81,8 +83,10 @@ Status CheckValue(const FieldSpec& spec, const json::value& v, const std::string
     case FieldType::kNumber:
       return ParseNumber(v) ? Status::OK() : bad();
     case FieldType::kInteger: {
+      // Whole numbers of any size: int64 and uint64 values as sent, and integral doubles
+      // (no cast to int64, which is undefined beyond its range).
       auto n = ParseNumber(v);
-      return n && *n == static_cast<double>(static_cast<int64_t>(*n)) ? Status::OK() : bad();
+      return n && std::isfinite(*n) && std::floor(*n) == *n ? Status::OK() : bad();
     }
     case FieldType::kBoolean:
       return v.is_bool() ? Status::OK() : bad();

@@ -1,5 +1,5 @@
-// Parsing of typed scalar values out of JSON: numbers (incl. numeric strings) and
-// calendar dates. Pure functions; thread-safe.
+// Parsing of numbers out of JSON (incl. numeric strings); dates are in dates.h.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -17,17 +17,5 @@ std::optional<double> ParseNumberText(std::string_view s);
 
 // |a - b| <= 1e-9 * max(|a|, |b|).
 bool NumbersEqual(double a, double b);
-
-struct CalendarDate {
-  int year = 0, month = 0, day = 0;
-  bool operator==(const CalendarDate&) const = default;
-};
-
-// ISO 8601 ("2024-03-12", "2024-03-12T10:00:00Z", "20240312"), numeric forms with
-// '/', '.' or '-' ("12/03/2024", "03.12.2024", two-digit years: < 70 -> 20xx), and
-// month names in English ("March 12, 2024", "12 Mar 2024", "Tue, 12-Mar-2024").
-// Ambiguous numeric forms follow `order`; kDefault reads '.' as DMY and '/' or '-'
-// as MDY. When only one reading is a valid date (13/03/2024), that reading wins.
-std::optional<CalendarDate> ParseDate(std::string_view s, DateOrder order);
 
 }  // namespace goldset::eval

@@ -28,7 +28,10 @@ const char* kUsage =
     "usage: goldset eval --config CONFIG.json --expected DIR --actual DIR\n"
     "                    [--kind extract|classify|split] [--fuzzy PATH,...] [--exclude PATH,...]\n"
     "                    [--fuzzy-threshold X] [--min-accuracy X] [--format table|json|csv]\n"
-    "Pairs NAME.json in both folders. Exit: 0 ok, 1 accuracy below --min-accuracy, 2 bad input.\n";
+    "                    [--max-array-rows N]\n"
+    "Pairs NAME.json in both folders. An item over --max-array-rows (default 5000 rows per\n"
+    "array) counts as failed, with the reason. Exit: 0 ok, 1 accuracy below --min-accuracy,\n"
+    "2 bad input.\n";
 
 struct Flags {
   std::string config, expected, actual, kind, format = "table";
@@ -82,6 +85,11 @@ std::string ParseFlags(int argc, char** argv, Flags* f) {
     else if (arg == "--fuzzy-threshold") {
       if (!ParseDouble(val, &x)) return "--fuzzy-threshold needs a number";
       f->options.fuzzy_threshold = x;
+    } else if (arg == "--max-array-rows") {
+      if (!ParseDouble(val, &x) || x < 1 || x > 1e6 || x != static_cast<double>(static_cast<size_t>(x))) {
+        return "--max-array-rows needs a whole number in [1, 1000000]";
+      }
+      f->options.max_array_rows = static_cast<size_t>(x);
     } else if (arg == "--min-accuracy") {
       if (!ParseDouble(val, &x) || x < 0 || x > 1) return "--min-accuracy needs a number in [0, 1]";
       f->min_accuracy = x;
@@ -321,10 +329,15 @@ int RunEvalCommand(int argc, char** argv) {
     if (!actual) {
       ++failed;
       item["failed"] = true;
+    } else if (auto result = scorer.Score(expected, *actual); !result.ok()) {
+      if (progress) std::fputc('\n', stderr);
+      std::cerr << "goldset eval: " << path.string() << ": " << result.status().message() << "\n";
+      ++failed;
+      item["failed"] = true;
+      item["error"] = result.status().message();
     } else {
-      json::object result = scorer.Score(expected, *actual);
-      builder.Add(result);
-      item["result"] = std::move(result);
+      builder.Add(*result);
+      item["result"] = std::move(*result);
     }
     items.push_back(std::move(item));
     if (progress) Progress(++done, expected_files.size());

@@ -57,7 +57,7 @@ std::string CodeFor(const Status& st) {
 
 }  // namespace
 
-StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run) {
+StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run, size_t max_array_rows) {
   auto snap = std::make_shared<RunSnapshot>();
   snap->run_id = run.id;
   snap->workspace_id = run.workspace_id;
@@ -68,6 +68,7 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   snap->config = std::move(config->as_object());
   eval::Options options;
   if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = OptionsOf(parsed->as_object());
+  options.max_array_rows = max_array_rows;
   snap->scorer.emplace(snap->kind, snap->config, options);
   return std::shared_ptr<const RunSnapshot>(snap);
 }
@@ -85,7 +86,10 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
   if (!o.status.ok()) return o;
   auto expected = ParseJson(item.expected_output);
   if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
-  o.result = run.scorer->Score(*expected, o.output);
+  auto scored = run.scorer->Score(*expected, o.output);
+  // Over a scoring limit (--max-array-rows): the item fails with the reason, not retried.
+  if (!scored.ok()) return Fail(scored.status(), "POST_PROCESSING_FAILURE");
+  o.result = std::move(*scored);
   if (!o.warnings.empty()) {
     json::array warnings;
     for (const std::string& w : o.warnings) warnings.emplace_back(w);

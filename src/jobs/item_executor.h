@@ -23,7 +23,8 @@ struct RunSnapshot {
   json::object config;
   std::optional<eval::ItemScorer> scorer;  // config and options compiled; always set by MakeRunSnapshot
 };
-StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run);
+// `max_array_rows`: eval::Options::max_array_rows (the operator's --max-array-rows).
+StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run, size_t max_array_rows);
 
 struct ItemOutcome {
   Status status;           // not OK: the attempt failed (retryable() decides a retry)

@@ -100,7 +100,7 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   if (!snapshot) {
     auto run = runs_.GetRunAnyWorkspace(item.run_id);
     if (!run.ok()) return true;
-    auto snap = MakeRunSnapshot(*run);
+    auto snap = MakeRunSnapshot(*run, config_.max_array_rows);
     if (!snap.ok()) {
       store::ItemCompletion fail{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
       (void)runs_.CompleteItem(item, fail, Finalizer());

@@ -43,6 +43,7 @@ struct SchedulerConfig {
   int max_pages = 500;
   double max_page_megapixels = 50;  // ParseOptions::max_page_megapixels
   int max_document_words = 1000000;  // ParseOptions::max_words
+  size_t max_array_rows = 5000;  // eval::Options::max_array_rows
   // Signs a download URL for the http engine (the file's presignedUrl).
   std::function<std::string(const std::string& file_id)> presign;
   const outbound::EgressPolicy* egress = nullptr;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <memory>
 
+#include "eval/dates.h"
 #include "processors/doc_lines.h"
 #include "processors/schema_util.h"
 #include "processors/value_convert.h"
@@ -23,6 +24,7 @@ struct Found {
   double confidence = 0;  // match weight x OCR confidence
   double ocr = 1;
   int page = 0;
+  std::string reference_text;  // the text as printed, where the value was rewritten (dates)
 };
 
 struct Ctx {
@@ -38,17 +40,26 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-DateOrder OrderOf(const json::object* rules) {
+// Read with the scorer's rules (eval/dates.h): x-rules.dateOrder, else '.' day-first
+// and '/' or '-' month-first.
+eval::DateOrder OrderOf(const json::object* rules) {
   if (rules)
     if (auto o = GetString(*rules, "dateOrder")) {
-      if (*o == "DMY") return DateOrder::kDMY;
-      if (*o == "YMD") return DateOrder::kYMD;
+      if (*o == "DMY") return eval::DateOrder::kDMY;
+      if (*o == "MDY") return eval::DateOrder::kMDY;
+      if (*o == "YMD") return eval::DateOrder::kYMD;
     }
-  return DateOrder::kMDY;
+  return eval::DateOrder::kDefault;
 }
 
-// Converts raw text to the property's JSON type; nullopt when it does not fit.
-std::optional<json::value> Convert(const std::string& raw, const json::object& prop) {
+bool IsDateField(const json::object& prop) {
+  return ExtendType(prop) == "date" || GetString(prop, "format").value_or("") == "date";
+}
+
+// Converts raw text to the property's JSON type; nullopt when it does not fit. A date
+// becomes ISO 8601 ("YYYY-MM-DD", as Extend's processors emit), and `reference` gets
+// the date as printed ("25 Mar 2018 9:27PM") for the field's metadata.
+std::optional<json::value> Convert(const std::string& raw, const json::object& prop, std::string* reference) {
   const json::object* rules = XRules(prop);
   std::string type = PrimaryType(prop), ext = ExtendType(prop);
   if (ext == "currency") {
@@ -60,10 +71,11 @@ std::optional<json::value> Convert(const std::string& raw, const json::object& p
       if (auto d = GetString(*rules, "defaultCurrency")) o["iso_4217_currency_code"] = *d;
     return o;
   }
-  if (ext == "date") {
-    auto d = ParseDate(raw, OrderOf(rules));
+  if (IsDateField(prop)) {
+    auto d = eval::FindDate(raw, OrderOf(rules));
     if (!d) return std::nullopt;
-    return json::value(*d);
+    *reference = raw.substr(d->begin, d->end - d->begin);
+    return json::value(eval::IsoDate(d->date));
   }
   if (type == "number" || type == "integer") {
     auto n = ParseNumber(raw);
@@ -98,18 +110,20 @@ std::optional<Found> ByPatterns(const json::array& patterns, const json::object&
     for (const DocLine& line : ctx.lines) {
       re2::StringPiece cap;
       if (!RE2::PartialMatch(line.text, re, &cap)) continue;
-      auto v = Convert(std::string(cap), prop);
+      std::string reference;
+      auto v = Convert(std::string(cap), prop, &reference);
       if (!v) continue;
       size_t begin = cap.data() - line.text.data();
       double ocr = line.ConfidenceOf(begin, begin + cap.size());
-      return Found{*v, kPatternWeight * ocr, ocr, line.page};
+      return Found{*v, kPatternWeight * ocr, ocr, line.page, reference};
     }
     // Patterns spanning lines run over whole pages.
     for (const auto& page : ctx.doc.pages) {
       re2::StringPiece cap;
       if (!RE2::PartialMatch(page.text, re, &cap)) continue;
-      if (auto v = Convert(std::string(cap), prop))
-        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number};
+      std::string reference;
+      if (auto v = Convert(std::string(cap), prop, &reference))
+        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number, reference};
     }
   }
   return std::nullopt;
@@ -147,11 +161,12 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       // A value ends at a column gap (three spaces, see parse/layout.h).
       std::string_view rest_view(rest.data(), rest.size());
       std::string right = Trim(rest_view.substr(0, rest_view.find("   ")));
+      std::string reference;
       if (!right.empty()) {
-        if (auto v = Convert(right, prop)) {
+        if (auto v = Convert(right, prop, &reference)) {
           size_t begin = rest.data() - line.text.data();
           double ocr = line.ConfidenceOf(begin, begin + rest.size());
-          return Found{*v, weight * ocr, ocr, line.page};
+          return Found{*v, weight * ocr, ocr, line.page, reference};
         }
       }
       // Value below the label (column headers, stacked forms).
@@ -160,9 +175,9 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
         std::string first_segment = Trim(below.text.substr(0, below.text.find("   ")));
         // "Other Label: value" below is another field, not this label's value.
         if (first_segment.find(':') != std::string::npos) continue;
-        if (auto v = Convert(first_segment, prop)) {
+        if (auto v = Convert(first_segment, prop, &reference)) {
           double ocr = below.Confidence();
-          return Found{*v, weight * 0.9 * ocr, ocr, below.page};
+          return Found{*v, weight * 0.9 * ocr, ocr, below.page, reference};
         }
       }
     }
@@ -193,9 +208,9 @@ std::vector<std::string> HeuristicLabels(const std::string& key, const json::obj
 }
 
 json::object Meta(const Found& f) {
-  return json::object{{"confidence", f.confidence},
-                      {"ocrConfidence", f.ocr},
-                      {"citations", json::array{json::object{{"page", json::object{{"number", f.page}}}}}}};
+  json::object citation{{"page", json::object{{"number", f.page}}}};
+  if (!f.reference_text.empty()) citation["referenceText"] = f.reference_text;
+  return json::object{{"confidence", f.confidence}, {"ocrConfidence", f.ocr}, {"citations", json::array{std::move(citation)}}};
 }
 
 json::object MissingMeta() { return json::object{{"confidence", 0.0}, {"citations", json::array{}}}; }
@@ -228,12 +243,12 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
                                                           groups[0].data() - subject.data() + groups[0].size())
                                       : line.Confidence();
     for (const auto& [name, index] : re.NamedCapturingGroups()) {
-      std::string raw(groups[index]);
+      std::string raw(groups[index]), reference;
       const json::value* sub = item_props ? Find(*item_props, name) : nullptr;
-      std::optional<json::value> v = sub && sub->is_object() ? Convert(raw, sub->as_object())
+      std::optional<json::value> v = sub && sub->is_object() ? Convert(raw, sub->as_object(), &reference)
                                                               : std::optional<json::value>(json::value(Trim(raw)));
       row[name] = v ? *v : json::value(nullptr);
-      Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page};
+      Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page, reference};
       ctx.metadata[row_path + "." + name] = v ? Meta(f) : MissingMeta();
     }
     if (!first_page) first_page = line.page;

@@ -4,35 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
 namespace goldset::processors {
 
 namespace {
-
-int MonthFromName(std::string_view name) {
-  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                  "jul", "aug", "sep", "oct", "nov", "dec"};
-  std::string n = NormalizeKey(name);
-  if (n.size() < 3) return 0;
-  for (int i = 0; i < 12; ++i)
-    if (n.compare(0, 3, kMonths[i]) == 0) return i + 1;
-  return 0;
-}
-
-int DaysIn(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-std::optional<std::string> Iso(int y, int m, int d) {
-  if (y < 100) y += y < 70 ? 2000 : 1900;
-  if (m < 1 || m > 12 || d < 1 || y < 1000 || y > 9999 || d > DaysIn(y, m)) return std::nullopt;
-  char buf[48];
-  snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  return std::string(buf);
-}
 
 size_t Levenshtein(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -116,32 +91,6 @@ std::optional<Currency> ParseCurrency(std::string_view text) {
   }
   if (!c.amount && !c.code) return std::nullopt;
   return c;
-}
-
-std::optional<std::string> ParseDate(std::string_view text, DateOrder order) {
-  re2::StringPiece in(text.data(), text.size());
-  static const RE2 kIso(R"((\d{4})[-/.](\d{1,2})[-/.](\d{1,2}))");
-  static const RE2 kNumeric(R"((\d{1,2})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{4}|\d{2})\b)");
-  static const RE2 kMonthFirst(R"(([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))");
-  static const RE2 kDayFirst(R"((\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{4}))");
-  int a = 0, b = 0, c = 0;
-  std::string month;
-  if (RE2::PartialMatch(in, kIso, &a, &b, &c)) return Iso(a, b, c);
-  if (RE2::PartialMatch(in, kMonthFirst, &month, &b, &c) && MonthFromName(month))
-    return Iso(c, MonthFromName(month), b);
-  if (RE2::PartialMatch(in, kDayFirst, &a, &month, &c) && MonthFromName(month))
-    return Iso(c, MonthFromName(month), a);
-  if (RE2::PartialMatch(in, kNumeric, &a, &b, &c)) {
-    if (order == DateOrder::kYMD) {
-      // A YMD hint with a 2-digit year first: "24/03/15".
-      if (auto d = Iso(a, b, c)) return d;
-    }
-    bool dmy = order == DateOrder::kDMY;
-    if (a > 12) dmy = true;
-    if (b > 12) dmy = false;
-    return dmy ? Iso(c, b, a) : Iso(c, a, b);
-  }
-  return std::nullopt;
 }
 
 std::optional<bool> ParseBool(std::string_view text) {

@@ -9,8 +9,6 @@
 
 namespace goldset::processors {
 
-enum class DateOrder { kDMY, kMDY, kYMD };
-
 // First number in `text`: "1,234.50" -> 1234.5, "1.234,50" -> 1234.5, "(12.00)" -> -12,
 // "-3" -> -3. nullopt when there is none.
 std::optional<double> ParseNumber(std::string_view text);
@@ -21,9 +19,7 @@ struct Currency {
 };
 std::optional<Currency> ParseCurrency(std::string_view text);
 
-// First date in `text` as "YYYY-MM-DD". Numeric dates are read in `order` unless a
-// part exceeding 12 settles it; month names (English, full or abbreviated) are understood.
-std::optional<std::string> ParseDate(std::string_view text, DateOrder order);
+// Dates: eval::FindDate (eval/dates.h), shared with the scorer's date comparison.
 
 std::optional<bool> ParseBool(std::string_view text);
 

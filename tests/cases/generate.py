@@ -162,6 +162,15 @@ ok(T, "million_grouped", "'1,000,000' equals 1e6", N, 1000000, "1,000,000")
 bad(T, "sign_flip", "-5 vs 5", N, -5, 5)
 ok(T, "leading_dot", "'.5' equals 0.5", N, 0.5, ".5")
 
+# Integers beyond 2^53 and beyond int64 are whole numbers as sent (issue 24).
+add(T, "integer_beyond_int64", {"description": "an integer above int64 (uint64 max) is a valid integer and equals itself",
+    "kind": "extract", "config": schema(f=I), "expected": value({"f": 18446744073709551615}),
+    "actual": value({"f": 18446744073709551615}),
+    "expect": {"expectedValid": True, "item": {"correct": True, "fields": {"f": {"verdict": "correct"}}}}})
+add(T, "integer_above_2_53", {"description": "9007199254740993 (2^53 + 1) is a valid integer", "kind": "extract",
+    "config": schema(f=I), "expected": value({"f": 9007199254740993}), "actual": value({"f": 9007199254740993}),
+    "expect": {"expectedValid": True, "item": {"correct": True}}})
+
 # ---------------------------------------------------------------- currency
 T = "currency"
 def cur(a, c): return {"amount": a, "iso_4217_currency_code": c}
@@ -214,6 +223,28 @@ bad(T, "null_actual", "date vs null", D(), "2024-03-12", None, reason="null_valu
 bad(T, "off_by_one_day", "a different day", D(), "2024-03-12", "2024-03-13")
 ok(T, "dash_dmy", "12-03-2024 with DMY", D("DMY"), "2024-03-12", "12-03-2024")
 ok(T, "abbrev_dash", "'12-Mar-2024'", D(), "2024-03-12", "12-Mar-2024")
+
+# Forms receipts and invoices print (issue 24): each accepted form reads as 25 March
+# 2018, each rejected one is an invalid date. docs/evaluation.md has the same table.
+DAY = "2018-03-25"
+for name, text in [("form_day_abbrev_year", "25 Mar 2018"), ("form_abbrev_day_comma_year", "Mar 25, 2018"),
+                   ("form_dash_caps_two_digit_year", "25-MAR-18"), ("form_full_month_ordinal", "March 25th 2018"),
+                   ("form_abbrev_dot", "Mar. 25, 2018"), ("form_the_of", "the 25th of March 2018"),
+                   ("form_weekday_zone", "Sun, 25 Mar 2018 21:27 UTC"),
+                   ("form_iso_space_time", "2018-03-25 21:27:05"), ("form_iso_t_time_offset", "2018-03-25T21:27:05+02:00"),
+                   ("form_trailing_12h", "25 Mar 2018 9:27PM"), ("form_trailing_12h_dots", "Mar 25, 2018, 9:27 p.m."),
+                   ("form_trailing_24h_numeric", "03/25/2018 21:27:05"), ("form_trailing_at", "Mar 25, 2018 at 9:27 PM"),
+                   ("form_trailing_hour_meridiem", "March 25th 2018 9 PM"), ("form_dotted_dmy_time", "25.03.2018 21:27")]:
+    ok(T, name, f"accepted: '{text}'", D(), DAY, text)
+for name, text in [("reject_time_only", "9:27PM"), ("reject_month_year", "Mar 2018"), ("reject_day_month", "25 Mar"),
+                   ("reject_unknown_month", "25 Foo 2018"), ("reject_hour_25", "25 Mar 2018 25:00"),
+                   ("reject_minute_61", "25 Mar 2018 9:61PM"), ("reject_meridiem_hour_13", "25 Mar 2018 13:00 PM"),
+                   ("reject_bare_number_after", "25 Mar 2018 9"), ("reject_iso_glued_text", "2018-03-25garbage"),
+                   ("reject_iso_trailing_word", "2018-03-25 tomorrow"), ("reject_two_dates", "Mar 25 2018 Mar 26 2018"),
+                   ("reject_numeric_spaces", "25 03 2018"), ("reject_month_13", "13/13/2018"),
+                   ("reject_feb_30_with_time", "30 Feb 2018 10:00")]:
+    bad(T, name, f"rejected: '{text}'", D(), DAY, text, reason="invalid_date")
+ok(T, "expected_with_time", "an expected value with a time of day reads as its day", D(), "25 Mar 2018 9:27PM", DAY)
 
 # ---------------------------------------------------------------- booleans and enums
 T = "booleans_enums"
@@ -329,6 +360,11 @@ rows_case("large_reordered", "30 rows reversed", [{"description": f"row {i}", "a
           {"correct": True, "fields": {"line_items": {"correctCells": 60}}})
 rows_case("whitespace_cells", "cells are normalized like strings", [{"description": "Blue  widget", "amount": 1}],
           [{"description": " Blue widget ", "amount": 1.0}], {"correct": True})
+add(T, "schemaless_loose_column", {"description": "without a schema an untyped column compares loosely (normalized text)",
+    "kind": "extract", "config": {},
+    "expected": value({"l": [{"k": None, "n": 1}, {"k": "a b", "n": 2}]}),
+    "actual": value({"l": [{"k": "a  b ", "n": 2}, {"k": None, "n": 1}]}),
+    "expect": {"item": {"correct": True, "fields": {"l": {"score": 1, "correctCells": 4}}}}})
 add(T, "extend_doc_example", {"description": "Extend's documented example: expected [{d,e,f},{a,b,c},{g,h,i}], extracted [{a,b,c},{d,e,f}] -> 6/9",
     "kind": "extract", "config": schema(t=ROWS(c1=S, c2=S, c3=S)),
     "expected": value({"t": [{"c1": "d", "c2": "e", "c3": "f"}, {"c1": "a", "c2": "b", "c3": "c"}, {"c1": "g", "c2": "h", "c3": "i"}]}),
@@ -337,6 +373,92 @@ add(T, "extend_doc_example", {"description": "Extend's documented example: expec
                "rows": [{"expectedIndex": 0, "actualIndex": 1}, {"expectedIndex": 1, "actualIndex": 0}, {"expectedIndex": 2, "actualIndex": None, "reason": "missing_row"}]}}},
                "metrics": {"accuracy": 0.6667, "fieldMetrics": {"t": {"countExpected": 1, "countAccurate": 0, "score": 0.6667},
                                                               "t[].c1": {"countTotal": 3, "countExpected": 3, "countAccurate": 2, "countPresent": 2}}}}})
+
+# ---------------------------------------------------------------- column metrics (issue 24)
+T = "column_metrics"
+# The same three expected rows against a missing, null, string, number or object
+# actual array: every expected cell is expected and wrong, so all five give the same
+# column counts (countExpected depends on the expected side alone).
+THREE = [{"description": "Widget", "amount": 10}, {"description": "Gadget", "amount": None}, {"description": "Gizmo", "amount": 30}]
+NO_ROWS_COLUMNS = {
+    "line_items[].description": {"countTotal": 3, "countExpected": 3, "countPresent": 0, "countAccurate": 0,
+                                 "accuracy": 0, "score": 0, "recall": 0, "precision": "$absent", "f1": "$absent"},
+    "line_items[].amount": {"countTotal": 3, "countExpected": 3, "countPresent": 0, "countAccurate": 0,
+                            "accuracy": 0, "score": 0, "recall": 0, "precision": "$absent", "f1": "$absent"}}
+NO_ROWS_DETAIL = {"line_items[].description": {"expected": 3, "expectedNonNull": 3, "present": 0, "correct": 0, "correctNonNull": 0, "cells": 3},
+                  "line_items[].amount": {"expected": 3, "expectedNonNull": 2, "present": 0, "correct": 0, "correctNonNull": 0, "cells": 3}}
+for name, actual, reason, present in [("missing", MISSING, "missing", 0), ("null", None, "partial_match", 0),
+                                      ("string", "Widget 10, Gadget, Gizmo 30", "type_mismatch", 1),
+                                      ("number", 70, "type_mismatch", 1), ("object", {"description": "Widget", "amount": 10}, "type_mismatch", 1)]:
+    add(T, f"no_rows_{name}", {"description": f"a {name} actual array counts every expected cell as expected and wrong",
+        "kind": "extract", "config": schema(line_items=LI),
+        "expected": value({"line_items": THREE}), "actual": value({"line_items": actual}),
+        "expect": {"item": {"correct": False, "score": 0, "fields": {"line_items": {
+                       "verdict": "incorrect", "score": 0, "reason": reason, "correctCells": 0, "totalCells": 6,
+                       "columns": NO_ROWS_DETAIL}}},
+                   "metrics": {"accuracy": 0, "fieldMetrics": dict(NO_ROWS_COLUMNS, line_items={
+                       "countTotal": 1, "countExpected": 1, "countAccurate": 0, "countPresent": present, "score": 0})}}})
+# The issue's reproduction: a right item plus one without the array. Missing and null
+# must both give countExpected 6 and accuracy 0.5 (the key missing gave 3 and 1.0).
+for name, actual in [("missing", MISSING), ("null", None)]:
+    add(T, f"run_with_{name}_array", {"description": f"two items, the second with a {name} array: its cells still count",
+        "kind": "extract", "config": schema(line_items=LI), "items": [
+            {"expected": value({"line_items": THREE}), "actual": value({"line_items": THREE})},
+            {"expected": value({"line_items": THREE}), "actual": value({"line_items": actual})}],
+        "expect": {"metrics": {"accuracy": 0.5, "fieldMetrics": {
+            "line_items[].description": {"countTotal": 6, "countExpected": 6, "countPresent": 3, "countAccurate": 3,
+                                         "accuracy": 0.5, "score": 0.5, "precision": 1, "recall": 0.5, "f1": 0.6667},
+            "line_items[].amount": {"countTotal": 6, "countExpected": 6, "countPresent": 2, "countAccurate": 3,
+                                    "accuracy": 0.5, "score": 0.5, "precision": 1, "recall": 0.5, "f1": 0.6667}}}}})
+# Null = null cells are correct (accuracy, score) but no true positive: precision is
+# tp / non-null predictions, recall tp / non-null expected. By hand (rows pair by id):
+#   d: expected A, B, null, D; actual A, B, null, X -> correct 3 (A, B, null=null), tp 2,
+#      predicted 3, relevant 3: P = R = F1 = 2/3, accuracy = score = 3/4.
+#   n: expected 1, null, null, 4; actual 1, null, 5, null -> correct 2 (1, null=null),
+#      tp 1, predicted 2 (1, 5), relevant 2 (1, 4): P = R = F1 = 1/2, accuracy = 2/4.
+ROW3 = ROWS(id=S, d=S, n=N)
+add(T, "null_equals_null_cells", {"description": "null = null cells count as correct, not as true positives",
+    "kind": "extract", "config": schema(t=ROW3),
+    "expected": value({"t": [{"id": "a", "d": "A", "n": 1}, {"id": "b", "d": "B", "n": None},
+                             {"id": "c", "d": None, "n": None}, {"id": "e", "d": "D", "n": 4}]}),
+    "actual": value({"t": [{"id": "a", "d": "A", "n": 1}, {"id": "b", "d": "B", "n": None},
+                           {"id": "c", "d": None, "n": 5}, {"id": "e", "d": "X", "n": None}]}),
+    "expect": {"item": {"fields": {"t": {"correctCells": 9, "totalCells": 12, "columns": {
+                   "t[].d": {"expected": 4, "expectedNonNull": 3, "present": 3, "correct": 3, "correctNonNull": 2, "cells": 4},
+                   "t[].n": {"expected": 4, "expectedNonNull": 2, "present": 2, "correct": 2, "correctNonNull": 1, "cells": 4}}}}},
+               "metrics": {"fieldMetrics": {
+                   "t[].id": {"countAccurate": 4, "precision": 1, "recall": 1, "f1": 1},
+                   "t[].d": {"countTotal": 4, "countExpected": 4, "countPresent": 3, "countAccurate": 3, "accuracy": 0.75,
+                             "score": 0.75, "precision": 0.6667, "recall": 0.6667, "f1": 0.6667},
+                   "t[].n": {"countTotal": 4, "countExpected": 4, "countPresent": 2, "countAccurate": 2, "accuracy": 0.5,
+                             "score": 0.5, "precision": 0.5, "recall": 0.5, "f1": 0.5}}}}})
+# A mostly-null column predicted right: tp 1 of 1 prediction, 1 relevant -> P = R = F1 = 1
+# (counting the three null = null cells as true positives gave F1 1.6).
+add(T, "mostly_null_column", {"description": "a mostly-null column predicted right has F1 1, not above",
+    "kind": "extract", "config": schema(t=ROW3),
+    "expected": value({"t": [{"id": "a", "d": "A", "n": 7}, {"id": "b", "d": "B", "n": None},
+                             {"id": "c", "d": "C", "n": None}, {"id": "e", "d": "E", "n": None}]}),
+    "actual": value({"t": [{"id": "a", "d": "A", "n": 7}, {"id": "b", "d": "B", "n": None},
+                           {"id": "c", "d": "C", "n": None}, {"id": "e", "d": "E", "n": None}]}),
+    "expect": {"metrics": {"fieldMetrics": {"t[].n": {"countPresent": 1, "countAccurate": 4, "accuracy": 1,
+                                                      "precision": 1, "recall": 1, "f1": 1}}}}})
+# The column's only non-null prediction is wrong: precision 0 (it was 1 when the null =
+# null cell counted as a true positive).
+add(T, "only_prediction_wrong", {"description": "a column whose only non-null prediction is wrong has precision 0",
+    "kind": "extract", "config": schema(t=ROW3),
+    "expected": value({"t": [{"id": "a", "d": "A", "n": 1}, {"id": "b", "d": "B", "n": None}, {"id": "c", "d": "C", "n": None}]}),
+    "actual": value({"t": [{"id": "a", "d": "A", "n": None}, {"id": "b", "d": "B", "n": 7}, {"id": "c", "d": "C", "n": None}]}),
+    "expect": {"metrics": {"fieldMetrics": {"t[].n": {"countTotal": 3, "countExpected": 3, "countPresent": 1, "countAccurate": 1,
+                                                      "accuracy": 0.3333, "precision": 0, "recall": 0, "f1": 0}}}}})
+# Unpaired rows: an extra actual row's non-null cells are predictions (not true
+# positives); a missing row's non-null cells are relevant and not found.
+add(T, "extra_and_missing_rows", {"description": "cells of unpaired rows count as predictions or as relevant items",
+    "kind": "extract", "config": schema(line_items=LI), "items": [
+        {"expected": value({"line_items": [W]}), "actual": value({"line_items": [W, G]})},
+        {"expected": value({"line_items": [W, K]}), "actual": value({"line_items": [W]})}],
+    "expect": {"metrics": {"fieldMetrics": {"line_items[].description": {
+        "countTotal": 4, "countExpected": 3, "countPresent": 3, "countAccurate": 2,
+        "precision": 0.6667, "recall": 0.6667, "f1": 0.6667}}}}})
 
 # ---------------------------------------------------------------- arrays of scalars
 T = "arrays_scalars"
@@ -382,6 +504,29 @@ nested("inner_null_vs_empty", "an inner null equals an inner empty array", TAGS,
        [{"name": "a", "tags": []}], [{"name": "a", "tags": None}], 1)
 nested("pairing_uses_inner", "row pairing counts inner array cells", TAGS,
        [{"name": "a", "tags": ["x"]}, {"name": "a", "tags": ["y"]}], [{"name": "a", "tags": ["y"]}, {"name": "a", "tags": ["x"]}], 1)
+
+# ---------------------------------------------------------------- limits (--max-array-rows)
+T = "limits"
+def limit_case(name, desc, e, a, cap, item=None, error=None, spec=LI):
+    c = {"description": desc, "kind": "extract", "config": schema(line_items=spec), "options": {"maxArrayRows": cap},
+         "expected": value({"line_items": e}), "actual": value({"line_items": a}), "expect": {}}
+    if item: c["expect"]["item"] = item
+    if error: c["expect"]["error"] = error
+    add(T, name, c)
+def rows_of(n): return [{"description": f"row {i}", "amount": i} for i in range(n)]
+limit_case("under", "one row under the cap scores", rows_of(2), rows_of(2), 3, item={"correct": True, "score": 1})
+limit_case("at", "exactly the cap scores", rows_of(3), list(reversed(rows_of(3))), 3,
+           item={"correct": True, "fields": {"line_items": {"correctCells": 6}}})
+limit_case("over_actual", "one actual row over the cap fails the item, naming the field and count", rows_of(3), rows_of(4), 3,
+           error="line_items: the actual output has 4 rows; at most 3 rows per array are scored (--max-array-rows)")
+limit_case("over_expected", "one expected row over the cap fails the item", rows_of(4), rows_of(1), 3,
+           error="line_items: the expected output has 4 rows")
+limit_case("over_scalars", "arrays of scalars have the same cap", ["a", "b", "c", "d"], ["a"], 3,
+           error="line_items: the expected output has 4 rows", spec=ARR(S))
+limit_case("over_nested", "a nested array over the cap names its column path", [{"tags": ["a"]}], [{"tags": ["a", "b", "c", "d"]}], 3,
+           error="line_items[].tags: the actual output has 4 rows", spec=ROWS(tags=ARR(S)))
+limit_case("nested_pairs", "nested arrays count their row pairs against the cap squared", [{"tags": ["a", "b"]}] * 2,
+           [{"tags": ["a", "b"]}] * 2, 2, error="nested arrays compares more than 4 row pairs", spec=ROWS(tags=ARR(S)))
 
 # ---------------------------------------------------------------- nested objects
 T = "nested_objects"
@@ -524,6 +669,15 @@ add(T, "metrics_four", {"description": "precision, recall and the confusion matr
         "Other": {"countExpected": 1, "countPredicted": 0, "countCorrect": 0, "recall": 0, "precision": "$absent", "f1": "$absent"}},
         "confusionMatrix": {"labels": ["Invoice", "Receipt", "Other"], "counts": [[1, 1, 0], [0, 1, 0], [1, 0, 0]]},
         "calibration": {"count": 4, "ece": 0.425}}}})
+# An id mismatch is an incorrect item: it is no true positive of its class, although the
+# confusion matrix (by type) puts it on the diagonal.
+add(T, "metrics_id_mismatch", {"description": "per-class precision counts correct items only (an id mismatch is not one)",
+    "kind": "classify", "config": CLS,
+    "items": [{"expected": INV, "actual": {"id": "inv2", "type": "Invoice"}},
+              {"expected": INV, "actual": INV}],
+    "expect": {"metrics": {"accuracy": 0.5, "classificationMetrics": {
+        "Invoice": {"countExpected": 2, "countPredicted": 2, "countCorrect": 1, "precision": 0.5, "recall": 0.5, "f1": 0.5}},
+        "confusionMatrix": {"counts": [[2, 0, 0], [0, 0, 0], [0, 0, 0]]}}}})
 add(T, "no_confidence", {"description": "no confidence: no calibration", "kind": "classify", "config": CLS, "expected": INV, "actual": INV,
     "expect": {"item": {"fields": {"classification": {"confidence": "$absent"}}}, "metrics": {"calibration": "$absent"}}})
 

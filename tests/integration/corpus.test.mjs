@@ -79,6 +79,47 @@ describe('generated corpus through evaluation runs', { timeout: 600000 }, () => 
     assert.equal(again.metrics.accuracy, done.metrics.accuracy, 'the parse cache gives the same documents');
   });
 
+  // Issue 24: the rules engine emits ISO 8601 for a date field whenever it reads a date
+  // (as Extend's processors do), keeping the text as printed in the field's metadata.
+  // Every corpus document (text and scans), plus a larger text corpus whose invoices
+  // print dates with times of day ("9 Dec 2021 4:45PM", "2025-04-15 22:07").
+  test('rules engine: date fields are ISO 8601 in every corpus document', async () => {
+    const iso = /^\d{4}-\d{2}-\d{2}$/;
+    const checkRun = async (setName, from, { allRead }) => {
+      const { set } = await seedSet(srv, from, setName);
+      const done = await runSet(srv, set.id);
+      const results = await allResults(srv.api, done.id);
+      assert.equal(results.length, from.manifest.filter((m) => m.set === setName).length);
+      let read = 0;
+      for (const r of results) {
+        assert.equal(r.status, 'PROCESSED', JSON.stringify(r.error));
+        const date = r.actualOutput.value.invoice_date;
+        const citation = r.actualOutput.metadata.invoice_date.citations[0];
+        if (date === null) continue;
+        ++read;
+        assert.match(date, iso, `${r.file.name}: ${date}`);
+        assert.equal(date, r.expectedOutput.value.invoice_date, `${r.file.name} printed ${citation?.referenceText}`);
+        assert.ok(citation.referenceText.length >= 8, JSON.stringify(citation));
+      }
+      if (allRead) assert.equal(read, results.length);
+      else assert.ok(read >= results.length - 1, `${read} of ${results.length} scanned dates read`);
+      return results.map((r) => r.actualOutput.metadata.invoice_date.citations[0]?.referenceText);
+    };
+    await checkRun('extract_text', corpus, { allRead: true });
+    await checkRun('extract_scan', corpus, { allRead: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldset-corpus-dates-'));
+    try {
+      execFileSync(path.join(path.dirname(BIN), 'tests/tools/docgen/gen_test_docs'), [dir, '--count', '16', '--seed', '7'],
+        { stdio: 'ignore', timeout: 240000 });
+      const larger = { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')),
+        read: (p) => JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8')) };
+      const printed = await checkRun('extract_text', larger, { allRead: true });
+      assert.ok(printed.some((t) => /\d:\d\d[AP]M$/.test(t)), `no date with a time of day among ${JSON.stringify(printed)}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('rules engine: classifier and splitter', async () => {
     const cls = await seedSet(srv, corpus, 'classify');
     const c = await runSet(srv, cls.set.id);

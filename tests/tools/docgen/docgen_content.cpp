@@ -1,5 +1,6 @@
 #include "docgen_content.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -77,10 +78,19 @@ Invoice Content::RandomInvoice() {
   inv.customer = Pick(kCustomers);
   int y = Uniform(2021, 2025), m = Uniform(1, 12), d = Uniform(1, 28);
   inv.date_iso = Fmt("%04d-%02d-%02d", y, m, d);
+  // Some dates carry a time of day, as receipts print them (issue 24). The variant
+  // follows the day, so the random sequence (and every other value) is unchanged.
+  const int hour = 1 + (d * 7) % 12, minute = (m * 13 + d) % 60;
+  const std::string time12 = std::to_string(hour) + Fmt(":%02d", minute, 0, 0) + (d % 2 ? "PM" : "AM");
+  std::string upper = kMonths[m - 1].substr(0, 3);
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   switch (Uniform(0, 3)) {
-    case 0: inv.date_text = inv.date_iso; break;
+    case 0: inv.date_text = d % 3 ? inv.date_iso : inv.date_iso + Fmt(" %02d:%02d", (hour + 12) % 24, minute, 0); break;
     case 1: inv.date_text = kMonths[m - 1] + " " + std::to_string(d) + ", " + std::to_string(y); break;
-    case 2: inv.date_text = std::to_string(d) + " " + kMonths[m - 1].substr(0, 3) + " " + std::to_string(y); break;
+    case 2:
+      inv.date_text = d % 2 ? std::to_string(d) + " " + kMonths[m - 1].substr(0, 3) + " " + std::to_string(y) + " " + time12
+                            : Fmt("%02d-", d, 0, 0) + upper + Fmt("-%02d", y % 100, 0, 0);
+      break;
     default: inv.date_text = Fmt("%02d/%02d/%04d", m, d, y); break;  // MDY, as the config says
   }
   int n = Uniform(2, 11);
@@ -227,7 +237,7 @@ json::object ExtractorConfig() {
       {"patterns", json::array{R"(Invoice\W*(?:Number|No\.?|#)\W*([A-Z]{2,4}\s?-\s?\d{4,8}))"}},
       {"labels", json::array{"Invoice Number"}}};
   json::object invoice_date = Nullable("string", "The date the invoice was issued");
-  invoice_date["extend:type"] = "date";
+  invoice_date["format"] = "date";  // JSON Schema's date format (issue 24: engines emit ISO for it too)
   invoice_date["x-rules"] = json::object{{"labels", json::array{"Invoice Date"}}, {"dateOrder", "MDY"}};
   json::object vendor = Nullable("string", "The name of the vendor");
   vendor["x-rules"] = json::object{{"labels", json::array{"Vendor"}}};

@@ -58,6 +58,7 @@ TEST_P(ScoringCase, MatchesExpectation) {
     options.fuzzy_match_fields = Strings(o->as_object(), "fuzzyMatchFields");
     options.exclude_fields = Strings(o->as_object(), "excludeFields");
     if (const json::value* t = o->as_object().if_contains("fuzzyThreshold")) options.fuzzy_threshold = t->to_number<double>();
+    if (const json::value* m = o->as_object().if_contains("maxArrayRows")) options.max_array_rows = m->to_number<size_t>();
   }
   const json::object& expect = c.at("expect").as_object();
   if (const json::value* v = expect.if_contains("optionsValid")) {
@@ -82,8 +83,18 @@ TEST_P(ScoringCase, MatchesExpectation) {
   std::string why;
   for (size_t i = 0; i < items.size(); ++i) {
     const json::object& it = items[i].as_object();
-    json::object result = ScoreItem(kind, config, it.at("expected"), it.at("actual"), options);
-    EXPECT_EQ(json::value(scorer.Score(it.at("expected"), it.at("actual"))), json::value(result)) << "item " << i;
+    auto scored = ScoreItem(kind, config, it.at("expected"), it.at("actual"), options);
+    auto compiled = scorer.Score(it.at("expected"), it.at("actual"));
+    ASSERT_EQ(scored.ok(), compiled.ok()) << "item " << i;
+    if (const json::value* err = expect.if_contains("error")) {
+      // The item fails on a limit: the message must contain the expected text.
+      ASSERT_FALSE(scored.ok()) << "item " << i << " scored: " << json::serialize(*scored);
+      EXPECT_NE(scored.status().message().find(std::string(err->as_string())), std::string::npos) << scored.status().message();
+      continue;
+    }
+    ASSERT_TRUE(scored.ok()) << scored.status().ToString();
+    const json::object& result = *scored;
+    EXPECT_EQ(json::value(*compiled), json::value(result)) << "item " << i;
     builder.Add(result);
     const json::value* want = nullptr;
     if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);

@@ -30,6 +30,14 @@ run --format csv > "$TMP/out.csv" 2>/dev/null; check "csv exit 0" 0 $?
 head -1 "$TMP/out.csv" | grep -qx "field,countTotal,countExpected,countPresent,countAccurate,accuracy,score,precision,recall" \
   || { echo "FAIL csv header: $(head -1 "$TMP/out.csv")"; fail=1; }
 
+# --max-array-rows: an item over it counts as failed, with the reason; bad values are refused.
+run --max-array-rows 1 --format json > "$TMP/cap.json" 2>"$TMP/err.txt"; check "max-array-rows exit 0" 0 $?
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); m=d['metrics']; f=[i for i in d['items'] if i.get('failed')]; assert m['numFilesFailed']>=1 and all('at most 1 rows per array are scored (--max-array-rows)' in i['error'] for i in f), d" "$TMP/cap.json" \
+  || { echo "FAIL max-array-rows json"; fail=1; }
+grep -q "at most 1 rows per array" "$TMP/err.txt" || { echo "FAIL max-array-rows message"; cat "$TMP/err.txt"; fail=1; }
+run --max-array-rows 0 > /dev/null 2>&1; check "max-array-rows 0" 2 $?
+run --max-array-rows 2.5 > /dev/null 2>&1; check "max-array-rows 2.5" 2 $?
+
 "$BIN" eval --config "$FIX/config.json" --expected "$TMP/nope" --actual "$FIX/actual" > /dev/null 2>&1; check "missing dir" 2 $?
 run --format xml > /dev/null 2>&1; check "bad format" 2 $?
 run --fuzzy total > /dev/null 2>&1; check "fuzzy on a non-string field" 2 $?

@@ -1,5 +1,6 @@
 // Property tests over random schemas and documents from a seeded generator:
-// a perfect prediction scores 1; scores are invariant under row order and key order.
+// a perfect prediction scores 1; scores are invariant under row order and key order;
+// every field and column metric is a fraction with consistent counts.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -78,6 +79,40 @@ class Generator {
       return a;
     }
     return rng_.Below(4) == 0 ? Document(spec) : doc;
+  }
+
+  // Like Perturb, and also replaces whole arrays by null, a string, a number or an
+  // object, drops them, and nulls cells: the shapes that once made column counts vanish.
+  json::value Break(const json::value& spec, const json::value& doc) {
+    const json::object& s = spec.as_object();
+    std::string type = TypeOf(s);
+    if (type == "array" && rng_.Below(4) == 0) {
+      static const json::value kShapes[] = {nullptr, "12 rows", 12, json::object{{"x", 1}}};
+      return kShapes[rng_.Below(4)];
+    }
+    if (type == "object" && !s.contains("extend:type") && s.contains("properties") && doc.is_object()) {
+      json::object o;
+      for (const auto& kv : s.at("properties").as_object()) {
+        const json::value* d = doc.as_object().if_contains(kv.key());
+        if (!d) continue;
+        uint64_t r = rng_.Below(10);
+        if (r == 0) continue;                  // drop the key
+        if (r == 1) o[kv.key()] = nullptr;     // null it
+        else o[kv.key()] = Break(kv.value(), *d);
+      }
+      return o;
+    }
+    if (type == "array" && doc.is_array()) {
+      json::array a;
+      for (const auto& row : doc.as_array()) {
+        if (rng_.Below(6) == 0) continue;
+        a.push_back(Break(s.at("items"), row));
+        if (rng_.Below(8) == 0) a.push_back(a.back());  // duplicated row
+      }
+      if (rng_.Below(4) == 0) a.push_back(Document(s.at("items")));
+      return a;
+    }
+    return Perturb(spec, doc);
   }
 
   // Same content, rows of every array and keys of every object reordered.
@@ -183,7 +218,7 @@ TEST(Property, PerfectPredictionScoresOne) {
     ASSERT_TRUE(ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ok())
         << ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ToString();
     json::object actual{{"value", g.Shuffle(doc)}, {"metadata", json::object()}};
-    json::object result = ScoreItem(Kind::kExtract, config, expected, actual, Options{});
+    json::object result = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
     EXPECT_TRUE(result.at("correct").as_bool()) << "seed " << seed << ": " << json::serialize(result);
     EXPECT_DOUBLE_EQ(result.at("score").to_number<double>(), 1.0) << "seed " << seed;
   }
@@ -199,15 +234,64 @@ TEST(Property, InvariantUnderRowAndKeyOrder) {
     json::value predicted = g.Perturb(schema, doc);
     json::object expected{{"value", doc}}, shuffled_expected{{"value", g.Shuffle(doc)}};
     json::object actual{{"value", predicted}}, shuffled_actual{{"value", g.Shuffle(predicted)}};
-    json::object a = ScoreItem(Kind::kExtract, config, expected, actual, Options{});
-    json::object b = ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
-    EXPECT_EQ(json::value(ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
+    json::object a = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
+    json::object b = *ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
+    EXPECT_EQ(json::value(*ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
     EXPECT_EQ(FieldScores(a), FieldScores(b)) << "seed " << seed;
     EXPECT_NEAR(a.at("score").to_number<double>(), b.at("score").to_number<double>(), 1e-12);
     EXPECT_EQ(a.at("correct"), b.at("correct"));
     partial += a.at("score").to_number<double>() < 1.0;
   }
   EXPECT_GT(partial, 50u);  // the generator really produces imperfect predictions
+}
+
+// For every field and column: 0 <= precision, recall, f1, accuracy, score <= 1;
+// countAccurate <= countExpected <= countTotal; countPresent <= countTotal; F1 is the
+// harmonic mean of the precision and recall reported.
+void ExpectConsistentMetrics(const json::object& metrics, uint64_t seed, size_t* columns_seen) {
+  for (const auto& kv : metrics.at("fieldMetrics").as_object()) {
+    const json::object& m = kv.value().as_object();
+    std::string where = "seed " + std::to_string(seed) + " " + std::string(kv.key()) + ": " + json::serialize(m);
+    *columns_seen += std::string_view(kv.key()).find("[].") != std::string_view::npos;
+    for (const char* key : {"precision", "recall", "f1", "accuracy", "score"}) {
+      if (const json::value* v = m.if_contains(key)) {
+        EXPECT_GE(v->to_number<double>(), 0.0) << key << " " << where;
+        EXPECT_LE(v->to_number<double>(), 1.0 + 1e-12) << key << " " << where;
+      }
+    }
+    const double total = m.at("countTotal").to_number<double>(), expected = m.at("countExpected").to_number<double>();
+    EXPECT_LE(m.at("countAccurate").to_number<double>(), expected) << where;
+    EXPECT_LE(expected, total) << where;
+    EXPECT_LE(m.at("countPresent").to_number<double>(), total) << where;
+    if (m.contains("f1")) {
+      ASSERT_TRUE(m.contains("precision") && m.contains("recall")) << where;
+      double p = m.at("precision").to_number<double>(), r = m.at("recall").to_number<double>();
+      double harmonic = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+      EXPECT_NEAR(m.at("f1").to_number<double>(), harmonic, 1e-12) << where;
+    }
+  }
+}
+
+TEST(Property, MetricsAreFractionsWithConsistentCounts) {
+  size_t columns_seen = 0;
+  for (uint64_t seed = 1; seed <= 400; ++seed) {
+    Generator g(seed * 104729);
+    json::object schema = g.Schema();
+    json::object config{{"schema", schema}};
+    Options options;
+    MetricsBuilder builder(Kind::kExtract, config, options);
+    const ItemScorer scorer(Kind::kExtract, config, options);
+    for (int item = 0; item < 6; ++item) {
+      json::value doc = g.Document(schema);
+      json::value predicted = g.Break(schema, doc);
+      auto result = scorer.Score(json::object{{"value", doc}}, json::object{{"value", predicted}});
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      builder.Add(*result);
+    }
+    ExpectConsistentMetrics(builder.Build(), seed, &columns_seen);
+    if (HasFailure()) return;
+  }
+  EXPECT_GT(columns_seen, 200u);  // the generator really produces tables
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ValidateExtractorSchema / ValidateExpectedOutput / ValidateOptions / configs, with paths.
 #include <gtest/gtest.h>
 
+#include "eval/dates.h"
 #include "eval/eval.h"
 #include "eval/values.h"
 

@@ -78,6 +78,34 @@ TEST(RulesExtract, HintsPatternsLabelsDatesAndRows) {
   EXPECT_TRUE(meta.contains("rows[1].qty"));
 }
 
+// Issue 24: a receipt's "25 Mar 2018 9:27PM" for a `format: date` field is emitted as
+// ISO 8601, and the text as printed stays in the field's metadata (referenceText).
+TEST(RulesExtract, DatesAreIsoWithTheRawTextInMetadata) {
+  auto config = Config(R"J({"type":"object","properties":{
+    "date":{"type":["string","null"],"format":"date","x-rules":{"labels":["Date"]}},
+    "due":{"type":["string","null"],"extend:type":"date","x-rules":{"labels":["Due"],"dateOrder":"DMY"}},
+    "paid_on":{"type":["string","null"],"format":"date","x-rules":{"patterns":["Paid (.*)$"]}},
+    "note":{"type":["string","null"],"format":"date","x-rules":{"labels":["Note"]}},
+    "rows":{"type":"array","items":{"type":"object","properties":{"when":{"type":["string","null"],"format":"date"},"what":{"type":["string","null"]}}},
+            "x-rules":{"rowPattern":"^\\* (?P<when>.+?)\\s{2,}(?P<what>\\S.*)$"}}}})J");
+  auto doc = Doc({"RECEIPT\nDate: 25 Mar 2018 9:27PM   Table 4\nDue: 03.04.18\nPaid Mar 26, 2018, 21:27:05\nNote: soon\n"
+                  "* 25-MAR-18  Soup\n* March 25th 2018  Bread"});
+  json::value out = Extract(config, doc);
+  const json::object& v = out.at("value").as_object();
+  EXPECT_EQ(v.at("date"), "2018-03-25");
+  EXPECT_EQ(v.at("due"), "2018-04-03");
+  EXPECT_EQ(v.at("paid_on"), "2018-03-26");
+  EXPECT_TRUE(v.at("note").is_null());  // no date in "soon": nothing rather than the raw text
+  const json::array& rows = v.at("rows").as_array();
+  ASSERT_EQ(rows.size(), 2u) << ToJson(out);
+  EXPECT_EQ(rows[1].at("when"), "2018-03-25");
+  const json::object& meta = out.at("metadata").as_object();
+  EXPECT_EQ(meta.at("date").at("citations").at(0).at("referenceText"), "25 Mar 2018 9:27PM");
+  EXPECT_EQ(meta.at("due").at("citations").at(0).at("referenceText"), "03.04.18");
+  EXPECT_EQ(meta.at("paid_on").at("citations").at(0).at("referenceText"), "Mar 26, 2018, 21:27:05");
+  EXPECT_EQ(meta.at("rows[1].when").at("citations").at(0).at("referenceText"), "March 25th 2018");
+}
+
 TEST(RulesExtract, HeuristicsWithoutHintsNestedObjectsAndMissingFields) {
   auto config = Config(R"J({"type":"object","properties":{
     "vendor_name":{"type":["string","null"]},

@@ -30,19 +30,6 @@ TEST(ValueConvert, Currency) {
   EXPECT_FALSE(ParseCurrency("nothing").has_value());
 }
 
-TEST(ValueConvert, Dates) {
-  EXPECT_EQ(*ParseDate("2024-03-15", DateOrder::kMDY), "2024-03-15");
-  EXPECT_EQ(*ParseDate("Date: March 15, 2024", DateOrder::kDMY), "2024-03-15");
-  EXPECT_EQ(*ParseDate("15 Mar 2024", DateOrder::kMDY), "2024-03-15");
-  EXPECT_EQ(*ParseDate("15th of nothing 3rd-Jan-2023", DateOrder::kMDY), "2023-01-03");
-  EXPECT_EQ(*ParseDate("03/04/2024", DateOrder::kMDY), "2024-03-04");
-  EXPECT_EQ(*ParseDate("03/04/2024", DateOrder::kDMY), "2024-04-03");
-  EXPECT_EQ(*ParseDate("25/12/2024", DateOrder::kMDY), "2024-12-25");  // 25 cannot be a month
-  EXPECT_EQ(*ParseDate("12.25.24", DateOrder::kDMY), "2024-12-25");
-  EXPECT_FALSE(ParseDate("31/02/2024", DateOrder::kDMY).has_value());
-  EXPECT_FALSE(ParseDate("no date", DateOrder::kDMY).has_value());
-}
-
 TEST(ValueConvert, BooleansAndEnums) {
   EXPECT_EQ(ParseBool("Yes"), true);
   EXPECT_EQ(ParseBool("[x]"), true);
