@@ -23,7 +23,9 @@ struct ServerConfig {
   int idle_timeout_ms = 60000;
   double rate_get = 1000, rate_write = 1000, rate_run = 200;  // requests/s per org
   double rate_burst_seconds = 2;  // bucket size = rate * this
-  int64_t item_timeout_ms = 300000;  // per run item (parse + engine)
+  int64_t item_timeout_ms = 300000;  // per run item attempt (parse + every engine call); then aborted
+  int64_t lease_ms = 15000;          // claim lease of items and deliveries, renewed while worked on
+  int64_t drain_ms = 10000;          // on SIGTERM, time in-flight items get before their claims are released
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private

@@ -74,6 +74,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   wh.retry.base_delay_ms = config.webhook_retry_base_ms;
   wh.retry.max_delay_ms = config.webhook_retry_max_ms;
   wh.retry.max_attempts = config.webhook_max_attempts;
+  wh.lease_ms = config.lease_ms;
   svc->webhook_dispatcher = std::make_unique<webhooks::WebhookDispatcher>(svc->db, svc->egress, wh);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();

@@ -9,6 +9,7 @@
 #include "api/services.h"
 #include "cli/flags.h"
 #include "jobs/run_scheduler.h"
+#include "store/node_identity.h"
 
 namespace goldset::cli {
 
@@ -22,7 +23,8 @@ const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
 
 // Builds the run workers for `svc` and wires svc.run_finalizer / svc.notify_workers.
-std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc);
+// `node` (may be null) is the identity recorded with the workers' claims.
+std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const store::NodeIdentity* node = nullptr);
 
 // On a store with no workspace, creates the default organization, workspace and one key;
 // returns the key's plaintext ("" when a workspace already existed).

@@ -87,12 +87,18 @@ size_t AppendHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
+int AbortWhenCancelled(void* token, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const CancelToken*>(token)->cancelled() ? 1 : 0;
+}
+
 }  // namespace
 
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy) {
+                                int timeout_ms, const EgressPolicy& policy, const CancelToken* cancel) {
   GlobalInit();
+  if (cancel && cancel->cancelled()) return cancel->reason();
   auto parts = SplitUrl(url);
   if (!parts.ok()) return parts.status();
   auto addrs = Resolve(parts->host, parts->port);
@@ -128,12 +134,21 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(1, timeout_ms)));
+  int64_t limit_ms = std::max(1, timeout_ms);
+  if (cancel) {
+    limit_ms = std::max<int64_t>(1, std::min(limit_ms, cancel->remaining_ms()));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<CancelToken*>(cancel));
+  }
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &AppendHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
   CURLcode rc = curl_easy_perform(c);
+  // The token's deadline may be what timed the call out.
+  if (cancel && rc != CURLE_OK && cancel->cancelled()) return cancel->reason();
   if (rc == CURLE_OPERATION_TIMEDOUT)
     return Status::DeadlineExceeded("POST " + url + " timed out after " + std::to_string(timeout_ms) + " ms");
   if (rc != CURLE_OK) return Status::Unavailable("POST " + url + " failed: " + curl_easy_strerror(rc));

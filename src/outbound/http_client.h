@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/status.h"
 #include "outbound/egress_policy.h"
 
@@ -27,8 +28,11 @@ struct HttpResponse {
 // successful call (the caller judges it). Errors: refused by policy or bad URL ->
 // InvalidArgument ("egress to 10.0.0.1 is not allowed"); timeout -> DeadlineExceeded;
 // DNS or connection failure -> Unavailable.
+// `cancel` (may be null) aborts the call: polled by libcurl's progress callback (at least
+// once a second while waiting), and its deadline caps timeout_ms. A cancelled call
+// returns cancel->reason().
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy);
+                                int timeout_ms, const EgressPolicy& policy, const CancelToken* cancel = nullptr);
 
 }  // namespace goldset::outbound

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "common/cancel.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "outbound/egress_policy.h"
@@ -31,6 +32,9 @@ struct EngineContext {
   const outbound::EgressPolicy* egress = nullptr;  // REQUIRES: non-null for http/llm engines
   int http_timeout_ms = 30000;                     // default when the config gives none
   int http_attempts = 3;                           // total tries for retryable failures
+  // The item's deadline and cancellation (may be null): every outbound call and retry
+  // wait ends when it fires, and the engine returns cancel->reason().
+  const CancelToken* cancel = nullptr;
 };
 
 // Validates `engine` and the `x-rules` hints. InvalidArgument with a path such as

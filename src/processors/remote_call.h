@@ -17,6 +17,8 @@ namespace goldset::processors {
 // Returns the first 2xx response. A 4xx -> Unprocessable("<what> returned 404: <body>");
 // transient failures after the last attempt -> Unavailable/DeadlineExceeded naming the
 // attempts. `what` names the caller in messages ("http engine", "llm engine").
+// ctx.cancel ends the call and the retries at once: its reason() is returned, and no
+// further attempt starts (so one item attempt never overlaps a call of another).
 StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const std::string& url,
                                                  const std::string& body,
                                                  const std::vector<std::pair<std::string, std::string>>& headers,

@@ -18,6 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A failed write: NoSpace when the disk (or quota) is full, else Internal.
+Status WriteError(const std::string& what, int err) {
+  std::string msg = "blob store: " + what + ": " + strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg + " (the disk holding the data directory is full)");
+  return Status::Internal(msg);
+}
+
 bool IsHexSha(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s)
@@ -43,9 +50,10 @@ class LocalBlobStore final : public BlobStore {
     std::error_code ec;
     if (fs::exists(final_path, ec)) return sha;
     fs::create_directories(final_path.parent_path(), ec);
+    if (ec) return WriteError("cannot create " + final_path.parent_path().string(), ec.value());
     fs::path tmp = dir_ / "tmp" / (sha + "." + RandomToken(6));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) return Status::Internal("blob store: cannot create " + tmp.string() + ": " + strerror(errno));
+    if (fd < 0) return WriteError("cannot create " + tmp.string(), errno);
     size_t off = 0;
     while (off < bytes.size()) {
       ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
@@ -54,13 +62,20 @@ class LocalBlobStore final : public BlobStore {
         int err = errno;
         ::close(fd);
         fs::remove(tmp, ec);
-        return Status::Internal(std::string("blob store: write failed: ") + strerror(err));
+        return WriteError("write failed", err);
       }
       off += static_cast<size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if (::fsync(fd) != 0) {
+      int err = errno;
+      ::close(fd);
       fs::remove(tmp, ec);
-      return Status::Internal("blob store: fsync/close failed");
+      return WriteError("fsync failed", err);
+    }
+    if (::close(fd) != 0) {
+      int err = errno;
+      fs::remove(tmp, ec);
+      return WriteError("close failed", err);
     }
     fs::rename(tmp, final_path, ec);
     if (ec) {

@@ -24,6 +24,10 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xFF;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+  // A full disk is the operator's to fix; nothing stored is damaged (the write rolled back).
+  const int sys = db ? sqlite3_system_errno(db) : 0;
+  if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+    return Status::NoSpace(msg + " (the disk holding the database is full)");
   if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
   return Status::Internal(msg);
 }
