@@ -18,6 +18,9 @@ int RunWorkerCommand(int argc, char** argv);
 int RunKeysCommand(int argc, char** argv);
 int RunWorkspacesCommand(int argc, char** argv);
 int RunMigrateCommand(int argc, char** argv);
+int RunBackupCommand(int argc, char** argv);
+int RunRestoreCommand(int argc, char** argv);
+int RunDoctorCommand(int argc, char** argv);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
