@@ -5,6 +5,7 @@
 #   make asan   ASan+UBSan build (build-asan/) and its test run
 #   make tsan   ThreadSanitizer build (build-tsan/) and its test run (not part of `make test`)
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
+#   make soak   the full kill -9 soak (20 kills) on SQLite and PostgreSQL
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 TSAN_DIR  ?= build-tsan
@@ -17,7 +18,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan tsan bench deps clean
+.PHONY: all build run test unit asan tsan bench soak deps clean
 
 all: build
 
@@ -49,7 +50,10 @@ tsan:
 	@scripts/install-deps.sh test
 	@GOLDSET_SUITES=tsan TSAN_DIR=$(TSAN_DIR) scripts/test.sh $(BUILD_DIR)
 
-# The CI entry point is `make test`, which includes the asan suite.
+# The CI entry point is `make test`, which includes the asan suite and a 4-kill soak.
+soak: build
+	@scripts/install-deps.sh test
+	@GOLDSET_BIN=$(CURDIR)/$(BUILD_DIR)/goldset scripts/soak.sh
 
 bench:
 	@scripts/install-deps.sh bench
