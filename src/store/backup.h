@@ -6,10 +6,13 @@
 //   goldset.db          a snapshot of the database (SQLite online backup API), one state
 //                       of the store: every write committed before the backup began
 //   manifest.json       written last: {"format":"goldset-backup","version":1, counts, ...}
-// A file deleted after the snapshot was taken may lose its blob before it is copied; the
-// backup then takes a new snapshot (a few times at most), so the archive always holds the
-// blobs of exactly the files its database lists. The archive is written to a temporary
-// name and renamed when complete.
+// Blobs a server deletes while a backup runs stay on disk until it ends: the backup holds
+// <data_dir>/blobs/backup.lock exclusively, LocalBlobStore::Delete then only marks the blob
+// in blobs/deferred/, and the backup removes the marked blobs that are still unreferenced
+// when it is done. (A delete already removing its blob when the backup starts may commit
+// just after the snapshot; the backup then takes one more snapshot.) So the archive holds
+// the blobs of exactly the files its database lists, without ever blocking the server's
+// writes. The archive is written to a temporary name and renamed when complete.
 //
 // PostgreSQL deployments keep blobs in the database: back them up with pg_dump (see
 // docs/operations.md); these functions handle the embedded store only.

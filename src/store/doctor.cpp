@@ -128,7 +128,8 @@ DoctorCheck OrphanBlobs(Connection& c, const DoctorOptions& o, const std::set<st
          it.increment(ec)) {
       if (!it->is_regular_file(ec)) continue;
       const std::string name = it->path().filename().string();
-      if (it->path().parent_path().filename() == "tmp") continue;  // cleared at every start
+      const std::string parent = it->path().parent_path().filename().string();
+      if (parent == "tmp" || parent == "deferred") continue;  // upload temp files, backup markers
       if (name.size() != 64 || referenced.count(name)) continue;
       if (it->last_write_time(ec) > cutoff) continue;
       ++count;

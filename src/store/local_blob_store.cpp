@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,9 @@ namespace goldset::store {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kBackupLock = "backup.lock";   // see store/backup.h
+constexpr const char* kDeferredDir = "deferred";     // deletes a backup deferred
 
 // A failed write: NoSpace when the disk (or quota) is full, else Internal.
 Status WriteError(const std::string& what, int err) {
@@ -99,7 +103,18 @@ class LocalBlobStore final : public BlobStore {
   Status Delete(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
     std::error_code ec;
+    // A backup in progress holds backup.lock exclusively (store/backup.h): the bytes stay
+    // until it ends, marked in deferred/ for the backup to remove, so its snapshot never
+    // lists a file whose bytes are gone.
+    int fd = ::open((dir_ / kBackupLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd >= 0 && ::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+      ::close(fd);
+      fs::create_directories(dir_ / kDeferredDir, ec);
+      std::ofstream(dir_ / kDeferredDir / sha).flush();
+      return Status::OK();
+    }
     fs::remove(PathFor(sha), ec);
+    if (fd >= 0) ::close(fd);  // releases the shared lock
     return Status::OK();
   }
 

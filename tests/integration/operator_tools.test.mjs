@@ -56,6 +56,13 @@ test('backup under concurrent writes; restore; the restored store holds every wr
   const listing = execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n');
   assert.ok(listing.includes('goldset.db') && listing.includes('manifest.json'), listing.join(' '));
   t.diagnostic(`backup: ${b.stdout.trim()}; ${acked.size} files acknowledged in all, ${deleted} deleted during the run`);
+  // Deletes during the backup were deferred, then carried out: no stray bytes are left.
+  const blobDir = path.join(srv.dataDir, 'blobs');
+  assert.deepEqual(existsSync(path.join(blobDir, 'deferred')) ? readdirSync(path.join(blobDir, 'deferred')) : [], []);
+  const onDisk = readdirSync(blobDir).filter((d) => d.length === 2).flatMap((d) => readdirSync(path.join(blobDir, d)));
+  const referenced = execFileSync('sqlite3', [path.join(srv.dataDir, 'goldset.db'), 'SELECT COUNT(DISTINCT content_sha256) FROM files'],
+    { encoding: 'utf8' }).trim();
+  assert.equal(onDisk.length, Number(referenced), 'every blob on disk belongs to a file');
 
   const restored = path.join(work, 'restored');
   const r = await runCli(['restore', '--from', archive, '--data-dir', restored]);

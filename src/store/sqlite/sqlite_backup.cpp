@@ -1,6 +1,7 @@
 // store/backup.h for the embedded store: SQLite online backup + the blob files.
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +195,52 @@ void SyncDir(const fs::path& dir) {
   }
 }
 
+// Holds blobs/backup.lock exclusively for the backup's life (see store/backup.h): waits for
+// deletes in progress, then makes later ones defer.
+class BackupLock {
+ public:
+  static StatusOr<std::unique_ptr<BackupLock>> Take(const fs::path& blob_dir) {
+    std::error_code ec;
+    fs::create_directories(blob_dir, ec);
+    const std::string path = (blob_dir / "backup.lock").string();
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) return IoError("cannot open " + path, errno);
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        int err = errno;
+        ::close(fd);
+        return IoError("cannot lock " + path, err);
+      }
+    }
+    return std::unique_ptr<BackupLock>(new BackupLock(fd));
+  }
+  ~BackupLock() { ::close(fd_); }
+
+ private:
+  explicit BackupLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Removes the blobs whose deletion a backup deferred, unless a file references them again.
+// Each check-and-remove runs under the live database's write lock, as a server's own delete
+// does, so it cannot race an upload that is about to reference the same bytes.
+void PurgeDeferred(const std::string& live, const fs::path& blob_dir) {
+  std::error_code ec;
+  const fs::path deferred = blob_dir / "deferred";
+  if (!fs::exists(deferred, ec)) return;
+  auto db = OpenDb(live, SQLITE_OPEN_READWRITE);
+  if (!db.ok()) return;  // the markers stay for the next backup; doctor shows the orphans
+  for (auto& entry : fs::directory_iterator(deferred, ec)) {
+    const std::string sha = entry.path().filename().string();
+    if (!IsHexSha(sha)) continue;
+    if (!Exec(db->get(), "BEGIN IMMEDIATE").ok()) continue;
+    auto ids = Column(db->get(), "SELECT id FROM files WHERE content_sha256 = ?", sha);
+    if (ids.ok() && ids->empty()) fs::remove(BlobPath(blob_dir, sha), ec);
+    (void)Exec(db->get(), "COMMIT");
+    fs::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace
 
 StatusOr<BackupSummary> BackupDataDir(const std::string& data_dir, const std::string& archive) {
@@ -214,24 +261,38 @@ StatusOr<BackupSummary> BackupDataDir(const std::string& data_dir, const std::st
     }
   } cleanup{snapshot, partial};
 
+  auto lock = BackupLock::Take(blob_dir);
+  if (!lock.ok()) return lock.status();
+  struct Purge {
+    std::string live;
+    fs::path blobs;
+    ~Purge() { PurgeDeferred(live, blobs); }
+  } purge{live, blob_dir};
+
   BackupSummary summary;
+  Status missing;  // a blob still referenced by the live store when last looked at
   for (summary.snapshots = 1;; ++summary.snapshots) {
-    if (summary.snapshots > kMaxSnapshots)
-      return Status::Unavailable("files kept being deleted while the backup ran; try again");
+    if (summary.snapshots > kMaxSnapshots) {
+      if (!missing.ok()) return missing;
+      return Status::Unavailable("blobs kept vanishing while the backup ran; try again");
+    }
+    if (summary.snapshots > 1) std::this_thread::sleep_for(std::chrono::milliseconds(100 << summary.snapshots));
     GOLDSET_RETURN_IF_ERROR(Snapshot(live, snapshot));
     auto set = ReferencedBlobs(snapshot, blob_dir);
     if (!set.ok()) return set.status();
     if (!set->missing.empty()) {
-      // Still referenced now: the store is damaged. Else a delete committed after the
-      // snapshot: take a newer one.
+      // A delete that removed the bytes before the backup took its lock commits just
+      // after: take a newer snapshot (later deletes are deferred). A blob that stays
+      // missing while its file stays is damage (reported after the last snapshot).
+      missing = Status::OK();
       auto src = OpenDb(live, SQLITE_OPEN_READWRITE);
       if (!src.ok()) return src.status();
       for (const std::string& sha : set->missing) {
         auto ids = Column(src->get(), "SELECT id FROM files WHERE content_sha256 = ?", sha);
         if (!ids.ok()) return ids.status();
         if (!ids->empty())
-          return Status::Internal("blob " + sha + " of file " + ids->front() +
-                                  " is missing from the data directory; run `goldset doctor`");
+          missing = Status::Internal("blob " + sha + " of file " + ids->front() +
+                                     " is missing from the data directory; run `goldset doctor`");
       }
       continue;
     }
