@@ -109,8 +109,12 @@ test(`kill -9 soak: ${KILLS} kills during a mixed workload lose no acknowledged 
     const delivered = new Set(rx.deliveries.filter((d) => d.accepted).map((d) => JSON.parse(d.body).payload.id));
     return [...runs].every((id) => delivered.has(id));
   }, { timeoutMs: 60000, what: 'every run event delivered' });
+  // A kill between storing an upload's bytes and its file row leaves bytes no file
+  // references: doctor may warn about orphans (PostgreSQL blob rows have no age to wait
+  // for), but everything else must be ok.
   const final = await doctor(srv);
-  assert.equal(final.code, 0, JSON.stringify(final.report));
+  for (const c of final.report.checks)
+    assert.ok(c.status === 'ok' || (c.name === 'orphan_blobs' && c.status === 'warn'), JSON.stringify(c));
   t.diagnostic(`${KILLS} kills; restarts took ${restarts.join(', ')} ms; ${files.size} files, ${items.size} items, ${runs.size} runs acknowledged`);
   assert.deepEqual(srv.serverErrors(), []);
 });
