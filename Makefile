@@ -6,6 +6,7 @@
 #   make tsan   ThreadSanitizer build (build-tsan/) and its test run (not part of `make test`)
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
 #   make soak   the full kill -9 soak (20 kills) on SQLite and PostgreSQL
+#   make mutate mutation testing: tests/mutation/mutants.json against the test suite (not in make test)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 TSAN_DIR  ?= build-tsan
@@ -18,7 +19,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan tsan bench soak deps clean
+.PHONY: all build run test unit asan tsan bench soak mutate deps clean
 
 all: build
 
@@ -60,5 +61,12 @@ bench:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@scripts/bench.sh $(BUILD_DIR)
 
+# MUTANTS=M1,M7 limits the run; the checkout is never modified (scratch tree in build-mutate/).
+mutate:
+	@scripts/install-deps.sh test
+	@scripts/mutate.py $(if $(MUTANTS),--only $(MUTANTS))
+
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
+	git worktree remove --force build-mutate/tree 2>/dev/null || true
+	rm -rf build-mutate

@@ -2,6 +2,7 @@
 
 #include "api/errors.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "web/assets.h"
 
 namespace goldset::api {
@@ -160,13 +161,8 @@ void App::RecordRequest(int status, int64_t duration_ms) {
 Response App::Handle(const Request& req, Admission& a, const std::string& request_id) {
   RequestContext ctx(req, a.match.params, svc_, request_id);
   ctx.caller = a.caller;
-  try {
-    return a.match.route->handler(ctx);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "{\"level\":\"error\",\"requestId\":\"%s\",\"error\":\"unhandled exception: %s\"}\n",
-                 request_id.c_str(), e.what());
-    return ErrorResponse(Status::Internal(e.what()), request_id);
-  }
+  // An exception a handler throws is caught (and answered 503) by the server's one guard.
+  return a.match.route->handler(ctx);
 }
 
 }  // namespace goldset::api

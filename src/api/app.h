@@ -29,6 +29,7 @@ class App {
  public:
   explicit App(Services& svc);
 
+  // Both may throw (a handler's bug, std::bad_alloc); the server catches and answers 503.
   Admission Admit(const Request& req, const std::string& request_id);
   Response Handle(const Request& req, Admission& admission, const std::string& request_id);
   Services& services() { return svc_; }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "processors/engine_policy.h"
+
 namespace goldset::api {
 
 struct ServerConfig {
@@ -29,6 +31,15 @@ struct ServerConfig {
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
+  // Answers of webhook receivers and http/llm engines are cut off above this.
+  int64_t max_outbound_response_bytes = 16ll << 20;
+  // What tenants' engine configs may do (apiKeyEnv allow-list, calls per item, answer size).
+  processors::EnginePolicy engine_policy;
+  // Open client connections, in total and per peer address (IPv6: per /64); 0 = derive
+  // from RLIMIT_NOFILE at start (HttpServer::Bind reports the values in force).
+  int max_connections = 0;
+  int max_connections_per_ip = 0;
+  bool metrics = false;           // serve GET /metrics (to loopback peers only)
   bool access_log = true;
   int64_t auth_cache_ms = 1000;   // a revoked key keeps working on a node for at most this long
   // Webhook delivery (webhooks/webhooks.h DispatcherOptions).

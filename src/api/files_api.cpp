@@ -18,6 +18,8 @@ namespace {
 
 constexpr int64_t kPresignTtlSeconds = 15 * 60;
 
+}  // namespace
+
 // The stored name is the client's file name without any directory part; control
 // characters are refused rather than stored.
 StatusOr<std::string> CleanFileName(const std::string& raw) {
@@ -31,6 +33,17 @@ StatusOr<std::string> CleanFileName(const std::string& raw) {
   if (name.size() > 255) return Status::InvalidArgument("File name is longer than 255 bytes");
   if (name.empty()) name = "blob";
   return name;
+}
+
+namespace {
+
+// The part's declared Content-Type is stored and later sent back as a header, so only
+// printable ASCII of a sane length is kept (a raw multipart header can hold any byte);
+// anything else is stored as application/octet-stream.
+std::string StorableMimeType(std::string_view declared) {
+  bool printable = !declared.empty() && declared.size() <= 255;
+  for (unsigned char c : declared) printable = printable && c >= 0x20 && c < 0x7f;
+  return printable ? std::string(declared) : "application/octet-stream";
 }
 
 Response Upload(RequestContext& ctx) {
@@ -70,7 +83,7 @@ Response Upload(RequestContext& ctx) {
   f.id = NewId("file_");
   f.workspace_id = ctx.caller.workspace_id;
   f.name = *name;
-  f.mime_type = file->content_type.empty() ? "application/octet-stream" : file->content_type;
+  f.mime_type = StorableMimeType(file->content_type);
   f.type = parse::DetectFileType(file->data, f.name, f.mime_type);
   f.size_bytes = static_cast<int64_t>(file->data.size());
   f.password = password;
@@ -101,12 +114,17 @@ Response ListFiles(RequestContext& ctx) {
 
 Response DeleteFile(RequestContext& ctx) {
   // Ground truth is never dropped as a side effect: items that use the file must go first.
-  auto users = ctx.svc.evaluations->CountItemsUsingFile(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!users.ok()) return ErrorResponse(users.status(), ctx.request_id);
-  if (*users > 0)
-    return ErrorResponse(Status::InvalidArgument("File " + ctx.Param("id") + " is used by " + std::to_string(*users) +
-                                                 " evaluation set item(s); delete those items first"), ctx.request_id);
-  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, ctx.Param("id"),
+  // The count runs in the deleting transaction with the file locked (F10: item creation
+  // re-checks its files under the same lock), so it cannot go stale before the delete.
+  const std::string& id = ctx.Param("id");
+  auto unused = [&](store::Connection& c) -> Status {
+    auto users = store::EvaluationStore::CountItemsUsingFile(c, ctx.caller.workspace_id, id);
+    if (!users.ok()) return users.status();
+    if (*users == 0) return Status::OK();
+    return Status::InvalidArgument("File " + id + " is used by " + std::to_string(*users) +
+                                   " evaluation set item(s); delete those items first");
+  };
+  Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, id, unused,
                                     [&](const std::string& sha) { return ctx.svc.blobs->Delete(sha); });
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
@@ -135,6 +153,10 @@ Response DownloadFile(RequestContext& ctx) {
   r.content_type = f->mime_type;
   r.body = std::move(*bytes);
   r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(f->name));
+  // The type is the uploader's claim and the URL is on the dashboard's origin: a browser
+  // must neither sniff it into something runnable nor run it there if it is opened (F20).
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Content-Security-Policy", "sandbox; default-src 'none'");
   return r;
 }
 

@@ -1,5 +1,7 @@
-// GET /metrics: Prometheus text format. No key, but only for loopback callers, so
-// operators scrape it locally without exposing workspace activity.
+// GET /metrics: Prometheus text format. Served only when the operator starts the server
+// with --metrics (otherwise the route answers 404 like an unknown one), and then only to
+// loopback peers that did not come through a proxy: a reverse proxy on the same host
+// connects from loopback too, and would otherwise publish server-wide activity (F25b).
 #include "api/app.h"
 #include "api/errors.h"
 
@@ -11,8 +13,15 @@ bool IsLoopback(const std::string& addr) {
   return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
 }
 
+// Headers a forwarding proxy adds; their presence means the loopback peer is not the client.
+bool CameThroughProxy(const Request& req) {
+  for (const char* h : {"forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip", "via"})
+    if (req.Header(h)) return true;
+  return false;
+}
+
 Response Metrics(RequestContext& ctx) {
-  if (!IsLoopback(ctx.req.remote_address))
+  if (!ctx.svc.config.metrics || !IsLoopback(ctx.req.remote_address) || CameThroughProxy(ctx.req))
     return ErrorResponse(Status::NotFound("No route for GET /metrics"), ctx.request_id);
   std::string out;
   out += "# HELP goldset_http_requests_total HTTP requests by status class.\n";

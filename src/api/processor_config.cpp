@@ -352,7 +352,7 @@ std::string AnchorPath(const std::string& message) {
 }
 }  // namespace
 
-Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config) {
+Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config, const processors::EnginePolicy& policy) {
   const std::string root = "config";
   GOLDSET_RETURN_IF_ERROR(OptString(config, "baseProcessor", root));
   GOLDSET_RETURN_IF_ERROR(OptString(config, "baseVersion", root));
@@ -388,9 +388,12 @@ Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config) {
     processors::Kind pk = kind == ProcessorKind::kExtractor    ? processors::Kind::kExtract
                           : kind == ProcessorKind::kClassifier ? processors::Kind::kClassify
                                                                : processors::Kind::kSplit;
-    deeper = processors::ValidateEngineConfig(pk, config);
+    deeper = processors::ValidateEngineConfig(pk, config, policy);
   }
-  if (!deeper.ok()) return Status::InvalidArgument(AnchorPath(deeper.message()));
+  if (!deeper.ok()) {
+    const bool refused = deeper.code() == Status::Code::kUnprocessable;
+    return Status(refused ? Status::Code::kUnprocessable : Status::Code::kInvalidArgument, AnchorPath(deeper.message()));
+  }
   return Status::OK();
 }
 

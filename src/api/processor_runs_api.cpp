@@ -76,8 +76,15 @@ StatusOr<std::string> ResolveFile(RequestContext& ctx, const json::value* v) {
   if (const json::value* text = o.if_contains("text"); text && !text->is_null()) {
     if (!text->is_string() || text->as_string().empty()) return Status::InvalidArgument("file.text must be a non-empty string");
     std::string name = "document.txt";
-    if (const json::value* n = o.if_contains("name"); n && n->is_string() && !n->as_string().empty())
-      name = std::string(n->as_string());
+    if (const json::value* n = o.if_contains("name"); n && !n->is_null()) {
+      if (!n->is_string()) return Status::InvalidArgument("file.name must be a string");
+      // The same rules as an upload's file name (F19).
+      if (!n->as_string().empty()) {
+        auto clean = CleanFileName(std::string(n->as_string()));
+        if (!clean.ok()) return clean.status().WithContext("file.name");
+        name = *clean;
+      }
+    }
     std::string_view bytes(text->as_string().data(), text->as_string().size());
     model::File f;
     f.id = NewId("file_");

@@ -45,9 +45,9 @@ struct ConfigInput {
   std::vector<std::string> unknown;  // top-level keys kept but not understood
 };
 
-StatusOr<ConfigInput> ReadConfig(ProcessorKind kind, const json::value& v) {
+StatusOr<ConfigInput> ReadConfig(const RequestContext& ctx, ProcessorKind kind, const json::value& v) {
   if (!v.is_object()) return Status::InvalidArgument("config must be a JSON object; Path: config");
-  GOLDSET_RETURN_IF_ERROR(ValidateProcessorConfig(kind, v.as_object()));
+  GOLDSET_RETURN_IF_ERROR(ValidateProcessorConfig(kind, v.as_object(), ctx.svc.config.engine_policy));
   return ConfigInput{json::serialize(v), UnknownConfigKeys(kind, v.as_object())};
 }
 
@@ -82,7 +82,7 @@ Response Create(RequestContext& ctx, ProcessorKind kind) {
 
   ConfigInput cfg;
   if (config) {
-    auto c = ReadConfig(kind, *config);
+    auto c = ReadConfig(ctx, kind, *config);
     if (!c.ok()) return fail(c.status());
     cfg = std::move(*c);
   } else if (clone) {
@@ -138,7 +138,7 @@ Response Update(RequestContext& ctx, ProcessorKind kind) {
   std::optional<std::string> config;
   std::vector<std::string> unknown;
   if (const json::value* v = Opt(*body, "config")) {
-    auto c = ReadConfig(kind, *v);
+    auto c = ReadConfig(ctx, kind, *v);
     if (!c.ok()) return fail(c.status());
     config = std::move(c->text);
     unknown = std::move(c->unknown);
@@ -185,7 +185,7 @@ Response Publish(RequestContext& ctx, ProcessorKind kind) {
   std::optional<std::string> config;
   std::vector<std::string> unknown;
   if (const json::value* v = Opt(*body, "config")) {
-    auto c = ReadConfig(kind, *v);
+    auto c = ReadConfig(ctx, kind, *v);
     if (!c.ok()) return fail(c.status());
     config = std::move(c->text);
     unknown = std::move(c->unknown);

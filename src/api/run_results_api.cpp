@@ -1,13 +1,16 @@
 // Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
 // GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare.
+#include <cctype>
 #include <memory>
 
 #include "api/app.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "common/clock.h"
 #include "eval/eval.h"
 #include "jobs/run_metrics.h"
+#include "store/comparison_store.h"
 
 namespace goldset::api {
 
@@ -39,11 +42,37 @@ Response GetResult(RequestContext& ctx) {
   return JsonResponse(RunResultJson(ctx.svc, *item));
 }
 
+// A cell that is only a number ("-12.5", "+3", "1e-9"): a spreadsheet reads it as that
+// number and never as a formula, so it is exported as it is (F18; docs/evaluation.md).
+bool IsPlainNumber(std::string_view v) {
+  size_t i = 0;
+  if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+  size_t digits = 0, dots = 0;
+  for (; i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.'); ++i)
+    (v[i] == '.' ? dots : digits)++;
+  if (digits == 0 || dots > 1) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    for (; i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])); ++i) ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == v.size();
+}
+
 // RFC 4180: quote when the value holds a comma, quote or line break; double the quotes.
+// Formula injection (F18, as OWASP recommends): a cell that starts with = + - @, a tab or
+// a CR is what spreadsheets evaluate (=HYPERLINK(…), -1+1, @SUM(…)), so it gets a leading
+// apostrophe and is shown as text; plain numbers are left alone (IsPlainNumber).
 std::string CsvField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string cell;
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos && !IsPlainNumber(v))
+    cell = "'";
+  cell += v;
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string out = "\"";
-  for (char c : v) {
+  for (char c : cell) {
     if (c == '"') out += '"';
     out += c;
   }
@@ -127,6 +156,23 @@ Response Compare(RequestContext& ctx) {
   if (baseline->set_id != run->set_id)
     return ErrorResponse(Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run->set_id +
                                                  " vs " + baseline->set_id + ")"), ctx.request_id);
+  // Finished runs never change, so neither does their comparison: it is computed once
+  // (10,000 bootstrap resamples per request were a cheap way to load the handler pool,
+  // F25a) and then served as stored. x-goldset-cache says which: hit, miss (computed and
+  // stored) or bypass (a run is still going; computed, not stored).
+  const bool cacheable = run->finished() && baseline->finished();
+  store::ComparisonStore comparisons(ctx.svc.db);
+  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters()};
+  auto answer = [](std::string body, const char* cache) {
+    Response r;
+    r.body = std::move(body);
+    r.headers.emplace_back("x-goldset-cache", cache);
+    return r;
+  };
+  if (cacheable) {
+    auto stored = comparisons.Get(key);
+    if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
+  }
   auto collect = [&](const store::RunRecord& r, std::vector<eval::ComparedItem>* out) -> Status {
     return ctx.svc.runs->ForEachFinishedItem(r.id, [&](const store::RunItemRecord& item) {
       if (item.status != "PROCESSED" || !item.result) return;
@@ -142,7 +188,10 @@ Response Compare(RequestContext& ctx) {
   out["object"] = "evaluation_set_run_comparison";
   out["runId"] = run->id;
   out["baselineRunId"] = baseline->id;
-  return JsonResponse(out);
+  std::string body = json::serialize(out);
+  // A failure to store only costs the next request a recomputation.
+  if (cacheable) (void)comparisons.Put(key, body, NowMillis());
+  return answer(std::move(body), cacheable ? "miss" : "bypass");
 }
 
 }  // namespace

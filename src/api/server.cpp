@@ -13,13 +13,17 @@
 #include <thread>
 #include <vector>
 
+#include <cerrno>
 #include <climits>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "api/connection_limiter.h"
 #include "api/errors.h"
+#include "api/request_guard.h"
 #include "common/clock.h"
-#include "common/encoding.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/json.h"
 
 namespace goldset::api {
@@ -30,28 +34,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Appends `s` as a JSON string literal; when `s` is not valid UTF-8 (a raw request path
-// can be anything), bytes >= 0x80 are escaped one by one so the log stays valid JSON.
-void AppendJsonString(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  const bool utf8 = IsValidUtf8(s);
-  out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (c < 0x20 || (c >= 0x80 && !utf8)) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -88,33 +70,50 @@ void EndTurn() {
 // so a thread that never goes idle still flushes its log and renews its snapshot.
 void RunLoopThread(asio::io_context& loop) {
   constexpr int kMaxTurnHandlers = 128;
-  while (loop.run_one() > 0) {
-    for (int i = 1; i < kMaxTurnHandlers && loop.poll_one() > 0; ++i) {
+  for (;;) {
+    // Last resort for code outside a request (accepting, timers, writes): log and keep the
+    // thread serving; the connection whose handler threw is dropped with its handler.
+    try {
+      while (loop.run_one() > 0) {
+        for (int i = 1; i < kMaxTurnHandlers && loop.poll_one() > 0; ++i) {
+        }
+        EndTurn();
+      }
+      break;
+    } catch (const std::exception& e) {
+      LogUnhandledException("event loop", "", e.what());
+    } catch (...) {
+      LogUnhandledException("event loop", "", "unknown exception");
     }
     EndTurn();
   }
   EndTurn();
 }
 
+// Idle keep-alive connections wait this long for a next request while the server holds
+// more than 75% of its connection limit (instead of config.idle_timeout_ms).
+constexpr int kPressureIdleTimeoutMs = 1000;
+
 struct Shared {
-  Shared(App& a, const ServerConfig& c, int pool_threads) : app(a), config(c), pool(static_cast<size_t>(pool_threads)) {}
+  Shared(App& a, const ServerConfig& c, int pool_threads, ConnectionLimits limits)
+      : app(a), config(c), pool(static_cast<size_t>(pool_threads)), limiter(limits.max_total, limits.max_per_peer) {}
   App& app;
   const ServerConfig& config;
   // Handlers that may block for long (writes, uploads, exports) run here, so an event
   // loop never stalls the other connections it serves.
   asio::thread_pool pool;
   std::atomic<bool> stopping{false};
+  ConnectionLimiter limiter;
   std::mutex mu;
   std::list<std::weak_ptr<Session>> sessions;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared)
-      : stream_(std::move(socket)), watchdog_(stream_.get_executor()), shared_(shared) {
+  Session(tcp::socket socket, Shared& shared, std::string remote_address, ConnectionLimiter::Slot slot)
+      : stream_(std::move(socket)), watchdog_(stream_.get_executor()), shared_(shared),
+        remote_address_(std::move(remote_address)), slot_(std::move(slot)) {
     beast::error_code ec;
-    auto ep = stream_.remote_endpoint(ec);
-    if (!ec) remote_address_ = ep.address().to_string();
     // Each response leaves in one writev; Nagle could only hold its tail back.
     stream_.set_option(tcp::no_delay(true), ec);
   }
@@ -127,6 +126,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->idle_) self->Close();
+    });
+  }
+
+  // Under connection pressure: an idle connection waits at most kPressureIdleTimeoutMs more.
+  void ShortenIdleWait() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ && self->deadline_ms_ > MonotonicMillis() + kPressureIdleTimeoutMs)
+        self->SetDeadline(kPressureIdleTimeoutMs);
     });
   }
 
@@ -153,7 +160,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Between requests: wait (up to the idle timeout) for the next request's first bytes.
   void WaitForRequest() {
-    SetDeadline(shared_.config.idle_timeout_ms);
+    SetDeadline(shared_.limiter.UnderPressure() ? std::min(kPressureIdleTimeoutMs, shared_.config.idle_timeout_ms)
+                                                : shared_.config.idle_timeout_ms);
     stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
       if (ec) return self->Close();
       self->buffer_.commit(n);
@@ -193,7 +201,16 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(r));
     }
     JoinReadBatch();
-    admission_ = shared_.app.Admit(req_, request_id_);
+    bool admitted = false;
+    Response failure = GuardRequest("admission", request_id_, [&] {
+      admission_ = shared_.app.Admit(req_, request_id_);
+      admitted = true;
+      return Response{};
+    });
+    if (!admitted) {
+      admission_ = Admission{};
+      admission_.reject = std::move(failure);
+    }
     if (admission_.reject) {
       Response r = std::move(*admission_.reject);
       // The body is unread; unless there is none, the connection cannot be reused.
@@ -240,11 +257,13 @@ class Session : public std::enable_shared_from_this<Session> {
     req_.body = std::move(parser_->get().body());
     // No I/O is pending while the handler runs: no deadline, however long it takes.
     deadline_ms_ = 0;
-    if (admission_.match.route->dispatch == Dispatch::kInline) return Send(shared_.app.Handle(req_, admission_, request_id_));
+    if (admission_.match.route->dispatch == Dispatch::kInline)
+      return Send(GuardRequest("handler", request_id_, [&] { return shared_.app.Handle(req_, admission_, request_id_); }));
     // The work guard keeps this connection's event loop running (through a drain) until
     // the response is handed back to it.
     asio::post(shared_.pool, [self = shared_from_this(), guard = asio::make_work_guard(stream_.get_executor())]() mutable {
-      Response r = self->shared_.app.Handle(self->req_, self->admission_, self->request_id_);
+      Response r = GuardRequest("handler", self->request_id_,
+                           [&] { return self->shared_.app.Handle(self->req_, self->admission_, self->request_id_); });
       asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
     });
   }
@@ -447,7 +466,75 @@ class Session : public std::enable_shared_from_this<Session> {
   int status_ = 0;
   size_t bytes_ = 0;
   int64_t start_ms_ = 0;
+  ConnectionLimiter::Slot slot_;  // released when the session (and its socket) is gone
 };
+
+// A connection over a limit gets a short 503 written without waiting (the socket buffer of
+// a new connection has room) and is closed at once, so it costs the server no descriptor
+// beyond this call and other connections never wait on it.
+void RefuseConnection(tcp::socket& socket, ConnectionLimiter::Verdict verdict) {
+  json::object body;
+  body["code"] = "SERVICE_UNAVAILABLE";
+  body["message"] = verdict == ConnectionLimiter::Verdict::kPeerFull
+                        ? "Too many open connections from this address; close idle connections or retry later"
+                        : "The server holds its maximum number of connections; retry later";
+  body["retryable"] = true;
+  body["requestId"] = NewRequestId();
+  const std::string text = json::serialize(body);
+  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: goldset\r\nContent-Type: application/json\r\n"
+                          "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                          std::to_string(text.size()) + "\r\n\r\n" + text;
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(asio::buffer(out), ec);
+  // Read what already arrived so closing does not turn into a reset that could destroy
+  // the 503 before the client reads it.
+  std::array<char, 4096> scratch;
+  socket.read_some(asio::buffer(scratch), ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+// The accept loop's answer to running out of descriptors (EMFILE/ENFILE) or kernel memory:
+// try again after a pause instead of at once, which would spin a loop thread (audit F16).
+bool IsResourceExhaustion(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+         (ec.category() == boost::system::system_category() && (ec.value() == ENFILE || ec.value() == EMFILE));
+}
+constexpr int kAcceptBackoffMs = 100;
+
+// At most one log line per second for refused or failed accepts, with a count.
+class ThrottledLog {
+ public:
+  void Note(const char* what) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++count_;
+    const int64_t now = MonotonicMillis();
+    if (now - last_ms_ < 1000) return;
+    WriteLogLines(FormatLogLine("warn", std::string(what) + " (" + std::to_string(count_) + " since the last report)"));
+    last_ms_ = now;
+    count_ = 0;
+  }
+
+ private:
+  std::mutex mu_;
+  int64_t last_ms_ = -1000000;
+  int64_t count_ = 0;
+};
+
+// The operator's limits, or the defaults derived from the descriptor limit.
+ConnectionLimits LimitsFor(const ServerConfig& config) {
+  rlimit nofile{};
+  uint64_t n = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY ? nofile.rlim_cur : 1024;
+  ConnectionLimits limits = DefaultConnectionLimits(
+      n, config.threads + config.handler_threads + config.workers + config.webhook_workers);
+  if (config.max_connections > 0) {
+    limits.max_total = config.max_connections;
+    limits.max_per_peer = DefaultPerPeerLimit(limits.max_total);
+  }
+  if (config.max_connections_per_ip > 0) limits.max_per_peer = config.max_connections_per_ip;
+  return limits;
+}
 
 }  // namespace
 
@@ -457,24 +544,61 @@ class Session : public std::enable_shared_from_this<Session> {
 // connection it is serving; the other threads go on serving the rest.
 struct HttpServer::Impl {
   Impl(App& app, const ServerConfig& config)
-      : threads(std::max(1, config.threads)), loop(threads), shared(app, config, std::max(1, config.handler_threads)),
-        acceptor(asio::make_strand(loop)) {}
+      : threads(std::max(1, config.threads)), loop(threads),
+        shared(app, config, std::max(1, config.handler_threads), LimitsFor(config)),
+        acceptor(asio::make_strand(loop)), backoff(acceptor.get_executor()) {}
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (shared.stopping || ec == asio::error::operation_aborted) return;
-        return Accept();
+        if (!IsResourceExhaustion(ec)) return Accept();
+        accept_failures.Note("accept failed for lack of descriptors or memory; pausing the accept loop");
+        backoff.expires_after(std::chrono::milliseconds(kAcceptBackoffMs));
+        backoff.async_wait([this](beast::error_code wec) {
+          if (!wec && !shared.stopping) Accept();
+        });
+        return;
       }
-      auto s = std::make_shared<Session>(std::move(socket), shared);
-      {
-        std::lock_guard<std::mutex> lock(shared.mu);
-        shared.sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
-        shared.sessions.push_back(s);
-      }
-      s->Start();
+      Admit(std::move(socket));
       Accept();
     });
+  }
+
+  // Runs on the acceptor's strand.
+  void Admit(tcp::socket socket) {
+    beast::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    std::string peer = ec ? std::string("unknown") : ep.address().to_string();
+    ConnectionLimiter::Verdict verdict;
+    ConnectionLimiter::Slot slot = shared.limiter.TryAcquire(peer, &verdict);
+    if (!slot.held()) {
+      refusals.Note(verdict == ConnectionLimiter::Verdict::kPeerFull
+                        ? "connection refused: over --max-connections-per-ip"
+                        : "connection refused: over --max-connections");
+      return RefuseConnection(socket, verdict);
+    }
+    auto s = std::make_shared<Session>(std::move(socket), shared, std::move(peer), std::move(slot));
+    std::vector<std::shared_ptr<Session>> to_shorten;
+    {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      // Dropping expired entries now and then keeps the list near the live count.
+      if (++accepts_since_sweep >= 64 || shared.sessions.size() > 2 * static_cast<size_t>(shared.limiter.max_total())) {
+        shared.sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+        accepts_since_sweep = 0;
+      }
+      shared.sessions.push_back(s);
+      // Pressure began (or persists): idle connections that were told to wait the full
+      // idle timeout are told again, at most four times a second.
+      const int64_t now = MonotonicMillis();
+      if (shared.limiter.UnderPressure() && now - last_pressure_sweep_ms >= 250) {
+        last_pressure_sweep_ms = now;
+        for (auto& w : shared.sessions)
+          if (auto live = w.lock()) to_shorten.push_back(std::move(live));
+      }
+    }
+    for (auto& live : to_shorten) live->ShortenIdleWait();
+    s->Start();
   }
 
   int threads;
@@ -483,6 +607,10 @@ struct HttpServer::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> idle_guard;
   Shared shared;
   tcp::acceptor acceptor;  // on its own strand: Stop() closes it while an accept may complete
+  asio::steady_timer backoff;  // on the acceptor's strand
+  int accepts_since_sweep = 0;        // acceptor strand only
+  int64_t last_pressure_sweep_ms = 0;  // under shared.mu
+  ThrottledLog refusals, accept_failures;
 };
 
 HttpServer::HttpServer(App& app, const ServerConfig& config) : impl_(std::make_unique<Impl>(app, config)) {}
@@ -509,6 +637,9 @@ StatusOr<int> HttpServer::Bind() {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::InvalidArgument("cannot listen on " + listen + ": " + ec.message());
+  LogInfo("connection limits: " + std::to_string(impl_->shared.limiter.max_total()) + " in total, " +
+          std::to_string(impl_->shared.limiter.max_per_peer()) + " per client address (--max-connections, "
+          "--max-connections-per-ip)");
   return static_cast<int>(a.local_endpoint().port());
 }
 
@@ -528,6 +659,7 @@ void HttpServer::Stop() {
     impl_->idle_guard.reset();
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->backoff.cancel();
     std::lock_guard<std::mutex> lock(impl_->shared.mu);
     for (auto& w : impl_->shared.sessions)
       if (auto s = w.lock()) s->Shutdown();

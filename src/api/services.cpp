@@ -61,10 +61,11 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
     return webhooks::EnqueueEvent(c, p.workspace_id, std::string(model::KindInfo(p.kind).name) + "." + event,
                                   payload, p.id);
   };
-  svc->validate_config = [](const std::string& kind, const json::object& config) {
+  const processors::EnginePolicy* policy = &svc->config.engine_policy;
+  svc->validate_config = [policy](const std::string& kind, const json::object& config) {
     auto k = model::KindFromName(kind);
     if (!k) return Status::InvalidArgument("unknown processor kind " + kind);
-    return ValidateProcessorConfig(*k, config);
+    return ValidateProcessorConfig(*k, config, *policy);
   };
   svc->webhooks = std::make_unique<webhooks::WebhookStore>(svc->db);
   webhooks::DispatcherOptions wh;
@@ -75,6 +76,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   wh.retry.max_delay_ms = config.webhook_retry_max_ms;
   wh.retry.max_attempts = config.webhook_max_attempts;
   wh.lease_ms = config.lease_ms;
+  wh.max_response_bytes = config.engine_policy.max_response_bytes;
   svc->webhook_dispatcher = std::make_unique<webhooks::WebhookDispatcher>(svc->db, svc->egress, wh);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));
   if (!secret.ok()) return secret.status();

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/encoding.h"
 #include "common/ids.h"
+#include "outbound/header_rules.h"
 
 namespace goldset::api {
 
@@ -43,14 +44,6 @@ StatusOr<std::string> ParseStatus(const json::value& v) {
   return std::string(v.as_string());
 }
 
-bool IsHeaderToken(const std::string& s) {
-  if (s.empty() || s.size() > 256) return false;
-  for (unsigned char c : s)
-    if (!(std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos))
-      return false;
-  return true;
-}
-
 // advancedOptions: {headers?: {name: value}, payload?: {format: "json"}}. null clears.
 StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v) {
   if (v.is_null()) return std::optional<json::object>();
@@ -60,22 +53,14 @@ StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v)
   json::object out;
   if (const json::value* h = Find(o, "headers"); h && !h->is_null()) {
     if (!h->is_object()) return Status::InvalidArgument("advancedOptions.headers must be an object of strings");
-    if (h->as_object().size() > 20) return Status::InvalidArgument("advancedOptions.headers has more than 20 entries");
-    static const std::set<std::string> reserved = {"content-type", "content-length", "host", "transfer-encoding",
-                                                   "connection", "expect", "user-agent"};
+    if (h->as_object().size() > outbound::kMaxConfiguredHeaders)
+      return Status::InvalidArgument("advancedOptions.headers has more than " +
+                                     std::to_string(outbound::kMaxConfiguredHeaders) + " entries");
     for (const auto& [k, val] : h->as_object()) {
-      std::string name(k), lower(k);
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!IsHeaderToken(name)) return Status::InvalidArgument("advancedOptions.headers: '" + name + "' is not a valid header name");
-      if (reserved.count(lower) || lower.rfind("x-extend-", 0) == 0)
-        return Status::InvalidArgument("advancedOptions.headers: '" + name + "' is set by the server and cannot be configured");
+      std::string name(k);
       if (!val.is_string()) return Status::InvalidArgument("advancedOptions.headers." + name + " must be a string");
-      std::string value(val.as_string());
-      if (value.size() > 4096 || !IsValidUtf8(value))
-        return Status::InvalidArgument("advancedOptions.headers." + name + " must be UTF-8 of at most 4096 bytes");
-      for (unsigned char c : value)
-        if (c == '\r' || c == '\n' || c == 0)
-          return Status::InvalidArgument("advancedOptions.headers." + name + " contains a line break");
+      if (auto why = outbound::ConfiguredHeaderProblem(name, val.as_string()))
+        return Status::InvalidArgument("advancedOptions.headers: '" + name + "' " + *why);
     }
     out["headers"] = *h;
   }
@@ -240,6 +225,17 @@ Response SendTestEvent(RequestContext& ctx) {
 
 // ---- subscriptions ----
 
+// A subscription names a resource of the caller's workspace: an unknown id, or one of
+// another workspace, is 404 like every unknown id (contract S6; audit F25c). Goldset has
+// no workflows, so no workflow id is known here.
+Status CheckSubscribedResource(RequestContext& ctx, const std::string& type, const std::string& id) {
+  if (auto kind = model::KindFromName(type)) {
+    auto p = ctx.svc.processors->Get(ctx.caller.workspace_id, *kind, id);
+    return p.ok() ? Status::OK() : p.status().WithContext("resourceId");
+  }
+  return Status::NotFound("resourceId: Workflow " + id + " not found (this server has no workflows)");
+}
+
 Response CreateSubscription(RequestContext& ctx) {
   auto body = ctx.JsonBody();
   if (!body.ok()) return Fail(body.status(), ctx);
@@ -257,6 +253,7 @@ Response CreateSubscription(RequestContext& ctx) {
   // Shape errors first (400 before a 404 for the endpoint).
   auto shape = webhooks::ParseSubscriptionEvents(webhooks::kApiVersion, *type, *events_v);
   if (!shape.ok()) return Fail(shape.status(), ctx);
+  if (Status st = CheckSubscribedResource(ctx, *type, *resource); !st.ok()) return Fail(st, ctx);
   s.id = NewId("whes_");
   s.workspace_id = ctx.caller.workspace_id;
   s.webhook_endpoint_id = *endpoint;

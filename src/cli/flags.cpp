@@ -4,13 +4,11 @@
 
 namespace goldset::cli {
 
-namespace {
-std::string EnvName(const std::string& flag) {
+std::string FlagEnvName(const std::string& flag) {
   std::string out = "GOLDSET_";
   for (char c : flag) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
-}  // namespace
 
 StatusOr<Flags> Flags::Parse(int argc, char** argv, int first, const std::set<std::string>& known,
                              const std::set<std::string>& switches) {
@@ -45,7 +43,7 @@ StatusOr<Flags> Flags::Parse(int argc, char** argv, int first, const std::set<st
 std::optional<std::string> Flags::Get(const std::string& name) const {
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
-  if (const char* env = std::getenv(EnvName(name).c_str())) return std::string(env);
+  if (const char* env = std::getenv(FlagEnvName(name).c_str())) return std::string(env);
   return std::nullopt;
 }
 
@@ -55,7 +53,7 @@ std::string Flags::GetOr(const std::string& name, const std::string& fallback) c
 
 bool Flags::Has(const std::string& name) const {
   if (switches_.count(name)) return true;
-  const char* env = std::getenv(EnvName(name).c_str());
+  const char* env = std::getenv(FlagEnvName(name).c_str());
   return env && (std::string(env) == "1" || std::string(env) == "true");
 }
 

@@ -12,6 +12,9 @@
 
 namespace goldset::cli {
 
+// The environment variable that sets a flag: "data-dir" -> "GOLDSET_DATA_DIR".
+std::string FlagEnvName(const std::string& flag);
+
 class Flags {
  public:
   // `known` lists value flags; `switches` lists boolean flags (no value).

@@ -14,6 +14,7 @@
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "webhooks/webhooks.h"
 #include "jobs/run_scheduler.h"
 
@@ -69,6 +70,31 @@ Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   return Status::OK();
 }
 
+// Limits on what clients and tenants can make the server do (README "Security model").
+Status ParseSecurityFlags(const Flags& f, api::ServerConfig* c) {
+  auto response_mb = ParseInt(f.Get("max-outbound-response-mb"), 16, "max-outbound-response-mb");
+  auto llm_calls = ParseInt(f.Get("llm-max-calls-per-item"), c->engine_policy.max_llm_calls_per_item, "llm-max-calls-per-item");
+  auto max_conns = ParseInt(f.Get("max-connections"), 0, "max-connections");
+  auto per_ip = ParseInt(f.Get("max-connections-per-ip"), 0, "max-connections-per-ip");
+  for (const Status* st : {&response_mb.status(), &llm_calls.status(), &max_conns.status(), &per_ip.status()})
+    if (!st->ok()) return *st;
+  if (*response_mb < 1 || *response_mb > 4096) return Status::InvalidArgument("--max-outbound-response-mb must be between 1 and 4096");
+  if (*llm_calls < 1) return Status::InvalidArgument("--llm-max-calls-per-item must be at least 1");
+  // The server's own settings are never readable as an API key, whatever the patterns say.
+  std::set<std::string> own_settings;
+  for (const std::string& name : ServerFlagNames()) own_settings.insert(FlagEnvName(name));
+  for (const char* name : {"no-access-log", "metrics"}) own_settings.insert(FlagEnvName(name));
+  auto allow = processors::KeyEnvAllowList::Parse(f.GetOr("llm-key-env-allow", "GOLDSET_LLM_*"), std::move(own_settings));
+  if (!allow.ok()) return allow.status();
+  c->max_outbound_response_bytes = int64_t{*response_mb} << 20;
+  c->engine_policy.key_env_allow = std::move(*allow);
+  c->engine_policy.max_llm_calls_per_item = *llm_calls;
+  c->engine_policy.max_response_bytes = c->max_outbound_response_bytes;
+  c->max_connections = *max_conns;
+  c->max_connections_per_ip = *per_ip;
+  return Status::OK();
+}
+
 }  // namespace
 
 std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const store::NodeIdentity* node) {
@@ -85,6 +111,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
   sched.max_attempts = svc.config.item_attempts;
   sched.retry_base_ms = svc.config.retry_base_ms;
   sched.egress = &svc.egress;
+  sched.engine_policy = &svc.config.engine_policy;
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
   // Run events go to the webhook outbox inside the transaction that ends the run, so an
@@ -164,6 +191,8 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.lease_ms = *lease;
   c.drain_ms = *drain;
   c.access_log = !f.Has("no-access-log");
+  c.metrics = f.Has("metrics");
+  if (Status st = ParseSecurityFlags(f, &c); !st.ok()) return st;
   c.auth_cache_ms = std::max(0, *auth_cache);
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   return c;
@@ -177,7 +206,9 @@ const std::set<std::string>& ServerFlagNames() {
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "lease-ms",
                                           "drain-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
-                                          "webhook-retry-max-ms", "webhook-disable-after-ms"};
+                                          "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
+                                          "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
+                                          "max-connections-per-ip"};
   return k;
 }
 
@@ -201,21 +232,20 @@ void TakeBackClaims(const store::NodeIdentity& node, jobs::RunScheduler& schedul
   auto items = scheduler.TakeBackClaims();
   auto deliveries = dispatcher ? dispatcher->TakeBackClaims() : StatusOr<int64_t>(int64_t{0});
   if (!items.ok() || !deliveries.ok()) {
-    std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"taking back claims of node %s failed (they lapse instead)\"}\n",
-                 node.name().c_str());
+    LogError("taking back the claims of node " + node.name() + " failed (they lapse instead)");
     return;
   }
   if (*items + *deliveries > 0)
-    std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"node %s took back %lld item and %lld delivery claims of its previous process\"}\n",
-                 node.name().c_str(), static_cast<long long>(*items), static_cast<long long>(*deliveries));
+    LogInfo("node " + node.name() + " took back " + std::to_string(*items) + " item and " + std::to_string(*deliveries) +
+            " delivery claims of its previous process");
 }
 
 Started StartProcess(int argc, char** argv, const char* command) {
   Started out;
-  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log"});
+  auto flags = Flags::Parse(argc, argv, 2, ServerFlagNames(), {"no-access-log", "metrics"});
   auto config = flags.ok() ? ParseServerConfig(*flags) : StatusOr<api::ServerConfig>(flags.status());
   if (!config.ok()) {
-    std::fprintf(stderr, "goldset %s: %s\n", command, config.status().message().c_str());
+    LogError(std::string("goldset ") + command + ": " + config.status().message());
     out.exit_code = 2;
     return out;
   }
@@ -227,6 +257,9 @@ Started StartProcess(int argc, char** argv, const char* command) {
     return out;
   }
   out.node = std::move(*node);
+  if (config->engine_policy.key_env_allow.HasLeadingWildcard())
+    WriteLogLines(FormatLogLine("warn", "--llm-key-env-allow has a pattern that starts with a wildcard: every tenant "
+                                        "can read every matching environment variable through engine.apiKeyEnv"));
   sigemptyset(&out.signals);
   sigaddset(&out.signals, SIGINT);
   sigaddset(&out.signals, SIGTERM);
@@ -234,7 +267,7 @@ Started StartProcess(int argc, char** argv, const char* command) {
   signal(SIGPIPE, SIG_IGN);
   auto svc = api::OpenServices(*config);
   if (!svc.ok()) {
-    std::fprintf(stderr, "goldset %s: %s\n", command, svc.status().message().c_str());
+    LogError(std::string("goldset ") + command + ": " + svc.status().message());
     out.exit_code = 1;
     return out;
   }
@@ -253,7 +286,7 @@ int RunServeCommand(int argc, char** argv) {
   api::Services* svc = started.svc.get();
   auto first_key = EnsureDefaultWorkspace(*svc);
   if (!first_key.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", first_key.status().message().c_str());
+    LogError("goldset serve: " + first_key.status().message());
     return 1;
   }
   auto scheduler = MakeScheduler(*svc, started.node.get());
@@ -262,7 +295,7 @@ int RunServeCommand(int argc, char** argv) {
   api::HttpServer server(app, svc->config);
   auto port = server.Bind();
   if (!port.ok()) {
-    std::fprintf(stderr, "goldset serve: %s\n", port.status().message().c_str());
+    LogError("goldset serve: " + port.status().message());
     return 1;
   }
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
@@ -280,7 +313,7 @@ int RunServeCommand(int argc, char** argv) {
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
-    std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: draining\"}\n", sig);
+    LogInfo("signal " + std::to_string(sig) + ": draining");
     svc->draining = true;
     drain_started = MonotonicMillis();
     scheduler->StopClaiming();
@@ -298,7 +331,7 @@ int RunServeCommand(int argc, char** argv) {
   std::thread stop_deliveries([&] { svc->webhook_dispatcher->Stop(drain_left()); });
   scheduler->Stop(drain_left());
   stop_deliveries.join();
-  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+  LogInfo("stopped");
   return 0;
 }
 
@@ -318,7 +351,7 @@ int RunWorkerCommand(int argc, char** argv) {
   std::fflush(stdout);
   int sig = 0;
   sigwait(&sigs, &sig);
-  std::fprintf(stderr, "{\"level\":\"info\",\"msg\":\"signal %d: finishing in-flight items\"}\n", sig);
+  LogInfo("signal " + std::to_string(sig) + ": finishing in-flight items");
   scheduler->Stop(svc->config.drain_ms);
   return 0;
 }

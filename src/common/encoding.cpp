@@ -1,5 +1,6 @@
 #include "common/encoding.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace goldset {
@@ -183,6 +184,25 @@ bool IsValidUtf8(std::string_view s) {
     if (DecodeUtf8(s, &i) < 0) return false;
   }
   return true;
+}
+
+std::string SanitizeUtf8(std::string_view s, size_t max_bytes, bool* truncated) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t start = i;
+    const int32_t cp = static_cast<unsigned char>(s[i]) < 0x80 ? static_cast<unsigned char>(s[i++]) : DecodeUtf8(s, &i);
+    const std::string_view piece = cp < 0 || cp == 0 ? kReplacement : s.substr(start, i - start);
+    if (out.size() + piece.size() > max_bytes) {
+      i = start;
+      break;
+    }
+    out += piece;
+  }
+  if (truncated) *truncated = i < s.size();
+  return out;
 }
 
 }  // namespace goldset

@@ -30,4 +30,12 @@ int32_t DecodeUtf8(std::string_view s, size_t* i);
 // Appends code point `cp` as UTF-8; nothing for a value above U+10FFFF.
 void AppendUtf8(uint32_t cp, std::string* out);
 
+// `s` made safe to store or log as text, whatever its origin (a receiver's or engine's
+// body, a library's error): every byte that does not start a valid UTF-8 sequence, and
+// every NUL (which PostgreSQL text refuses), becomes U+FFFD; the result is cut on a
+// character boundary to at most `max_bytes` bytes. *truncated (when given) tells whether
+// the cut dropped anything.
+std::string SanitizeUtf8(std::string_view s, size_t max_bytes = std::string::npos,
+                         bool* truncated = nullptr);
+
 }  // namespace goldset

@@ -10,6 +10,8 @@ namespace {
 
 constexpr int kResamples = 10000;
 constexpr uint64_t kSeed = 0x60D5E7ULL;  // fixed: identical inputs give identical intervals
+// Bump when CompareRuns' output changes for the same inputs (stored comparisons are keyed by it).
+constexpr int kMethodVersion = 1;
 
 const json::object* Fields(const json::object& r) {
   const json::value* f = r.if_contains("fields");
@@ -131,6 +133,11 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline,
   out["regressedItems"] = std::move(regressed_items);
   out["improvedItems"] = std::move(improved_items);
   return out;
+}
+
+std::string CompareRunsParameters() {
+  return "method=" + std::to_string(kMethodVersion) + ";resamples=" + std::to_string(kResamples) +
+         ";seed=" + std::to_string(kSeed);
 }
 
 }  // namespace goldset::eval

@@ -124,5 +124,9 @@ struct ComparedItem {
 };
 json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline,
                          const std::vector<ComparedItem>& candidate);
+// Everything besides the two runs that CompareRuns' answer depends on (the method's
+// version, resamples, seed; later e.g. a requested alpha), as one string: a stored
+// comparison is reused only under the same parameters.
+std::string CompareRunsParameters();
 
 }  // namespace goldset::eval

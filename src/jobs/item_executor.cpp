@@ -151,6 +151,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
 
   processors::EngineContext ctx;
   ctx.egress = config_.egress;
+  ctx.policy = config_.engine_policy;
   ctx.cancel = cancel;
   auto output = processors::RunProcessor(ProcessorKindOf(kind), config, document, ref, ctx);
   if (!output.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));

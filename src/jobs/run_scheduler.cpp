@@ -1,12 +1,12 @@
 #include "jobs/run_scheduler.h"
 
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <random>
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "eval/eval.h"
 #include "jobs/item_executor.h"
 #include "jobs/run_metrics.h"
@@ -23,9 +23,8 @@ std::string FailureReasonOf(const std::string& code) {
   return "FAILED_TO_PROCESS_FILE";
 }
 
-void LogError(const std::string& what, const Status& st) {
-  std::fprintf(stderr, "{\"level\":\"error\",\"component\":\"jobs\",\"msg\":%s}\n",
-               json::serialize(json::value(what + ": " + st.ToString())).c_str());
+void LogFailure(const std::string& what, const Status& st) {
+  LogError(what + ": " + st.ToString(), {{"component", "jobs"}});
 }
 
 // Delay before attempt `attempts + 1`: base * 2^(attempts-1), plus up to 25% jitter.
@@ -73,15 +72,16 @@ class RunScheduler::Attempt {
 
   // Runs `complete` until it succeeds, the error is permanent, or the lease is lost: a
   // completion that fails because the database is briefly unreachable is not dropped.
+  // Returns the last error (logged) or OK.
   template <typename Fn>
-  void CompleteWithRetries(const std::string& what, Fn complete) {
+  Status CompleteWithRetries(const std::string& what, Fn complete) {
     int64_t wait_ms = 50;
     for (;;) {
       Status st = complete();
-      if (st.ok()) return;
+      if (st.ok()) return st;
       if (!st.retryable() || lease_lost()) {
-        LogError(what, st);
-        return;
+        LogFailure(what, st);
+        return st;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
       wait_ms = std::min<int64_t>(wait_ms * 2, 2000);
@@ -166,7 +166,7 @@ void RunScheduler::WorkerLoop(int index) {
     } catch (const std::exception& e) {
       // E.g. no descriptor left to open a database connection: the claim, if any, lapses
       // and is retried; this worker backs off like an idle one.
-      LogError("worker " + worker, Status::Internal(e.what()));
+      LogFailure("worker " + worker, Status::Internal(e.what()));
     }
     if (!did) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -181,7 +181,7 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   const int64_t claimed_at = NowMillis();
   auto claimed = runs_.ClaimItem(owner, claimed_at, config_.lease_ms, config_.node);
   if (!claimed.ok()) {
-    if (claimed.status().code() != Status::Code::kUnavailable) LogError("claim", claimed.status());
+    if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim", claimed.status());
     return false;
   }
   if (!*claimed) return false;
@@ -236,8 +236,13 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
     if (!outcome.status.ok()) {
       if (outcome.status.retryable() && item.attempts < config_.max_attempts) {
         const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, item.attempts);
-        attempt.CompleteWithRetries("retry " + item.item_id,
-                                    [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
+        Status later = attempt.CompleteWithRetries(
+            "retry " + item.run_id + "/" + item.item_id, [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
+        // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
+        if (!later.ok() && !attempt.lease_lost())
+          (void)attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
+            return runs_.RetryLater(item, next, "the last attempt's error could not be stored");
+          });
         return true;
       }
       done = {true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};
@@ -246,7 +251,15 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
               latency, outcome.num_pages};
     }
   }
-  attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
+  Status landed = attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
+  if (!landed.ok() && !attempt.lease_lost()) {
+    // An item whose outcome cannot be stored must still end, or it stays PROCESSING until
+    // its lease expires and runs again: store a failure that carries no outside text.
+    store::ItemCompletion bare{true, "", "", false, "INTERNAL_ERROR",
+                               "the item's outcome could not be stored (" + landed.message() + ")",
+                               done.latency_ms, done.num_pages};
+    (void)attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, bare, Finalizer()).status(); });
+  }
   return true;
 }
 
@@ -288,13 +301,22 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
     }
   }
   bool failed = !outcome.status.ok();
-  attempt.CompleteWithRetries("complete " + run.id, [&] {
+  Status landed = attempt.CompleteWithRetries("complete " + run.id, [&] {
     return processor_runs_
         .Complete(run, failed, failed ? "" : json::serialize(outcome.output),
                   failed ? FailureReasonOf(outcome.error_code) : "", failed ? outcome.status.message() : "",
                   on_processor_run_ended_)
         .status();
   });
+  if (!landed.ok() && !attempt.lease_lost()) {
+    // Never leave the run PROCESSING silently: store a failure that carries no outside text.
+    (void)attempt.CompleteWithRetries("complete " + run.id, [&] {
+      return processor_runs_
+          .Complete(run, true, "", "INTERNAL_ERROR", "the run's outcome could not be stored (" + landed.message() + ")",
+                    on_processor_run_ended_)
+          .status();
+    });
+  }
   return true;
 }
 

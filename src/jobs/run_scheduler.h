@@ -53,6 +53,9 @@
 namespace goldset::outbound {
 class EgressPolicy;
 }
+namespace goldset::processors {
+struct EnginePolicy;
+}
 
 namespace goldset::jobs {
 
@@ -71,6 +74,7 @@ struct SchedulerConfig {
   // Signs a download URL for the http engine (the file's presignedUrl).
   std::function<std::string(const std::string& file_id)> presign;
   const outbound::EgressPolicy* egress = nullptr;
+  const processors::EnginePolicy* engine_policy = nullptr;  // REQUIRES: non-null to run http/llm engines
 };
 
 // Called in the transaction that ends a run, after metrics are computed; writes the

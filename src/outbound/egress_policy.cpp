@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace goldset::outbound {
 
@@ -44,20 +46,68 @@ bool PrefixMatch(const Addr16& a, const Addr16& net, int prefix) {
   return true;
 }
 
+uint32_t V4At(const Addr16& a, int at) {
+  return uint32_t{a[at]} << 24 | uint32_t{a[at + 1]} << 16 | uint32_t{a[at + 2]} << 8 | a[at + 3];
+}
+
+bool NonPublicV4(uint32_t v4) {
+  struct Net {
+    uint32_t net;
+    int prefix;
+  };
+  static constexpr Net kRefused[] = {
+      {0x00000000, 8},   {0x0a000000, 8},   {0x64400000, 10}, {0x7f000000, 8},   {0xa9fe0000, 16},
+      {0xac100000, 12},  {0xc0000000, 24},  {0xc0000200, 24}, {0xc0586300, 24},  {0xc0a80000, 16},
+      {0xc6120000, 15},  {0xc6336400, 24},  {0xcb007100, 24}, {0xe0000000, 4},   {0xf0000000, 4},
+  };
+  for (const Net& n : kRefused)
+    if ((v4 >> (32 - n.prefix)) == (n.net >> (32 - n.prefix))) return true;
+  return false;
+}
+
+// IPv6 ranges refused whatever follows the prefix.
+bool InRefusedV6Range(const Addr16& a) {
+  struct Net {
+    Addr16 net;
+    int prefix;
+  };
+  static const std::vector<Net> kRefused = [] {
+    std::vector<Net> out;
+    for (auto [text, prefix] : {std::pair{"fc00::", 7}, {"fe80::", 10}, {"fec0::", 10}, {"ff00::", 8},
+                                {"64:ff9b:1::", 48}, {"100::", 64}, {"2001:2::", 48}, {"2001:10::", 28},
+                                {"2001:20::", 28}, {"2001:db8::", 32}, {"3fff::", 20}}) {
+      Net n{{}, prefix};
+      inet_pton(AF_INET6, text, n.net.data());
+      out.push_back(n);
+    }
+    return out;
+  }();
+  for (const Net& n : kRefused)
+    if (PrefixMatch(a, n.net, n.prefix)) return true;
+  return false;
+}
+
+// The IPv4 addresses an IPv6 address carries (mapped, translated, compatible, NAT64
+// well-known prefix, 6to4, Teredo); empty for a plain IPv6 address.
+std::vector<uint32_t> EmbeddedV4(const Addr16& a) {
+  auto zero = [&](int from, int to) {
+    for (int i = from; i < to; ++i)
+      if (a[i] != 0) return false;
+    return true;
+  };
+  if (zero(0, 10) && a[10] == 0xff && a[11] == 0xff) return {V4At(a, 12)};                 // ::ffff:a.b.c.d
+  if (zero(0, 8) && a[8] == 0xff && a[9] == 0xff && zero(10, 12)) return {V4At(a, 12)};  // ::ffff:0:a.b.c.d
+  if (zero(0, 12)) return {V4At(a, 12)};                                                 // ::a.b.c.d
+  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && zero(4, 12)) return {V4At(a, 12)};
+  if (a[0] == 0x20 && a[1] == 0x02) return {V4At(a, 2)};  // 6to4
+  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) return {V4At(a, 4), ~V4At(a, 12)};  // Teredo
+  return {};
+}
+
 bool NonPublic(const Addr16& a) {
-  if (IsV4Mapped(a)) {
-    uint8_t b0 = a[12], b1 = a[13];
-    return b0 == 0 || b0 == 10 || b0 == 127 || (b0 == 169 && b1 == 254) ||
-           (b0 == 172 && (b1 & 0xf0) == 16) || (b0 == 192 && b1 == 168) ||
-           (b0 == 100 && (b1 & 0xc0) == 64) || b0 >= 224;  // multicast, reserved, broadcast
-  }
-  Addr16 zero{};
-  Addr16 loop{};
-  loop[15] = 1;
-  if (a == zero || a == loop) return true;
-  if ((a[0] & 0xfe) == 0xfc) return true;                   // fc00::/7 unique local
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return true;   // fe80::/10 link-local
-  if (a[0] == 0xff) return true;                            // multicast
+  if (InRefusedV6Range(a)) return true;
+  for (uint32_t v4 : EmbeddedV4(a))
+    if (NonPublicV4(v4)) return true;
   return false;
 }
 

@@ -66,14 +66,35 @@ StatusOr<std::vector<std::string>> Resolve(const std::string& host, const std::s
   return out;
 }
 
+// What the write callbacks fill; they stop the transfer (by returning a short count,
+// which curl reports as CURLE_WRITE_ERROR) once a limit is passed.
+struct Sink {
+  HttpResponse* resp;
+  int64_t max_body;
+  int64_t header_bytes = 0;
+  bool body_over = false, headers_over = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
+  auto* sink = static_cast<Sink*>(user);
+  const size_t len = size * n;
+  if (static_cast<int64_t>(sink->resp->body.size() + len) > sink->max_body) {
+    sink->body_over = true;
+    return 0;
+  }
+  sink->resp->body.append(data, len);
+  return len;
 }
 
 size_t AppendHeader(char* data, size_t size, size_t n, void* user) {
-  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
-  std::string_view line(data, size * n);
+  auto* sink = static_cast<Sink*>(user);
+  const size_t len = size * n;
+  sink->header_bytes += static_cast<int64_t>(len);
+  if (sink->header_bytes > kMaxResponseHeaderBytes) {
+    sink->headers_over = true;
+    return 0;
+  }
+  std::string_view line(data, len);
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     std::string name(line.substr(0, colon));
@@ -82,9 +103,17 @@ size_t AppendHeader(char* data, size_t size, size_t n, void* user) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
-    headers->emplace_back(std::move(name), std::string(value));
+    sink->resp->headers.emplace_back(std::move(name), std::string(value));
   }
-  return size * n;
+  return len;
+}
+
+// True for a numeric host: "203.0.113.9" or "[2001:db8::1]" (curl keeps the brackets).
+bool IsNumericHost(const std::string& host) {
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, bare.c_str(), buf) == 1 || inet_pton(AF_INET6, bare.c_str(), buf) == 1;
 }
 
 // CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
@@ -94,9 +123,16 @@ int AbortWhenCancelled(void* token, curl_off_t, curl_off_t, curl_off_t, curl_off
 
 }  // namespace
 
+std::string DescribeBytes(int64_t n) {
+  if (n >= (1 << 20) && n % (1 << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1 << 10) && n % (1 << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, const CancelToken* cancel) {
+                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
+                                const CancelToken* cancel) {
   GlobalInit();
   if (cancel && cancel->cancelled()) return cancel->reason();
   auto parts = SplitUrl(url);
@@ -109,23 +145,24 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Status::Internal("curl_easy_init failed");
   CURL* c = curl.get();
-  // Pin the host name to the addresses checked above.
-  std::string pin = parts->host + ":" + parts->port + ":";
-  for (size_t i = 0; i < addrs->size(); ++i) {
-    if (i) pin += ",";
-    const std::string& a = (*addrs)[i];
-    pin += a.find(':') != std::string::npos ? "[" + a + "]" : a;
+  // Pin a host name to the addresses checked above: "name:port:addr,addr" with bare IPv6
+  // addresses. A numeric host is connected to as it is (nothing to rebind), and libcurl
+  // 7.88 cannot take an IPv6 literal in the name part of a pin anyway.
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(nullptr, &curl_slist_free_all);
+  if (!IsNumericHost(parts->host)) {
+    std::string pin = parts->host + ":" + parts->port + ":";
+    for (size_t i = 0; i < addrs->size(); ++i) pin += (i ? "," : "") + (*addrs)[i];
+    resolve.reset(curl_slist_append(nullptr, pin.c_str()));
   }
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(
-      curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
   curl_slist* raw_headers = curl_slist_append(nullptr, "Content-Type: application/json");
   for (const auto& [k, v] : headers) raw_headers = curl_slist_append(raw_headers, (k + ": " + v).c_str());
   raw_headers = curl_slist_append(raw_headers, "Expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(raw_headers, &curl_slist_free_all);
 
   HttpResponse resp;
+  Sink sink{&resp, std::max<int64_t>(1, max_response_bytes)};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
@@ -142,13 +179,25 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<CancelToken*>(cancel));
   }
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));
+  // A declared Content-Length over the limit is refused before any body byte is read;
+  // a chunked or undeclared body is cut off by AppendBody.
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(sink.max_body));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &AppendBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &AppendHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
   CURLcode rc = curl_easy_perform(c);
   // The token's deadline may be what timed the call out.
   if (cancel && rc != CURLE_OK && cancel->cancelled()) return cancel->reason();
+  if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_WRITE_ERROR && sink.body_over)) {
+    resp.body.clear();
+    resp.body.shrink_to_fit();
+    return Status::Unprocessable("POST " + url + ": the response body is over the " + DescribeBytes(sink.max_body) +
+                                 " limit (--max-outbound-response-mb); the transfer was stopped");
+  }
+  if (rc == CURLE_WRITE_ERROR && sink.headers_over)
+    return Status::Unprocessable("POST " + url + ": the response headers are over the " +
+                                 DescribeBytes(kMaxResponseHeaderBytes) + " limit; the transfer was stopped");
   if (rc == CURLE_OPERATION_TIMEDOUT)
     return Status::DeadlineExceeded("POST " + url + " timed out after " + std::to_string(timeout_ms) + " ms");
   if (rc != CURLE_OK) return Status::Unavailable("POST " + url + " failed: " + curl_easy_strerror(rc));

@@ -1,7 +1,7 @@
 #include "processors/llm_engine.h"
 
 #include <cctype>
-#include <cstdlib>
+#include <cstdint>
 
 #include "processors/output_shape.h"
 #include "processors/remote_call.h"
@@ -183,21 +183,30 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   const std::string model = GetString(engine, "model").value_or("");
   int timeout_ms = ctx.http_timeout_ms;
   if (const json::value* t = Find(engine, "timeoutMs"); t && t->is_number()) timeout_ms = t->to_number<int>();
+  if (!ctx.policy) return Status::Internal("llm engine: no engine policy configured");
   size_t max_chars = 100000;
   if (const json::value* m = Find(engine, "maxInputChars"); m && m->is_number())
-    max_chars = static_cast<size_t>(std::max(100.0, m->to_number<double>()));
+    max_chars = m->is_uint64() ? SIZE_MAX : static_cast<size_t>(std::max<int64_t>(kMinLlmInputChars, m->to_number<int64_t>()));
   std::vector<std::pair<std::string, std::string>> headers;
   if (auto env = GetString(engine, "apiKeyEnv")) {
-    const char* key = std::getenv(env->c_str());
-    if (!key || !*key)
-      return Status::Unprocessable("environment variable " + *env + " named by engine.apiKeyEnv is not set");
-    headers.emplace_back("Authorization", std::string("Bearer ") + key);
+    // Allowed and set, or one message for both failures (F1: no existence oracle).
+    auto key = ReadApiKey(*env, ctx.policy->key_env_allow);
+    if (!key.ok()) return key.status();
+    headers.emplace_back("Authorization", "Bearer " + *key);
   }
 
   const json::object schema = ResponseSchema(kind, config);
   const std::string system = SystemPrompt(kind, config);
   std::vector<TextChunk> chunks = ChunkPages(doc, max_chars);
   if (kind == Kind::kClassify) chunks.resize(1);
+  // Checked before the first call: a document is answered whole or not at all, and the
+  // server never sends a third party more requests per item than the operator allows.
+  if (chunks.size() > static_cast<size_t>(std::max(1, ctx.policy->max_llm_calls_per_item)))
+    return Status::Unprocessable("the document needs " + std::to_string(chunks.size()) +
+                                 " llm engine calls of at most " + std::to_string(max_chars) +
+                                 " characters each; this server allows at most " +
+                                 std::to_string(ctx.policy->max_llm_calls_per_item) +
+                                 " per item (--llm-max-calls-per-item). Raise engine.maxInputChars or split the document");
   json::value merged = nullptr;
   json::array splits;
   for (const TextChunk& chunk : chunks) {

@@ -15,6 +15,7 @@ namespace goldset::processors {
 // POSTs `body` to `url` up to ctx.http_attempts times while the failure is transient
 // (timeout, connection failure, HTTP 5xx or 429), with exponential backoff from 100 ms.
 // Returns the first 2xx response. A 4xx -> Unprocessable("<what> returned 404: <body>");
+// an answer over ctx.policy->max_response_bytes -> Unprocessable, not retried;
 // transient failures after the last attempt -> Unavailable/DeadlineExceeded naming the
 // attempts. `what` names the caller in messages ("http engine", "llm engine").
 // ctx.cancel ends the call and the retries at once: its reason() is returned, and no

@@ -18,7 +18,10 @@ const char* KindName(Kind kind) {
 
 StatusOr<json::value> RunProcessor(Kind kind, const json::object& config, const parse::Document& doc,
                                    const FileRef& file, const EngineContext& ctx) {
-  GOLDSET_RETURN_IF_ERROR(ValidateEngineConfig(kind, config));
+  if (!ctx.policy) return Status::Internal("no engine policy configured");
+  // Again at call time: a config stored before the operator tightened the policy (or
+  // before this check existed) must not get past it.
+  GOLDSET_RETURN_IF_ERROR(ValidateEngineConfig(kind, config, *ctx.policy));
   std::string type = "rules";
   if (const json::value* e = Find(config, "engine")) type = GetString(e->as_object(), "type").value_or("rules");
   if (type == "http") return RunHttpEngine(kind, config, doc, file, ctx);

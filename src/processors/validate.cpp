@@ -1,6 +1,9 @@
 // ValidateEngineConfig: the `engine` key and the `x-rules` hints of a processor config.
 #include <re2/re2.h>
 
+#include <cstdint>
+
+#include "outbound/header_rules.h"
 #include "processors/processors.h"
 
 namespace goldset::processors {
@@ -11,18 +14,40 @@ Status Bad(const std::string& path, const std::string& why) {
   return Status::InvalidArgument(path + " " + why);
 }
 
+// A well-formed config the operator's policy refuses (422), in the "; Path: " form the
+// API's validator uses.
+Status Refused(const std::string& path, const std::string& why) {
+  return Status::Unprocessable(why + "; Path: " + path);
+}
+
 bool IsHttpUrl(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
 Status CheckTimeout(const json::object& engine) {
   if (const json::value* t = Find(engine, "timeoutMs")) {
     if (!t->is_int64() && !t->is_uint64()) return Bad("config.engine.timeoutMs", "must be an integer");
-    int64_t v = t->to_number<int64_t>();
+    // A uint64 holds only values above INT64_MAX (smaller ones parse as int64).
+    const int64_t v = t->is_uint64() ? INT64_MAX : t->as_int64();
     if (v < 1 || v > 600000) return Bad("config.engine.timeoutMs", "must be between 1 and 600000");
   }
   return Status::OK();
 }
 
-Status CheckEngine(const json::object& config) {
+Status CheckHeaders(const json::object& engine) {
+  const json::value* h = Find(engine, "headers");
+  if (!h) return Status::OK();
+  if (!h->is_object()) return Bad("config.engine.headers", "must be an object of strings");
+  for (const auto& [k, v] : h->as_object())
+    if (!v.is_string()) return Bad("config.engine.headers." + std::string(k), "must be a string");
+  if (h->as_object().size() > outbound::kMaxConfiguredHeaders)
+    return Refused("config.engine.headers",
+                   "engine.headers has more than " + std::to_string(outbound::kMaxConfiguredHeaders) + " entries");
+  for (const auto& [k, v] : h->as_object())
+    if (auto why = outbound::ConfiguredHeaderProblem(k, v.as_string()))
+      return Refused("config.engine.headers." + std::string(k), "engine.headers: '" + std::string(k) + "' " + *why);
+  return Status::OK();
+}
+
+Status CheckEngine(const json::object& config, const EnginePolicy& policy) {
   const json::value* e = Find(config, "engine");
   if (!e) return Status::OK();
   if (!e->is_object()) return Bad("config.engine", "must be an object");
@@ -35,11 +60,7 @@ Status CheckEngine(const json::object& config) {
   if (*type == "http") {
     auto url = GetString(engine, "url");
     if (!url || !IsHttpUrl(*url)) return Bad("config.engine.url", "must be an http(s) URL");
-    if (const json::value* h = Find(engine, "headers")) {
-      if (!h->is_object()) return Bad("config.engine.headers", "must be an object of strings");
-      for (const auto& [k, v] : h->as_object())
-        if (!v.is_string()) return Bad("config.engine.headers." + std::string(k), "must be a string");
-    }
+    GOLDSET_RETURN_IF_ERROR(CheckHeaders(engine));
     return CheckTimeout(engine);
   }
   if (*type == "llm") {
@@ -51,10 +72,16 @@ Status CheckEngine(const json::object& config) {
       static const RE2 kEnvName("[A-Za-z_][A-Za-z0-9_]*");
       if (!k->is_string() || !RE2::FullMatch(std::string(k->as_string()), kEnvName))
         return Bad("config.engine.apiKeyEnv", "must be an environment variable name");
+      // By name only: whether the variable is set is never consulted here.
+      if (!policy.key_env_allow.Allows(k->as_string()))
+        return Status::Unprocessable(ApiKeyUnavailableMessage(k->as_string(), policy.key_env_allow));
     }
     if (const json::value* m = Find(engine, "maxInputChars")) {
-      if ((!m->is_int64() && !m->is_uint64()) || m->to_number<int64_t>() < 100)
-        return Bad("config.engine.maxInputChars", "must be an integer of at least 100");
+      if (!m->is_uint64() && (!m->is_int64() || m->as_int64() < kMinLlmInputChars))
+        return Status::InvalidArgument("engine.maxInputChars must be an integer of at least " +
+                                       std::to_string(kMinLlmInputChars) +
+                                       " (smaller chunks would multiply the calls made per document); "
+                                       "Path: config.engine.maxInputChars");
     }
     return CheckTimeout(engine);
   }
@@ -133,8 +160,8 @@ Status CheckClassRules(const json::object& config, const char* key, bool splitte
 
 }  // namespace
 
-Status ValidateEngineConfig(Kind kind, const json::object& config) {
-  GOLDSET_RETURN_IF_ERROR(CheckEngine(config));
+Status ValidateEngineConfig(Kind kind, const json::object& config, const EnginePolicy& policy) {
+  GOLDSET_RETURN_IF_ERROR(CheckEngine(config, policy));
   switch (kind) {
     case Kind::kExtract:
       if (const json::value* s = Find(config, "schema")) return CheckSchema(*s, "config.schema", 0);

@@ -1,8 +1,10 @@
 // BlobStore: content-addressed storage for file bytes.
 //
 // A blob's key is the lowercase hex SHA-256 of its bytes. Put is atomic (a failed or
-// interrupted Put leaves nothing visible); Get verifies the checksum and reports
-// corruption as an error instead of returning wrong bytes.
+// interrupted Put leaves nothing visible) and durable once it returns; Get verifies the
+// checksum and reports corruption as an error instead of returning wrong bytes.
+// Errors: NotFound only when the blob is absent; an I/O failure (EMFILE, EIO, a lost
+// database connection, …) is Unavailable, i.e. retryable, since the blob may be intact.
 // Thread-safe.
 #pragma once
 
@@ -25,7 +27,9 @@ class BlobStore {
   virtual Status Delete(const std::string& sha256) = 0;
 };
 
-// Blobs as files under `dir` (dir/ab/<sha256>), written via a temp file + fsync + rename.
+// Blobs as files under `dir` (dir/ab/<sha256>), written via a temp file + fsync + rename +
+// fsync of the directory. Put writes the temp file even when the blob exists (see F23 in
+// docs/storage.md).
 StatusOr<std::shared_ptr<BlobStore>> OpenLocalBlobStore(const std::string& dir);
 
 // Blobs in the database's `blobs` table, 1 MiB per row, all rows of a blob written in one

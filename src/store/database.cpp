@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/encoding.h"
+
 namespace goldset::store {
 
 int64_t Row::Int(size_t i) const {
@@ -47,6 +49,13 @@ Status Database::InTransaction(bool write, const std::function<Status(Connection
     std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
   }
   return last;
+}
+
+std::string StoredText(std::string_view s, size_t max_bytes) {
+  bool cut = false;
+  std::string out = SanitizeUtf8(s, max_bytes >= 3 ? max_bytes - 3 : 0, &cut);
+  if (cut) out += "...";
+  return out;
 }
 
 StatusOr<int64_t> QueryInt(Connection& c, std::string_view sql, const std::vector<Param>& params) {

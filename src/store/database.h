@@ -86,7 +86,9 @@ class Database {
  public:
   virtual ~Database() = default;
   virtual Backend backend() const = 0;
-  // Hands out a connection; blocks while all are in use.
+  // Hands out a connection; blocks while all are in use. Never throws and never returns
+  // null: a connection that cannot be opened (no descriptor left, server down) comes back
+  // as one whose every call fails with Unavailable.
   virtual std::shared_ptr<Connection> Acquire() = 0;
 
   // Runs fn inside a transaction, committing when it returns OK and rolling back
@@ -131,6 +133,9 @@ class Database {
   // locks the rows a read-check-then-write transaction reads.
   virtual std::string_view ForUpdateSkipLocked() const { return ""; }
   virtual std::string_view ForUpdate() const { return ""; }
+  // " FOR SHARE" / "": locks rows against UPDATE/DELETE (and ForUpdate) by others without
+  // excluding other sharers, e.g. files that rows being inserted will refer to.
+  virtual std::string_view ForShare() const { return ""; }
 
   // Takes a lock on `key`, held until the transaction `c` is in ends, that excludes every
   // other transaction taking the same key on any node (PostgreSQL: a transaction-scoped
@@ -142,6 +147,12 @@ class Database {
     return Status::OK();
   }
 };
+
+// Text from outside Goldset (a receiver's or engine's answer, a library's error message)
+// as it may be stored: valid UTF-8 without NUL (PostgreSQL refuses both, SQLite would hand
+// them back to clients), at most `max_bytes` bytes. Every error text a store writes goes
+// through it, so no outside text can make a bookkeeping write fail.
+std::string StoredText(std::string_view s, size_t max_bytes = 4096);
 
 // One-row, one-column helpers.
 StatusOr<int64_t> QueryInt(Connection& c, std::string_view sql, const std::vector<Param>& params = {});

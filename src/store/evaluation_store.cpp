@@ -1,6 +1,7 @@
 #include "store/evaluation_store.h"
 
 #include "common/json.h"
+#include "store/file_store.h"
 
 namespace goldset::store {
 
@@ -55,7 +56,14 @@ Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Para
 }  // namespace
 
 Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {
-  return db_->InTransaction(true, [&](Connection& c) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    // The processor, re-checked under a lock that ProcessorStore::Delete's locking read
+    // conflicts with: a processor is never deleted while a set that names it is created.
+    auto processor = c.Query("SELECT id FROM processors WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL" +
+                                 std::string(db_->ForShare()),
+                             {s.workspace_id, s.entity_id});
+    if (!processor.ok()) return processor.status();
+    if (processor->empty()) return Status::NotFound("Processor " + s.entity_id + " not found");
     return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   {s.id, s.workspace_id, s.name, s.description, s.entity_id, s.entity_kind, OptText(s.created_by),
                    s.created_at, s.updated_at});
@@ -97,6 +105,26 @@ StatusOr<bool> EvaluationStore::EntityInUse(Connection& c, const std::string& en
 
 Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector<EvaluationItemRecord>& items) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
+    if (!items.empty()) {
+      std::vector<std::string> file_ids;
+      for (const auto& it : items) {
+        if (it.file_id) file_ids.push_back(*it.file_id);
+        file_ids.insert(file_ids.end(), it.file_ids.begin(), it.file_ids.end());
+      }
+      Status locked = FileStore::LockFiles(*db_, c, items.front().workspace_id, file_ids);
+      if (locked.code() == Status::Code::kNotFound) {
+        // Name the first item that uses the missing file, as validation would have.
+        for (size_t i = 0; i < items.size(); ++i) {
+          const auto& it = items[i];
+          if (it.file_id && locked.message() == "File " + *it.file_id + " not found")
+            return locked.WithContext("items[" + std::to_string(i) + "].fileId");
+          for (size_t k = 0; k < it.file_ids.size(); ++k)
+            if (locked.message() == "File " + it.file_ids[k] + " not found")
+              return locked.WithContext("items[" + std::to_string(i) + "].fileIds[" + std::to_string(k) + "]");
+        }
+      }
+      GOLDSET_RETURN_IF_ERROR(locked);
+    }
     int64_t latest = 0;
     for (const auto& it : items) {
       GOLDSET_RETURN_IF_ERROR(c.Exec(
@@ -171,9 +199,9 @@ StatusOr<std::vector<std::string>> EvaluationStore::ExistingItemIds(const std::s
   return found;
 }
 
-StatusOr<int64_t> EvaluationStore::CountItemsUsingFile(const std::string& workspace_id, const std::string& file_id) {
-  auto c = db_->Acquire();
-  return QueryInt(*c,
+StatusOr<int64_t> EvaluationStore::CountItemsUsingFile(Connection& c, const std::string& workspace_id,
+                                                       const std::string& file_id) {
+  return QueryInt(c,
                   "SELECT COUNT(*) FROM evaluation_set_items WHERE workspace_id = ? AND (file_id = ? OR file_ids LIKE ?)",
                   {workspace_id, file_id, "%\"" + file_id + "\"%"});
 }

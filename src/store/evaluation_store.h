@@ -31,6 +31,7 @@ class EvaluationStore {
  public:
   explicit EvaluationStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
+  // NotFound when the set's processor (entity_id) does not exist (any more).
   Status InsertSet(const EvaluationSetRecord& s);
   StatusOr<EvaluationSetRecord> GetSet(const std::string& workspace_id, const std::string& id);
   StatusOr<Page<EvaluationSetRecord>> ListSets(const std::string& workspace_id, const std::string& entity_id,
@@ -40,6 +41,9 @@ class EvaluationStore {
   StatusOr<bool> EntityInUse(Connection& c, const std::string& entity_id);
 
   // Inserts all items in one transaction (all-or-nothing) and touches the set's updatedAt.
+  // Re-checks, under FileStore::LockFiles, that every file the items use still exists
+  // (NotFound "items[i].fileId: …" otherwise), so a concurrent file deletion either sees
+  // the items or makes this fail: an item never refers to a deleted file.
   Status InsertItems(const std::string& set_id, const std::vector<EvaluationItemRecord>& items);
   StatusOr<EvaluationItemRecord> GetItem(const std::string& workspace_id, const std::string& set_id,
                                          const std::string& item_id);
@@ -50,8 +54,10 @@ class EvaluationStore {
   // Items of a set, by id (for run creation over a subset). Missing ids are simply absent.
   StatusOr<std::vector<std::string>> ExistingItemIds(const std::string& set_id,
                                                      const std::vector<std::string>& ids);
-  // How many items reference the file (files in use can't be deleted).
-  StatusOr<int64_t> CountItemsUsingFile(const std::string& workspace_id, const std::string& file_id);
+  // How many items reference the file (files in use can't be deleted). Call it inside
+  // the deleting transaction, with the file's row locked (FileStore::Delete's check_unused).
+  static StatusOr<int64_t> CountItemsUsingFile(Connection& c, const std::string& workspace_id,
+                                               const std::string& file_id);
 
  private:
   std::shared_ptr<Database> db_;

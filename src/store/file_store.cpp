@@ -1,5 +1,10 @@
 #include "store/file_store.h"
 
+#include <algorithm>
+#include <set>
+
+#include "common/log.h"
+
 namespace goldset::store {
 
 namespace {
@@ -95,18 +100,56 @@ Status FileStore::DropContentIfUnused(const std::string& sha256,
 }
 
 Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
+                         const std::function<Status(Connection&)>& check_unused,
                          const std::function<Status(const std::string& sha256)>& delete_content) {
-  return db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto rows = c.Query("SELECT content_sha256 FROM files WHERE workspace_id = ? AND id = ?",
+  std::string sha256;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    // The row lock makes the check and the deletion one step: a writer that refers to the
+    // file (LockFiles) either committed before the check saw its rows, or waits and then
+    // finds the file gone.
+    auto rows = c.Query("SELECT content_sha256 FROM files WHERE workspace_id = ? AND id = ?" +
+                            std::string(db_->ForUpdate()),
                         {workspace_id, id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("File " + id + " not found");
-    const std::string sha256 = rows->front().Text(0);
-    GOLDSET_RETURN_IF_ERROR(LockContent(*db_, c, sha256));
+    sha256 = rows->front().Text(0);
+    if (check_unused) GOLDSET_RETURN_IF_ERROR(check_unused(c));
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM files WHERE workspace_id = ? AND id = ?", {workspace_id, id}));
     if (c.Changes() == 0) return Status::NotFound("File " + id + " not found");
-    return DropIfUnreferenced(c, sha256, delete_content);
+    return Status::OK();
   });
+  if (!st.ok()) return st;
+  // Only now that no committed record can need them may the bytes go (DropContentIfUnused
+  // re-counts under the content's lock: an upload of the same bytes may have come since).
+  Status dropped = DropContentIfUnused(sha256, delete_content);
+  if (!dropped.ok()) LogError("file " + id + " deleted, its unreferenced bytes " + sha256 + " kept: " + dropped.message());
+  return Status::OK();
+}
+
+Status FileStore::LockFiles(Database& db, Connection& c, const std::string& workspace_id,
+                            const std::vector<std::string>& ids) {
+  std::vector<std::string> sorted(ids);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  // Chunked IN lists keep statements small; ORDER BY takes the locks in one global order,
+  // so two writers locking overlapping sets never deadlock.
+  for (size_t i = 0; i < sorted.size(); i += 500) {
+    std::string sql = "SELECT id FROM files WHERE workspace_id = ? AND id IN (";
+    std::vector<Param> params{workspace_id};
+    const size_t end = std::min(sorted.size(), i + 500);
+    for (size_t j = i; j < end; ++j) {
+      sql += j == i ? "?" : ", ?";
+      params.push_back(sorted[j]);
+    }
+    sql += ") ORDER BY id" + std::string(db.ForShare());
+    auto rows = c.Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    std::set<std::string> found;
+    for (const Row& r : *rows) found.insert(r.Text(0));
+    for (size_t j = i; j < end; ++j)
+      if (!found.count(sorted[j])) return Status::NotFound("File " + sorted[j] + " not found");
+  }
+  return Status::OK();
 }
 
 }  // namespace goldset::store

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/records.h"
 #include "store/database.h"
@@ -30,11 +31,24 @@ class FileStore {
   // for bytes stored for a record that then failed to insert.
   Status DropContentIfUnused(const std::string& sha256,
                              const std::function<Status(const std::string& sha256)>& delete_content);
-  // Deletes the record. When no other file uses its bytes, `delete_content(sha256)` runs
-  // inside the same transaction, under the content's lock (see Insert); its failure rolls
-  // the deletion back.
+  // Deletes the record. `check_unused(c)`, when given, runs in the deleting transaction
+  // after the file's row is locked (LockFiles), so whatever it counts cannot change before
+  // the deletion commits; an error from it aborts the deletion. Once the deletion has
+  // committed, `delete_content(sha256)` runs when no file uses the bytes any more (as
+  // DropContentIfUnused): a deletion that fails to commit never loses a file's bytes. A
+  // failure to drop them leaves unreferenced bytes behind (logged), never a file without
+  // bytes, and does not fail the deletion.
   Status Delete(const std::string& workspace_id, const std::string& id,
+                const std::function<Status(Connection&)>& check_unused,
                 const std::function<Status(const std::string& sha256)>& delete_content);
+
+  // Locks the workspace's files `ids` for the rest of c's transaction against deletion
+  // (a shared row lock on PostgreSQL; SQLite write transactions exclude each other) and
+  // returns NotFound naming the first id that does not exist. For writers that make rows
+  // refer to files: with the lock held, Delete's check_unused sees their rows.
+  // REQUIRES: c is in Database::InTransaction(true, …).
+  static Status LockFiles(Database& db, Connection& c, const std::string& workspace_id,
+                          const std::vector<std::string>& ids);
 
  private:
   std::shared_ptr<Database> db_;

@@ -6,8 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/crypto.h"
 #include "common/ids.h"
@@ -19,21 +17,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kBackupLock = "backup.lock";   // see store/backup.h
-constexpr const char* kDeferredDir = "deferred";     // deletes a backup deferred
-
-// A failed write: NoSpace when the disk (or quota) is full, else Internal.
-Status WriteError(const std::string& what, int err) {
-  std::string msg = "blob store: " + what + ": " + strerror(err);
-  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg + " (the disk holding the data directory is full)");
-  return Status::Internal(msg);
-}
-
 bool IsHexSha(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+constexpr const char* kBackupLock = "backup.lock";  // see store/backup.h
+constexpr const char* kDeferredDir = "deferred";    // deletes a backup deferred
+
+// An I/O failure other than "no such file" (EMFILE, EIO, ENOMEM, …): the blob may well be
+// intact, so the caller should try again, not conclude it is gone (F15). A full disk is
+// NoSpace (507): the operator's to fix, and nothing stored is damaged.
+Status IoError(const std::string& what, const fs::path& path, int err) {
+  std::string msg = "blob store: cannot " + what + " " + path.string() + ": " + strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg + " (the disk holding the data directory is full)");
+  return Status::Unavailable(msg);
+}
+
+// Makes the directory entries under `dir` (a rename, an unlink, a new subdirectory)
+// durable, as fsync of a file does for its bytes.
+Status SyncDir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError("open directory", dir, errno);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  return rc == 0 ? Status::OK() : IoError("fsync directory", dir, err);
 }
 
 class LocalBlobStore final : public BlobStore {
@@ -42,83 +53,115 @@ class LocalBlobStore final : public BlobStore {
 
   StatusOr<bool> Exists(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
-    std::error_code ec;
-    bool present = fs::exists(PathFor(sha), ec);
-    if (ec) return Status::Internal("blob store: cannot stat " + PathFor(sha).string() + ": " + ec.message());
-    return present;
+    struct stat st;
+    if (::stat(PathFor(sha).c_str(), &st) == 0) return true;
+    if (errno == ENOENT) return false;
+    return IoError("stat", PathFor(sha), errno);
   }
 
+  // Always writes and fsyncs the bytes to a temp file, also when the blob exists, and then
+  // either renames it into place or drops it, each followed by one directory fsync. So an
+  // upload costs about the same whether or not any workspace stored these bytes before:
+  // its latency is no cheap oracle for "someone has this document" (F23; the residual
+  // difference, a rename against an unlink, is documented in docs/storage.md).
   StatusOr<std::string> Put(std::string_view bytes) override {
     std::string sha = Sha256Hex(bytes);
     fs::path final_path = PathFor(sha);
     std::error_code ec;
-    if (fs::exists(final_path, ec)) return sha;
-    fs::create_directories(final_path.parent_path(), ec);
-    if (ec) return WriteError("cannot create " + final_path.parent_path().string(), ec.value());
+    const bool new_dir = fs::create_directories(final_path.parent_path(), ec);
+    if (ec) return IoError("create", final_path.parent_path(), ec.value());
+    if (new_dir) GOLDSET_RETURN_IF_ERROR(SyncDir(dir_));
     fs::path tmp = dir_ / "tmp" / (sha + "." + RandomToken(6));
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) return WriteError("cannot create " + tmp.string(), errno);
-    size_t off = 0;
-    while (off < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        int err = errno;
-        ::close(fd);
-        fs::remove(tmp, ec);
-        return WriteError("write failed", err);
-      }
-      off += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-      int err = errno;
-      ::close(fd);
+    GOLDSET_RETURN_IF_ERROR(WriteDurably(tmp, bytes));
+    struct stat st;
+    if (::stat(final_path.c_str(), &st) == 0) {
       fs::remove(tmp, ec);
-      return WriteError("fsync failed", err);
+      GOLDSET_RETURN_IF_ERROR(SyncDir(tmp.parent_path()));
+      return sha;
     }
-    if (::close(fd) != 0) {
+    if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
       int err = errno;
       fs::remove(tmp, ec);
-      return WriteError("close failed", err);
+      return IoError("rename into", final_path, err);
     }
-    fs::rename(tmp, final_path, ec);
-    if (ec) {
-      fs::remove(tmp, ec);
-      return Status::Internal("blob store: rename failed: " + ec.message());
-    }
+    // F24: without this, a crash soon after could lose the new name although the caller
+    // has recorded a file that uses it.
+    GOLDSET_RETURN_IF_ERROR(SyncDir(final_path.parent_path()));
     return sha;
   }
 
   StatusOr<std::string> Get(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
-    std::ifstream in(PathFor(sha), std::ios::binary);
-    if (!in) return Status::NotFound("blob " + sha + " is missing");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string bytes = std::move(ss).str();
+    const fs::path path = PathFor(sha);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      // Only "no such file" means missing; everything else is an I/O error worth retrying.
+      if (errno == ENOENT) return Status::NotFound("blob " + sha + " is missing");
+      return IoError("open", path, errno);
+    }
+    std::string bytes;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        int err = errno;
+        ::close(fd);
+        return IoError("read", path, err);
+      }
+      if (n == 0) break;
+      bytes.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
     if (Sha256Hex(bytes) != sha) return Status::Internal("blob " + sha + " failed its checksum (corrupt)");
     return bytes;
   }
 
   Status Delete(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
-    std::error_code ec;
     // A backup in progress holds backup.lock exclusively (store/backup.h): the bytes stay
     // until it ends, marked in deferred/ for the backup to remove, so its snapshot never
     // lists a file whose bytes are gone.
-    int fd = ::open((dir_ / kBackupLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (fd >= 0 && ::flock(fd, LOCK_SH | LOCK_NB) != 0) {
-      ::close(fd);
+    int lock = ::open((dir_ / kBackupLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) != 0) {
+      ::close(lock);
+      std::error_code ec;
       fs::create_directories(dir_ / kDeferredDir, ec);
-      std::ofstream(dir_ / kDeferredDir / sha).flush();
+      int marker = ::open((dir_ / kDeferredDir / sha).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+      if (marker < 0) return IoError("mark for deletion", dir_ / kDeferredDir / sha, errno);
+      ::close(marker);
       return Status::OK();
     }
-    fs::remove(PathFor(sha), ec);
-    if (fd >= 0) ::close(fd);  // releases the shared lock
-    return Status::OK();
+    const fs::path path = PathFor(sha);
+    Status st;
+    if (::unlink(path.c_str()) != 0) st = errno == ENOENT ? Status::OK() : IoError("delete", path, errno);
+    else st = SyncDir(path.parent_path());
+    if (lock >= 0) ::close(lock);  // releases the shared lock
+    return st;
   }
 
  private:
+  // Writes `bytes` to a new file at `path` and fsyncs it; removes it on failure.
+  static Status WriteDurably(const fs::path& path, std::string_view bytes) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0) return IoError("create", path, errno);
+    size_t off = 0;
+    int err = 0;
+    while (off < bytes.size() && err == 0) {
+      ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
+      if (n < 0 && errno != EINTR) err = errno;
+      if (n > 0) off += static_cast<size_t>(n);
+    }
+    if (err == 0 && ::fsync(fd) != 0) err = errno;
+    if (::close(fd) != 0 && err == 0) err = errno;
+    if (err == 0) return Status::OK();
+    std::error_code ec;
+    fs::remove(path, ec);
+    return IoError("write", path, err);
+  }
+
   fs::path PathFor(const std::string& sha) const { return dir_ / sha.substr(0, 2) / sha; }
   fs::path dir_;
 };

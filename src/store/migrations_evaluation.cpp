@@ -107,6 +107,18 @@ CREATE INDEX processor_runs_claim ON processor_runs(status, next_attempt_at, id)
 CREATE INDEX processor_runs_ws_created ON processor_runs(workspace_id, kind, created_at, id);
 CREATE INDEX processor_runs_ws_updated ON processor_runs(workspace_id, kind, updated_at, id);
 )SQL"},
+      // Comparisons of two finished runs (immutable), stored once computed (audit F25a).
+      {202, "run_comparisons", R"SQL(
+CREATE TABLE run_comparisons (
+  run_id TEXT NOT NULL,
+  baseline_run_id TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (run_id, baseline_run_id, parameters)
+);
+)SQL"},
   };
 }
 

@@ -133,7 +133,7 @@ StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bo
                     "lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' RETURNING ") +
             kCols,
         {std::string(failed ? "FAILED" : "PROCESSED"), failed ? Param(Null{}) : Param(output),
-         failed ? Param(failure_reason) : Param(Null{}), failed ? Param(failure_message) : Param(Null{}), NowMillis(),
+         failed ? Param(failure_reason) : Param(Null{}), failed ? Param(StoredText(failure_message)) : Param(Null{}), NowMillis(),
          claimed.id, claimed.lease_owner});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::OK();

@@ -105,9 +105,10 @@ Status ProcessorStore::Create(const Processor& p) {
 }
 
 StatusOr<Processor> ProcessorStore::GetIn(Connection& c, const std::string& workspace_id, ProcessorKind kind,
-                                          const std::string& id) {
+                                          const std::string& id, bool lock) {
   auto rows = c.Query(std::string("SELECT ") + kCols +
-                          " FROM processors WHERE workspace_id = ? AND kind = ? AND id = ? AND deleted_at IS NULL",
+                          " FROM processors WHERE workspace_id = ? AND kind = ? AND id = ? AND deleted_at IS NULL" +
+                          std::string(lock ? db_->ForUpdate() : ""),
                       {workspace_id, std::string(model::KindInfo(kind).name), id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return NotFoundProcessor(kind, id);
@@ -151,7 +152,9 @@ StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, Proc
                                            const std::string& by, int64_t now) {
   Processor out;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto p = GetIn(c, workspace_id, kind, id);
+    // F11: without the row lock, two partial updates at once (name ∥ config) on
+    // PostgreSQL both read the old row and the later write drops the other's change.
+    auto p = GetIn(c, workspace_id, kind, id, /*lock=*/true);
     if (!p.ok()) return p.status();
     out = *p;
     if (!name && !draft_config) return Status::OK();
@@ -184,12 +187,11 @@ StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_
                                                    const std::string& by, int64_t now) {
   ProcessorVersion v;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto p = GetIn(c, workspace_id, kind, id);
-    if (!p.ok()) return p.status();
     // Concurrent publishes of one processor take turns (PostgreSQL write transactions do
-    // not exclude each other as SQLite's do), so each reads the number the last one took.
-    auto locked = c.Query("SELECT id FROM processors WHERE id = ?" + std::string(db_->ForUpdate()), {id});
-    if (!locked.ok()) return locked.status();
+    // not exclude each other as SQLite's do), so each reads the number the last one took,
+    // and the draft it publishes is the one the last update left.
+    auto p = GetIn(c, workspace_id, kind, id, /*lock=*/true);
+    if (!p.ok()) return p.status();
     auto top = c.Query("SELECT major, minor FROM processor_versions WHERE processor_id = ? "
                        "ORDER BY major DESC, minor DESC LIMIT 1",
                        {id});
@@ -312,7 +314,9 @@ StatusOr<ProcessorVersion> ProcessorStore::ResolveVersion(const std::string& wor
 
 Status ProcessorStore::Delete(const std::string& workspace_id, ProcessorKind kind, const std::string& id) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto p = GetIn(c, workspace_id, kind, id);
+    // Locked before the in-use check, which EvaluationStore::InsertSet's locking read of
+    // the processor pairs with (a set is never created on a deleted processor).
+    auto p = GetIn(c, workspace_id, kind, id, /*lock=*/true);
     if (!p.ok()) return p.status();
     if (in_use_check) {
       auto used = in_use_check(c, id);

@@ -84,8 +84,10 @@ class ProcessorStore {
   static model::ProcessorVersion DraftOf(const model::Processor& p);
 
  private:
+  // `lock`: read-modify-write transactions lock the row (ForUpdate), so on PostgreSQL a
+  // concurrent update waits and then reads this one's result instead of overwriting it.
   StatusOr<model::Processor> GetIn(Connection& c, const std::string& workspace_id,
-                                   model::ProcessorKind kind, const std::string& id);
+                                   model::ProcessorKind kind, const std::string& id, bool lock = false);
   std::shared_ptr<Database> db_;
 };
 

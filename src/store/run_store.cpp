@@ -215,7 +215,7 @@ StatusOr<bool> RunStore::CompleteItem(const RunItemRecord& claimed, const ItemCo
         "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
         {std::string(done.failed ? "FAILED" : "PROCESSED"), done.failed ? Param(Null{}) : Param(done.output),
          done.failed ? Param(Null{}) : Param(done.result), done.failed ? Param(Null{}) : Param(int64_t{done.correct}),
-         done.failed ? Param(done.error_code) : Param(Null{}), done.failed ? Param(done.error_message) : Param(Null{}),
+         done.failed ? Param(done.error_code) : Param(Null{}), done.failed ? Param(StoredText(done.error_message)) : Param(Null{}),
          done.latency_ms, int64_t{done.num_pages}, now, claimed.run_id, claimed.item_id, claimed.lease_owner}));
     if (c.Changes() == 0) return Status::OK();  // lost the lease: someone else owns the item now
     landed = true;
@@ -236,7 +236,7 @@ Status RunStore::RetryLater(const RunItemRecord& claimed, int64_t next_attempt_a
         "UPDATE evaluation_run_items SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, "
         "next_attempt_at = ?, error_message = ?, updated_at = ? "
         "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {next_attempt_at, error_message, NowMillis(), claimed.run_id, claimed.item_id, claimed.lease_owner});
+        {next_attempt_at, StoredText(error_message), NowMillis(), claimed.run_id, claimed.item_id, claimed.lease_owner});
   });
 }
 

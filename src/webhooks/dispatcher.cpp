@@ -1,11 +1,12 @@
 // WebhookDispatcher: claims due deliveries with a lease, POSTs the signed envelope,
 // records the attempt, schedules retries and disables endpoints that keep failing.
 #include <chrono>
-#include <cstdio>
 #include <random>
 
 #include "common/clock.h"
+#include "common/encoding.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "outbound/http_client.h"
 #include "webhooks/webhooks.h"
 
@@ -22,9 +23,8 @@ double UnitRandom() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
-void LogError(const std::string& what, const Status& st) {
-  std::fprintf(stderr, "{\"level\":\"error\",\"component\":\"webhooks\",\"msg\":\"%s: %s\"}\n", what.c_str(),
-               st.message().c_str());
+void LogFailure(const std::string& what, const Status& st) {
+  LogError(what + ": " + st.message(), {{"component", "webhooks"}});
 }
 
 // The envelope, with the stored payload bytes spliced in unchanged.
@@ -100,7 +100,7 @@ Status WebhookDispatcher::Release(const std::string& delivery_id, const std::str
 void WebhookDispatcher::Loop() {
   while (!stopping_) {
     auto n = ClaimAndSend(claim_prefix_ + ":" + NewId("lease_"));
-    if (!n.ok()) LogError("claim", n.status());
+    if (!n.ok()) LogFailure("claim", n.status());
     if (n.ok() && *n > 0) continue;
     // Idle (or failing): wait, waking early for Stop.
     for (int waited = 0; waited < opts_.poll_interval_ms && !stopping_; waited += 20)
@@ -165,11 +165,11 @@ StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
     if (stopping_ || token.cancelled()) {
       // Hand unsent claims back so another process (or our restart) takes them at once.
       if (!holds[i]->lost())
-        if (Status rel = Release(id, owner); !rel.ok()) LogError("release " + id, rel);
+        if (Status rel = Release(id, owner); !rel.ok()) LogFailure("release " + id, rel);
       continue;
     }
     Status s = SendOne(id, owner, token);
-    if (!s.ok()) LogError("deliver " + id, s);
+    if (!s.ok()) LogFailure("deliver " + id, s);
     ++sent;
   }
   holds.clear();
@@ -212,7 +212,7 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
 
   const int64_t attempted_at = NowMillis();
   const int64_t t0 = MonotonicMillis();
-  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_, &cancel);
+  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_, opts_.max_response_bytes, &cancel);
   const int64_t duration = MonotonicMillis() - t0;
   if (!resp.ok() && cancel.explicitly_cancelled()) {
     // Aborted (shutdown, or a lost lease in the batch), not a failure of the receiver: no
@@ -225,15 +225,34 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
   if (resp.ok()) {
     code = static_cast<int>(resp->status);
     if (*code < 200 || *code > 299) {
-      std::string snippet = resp->body.substr(0, 200);
+      // The receiver's bytes are anything at all: stored and shown only as valid UTF-8,
+      // cut on a character boundary.
+      bool cut = false;
+      std::string snippet = SanitizeUtf8(resp->body, 200, &cut);
+      if (cut) snippet += "...";
       error = "receiver answered HTTP " + std::to_string(*code) + (snippet.empty() ? "" : ": " + snippet);
     }
   } else {
-    error = resp.status().message();
+    error = store::StoredText(resp.status().message(), 1024);
   }
   const bool delivered = !error.has_value();
   const int attempts = prior_attempts + 1;
 
+  Status recorded = RecordAttempt(delivery_id, owner, endpoint_id, attempts, attempted_at, duration, code, error);
+  if (recorded.ok() || delivered) return recorded;
+  // The attempt must count even when its details cannot be stored: an unrecorded attempt
+  // would be sent again at every lease expiry, past --webhook-max-attempts, forever.
+  LogFailure("record attempt of " + delivery_id + " (retrying without its details)", recorded);
+  const std::string bare = (code ? "receiver answered HTTP " + std::to_string(*code) : std::string("delivery failed")) +
+                           " (the error's details could not be stored)";
+  return RecordAttempt(delivery_id, owner, endpoint_id, attempts, attempted_at, duration, code, bare);
+}
+
+Status WebhookDispatcher::RecordAttempt(const std::string& delivery_id, const std::string& owner,
+                                        const std::string& endpoint_id, int attempts, int64_t attempted_at,
+                                        int64_t duration, std::optional<int> code,
+                                        const std::optional<std::string>& error) {
+  const bool delivered = !error.has_value();
   return db_->InTransaction(true, [&](Connection& c) -> Status {
     int64_t now = NowMillis();
     GOLDSET_RETURN_IF_ERROR(c.Exec(

@@ -74,17 +74,22 @@ Subscription SubscriptionFromRow(const Row& r) {
   return s;
 }
 
-StatusOr<Endpoint> LoadEndpoint(Connection& c, const std::string& ws, const std::string& id) {
-  auto rows = c.Query(std::string("SELECT ") + kEndpointCols + " FROM webhook_endpoints WHERE workspace_id = ? AND id = ?",
+// `lock`: Database::ForUpdate() in a read-modify-write transaction (F11: on PostgreSQL a
+// concurrent writer then waits and reads this one's result instead of overwriting it).
+StatusOr<Endpoint> LoadEndpoint(Connection& c, const std::string& ws, const std::string& id,
+                                std::string_view lock = "") {
+  auto rows = c.Query(std::string("SELECT ") + kEndpointCols +
+                          " FROM webhook_endpoints WHERE workspace_id = ? AND id = ?" + std::string(lock),
                       {ws, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Webhook endpoint " + id + " not found");
   return EndpointFromRow(rows->front());
 }
 
-StatusOr<Subscription> LoadSubscription(Connection& c, const std::string& ws, const std::string& id) {
+StatusOr<Subscription> LoadSubscription(Connection& c, const std::string& ws, const std::string& id,
+                                        std::string_view lock = "") {
   auto rows = c.Query(std::string("SELECT ") + kSubscriptionCols +
-                          " FROM webhook_subscriptions WHERE workspace_id = ? AND id = ?",
+                          " FROM webhook_subscriptions WHERE workspace_id = ? AND id = ?" + std::string(lock),
                       {ws, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Webhook subscription " + id + " not found");
@@ -147,7 +152,7 @@ StatusOr<Endpoint> WebhookStore::UpdateEndpoint(const std::string& ws, const std
                                                 const std::function<Status(Endpoint&)>& mutate) {
   Endpoint result;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto e = LoadEndpoint(c, ws, id);
+    auto e = LoadEndpoint(c, ws, id, db_->ForUpdate());
     if (!e.ok()) return e.status();
     std::string old_status = e->status;
     GOLDSET_RETURN_IF_ERROR(mutate(*e));
@@ -187,7 +192,9 @@ StatusOr<Subscription> WebhookStore::UpsertSubscription(
     const Subscription& s, const std::function<StatusOr<std::vector<std::string>>(const Endpoint&)>& events_for) {
   Subscription result;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto e = LoadEndpoint(c, s.workspace_id, s.webhook_endpoint_id);
+    // The endpoint's row lock makes concurrent upserts for it take turns, so two of them
+    // for one resource never both insert (or both rewrite what the other just wrote).
+    auto e = LoadEndpoint(c, s.workspace_id, s.webhook_endpoint_id, db_->ForUpdate());
     if (!e.ok()) return e.status();
     auto events = events_for(*e);
     if (!events.ok()) return events.status();
@@ -246,7 +253,7 @@ StatusOr<Subscription> WebhookStore::UpdateSubscription(
     const std::function<StatusOr<std::vector<std::string>>(const Endpoint&, const Subscription&)>& events_for) {
   Subscription result;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto s = LoadSubscription(c, ws, id);
+    auto s = LoadSubscription(c, ws, id, db_->ForUpdate());
     if (!s.ok()) return s.status();
     auto e = LoadEndpoint(c, ws, s->webhook_endpoint_id);
     if (!e.ok()) return e.status();

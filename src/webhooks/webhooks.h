@@ -190,6 +190,7 @@ struct DispatcherOptions {
   int64_t disable_after_ms = 3ll * 24 * 3600'000;  // continuous failure before disabling
   int poll_interval_ms = 200;                   // idle wait between claims
   int batch = 4;                                // deliveries claimed per claim
+  int64_t max_response_bytes = 16ll << 20;      // a longer answer fails the attempt (transfer stopped)
   int64_t lease_ms = 15'000;                    // claim lease, renewed every lease_ms/3 while held
 };
 
@@ -218,7 +219,12 @@ class WebhookDispatcher {
   void Loop();
   StatusOr<int> ClaimAndSend(const std::string& owner);
   Status SendOne(const std::string& delivery_id, const std::string& owner, const CancelToken& cancel);
-
+  // Records one attempt (error: nullopt when delivered), schedules the retry or gives up,
+  // and disables the endpoint when it has failed long enough. Only while `owner` holds
+  // the lease.
+  Status RecordAttempt(const std::string& delivery_id, const std::string& owner, const std::string& endpoint_id,
+                       int attempts, int64_t attempted_at, int64_t duration, std::optional<int> code,
+                       const std::optional<std::string>& error);
   Status Release(const std::string& delivery_id, const std::string& owner);
 
   std::shared_ptr<store::Database> db_;

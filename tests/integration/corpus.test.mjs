@@ -54,7 +54,7 @@ describe('generated corpus through evaluation runs', { timeout: 600000 }, () => 
   let srv, corpus;
   before(async () => {
     corpus = generateCorpus();
-    srv = await startServer({ env: { GOLDSET_TEST_LLM_KEY: 'sk-test-llm' }, timeoutMs: 30000 });
+    srv = await startServer({ env: { GOLDSET_LLM_TEST_KEY: 'sk-test-llm' }, timeoutMs: 30000 });
   });
   after(async () => {
     await srv?.stop();
@@ -136,7 +136,7 @@ describe('generated corpus through evaluation runs', { timeout: 600000 }, () => 
     });
     await new Promise((r) => llm.listen(0, '127.0.0.1', r));
     t.after(() => new Promise((r) => llm.close(r)));
-    const engine = { type: 'llm', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'stand-in', apiKeyEnv: 'GOLDSET_TEST_LLM_KEY' };
+    const engine = { type: 'llm', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'stand-in', apiKeyEnv: 'GOLDSET_LLM_TEST_KEY' };
     const seeded = await seedSet(srv, corpus, 'extract_text', { configOverride: { engine } });
     for (const it of seeded.items) expectedByNumber.set(it.expectedOutput.value.invoice_number, it.expectedOutput.value);
     const done = await runSet(srv, seeded.set.id);

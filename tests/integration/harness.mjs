@@ -7,10 +7,11 @@
 //   const r = await srv.api('GET', '/files', { query: { maxPageSize: 5 } });
 //   r.status, r.headers['x-extend-request-id'], r.body (parsed JSON or text)
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 
 import { databaseEnv, dropDatabase } from './pg.mjs';
@@ -18,6 +19,9 @@ import { databaseEnv, dropDatabase } from './pg.mjs';
 export const API_VERSION = '2026-02-09';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.resolve(REPO_ROOT, process.env.GOLDSET_BIN ?? 'build/goldset');
+
+// Clock ticks per second of /proc/PID/stat times (USER_HZ; 100 on every Linux port we run on).
+const CLOCK_TICKS = 100;
 
 const live = new Set();
 process.on('exit', () => {
@@ -109,8 +113,9 @@ export async function request(url, method, p, { body, headers = {}, query, key, 
 
 // Starts `goldset serve` on 127.0.0.1:0 with a fresh data dir (or `dataDir`).
 // Options: args (extra serve flags), env, t (node:test context: stop in t.after),
-// dataDir/key (reuse), timeoutMs (startup bound), firstStart (see below).
-export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false } = {}) {
+// dataDir/key (reuse), timeoutMs (startup bound), firstStart (see below), nofile (start
+// under `ulimit -n nofile` through sh, which then execs goldset: same pid).
+export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false, nofile } = {}) {
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'goldset-it-'));
   // firstStart: no `keys create`; the server's own first-start key (printed once) is used.
@@ -118,10 +123,12 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
   const srv = {
     url: null, port: null, key, dataDir, proc: null, stderr: '', stdout: '', exitCode: undefined, exited: null,
   };
+  const stderrChunks = [];
 
   async function launch(listen) {
     const full = ['serve', '--listen', listen, '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32', ...args];
-    const proc = spawn(BIN, full, { env: { ...process.env, ...databaseEnv(dataDir), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = nofile ? ['/bin/sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, BIN, ...full]] : [BIN, full];
+    const proc = spawn(cmd, argv, { env: { ...process.env, ...databaseEnv(dataDir), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(proc);
     srv.proc = proc;
     srv.exitCode = undefined;
@@ -130,8 +137,9 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
       srv.exitCode = code ?? signal;
       resolve(srv.exitCode);
     }));
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d) => { srv.stderr += d; });
+    // Raw bytes are kept too (srv.stderrBytes()): decoding would hide invalid UTF-8.
+    const decoder = new StringDecoder('utf8');
+    proc.stderr.on('data', (d) => { stderrChunks.push(d); srv.stderr += decoder.write(d); });
     proc.stdout.setEncoding('utf8');
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`goldset did not start in ${timeoutMs} ms:\n${srv.stderr}`)); }, timeoutMs);
@@ -178,10 +186,27 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
     try { return JSON.parse(l); } catch { return null; }
   }).filter((o) => o && 'status' in o);
   srv.serverErrors = () => srv.accessLog().filter((l) => l.status >= 500);
+  // Everything the server wrote on stderr, as bytes (across restarts).
+  srv.stderrBytes = () => Buffer.concat(stderrChunks);
   // Peak resident memory of the server process so far (VmHWM, MiB), for bounded-memory checks.
   srv.peakRssMb = () => {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
+  };
+  // CPU time the server process has used so far (user + system, seconds), from /proc/PID/stat.
+  srv.cpuSeconds = () => {
+    const stat = readFileSync(`/proc/${srv.proc.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // fields[0] is field 3 (state)
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
+  // Open file descriptors of the server process.
+  srv.openFds = () => readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+  // 'asan' (ASan+UBSan), 'tsan' or null: which sanitizer runtime the server has loaded.
+  srv.sanitizer = () => {
+    const maps = readFileSync(`/proc/${srv.proc.pid}/maps`, 'utf8');
+    if (/libasan|libubsan/.test(maps)) return 'asan';
+    if (/libtsan/.test(maps)) return 'tsan';
+    return null;
   };
 
   await launch('127.0.0.1:0');

@@ -1,8 +1,8 @@
 // Standalone processor runs (contract §4.5) on the same engines and workers.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { startServer } from './harness.mjs';
+import { startGatedEngine } from './gated_engine.mjs';
 import { startEngineStub } from './engine_stub.mjs';
 import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText } from './eval_fixtures.mjs';
 
@@ -100,28 +100,6 @@ describe('extract, classify and split runs', () => {
     assert.equal((await srv.api('DELETE', `/extractors/${other.body.id}`)).status, 200);
   });
 });
-
-// An http-engine processor that holds every request until release() (or its close).
-function startGatedEngine() {
-  const pending = [];
-  let calls = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls += 1;
-      pending.push(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ value: { invoice_number: 'INV-9', vendor: null, total: 1, invoice_date: null }, metadata: {} }));
-      });
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}/process`,
-    calls: () => calls,
-    release: () => { while (pending.length) pending.shift()(); },
-    close: () => { while (pending.length) pending.shift()(); server.closeAllConnections(); return new Promise((r) => server.close(r)); },
-  })));
-}
 
 describe('cancel and delete runs', () => {
   test('cancel: PENDING and PROCESSING runs end CANCELLED, and a late engine answer does not revive them', async (t) => {

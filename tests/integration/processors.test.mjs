@@ -551,7 +551,7 @@ test('config validation: every error is 400 with the path in the message, on cre
     const config = {
       baseProcessor: 'extraction_performance', baseVersion: '4.2.0', extractionRules: 'Dates are day-first.', schema,
       advancedOptions: { citationsEnabled: true, arrayStrategy: { type: 'large_array_max_context' } }, parseConfig: { target: 'markdown' },
-      engine: { type: 'llm', baseUrl: 'http://127.0.0.1:9/v1', model: 'qwen', apiKeyEnv: 'LLM_KEY', maxInputChars: 20000, temperature: 0 },
+      engine: { type: 'llm', baseUrl: 'http://127.0.0.1:9/v1', model: 'qwen', apiKeyEnv: 'GOLDSET_LLM_KEY', maxInputChars: 20000, temperature: 0 },
     };
     const r = await api('POST', '/extractors', { body: { name: 'Rich', config } });
     assert.equal(r.status, 200, r.text);

@@ -9,6 +9,18 @@ import { startReceiver, waitFor } from './webhook_receiver.mjs';
 
 const VERSION = '2026-02-09';
 
+// A processor of `kind` in srv's workspace (subscriptions must name a real one); its id.
+const PROCESSOR_CONFIGS = {
+  extractor: { schema: { type: 'object', properties: { total: { type: 'number' } } } },
+  classifier: { classifications: [{ id: 'invoice', type: 'Invoice', description: 'An invoice' }] },
+  splitter: { splitClassifications: [{ id: 'invoice', type: 'Invoice', description: 'An invoice' }] },
+};
+async function makeProcessor(srv, kind, key) {
+  const r = await srv.api('POST', `/${kind}s`, { body: { name: `${kind} for subscriptions`, config: PROCESSOR_CONFIGS[kind] }, ...(key ? { key } : {}) });
+  assert.equal(r.status, 200, r.text);
+  return r.body.id;
+}
+
 function endpointBody(url, extra = {}) {
   return { url, name: 'Test hook', enabledEvents: ['extract_run.processed'], apiVersion: VERSION, ...extra };
 }
@@ -80,8 +92,9 @@ test('webhook endpoints: CRUD, paging, status filter', { timeout: 60000 }, async
   expectError(assert, await srv.api('GET', '/webhook_endpoints', { query: { status: 'paused' } }), 400);
 
   // Delete removes the endpoint and its subscriptions.
+  const ex = await makeProcessor(srv, 'extractor');
   const sub = await srv.api('POST', '/webhook_subscriptions', {
-    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_abc', enabledEvents: ['extract_run.failed'] },
+    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: ex, enabledEvents: ['extract_run.failed'] },
   });
   assert.equal(sub.status, 200, sub.text);
   const del = await srv.api('DELETE', `/webhook_endpoints/${e.id}`);
@@ -141,27 +154,30 @@ test('webhook subscriptions: upsert, filters, update, validation', { timeout: 60
   const a = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/a', { enabledEvents: [] }) })).body;
   const b = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/b', { enabledEvents: [] }) })).body;
   const create = (body) => srv.api('POST', '/webhook_subscriptions', { body });
-  const s1 = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] });
+  const ex1 = await makeProcessor(srv, 'extractor');
+  const cl1 = await makeProcessor(srv, 'classifier');
+  const sp1 = await makeProcessor(srv, 'splitter');
+  const s1 = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.processed'] });
   assert.equal(s1.status, 200, s1.text);
   assert.equal(s1.body.object, 'webhook_subscription');
   assert.match(s1.body.id, /^whes_/);
   assert.equal(s1.body.webhookEndpointId, a.id);
   assert.equal(s1.body.resourceType, 'extractor');
-  assert.equal(s1.body.resourceId, 'ex_1');
+  assert.equal(s1.body.resourceId, ex1);
   assert.deepEqual(s1.body.enabledEvents, ['extract_run.processed']);
   // Same endpoint and resource: updated, not duplicated.
-  const again = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.failed', 'batch_processor_run.processed'] });
+  const again = await create({ webhookEndpointId: a.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.failed', 'batch_processor_run.processed'] });
   assert.equal(again.body.id, s1.body.id);
   assert.deepEqual(again.body.enabledEvents, ['extract_run.failed', 'batch_processor_run.processed']);
-  const s2 = (await create({ webhookEndpointId: a.id, resourceType: 'classifier', resourceId: 'cl_1', enabledEvents: ['classify_run.failed'] })).body;
-  const s3 = (await create({ webhookEndpointId: b.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] })).body;
-  const s4 = (await create({ webhookEndpointId: b.id, resourceType: 'workflow', resourceId: 'workflow_1', enabledEvents: ['workflow_run.needs_review'] })).body;
+  const s2 = (await create({ webhookEndpointId: a.id, resourceType: 'classifier', resourceId: cl1, enabledEvents: ['classify_run.failed'] })).body;
+  const s3 = (await create({ webhookEndpointId: b.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.processed'] })).body;
+  const s4 = (await create({ webhookEndpointId: b.id, resourceType: 'splitter', resourceId: sp1, enabledEvents: ['split_run.failed'] })).body;
 
   const ids = async (query) => (await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 100, sortDir: 'asc', ...query } })).body.data.map((s) => s.id);
   assert.deepEqual(await ids({}), [s1.body.id, s2.id, s3.id, s4.id]);
   assert.deepEqual(await ids({ webhookEndpointId: a.id }), [s1.body.id, s2.id]);
-  assert.deepEqual(await ids({ resourceId: 'ex_1' }), [s1.body.id, s3.id]);
-  assert.deepEqual(await ids({ webhookEndpointId: b.id, resourceId: 'ex_1' }), [s3.id]);
+  assert.deepEqual(await ids({ resourceId: ex1 }), [s1.body.id, s3.id]);
+  assert.deepEqual(await ids({ webhookEndpointId: b.id, resourceId: ex1 }), [s3.id]);
   const p1 = await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 3 } });
   assert.equal(p1.body.data.length, 3);
   const p2 = await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 3, nextPageToken: p1.body.nextPageToken } });
@@ -188,6 +204,17 @@ test('webhook subscriptions: upsert, filters, update, validation', { timeout: 60
   ];
   for (const body of bad) expectError(assert, await create(body), 400, 'INVALID_REQUEST');
   expectError(assert, await create({ webhookEndpointId: 'wh_missing', resourceType: 'extractor', resourceId: 'ex_2', enabledEvents: ['extract_run.processed'] }), 404, 'NOT_FOUND');
+  // F25c: the resource must exist in the caller's workspace, as the kind named (404 like any unknown id).
+  for (const [resourceType, resourceId, events] of [
+    ['extractor', 'ex_doesnotexist', ['extract_run.processed']],
+    ['extractor', cl1, ['extract_run.processed']],
+    ['classifier', ex1, ['classify_run.processed']],
+    ['workflow', 'workflow_1', ['workflow_run.needs_review']],
+  ]) {
+    const r = await create({ webhookEndpointId: a.id, resourceType, resourceId, enabledEvents: events });
+    expectError(assert, r, 404, 'NOT_FOUND');
+    assert.match(r.body.message, /resourceId/);
+  }
 
   assert.deepEqual((await srv.api('DELETE', `/webhook_subscriptions/${s4.id}`)).body, { id: s4.id });
   expectError(assert, await srv.api('GET', `/webhook_subscriptions/${s4.id}`), 404);
@@ -201,8 +228,9 @@ test('webhooks: another workspace sees 404 for everything', { timeout: 60000 }, 
   const key2 = await createKey(srv.dataDir, ['--workspace', ws2]);
   const other = (method, p, opts = {}) => request(srv.url, method, p, { key: key2, ...opts });
   const e = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/a') })).body;
+  const ex1 = await makeProcessor(srv, 'extractor');
   const s = (await srv.api('POST', '/webhook_subscriptions', {
-    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_1', enabledEvents: ['extract_run.processed'] },
+    body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.processed'] },
   })).body;
   expectError(assert, await other('GET', `/webhook_endpoints/${e.id}`), 404, 'NOT_FOUND');
   expectError(assert, await other('POST', `/webhook_endpoints/${e.id}`, { body: { name: 'x' } }), 404);
@@ -215,6 +243,12 @@ test('webhooks: another workspace sees 404 for everything', { timeout: 60000 }, 
   expectError(assert, await other('POST', '/webhook_subscriptions', {
     body: { webhookEndpointId: e.id, resourceType: 'extractor', resourceId: 'ex_9', enabledEvents: ['extract_run.processed'] },
   }), 404);
+  // F25c: the other workspace's own endpoint with this workspace's extractor: 404, nothing stored.
+  const otherEndpoint = (await other('POST', '/webhook_endpoints', { body: endpointBody('https://93.184.216.34/b') })).body;
+  expectError(assert, await other('POST', '/webhook_subscriptions', {
+    body: { webhookEndpointId: otherEndpoint.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.processed'] },
+  }), 404, 'NOT_FOUND');
+  assert.deepEqual((await other('DELETE', `/webhook_endpoints/${otherEndpoint.id}`)).status, 200);
   assert.deepEqual((await other('GET', '/webhook_endpoints')).body.data, []);
   assert.deepEqual((await other('GET', '/webhook_subscriptions')).body.data, []);
   // Nothing changed for the owner.

@@ -26,12 +26,17 @@ test('extend-ai SDK: webhook endpoints and subscriptions', { timeout: 60000 }, a
   const list = await client.webhookEndpoints.list({ status: 'disabled' });
   assert.deepEqual(list.data.map((e) => e.id), [created.id]);
 
-  const sub = await client.webhookSubscriptions.create({
+  // A subscription names a processor of the workspace (an unknown id is 404).
+  const extractor = await client.extractors.create({ name: 'SDK subscribed', config: { schema: { type: 'object', properties: { total: { type: 'number' } } } } });
+  await assert.rejects(client.webhookSubscriptions.create({
     webhookEndpointId: created.id, resourceType: 'extractor', resourceId: 'ex_sdk', enabledEvents: ['extract_run.failed'],
+  }), Extend.NotFoundError);
+  const sub = await client.webhookSubscriptions.create({
+    webhookEndpointId: created.id, resourceType: 'extractor', resourceId: extractor.id, enabledEvents: ['extract_run.failed'],
   });
   assert.match(sub.id, /^whes_/);
   const same = await client.webhookSubscriptions.create({
-    webhookEndpointId: created.id, resourceType: 'extractor', resourceId: 'ex_sdk', enabledEvents: ['extract_run.processed'],
+    webhookEndpointId: created.id, resourceType: 'extractor', resourceId: extractor.id, enabledEvents: ['extract_run.processed'],
   });
   assert.equal(same.id, sub.id);
   const subs = await client.webhookSubscriptions.list({ webhookEndpointId: created.id });
@@ -39,7 +44,7 @@ test('extend-ai SDK: webhook endpoints and subscriptions', { timeout: 60000 }, a
   const u = await client.webhookSubscriptions.update(sub.id, { enabledEvents: ['batch_processor_run.failed'] });
   assert.deepEqual(u.enabledEvents, ['batch_processor_run.failed']);
   await assert.rejects(client.webhookSubscriptions.create({
-    webhookEndpointId: created.id, resourceType: 'extractor', resourceId: 'ex_sdk', enabledEvents: ['split_run.failed'],
+    webhookEndpointId: created.id, resourceType: 'extractor', resourceId: extractor.id, enabledEvents: ['split_run.failed'],
   }), Extend.BadRequestError);
   await assert.rejects(client.webhookEndpoints.create({
     url: 'http://10.0.0.5/hooks', name: 'private', enabledEvents: [], apiVersion: '2026-02-09',

@@ -292,6 +292,7 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
   Backend backend() const override { return Backend::kPostgres; }
   std::string_view ForUpdateSkipLocked() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string_view ForUpdate() const override { return " FOR UPDATE"; }
+  std::string_view ForShare() const override { return " FOR SHARE"; }
   Status LockKey(Connection& c, std::string_view key) override {
     // The function returns void, which no column type maps; count its one row instead.
     return c.Query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS l",

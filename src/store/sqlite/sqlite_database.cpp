@@ -24,12 +24,37 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xFF;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
-  // A full disk is the operator's to fix; nothing stored is damaged (the write rolled back).
   const int sys = db ? sqlite3_system_errno(db) : 0;
+  // A full disk is the operator's to fix; nothing stored is damaged (the write rolled back).
   if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
     return Status::NoSpace(msg + " (the disk holding the database is full)");
+  // Out of file descriptors or memory (a connection flood): transient, so 503 and retry.
+  if (primary == SQLITE_CANTOPEN || sys == EMFILE || sys == ENFILE || sys == ENOMEM) return Status::Unavailable(msg);
   if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
   return Status::Internal(msg);
+}
+
+// Stands in for a connection that could not be opened (no file descriptor left, disk
+// gone): every call reports why, as Unavailable, so the request answers 503 or the item is
+// retried, instead of an exception ending the process (audit F3).
+class UnopenedConnection final : public Connection {
+ public:
+  explicit UnopenedConnection(Status why) : why_(std::move(why)) {}
+  Status Exec(std::string_view, const std::vector<Param>&) override { return why_; }
+  StatusOr<std::vector<Row>> Query(std::string_view, const std::vector<Param>&) override { return why_; }
+  int64_t Changes() override { return 0; }
+  Status ExecScript(std::string_view) override { return why_; }
+  Status Begin(bool) override { return why_; }
+  Status Commit() override { return why_; }
+  void Rollback() override {}
+
+ private:
+  Status why_;
+};
+
+std::shared_ptr<Connection> Unopened(const Status& st) {
+  return std::make_shared<UnopenedConnection>(
+      Status::Unavailable("database connection unavailable (" + st.message() + ")"));
 }
 
 // Bumped after every commit of a write through any connection of one SqliteDatabase.
@@ -299,7 +324,7 @@ class SqliteDatabase final : public Database,
     }
     if (!conn) {
       auto opened = Open();
-      if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+      if (!opened.ok()) return Unopened(opened.status());
       conn = std::move(opened.value());
     }
     auto self = shared_from_this();
@@ -332,7 +357,7 @@ class SqliteDatabase final : public Database,
   std::shared_ptr<Connection> AcquireBatchConnection() {
     if (!t_batch.conn) {
       auto opened = Open();
-      if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+      if (!opened.ok()) return Unopened(opened.status());
       t_batch.conn = std::move(opened.value());
     }
     t_batch.leased = true;

@@ -1,4 +1,4 @@
-// A tiny blocking HTTP/1.1 server on 127.0.0.1 for tests: stands in for webhook
+// A tiny blocking HTTP/1.1 server on 127.0.0.1 (or ::1) for tests: stands in for webhook
 // receivers, http-engine endpoints and OpenAI-compatible LLM servers.
 //
 // One background thread accepts connections one at a time, reads a request
@@ -35,22 +35,34 @@ class StubHttpServer {
     std::string body;
     int delay_ms = 0;  // sleep before answering (timeout tests)
     std::vector<std::pair<std::string, std::string>> headers;
+    bool close_delimited = false;  // no Content-Length: the body ends when the connection closes
   };
   using Handler = std::function<Response(const Request&)>;
 
-  explicit StubHttpServer(Handler handler) : handler_(std::move(handler)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  explicit StubHttpServer(Handler handler, bool ipv6 = false) : handler_(std::move(handler)), ipv6_(ipv6) {
+    fd_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 16);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    if (ipv6) {
+      sockaddr_in6 addr{};
+      addr.sin6_family = AF_INET6;
+      addr.sin6_addr = in6addr_loopback;
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      socklen_t len = sizeof addr;
+      ::listen(fd_, 16);
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+      port_ = ntohs(addr.sin6_port);
+    } else {
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = 0;
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      ::listen(fd_, 16);
+      socklen_t len = sizeof addr;
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+      port_ = ntohs(addr.sin_port);
+    }
     thread_ = std::thread([this] { Serve(); });
   }
   ~StubHttpServer() {
@@ -63,7 +75,7 @@ class StubHttpServer {
 
   int port() const { return port_; }
   std::string Url(const std::string& path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return std::string(ipv6_ ? "http://[::1]:" : "http://127.0.0.1:") + std::to_string(port_) + path;
   }
   std::vector<Request> requests() {
     std::lock_guard<std::mutex> l(mu_);
@@ -95,7 +107,8 @@ class StubHttpServer {
         }
         std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " Stub\r\nContent-Type: application/json\r\n";
         for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
-        out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n" + resp.body;
+        if (!resp.close_delimited) out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\n";
+        out += "Connection: close\r\n\r\n" + resp.body;
         size_t sent = 0;
         while (sent < out.size()) {
           ssize_t n = ::send(c, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
@@ -149,6 +162,7 @@ class StubHttpServer {
   }
 
   Handler handler_;
+  bool ipv6_ = false;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};

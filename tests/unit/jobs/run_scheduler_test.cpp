@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "outbound/egress_policy.h"
+#include "processors/engine_policy.h"
 #include "store/blob_store.h"
 #include "store/file_store.h"
 #include "store/run_store.h"
@@ -105,6 +106,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
     c.retry_base_ms = 10;
     c.idle_poll_ms = 20;
     c.egress = &egress_;
+    c.engine_policy = &engine_policy_;
     return c;
   }
 
@@ -129,6 +131,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
   std::filesystem::path blob_dir_;
   std::shared_ptr<store::BlobStore> blobs_;
   outbound::EgressPolicy egress_;
+  processors::EnginePolicy engine_policy_;  // the documented defaults
 };
 
 TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailWithTheEngineError) {

@@ -154,6 +154,39 @@ TEST(ParseErrors, UnsupportedTypesAndLimits) {
   EXPECT_EQ(TimeLimitMessage(120000), "parse exceeded the 120 s limit");
 }
 
+// The page limit is inclusive: a document of exactly max_pages pages parses, one page more
+// is refused; for PDFs, text documents and multi-page TIFFs alike.
+TEST(ParseErrors, PageLimitBoundaryIsInclusive) {
+  Content c(3);
+  Invoice inv = c.RandomInvoice();
+  while (inv.items.size() <= 8) inv = c.RandomInvoice();
+  std::string two_pages = RenderTextPdf(c.InvoicePages(inv));
+  for (int limit : {1, 2, 3}) {
+    ParseOptions o;
+    o.max_pages = limit;
+    auto pdf = ParseDocument(two_pages, "PDF", o);
+    EXPECT_EQ(pdf.ok(), limit >= 2) << "PDF, limit " << limit;
+    auto txt = ParseDocument("one\ftwo", "TXT", o);
+    EXPECT_EQ(txt.ok(), limit >= 2) << "TXT, limit " << limit;
+    if (!txt.ok()) {
+      EXPECT_EQ(txt.status().message(), "document has 2 pages, over the 1-page limit");
+    }
+  }
+  PageLayout a, b;
+  a.lines.push_back({72, 100, 14, false, "Page alpha"});
+  b.lines.push_back({72, 100, 14, false, "Page bravo"});
+  std::string tiff = EncodeMultipageTiff({RenderScan(a, 100, 8, 1), RenderScan(b, 100, 8, 2)});
+  for (int limit : {1, 2, 3}) {
+    ParseOptions o;
+    o.max_pages = limit;
+    auto r = ParseDocument(tiff, "IMG", o);
+    EXPECT_EQ(r.ok(), limit >= 2) << "TIFF, limit " << limit << ": " << r.status().ToString();
+    if (r.ok()) {
+      EXPECT_EQ(r->pages.size(), 2u);
+    }
+  }
+}
+
 bool HaveQpdf() { return std::system("qpdf --version >/dev/null 2>&1") == 0; }
 
 TEST(ParseErrors, EncryptedPdfNeedsThePassword) {

@@ -40,5 +40,26 @@ TEST(TextFormats, FormFeedsSplitPagesAndLatin1IsConverted) {
   EXPECT_FALSE(ParseDocument("", "TXT", {}).ok());
 }
 
+// Every trailing empty page is dropped (not only the last), blank pages in the middle
+// are kept and numbered, and an empty document is refused.
+TEST(TextFormats, TrailingFormFeedsAndBlankMiddlePages) {
+  for (const char* text : {"a\f\f\f", "a\f \n\f", "a\f\n\f  \f"}) {
+    auto doc = ParseDocument(text, "TXT", {});
+    ASSERT_TRUE(doc.ok()) << text;
+    EXPECT_EQ(doc->pages.size(), 1u) << "trailing blank pages of " << ::testing::PrintToString(text);
+    EXPECT_EQ(doc->pages[0].text, "a");
+  }
+  auto middle = ParseDocument("a\f\fb", "TXT", {});
+  ASSERT_TRUE(middle.ok());
+  ASSERT_EQ(middle->pages.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(middle->pages[i].number, i + 1);
+  EXPECT_EQ(middle->pages[1].text, "");
+  EXPECT_EQ(middle->pages[2].text, "b");
+  EXPECT_FALSE(ParseDocument("", "TXT", {}).ok());
+  auto blank = ParseDocument("\f\f", "TXT", {});
+  ASSERT_TRUE(blank.ok());
+  EXPECT_EQ(blank->pages.size(), 1u);
+}
+
 }  // namespace
 }  // namespace goldset::parse

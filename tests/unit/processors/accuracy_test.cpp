@@ -90,12 +90,13 @@ void ScoreFields(const json::object& want, const json::object& got, Score* s, st
 StatusOr<json::value> RunOn(Kind kind, const json::object& config, const GeneratedDoc& d) {
   auto doc = parse::ParseDocument(d.bytes, d.file_type, {});
   if (!doc.ok()) return doc.status();
-  return RunProcessor(kind, config, *doc, FileRef{"file_" + d.name, d.name, d.file_type, ""}, EngineContext{});
+  static const EnginePolicy kPolicy;
+  return RunProcessor(kind, config, *doc, FileRef{"file_" + d.name, d.name, d.file_type, ""}, EngineContext{.policy = &kPolicy});
 }
 
 double ExtractionAccuracy(const std::vector<GeneratedDoc>& docs, const char* label) {
   json::object config = docgen::ExtractorConfig();
-  EXPECT_TRUE(ValidateEngineConfig(Kind::kExtract, config).ok());
+  EXPECT_TRUE(ValidateEngineConfig(Kind::kExtract, config, EnginePolicy()).ok());
   Score s;
   for (const auto& d : docs) {
     auto out = RunOn(Kind::kExtract, config, d);

@@ -29,7 +29,8 @@ const FileRef kFile{"file_abc", "inv.pdf", "PDF", "https://files.example/inv.pdf
 
 struct Fixture {
   outbound::EgressPolicy loopback = *outbound::EgressPolicy::Parse("127.0.0.1/32");
-  EngineContext ctx{&loopback, 2000, 3};
+  EnginePolicy policy;  // the documented defaults: GOLDSET_LLM_*, 50 calls, 16 MiB
+  EngineContext ctx{&loopback, 2000, 3, &policy};
 };
 
 json::object WithEngine(json::object config, json::object engine) {
@@ -115,7 +116,7 @@ TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
   EXPECT_EQ(r.status().code(), Status::Code::kDeadlineExceeded) << r.status().ToString();
 
   outbound::EgressPolicy public_only;
-  EngineContext strict{&public_only, 2000, 3};
+  EngineContext strict{&public_only, 2000, 3, &f.policy};
   config["engine"] = {{"type", "http"}, {"url", wrong.Url()}};
   r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, strict);
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
@@ -135,7 +136,7 @@ std::string ChatAnswer(const std::string& content) {
 
 TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
   Fixture f;
-  setenv("GOLDSET_TEST_LLM_KEY", "sk-test-123", 1);
+  setenv("GOLDSET_LLM_TEST_KEY", "sk-test-123", 1);
   StubHttpServer server([](const StubHttpServer::Request&) {
     return StubHttpServer::Response{200, ChatAnswer(R"J({"invoice_number":"INV-1","total":{"amount":5,"iso_4217_currency_code":"USD"},"po":null})J")};
   });
@@ -143,7 +144,7 @@ TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
       "invoice_number":{"type":["string","null"],"x-rules":{"labels":["Invoice Number"]}},
       "total":{"type":"object","extend:type":"currency","properties":{"amount":{"type":["number","null"]},"iso_4217_currency_code":{"type":["string","null"]}},"required":["amount","iso_4217_currency_code"],"additionalProperties":false},
       "po":{"type":["string","null"]}},"required":["invoice_number","total","po"],"additionalProperties":false}})J")->as_object();
-  config["engine"] = {{"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_TEST_LLM_KEY"}};
+  config["engine"] = {{"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_LLM_TEST_KEY"}};
   auto out = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("value").at("invoice_number"), "INV-1");
@@ -172,9 +173,10 @@ TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
   std::string user(body.at("messages").at(1).at("content").as_string());
   EXPECT_THAT(user, HasSubstr("--- Page 2 ---\nTotal Due: $5.00"));
 
-  unsetenv("GOLDSET_TEST_LLM_KEY");
+  unsetenv("GOLDSET_LLM_TEST_KEY");
   auto no_key = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
-  EXPECT_THAT(no_key.status().message(), HasSubstr("GOLDSET_TEST_LLM_KEY"));
+  EXPECT_EQ(no_key.status().code(), Status::Code::kUnprocessable);
+  EXPECT_THAT(no_key.status().message(), HasSubstr("no API key named GOLDSET_LLM_TEST_KEY is available"));
 }
 
 TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
@@ -186,10 +188,10 @@ TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"late","b":"second","items":[2]})J")};
   });
   json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 100}}}};
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   parse::Document doc;
-  doc.pages.push_back({1, 0, 0, std::string(70, 'x'), {}, false, 1});
-  doc.pages.push_back({2, 0, 0, std::string(70, 'y'), {}, false, 1});
+  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
+  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
   auto out = RunProcessor(Kind::kExtract, config, doc, kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(calls.load(), 2);
@@ -197,8 +199,8 @@ TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
   EXPECT_EQ(out->at("value").at("b"), "first");
   EXPECT_EQ(out->at("value").at("items").as_array().size(), 2u);
   EXPECT_FALSE(server.requests()[0].headers.count("authorization"));
-  EXPECT_EQ(ChunkPages(doc, 100).size(), 2u);
-  EXPECT_EQ(ChunkPages(doc, 1000).size(), 1u);
+  EXPECT_EQ(ChunkPages(doc, 4000).size(), 2u);
+  EXPECT_EQ(ChunkPages(doc, 6000).size(), 1u);
 }
 
 TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
@@ -249,6 +251,115 @@ TEST(LlmEngine, GarbageAnswersAreReadableErrors) {
   }
 }
 
+// Audit F1: engine.apiKeyEnv could name any variable of the server (GOLDSET_DATABASE with
+// its password, cloud keys); the value went to the tenant's host as a Bearer token.
+TEST(LlmEngine, F1_ApiKeyEnvOutsideTheAllowListIsRefusedAndNeverSent) {
+  Fixture f;
+  setenv("F1_OPERATOR_SECRET", "postgresql://goldset:hunter2@db.internal/goldset", 1);
+  setenv("GOLDSET_LLM_F1", "sk-tenant-shared", 1);
+  StubHttpServer server([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")}; });
+  auto config = [&](const std::string& env) {
+    return json::object{{"schema", {{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}}}},
+                        {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"apiKeyEnv", env}}}};
+  };
+  // Refused by name, set or not, with one message that does not depend on the environment;
+  // nothing reaches the receiver.
+  Status set = ValidateEngineConfig(Kind::kExtract, config("F1_OPERATOR_SECRET"), f.policy);
+  Status unset = ValidateEngineConfig(Kind::kExtract, config("F1_NOT_SET_ANYWHERE"), f.policy);
+  EXPECT_EQ(set.code(), Status::Code::kUnprocessable);
+  EXPECT_THAT(set.message(), HasSubstr("; Path: config.engine.apiKeyEnv"));
+  EXPECT_EQ(set.message().find("hunter2"), std::string::npos);
+  EXPECT_EQ(unset.code(), set.code());
+  // The messages differ only by the name the tenant gave.
+  std::string same = set.message();
+  EXPECT_EQ(unset.message(), same.replace(same.find("F1_OPERATOR_SECRET"), 18, "F1_NOT_SET_ANYWHERE"));
+  for (const char* env : {"F1_OPERATOR_SECRET", "PATH", "HOME", "GOLDSET_DATABASE"}) {
+    auto r = RunProcessor(Kind::kExtract, config(env), TwoPages(), kFile, f.ctx);
+    EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable) << env;
+  }
+  EXPECT_TRUE(server.requests().empty());
+  // At call time an allowed but unset name gets the same words as a refused one.
+  auto unset_allowed = RunProcessor(Kind::kExtract, config("GOLDSET_LLM_NOT_SET"), TwoPages(), kFile, f.ctx);
+  auto refused = RunProcessor(Kind::kExtract, config("NOT_ALLOWED_XY"), TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(unset_allowed.status().code(), refused.status().code());
+  std::string a = unset_allowed.status().message(), b = refused.status().message();
+  EXPECT_EQ(a.replace(a.find("GOLDSET_LLM_NOT_SET"), 19, "NAME"), b.replace(b.find("NOT_ALLOWED_XY"), 14, "NAME"));
+  EXPECT_TRUE(server.requests().empty());
+
+  // An allowed, set name works and sends exactly that key.
+  auto ok = RunProcessor(Kind::kExtract, config("GOLDSET_LLM_F1"), TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].headers["authorization"], "Bearer sk-tenant-shared");
+
+  // The operator's list decides; the server's own settings are never readable.
+  auto custom = KeyEnvAllowList::Parse("F1_*,OPENAI_API_KEY", {"F1_OPERATOR_SECRET"});
+  ASSERT_TRUE(custom.ok());
+  EXPECT_TRUE(custom->Allows("F1_OTHER"));
+  EXPECT_TRUE(custom->Allows("OPENAI_API_KEY"));
+  EXPECT_FALSE(custom->Allows("F1_OPERATOR_SECRET"));
+  EXPECT_FALSE(custom->Allows("GOLDSET_LLM_F1"));
+  EXPECT_FALSE(custom->HasLeadingWildcard());
+  EXPECT_FALSE(KeyEnvAllowList::Parse("")->Allows("GOLDSET_LLM_F1"));
+  EXPECT_EQ(KeyEnvAllowList::Parse("")->Describe(), "none");
+  EXPECT_TRUE(KeyEnvAllowList::Parse("*_KEY")->HasLeadingWildcard());
+  EXPECT_FALSE(KeyEnvAllowList::Parse("GOLDSET_LLM_*,BAD-NAME").ok());
+  unsetenv("F1_OPERATOR_SECRET");
+  unsetenv("GOLDSET_LLM_F1");
+}
+
+// Audit F22: maxInputChars could be 100, one outbound call per 100 characters. Now at
+// least kMinLlmInputChars, and at most max_llm_calls_per_item chunks per document.
+TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
+  Fixture f;
+  f.policy.max_llm_calls_per_item = 3;
+  StubHttpServer server([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, ChatAnswer(R"J({})J")}; });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  auto pages = [](int n) {
+    parse::Document doc;
+    for (int i = 1; i <= n; ++i) doc.pages.push_back({i, 0, 0, std::string(3000, 'p'), {}, false, 1});
+    return doc;
+  };
+  // 3000-character pages do not share a 4000-character chunk: one call per page.
+  ASSERT_TRUE(RunProcessor(Kind::kExtract, config, pages(2), kFile, f.ctx).ok());  // limit - 1
+  EXPECT_EQ(server.requests().size(), 2u);
+  ASSERT_TRUE(RunProcessor(Kind::kExtract, config, pages(3), kFile, f.ctx).ok());  // limit
+  EXPECT_EQ(server.requests().size(), 5u);
+  auto over = RunProcessor(Kind::kExtract, config, pages(4), kFile, f.ctx);        // limit + 1
+  EXPECT_EQ(over.status().code(), Status::Code::kUnprocessable);
+  EXPECT_THAT(over.status().message(), HasSubstr("the document needs 4 llm engine calls of at most 4000 characters"));
+  EXPECT_THAT(over.status().message(), HasSubstr("at most 3 per item (--llm-max-calls-per-item)"));
+  EXPECT_EQ(server.requests().size(), 5u);  // nothing sent for the refused document
+  // A classifier reads the first chunk only, whatever the length.
+  json::object classify = WithEngine(ParseJson(kClassifyConfig)->as_object(),
+                                     {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}});
+  EXPECT_THAT(RunProcessor(Kind::kClassify, classify, pages(10), kFile, f.ctx).status().message(), Not(HasSubstr("calls")));
+}
+
+// Audit F6: the http and llm engines' answers are bounded; over the limit the item fails
+// without retries and without buffering the rest.
+TEST(HttpEngine, F6_AnswerOverTheLimitFailsWithoutRetry) {
+  Fixture f;
+  f.policy.max_response_bytes = 64 * 1024;
+  StubHttpServer big([](const StubHttpServer::Request&) {
+    StubHttpServer::Response r{200, std::string(200 * 1024, ' ')};
+    r.close_delimited = true;
+    return r;
+  });
+  json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(), {{"type", "http"}, {"url", big.Url()}});
+  auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_THAT(r.status().message(), HasSubstr("http engine: POST"));
+  EXPECT_THAT(r.status().message(), HasSubstr("over the 64 KiB limit (--max-outbound-response-mb)"));
+  EXPECT_THAT(r.status().message(), HasSubstr("not retried"));
+  EXPECT_EQ(big.requests().size(), 1u);
+  config["engine"] = {{"type", "llm"}, {"baseUrl", big.Url("/v1")}, {"model", "m"}};
+  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  EXPECT_THAT(r.status().message(), HasSubstr("llm engine: POST"));
+  EXPECT_EQ(big.requests().size(), 2u);
+}
+
 }  // namespace
 }  // namespace goldset::processors
 
@@ -286,10 +397,10 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
   });
   json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 100}}}};
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   parse::Document doc;
-  doc.pages.push_back({1, 0, 0, std::string(70, 'x'), {}, false, 1});
-  doc.pages.push_back({2, 0, 0, std::string(70, 'y'), {}, false, 1});
+  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
+  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
   EngineContext ctx = f.ctx;
   ctx.cancel = &token;
   auto out = RunProcessor(Kind::kExtract, config, doc, kFile, ctx);

@@ -8,6 +8,12 @@
 namespace goldset::processors {
 namespace {
 
+// The rules engine calls out to nothing; the policy only feeds config validation.
+EngineContext RulesContext() {
+  static const EnginePolicy kPolicy;
+  return EngineContext{.policy = &kPolicy};
+}
+
 using ::testing::HasSubstr;
 
 // A document whose words carry the given confidences (default 1).
@@ -38,7 +44,7 @@ json::object Config(const std::string& schema_json) {
 }
 
 json::value Extract(const json::object& config, const parse::Document& doc) {
-  auto r = RunProcessor(Kind::kExtract, config, doc, FileRef{"file_1", "a.pdf", "PDF", ""}, EngineContext{});
+  auto r = RunProcessor(Kind::kExtract, config, doc, FileRef{"file_1", "a.pdf", "PDF", ""}, RulesContext());
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : json::value(nullptr);
 }
@@ -101,7 +107,7 @@ TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
   json::object classify = ParseJson(R"J({"classifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill with invoice number","x-rules":{"keywords":["invoice","bill to"]}},
     {"id":"rct","type":"Receipt","description":"store purchase receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
-  auto r = RunProcessor(Kind::kClassify, classify, Doc({"RECEIPT\nCashier: Bob\nTotal 3.00"}), {}, {});
+  auto r = RunProcessor(Kind::kClassify, classify, Doc({"RECEIPT\nCashier: Bob\nTotal 3.00"}), {}, RulesContext());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("id"), "rct");
   EXPECT_EQ(r->at("type"), "Receipt");
@@ -113,7 +119,7 @@ TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
     {"id":"rct","type":"Receipt","description":"store receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
   auto s = RunProcessor(Kind::kSplit, split,
                         Doc({"Invoice Number: 1", "invoice continued", "", "Invoice Number: 2", "RECEIPT cashier"}),
-                        FileRef{"file_9", "", "", ""}, {});
+                        FileRef{"file_9", "", "", ""}, RulesContext());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   const json::array& splits = s->at("splits").as_array();
   ASSERT_EQ(splits.size(), 3u) << ToJson(*s);

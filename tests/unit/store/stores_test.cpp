@@ -100,15 +100,22 @@ TEST_P(StoresTest, FilesAreScopedByWorkspace) {
     dropped.push_back(sha);
     return Status::OK();
   };
-  EXPECT_EQ(files.Delete(b->id, f.id, drop).code(), Status::Code::kNotFound);
-  ASSERT_TRUE(files.Delete(a->id, f.id, drop).ok());
+  EXPECT_EQ(files.Delete(b->id, f.id, nullptr, drop).code(), Status::Code::kNotFound);
+  ASSERT_TRUE(files.Delete(a->id, f.id, nullptr, drop).ok());
   EXPECT_TRUE(dropped.empty()) << "the bytes are still used by copy.pdf";
-  // A failure to drop the bytes rolls the deletion back: no file is left half deleted.
-  EXPECT_EQ(files.Delete(a->id, same_bytes.id, [](const std::string&) { return Status::Internal("disk gone"); }).code(),
-            Status::Code::kInternal);
+  // A check that refuses leaves the file as it was.
+  EXPECT_EQ(files.Delete(a->id, same_bytes.id, [](Connection&) { return Status::InvalidArgument("in use"); }, drop).code(),
+            Status::Code::kInvalidArgument);
   EXPECT_TRUE(files.Get(a->id, same_bytes.id).ok());
-  ASSERT_TRUE(files.Delete(a->id, same_bytes.id, drop).ok());
-  EXPECT_EQ(dropped, std::vector<std::string>{same_bytes.content_sha256});
+  EXPECT_TRUE(dropped.empty());
+  // The bytes go after the deletion committed; failing to drop them does not undo it
+  // (unreferenced bytes are left behind, never a file without bytes).
+  EXPECT_TRUE(files.Delete(a->id, same_bytes.id, nullptr, [](const std::string&) { return Status::Internal("disk gone"); }).ok());
+  EXPECT_EQ(files.Get(a->id, same_bytes.id).status().code(), Status::Code::kNotFound);
+  model::File again = NewFile(a->id, "again.pdf", 2, 2);
+  ASSERT_TRUE(files.Insert(again).ok());
+  ASSERT_TRUE(files.Delete(a->id, again.id, nullptr, drop).ok());
+  EXPECT_EQ(dropped, std::vector<std::string>{again.content_sha256});
 
   // Bytes stored for a record that failed to insert are dropped only if nothing uses them.
   dropped.clear();
@@ -148,7 +155,7 @@ TEST_P(StoresTest, StoringAndDeletingTheSameBytesAtOnceLosesNothing) {
     auto deleting = std::async(std::launch::async, [&] {
       while (!go.load()) {
       }
-      return files.Delete(ws->id, old_file.id, [&](const std::string& sha) { return (*blobs)->Delete(sha); });
+      return files.Delete(ws->id, old_file.id, nullptr, [&](const std::string& sha) { return (*blobs)->Delete(sha); });
     });
     go = true;
     Status stored = store(new_file, bytes);
