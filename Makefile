@@ -6,6 +6,7 @@
 #   make tsan   ThreadSanitizer build (build-tsan/) and its test run (not part of `make test`)
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
 #   make fuzz   libFuzzer targets (clang, ASan+UBSan, build-fuzz/), FUZZ_SECONDS each (default 60)
+#   make soak   the full kill -9 soak (20 kills) on SQLite and PostgreSQL
 #   make mutate mutation testing: tests/mutation/mutants.json against the test suite (not in make test)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
@@ -21,7 +22,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan tsan fuzz bench mutate deps clean
+.PHONY: all build run test unit asan tsan fuzz bench soak mutate deps clean
 
 all: build
 
@@ -57,7 +58,11 @@ fuzz:
 	@scripts/install-deps.sh test
 	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run
 
-# The CI entry point is `make test`, which includes the asan and fuzz (smoke) suites.
+
+# The CI entry point is `make test`, which includes the asan and fuzz (smoke) suites and a 4-kill soak.
+soak: build
+	@scripts/install-deps.sh test
+	@GOLDSET_BIN=$(CURDIR)/$(BUILD_DIR)/goldset scripts/soak.sh
 
 bench:
 	@scripts/install-deps.sh bench

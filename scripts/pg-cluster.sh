@@ -5,6 +5,8 @@
 #                                     database `goldset`, print postgresql://goldset@127.0.0.1:PORT/goldset
 #                                     (also written to DIR/url)
 #   scripts/pg-cluster.sh stop DIR    stop the server and delete DIR
+#   scripts/pg-cluster.sh halt DIR    stop the server (fast shutdown), keep DIR (outage tests)
+#   scripts/pg-cluster.sh resume DIR  start a halted server again on the same port
 # Listens on loopback only (unix socket inside DIR), trust auth, no fsync (test data only).
 # initdb refuses to run as root: as root, the cluster is owned and run by the `postgres`
 # system user (the postgresql-15 package creates it) and DIR is chowned to it.
@@ -13,7 +15,7 @@ set -euo pipefail
 verb=${1:-}
 dir=${2:-}
 if [ -z "$verb" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|halt|resume DIR" >&2
   exit 2
 fi
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -62,6 +64,15 @@ case "$verb" in
     echo "$url" >"$dir/url"
     echo "$url"
     ;;
+  halt)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null
+    ;;
+  resume)
+    port=$(cat "$dir/port")
+    opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir"
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" -w -t 30 start >/dev/null
+    ;;
   stop)
     if [ -d "$dir/data" ]; then
       as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -69,7 +80,7 @@ case "$verb" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt|resume DIR" >&2
     exit 2
     ;;
 esac

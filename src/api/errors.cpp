@@ -16,6 +16,7 @@ int HttpStatusFor(Status::Code code) {
     case Status::Code::kRateLimited: return 429;
     case Status::Code::kUnavailable: return 503;
     case Status::Code::kDeadlineExceeded: return 503;
+    case Status::Code::kNoSpace: return 507;
     case Status::Code::kInternal: return 500;
   }
   return 500;
@@ -33,6 +34,7 @@ const char* CodeFor(Status::Code code) {
     case Status::Code::kRateLimited: return "RATE_LIMIT_EXCEEDED";
     case Status::Code::kUnavailable:
     case Status::Code::kDeadlineExceeded: return "SERVICE_UNAVAILABLE";
+    case Status::Code::kNoSpace: return "INSUFFICIENT_STORAGE";
     default: return "INTERNAL_ERROR";
   }
 }
@@ -49,6 +51,7 @@ Response ErrorResponse(int http_status, const std::string& code, const std::stri
   body["requestId"] = request_id;
   r.body = json::serialize(body);
   if (http_status == 429 || http_status == 503) r.headers.emplace_back("Retry-After", "1");
+  if (http_status == 507) r.headers.emplace_back("Retry-After", "60");
   return r;
 }
 

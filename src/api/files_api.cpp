@@ -50,6 +50,9 @@ Response Upload(RequestContext& ctx) {
   // Failures after the body is read are 4xx on purpose: the SDK cannot resend an
   // upload, so 5xx/429 would only produce a confusing client-side error (contract R4).
   auto fail = [&](const Status& st) {
+    // A full disk: 413 rather than 507 (R4), with a code that says what it is.
+    if (st.code() == Status::Code::kNoSpace)
+      return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + st.message(), true, ctx.request_id);
     Status s = st;
     if (!(s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kTooLarge))
       s = Status::InvalidArgument("Upload could not be stored: " + st.message());

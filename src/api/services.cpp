@@ -75,6 +75,7 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   wh.retry.base_delay_ms = config.webhook_retry_base_ms;
   wh.retry.max_delay_ms = config.webhook_retry_max_ms;
   wh.retry.max_attempts = config.webhook_max_attempts;
+  wh.lease_ms = config.lease_ms;
   wh.max_response_bytes = config.engine_policy.max_response_bytes;
   svc->webhook_dispatcher = std::make_unique<webhooks::WebhookDispatcher>(svc->db, svc->egress, wh);
   auto secret = svc->tenancy->GetOrCreateSetting("url_signing_secret", RandomToken(32));

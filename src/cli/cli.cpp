@@ -18,6 +18,9 @@ void Usage() {
                "  keys        create|list|revoke API keys\n"
                "  workspaces  create|list workspaces\n"
                "  migrate     apply database migrations\n"
+               "  backup      consistent backup of a data dir while it serves (--data-dir D --to FILE)\n"
+               "  restore     restore a backup into an empty data dir (--from FILE --data-dir D)\n"
+               "  doctor      check a store: schema, integrity, blobs, stuck runs (exit 1 on findings)\n"
                "  eval        score a folder of outputs offline (CI gate; exit 1 below --min-accuracy)\n");
 }
 }  // namespace
@@ -33,6 +36,9 @@ int Main(int argc, char** argv) {
   if (cmd == "keys") return RunKeysCommand(argc, argv);
   if (cmd == "workspaces") return RunWorkspacesCommand(argc, argv);
   if (cmd == "migrate") return RunMigrateCommand(argc, argv);
+  if (cmd == "backup") return RunBackupCommand(argc, argv);
+  if (cmd == "restore") return RunRestoreCommand(argc, argv);
+  if (cmd == "doctor") return RunDoctorCommand(argc, argv);
   if (cmd == "eval") return evalcli::RunEvalCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "goldset: unknown command '%s'\n", cmd.c_str());
   Usage();

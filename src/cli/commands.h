@@ -9,6 +9,7 @@
 #include "api/services.h"
 #include "cli/flags.h"
 #include "jobs/run_scheduler.h"
+#include "store/node_identity.h"
 
 namespace goldset::cli {
 
@@ -17,12 +18,16 @@ int RunWorkerCommand(int argc, char** argv);
 int RunKeysCommand(int argc, char** argv);
 int RunWorkspacesCommand(int argc, char** argv);
 int RunMigrateCommand(int argc, char** argv);
+int RunBackupCommand(int argc, char** argv);
+int RunRestoreCommand(int argc, char** argv);
+int RunDoctorCommand(int argc, char** argv);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
 
 // Builds the run workers for `svc` and wires svc.run_finalizer / svc.notify_workers.
-std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc);
+// `node` (may be null) is the identity recorded with the workers' claims.
+std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const store::NodeIdentity* node = nullptr);
 
 // On a store with no workspace, creates the default organization, workspace and one key;
 // returns the key's plaintext ("" when a workspace already existed).

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <optional>
 #include <thread>
@@ -125,13 +126,18 @@ Status ParseSecurityFlags(const Flags& f, api::ServerConfig* c) {
 
 }  // namespace
 
-std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc) {
+std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const store::NodeIdentity* node) {
   jobs::SchedulerConfig sched;
   sched.workers = svc.config.workers;
   sched.item_timeout_ms = svc.config.item_timeout_ms;
   sched.max_array_rows = svc.config.max_array_rows;
-  // The lease outlives the item timeout, so only a dead worker loses an item.
-  sched.lease_ms = svc.config.item_timeout_ms + std::min<int64_t>(svc.config.item_timeout_ms, 30000);
+  // Short and renewed while the item is worked on: a dead worker's items come back
+  // within one lease, a live one keeps its item however long the engine takes.
+  sched.lease_ms = svc.config.lease_ms;
+  if (node) {
+    sched.node = node->name();
+    sched.claim_prefix = node->ClaimPrefix();
+  }
   sched.max_attempts = svc.config.item_attempts;
   sched.max_page_megapixels = svc.config.max_page_megapixels;
   sched.max_document_words = svc.config.max_document_words;
@@ -191,11 +197,15 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   auto item_timeout = ParseInt(f.Get("item-timeout-ms"), static_cast<int>(c.item_timeout_ms), "item-timeout-ms");
   auto item_attempts = ParseInt(f.Get("item-attempts"), c.item_attempts, "item-attempts");
   auto retry_base = ParseInt(f.Get("retry-base-ms"), static_cast<int>(c.retry_base_ms), "retry-base-ms");
+  auto lease = ParseMillis(f.Get("lease-ms"), c.lease_ms, "lease-ms");
+  auto drain = ParseMillis(f.Get("drain-ms"), c.drain_ms, "drain-ms");
   for (const Status* st : {&threads.status(), &workers.status(), &handler_threads.status(), &auth_cache.status(), &max_upload_mb.status(), &max_json_mb.status(),
                            &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
                            &rate_write.status(), &rate_run.status(), &item_timeout.status(),
-                           &item_attempts.status(), &retry_base.status()})
+                           &item_attempts.status(), &retry_base.status(), &lease.status(), &drain.status()})
     if (!st->ok()) return *st;
+  if (*lease < 300 || *lease > 3'600'000) return Status::InvalidArgument("--lease-ms must be between 300 and 3600000");
+  if (*item_timeout < 1) return Status::InvalidArgument("--item-timeout-ms must be at least 1");
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   c.threads = *threads ? *threads : static_cast<int>(cores);
   c.workers = *workers ? *workers : static_cast<int>(cores);
@@ -210,6 +220,8 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   c.item_timeout_ms = *item_timeout;
   c.item_attempts = std::max(1, *item_attempts);
   c.retry_base_ms = *retry_base;
+  c.lease_ms = *lease;
+  c.drain_ms = *drain;
   c.access_log = !f.Has("no-access-log");
   c.metrics = f.Has("metrics");
   if (Status st = ParseSecurityFlags(f, &c); !st.ok()) return st;
@@ -225,7 +237,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "threads", "handler-threads", "auth-cache-ms", "workers", "max-upload-mb", "max-json-mb",
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
                                           "rate-limit-write", "rate-limit-run",
-                                          "item-timeout-ms", "item-attempts", "retry-base-ms", "webhook-workers",
+                                          "item-timeout-ms", "item-attempts", "retry-base-ms", "lease-ms",
+                                          "drain-ms", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
@@ -241,10 +254,26 @@ namespace {
 // Returns the exit code on failure.
 struct Started {
   std::optional<api::ServerConfig> config;
+  std::unique_ptr<store::NodeIdentity> node;
   std::unique_ptr<api::Services> svc;
   sigset_t signals;
   int exit_code = 0;
 };
+
+// Frees the claims the previous process of this node held when it stopped or died, so
+// its items and deliveries resume now rather than when their leases lapse.
+void TakeBackClaims(const store::NodeIdentity& node, jobs::RunScheduler& scheduler, webhooks::WebhookDispatcher* dispatcher) {
+  if (!node.exclusive()) return;
+  auto items = scheduler.TakeBackClaims();
+  auto deliveries = dispatcher ? dispatcher->TakeBackClaims() : StatusOr<int64_t>(int64_t{0});
+  if (!items.ok() || !deliveries.ok()) {
+    LogError("taking back the claims of node " + node.name() + " failed (they lapse instead)");
+    return;
+  }
+  if (*items + *deliveries > 0)
+    LogInfo("node " + node.name() + " took back " + std::to_string(*items) + " item and " + std::to_string(*deliveries) +
+            " delivery claims of its previous process");
+}
 
 Started StartProcess(int argc, char** argv, const char* command) {
   Started out;
@@ -256,6 +285,13 @@ Started StartProcess(int argc, char** argv, const char* command) {
     return out;
   }
   out.config = *config;
+  auto node = store::NodeIdentity::Acquire(config->data_dir);
+  if (!node.ok()) {
+    std::fprintf(stderr, "goldset %s: %s\n", command, node.status().message().c_str());
+    out.exit_code = 1;
+    return out;
+  }
+  out.node = std::move(*node);
   if (config->engine_policy.key_env_allow.HasLeadingWildcard())
     WriteLogLines(FormatLogLine("warn", "--llm-key-env-allow has a pattern that starts with a wildcard: every tenant "
                                         "can read every matching environment variable through engine.apiKeyEnv"));
@@ -271,6 +307,7 @@ Started StartProcess(int argc, char** argv, const char* command) {
     return out;
   }
   out.svc = std::move(*svc);
+  out.svc->webhook_dispatcher->SetNode(out.node->name(), out.node->ClaimPrefix());
   return out;
 }
 
@@ -287,7 +324,8 @@ int RunServeCommand(int argc, char** argv) {
     LogError("goldset serve: " + first_key.status().message());
     return 1;
   }
-  auto scheduler = MakeScheduler(*svc);
+  auto scheduler = MakeScheduler(*svc, started.node.get());
+  TakeBackClaims(*started.node, *scheduler, svc->webhook_dispatcher.get());
   api::App app(*svc);
   api::HttpServer server(app, svc->config);
   auto port = server.Bind();
@@ -306,21 +344,28 @@ int RunServeCommand(int argc, char** argv) {
   std::fflush(stdout);
 
   scheduler->Start();
+  std::atomic<int64_t> drain_started{0};
   std::thread signal_thread([&] {
     int sig = 0;
     sigwait(&sigs, &sig);
     LogInfo("signal " + std::to_string(sig) + ": draining");
     svc->draining = true;
+    drain_started = MonotonicMillis();
+    scheduler->StopClaiming();
     server.Stop();
   });
   svc->webhook_dispatcher->Start();
   server.Run();
-  // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
-  svc->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
-  scheduler->Stop();
+  // Items and deliveries still running when the drain time is over are aborted and their
+  // claims released, so another node (or the next start) takes them at once.
+  const int64_t started_ms = drain_started.load() ? drain_started.load() : MonotonicMillis();
+  auto drain_left = [&] { return std::max<int64_t>(0, started_ms + config.drain_ms - MonotonicMillis()); };
+  std::thread stop_deliveries([&] { svc->webhook_dispatcher->Stop(drain_left()); });
+  scheduler->Stop(drain_left());
+  stop_deliveries.join();
   LogInfo("stopped");
   return 0;
 }
@@ -334,14 +379,15 @@ int RunWorkerCommand(int argc, char** argv) {
   if (!started.svc) return started.exit_code;
   sigset_t& sigs = started.signals;
   api::Services* svc = started.svc.get();
-  auto scheduler = MakeScheduler(*svc);
+  auto scheduler = MakeScheduler(*svc, started.node.get());
+  TakeBackClaims(*started.node, *scheduler, nullptr);
   scheduler->Start();
   std::printf("Worker running with %d workers\n", svc->config.workers);
   std::fflush(stdout);
   int sig = 0;
   sigwait(&sigs, &sig);
   LogInfo("signal " + std::to_string(sig) + ": finishing in-flight items");
-  scheduler->Stop();
+  scheduler->Stop(svc->config.drain_ms);
   return 0;
 }
 

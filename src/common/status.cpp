@@ -15,6 +15,7 @@ const char* CodeName(Status::Code c) {
     case Status::Code::kRateLimited: return "RateLimited";
     case Status::Code::kUnavailable: return "Unavailable";
     case Status::Code::kDeadlineExceeded: return "DeadlineExceeded";
+    case Status::Code::kNoSpace: return "NoSpace";
     case Status::Code::kInternal: return "Internal";
   }
   return "Unknown";

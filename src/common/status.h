@@ -27,6 +27,7 @@ class Status {
     kRateLimited,       // -> 429, retryable
     kUnavailable,       // transient failure (busy database, peer down) -> 503, retryable
     kDeadlineExceeded,  // an operation ran out of time; retryable
+    kNoSpace,           // the disk (or quota) holding the data is full -> 507, retryable
     kInternal,          // a bug or an unexpected environment failure -> 500
   };
 
@@ -43,6 +44,7 @@ class Status {
   static Status RateLimited(std::string m) { return {Code::kRateLimited, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status DeadlineExceeded(std::string m) { return {Code::kDeadlineExceeded, std::move(m)}; }
+  static Status NoSpace(std::string m) { return {Code::kNoSpace, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
@@ -51,7 +53,7 @@ class Status {
   // True for failures that may succeed when tried again unchanged.
   bool retryable() const {
     return code_ == Code::kRateLimited || code_ == Code::kUnavailable ||
-           code_ == Code::kDeadlineExceeded || code_ == Code::kInternal;
+           code_ == Code::kDeadlineExceeded || code_ == Code::kNoSpace || code_ == Code::kInternal;
   }
   std::string ToString() const;
 

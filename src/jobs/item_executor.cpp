@@ -1,5 +1,7 @@
 #include "jobs/item_executor.h"
 
+#include <algorithm>
+
 #include "jobs/run_metrics.h"
 #include "parse/parse.h"
 #include "processors/processors.h"
@@ -55,6 +57,17 @@ std::string CodeFor(const Status& st) {
   }
 }
 
+// An engine's failure named for what it is: a transient remote failure (5xx, 429, refused
+// connection) is the engine being unavailable, not an internal error of this server.
+std::string EngineCodeFor(const Status& st) {
+  if (st.code() == Status::Code::kUnavailable || st.code() == Status::Code::kRateLimited) return "ENGINE_UNAVAILABLE";
+  return CodeFor(st);
+}
+
+// The work stopped because `cancel` fired (deadline, lost lease, shutdown): report that,
+// not whatever the interrupted step made of it.
+bool Interrupted(const CancelToken* cancel) { return cancel && cancel->cancelled(); }
+
 }  // namespace
 
 StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRecord& run, size_t max_array_rows) {
@@ -73,7 +86,8 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   return std::shared_ptr<const RunSnapshot>(snap);
 }
 
-ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRecord& item) {
+ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRecord& item,
+                                  const CancelToken* cancel) {
   std::vector<std::string> file_ids;
   if (item.file_id) file_ids.push_back(*item.file_id);
   if (!item.file_ids.empty()) {
@@ -82,7 +96,7 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
       for (const auto& e : v->as_array())
         if (e.is_string()) file_ids.emplace_back(e.as_string());
   }
-  ItemOutcome o = Produce(run.workspace_id, run.kind, run.config, file_ids);
+  ItemOutcome o = Produce(run.workspace_id, run.kind, run.config, file_ids, cancel);
   if (!o.status.ok()) return o;
   auto expected = ParseJson(item.expected_output);
   if (!expected.ok()) return Fail(Status::Internal("corrupt expected output snapshot"), "INTERNAL_ERROR");
@@ -100,7 +114,7 @@ ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRe
 }
 
 ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
-                                  const std::vector<std::string>& file_ids) {
+                                  const std::vector<std::string>& file_ids, const CancelToken* cancel) {
   if (file_ids.empty()) return Fail(Status::Unprocessable("the item has no file"), "FAILED_TO_PROCESS_FILE");
 
   StoreParseCache cache(db_);
@@ -129,7 +143,15 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
     opts.timeout_ms = static_cast<int>(config_.item_timeout_ms);
     opts.max_page_megapixels = config_.max_page_megapixels;
     opts.max_words = static_cast<size_t>(config_.max_document_words);
+    if (cancel) {
+      // The parse's own limit trails the item's deadline a little, so the item's deadline
+      // is what a slow parse reports.
+      if (Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
+      opts.timeout_ms = static_cast<int>(std::clamp<int64_t>(cancel->remaining_ms() + 50, 1, opts.timeout_ms));
+      opts.cancel = cancel;
+    }
     auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
+    if (!doc.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
     for (const std::string& w : doc->warnings) warnings.push_back(file_ids.size() > 1 ? file->name + ": " + w : w);
@@ -143,8 +165,10 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
   processors::EngineContext ctx;
   ctx.egress = config_.egress;
   ctx.policy = config_.engine_policy;
+  ctx.cancel = cancel;
   auto output = processors::RunProcessor(ProcessorKindOf(kind), config, document, ref, ctx);
-  if (!output.ok()) return Fail(output.status(), CodeFor(output.status()));
+  if (!output.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
+  if (!output.ok()) return Fail(output.status(), EngineCodeFor(output.status()));
   ItemOutcome o;
   o.output = std::move(*output);
   o.num_pages = static_cast<int>(document.pages.size());

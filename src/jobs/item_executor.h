@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/json.h"
 #include "eval/eval.h"
 #include "jobs/run_scheduler.h"
@@ -28,7 +29,7 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
 
 struct ItemOutcome {
   Status status;           // not OK: the attempt failed (retryable() decides a retry)
-  std::string error_code;  // contract failureReason-style code when failed
+  std::string error_code;  // TIMEOUT, ENGINE_UNAVAILABLE, PARSING_ERROR, ... when failed
   json::value output;      // the engine's output (contract output shape)
   json::object result;     // eval::ScoreItem's verdicts
   bool correct = false;
@@ -43,10 +44,12 @@ class ItemExecutor {
   ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config)
       : db_(db), blobs_(blobs), files_(files), config_(config) {}
   // Evaluation item: produce the output, then score it against the expected output.
-  ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item);
+  // `cancel` (may be null) bounds parse and every engine call: once it fires, the work
+  // in progress is aborted and the outcome carries cancel->reason().
+  ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item, const CancelToken* cancel = nullptr);
   // Output only (standalone processor runs): files -> parse -> engine.
   ItemOutcome Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
-                      const std::vector<std::string>& file_ids);
+                      const std::vector<std::string>& file_ids, const CancelToken* cancel = nullptr);
 
  private:
   store::Database& db_;

@@ -14,17 +14,84 @@
 namespace goldset::jobs {
 
 namespace {
+
 // The contract's failureReason values for standalone runs.
 std::string FailureReasonOf(const std::string& code) {
   for (const char* known : {"PARSING_ERROR", "INVALID_CONFIGURATION", "ABORTED", "INTERNAL_ERROR"})
     if (code == known) return code;
+  if (code == "ENGINE_UNAVAILABLE") return "INTERNAL_ERROR";
   return "FAILED_TO_PROCESS_FILE";
 }
+
+void LogFailure(const std::string& what, const Status& st) {
+  LogError(what + ": " + st.ToString(), {{"component", "jobs"}});
+}
+
+// Delay before attempt `attempts + 1`: base * 2^(attempts-1), plus up to 25% jitter.
+int64_t RetryDelayMs(int64_t base, int attempts) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int64_t delay = base << std::min(attempts - 1, 20);
+  return delay + static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 4 + 1));
+}
+
 }  // namespace
 
 struct RunScheduler::Impl {
   std::mutex mu;
-  std::map<std::string, std::shared_ptr<const RunSnapshot>> runs;  // run id -> parsed snapshot
+  std::condition_variable drained;  // signalled when in_flight shrinks
+  std::map<std::string, std::shared_ptr<const RunSnapshot>> runs;  // run id -> parsed snapshot; guarded by mu
+  std::set<CancelToken*> in_flight;  // tokens of running attempts; guarded by mu
+};
+
+// One claimed attempt: its deadline and cancellation token, the lease kept alive while it
+// runs, and its registration for Stop(). Lives on the worker's stack.
+class RunScheduler::Attempt {
+ public:
+  Attempt(RunScheduler* s, store::LeaseKeeper::Renew renew, int64_t lease_until) : s_(s) {
+    token_.SetDeadline(MonotonicMillis() + s->config_.item_timeout_ms,
+                       Status::DeadlineExceeded("the attempt did not finish within the item time limit (--item-timeout-ms " +
+                                                std::to_string(s->config_.item_timeout_ms) + ")"));
+    {
+      std::lock_guard<std::mutex> lock(s_->impl_->mu);
+      s_->impl_->in_flight.insert(&token_);
+    }
+    // Stop may have given up on in-flight work before this attempt registered.
+    if (s_->releasing_) token_.Cancel(Status::Unavailable("the server is shutting down"));
+    hold_ = s->keeper_->Keep(std::move(renew), lease_until, &token_);
+  }
+  ~Attempt() {
+    hold_.reset();
+    std::lock_guard<std::mutex> lock(s_->impl_->mu);
+    s_->impl_->in_flight.erase(&token_);
+    s_->impl_->drained.notify_all();
+  }
+  const CancelToken& token() const { return token_; }
+  // Cancelled from outside (lease lost or shutdown), as opposed to the deadline passing.
+  bool interrupted() const { return token_.explicitly_cancelled(); }
+  bool lease_lost() const { return hold_->lost(); }
+
+  // Runs `complete` until it succeeds, the error is permanent, or the lease is lost: a
+  // completion that fails because the database is briefly unreachable is not dropped.
+  // Returns the last error (logged) or OK.
+  template <typename Fn>
+  Status CompleteWithRetries(const std::string& what, Fn complete) {
+    int64_t wait_ms = 50;
+    for (;;) {
+      Status st = complete();
+      if (st.ok()) return st;
+      if (!st.retryable() || lease_lost()) {
+        LogFailure(what, st);
+        return st;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      wait_ms = std::min<int64_t>(wait_ms * 2, 2000);
+    }
+  }
+
+ private:
+  RunScheduler* s_;
+  CancelToken token_;
+  std::unique_ptr<store::LeaseKeeper::Hold> hold_;
 };
 
 RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<store::BlobStore> blobs,
@@ -36,18 +103,45 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       runs_(db),
       files_(db),
       processor_runs_(db),
-      impl_(std::make_unique<Impl>()) {}
+      impl_(std::make_unique<Impl>()) {
+  if (config_.claim_prefix.empty()) config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
+  keeper_ = std::make_unique<store::LeaseKeeper>(config_.lease_ms);
+}
 
 RunScheduler::~RunScheduler() { Stop(); }
 
+StatusOr<int64_t> RunScheduler::TakeBackClaims() {
+  if (config_.node.empty()) return int64_t{0};
+  auto items = runs_.ExpireClaimsOfNode(config_.node);
+  if (!items.ok()) return items.status();
+  auto standalone = processor_runs_.ExpireClaimsOfNode(config_.node);
+  if (!standalone.ok()) return standalone.status();
+  return *items + *standalone;
+}
+
 void RunScheduler::Start() {
   stopping_ = false;
+  releasing_ = false;
   for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this, i] { WorkerLoop(i); });
 }
 
-void RunScheduler::Stop() {
+void RunScheduler::StopClaiming() {
   stopping_ = true;
   cv_.notify_all();
+}
+
+void RunScheduler::Stop(int64_t drain_ms) {
+  StopClaiming();
+  {
+    std::unique_lock<std::mutex> lock(impl_->mu);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
+    impl_->drained.wait_until(lock, deadline, [&] { return impl_->in_flight.empty(); });
+    // From here on every attempt, including one claimed just before StopClaiming that
+    // registers late, is aborted and handed back.
+    releasing_ = true;
+    for (CancelToken* t : impl_->in_flight) t->Cancel(Status::Unavailable("the server is shutting down"));
+  }
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -64,13 +158,15 @@ store::RunFinalizer RunScheduler::Finalizer() {
 }
 
 void RunScheduler::WorkerLoop(int index) {
-  const std::string worker = "w" + std::to_string(index) + "-" + RandomToken(6);
+  const std::string worker = config_.claim_prefix + "/w" + std::to_string(index);
   while (!stopping_) {
     bool did = false;
     try {
       did = ProcessOne(worker) || ProcessOneStandalone(worker);
     } catch (const std::exception& e) {
-      LogError(std::string("worker ") + worker + ": " + e.what());
+      // E.g. no descriptor left to open a database connection: the claim, if any, lapses
+      // and is retried; this worker backs off like an idle one.
+      LogFailure("worker " + worker, Status::Internal(e.what()));
     }
     if (!did) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -82,14 +178,18 @@ void RunScheduler::WorkerLoop(int index) {
 bool RunScheduler::ProcessOne(const std::string& worker) {
   // Each claim has its own owner token, so a result is tied to the claim that made it.
   const std::string owner = worker + ":" + RandomToken(6);
-  auto claimed = runs_.ClaimItem(owner, NowMillis(), config_.lease_ms);
+  const int64_t claimed_at = NowMillis();
+  auto claimed = runs_.ClaimItem(owner, claimed_at, config_.lease_ms, config_.node);
   if (!claimed.ok()) {
-    if (claimed.status().code() != Status::Code::kUnavailable)
-      LogError("claim: " + claimed.status().ToString());
+    if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim", claimed.status());
     return false;
   }
   if (!*claimed) return false;
-  store::RunItemRecord item = std::move(**claimed);
+  const store::RunItemRecord item = std::move(**claimed);
+  store::RunStore* runs = &runs_;
+  Attempt attempt(this, [runs, item](int64_t until) { return runs->RenewLease(item, until); },
+                  claimed_at + config_.lease_ms);
+  const std::string what = "complete " + item.run_id + "/" + item.item_id;
 
   std::shared_ptr<const RunSnapshot> snapshot;
   {
@@ -99,11 +199,11 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   }
   if (!snapshot) {
     auto run = runs_.GetRunAnyWorkspace(item.run_id);
-    if (!run.ok()) return true;
+    if (!run.ok()) return true;  // the lease lapses and the item is tried again
     auto snap = MakeRunSnapshot(*run, config_.max_array_rows);
     if (!snap.ok()) {
       store::ItemCompletion fail{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
-      (void)runs_.CompleteItem(item, fail, Finalizer());
+      attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, fail, Finalizer()).status(); });
       return true;
     }
     snapshot = *snap;
@@ -119,20 +219,30 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   } else {
     ItemExecutor executor(*db_, *blobs_, files_, config_);
     int64_t start = MonotonicMillis();
-    ItemOutcome outcome = executor.Execute(*snapshot, item);
+    ItemOutcome outcome;
+    try {
+      outcome = executor.Execute(*snapshot, item, &attempt.token());
+    } catch (const std::exception& e) {
+      outcome.status = Status::Internal(std::string("item execution failed: ") + e.what());
+      outcome.error_code = "INTERNAL_ERROR";
+    }
     int64_t latency = MonotonicMillis() - start;
+    if (!outcome.status.ok() && attempt.interrupted()) {
+      // Lease lost: another worker owns the item now. Shutdown: hand it back unspent.
+      if (releasing_ && !attempt.lease_lost())
+        attempt.CompleteWithRetries("release " + item.item_id, [&] { return runs_.Release(item); });
+      return true;
+    }
     if (!outcome.status.ok()) {
       if (outcome.status.retryable() && item.attempts < config_.max_attempts) {
-        std::mt19937_64 rng(std::random_device{}());
-        int64_t backoff = config_.retry_base_ms << (item.attempts - 1);
-        backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
-        Status later = runs_.RetryLater(item, NowMillis() + backoff, outcome.status.message());
-        if (!later.ok()) {
-          // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
-          LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
-          later = runs_.RetryLater(item, NowMillis() + backoff, "the last attempt's error could not be stored");
-          if (!later.ok()) LogError("retry " + item.run_id + "/" + item.item_id + ": " + later.ToString());
-        }
+        const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, item.attempts);
+        Status later = attempt.CompleteWithRetries(
+            "retry " + item.run_id + "/" + item.item_id, [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
+        // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
+        if (!later.ok() && !attempt.lease_lost())
+          (void)attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
+            return runs_.RetryLater(item, next, "the last attempt's error could not be stored");
+          });
         return true;
       }
       done = {true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};
@@ -141,52 +251,71 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
               latency, outcome.num_pages};
     }
   }
-  auto landed = runs_.CompleteItem(item, done, Finalizer());
-  if (!landed.ok()) {
+  Status landed = attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
+  if (!landed.ok() && !attempt.lease_lost()) {
     // An item whose outcome cannot be stored must still end, or it stays PROCESSING until
     // its lease expires and runs again: store a failure that carries no outside text.
-    LogError("complete " + item.run_id + "/" + item.item_id + ": " + landed.status().ToString());
     store::ItemCompletion bare{true, "", "", false, "INTERNAL_ERROR",
-                               "the item's outcome could not be stored (" + landed.status().message() + ")",
+                               "the item's outcome could not be stored (" + landed.message() + ")",
                                done.latency_ms, done.num_pages};
-    landed = runs_.CompleteItem(item, bare, Finalizer());
-    if (!landed.ok()) LogError("complete " + item.run_id + "/" + item.item_id + ": " + landed.status().ToString());
+    (void)attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, bare, Finalizer()).status(); });
   }
   return true;
 }
 
 bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
   const std::string owner = worker + ":" + RandomToken(6);
-  auto claimed = processor_runs_.Claim(owner, NowMillis(), config_.lease_ms);
+  const int64_t claimed_at = NowMillis();
+  auto claimed = processor_runs_.Claim(owner, claimed_at, config_.lease_ms, config_.node);
   if (!claimed.ok() || !*claimed) return false;
-  store::ProcessorRunRecord run = std::move(**claimed);
+  const store::ProcessorRunRecord run = std::move(**claimed);
+  store::ProcessorRunStore* store = &processor_runs_;
+  Attempt attempt(this, [store, run](int64_t until) { return store->RenewLease(run, until); },
+                  claimed_at + config_.lease_ms);
   auto config = ParseJson(run.config);
   ItemOutcome outcome;
   if (!config.ok() || !config->is_object()) {
     outcome.status = Status::InvalidArgument("the run's config is not a JSON object");
     outcome.error_code = "INVALID_CONFIGURATION";
   } else if (run.attempts > config_.max_attempts) {
-    outcome.status = Status::Internal("processing did not complete after " + std::to_string(config_.max_attempts) + " attempts");
+    outcome.status = Status::Internal("processing did not complete after " + std::to_string(config_.max_attempts) +
+                                      " attempts (worker lost)");
     outcome.error_code = "ABORTED";
   } else {
     ItemExecutor executor(*db_, *blobs_, files_, config_);
-    outcome = executor.Produce(run.workspace_id, KindOf(run.kind), config->as_object(), {run.file_id});
+    try {
+      outcome = executor.Produce(run.workspace_id, KindOf(run.kind), config->as_object(), {run.file_id}, &attempt.token());
+    } catch (const std::exception& e) {
+      outcome.status = Status::Internal(std::string("run execution failed: ") + e.what());
+      outcome.error_code = "INTERNAL_ERROR";
+    }
+    if (!outcome.status.ok() && attempt.interrupted()) {
+      if (releasing_ && !attempt.lease_lost())
+        attempt.CompleteWithRetries("release " + run.id, [&] { return processor_runs_.Release(run); });
+      return true;
+    }
     if (!outcome.status.ok() && outcome.status.retryable() && run.attempts < config_.max_attempts) {
-      (void)processor_runs_.RetryLater(run, NowMillis() + (config_.retry_base_ms << (run.attempts - 1)));
+      const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, run.attempts);
+      attempt.CompleteWithRetries("retry " + run.id, [&] { return processor_runs_.RetryLater(run, next); });
       return true;
     }
   }
   bool failed = !outcome.status.ok();
-  auto landed = processor_runs_.Complete(run, failed, failed ? "" : json::serialize(outcome.output),
-                                         failed ? FailureReasonOf(outcome.error_code) : "",
-                                         failed ? outcome.status.message() : "", on_processor_run_ended_);
-  if (!landed.ok()) {
+  Status landed = attempt.CompleteWithRetries("complete " + run.id, [&] {
+    return processor_runs_
+        .Complete(run, failed, failed ? "" : json::serialize(outcome.output),
+                  failed ? FailureReasonOf(outcome.error_code) : "", failed ? outcome.status.message() : "",
+                  on_processor_run_ended_)
+        .status();
+  });
+  if (!landed.ok() && !attempt.lease_lost()) {
     // Never leave the run PROCESSING silently: store a failure that carries no outside text.
-    LogError("complete " + run.id + ": " + landed.status().ToString());
-    landed = processor_runs_.Complete(run, true, "", "INTERNAL_ERROR",
-                                      "the run's outcome could not be stored (" + landed.status().message() + ")",
-                                      on_processor_run_ended_);
-    if (!landed.ok()) LogError("complete " + run.id + ": " + landed.status().ToString());
+    (void)attempt.CompleteWithRetries("complete " + run.id, [&] {
+      return processor_runs_
+          .Complete(run, true, "", "INTERNAL_ERROR", "the run's outcome could not be stored (" + landed.message() + ")",
+                    on_processor_run_ended_)
+          .status();
+    });
   }
   return true;
 }

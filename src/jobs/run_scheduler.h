@@ -1,26 +1,52 @@
-// RunScheduler: the pool of workers that executes evaluation runs.
+// RunScheduler: the pool of workers that executes evaluation run items and standalone
+// processor runs (extract/classify/split runs).
 //
-// Each worker loops: claim one due run item (with a lease), parse its file(s), run the
-// snapshot config's engine, score the output against the snapshot expected output, and
-// complete the item — output, verdicts and completion in one transaction. Transient
-// failures are retried with exponential backoff up to `max_attempts`; an item whose
-// lease expires (its worker died) is claimed again by any worker on any node.
+// Each worker loops: claim one due item, parse its file(s), run the snapshot config's
+// engine, score the output against the snapshot expected output, and complete the item —
+// output, verdicts and completion in one transaction.
 //
-// Thread-safety: Start/Stop/Notify may be called from any thread.
+// Claim, lease and retry rules (the store enforces exactly-once landing, see run_store.h):
+// * A claim counts an attempt and has a short lease (lease_ms), renewed every lease_ms/3
+//   by a LeaseKeeper for as long as the item is worked on, parse and engine calls
+//   included. A worker that dies stops renewing; its items are claimed again within one
+//   lease period. A node restarted on the same data dir frees its predecessor's claims
+//   at Start (TakeBackClaims) instead of waiting.
+// * Each attempt has its own deadline, item_timeout_ms, independent of the lease: when it
+//   passes, the parse or engine call in progress is aborted (CancelToken) and the attempt
+//   fails with TIMEOUT. So one attempt makes its engine calls exactly once, however long
+//   they take within the deadline, and never overlaps another attempt of the same item.
+// * A failed attempt whose error is retryable (engine 5xx/429/timeout, deadline, database
+//   or disk unavailable) is retried after retry_base_ms * 2^(attempt-1) (+ up to 25%
+//   jitter) while attempts < max_attempts; otherwise the item ends FAILED with that error.
+//   Permanent errors (unparseable file, invalid config, 4xx from an engine) fail at once.
+// * An item claimed with attempts > max_attempts was lost by workers that died mid-attempt
+//   max_attempts times: it ends ABORTED ("worker lost") without running again.
+// * A lost lease (claim cancelled, deleted, or not renewable for a whole lease period)
+//   aborts the work; its result, if any, would not land and is dropped.
+// * Stop(drain_ms): no new claims; items that do not finish within drain_ms are aborted
+//   and their claims released without spending an attempt, so another node (or the next
+//   start) takes them at once.
+//
+// Thread-safety: Start/StopClaiming/Stop/Notify may be called from any thread; Start and
+// Stop not concurrently with each other.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/json.h"
 #include "store/blob_store.h"
 #include "store/file_store.h"
+#include "store/lease_keeper.h"
 #include "store/processor_run_store.h"
 #include "store/run_store.h"
 
@@ -35,8 +61,8 @@ namespace goldset::jobs {
 
 struct SchedulerConfig {
   int workers = 2;
-  int64_t lease_ms = 330000;          // must exceed item_timeout_ms
-  int64_t item_timeout_ms = 300000;
+  int64_t lease_ms = 15000;          // claim lease; renewed every lease_ms/3 while worked on
+  int64_t item_timeout_ms = 300000;  // one attempt's parse + engine calls; then aborted
   int max_attempts = 3;
   int64_t retry_base_ms = 1000;
   int64_t idle_poll_ms = 250;
@@ -44,6 +70,10 @@ struct SchedulerConfig {
   double max_page_megapixels = 50;  // ParseOptions::max_page_megapixels
   int max_document_words = 1000000;  // ParseOptions::max_words
   size_t max_array_rows = 5000;  // eval::Options::max_array_rows
+  // Recorded with every claim (store/node_identity.h); "" when unknown (tests).
+  std::string node;
+  // Prefix of lease owners, unique per process start; a random one when empty.
+  std::string claim_prefix;
   // Signs a download URL for the http engine (the file's presignedUrl).
   std::function<std::string(const std::string& file_id)> presign;
   const outbound::EgressPolicy* egress = nullptr;
@@ -61,9 +91,15 @@ class RunScheduler {
   RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<store::BlobStore> blobs, SchedulerConfig config,
                RunEndedHook on_run_ended);
   ~RunScheduler();
+  // Frees the claims an earlier process of config.node left behind. Call before Start,
+  // and only when this process holds the node's identity exclusively. Returns the count.
+  StatusOr<int64_t> TakeBackClaims();
   void Start();
-  // Stops claiming; waits for in-flight items to finish.
-  void Stop();
+  // Stops claiming new items; in-flight items go on. Idempotent.
+  void StopClaiming();
+  // Stops claiming, waits up to `drain_ms` for in-flight items, then aborts the rest and
+  // releases their claims; joins the workers.
+  void Stop(int64_t drain_ms = std::numeric_limits<int64_t>::max());
   // Wakes idle workers (a run was created).
   void Notify();
   void SetProcessorRunEndedHook(ProcessorRunEndedHook hook) { on_processor_run_ended_ = std::move(hook); }
@@ -73,8 +109,11 @@ class RunScheduler {
   store::RunStore& runs() { return runs_; }
 
  private:
+  struct Impl;
+  class Attempt;
+
   void WorkerLoop(int index);
-  bool ProcessOne(const std::string& owner);
+  bool ProcessOne(const std::string& worker);
   bool ProcessOneStandalone(const std::string& worker);
 
   std::shared_ptr<store::Database> db_;
@@ -85,12 +124,13 @@ class RunScheduler {
   store::FileStore files_;
   store::ProcessorRunStore processor_runs_;
   ProcessorRunEndedHook on_processor_run_ended_;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mu_;
+  std::unique_ptr<store::LeaseKeeper> keeper_;
+  std::unique_ptr<Impl> impl_;  // run snapshots and in-flight attempts; guarded by Impl::mu
+  std::atomic<bool> stopping_{false};   // no new claims
+  std::atomic<bool> releasing_{false};  // the drain time is over: give claims back
+  std::mutex mu_;                       // guards nothing but the idle wait on cv_
   std::condition_variable cv_;
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;    // touched by Start/Stop only
 };
 
 }  // namespace goldset::jobs

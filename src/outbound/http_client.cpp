@@ -116,6 +116,11 @@ bool IsNumericHost(const std::string& host) {
   return inet_pton(AF_INET, bare.c_str(), buf) == 1 || inet_pton(AF_INET6, bare.c_str(), buf) == 1;
 }
 
+// CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
+int AbortWhenCancelled(void* token, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const CancelToken*>(token)->cancelled() ? 1 : 0;
+}
+
 }  // namespace
 
 std::string DescribeBytes(int64_t n) {
@@ -126,8 +131,10 @@ std::string DescribeBytes(int64_t n) {
 
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes) {
+                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
+                                const CancelToken* cancel) {
   GlobalInit();
+  if (cancel && cancel->cancelled()) return cancel->reason();
   auto parts = SplitUrl(url);
   if (!parts.ok()) return parts.status();
   auto addrs = Resolve(parts->host, parts->port);
@@ -164,7 +171,14 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(1, timeout_ms)));
+  int64_t limit_ms = std::max(1, timeout_ms);
+  if (cancel) {
+    limit_ms = std::max<int64_t>(1, std::min(limit_ms, cancel->remaining_ms()));
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<CancelToken*>(cancel));
+  }
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(limit_ms));
   // A declared Content-Length over the limit is refused before any body byte is read;
   // a chunked or undeclared body is cut off by AppendBody.
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(sink.max_body));
@@ -173,6 +187,8 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &AppendHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
   CURLcode rc = curl_easy_perform(c);
+  // The token's deadline may be what timed the call out.
+  if (cancel && rc != CURLE_OK && cancel->cancelled()) return cancel->reason();
   if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_WRITE_ERROR && sink.body_over)) {
     resp.body.clear();
     resp.body.shrink_to_fit();

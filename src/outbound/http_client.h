@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/status.h"
 #include "outbound/egress_policy.h"
 
@@ -36,10 +37,14 @@ inline constexpr int64_t kMaxResponseHeaderBytes = 256 << 10;
 // DNS or connection failure -> Unavailable; a response body over `max_response_bytes`
 // (or headers over kMaxResponseHeaderBytes) -> Unprocessable ("... over the 16 MiB
 // limit ..."), with at most about that much ever held in memory.
+// `cancel` (may be null) aborts the call: polled by libcurl's progress callback (at least
+// once a second while waiting), and its deadline caps timeout_ms. A cancelled call
+// returns cancel->reason().
 // REQUIRES: max_response_bytes > 0.
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes);
+                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
+                                const CancelToken* cancel = nullptr);
 
 // "16 MiB", "1536 KiB", "100 bytes": a byte limit as people read it.
 std::string DescribeBytes(int64_t n);

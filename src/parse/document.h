@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cancel.h"
+
 namespace goldset::parse {
 
 // One word with its box in page coordinates (points for PDF text layers, pixels
@@ -48,6 +50,9 @@ struct ParseOptions {
   // words would otherwise become tens of bytes of Word per byte of input.
   size_t max_words = 1000000;
   std::string ocr_language = "eng";
+  // Stops parsing early when it fires (the item's deadline, a lost lease, shutdown); the
+  // parse then fails with cancel->reason(). May be null. Not part of the cache key.
+  const CancelToken* cancel = nullptr;
 };
 
 // Cache of serialized Documents, implemented by the store. Values are opaque strings

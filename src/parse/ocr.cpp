@@ -79,13 +79,26 @@ void CollectWords(tesseract::TessBaseAPI* api, Page* page) {
   page->mean_confidence = page->words.empty() ? 0 : conf_sum / page->words.size();
 }
 
-Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms, Page* page) {
+// tesseract's monitor callback: true stops recognition.
+bool StopWhenCancelled(void* token, int) { return static_cast<const CancelToken*>(token)->cancelled(); }
+
+Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms, Page* page,
+                 const CancelToken* cancel) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
                                                                     std::chrono::steady_clock::now());
   if (left.count() <= 0) return Status::Unprocessable(TimeLimitMessage(timeout_ms));
+  if (cancel && cancel->cancelled()) return cancel->reason();
   tesseract::ETEXT_DESC monitor;
   monitor.set_deadline_msecs(static_cast<int32_t>(std::min<long long>(left.count(), 1 << 30)));
+  if (cancel) {
+    monitor.cancel = &StopWhenCancelled;
+    monitor.cancel_this = const_cast<CancelToken*>(cancel);
+  }
   int rc = api->Recognize(&monitor);
+  if (cancel && cancel->cancelled()) {
+    api->Clear();
+    return cancel->reason();
+  }
   if (std::chrono::steady_clock::now() >= deadline)
     return Status::Unprocessable(TimeLimitMessage(timeout_ms));
   if (rc != 0) return Status::Unprocessable("OCR failed to recognize the page image");
@@ -97,14 +110,15 @@ Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms,
 }  // namespace
 
 Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
-                const std::string& language, Deadline deadline, int timeout_ms, Page* page) {
+                const std::string& language, Deadline deadline, int timeout_ms, Page* page,
+                const CancelToken* cancel) {
   tesseract::TessBaseAPI* api = ThreadEngine(language);
   if (!api) return Status::Internal("OCR engine failed to start for language " + language);
   api->SetImage(data, width, height, 1, bytes_per_line);
   api->SetSourceResolution(ppi);
   page->width = width;
   page->height = height;
-  return Recognize(api, deadline, timeout_ms, page);
+  return Recognize(api, deadline, timeout_ms, page, cancel);
 }
 
 StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
@@ -123,7 +137,7 @@ StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& opti
     page.number = i + 1;
     GOLDSET_RETURN_IF_ERROR(OcrGray8(frame->pixels.data(), frame->width, frame->rows, frame->width,
                                      frame->ppi > 0 ? frame->ppi : 300, options.ocr_language, deadline,
-                                     options.timeout_ms, &page));
+                                     options.timeout_ms, &page, options.cancel));
     page.height = frame->height;  // page coordinates are those of the whole image
     if (!frame->damage.empty())
       doc.warnings.push_back((file->frames() > 1 ? "page " + std::to_string(i + 1) + ": " : "") + DamageWarning(*frame));

@@ -19,9 +19,11 @@ namespace goldset::parse {
 
 // OCRs an 8-bit grayscale image (row stride `bytes_per_line`) into `page`'s text,
 // words (pixel boxes) and confidences. `ppi` is the image resolution.
-// Time past `deadline` -> Unprocessable("parse exceeded ...").
+// Time past `deadline` -> Unprocessable("parse exceeded ..."); `cancel` (may be null)
+// stops recognition early -> cancel->reason().
 Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
-                const std::string& language, Deadline deadline, int timeout_ms, Page* page);
+                const std::string& language, Deadline deadline, int timeout_ms, Page* page,
+                const CancelToken* cancel = nullptr);
 
 // Decodes an image file (image_decode.h: PNG, JPEG, TIFF incl. multi-page, BMP, GIF, ...)
 // one frame at a time and OCRs every frame as one page. A frame over the pixel budget, or

@@ -104,6 +104,7 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
   for (int i = 0; i < n; ++i) {
     if (std::chrono::steady_clock::now() >= deadline)
       return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
+    if (options.cancel && options.cancel->cancelled()) return options.cancel->reason();
     std::unique_ptr<poppler::page> p(doc.create_page(i));
     if (!p) return Status::Unprocessable("corrupt or truncated PDF: page " + std::to_string(i + 1));
     Page page;
@@ -131,7 +132,7 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
       GOLDSET_RETURN_IF_ERROR(OcrGray8(reinterpret_cast<const unsigned char*>(img.const_data()),
                                        img.width(), img.height(), img.bytes_per_row(),
                                        options.ocr_dpi, options.ocr_language, deadline,
-                                       options.timeout_ms, &ocr_page));
+                                       options.timeout_ms, &ocr_page, options.cancel));
       page = std::move(ocr_page);
     }
     words += page.words.size();

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "common/cancel.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "outbound/egress_policy.h"
@@ -33,6 +34,9 @@ struct EngineContext {
   int http_timeout_ms = 30000;                     // default when the config gives none
   int http_attempts = 3;                           // total tries for retryable failures
   const EnginePolicy* policy = nullptr;            // REQUIRES: non-null
+  // The item's deadline and cancellation (may be null): every outbound call and retry
+  // wait ends when it fires, and the engine returns cancel->reason().
+  const CancelToken* cancel = nullptr;
 };
 
 // Validates `engine` and the `x-rules` hints. InvalidArgument with a path such as

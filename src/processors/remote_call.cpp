@@ -16,6 +16,17 @@ std::string Snippet(const std::string& body) {
   return cut ? text + "..." : text;
 }
 
+// Sleeps `ms`, waking every 20 ms to check `cancel`; false when it fired.
+bool SleepUnlessCancelled(int ms, const CancelToken* cancel) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (cancel && cancel->cancelled()) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(20), until - std::chrono::steady_clock::now()));
+  }
+  return !(cancel && cancel->cancelled());
+}
+
 }  // namespace
 
 StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const std::string& url,
@@ -26,8 +37,9 @@ StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const 
   const int attempts = std::max(1, ctx.http_attempts);
   Status last;
   for (int i = 0; i < attempts; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << (i - 1)));
-    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress, ctx.policy->max_response_bytes);
+    if (i > 0 && !SleepUnlessCancelled(100 << (i - 1), ctx.cancel)) return ctx.cancel->reason();
+    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress, ctx.policy->max_response_bytes, ctx.cancel);
+    if (ctx.cancel && ctx.cancel->cancelled()) return ctx.cancel->reason();
     if (!resp.ok()) {
       // An answer over the size limit would be as large the next time.
       if (resp.status().code() == Status::Code::kUnprocessable)

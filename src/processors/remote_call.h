@@ -18,6 +18,8 @@ namespace goldset::processors {
 // an answer over ctx.policy->max_response_bytes -> Unprocessable, not retried;
 // transient failures after the last attempt -> Unavailable/DeadlineExceeded naming the
 // attempts. `what` names the caller in messages ("http engine", "llm engine").
+// ctx.cancel ends the call and the retries at once: its reason() is returned, and no
+// further attempt starts (so one item attempt never overlaps a call of another).
 StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const std::string& url,
                                                  const std::string& body,
                                                  const std::vector<std::pair<std::string, std::string>>& headers,

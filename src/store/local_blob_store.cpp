@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,10 +24,16 @@ bool IsHexSha(const std::string& s) {
   return true;
 }
 
+constexpr const char* kBackupLock = "backup.lock";  // see store/backup.h
+constexpr const char* kDeferredDir = "deferred";    // deletes a backup deferred
+
 // An I/O failure other than "no such file" (EMFILE, EIO, ENOMEM, …): the blob may well be
-// intact, so the caller should try again, not conclude it is gone (F15).
+// intact, so the caller should try again, not conclude it is gone (F15). A full disk is
+// NoSpace (507): the operator's to fix, and nothing stored is damaged.
 Status IoError(const std::string& what, const fs::path& path, int err) {
-  return Status::Unavailable("blob store: cannot " + what + " " + path.string() + ": " + strerror(err));
+  std::string msg = "blob store: cannot " + what + " " + path.string() + ": " + strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg + " (the disk holding the data directory is full)");
+  return Status::Unavailable(msg);
 }
 
 // Makes the directory entries under `dir` (a rename, an unlink, a new subdirectory)
@@ -62,7 +69,7 @@ class LocalBlobStore final : public BlobStore {
     fs::path final_path = PathFor(sha);
     std::error_code ec;
     const bool new_dir = fs::create_directories(final_path.parent_path(), ec);
-    if (ec) return Status::Unavailable("blob store: cannot create " + final_path.parent_path().string() + ": " + ec.message());
+    if (ec) return IoError("create", final_path.parent_path(), ec.value());
     if (new_dir) GOLDSET_RETURN_IF_ERROR(SyncDir(dir_));
     fs::path tmp = dir_ / "tmp" / (sha + "." + RandomToken(6));
     GOLDSET_RETURN_IF_ERROR(WriteDurably(tmp, bytes));
@@ -114,12 +121,25 @@ class LocalBlobStore final : public BlobStore {
 
   Status Delete(const std::string& sha) override {
     if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
-    const fs::path path = PathFor(sha);
-    if (::unlink(path.c_str()) != 0) {
-      if (errno == ENOENT) return Status::OK();
-      return IoError("delete", path, errno);
+    // A backup in progress holds backup.lock exclusively (store/backup.h): the bytes stay
+    // until it ends, marked in deferred/ for the backup to remove, so its snapshot never
+    // lists a file whose bytes are gone.
+    int lock = ::open((dir_ / kBackupLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) != 0) {
+      ::close(lock);
+      std::error_code ec;
+      fs::create_directories(dir_ / kDeferredDir, ec);
+      int marker = ::open((dir_ / kDeferredDir / sha).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+      if (marker < 0) return IoError("mark for deletion", dir_ / kDeferredDir / sha, errno);
+      ::close(marker);
+      return Status::OK();
     }
-    return SyncDir(path.parent_path());
+    const fs::path path = PathFor(sha);
+    Status st;
+    if (::unlink(path.c_str()) != 0) st = errno == ENOENT ? Status::OK() : IoError("delete", path, errno);
+    else st = SyncDir(path.parent_path());
+    if (lock >= 0) ::close(lock);  // releases the shared lock
+    return st;
   }
 
  private:

@@ -67,15 +67,16 @@ StatusOr<Page<ProcessorRunRecord>> ProcessorRunStore::List(const std::string& wo
 }
 
 StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::string& owner, int64_t now,
-                                                                     int64_t lease_ms) {
+                                                                     int64_t lease_ms, const std::string& node) {
   std::optional<ProcessorRunRecord> claimed;
   const std::string skip(db_->ForUpdateSkipLocked());
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
-      auto rows = c.Query(std::string("UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_until = ?, "
-                                      "attempts = attempts + 1, updated_at = ? WHERE id IN (SELECT id FROM processor_runs WHERE ") +
+      auto rows = c.Query(std::string("UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, "
+                                      "lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN "
+                                      "(SELECT id FROM processor_runs WHERE ") +
                               due + " ORDER BY next_attempt_at, id LIMIT 1" + skip + ") RETURNING " + kCols,
-                          {owner, now + lease_ms, now, now});
+                          {owner, node, now + lease_ms, now, now});
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
         claimed = FromRow(rows->front());
@@ -86,6 +87,40 @@ StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::
   });
   if (!st.ok()) return st;
   return claimed;
+}
+
+StatusOr<bool> ProcessorRunStore::RenewLease(const ProcessorRunRecord& claimed, int64_t until) {
+  bool held = false;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE processor_runs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {until, claimed.id, claimed.lease_owner}));
+    held = c.Changes() > 0;
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return held;
+}
+
+Status ProcessorRunStore::Release(const ProcessorRunRecord& claimed) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(
+        "UPDATE processor_runs SET lease_until = 0, lease_owner = NULL, lease_node = NULL, attempts = attempts - 1, "
+        "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {NowMillis(), claimed.id, claimed.lease_owner});
+  });
+}
+
+StatusOr<int64_t> ProcessorRunStore::ExpireClaimsOfNode(const std::string& node) {
+  int64_t n = 0;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE processor_runs SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node}));
+    n = c.Changes();
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return n;
 }
 
 StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bool failed, const std::string& output,

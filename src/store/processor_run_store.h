@@ -31,7 +31,14 @@ class ProcessorRunStore {
   Status Insert(const ProcessorRunRecord& r);
   StatusOr<ProcessorRunRecord> Get(const std::string& workspace_id, const std::string& kind, const std::string& id);
   StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind, const PageRequest& page);
-  StatusOr<std::optional<ProcessorRunRecord>> Claim(const std::string& owner, int64_t now, int64_t lease_ms);
+  // As RunStore::ClaimItem: expired leases first, then due PENDING runs; `node` is recorded.
+  StatusOr<std::optional<ProcessorRunRecord>> Claim(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                    const std::string& node = "");
+  // As RunStore: RenewLease (false once the claim no longer holds: cancelled, deleted,
+  // taken over), Release (shutdown; no attempt spent), ExpireClaimsOfNode.
+  StatusOr<bool> RenewLease(const ProcessorRunRecord& claimed, int64_t until);
+  Status Release(const ProcessorRunRecord& claimed);
+  StatusOr<int64_t> ExpireClaimsOfNode(const std::string& node);
   // Final state; false when the claim no longer holds the run. `on_done` runs in the same
   // transaction (webhook outbox).
   StatusOr<bool> Complete(const ProcessorRunRecord& claimed, bool failed, const std::string& output,

@@ -122,17 +122,18 @@ StatusOr<Page<RunRecord>> RunStore::ListRuns(const std::string& workspace_id, co
   return ToPage<RunRecord>(*rows, page, RunFromRow);
 }
 
-StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms) {
+StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                           const std::string& node) {
   std::optional<RunItemRecord> claimed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     // Expired leases first (a worker died), then due pending items in FIFO order of runs.
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
       std::string sql = std::string("UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
-                                    "lease_until = ?, attempts = attempts + 1, updated_at = ? "
+                                    "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
                                     "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM evaluation_run_items "
                                     "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT 1" +
                         std::string(db_->ForUpdateSkipLocked()) + ") RETURNING " + kItemCols;
-      auto rows = c.Query(sql, {owner, now + lease_ms, now, now});
+      auto rows = c.Query(sql, {owner, node, now + lease_ms, now, now});
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
         claimed = ItemFromRow(rows->front());
@@ -144,6 +145,44 @@ StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& ow
   });
   if (!st.ok()) return st;
   return claimed;
+}
+
+StatusOr<bool> RunStore::RenewLease(const RunItemRecord& claimed, int64_t until) {
+  bool held = false;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_run_items SET lease_until = ? "
+        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {until, claimed.run_id, claimed.item_id, claimed.lease_owner}));
+    held = c.Changes() > 0;
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return held;
+}
+
+Status RunStore::Release(const RunItemRecord& claimed) {
+  // Stays PROCESSING with an expired lease rather than going back to PENDING: a run being
+  // cancelled still counts it as in flight, and the next claim finishes it either way.
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(
+        "UPDATE evaluation_run_items SET lease_until = 0, lease_owner = NULL, lease_node = NULL, "
+        "attempts = attempts - 1, updated_at = ? "
+        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {NowMillis(), claimed.run_id, claimed.item_id, claimed.lease_owner});
+  });
+}
+
+StatusOr<int64_t> RunStore::ExpireClaimsOfNode(const std::string& node) {
+  int64_t n = 0;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_run_items SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node}));
+    n = c.Changes();
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return n;
 }
 
 Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize) {

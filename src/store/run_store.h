@@ -5,6 +5,10 @@
 // Exactly-once results: a completion only lands while the claim that produced it still
 // holds the item (lease_owner matches and status is PROCESSING). A worker whose lease
 // expired and was re-claimed elsewhere has its late result discarded.
+//
+// Leases: a claim's lease is short and renewed (RenewLease) while the item is worked on;
+// each claim records the node that made it (store/node_identity.h), so a restarted node
+// can hand its dead predecessor's claims back at once (ExpireClaimsOfNode).
 // Thread-safe.
 #pragma once
 
@@ -72,9 +76,19 @@ class RunStore {
   StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,
                                      const PageRequest& page);
 
-  // Claims one due item: a PENDING item whose retry time has come, or a PROCESSING item
-  // whose lease expired. nullopt when nothing is due.
-  StatusOr<std::optional<RunItemRecord>> ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms);
+  // Claims one due item: a PROCESSING item whose lease expired first, else a PENDING item
+  // whose retry time has come; the claim counts an attempt. `node` is recorded with it.
+  // nullopt when nothing is due.
+  StatusOr<std::optional<RunItemRecord>> ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                   const std::string& node = "");
+  // Extends a held claim's lease to `until`; false when the claim no longer holds.
+  StatusOr<bool> RenewLease(const RunItemRecord& claimed, int64_t until);
+  // Gives a held claim up without spending an attempt (shutdown): the item is claimable
+  // at once, by any node. No-op when the claim no longer holds.
+  Status Release(const RunItemRecord& claimed);
+  // Makes every claim recorded under `node` claimable at once. REQUIRES: no live process
+  // claims as `node` (NodeIdentity::exclusive). Returns how many claims were freed.
+  StatusOr<int64_t> ExpireClaimsOfNode(const std::string& node);
   // Records the final state of a claimed item. Returns false (and writes nothing) when the
   // claim no longer holds the item.
   StatusOr<bool> CompleteItem(const RunItemRecord& claimed, const ItemCompletion& c, const RunFinalizer& finalize);

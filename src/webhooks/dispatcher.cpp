@@ -37,27 +37,69 @@ std::string Envelope(const std::string& event_id, const std::string& event_type,
 
 WebhookDispatcher::WebhookDispatcher(std::shared_ptr<store::Database> db, outbound::EgressPolicy policy,
                                      DispatcherOptions opts)
-    : db_(std::move(db)), policy_(std::move(policy)), opts_(opts) {}
+    : db_(std::move(db)),
+      policy_(std::move(policy)),
+      opts_(opts),
+      claim_prefix_("p/" + RandomToken(6)),
+      keeper_(std::make_unique<store::LeaseKeeper>(opts_.lease_ms)) {}
 
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
 
+void WebhookDispatcher::SetNode(std::string node, std::string claim_prefix) {
+  node_ = std::move(node);
+  claim_prefix_ = std::move(claim_prefix);
+}
+
+StatusOr<int64_t> WebhookDispatcher::TakeBackClaims() {
+  if (node_.empty()) return int64_t{0};
+  int64_t n = 0;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, lease_node = NULL "
+        "WHERE lease_node = ? AND status = 'pending'",
+        {node_}));
+    n = c.Changes();
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return n;
+}
+
 void WebhookDispatcher::Start() {
   stopping_ = false;
+  releasing_ = false;
   for (int i = 0; i < std::max(1, opts_.threads); ++i) threads_.emplace_back([this] { Loop(); });
 }
 
-void WebhookDispatcher::Stop() {
+void WebhookDispatcher::Stop(int64_t drain_ms) {
   stopping_ = true;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
+    drained_.wait_until(lock, deadline, [&] { return in_flight_.empty(); });
+    releasing_ = true;
+    for (CancelToken* t : in_flight_) t->Cancel(Status::Unavailable("the server is shutting down"));
+  }
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
 }
 
-StatusOr<int> WebhookDispatcher::RunOnce() { return ClaimAndSend(NewId("lease_")); }
+StatusOr<int> WebhookDispatcher::RunOnce() { return ClaimAndSend(claim_prefix_ + ":" + NewId("lease_")); }
+
+Status WebhookDispatcher::Release(const std::string& delivery_id, const std::string& owner) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec(
+        "UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, lease_node = NULL "
+        "WHERE id = ? AND lease_owner = ?",
+        {delivery_id, owner});
+  });
+}
 
 void WebhookDispatcher::Loop() {
   while (!stopping_) {
-    auto n = ClaimAndSend(NewId("lease_"));
+    auto n = ClaimAndSend(claim_prefix_ + ":" + NewId("lease_"));
     if (!n.ok()) LogFailure("claim", n.status());
     if (n.ok() && *n > 0) continue;
     // Idle (or failing): wait, waking early for Stop.
@@ -67,22 +109,23 @@ void WebhookDispatcher::Loop() {
 }
 
 StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
-  const int64_t lease_ms = opts_.timeout_ms + 5000;
+  const int64_t lease_ms = keeper_->lease_ms();
+  const int64_t claimed_at = NowMillis();
   std::vector<std::string> claimed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    int64_t now = NowMillis();
+    int64_t now = claimed_at;
     // One claim statement; on PostgreSQL the subquery locks the rows it picks and skips
     // rows another node is claiming, so two nodes never lease the same delivery (under
     // READ COMMITTED a plain IN (subquery) would let both UPDATEs take it). The endpoint
     // check is a sublink, not a join, so only delivery rows are locked.
     GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN ("
+        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ?, lease_node = ? WHERE id IN ("
         "SELECT d.id FROM webhook_deliveries d "
         "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
         "AND (d.lease_until IS NULL OR d.lease_until < ?) "
         "AND d.endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.status = 'enabled') "
         "ORDER BY d.next_attempt_at, d.id LIMIT ?" + std::string(db_->ForUpdateSkipLocked()) + ")",
-        {now + lease_ms, owner, now, now, int64_t{std::max(1, opts_.batch)}}));
+        {now + lease_ms, owner, node_, now, now, int64_t{std::max(1, opts_.batch)}}));
     auto rows = c.Query("SELECT id FROM webhook_deliveries WHERE lease_owner = ? ORDER BY next_attempt_at, id", {owner});
     if (!rows.ok()) return rows.status();
     claimed.clear();
@@ -90,25 +133,55 @@ StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
     return Status::OK();
   });
   if (!st.ok()) return st;
-  int sent = 0;
+  if (claimed.empty()) return 0;
+  // One token for the batch: a lost lease or the end of the drain time aborts the POST in
+  // progress, and the claims not yet sent are handed back.
+  CancelToken token;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_.insert(&token);
+  }
+  if (releasing_) token.Cancel(Status::Unavailable("the server is shutting down"));
+  std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> holds;
   for (const std::string& id : claimed) {
-    if (stopping_) {
+    store::Database* db = db_.get();
+    holds.push_back(keeper_->Keep(
+        [db, id, owner](int64_t until) -> StatusOr<bool> {
+          bool held = false;
+          Status st = db->InTransaction(true, [&](Connection& c) -> Status {
+            GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE webhook_deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                                           {until, id, owner}));
+            held = c.Changes() > 0;
+            return Status::OK();
+          });
+          if (!st.ok()) return st;
+          return held;
+        },
+        claimed_at + lease_ms, &token));
+  }
+  int sent = 0;
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    const std::string& id = claimed[i];
+    if (stopping_ || token.cancelled()) {
       // Hand unsent claims back so another process (or our restart) takes them at once.
-      Status rel = db_->InTransaction(true, [&](Connection& c) {
-        return c.Exec("UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL WHERE id = ? AND lease_owner = ?",
-                      {id, owner});
-      });
-      if (!rel.ok()) LogFailure("release " + id, rel);
+      if (!holds[i]->lost())
+        if (Status rel = Release(id, owner); !rel.ok()) LogFailure("release " + id, rel);
       continue;
     }
-    Status s = SendOne(id, owner);
+    Status s = SendOne(id, owner, token);
     if (!s.ok()) LogFailure("deliver " + id, s);
     ++sent;
+  }
+  holds.clear();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_.erase(&token);
+    drained_.notify_all();
   }
   return sent;
 }
 
-Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::string& owner) {
+Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::string& owner, const CancelToken& cancel) {
   auto rows = db_->Acquire()->Query(
       "SELECT d.event_id, d.attempts, ev.event_type, ev.payload, e.id, e.url, e.signing_secret, e.api_version, "
       "e.advanced_options FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id "
@@ -139,8 +212,13 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
 
   const int64_t attempted_at = NowMillis();
   const int64_t t0 = MonotonicMillis();
-  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_, opts_.max_response_bytes);
+  auto resp = outbound::PostJson(url, body, headers, opts_.timeout_ms, policy_, opts_.max_response_bytes, &cancel);
   const int64_t duration = MonotonicMillis() - t0;
+  if (!resp.ok() && cancel.explicitly_cancelled()) {
+    // Aborted (shutdown, or a lost lease in the batch), not a failure of the receiver: no
+    // attempt is recorded, and the claim, if still ours, goes back for an immediate retry.
+    return Release(delivery_id, owner);
+  }
 
   std::optional<int> code;
   std::optional<std::string> error;

@@ -7,13 +7,19 @@
 // signed envelope and record the attempt; failures are retried with exponential backoff.
 // Everything lives in the database, so deliveries survive restarts and crashes: a lease
 // that expired makes its delivery claimable again (duplicates carry the same eventId).
+// Leases are short (lease_ms) and renewed by a store::LeaseKeeper while a claimed batch is
+// being sent; a restarted node frees its predecessor's claims at once (TakeBackClaims).
 //
 // Thread-safety: free functions are thread-safe; WebhookStore is thread-safe;
 // WebhookDispatcher's Start/Stop are called from one thread.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <limits>
+#include <mutex>
+#include <set>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,10 +27,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/json.h"
 #include "common/status.h"
 #include "outbound/egress_policy.h"
 #include "store/database.h"
+#include "store/lease_keeper.h"
 #include "store/paging.h"
 
 namespace goldset::webhooks {
@@ -183,6 +191,7 @@ struct DispatcherOptions {
   int poll_interval_ms = 200;                   // idle wait between claims
   int batch = 4;                                // deliveries claimed per claim
   int64_t max_response_bytes = 16ll << 20;      // a longer answer fails the attempt (transfer stopped)
+  int64_t lease_ms = 15'000;                    // claim lease, renewed every lease_ms/3 while held
 };
 
 class WebhookDispatcher {
@@ -192,9 +201,16 @@ class WebhookDispatcher {
   WebhookDispatcher(const WebhookDispatcher&) = delete;
   WebhookDispatcher& operator=(const WebhookDispatcher&) = delete;
 
+  // The node identity recorded with each claim (store/node_identity.h) and the lease-owner
+  // prefix of this process. Call before Start; defaults: no node, a random prefix.
+  void SetNode(std::string node, std::string claim_prefix);
+  // Frees the claims an earlier process of this node left behind. Call before Start, and
+  // only when this process holds the node's identity exclusively.
+  StatusOr<int64_t> TakeBackClaims();
   void Start();
-  // Lets in-flight POSTs finish (bounded by timeout_ms), releases unsent claims, joins.
-  void Stop();
+  // Lets in-flight POSTs finish for up to `drain_ms` (and at most timeout_ms), then aborts
+  // them; releases every unsent or aborted claim without counting an attempt; joins.
+  void Stop(int64_t drain_ms = std::numeric_limits<int64_t>::max());
   // Claims and sends one batch on the calling thread; returns how many were attempted.
   // For tests and tools; do not mix with Start().
   StatusOr<int> RunOnce();
@@ -202,18 +218,25 @@ class WebhookDispatcher {
  private:
   void Loop();
   StatusOr<int> ClaimAndSend(const std::string& owner);
-  Status SendOne(const std::string& delivery_id, const std::string& owner);
+  Status SendOne(const std::string& delivery_id, const std::string& owner, const CancelToken& cancel);
   // Records one attempt (error: nullopt when delivered), schedules the retry or gives up,
   // and disables the endpoint when it has failed long enough. Only while `owner` holds
   // the lease.
   Status RecordAttempt(const std::string& delivery_id, const std::string& owner, const std::string& endpoint_id,
                        int attempts, int64_t attempted_at, int64_t duration, std::optional<int> code,
                        const std::optional<std::string>& error);
+  Status Release(const std::string& delivery_id, const std::string& owner);
 
   std::shared_ptr<store::Database> db_;
   outbound::EgressPolicy policy_;
   DispatcherOptions opts_;
-  std::atomic<bool> stopping_{false};
+  std::string node_, claim_prefix_;  // set before Start
+  std::unique_ptr<store::LeaseKeeper> keeper_;
+  std::atomic<bool> stopping_{false};   // no new claims
+  std::atomic<bool> releasing_{false};  // the drain time is over: abort and hand back
+  std::mutex mu_;
+  std::condition_variable drained_;      // signalled when in_flight_ shrinks
+  std::set<CancelToken*> in_flight_;     // tokens of POSTs being sent; guarded by mu_
   std::vector<std::thread> threads_;
 };
 

@@ -3,6 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
 import { startGatedEngine } from './gated_engine.mjs';
+import { startEngineStub } from './engine_stub.mjs';
 import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText } from './eval_fixtures.mjs';
 
 async function waitRun(srv, path) {
@@ -153,6 +154,25 @@ describe('cancel and delete runs', () => {
     assert.equal((await srv.api('POST', '/extract_runs/exr_missing/cancel', { body: {} })).status, 404);
     // A run of another kind is not found under this collection.
     assert.equal((await srv.api('POST', `/classify_runs/${more.id}/cancel`, { body: {} })).status, 404);
+    assert.deepEqual(srv.serverErrors(), []);
+  });
+
+  test('M10: the retry limit holds for processor runs: an engine that always answers 503 fails the run with its error', async (t) => {
+    const srv = await startServer({ args: ['--item-attempts', '2', '--retry-base-ms', '10'] });
+    t.after(() => srv.stop());
+    const engine = await startEngineStub(() => ({ status: 503, body: 'engine overloaded' }));
+    t.after(() => engine.close());
+    const ex = await srv.api('POST', '/extractors', { body: { name: 'down', config: { schema: invoiceSchema, engine: { type: 'http', url: engine.url } } } });
+    assert.equal(ex.status, 200, JSON.stringify(ex.body));
+    const file = await uploadText(srv, 'm10.txt', invoiceText(2));
+    const r = await srv.api('POST', '/extract_runs', { body: { extractor: { id: ex.body.id }, file: { id: file.id } } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const done = await waitRun(srv, `/extract_runs/${r.body.id}`);
+    assert.equal(done.status, 'FAILED');
+    assert.equal(done.failureReason, 'INTERNAL_ERROR');
+    assert.match(done.failureMessage, /http engine returned 503: engine overloaded \(after 3 attempts\)/);
+    assert.doesNotMatch(done.failureMessage, /worker lost/);
+    assert.equal(engine.requests.length, 2 * 3);
     assert.deepEqual(srv.serverErrors(), []);
   });
 

@@ -4,6 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from './harness.mjs';
+import { startEngineStub } from './engine_stub.mjs';
 import {
   invoiceSchema, invoiceText, invoiceExpected, sameValue, waitForRun, allResults, uploadBytes, seedInvoiceSet,
 } from './eval_fixtures.mjs';
@@ -218,6 +219,25 @@ describe('failures, cancel and crash safety', () => {
     assert.equal(done.status, 'FAILED');
     assert.equal(done.metrics.numFilesFailed, 2);
     assert.ok(engine.calls.length >= 4, 'transient 5xx were retried');
+  });
+
+  test('M10: the item retry limit holds: an engine that always answers 503 fails the item with its error after --item-attempts', async (t) => {
+    const srv = await startServer({ args: ['--item-attempts', '2', '--retry-base-ms', '10'] });
+    t.after(() => srv.stop());
+    const engine = await startEngineStub(() => ({ status: 503, body: 'engine overloaded' }));
+    t.after(() => engine.close());
+    const seeded = await seedInvoiceSet(srv, 1, { engine: { type: 'http', url: engine.url } });
+    const run = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } });
+    const done = await waitForRun(srv.api, run.body.id, { timeoutMs: 60000 });
+    assert.equal(done.status, 'FAILED');
+    const [item] = await allResults(srv.api, run.body.id);
+    assert.equal(item.status, 'FAILED');
+    assert.equal(item.error.code, 'ENGINE_UNAVAILABLE');
+    assert.match(item.error.message, /http engine returned 503: engine overloaded \(after 3 attempts\)/);
+    assert.doesNotMatch(item.error.message, /worker lost/);
+    // 2 item attempts, each making the engine call's 3 tries (processors::EngineContext).
+    assert.equal(engine.requests.length, 2 * 3);
+    assert.deepEqual(srv.serverErrors(), []);
   });
 
   test('cancel stops claiming; in-flight items finish; metrics cover completed items', async (t) => {

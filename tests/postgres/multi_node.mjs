@@ -141,8 +141,8 @@ function sameNumbers(a, b) {
 const pgEnv = { GOLDSET_DATABASE: pgUrl };
 const key = execFileSync(bin, ['keys', 'create', '--data-dir', path.join(work, 'cli')], { env: envWith(pgEnv) }).toString().trim();
 const nodeArgs = (n) => ['serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(work, n), '--no-access-log', '--workers', '1',
-  '--item-timeout-ms', '3000', '--egress-allow', '127.0.0.1/32', '--webhook-workers', '4', ...noLimits];
-const workerArgs = (n) => ['worker', '--data-dir', path.join(work, n), '--workers', '2', '--item-timeout-ms', '3000'];
+  '--item-timeout-ms', '3000', '--lease-ms', '3000', '--egress-allow', '127.0.0.1/32', '--webhook-workers', '4', ...noLimits];
+const workerArgs = (n) => ['worker', '--data-dir', path.join(work, n), '--workers', '2', '--item-timeout-ms', '3000', '--lease-ms', '3000'];
 const [urlA, urlB] = await Promise.all([start('serve-a', nodeArgs('a'), pgEnv), start('serve-b', nodeArgs('b'), pgEnv)]);
 await Promise.all([start('worker-1', workerArgs('w1'), pgEnv), start('worker-2', workerArgs('w2'), pgEnv)]);
 const [nodeA, , worker1] = procs;

@@ -55,6 +55,7 @@ Status PgError(PGconn* c, const PGresult* r, std::string_view what) {
   if (code == "40001" || code == "40P01" || cls == "08" || code == "57P01" || code == "57P02" ||
       code == "57P03" || code == "53300" || code == "55P03")
     return Status::Unavailable(msg + " [" + std::string(code) + "]");
+  if (code == "53100") return Status::NoSpace(msg + " [53100]");  // disk_full
   if (cls == "23" || cls == "22") return Status::InvalidArgument(msg);
   return Status::Internal(msg + " [" + std::string(code) + "]");
 }

@@ -24,8 +24,11 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xFF;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
-  // Out of file descriptors or memory (a connection flood): transient, so 503 and retry.
   const int sys = db ? sqlite3_system_errno(db) : 0;
+  // A full disk is the operator's to fix; nothing stored is damaged (the write rolled back).
+  if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+    return Status::NoSpace(msg + " (the disk holding the database is full)");
+  // Out of file descriptors or memory (a connection flood): transient, so 503 and retry.
   if (primary == SQLITE_CANTOPEN || sys == EMFILE || sys == ENFILE || sys == ENOMEM) return Status::Unavailable(msg);
   if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
   return Status::Internal(msg);

@@ -192,6 +192,57 @@ TEST_P(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
   EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
 }
 
+TEST_P(RunStoreTest, RenewedLeaseIsNotReclaimedAndARenewalOfALostClaimFails) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
+  auto held = runs.ClaimItem("w1", NowMillis(), 50);
+  ASSERT_TRUE(held.ok() && held->has_value());
+  ASSERT_TRUE(*runs.RenewLease(**held, NowMillis() + 60000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  EXPECT_FALSE(runs.ClaimItem("w2", NowMillis(), 60000)->has_value()) << "a renewed lease holds past its first end";
+  // Once the lease has really lapsed and another worker claimed the item, the old
+  // owner's renewal reports the loss.
+  ASSERT_TRUE(*runs.RenewLease(**held, NowMillis() - 1));
+  auto thief = runs.ClaimItem("w2", NowMillis(), 60000);
+  ASSERT_TRUE(thief.ok() && thief->has_value());
+  EXPECT_FALSE(*runs.RenewLease(**held, NowMillis() + 60000));
+  EXPECT_TRUE(*runs.RenewLease(**thief, NowMillis() + 60000));
+}
+
+TEST_P(RunStoreTest, ReleasedClaimIsClaimableAtOnceWithItsAttemptGivenBack) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1"}).ok());
+  auto held = runs.ClaimItem("w1", NowMillis(), 600000);
+  ASSERT_TRUE(held.ok() && held->has_value());
+  ASSERT_TRUE(runs.Release(**held).ok());
+  auto next = runs.ClaimItem("w2", NowMillis(), 600000);
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_EQ((*next)->attempts, 1);
+  ItemCompletion done;
+  done.output = done.result = "{}";
+  EXPECT_FALSE(*runs.CompleteItem(**held, done, Finalize)) << "the released claim's result cannot land";
+  EXPECT_TRUE(*runs.CompleteItem(**next, done, Finalize));
+}
+
+TEST_P(RunStoreTest, ExpireClaimsOfNodeFreesOnlyThatNodesClaims) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {"evi_1", "evi_2", "evi_3"}).ok());
+  auto a = runs.ClaimItem("a/1/w0:x", NowMillis(), 600000, "node-a");
+  auto b = runs.ClaimItem("b/1/w0:x", NowMillis(), 600000, "node-b");
+  ASSERT_TRUE(a->has_value() && b->has_value());
+  EXPECT_EQ(*runs.ExpireClaimsOfNode("node-a"), 1);
+  auto again = runs.ClaimItem("a/2/w0:y", NowMillis(), 600000, "node-a");
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->item_id, (*a)->item_id) << "the expired claim comes before pending items";
+  EXPECT_EQ((*again)->attempts, 2);
+  auto pending = runs.ClaimItem("c", NowMillis(), 600000);
+  ASSERT_TRUE(pending->has_value());
+  EXPECT_NE((*pending)->item_id, (*b)->item_id) << "node-b's claim still holds";
+}
+
 GOLDSET_BACKENDS(RunStoreTest);
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "common/clock.h"
 #include "processors/llm_engine.h"
 #include "processors/processors.h"
 #include "stub_http_server.h"
@@ -357,6 +358,70 @@ TEST(HttpEngine, F6_AnswerOverTheLimitFailsWithoutRetry) {
   r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
   EXPECT_THAT(r.status().message(), HasSubstr("llm engine: POST"));
   EXPECT_EQ(big.requests().size(), 2u);
+}
+
+}  // namespace
+}  // namespace goldset::processors
+
+namespace goldset::processors {
+namespace {
+
+// Audit F5: the item's deadline bounds every engine call, LLM chunks and retries included.
+TEST(EngineDeadline, AbortsAnHttpCallInFlightAndMakesNoRetry) {
+  Fixture f;
+  StubHttpServer server([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "{}", 10000}; });
+  CancelToken deadline;
+  deadline.SetDeadline(MonotonicMillis() + 200, Status::DeadlineExceeded("item deadline"));
+  EngineContext ctx = f.ctx;
+  ctx.http_timeout_ms = 20000;
+  ctx.cancel = &deadline;
+  const int64_t t0 = MonotonicMillis();
+  auto out = RunProcessor(Kind::kExtract, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", server.Url("/p")}}),
+                          TwoPages(), kFile, ctx);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), Status::Code::kDeadlineExceeded);
+  EXPECT_EQ(out.status().message(), "item deadline");
+  EXPECT_LT(MonotonicMillis() - t0, 8000) << "returned long before the engine would have answered";
+  EXPECT_EQ(server.requests().size(), 1u) << "a deadline is not retried";
+}
+
+TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  CancelToken token;
+  // The first chunk's answer arrives, then the work is cancelled (a lost lease): the second
+  // chunk is never sent.
+  StubHttpServer server([&](const StubHttpServer::Request&) {
+    ++calls;
+    token.Cancel(Status::Unavailable("lease lost"));
+    return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
+  });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  parse::Document doc;
+  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
+  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  EngineContext ctx = f.ctx;
+  ctx.cancel = &token;
+  auto out = RunProcessor(Kind::kExtract, config, doc, kFile, ctx);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().message(), "lease lost");
+  EXPECT_EQ(calls.load(), 1);
+
+  // A 5xx answer is retried after a backoff; a cancel during that wait ends the call.
+  std::atomic<int> failing{0};
+  CancelToken later;
+  StubHttpServer down([&](const StubHttpServer::Request&) {
+    ++failing;
+    later.Cancel(Status::Unavailable("shutting down"));
+    return StubHttpServer::Response{503, "busy"};
+  });
+  ctx.cancel = &later;
+  auto r = RunProcessor(Kind::kExtract, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", down.Url("/p")}}),
+                        TwoPages(), kFile, ctx);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "shutting down");
+  EXPECT_EQ(failing.load(), 1);
 }
 
 }  // namespace

@@ -1,0 +1,183 @@
+// Leases that follow the work (issue 16) and the item deadline (audit F5), over real HTTP:
+// the deadline aborts an engine call and bounds every attempt; a call longer than the
+// lease is made once; a restarted node takes its dead predecessor's claims back at once;
+// SIGTERM hands unfinished claims to another process; a 500-item run interrupted by
+// kill -9 at default settings finishes soon after the restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, sleep } from './harness.mjs';
+import { invoiceSchema, invoiceText, seedInvoiceSet, waitForRun, allResults, uploadText } from './eval_fixtures.mjs';
+import { startEngineStub, waitUntil } from './engine_stub.mjs';
+import { startReceiver } from './webhook_receiver.mjs';
+
+async function extractor(srv, engine, extra = {}) {
+  const ex = await srv.api('POST', '/extractors', {
+    body: { name: 'remote', config: { schema: invoiceSchema, engine: { type: 'http', url: engine.url, ...extra } } } });
+  assert.equal(ex.status, 200, JSON.stringify(ex.body));
+  return ex.body;
+}
+
+async function waitExtractRun(srv, id, timeoutMs = 60000) {
+  return waitUntil(async () => {
+    const r = await srv.api('GET', `/extract_runs/${id}`);
+    return ['PENDING', 'PROCESSING'].includes(r.body.status) ? null : r.body;
+  }, { timeoutMs, what: `extract run ${id}` });
+}
+
+test('F5 (R5): --item-timeout-ms aborts a slow engine call: one request per attempt, no overlap, a deadline error', { timeout: 120000 }, async (t) => {
+  // The engine answers after 15 s; each attempt may take 3 s; 3 attempts per item.
+  const engine = await startEngineStub(() => ({ delayMs: 15000 }));
+  t.after(() => engine.close());
+  const srv = await startServer({ t, args: ['--item-timeout-ms', '3000', '--workers', '2', '--retry-base-ms', '100'] });
+  const ex = await extractor(srv, engine, { timeoutMs: 20000 });
+  const set = (await srv.api('POST', '/evaluation_sets', { body: { name: 's', description: '', entityId: ex.id } })).body;
+  const file = await uploadText(srv, 'slow.txt', invoiceText(1));
+  await srv.api('POST', `/evaluation_sets/${set.id}/items`, {
+    body: { items: [{ fileId: file.id, expectedOutput: { value: { invoice_number: 'INV-1001' } } }] } });
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: set.id } })).body;
+  const started = Date.now();
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 90000 });
+  assert.equal(done.status, 'FAILED');
+  const [result] = await allResults(srv.api, run.id);
+  assert.equal(result.status, 'FAILED');
+  assert.equal(result.error.code, 'TIMEOUT');
+  assert.match(result.error.message, /--item-timeout-ms 3000/);
+  assert.doesNotMatch(result.error.message, /worker lost|attempts/);
+
+  assert.equal(engine.requests.length, 3, 'exactly one request per attempt');
+  assert.equal(engine.maxConcurrent, 1, 'attempts never overlap');
+  for (const r of engine.requests) {
+    assert.ok(r.aborted, 'the call was aborted, not answered');
+    assert.ok(r.endedAt - r.at < 15000, `aborted after ${r.endedAt - r.at} ms, before the engine answered`);
+  }
+  for (let i = 1; i < engine.requests.length; i++)
+    assert.ok(engine.requests[i].at >= engine.requests[i - 1].endedAt, 'a retry starts after the aborted call ended');
+  t.diagnostic(`run ended after ${Date.now() - started} ms; calls aborted after ${engine.requests.map((r) => r.endedAt - r.at).join(', ')} ms`);
+
+  // The same limit holds for a standalone extract run.
+  const before = engine.requests.length;
+  const er = (await srv.api('POST', '/extract_runs', { body: { extractor: { id: ex.id }, file: { id: file.id } } })).body;
+  const erDone = await waitExtractRun(srv, er.id, 90000);
+  assert.equal(erDone.status, 'FAILED');
+  assert.match(erDone.failureMessage, /--item-timeout-ms 3000/);
+  assert.equal(engine.requests.length - before, 3);
+  assert.ok(engine.requests.slice(before).every((r) => r.aborted));
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('an engine call longer than the lease is made exactly once (evaluation item and extract run)', { timeout: 60000 }, async (t) => {
+  const engine = await startEngineStub(() => ({ delayMs: 4000 }));
+  t.after(() => engine.close());
+  const srv = await startServer({ t, args: ['--lease-ms', '1000', '--item-timeout-ms', '30000', '--workers', '2'] });
+  const seeded = await seedInvoiceSet(srv, 1, { engine: { type: 'http', url: engine.url } });
+  const file = await uploadText(srv, 'standalone.txt', invoiceText(7));
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  const er = (await srv.api('POST', '/extract_runs', { body: { extractor: { id: seeded.extractor.id }, file: { id: file.id } } })).body;
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 30000 });
+  assert.equal(done.status, 'PROCESSED');
+  assert.equal(done.metrics.numFilesProcessed, 1);
+  assert.equal((await waitExtractRun(srv, er.id)).status, 'PROCESSED');
+  assert.equal(engine.requests.length, 2, `engine saw ${engine.requests.length} calls for 2 pieces of work`);
+  assert.ok(engine.requests.every((r) => r.answered && !r.aborted));
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('a webhook delivery slower than the lease is sent once', { timeout: 60000 }, async (t) => {
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  const slow = rx.server.listeners('request')[0];
+  rx.server.removeAllListeners('request');
+  rx.server.on('request', (req, res) => setTimeout(() => slow(req, res), 3000));
+  const srv = await startServer({ t, args: ['--lease-ms', '1000', '--webhook-timeout-ms', '10000'] });
+  const e = (await srv.api('POST', '/webhook_endpoints', {
+    body: { url: rx.url, name: 'slow', enabledEvents: ['extract_run.processed'], apiVersion: '2026-02-09' } })).body;
+  const sent = (await srv.api('POST', `/webhook_endpoints/${e.id}/test`, { body: {} })).body;
+  const delivered = await waitUntil(async () => {
+    const d = (await srv.api('GET', `/webhook_endpoints/${e.id}/deliveries`)).body.data[0];
+    return d?.status === 'delivered' ? d : null;
+  }, { what: 'delivery' });
+  await sleep(1500);  // a duplicate would arrive within a lease or two
+  assert.deepEqual(rx.acceptedIds(), [sent.id]);
+  assert.equal(delivered.attempts.length, 1);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('transient engine failures are retried; the item succeeds once the engine recovers', { timeout: 60000 }, async (t) => {
+  // The first 4 requests get 503: the first attempt's 3 tries fail, the second attempt
+  // succeeds on its second try.
+  const engine = await startEngineStub((n) => (n < 4 ? { status: 503 } : {}));
+  t.after(() => engine.close());
+  const srv = await startServer({ t, args: ['--retry-base-ms', '10'] });
+  const seeded = await seedInvoiceSet(srv, 1, { engine: { type: 'http', url: engine.url } });
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 30000 });
+  assert.equal(done.status, 'PROCESSED');
+  assert.equal(done.metrics.numFilesFailed, 0);
+  assert.equal(engine.requests.length, 5);
+});
+
+test('a restarted node takes back the claims of its killed predecessor at once', { timeout: 90000 }, async (t) => {
+  // Leases of 60 s: without the take-back, the two items claimed when the server was
+  // killed would wait a full minute.
+  const engine = await startEngineStub((n) => (n < 2 ? { delayMs: 'hang' } : {}));
+  t.after(() => engine.close());
+  const srv = await startServer({ t, args: ['--lease-ms', '60000', '--workers', '2'] });
+  const seeded = await seedInvoiceSet(srv, 2, { engine: { type: 'http', url: engine.url } });
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  await waitUntil(() => engine.requests.length >= 2, { what: 'both items in flight' });
+  await srv.kill9();
+  await srv.restart();
+  const restarted = Date.now();
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 30000 });
+  assert.equal(done.status, 'PROCESSED');
+  assert.equal(done.metrics.numFilesProcessed, 2);
+  t.diagnostic(`finished ${Date.now() - restarted} ms after the restart (lease: 60000 ms)`);
+  assert.match(srv.stderr, /took back 2 item and 0 delivery claims/);
+});
+
+test('SIGTERM releases the claims of items that outlive --drain-ms; another process takes them at once', { timeout: 90000 }, async (t) => {
+  const engine = await startEngineStub((n) => (n < 2 ? { delayMs: 30000 } : {}));
+  t.after(() => engine.close());
+  const a = await startServer({ t, args: ['--lease-ms', '60000', '--drain-ms', '300', '--workers', '2'] });
+  const seeded = await seedInvoiceSet(a, 2, { engine: { type: 'http', url: engine.url } });
+  const run = (await a.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  await waitUntil(() => engine.requests.length >= 2, { what: 'both items in flight on A' });
+  // B shares A's store but not its node identity, so it can only get the items if A
+  // gives them back.
+  const b = await startServer({ t, dataDir: a.dataDir, key: a.key, args: ['--lease-ms', '60000', '--workers', '2'] });
+  const stopping = Date.now();
+  const code = await a.stop(20000);
+  assert.equal(code, 0);
+  const stoppedAfter = Date.now() - stopping;
+  assert.ok(stoppedAfter < 20000, `A took ${stoppedAfter} ms to stop; the engine calls were not aborted`);
+  assert.ok(engine.requests.slice(0, 2).every((r) => r.aborted), 'A aborted its engine calls');
+  const done = await waitForRun(b.api, run.id, { timeoutMs: 30000 });
+  assert.equal(done.status, 'PROCESSED');
+  assert.equal(done.metrics.numFilesProcessed, 2);
+  t.diagnostic(`A stopped in ${stoppedAfter} ms; B finished the run ${Date.now() - stopping} ms after SIGTERM`);
+  assert.deepEqual(b.serverErrors(), []);
+});
+
+test('kill -9 at default settings: a 500-item run finishes within 60 s of the restart, every item once', { timeout: 240000 }, async (t) => {
+  const engine = await startEngineStub(() => ({ delayMs: 20 }));
+  t.after(() => engine.close());
+  const srv = await startServer({ t });
+  const n = 500;
+  const seeded = await seedInvoiceSet(srv, n, { engine: { type: 'http', url: engine.url } });
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  await waitForRun(srv.api, run.id, { until: (r) => r.metrics.numFilesProcessed >= n / 4, timeoutMs: 120000 });
+  await srv.kill9();
+  await srv.restart();
+  const restarted = Date.now();
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 120000 });
+  const took = Date.now() - restarted;
+  t.diagnostic(`500-item run finished ${took} ms after the restart`);
+  assert.ok(took < 60000, `finished ${took} ms after the restart`);
+  assert.equal(done.status, 'PROCESSED');
+  const results = await allResults(srv.api, run.id);
+  assert.equal(results.length, n);
+  assert.equal(new Set(results.map((r) => r.evaluationSetItemId)).size, n);
+  assert.ok(results.every((r) => r.status === 'PROCESSED'));
+  assert.equal(done.metrics.numFilesProcessed, n);
+  assert.equal(done.metrics.accuracy, 1);
+});

@@ -1,0 +1,284 @@
+// RunScheduler's claim, lease and retry rules (jobs/run_scheduler.h), end to end on a real
+// database, a real blob store and a real HTTP engine endpoint (StubHttpServer):
+// retry limit and error reporting, permanent errors, the attempt deadline aborting the
+// engine call, a call longer than the lease made once, transient storage errors, shutdown
+// releasing claims unspent, a restarted node taking its claims back.
+#include "jobs/run_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "outbound/egress_policy.h"
+#include "processors/engine_policy.h"
+#include "store/blob_store.h"
+#include "store/file_store.h"
+#include "store/run_store.h"
+#include "stub_http_server.h"
+#include "test_database.h"
+
+namespace goldset::jobs {
+namespace {
+
+using goldset::testing::StubHttpServer;
+using store::Backend;
+
+const char* kOutput = R"({"value":{"invoice_number":"INV-1"}})";
+
+// A blob store whose first `failures` reads fail as a disk I/O error would: the
+// scheduler must retry them, not fail the item.
+class FlakyBlobStore final : public store::BlobStore {
+ public:
+  FlakyBlobStore(std::shared_ptr<store::BlobStore> real, int failures) : real_(std::move(real)), failures_(failures) {}
+  StatusOr<std::string> Put(std::string_view bytes) override { return real_->Put(bytes); }
+  StatusOr<std::string> Get(const std::string& sha) override {
+    if (failures_.fetch_sub(1) > 0) return Status::Unavailable("blob store: read failed: Input/output error");
+    return real_->Get(sha);
+  }
+  StatusOr<bool> Exists(const std::string& sha) override { return real_->Exists(sha); }
+  Status Delete(const std::string& sha) override { return real_->Delete(sha); }
+
+ private:
+  std::shared_ptr<store::BlobStore> real_;
+  std::atomic<int> failures_;
+};
+
+class RunSchedulerTest : public store::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    blob_dir_ = std::filesystem::temp_directory_path() / ("goldset-sched-" + RandomToken(6));
+    blobs_ = *store::OpenLocalBlobStore(blob_dir_.string());
+    egress_ = *outbound::EgressPolicy::Parse("127.0.0.1/32");
+    auto c = db->Acquire();
+    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    const std::string text = "Invoice No: INV-1\n";
+    model::File f;
+    f.id = "file_1";
+    f.workspace_id = "ws_1";
+    f.name = "invoice.txt";
+    f.type = "TXT";
+    f.mime_type = "text/plain";
+    f.content_sha256 = *blobs_->Put(text);
+    f.size_bytes = static_cast<int64_t>(text.size());
+    ASSERT_TRUE(store::FileStore(db).Insert(f).ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
+                        "created_at, updated_at) VALUES ('evi_1', 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
+                        {std::string(kOutput)}).ok());
+  }
+  void TearDown() override {
+    BackendTest::TearDown();
+    std::error_code ec;
+    std::filesystem::remove_all(blob_dir_, ec);
+  }
+
+  // A run of the one item through an http engine at `url`.
+  store::RunRecord CreateRun(const std::string& url) {
+    store::RunRecord r;
+    r.id = NewId("bpr_");
+    r.workspace_id = "ws_1";
+    r.set_id = "ev_1";
+    r.entity_kind = "extractor";
+    r.entity_json = r.entity_version_json = r.options = "{}";
+    r.config = R"({"schema":{"type":"object","properties":{"invoice_number":{"type":["string","null"]}}},)"
+               R"("engine":{"type":"http","url":")" + url + R"(","timeoutMs":20000}})";
+    r.status = "PENDING";
+    r.created_at = r.updated_at = NowMillis();
+    EXPECT_TRUE(store::RunStore(db).CreateRun(&r, {}).ok());
+    return r;
+  }
+
+  SchedulerConfig Config() {
+    SchedulerConfig c;
+    c.workers = 2;
+    c.lease_ms = 15000;
+    c.item_timeout_ms = 20000;
+    c.max_attempts = 3;
+    c.retry_base_ms = 10;
+    c.idle_poll_ms = 20;
+    c.egress = &egress_;
+    c.engine_policy = &engine_policy_;
+    return c;
+  }
+
+  std::unique_ptr<RunScheduler> Scheduler(SchedulerConfig c, std::shared_ptr<store::BlobStore> blobs = nullptr) {
+    return std::make_unique<RunScheduler>(db, blobs ? blobs : blobs_, std::move(c), nullptr);
+  }
+
+  // Waits (bounded) until the run is finished; returns its one item.
+  store::RunItemRecord WaitForItem(const store::RunRecord& run, int timeout_ms = 60000) {
+    store::RunStore runs(db);
+    const int64_t until = MonotonicMillis() + timeout_ms;
+    while (MonotonicMillis() < until) {
+      auto r = runs.GetRun("ws_1", run.id);
+      if (r.ok() && r->finished()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto item = runs.GetItem(run.id, "evi_1");
+    EXPECT_TRUE(item.ok());
+    return item.ok() ? *item : store::RunItemRecord{};
+  }
+
+  std::filesystem::path blob_dir_;
+  std::shared_ptr<store::BlobStore> blobs_;
+  outbound::EgressPolicy egress_;
+  processors::EnginePolicy engine_policy_;  // the documented defaults
+};
+
+TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailWithTheEngineError) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{503, "overloaded"}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  SchedulerConfig c = Config();
+  c.max_attempts = 2;
+  auto s = Scheduler(c);
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.attempts, 2);
+  EXPECT_EQ(item.error_code.value_or(""), "ENGINE_UNAVAILABLE");
+  EXPECT_NE(item.error_message.value_or("").find("http engine returned 503: overloaded"), std::string::npos)
+      << item.error_message.value_or("");
+  // Each attempt makes the engine call's 3 tries (processors::EngineContext), and no more.
+  EXPECT_EQ(engine.requests().size(), 2u * 3u);
+}
+
+TEST_P(RunSchedulerTest, PermanentEngineErrorFailsAtOnce) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{422, "bad document"}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  auto s = Scheduler(Config());
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.attempts, 1);
+  EXPECT_EQ(item.error_code.value_or(""), "FAILED_TO_PROCESS_FILE");
+  EXPECT_EQ(engine.requests().size(), 1u);
+}
+
+TEST_P(RunSchedulerTest, AttemptDeadlineAbortsTheEngineCall) {
+  // The engine would answer correctly after 2 s; the attempt's deadline is 300 ms. Had the
+  // call not been aborted, the item would have been PROCESSED with that answer.
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput, 2000}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  SchedulerConfig c = Config();
+  c.workers = 1;
+  c.item_timeout_ms = 300;
+  c.max_attempts = 1;
+  auto s = Scheduler(c);
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.error_code.value_or(""), "TIMEOUT");
+  EXPECT_NE(item.error_message.value_or("").find("--item-timeout-ms 300"), std::string::npos)
+      << item.error_message.value_or("");
+  EXPECT_EQ(engine.requests().size(), 1u) << "the deadline ends the retries of the call too";
+}
+
+TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
+  // A 1.5 s call under a 300 ms lease: the heartbeat keeps the claim, so neither this
+  // worker's peer nor a retry calls the engine a second time.
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput, 1500}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  SchedulerConfig c = Config();
+  c.lease_ms = 300;
+  auto s = Scheduler(c);
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  EXPECT_EQ(item.attempts, 1);
+  EXPECT_EQ(engine.requests().size(), 1u);
+}
+
+TEST_P(RunSchedulerTest, TransientStorageErrorIsRetried) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  auto s = Scheduler(Config(), std::make_shared<FlakyBlobStore>(blobs_, 1));
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  EXPECT_EQ(item.attempts, 2);
+}
+
+TEST_P(RunSchedulerTest, ShutdownReleasesUnfinishedClaimsWithoutSpendingAnAttempt) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput, 3000}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  auto s = Scheduler(Config());
+  s->Start();
+  for (int i = 0; i < 500 && engine.requests().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(engine.requests().size(), 1u);
+  s->Stop(/*drain_ms=*/50);
+  store::RunStore runs(db);
+  auto item = runs.GetItem(run.id, "evi_1");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->status, "PROCESSING");
+  EXPECT_EQ(item->attempts, 0) << "a released claim does not count as an attempt";
+  EXPECT_EQ(item->lease_owner, "");
+  // Claimable at once by anyone, without waiting for a lease to lapse.
+  auto again = runs.ClaimItem("next-process", NowMillis(), 60000);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again->has_value());
+  EXPECT_EQ((*again)->attempts, 1);
+}
+
+TEST_P(RunSchedulerTest, RestartedNodeTakesItsClaimsBackAtOnce) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  // The previous process of node-a claimed the item with a 10-minute lease, then died.
+  auto dead = runs.ClaimItem("node-a/old/w0:x", NowMillis(), 600000, "node-a");
+  ASSERT_TRUE(dead.ok() && dead->has_value());
+  // Another node's claim is not touched.
+  SchedulerConfig other = Config();
+  other.node = "node-b";
+  EXPECT_EQ(*Scheduler(other)->TakeBackClaims(), 0);
+
+  SchedulerConfig c = Config();
+  c.node = "node-a";
+  auto s = Scheduler(c);
+  EXPECT_EQ(*s->TakeBackClaims(), 1);
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run, 20000);  // far less than the 10-minute lease
+  s->Stop();
+  EXPECT_EQ(item.status, "PROCESSED");
+  EXPECT_EQ(item.attempts, 2) << "the dead process's attempt still counts";
+  EXPECT_EQ(engine.requests().size(), 1u);
+}
+
+TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  for (int i = 0; i < 2; ++i) {  // two workers died mid-attempt (their leases lapsed)
+    auto dead = runs.ClaimItem("dead:" + std::to_string(i), NowMillis(), 1);
+    ASSERT_TRUE(dead.ok() && dead->has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  SchedulerConfig c = Config();
+  c.max_attempts = 2;
+  auto s = Scheduler(c);
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  s->Stop();
+  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
+  EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
+  EXPECT_EQ(engine.requests().size(), 0u);
+}
+
+GOLDSET_BACKENDS(RunSchedulerTest);
+
+}  // namespace
+}  // namespace goldset::jobs
