@@ -24,15 +24,17 @@ std::string Md(const std::string& s) {
   return out;
 }
 
-std::string Table(const Rows& t, size_t first_left_columns) {
+// Numbers right-aligned, text (names, intervals, verdicts) left; a regression in bold.
+std::string Table(const Rows& t) {
+  auto left = [](const std::string& h) { return h == "field" || h == "classification" || h == "metric" || h == "95% CI" || h == "verdict"; };
   std::string out = "|";
   for (const auto& h : t.header) out += " " + Md(h) + " |";
   out += "\n|";
-  for (size_t i = 0; i < t.header.size(); ++i) out += i < first_left_columns ? " :-- |" : " --: |";
+  for (const auto& h : t.header) out += left(h) ? " :-- |" : " --: |";
   out += "\n";
   for (const auto& r : t.rows) {
     out += "|";
-    for (const auto& cell : r) out += " " + Md(cell) + " |";
+    for (const auto& cell : r) out += " " + (cell == "regressed" ? "**regressed**" : Md(cell)) + " |";
     out += "\n";
   }
   return out;
@@ -67,7 +69,7 @@ std::string RenderMarkdown(const Report& r) {
     out += "**" + VerdictSentence(c) + "**\n\n";
     if (r.gate.fail_on || r.gate.min_accuracy) out += Md(GateLine(r.gate)) + "\n\n";
     Rows rows = ComparisonRows(c);
-    out += rows.rows.empty() ? std::string("No per-field outcomes to compare.\n") : Table(rows, 1);
+    out += rows.rows.empty() ? std::string("No per-field outcomes to compare.\n") : Table(rows);
     out += "\n" + ItemList(c, "newlyIncorrect", "Newly incorrect items") + "\n" + ItemList(c, "newlyCorrect", "Newly correct items");
     out += "\n" + PowerSentence(c) + " " + NonInferioritySentence(c) + "\n\n";
     out += "<sub>Paired bootstrap 95% intervals, exact McNemar tests, Holm-adjusted across fields. " + Md(HeadlineLine(r)) +
@@ -76,7 +78,7 @@ std::string RenderMarkdown(const Report& r) {
   }
   out += "**" + Md(HeadlineLine(r)) + ".**\n\n";
   if (r.gate.fail_on || r.gate.min_accuracy) out += Md(GateLine(r.gate)) + "\n\n";
-  out += Table(MetricRows(r), 1);
+  out += Table(MetricRows(r));
   return out;
 }
 
