@@ -7,7 +7,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, expectError } from './harness.mjs';
+import { startServer, expectError, runCli } from './harness.mjs';
+import { startGatedEngine } from './gated_engine.mjs';
 import { invoiceText, invoiceSchema, waitForRun, seedInvoiceSet } from './eval_fixtures.mjs';
 
 const N = 60;
@@ -263,6 +264,77 @@ describe('compare: verdicts, intervals, power, newly incorrect items', () => {
       assert.equal(r.status, 200, `${JSON.stringify(query)}: ${JSON.stringify(r.body)}`);
     }
     assert.deepEqual(srv.serverErrors(), []);
+  });
+
+  test('goldset eval --server gates on the stored runs through the compare endpoint', { timeout: 120000 }, async () => {
+    const env = { GOLDSET_API_KEY: srv.key };
+    const gate = (args, extra = {}) => runCli(['eval', '--server', srv.url, '--run', candRun.id, ...args], { env: { ...env, ...extra }, timeoutMs: 60000 });
+    const json = await gate(['--baseline-run', baseRun.id, '--format', 'json']);
+    assert.equal(json.code, 1, `overall regressed: the default gate fails\n${json.stderr}`);
+    assert.match(json.stderr, /goldset eval: the overall verdict is regressed/);
+    const out = JSON.parse(json.stdout);
+    const api = await compare();
+    assert.deepEqual(out.comparison, api.body, 'the CLI reports the server\'s comparison as it is');
+    assert.deepEqual(out.metrics, candRun.metrics);
+    assert.deepEqual(out.baselineMetrics, baseRun.metrics);
+    assert.deepEqual(out.gate, { failOn: 'regression', minAccuracy: null, passed: false, reasons: [out.gate.reasons[0]] });
+    const again = await gate(['--baseline-run', baseRun.id, '--format', 'json']);
+    assert.equal(again.stdout, json.stdout, 'byte-identical');
+
+    const md = await gate(['--baseline-run', baseRun.id, '--format', 'markdown', '--fail-on', 'never']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^## Goldset evaluation: regressed, gate passed\n/);
+    assert.match(md.stdout, /\| total \| 60 \| 100\.0% \| 50\.0% \| -50\.0 pp \|/);
+    assert.match(md.stdout, /### Newly incorrect items \(31\)/);
+    const junit = await gate(['--baseline-run', baseRun.id, '--format', 'junit', '--fail-on', 'never']);
+    assert.equal(junit.code, 0);
+    assert.match(junit.stdout, /<testcase classname="goldset.fields" name="total" time="0">\n      <failure type="regressed"/);
+    // Parameters reach the server: at alpha 1e-4 the overall change is not significant.
+    const strict = await gate(['--baseline-run', baseRun.id, '--alpha', '0.0001', '--margin', '0.2', '--effect', '0.05', '--format', 'json']);
+    assert.equal(strict.code, 0, strict.stderr);
+    assert.deepEqual(JSON.parse(strict.stdout).comparison.parameters, { alpha: 0.0001, margin: 0.2, effect: 0.05, power: 0.8 });
+    const fieldGate = await gate(['--baseline-run', baseRun.id, '--alpha', '0.0001', '--fail-on', 'field-regression']);
+    assert.equal(fieldGate.code, 1);
+    assert.match(fieldGate.stderr, /field total regressed/);
+    // Without a baseline: the run's metrics and --min-accuracy.
+    const alone = await gate(['--min-accuracy', '0.9']);
+    assert.equal(alone.code, 1);
+    assert.match(alone.stderr, /accuracy 0\.8708 is below --min-accuracy 0\.9000/);
+    assert.equal((await gate(['--min-accuracy', '0.8'])).code, 0);
+    // Bad input: exit 2 with the server's answer.
+    const unknown = await runCli(['eval', '--server', srv.url, '--run', 'bpr_nope'], { env });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /HTTP 404 NOT_FOUND/);
+    const badKey = await gate([], { GOLDSET_API_KEY: 'not-a-key' });
+    assert.equal(badKey.code, 2);
+    assert.match(badKey.stderr, /HTTP 401/);
+    const badAlpha = await gate(['--baseline-run', baseRun.id, '--alpha', '0.7']);
+    assert.equal(badAlpha.code, 2);
+    assert.match(badAlpha.stderr, /alpha must be a number in \(0, 0\.5\]/);
+  });
+
+  test('goldset eval --server waits for an unfinished run with --wait', { timeout: 120000 }, async () => {
+    const gated = await startGatedEngine();
+    try {
+      const upd = await srv.api('POST', `/extractors/${seeded.extractor.id}`,
+        { body: { config: { schema: invoiceSchema, engine: { type: 'http', url: gated.url } } } });
+      assert.equal(upd.status, 200);
+      const created = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id, evaluationSetItemIds: [seeded.items[0].id] } });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const env = { GOLDSET_API_KEY: srv.key };
+      const now = await runCli(['eval', '--server', srv.url, '--run', created.body.id], { env });
+      assert.equal(now.code, 2);
+      assert.match(now.stderr, /is (PENDING|PROCESSING); pass --wait SECONDS to wait for it to finish/);
+      const waiting = runCli(['eval', '--server', srv.url, '--run', created.body.id, '--wait', '60', '--format', 'json'], { env, timeoutMs: 90000 });
+      await new Promise((r) => setTimeout(r, 1500));
+      gated.release();
+      const done = await waiting;
+      assert.equal(done.code, 0, done.stderr);
+      assert.equal(JSON.parse(done.stdout).metrics.numFilesTotal, 1);
+      assert.equal(done.stderr, '', 'no progress bar without a terminal');
+    } finally {
+      await gated.close();
+    }
   });
 
   test('summary: Wilson intervals on item and field accuracy, never in the run metrics', { timeout: 60000 }, async () => {
