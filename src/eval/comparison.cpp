@@ -21,10 +21,7 @@ const json::object* Fields(const json::object& r) {
   const json::value* f = r.if_contains("fields");
   return f && f->is_object() ? &f->as_object() : nullptr;
 }
-bool Labelled(const json::object& f) {
-  const json::value* v = f.if_contains("verdict");
-  return v && v->is_string() && (v->as_string() == "correct" || v->as_string() == "incorrect");
-}
+bool Labelled(const json::value& f) { return LabelledOutcome(f).has_value(); }
 double Score(const json::object& o) {
   const json::value* v = o.if_contains("score");
   return v && v->is_number() ? v->to_number<double>() : 0.0;
@@ -37,7 +34,7 @@ std::pair<double, double> Contribution(Kind kind, const json::object& r) {
   double num = 0, den = 0;
   if (const json::object* f = Fields(r)) {
     for (const auto& kv : *f) {
-      if (kv.value().is_object() && Labelled(kv.value().as_object())) {
+      if (Labelled(kv.value())) {
         num += Score(kv.value().as_object());
         den += 1;
       }
@@ -55,7 +52,7 @@ json::array LowerScoreFields(const json::object& from, const json::object& to) {
     const json::value* other = t->if_contains(kv.key());
     if (!kv.value().is_object() || !other || !other->is_object()) continue;
     const json::object &a = kv.value().as_object(), &b = other->as_object();
-    if (Labelled(a) && Labelled(b) && Score(b) < Score(a)) out.emplace_back(kv.key());
+    if (Labelled(kv.value()) && Labelled(*other) && Score(b) < Score(a)) out.emplace_back(kv.key());
   }
   return out;
 }
@@ -179,7 +176,7 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, c
     for (const auto& kv : *bf) {
       const json::value* other = cf->if_contains(kv.key());
       if (!kv.value().is_object() || !other || !other->is_object()) continue;
-      if (!Labelled(kv.value().as_object()) || !Labelled(other->as_object())) continue;
+      if (!Labelled(kv.value()) || !Labelled(*other)) continue;
       Delta& d = field_deltas[std::string(kv.key())];
       d.base += Score(kv.value().as_object());
       d.cand += Score(other->as_object());

@@ -10,16 +10,6 @@ const json::object* Fields(const json::object& r) {
   return f && f->is_object() ? &f->as_object() : nullptr;
 }
 
-// nullopt for a field that is not an outcome (excluded, unlabeled, malformed).
-std::optional<bool> Labelled(const json::value& field) {
-  if (!field.is_object()) return std::nullopt;
-  const json::value* v = field.as_object().if_contains("verdict");
-  if (!v || !v->is_string()) return std::nullopt;
-  if (v->as_string() == "correct") return true;
-  if (v->as_string() == "incorrect") return false;
-  return std::nullopt;
-}
-
 const json::string* ExpectedType(const json::value& field, bool split) {
   if (!field.is_object()) return nullptr;
   const json::value* e = field.as_object().if_contains("expected");
@@ -28,6 +18,15 @@ const json::string* ExpectedType(const json::value& field, bool split) {
 }
 
 }  // namespace
+
+std::optional<bool> LabelledOutcome(const json::value& field) {
+  if (!field.is_object()) return std::nullopt;
+  const json::value* v = field.as_object().if_contains("verdict");
+  if (!v || !v->is_string()) return std::nullopt;
+  if (v->as_string() == "correct") return true;
+  if (v->as_string() == "incorrect") return false;
+  return std::nullopt;
+}
 
 const char* MetricsTypeName(Kind kind) {
   return kind == Kind::kExtract ? "EXTRACT" : kind == Kind::kClassify ? "CLASSIFY" : "SPLITTER";
@@ -43,7 +42,7 @@ std::map<std::string, bool> UnitOutcomes(Kind kind, const json::object& result) 
   const json::object* fields = Fields(result);
   if (!fields) return out;
   for (const auto& kv : *fields) {
-    std::optional<bool> right = Labelled(kv.value());
+    std::optional<bool> right = LabelledOutcome(kv.value());
     if (!right) continue;
     if (kind == Kind::kExtract) {
       out.emplace(std::string(kv.key()), *right);
@@ -62,7 +61,7 @@ json::array FieldsTurnedWrong(const json::object& from, const json::object& to) 
   for (const auto& kv : *f) {
     const json::value* other = t->if_contains(kv.key());
     if (!other) continue;
-    std::optional<bool> was = Labelled(kv.value()), now = Labelled(*other);
+    std::optional<bool> was = LabelledOutcome(kv.value()), now = LabelledOutcome(*other);
     if (was && now && *was && !*now) out.emplace_back(kv.key());
   }
   return out;

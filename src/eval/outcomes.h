@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/json.h"
@@ -21,6 +22,10 @@ namespace goldset::eval {
 const char* MetricsTypeName(Kind kind);
 
 bool ItemCorrect(const json::object& result);
+
+// A field result with verdict correct|incorrect: right or wrong. nullopt for excluded,
+// unlabeled or malformed fields (not outcomes).
+std::optional<bool> LabelledOutcome(const json::value& field);
 
 // unit name -> right. Units whose name cannot be read (no expected type) are left out.
 std::map<std::string, bool> UnitOutcomes(Kind kind, const json::object& result);
