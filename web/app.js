@@ -18,7 +18,7 @@ const routes = [
     page: item,
     params: (m) => ({ runId: decodeURIComponent(m[1]), runItemId: decodeURIComponent(m[2]) }),
   },
-  { re: /^\/compare$/, page: compare, params: (_m, q) => ({ runId: q.get('run'), baselineId: q.get('baseline') }) },
+  { re: /^\/compare$/, page: compare, params: (_m, q) => ({ runId: q.get('run'), baselineId: q.get('baseline'), alpha: q.get('alpha'), margin: q.get('margin'), effect: q.get('effect') }) },
 ];
 
 const main = document.getElementById('main');

@@ -1,6 +1,9 @@
 // Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
-// GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare.
+// GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare,
+// GET /evaluation_set_runs/{id}/summary.
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <memory>
 
 #include "api/app.h"
@@ -145,12 +148,42 @@ Response ExportCsv(RequestContext& ctx) {
   return r;
 }
 
+// ?alpha=&margin=&effect= of the compare endpoint; absent -> eval's defaults. A value that
+// is not one plain number (repeated, empty, "abc", "inf") fails with the range message.
+StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
+  eval::CompareOptions o;
+  for (auto [name, slot] : {std::pair{"alpha", &o.alpha}, {"margin", &o.margin}, {"effect", &o.effect}}) {
+    std::vector<std::string> values = req.QueryValues(name);
+    if (values.empty()) continue;
+    const std::string& v = values.front();
+    double x = std::nan("");
+    if (values.size() == 1 && !v.empty() && v.size() <= 32) {
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
+      if (ec != std::errc() || end != v.data() + v.size()) x = std::nan("");
+    }
+    *slot = x;
+  }
+  if (Status st = eval::ValidateCompareOptions(o); !st.ok()) return st;
+  return o;
+}
+
+// Scored items of a run (failed and unscored items are not compared).
+Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eval::ComparedItem>* out) {
+  return svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
+    if (item.status != "PROCESSED" || !item.result) return;
+    auto v = ParseJson(*item.result);
+    if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
+  });
+}
+
 Response Compare(RequestContext& ctx) {
   auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
   if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
   auto baseline_id = ctx.req.QueryValue("baseline");
   if (!baseline_id || baseline_id->empty())
     return ErrorResponse(Status::InvalidArgument("baseline is required: the id of the run to compare against"), ctx.request_id);
+  auto options = CompareOptionsOf(ctx.req);
+  if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
   auto baseline = ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id);
   if (!baseline.ok()) return ErrorResponse(baseline.status(), ctx.request_id);
   if (baseline->set_id != run->set_id)
@@ -158,11 +191,13 @@ Response Compare(RequestContext& ctx) {
                                                  " vs " + baseline->set_id + ")"), ctx.request_id);
   // Finished runs never change, so neither does their comparison: it is computed once
   // (10,000 bootstrap resamples per request were a cheap way to load the handler pool,
-  // F25a) and then served as stored. x-goldset-cache says which: hit, miss (computed and
-  // stored) or bypass (a run is still going; computed, not stored).
+  // F25a) and then served as stored, per parameter set (alpha, margin, effect), up to
+  // --max-stored-comparisons sets per pair. x-goldset-cache says which: hit, miss
+  // (computed and stored) or bypass (a run is still going, or the pair has its maximum
+  // of stored sets; computed, not stored).
   const bool cacheable = run->finished() && baseline->finished();
   store::ComparisonStore comparisons(ctx.svc.db);
-  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters()};
+  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters(*options)};
   auto answer = [](std::string body, const char* cache) {
     Response r;
     r.body = std::move(body);
@@ -173,25 +208,41 @@ Response Compare(RequestContext& ctx) {
     auto stored = comparisons.Get(key);
     if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
   }
-  auto collect = [&](const store::RunRecord& r, std::vector<eval::ComparedItem>* out) -> Status {
-    return ctx.svc.runs->ForEachFinishedItem(r.id, [&](const store::RunItemRecord& item) {
-      if (item.status != "PROCESSED" || !item.result) return;
-      auto v = ParseJson(*item.result);
-      if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
-    });
-  };
   std::vector<eval::ComparedItem> base_items, cand_items;
-  Status st = collect(*baseline, &base_items);
-  if (st.ok()) st = collect(*run, &cand_items);
+  Status st = CollectScored(ctx.svc, *baseline, &base_items);
+  if (st.ok()) st = CollectScored(ctx.svc, *run, &cand_items);
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items);
+  json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items, *options);
   out["object"] = "evaluation_set_run_comparison";
   out["runId"] = run->id;
   out["baselineRunId"] = baseline->id;
   std::string body = json::serialize(out);
   // A failure to store only costs the next request a recomputation.
-  if (cacheable) (void)comparisons.Put(key, body, NowMillis());
-  return answer(std::move(body), cacheable ? "miss" : "bypass");
+  bool stored = false;
+  if (cacheable) {
+    auto put = comparisons.Put(key, body, NowMillis(), ctx.svc.config.max_stored_comparisons);
+    stored = put.ok() && *put;
+  }
+  return answer(std::move(body), stored ? "miss" : "bypass");
+}
+
+// Accuracies of the run's scored items with Wilson 95% intervals (eval::ResultsSummary).
+Response Summary(RequestContext& ctx) {
+  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  eval::ResultsSummary summary(jobs::KindOf(run->entity_kind));
+  size_t failed = 0;
+  Status st = ctx.svc.runs->ForEachFinishedItem(run->id, [&](const store::RunItemRecord& item) {
+    if (item.status == "FAILED") ++failed;
+    if (item.status != "PROCESSED" || !item.result) return;
+    auto v = ParseJson(*item.result);
+    if (v.ok() && v->is_object()) summary.Add(v->as_object());
+  });
+  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run->id}, {"status", run->status}};
+  for (auto& kv : summary.Build()) out[kv.key()] = std::move(kv.value());
+  out["numItemsFailed"] = failed;
+  return JsonResponse(out);
 }
 
 }  // namespace
@@ -199,6 +250,7 @@ Response Compare(RequestContext& ctx) {
 void RegisterRunResultRoutes(Router& r) {
   r.Add({"GET", "/evaluation_set_runs/{id}/results", ListResults, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_set_runs/{id}/results.csv", ExportCsv, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_set_runs/{id}/summary", Summary, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"GET", "/evaluation_set_runs/{id}/compare", Compare, true, RateCategory::kGet});
 }

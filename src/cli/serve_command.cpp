@@ -69,11 +69,16 @@ Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
 
 // --max-array-rows (eval::Options::max_array_rows): rows per side of any array an item
 // may have before it fails; also bounds the pairing work (eval/array_scorer.h).
+// --max-stored-comparisons: parameter sets (alpha, margin, effect) stored per pair of runs.
 Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   auto rows = ParseInt(f.Get("max-array-rows"), static_cast<int>(c->max_array_rows), "max-array-rows");
   if (!rows.ok()) return rows.status();
   if (*rows < 1 || *rows > 50000) return Status::InvalidArgument("--max-array-rows must be between 1 and 50000");
   c->max_array_rows = static_cast<size_t>(*rows);
+  auto stored = ParseInt(f.Get("max-stored-comparisons"), static_cast<int>(c->max_stored_comparisons), "max-stored-comparisons");
+  if (!stored.ok()) return stored.status();
+  if (*stored > 1000) return Status::InvalidArgument("--max-stored-comparisons must be between 0 and 1000");
+  c->max_stored_comparisons = *stored;
   return Status::OK();
 }
 
@@ -243,7 +248,7 @@ const std::set<std::string>& ServerFlagNames() {
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
-                                          "max-document-words", "max-multipart-parts"};
+                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons"};
   return k;
 }
 

@@ -29,6 +29,7 @@
 // "missing_row", "extra_row".
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,19 +123,63 @@ class MetricsBuilder {
   std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
 
-// Run comparison: items paired by item_id (only those in both runs), per-field
-// deltas, regressed/improved items, a paired bootstrap 95% CI of the accuracy
-// difference (10,000 resamples, fixed seed) and an exact McNemar p-value on
-// item-level correctness.
+// Run comparison: items paired by item_id (only those in both runs; pass only scored
+// items). Keys (docs/evaluation.md § Compare):
+//   accuracy {baseline, candidate, delta, ci95, resamples, seed}: the run accuracy (extractor
+//     micro accuracy, classifier share correct, splitter mean item score) and a paired
+//     bootstrap 95% interval of its change (Monte Carlo, fixed seed);
+//   mcnemar {regressed, improved, pValue}: exact McNemar on item correctness;
+//   fieldDeltas, regressedItems, improvedItems: mean field scores, items whose score moved;
+//   parameters, verdict (McNemar at alpha, direction of the discordant items), delta, ci95,
+//   pValue (= accuracy.delta, accuracy.ci95, mcnemar.pValue), nonInferior (ci95.low >
+//   -margin), itemAccuracy (item share correct, Wilson intervals), discordanceRate,
+//   minimumDetectableEffect, itemsNeeded (McNemar power 80%, Connor 1987), fields{unit:
+//   numItems, baseline, candidate (+Wilson ci95s), delta, ci95 (exact paired bootstrap),
+//   regressed, improved, pValue, pValueAdjusted (Holm over units), verdict}, where a unit
+//   is a labelled field (extractor), an expected class (classifier) or split type
+//   (splitter); newlyIncorrect / newlyCorrect: items whose correctness flipped, with the
+//   fields that flipped.
+// Deterministic: the same inputs and options give the same object.
 struct ComparedItem {
   std::string item_id;
   json::object result;  // a ScoreItem result
 };
+struct CompareOptions {
+  double alpha = 0.05;    // significance level of every verdict, (0, 0.5]
+  double margin = 0.01;   // non-inferiority margin on the accuracy delta, [0, 1]
+  double effect = 0.01;   // the change itemsNeeded is computed for, (0, 1]
+  int resamples = 10000;  // Monte Carlo resamples of accuracy.ci95 (tests use fewer)
+};
+// InvalidArgument naming the option and its range.
+Status ValidateCompareOptions(const CompareOptions& options);
+// REQUIRES: ValidateCompareOptions(options).ok(). Cost: options.resamples * paired items
+// random draws, plus per unit O(discordant items) for its exact interval.
 json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline,
-                         const std::vector<ComparedItem>& candidate);
+                         const std::vector<ComparedItem>& candidate, const CompareOptions& options = {});
 // Everything besides the two runs that CompareRuns' answer depends on (the method's
-// version, resamples, seed; later e.g. a requested alpha), as one string: a stored
-// comparison is reused only under the same parameters.
-std::string CompareRunsParameters();
+// version, resamples, seed, alpha, margin, effect), as one string: a stored comparison
+// is reused only under the same parameters. Numbers in shortest round-trip form, so
+// 0.05 and 0.050 give the same string.
+std::string CompareRunsParameters(const CompareOptions& options = {});
+
+// Accuracies of one run's scored items with Wilson 95% intervals (an extension; never
+// added to the contract's metrics): item share correct, and per unit (see CompareRuns) the
+// share right. Add() each scored item's result, then Build():
+//   {type, itemAccuracy: {numItems, numCorrect, accuracy, ci95}, fields: {unit: {numItems,
+//    numCorrect, accuracy, ci95}}}. accuracy is omitted when numItems is 0.
+class ResultsSummary {
+ public:
+  explicit ResultsSummary(Kind kind) : kind_(kind) {}
+  void Add(const json::object& item_result);
+  json::object Build() const;
+
+ private:
+  struct Count {
+    size_t n = 0, right = 0;
+  };
+  Kind kind_;
+  Count items_;
+  std::map<std::string, Count> units_;
+};
 
 }  // namespace goldset::eval

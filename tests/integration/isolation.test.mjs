@@ -74,6 +74,8 @@ test('another workspace: every id route answers 404 and changes nothing', { time
     ['GET', `/evaluation_set_runs/${run1.id}/results.csv`],
     ['GET', `/evaluation_set_runs/${run1.id}/results/${item.id}`],
     ['GET', `/evaluation_set_runs/${run1.id}/compare?baseline=${run2.id}`],
+    ['GET', `/evaluation_set_runs/${run1.id}/compare?baseline=${run2.id}&alpha=0.01&margin=0.02&effect=0.05`],
+    ['GET', `/evaluation_set_runs/${run1.id}/summary`],
     ['POST', `/evaluation_set_runs/${heldEval.id}/cancel`, {}],
     ['POST', '/evaluation_set_runs', { evaluationSetId: set.id }],
     ['GET', `/webhook_endpoints/${endpoint.id}`], ['POST', `/webhook_endpoints/${endpoint.id}`, { name: 'hijack' }],

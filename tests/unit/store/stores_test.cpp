@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "store/blob_store.h"
+#include "store/comparison_store.h"
 #include "store/file_store.h"
 #include "store/tenancy_store.h"
 #include "test_database.h"
@@ -235,6 +236,27 @@ TEST_P(StoresTest, KeysetPagingAllOrdersWithConcurrentInserts) {
       EXPECT_EQ(seen, expected);
     }
   }
+}
+
+// Stored comparisons: at most max_per_pair parameter sets per (run, baseline); the same
+// key is stored once; other pairs and workspaces have their own.
+TEST_P(StoresTest, ComparisonsBoundedPerRunPair) {
+  ComparisonStore c(db);
+  auto key = [](std::string params, std::string run = "bpr_a", std::string ws = "ws_1") {
+    return ComparisonKey{ws, run, "bpr_b", std::move(params)};
+  };
+  const int64_t kMax = 3;
+  EXPECT_TRUE(*c.Put(key("p1"), "{1}", 1, kMax));
+  EXPECT_FALSE(*c.Put(key("p1"), "{other}", 2, kMax));  // already stored: unchanged
+  EXPECT_TRUE(*c.Put(key("p2"), "{2}", 3, kMax));        // limit - 1 stored before
+  EXPECT_TRUE(*c.Put(key("p3"), "{3}", 4, kMax));        // reaches the limit
+  EXPECT_FALSE(*c.Put(key("p4"), "{4}", 5, kMax));       // over it: not stored
+  EXPECT_EQ(**c.Get(key("p1")), "{1}");
+  EXPECT_EQ(**c.Get(key("p3")), "{3}");
+  EXPECT_FALSE(c.Get(key("p4"))->has_value());
+  EXPECT_TRUE(*c.Put(key("p4", "bpr_c"), "{c}", 6, kMax));  // another pair
+  EXPECT_FALSE(c.Get(key("p1", "bpr_a", "ws_2"))->has_value());  // another workspace sees nothing
+  EXPECT_FALSE(*c.Put(key("p9", "bpr_d"), "{d}", 7, 0));  // 0: never stored
 }
 
 GOLDSET_BACKENDS(StoresTest);
