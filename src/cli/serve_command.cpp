@@ -291,7 +291,9 @@ int RunServeCommand(int argc, char** argv) {
     server.Stop();
   });
   svc->webhook_dispatcher->Start();
+  svc->key_usage->Start(/*flush_ms=*/10000);
   server.Run();
+  svc->key_usage->Stop();  // writes the uses still pending
   // Drained: stop delivery workers (in-flight POSTs finish, unsent claims are released).
   svc->webhook_dispatcher->Stop();
   // Run returned: every connection is closed. Wake the signal thread if it still waits.

@@ -1,5 +1,6 @@
 // The migrations of each module, in version ranges that never overlap:
-// 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks.
+// 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks,
+// 500-599 key management (admin keys, last use).
 // Append only: never edit a migration that has shipped.
 #pragma once
 
@@ -17,5 +18,6 @@ std::vector<Migration> FoundationMigrations();
 std::vector<Migration> ProcessorsMigrations();
 std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
+std::vector<Migration> KeysMigrations();
 
 }  // namespace goldset::store
