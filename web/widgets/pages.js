@@ -14,6 +14,8 @@ export function documentView(file, { ctx, maxPages = 20, thumbs = false, idPrefi
   const frames = new Map(); // page -> {frame, svg}
   let boxes = [];
   let focused = null;
+  // Citation keys name array cells ("rows[0].n"); the field "rows[].n" means all of them.
+  const isFocused = (field) => field === focused || (!!focused && focused.includes('[]') && field.replace(/\[\d+\]/g, '[]') === focused);
 
   const paint = () => {
     for (const { svg } of frames.values()) clear(svg);
@@ -24,7 +26,7 @@ export function documentView(file, { ctx, maxPages = 20, thumbs = false, idPrefi
       const pts = b.points.map((p) => `${p.x},${p.y}`).join(' ');
       f.svg.append(s('polygon', {
         points: pts,
-        class: `box${b.field === focused ? ' focused' : ''}`,
+        class: `box${isFocused(b.field) ? ' focused' : ''}`,
         'data-field': b.field,
         'data-points': JSON.stringify(b.points),
       }, s('title', null, b.label || b.field)));
