@@ -1,7 +1,7 @@
 // Editors for a new processor's config: an extractor's JSON schema (checked as you type
 // against the rules the server applies, forms/schema.js checkSchema) and the labels of
 // a classifier (classifications) or splitter (splitClassifications).
-import { h, clear } from '../dom.js';
+import { h, clear, mount } from '../dom.js';
 import { checkSchema, fieldPaths, parseJsonText, rootSpec } from './schema.js';
 
 export const EXAMPLE_SCHEMA = {
@@ -54,7 +54,7 @@ export function schemaEditor({ id = 'schema', initial = EXAMPLE_SCHEMA } = {}) {
       status.append(h('ul', { class: 'problems' }, problems.map((p) => h('li', { class: p.severity, 'data-path': p.path },
         h('span', { class: 'mono' }, p.path), `: ${p.message}${p.severity === 'warning' ? ' (warning)' : ''}`))));
     }
-    preview.append(fields.map((f) => h('li', null, h('span', { class: 'mono' }, f.path), ' ', h('span', { class: 'muted small' }, f.kind))));
+    mount(preview, fields.map((f) => h('li', null, h('span', { class: 'mono' }, f.path), ' ', h('span', { class: 'muted small' }, f.kind))));
   };
   text.addEventListener('input', () => {
     clearTimeout(timer);
@@ -65,7 +65,7 @@ export function schemaEditor({ id = 'schema', initial = EXAMPLE_SCHEMA } = {}) {
   const node = h('div', { class: 'schema-editor' },
     h('label', { for: id }, 'JSON schema'),
     h('p', { class: 'muted small', id: `${id}-help` }, 'Extend’s schema rules: an object root, nullable primitives ["string", "null"], "format": "date" for dates, "extend:type": "currency" for amounts with a currency. Checked as you type.'),
-    h('div', { class: 'schema-layout' }, text, h('div', null, status, h('h4', null, 'Fields'), preview)));
+    h('div', { class: 'schema-layout' }, text, h('div', null, status, h('h2', { class: 'minor' }, 'Fields'), preview)));
   text.setAttribute('aria-describedby', `${statusId} ${id}-help`);
   return {
     node,

@@ -57,7 +57,7 @@ export async function render(main, { setId }, ctx) {
     const threshold = h('input', { type: 'number', id: 'fuzzy-threshold', min: 0.01, max: 1, step: 0.01, placeholder: '0.9', 'aria-describedby': 'fuzzy-threshold-help fuzzy-threshold-error' });
     const thresholdErr = h('p', { class: 'field-error', id: 'fuzzy-threshold-error', hidden: true, role: 'alert' });
     optionControls = { fuzzy, exclude, threshold, thresholdErr };
-    mount(optionsBox, h('h3', null, 'Scoring options'), fuzzy.fs, exclude.fs,
+    mount(optionsBox, h('h2', null, 'Scoring options'), fuzzy.fs, exclude.fs,
       h('div', { class: 'form-row' }, h('label', { for: 'fuzzy-threshold' }, 'Fuzzy threshold'), threshold,
         h('p', { class: 'muted small', id: 'fuzzy-threshold-help' }, 'From 0 (exclusive) to 1; empty: the server default, 0.9.'), thresholdErr));
   }

@@ -37,7 +37,7 @@ export async function render(main, _params, ctx) {
   const configBox = h('div', { id: 'proc-config' });
   const showConfig = () => {
     mount(configBox, kindSelect.value === 'extractor' ? schema.node : kindSelect.value === 'classifier'
-      ? [h('h4', null, 'Classifications'), classes.node] : [h('h4', null, 'Split classifications'), splits.node]);
+      ? [h('h2', { class: 'minor' }, 'Classifications'), classes.node] : [h('h2', { class: 'minor' }, 'Split classifications'), splits.node]);
     refreshInitialClass();
   };
   kindSelect.addEventListener('change', showConfig);

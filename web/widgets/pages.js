@@ -85,7 +85,7 @@ export function documentView(file, { ctx, maxPages = 20, thumbs = false, idPrefi
 }
 
 async function showText(file, node, ctx) {
-  const box = h('pre', { class: 'doc-text', 'aria-label': `Text of ${file.name}` }, 'Loading the text…');
+  const box = h('pre', { class: 'doc-text', tabindex: 0, 'aria-label': `Text of ${file.name}` }, 'Loading the text…');
   node.append(box);
   try {
     const meta = await get(`/files/${enc(file.id)}`);

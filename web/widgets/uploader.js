@@ -1,7 +1,7 @@
 // Multi-file upload: a drop zone and a "Choose files" button, one row per file with its
 // progress and, on failure, the server's error in place and a Retry button. Uploads
 // start as soon as files are added, a few at a time.
-import { h, clear } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { ApiError, uploadFile } from '../api.js';
 import { count } from '../format.js';
 
@@ -39,9 +39,9 @@ export function uploader({ id = 'upload', label = 'Files', onUploaded, onChange 
   const update = () => {
     const done = entries.filter((e) => e.state === 'done').length;
     const failed = entries.filter((e) => e.state === 'failed').length;
-    clear(summary).append(entries.length
+    mount(summary, entries.length
       ? [count(done, { id: `${id}-done` }), ` of ${entries.length} uploaded`, failed ? [', ', count(failed, { id: `${id}-failed` }), ' failed'] : null]
-      : '');
+      : null);
     if (onChange) onChange();
     if (!entries.some((e) => e.state === 'waiting' || e.state === 'uploading')) {
       const w = waiters;
