@@ -12,6 +12,7 @@ import { client } from './lib/api.mjs';
 import { launch } from './lib/browser.mjs';
 import { textPdf } from './lib/seed.mjs';
 import { ARTIFACTS, ready, shot } from './lib/page.mjs';
+import { axeViolations, isSerious, keyboardReach } from './lib/a11y.mjs';
 import {
   CLASSES, INVOICES, RICH_SCHEMA, SPLIT_DOC, gatedEngine, invoiceFile, truthOf,
 } from './lib/workbench-data.mjs';
@@ -518,6 +519,69 @@ describe('workbench', { timeout: 900000 }, () => {
     // Pages of one browser context share localStorage: give the admin key back.
     await p.evaluate((k) => localStorage.setItem('goldset.apiKey', k), server.apiKey);
     await p.close();
+  });
+
+  // ---- Quality bar: every page ----------------------------------------------------------
+
+  it('has no serious or critical axe violation, reaches every control by keyboard with a visible focus ring, and fits 390 px', async () => {
+    // A second finished run of the extractor set, for the compare page.
+    const second = await api.waitForRun((await api.post('/evaluation_set_runs', { evaluationSetId: made.extract.setId })).id);
+    const results = await api.all(`/evaluation_set_runs/${made.run.id}/results`);
+    const wait = (sel) => (p) => p.waitForSelector(sel);
+    const imagesIn = (p) => p.waitForFunction(() => !document.querySelector('.pages p')?.textContent.includes('Loading'));
+    const pages = [
+      ['sets', '#/sets'],
+      ['set', `#/sets/${made.extract.setId}`],
+      ['new-set', '#/sets/new'],
+      ['new-set-extractor', '#/sets/new', async (p) => { await p.check('#proc-new'); await p.selectOption('#proc-kind', 'extractor'); }],
+      ['new-set-classifier', '#/sets/new', async (p) => { await p.check('#proc-new'); await p.selectOption('#proc-kind', 'classifier'); }],
+      ['label-extractor', `#/sets/${made.extract.setId}/items/${made.extract.items[0].id}`, imagesIn],
+      ['label-classifier', `#/sets/${made.classify.setId}/items/${made.classify.items[0].id}`, imagesIn],
+      ['label-splitter', `#/sets/${made.split.setId}/items/${made.split.item.id}`, wait('button[data-split-at="3"]')],
+      ['new-run', `#/sets/${made.extract.setId}/runs/new`, wait('#fuzzy-fields')],
+      ['run', `#/runs/${made.run.id}`],
+      ['review', `#/runs/${made.run.id}/review`, wait('#review-pages svg.boxes polygon')],
+      ['review-keys', `#/runs/${made.run.id}/review`, async (p) => { await p.click('#show-keys'); await p.waitForSelector('#keys-dialog[open]'); }],
+      ['item', `#/runs/${made.run.id}/items/${results[0].id}`, imagesIn],
+      ['compare', `#/compare?run=${second.id}&baseline=${made.run.id}`],
+      ['keys', '#/settings/keys'],
+    ];
+    const report = [];
+    const problems = [];
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const [name, hash, setup] of pages) {
+      await go(page, hash);
+      if (setup) await setup(page);
+      const violations = await axeViolations(page);
+      const serious = violations.filter(isSerious);
+      // The keys dialog is modal: the keyboard check belongs to the page behind it.
+      const reach = name === 'review-keys' ? { wanted: 0, reached: 0, missing: [], noRing: [] } : await keyboardReach(page);
+      await go(phone, hash);
+      if (setup) await setup(phone);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await shot(phone, `phone-wb-${name}`);
+      report.push({ name, violations: violations.length, serious: serious.length, ids: violations.map((v) => `${v.id}:${v.impact}`).join(' '), reached: `${reach.reached}/${reach.wanted}`, overflow });
+      if (serious.length) problems.push(`${name}: axe ${JSON.stringify(serious)}`);
+      if (reach.missing.length) problems.push(`${name}: the keyboard never reaches ${JSON.stringify(reach.missing)}`);
+      if (reach.noRing.length) problems.push(`${name}: no visible focus on ${JSON.stringify(reach.noRing)}`);
+      if (overflow > 1) problems.push(`${name}: scrolls sideways by ${overflow}px at 390px`);
+    }
+    await phone.close();
+    // The sign-in page, signed out (then the key is put back).
+    await page.evaluate(() => localStorage.removeItem('goldset.apiKey'));
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector('#api-key');
+    const login = (await axeViolations(page));
+    const loginReach = await keyboardReach(page);
+    report.push({ name: 'login', violations: login.length, serious: login.filter(isSerious).length, ids: login.map((v) => `${v.id}:${v.impact}`).join(' '), reached: `${loginReach.reached}/${loginReach.wanted}`, overflow: 0 });
+    if (login.some(isSerious)) problems.push(`login: axe ${JSON.stringify(login.filter(isSerious))}`);
+    if (loginReach.missing.length || loginReach.noRing.length) problems.push(`login: keyboard ${JSON.stringify(loginReach)}`);
+    await signIn(page, server.apiKey);
+    console.log('accessibility report (axe violations of any impact; keyboard reach; overflow at 390 px):');
+    console.table(report);
+    assert.deepEqual(problems, []);
   });
 
   it('made no request to any host but 127.0.0.1 and threw no page errors', () => {

@@ -24,7 +24,8 @@ export async function render(main, { runId, runItemId }, ctx) {
   const prev = sibling(results[index - 1]);
   const next = sibling(results[index + 1]);
 
-  const pages = h('div', { class: 'pages', id: 'page-images', 'aria-label': 'Document pages' });
+  // Focusable: the pages scroll, and keyboard users must be able to scroll them.
+  const pages = h('div', { class: 'pages', id: 'page-images', role: 'region', 'aria-label': 'Document pages', tabindex: 0 });
   mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',

@@ -38,6 +38,9 @@ export async function keyboardReach(page, { maxPresses = 600 } = {}) {
     for (const el of document.querySelectorAll(sel)) {
       if (el.disabled || el.closest('[aria-hidden="true"], [inert], dialog:not([open])')) continue;
       if (el.tabIndex < 0) continue;
+      // Inside a closed <details> only its summary is there to reach.
+      const closed = el.closest('details:not([open])');
+      if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
       const style = getComputedStyle(el);
       if (style.visibility === 'hidden' || style.display === 'none' || !el.getClientRects().length) continue;
       const key = el.type === 'radio' && el.name ? `radio:${el.name}` : `el:${++n}`;
