@@ -14,7 +14,8 @@ import { blankExpected, isBlank, labelsOf, setProcessor } from '../processors.js
 import { pager } from '../widgets/pager.js';
 import { uploader } from '../widgets/uploader.js';
 
-const PAGE_SIZE = 50;
+// Rows per page: each shows an expected output (one GET per item, the list has none).
+const PAGE_SIZE = 25;
 
 export async function render(main, { setId }, ctx) {
   const base = `/evaluation_sets/${enc(setId)}`;
@@ -28,10 +29,15 @@ export async function render(main, { setId }, ctx) {
   const latest = runs.find((r) => r.status === 'PROCESSED' || r.status === 'FAILED');
   const outcome = new Map();
   let latestLoad = null;
+  let tableReady = false; // rows are repainted as later results arrive, once there are rows
   if (latest) {
     latestLoad = await loadResults(latest.id, {
+      firstPage: 2 * PAGE_SIZE,
       isCurrent: ctx.isCurrent,
-      onMore: (all) => { for (const r of all) outcome.set(r.evaluationSetItemId, r); refreshRows(); },
+      onMore: (all) => {
+        for (const r of all) outcome.set(r.evaluationSetItemId, r);
+        if (tableReady) refreshRows();
+      },
     }).catch(() => null);
     if (latestLoad) for (const r of latestLoad.first) outcome.set(r.evaluationSetItemId, r);
   }
@@ -69,6 +75,7 @@ export async function render(main, { setId }, ctx) {
   pages.setTotal(summaries.length, itemsComplete);
   paintCount();
   await paintPage(false);
+  tableReady = true;
 
   // The rest of the summaries, 1,000 per request.
   (async () => {
