@@ -233,7 +233,7 @@ describe('workbench', { timeout: 900000 }, () => {
     await page.waitForSelector('#save-status.ok');
     const saved = await api.get(`/evaluation_sets/${made.extract.setId}/items/${item.id}`);
     assert.deepEqual(saved.expectedOutput, { value: t }, 'the item holds exactly what was typed');
-    await shot(page, 'desktop-label-extractor');
+    await shot(page, 'desktop-label-extractor', { fullPage: false });
   });
 
   it('puts a server 422 on the field it names and keeps the form when a save fails', async () => {
@@ -255,7 +255,7 @@ describe('workbench', { timeout: 900000 }, () => {
     assert.match(await page.textContent(`#${errId}`), /Expected a number/);
     assert.equal(await page.inputValue(V('vendor.name')), 'Acme Supplies Ltd', 'the edit survives the failed save');
     assert.equal((await api.get(base)).expectedOutput.value.vendor.name, 'Acme Supplies', 'nothing was written');
-    await shot(page, 'desktop-label-422');
+    await shot(page, 'desktop-label-422', { fullPage: false });
     // The schema is put back; the same form saves.
     await api.post(`/extractors/${made.extract.extractorId}`, { config: { schema: RICH_SCHEMA } });
     await page.click('#save-item');

@@ -6,8 +6,9 @@ import { repoRoot } from './server.mjs';
 
 export const ARTIFACTS = process.env.GOLDSET_BROWSER_ARTIFACTS || join(repoRoot, 'build', 'browser-artifacts');
 
-export async function shot(p, name) {
-  await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+// Full page by default; { fullPage: false } keeps what a 1280x800 screen shows.
+export async function shot(p, name, { fullPage = true } = {}) {
+  await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 // Waits until the router finished rendering the current hash.
