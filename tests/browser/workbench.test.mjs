@@ -11,7 +11,7 @@ import { startServer } from './lib/server.mjs';
 import { client } from './lib/api.mjs';
 import { launch } from './lib/browser.mjs';
 import { textPdf } from './lib/seed.mjs';
-import { ARTIFACTS, ready, shot } from './lib/page.mjs';
+import { ARTIFACTS, dropFiles, goTo, ready, shot, signInAs } from './lib/page.mjs';
 import { axeViolations, isSerious, keyboardReach } from './lib/a11y.mjs';
 import {
   CLASSES, INVOICES, RICH_SCHEMA, SPLIT_DOC, gatedEngine, invoiceFile, truthOf,
@@ -25,31 +25,8 @@ const made = {}; // what the flows created, for the later flows
 
 const V = (p) => `[data-path="expectedOutput.value.${p}"]`;
 
-async function signIn(p, key) {
-  await p.goto(`${server.baseUrl}/#/sets`);
-  await p.evaluate((k) => localStorage.setItem('goldset.apiKey', k), key);
-  await p.reload();
-  await ready(p);
-}
-
-// Opens a route; the same address again reloads (a same-hash goto would not re-render).
-async function go(p, hash) {
-  const url = `${server.baseUrl}/${hash}`;
-  if (p.url() === url) await p.reload();
-  else await p.goto(url);
-  await ready(p);
-}
-
-// Drops files on an element the way a browser does: a drop event carrying a DataTransfer.
-async function dropFiles(p, selector, files) {
-  await p.evaluate(({ selector: sel, files: list }) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: f.mimeType }));
-    const zone = document.querySelector(sel);
-    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { selector, files: files.map((f) => ({ name: f.name, mimeType: f.mimeType, b64: f.buffer.toString('base64') })) });
-}
+const signIn = (p, key) => signInAs(p, server.baseUrl, key);
+const go = (p, hash) => goTo(p, server.baseUrl, hash);
 
 describe('workbench', { timeout: 900000 }, () => {
   before(async () => {
@@ -174,21 +151,30 @@ describe('workbench', { timeout: 900000 }, () => {
     made.split = { setId: splitSetId, item: splitItems[0], splitterId: splitter.id };
   });
 
-  it('keeps what was created when a step fails, and finishes on retry', async () => {
+  it('creates a new splitter, keeping what was made when a step fails and finishing on retry', async () => {
     await go(page, '#/sets/new');
     await page.check('#proc-new');
-    await page.selectOption('#proc-kind', 'extractor');
+    await page.selectOption('#proc-kind', 'splitter');
+    const row = page.locator('#split-classifications tbody tr').first();
+    await row.locator('input[name=id]').fill('statement');
+    await row.locator('input[name=type]').fill('Statement');
     await page.fill('#proc-name', 'x'.repeat(300)); // over the server's 255-byte name limit
     await page.fill('#set-name', 'Retry set');
+    await page.setInputFiles('#files-input', [{ name: 'retry.pdf', mimeType: 'application/pdf', buffer: Buffer.from(textPdf([['STATEMENT']]), 'latin1') }]);
     await page.click('#create-set');
     await page.waitForSelector('#create-status [data-step="create the processor"]');
     assert.match(await page.textContent('#create-status'), /400/);
     assert.equal(await page.inputValue('#set-name'), 'Retry set', 'the form keeps its content');
-    await page.fill('#proc-name', 'Retry extractor');
+    assert.equal((await api.all('/evaluation_sets')).filter((x) => x.name === 'Retry set').length, 0, 'no set without its processor');
+    await page.fill('#proc-name', 'Retry splitter');
     await page.click('#create-set');
     await page.waitForSelector('#create-done');
-    const sets = await api.all('/evaluation_sets');
-    assert.equal(sets.filter((s) => s.name === 'Retry set').length, 1);
+    const sets = (await api.all('/evaluation_sets')).filter((x) => x.name === 'Retry set');
+    assert.equal(sets.length, 1);
+    const splitter = await api.get(`/splitters/${sets[0].entity.id}`);
+    assert.equal(splitter.name, 'Retry splitter');
+    assert.deepEqual(splitter.draftVersion.config.splitClassifications, [{ id: 'statement', type: 'Statement', description: '' }]);
+    assert.equal((await api.all(`/evaluation_sets/${sets[0].id}/items`)).length, 1);
   });
 
   // ---- 2. Label -------------------------------------------------------------------------

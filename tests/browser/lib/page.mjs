@@ -32,3 +32,31 @@ export async function assertValue(locator, expected, what) {
   assert.notEqual(raw, null, `${what}: no data-value`);
   assert.equal(Number(raw), expected, `${what}: page ${raw} vs API ${expected}`);
 }
+
+// Stores `key` as the dashboard's API key and reloads into the app.
+export async function signInAs(p, baseUrl, key) {
+  await p.goto(`${baseUrl}/#/sets`);
+  await p.evaluate((k) => localStorage.setItem('goldset.apiKey', k), key);
+  await p.reload();
+  await ready(p);
+}
+
+// Opens a route; the same address again reloads (a same-hash goto would not re-render).
+export async function goTo(p, baseUrl, hash) {
+  const url = `${baseUrl}/${hash}`;
+  if (p.url() === url) await p.reload();
+  else await p.goto(url);
+  await ready(p);
+}
+
+// Drops files on an element the way a browser does: a drop event carrying a DataTransfer.
+// files: [{name, mimeType, buffer}].
+export async function dropFiles(p, selector, files) {
+  await p.evaluate(({ selector: sel, files: list }) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: f.mimeType }));
+    const zone = document.querySelector(sel);
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { selector, files: files.map((f) => ({ name: f.name, mimeType: f.mimeType, b64: f.buffer.toString('base64') })) });
+}
