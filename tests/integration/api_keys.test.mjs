@@ -154,3 +154,15 @@ test('API key management', { timeout: 120000 }, async (t) => {
 
   assert.deepEqual(srv.serverErrors(), []);
 });
+
+test('the first key of a fresh data dir is an admin key', { timeout: 60000 }, async (t) => {
+  const srv = await startServer({ t, firstStart: true });
+  assert.match(srv.key ?? '', /^sk_/, 'the first start printed a key');
+  const r = await srv.api('GET', '/api_keys');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.data.map((k) => [k.name, k.admin, k.current]), [['default', true, true]]);
+  // `keys create` without --admin makes a key that may not manage keys.
+  const plain = await createKey(srv.dataDir, ['--name', 'plain']);
+  expectError(assert, await srv.api('POST', '/api_keys', { key: plain, body: { name: 'x' } }), 403, 'FORBIDDEN');
+  assert.deepEqual(srv.serverErrors(), []);
+});
