@@ -44,8 +44,14 @@ export async function render(main, { setId }, ctx) {
   const summaries = [...(firstItems.data || [])];
   let itemsComplete = !firstItems.nextPageToken;
   const full = new Map(); // item id -> item with expectedOutput (summaries carry none)
-  const fetchFull = (list) => mapLimit(list.filter((it) => !full.has(it.id)), 6, async (it) => {
-    full.set(it.id, await get(`${base}/items/${enc(it.id)}`));
+  const inflight = new Map(); // item id -> its GET, so overlapping repaints share it
+  const fetchFull = (list) => mapLimit(list.filter((it) => !full.has(it.id)), 6, (it) => {
+    if (!inflight.has(it.id)) {
+      inflight.set(it.id, get(`${base}/items/${enc(it.id)}`)
+        .then((x) => { full.set(it.id, x); })
+        .finally(() => inflight.delete(it.id)));
+    }
+    return inflight.get(it.id);
   });
   await fetchFull(summaries.slice(0, PAGE_SIZE));
   if (!ctx.isCurrent()) return;
@@ -56,25 +62,26 @@ export async function render(main, { setId }, ctx) {
   const tbody = h('tbody');
   const itemCount = h('span', { id: 'set-item-count-box' });
   const paintCount = () => mount(itemCount, count(summaries.length, { id: 'set-item-count', 'data-complete': String(itemsComplete) }), itemsComplete ? '' : '+');
-  const pages = pager({ id: 'items-pager', pageSize: PAGE_SIZE, label: 'Pages of items', onPage: () => paintPage(true) });
+  const pages = pager({ id: 'items-pager', pageSize: PAGE_SIZE, label: 'Pages of items', onPage: () => paintPage() });
   let paintToken = 0;
-  async function paintPage(fetchMissing) {
+  // Paints the current page once its items' expected outputs are in; the newest call wins.
+  async function paintPage() {
     const token = ++paintToken;
     const slice = summaries.slice(pages.page * PAGE_SIZE, (pages.page + 1) * PAGE_SIZE);
-    if (fetchMissing) {
+    if (slice.some((it) => !full.has(it.id))) {
       tbody.setAttribute('aria-busy', 'true');
       await fetchFull(slice).catch(() => {});
-      tbody.removeAttribute('aria-busy');
       if (token !== paintToken || !ctx.isCurrent()) return;
     }
+    tbody.removeAttribute('aria-busy');
     mount(tbody, slice.map((it) => itemRow(set, full.get(it.id) || it, latest, outcome.get(it.id), kind)));
   }
   function refreshRows() {
-    if (ctx.isCurrent()) paintPage(false);
+    if (ctx.isCurrent()) paintPage();
   }
   pages.setTotal(summaries.length, itemsComplete);
   paintCount();
-  await paintPage(false);
+  await paintPage();
   tableReady = true;
 
   // The rest of the summaries, 1,000 per request.
