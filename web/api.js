@@ -19,6 +19,9 @@ export class ApiError extends Error {
     super((body && body.message) || `HTTP ${status}`);
     this.status = status;
     this.code = body && body.code;
+    // Validation errors name the offending field: "...; Path: expectedOutput.value.total".
+    const m = /;\s*Path:\s*(\S+)\s*$/.exec(this.message);
+    this.fieldPath = m ? m[1] : null;
   }
 }
 
@@ -34,6 +37,50 @@ async function request(path) {
     throw new ApiError(res.status, body);
   }
   return res;
+}
+
+// Writes: JSON in, JSON out; a non-2xx answer throws ApiError with the server's message.
+async function send(method, path, body) {
+  const init = { method, headers: headers() };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON */ }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const post = (path, body = {}) => send('POST', path, body);
+export const del = (path) => send('DELETE', path);
+
+// POST /files/upload with upload progress (fetch reports none): onProgress(loaded, total).
+// Rejects with ApiError for an HTTP error, Error for a network failure, and an
+// AbortError when `signal` aborts.
+export function uploadFile(file, { onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/files/upload');
+    for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded, e.total); };
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(new ApiError(xhr.status, body));
+    };
+    xhr.onerror = () => reject(new Error('network error (the upload did not reach the server)'));
+    xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+    if (signal) {
+      if (signal.aborted) { reject(new DOMException('Upload cancelled', 'AbortError')); return; }
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
 }
 
 export async function get(path, query) {

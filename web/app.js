@@ -8,8 +8,10 @@ import * as set from './pages/set.js';
 import * as run from './pages/run.js';
 import * as item from './pages/item.js';
 import * as compare from './pages/compare.js';
+import { workbenchRoutes } from './workbench-routes.js';
 
 const routes = [
+  ...workbenchRoutes,
   { re: /^\/sets$/, page: sets, params: () => ({}) },
   { re: /^\/sets\/([^/]+)$/, page: set, params: (m) => ({ setId: decodeURIComponent(m[1]) }) },
   { re: /^\/runs\/([^/]+)$/, page: run, params: (m) => ({ runId: decodeURIComponent(m[1]) }) },

@@ -42,6 +42,7 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterProcessorRunRoutes(router_);
   RegisterPageImageRoutes(router_);
   RegisterWebhookRoutes(router_);
+  RegisterApiKeyRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {
@@ -68,6 +69,9 @@ Status App::Authenticate(const Request& req, Caller* caller) {
   }
   caller->organization_id = found->organization_id;
   caller->key_name = found->name;
+  caller->key_id = found->id;
+  caller->admin = found->admin;
+  svc_.key_usage->Touch(found->id, NowMillis());
   const std::string* ws_header = req.Header("x-extend-workspace-id");
   if (found->workspace_id) {
     if (ws_header && !ws_header->empty() && *ws_header != *found->workspace_id)

@@ -54,5 +54,6 @@ void RegisterRunResultRoutes(Router& r);
 void RegisterProcessorRunRoutes(Router& r);
 void RegisterPageImageRoutes(Router& r);
 void RegisterWebhookRoutes(Router& r);
+void RegisterApiKeyRoutes(Router& r);
 
 }  // namespace goldset::api

@@ -19,6 +19,8 @@ struct Caller {
   std::string organization_id;
   std::string workspace_id;  // the workspace every query is scoped to
   std::string key_name;
+  std::string key_id;
+  bool admin = false;  // the key may manage the workspace's keys (/api_keys)
 };
 
 class RequestContext {

@@ -43,6 +43,8 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
     svc->blobs = *blobs;
   }
   svc->tenancy = std::make_unique<store::TenancyStore>(svc->db);
+  svc->api_keys = std::make_unique<store::ApiKeyStore>(svc->db);
+  svc->key_usage = std::make_unique<KeyUsage>(svc->api_keys.get());
   svc->files = std::make_unique<store::FileStore>(svc->db);
   svc->processors = std::make_unique<store::ProcessorStore>(svc->db);
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);

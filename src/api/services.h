@@ -9,10 +9,12 @@
 
 #include "api/config.h"
 #include "api/entity_catalog.h"
+#include "api/key_usage.h"
 #include "api/rate_limiter.h"
 #include "common/crypto.h"
 #include "jobs/run_metrics.h"
 #include "outbound/egress_policy.h"
+#include "store/api_key_store.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 #include "store/evaluation_store.h"
@@ -52,6 +54,10 @@ struct Services {
   // Request counters by status class (1xx..5xx) and total handler time, for GET /metrics.
   std::atomic<int64_t> requests_by_class[6] = {};
   std::atomic<int64_t> request_ms_total{0};
+  // Key management (/api_keys) and last-use recording; `goldset serve` starts the flusher.
+  // Declared last: destroyed first, while the database is still open.
+  std::unique_ptr<store::ApiKeyStore> api_keys;
+  std::unique_ptr<KeyUsage> key_usage;
 };
 
 // Opens the store under config (SQLite in data_dir unless config.database is set),

@@ -16,7 +16,9 @@ StatusOr<std::string> EnsureDefaultWorkspace(api::Services& svc) {
     if (!all->empty()) return Status::OK();
     auto ws = svc.tenancy->CreateOrganization("Default organization", "Default workspace");
     if (!ws.ok()) return ws.status();
-    auto created = svc.tenancy->CreateKey(ws->organization_id, ws->id, "default", nullptr);
+    // The operator's first key may manage keys (an admin key), so the dashboard's key
+    // settings work out of the box.
+    auto created = svc.tenancy->CreateKey(ws->organization_id, ws->id, "default", nullptr, /*admin=*/true);
     if (!created.ok()) return created.status();
     key = *created;
     return Status::OK();
@@ -48,7 +50,7 @@ int RunKeysCommand(int argc, char** argv) {
   std::string verb = argv[2];
   std::set<std::string> known = ServerFlagNames();
   known.insert({"name", "workspace"});
-  auto flags = Flags::Parse(argc, argv, 3, known, {"org"});
+  auto flags = Flags::Parse(argc, argv, 3, known, {"org", "admin"});
   if (!flags.ok()) return Fail("keys", flags.status(), 2);
   auto svc = Open(*flags);
   if (!svc.ok()) return Fail("keys", svc.status());
@@ -69,7 +71,8 @@ int RunKeysCommand(int argc, char** argv) {
     }
     bool org = flags->Has("org");
     auto key = tenancy.CreateKey(target.organization_id, org ? "" : target.id,
-                                 flags->GetOr("name", org ? "organization key" : "api key"), nullptr);
+                                 flags->GetOr("name", org ? "organization key" : "api key"), nullptr,
+                                 flags->Has("admin"));
     if (!key.ok()) return Fail("keys", key.status());
     std::printf("%s\n", key->c_str());
     return 0;

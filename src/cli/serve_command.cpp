@@ -360,7 +360,9 @@ int RunServeCommand(int argc, char** argv) {
     server.Stop();
   });
   svc->webhook_dispatcher->Start();
+  svc->key_usage->Start(/*flush_ms=*/10000);
   server.Run();
+  svc->key_usage->Stop();  // writes the uses still pending
   // Run returned: every connection is closed. Wake the signal thread if it still waits.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();

@@ -1,5 +1,6 @@
 #include "processors/doc_lines.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace goldset::processors {
@@ -38,6 +39,7 @@ std::vector<DocLine> SplitLines(const parse::Document& doc) {
       size_t nl = page.text.find('\n', start);
       DocLine line;
       line.page = page.number;
+      line.offset = start;
       line.text = page.text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
       // Page text tokens correspond one to one with page.words (document.h); when a
       // producer broke that, fall back to the page's mean confidence.
@@ -56,6 +58,50 @@ std::vector<DocLine> SplitLines(const parse::Document& doc) {
     }
   }
   return lines;
+}
+
+void WordBox::Add(const WordBox& o) {
+  x0 = std::min(x0, o.x0);
+  y0 = std::min(y0, o.y0);
+  x1 = std::max(x1, o.x1);
+  y1 = std::max(y1, o.y1);
+}
+
+WordLocator::WordLocator(const parse::Document& doc) {
+  for (const auto& page : doc.pages) {
+    if (page.number < 1 || page.number > static_cast<int>(doc.pages.size())) continue;
+    if (pages_.size() < static_cast<size_t>(page.number)) pages_.resize(static_cast<size_t>(page.number));
+    if (!(page.width > 0 && page.height > 0)) continue;
+    PageIndex index{&page, {}};
+    const std::string& t = page.text;
+    size_t i = 0;
+    while (i < t.size()) {
+      while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+      if (i >= t.size()) break;
+      size_t b = i;
+      while (i < t.size() && !std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+      index.tokens.emplace_back(b, i);
+    }
+    // A producer that broke the token-word correspondence gets no boxes rather than wrong ones.
+    if (index.tokens.size() == page.words.size()) pages_[static_cast<size_t>(page.number - 1)] = std::move(index);
+  }
+}
+
+std::optional<WordBox> WordLocator::BoxOf(int page_number, size_t begin, size_t end) const {
+  if (page_number < 1 || static_cast<size_t>(page_number) > pages_.size() || begin >= end) return std::nullopt;
+  const PageIndex* index = &pages_[static_cast<size_t>(page_number - 1)];
+  if (!index->page) return std::nullopt;
+  // First token ending after `begin`; tokens are sorted and disjoint.
+  auto it = std::lower_bound(index->tokens.begin(), index->tokens.end(), begin,
+                             [](const std::pair<size_t, size_t>& tok, size_t at) { return tok.second <= at; });
+  std::optional<WordBox> box;
+  for (; it != index->tokens.end() && it->first < end; ++it) {
+    const parse::Word& w = index->page->words[static_cast<size_t>(it - index->tokens.begin())];
+    WordBox b{w.x0, w.y0, w.x1, w.y1, index->page->width, index->page->height};
+    if (box) box->Add(b);
+    else box = b;
+  }
+  return box;
 }
 
 std::string CleanOcrLine(const std::string& line) {

@@ -25,13 +25,28 @@ struct Found {
   double ocr = 1;
   int page = 0;
   std::string reference_text;  // the text as printed, where the value was rewritten (dates)
+  std::optional<WordBox> box;  // the words the value was read from
 };
 
 struct Ctx {
   const std::vector<DocLine>& lines;
   const parse::Document& doc;
+  const WordLocator& words;
   json::object metadata;
+
+  // The words under bytes [begin, end) of `line`.
+  std::optional<WordBox> BoxOf(const DocLine& line, size_t begin, size_t end) const {
+    return words.BoxOf(line.page, line.offset + begin, line.offset + end);
+  }
 };
+
+// [begin, end) of `part` (a trimmed piece of `line`) within it.
+std::pair<size_t, size_t> SpanIn(const std::string& line, std::string_view piece, const std::string& trimmed) {
+  size_t begin = static_cast<size_t>(piece.data() - line.data());
+  size_t lead = piece.find(trimmed);
+  if (lead != std::string_view::npos) begin += lead;
+  return {begin, begin + trimmed.size()};
+}
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -115,15 +130,17 @@ std::optional<Found> ByPatterns(const json::array& patterns, const json::object&
       if (!v) continue;
       size_t begin = cap.data() - line.text.data();
       double ocr = line.ConfidenceOf(begin, begin + cap.size());
-      return Found{*v, kPatternWeight * ocr, ocr, line.page, reference};
+      return Found{*v, kPatternWeight * ocr, ocr, line.page, reference, ctx.BoxOf(line, begin, begin + cap.size())};
     }
     // Patterns spanning lines run over whole pages.
     for (const auto& page : ctx.doc.pages) {
       re2::StringPiece cap;
       if (!RE2::PartialMatch(page.text, re, &cap)) continue;
       std::string reference;
+      size_t begin = cap.data() - page.text.data();
       if (auto v = Convert(std::string(cap), prop, &reference))
-        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number, reference};
+        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number, reference,
+                     ctx.words.BoxOf(page.number, begin, begin + cap.size())};
     }
   }
   return std::nullopt;
@@ -166,7 +183,8 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
         if (auto v = Convert(right, prop, &reference)) {
           size_t begin = rest.data() - line.text.data();
           double ocr = line.ConfidenceOf(begin, begin + rest.size());
-          return Found{*v, weight * ocr, ocr, line.page, reference};
+          auto [b, e] = SpanIn(line.text, rest_view, right);
+          return Found{*v, weight * ocr, ocr, line.page, reference, ctx.BoxOf(line, b, e)};
         }
       }
       // Value below the label (column headers, stacked forms).
@@ -177,7 +195,8 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
         if (first_segment.find(':') != std::string::npos) continue;
         if (auto v = Convert(first_segment, prop, &reference)) {
           double ocr = below.Confidence();
-          return Found{*v, weight * 0.9 * ocr, ocr, below.page, reference};
+          auto [b, e] = SpanIn(below.text, below.text, first_segment);
+          return Found{*v, weight * 0.9 * ocr, ocr, below.page, reference, ctx.BoxOf(below, b, e)};
         }
       }
     }
@@ -207,9 +226,22 @@ std::vector<std::string> HeuristicLabels(const std::string& key, const json::obj
   return out;
 }
 
+// One citation in Extend's shape: the page, the text as printed where the value was
+// rewritten, and the polygon (clockwise from top-left, in the page's coordinates, which
+// page.width/height give) around the words the value was read from.
 json::object Meta(const Found& f) {
-  json::object citation{{"page", json::object{{"number", f.page}}}};
+  json::object page{{"number", f.page}};
+  if (f.box) {
+    page["width"] = f.box->page_width;
+    page["height"] = f.box->page_height;
+  }
+  json::object citation{{"page", std::move(page)}};
   if (!f.reference_text.empty()) citation["referenceText"] = f.reference_text;
+  if (f.box) {
+    const WordBox& b = *f.box;
+    auto point = [](double x, double y) { return json::object{{"x", x}, {"y", y}}; };
+    citation["polygon"] = json::array{point(b.x0, b.y0), point(b.x1, b.y0), point(b.x1, b.y1), point(b.x0, b.y1)};
+  }
   return json::object{{"confidence", f.confidence}, {"ocrConfidence", f.ocr}, {"citations", json::array{std::move(citation)}}};
 }
 
@@ -228,6 +260,7 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
   json::array rows;
   double conf_sum = 0;
   int first_page = 0;
+  std::optional<WordBox> first_page_box;  // the rows on the array's first page
   for (const DocLine& line : ctx.lines) {
     // Try the line as read, then without OCR debris; `subject` owns the matched text.
     std::string subject = line.text;
@@ -239,19 +272,31 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
     if (item_props)
       for (const auto& [k, v] : *item_props) row[k] = nullptr;
     const std::string row_path = path + "[" + std::to_string(rows.size()) + "]";
-    double ocr = subject == line.text ? line.ConfidenceOf(groups[0].data() - subject.data(),
-                                                          groups[0].data() - subject.data() + groups[0].size())
-                                      : line.Confidence();
+    const bool as_read = subject == line.text;
+    double ocr = as_read ? line.ConfidenceOf(groups[0].data() - subject.data(),
+                                             groups[0].data() - subject.data() + groups[0].size())
+                         : line.Confidence();
+    // Cells of a cleaned line have no exact span in the page text: they cite the whole line.
+    auto box_of = [&](const re2::StringPiece& g) {
+      if (!as_read || g.data() == nullptr) return ctx.BoxOf(line, 0, line.text.size());
+      size_t b = static_cast<size_t>(g.data() - subject.data());
+      return ctx.BoxOf(line, b, b + g.size());
+    };
     for (const auto& [name, index] : re.NamedCapturingGroups()) {
       std::string raw(groups[index]), reference;
       const json::value* sub = item_props ? Find(*item_props, name) : nullptr;
       std::optional<json::value> v = sub && sub->is_object() ? Convert(raw, sub->as_object(), &reference)
                                                               : std::optional<json::value>(json::value(Trim(raw)));
       row[name] = v ? *v : json::value(nullptr);
-      Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page, reference};
+      Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page, reference, box_of(groups[index])};
       ctx.metadata[row_path + "." + name] = v ? Meta(f) : MissingMeta();
     }
     if (!first_page) first_page = line.page;
+    if (line.page == first_page)
+      if (auto row_box = box_of(groups[0])) {
+        if (first_page_box) first_page_box->Add(*row_box);
+        else first_page_box = row_box;
+      }
     conf_sum += kPatternWeight * ocr;
     rows.push_back(std::move(row));
   }
@@ -259,7 +304,8 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
     ctx.metadata[path] = MissingMeta();
     return json::array{};
   }
-  ctx.metadata[path] = Meta(Found{nullptr, conf_sum / rows.size(), conf_sum / rows.size() / kPatternWeight, first_page});
+  ctx.metadata[path] = Meta(Found{nullptr, conf_sum / rows.size(), conf_sum / rows.size() / kPatternWeight, first_page,
+                                  "", first_page_box});
   return rows;
 }
 
@@ -318,7 +364,8 @@ StatusOr<json::value> RulesExtract(const json::object& config, const parse::Docu
   if (!schema || !schema->is_object())
     return Status::Unprocessable("the rules engine needs an extractor config with a JSON schema");
   std::vector<DocLine> lines = SplitLines(doc);
-  Ctx ctx{lines, doc, {}};
+  WordLocator words(doc);
+  Ctx ctx{lines, doc, words, {}};
   json::value value = ExtractObject("", schema->as_object(), ctx);
   return json::value(json::object{{"value", std::move(value)}, {"metadata", std::move(ctx.metadata)}});
 }

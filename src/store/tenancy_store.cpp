@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/ids.h"
+#include "store/api_key_store.h"
 
 namespace goldset::store {
 
@@ -10,17 +11,6 @@ namespace {
 model::Workspace WorkspaceFromRow(const Row& r) {
   return {r.Text(0), r.Text(1), r.Text(2), r.Int(3)};
 }
-model::ApiKey KeyFromRow(const Row& r) {
-  model::ApiKey k;
-  k.id = r.Text(0);
-  k.name = r.Text(1);
-  k.organization_id = r.Text(2);
-  if (!r.IsNull(3)) k.workspace_id = r.Text(3);
-  k.created_at = r.Int(4);
-  if (!r.IsNull(5)) k.revoked_at = r.Int(5);
-  return k;
-}
-constexpr const char* kKeyCols = "id, name, organization_id, workspace_id, created_at, revoked_at";
 }  // namespace
 
 StatusOr<model::Workspace> TenancyStore::CreateOrganization(const std::string& org_name,
@@ -66,7 +56,8 @@ StatusOr<std::vector<model::Workspace>> TenancyStore::ListWorkspaces() {
 
 StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id,
                                               const std::string& workspace_id,
-                                              const std::string& name, model::ApiKey* out) {
+                                              const std::string& name, model::ApiKey* out, bool admin,
+                                              const std::optional<std::string>& created_by) {
   std::string plaintext = "sk_" + RandomToken(24);
   model::ApiKey k;
   k.id = NewId("key_");
@@ -74,12 +65,15 @@ StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id
   k.organization_id = organization_id;
   if (!workspace_id.empty()) k.workspace_id = workspace_id;
   k.created_at = NowMillis();
+  k.admin = admin;
+  k.created_by = created_by;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     return c.Exec(
-        "INSERT INTO api_keys (id, key_hash, name, organization_id, workspace_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO api_keys (id, key_hash, name, organization_id, workspace_id, created_at, admin, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {k.id, Sha256Hex(plaintext), k.name, k.organization_id,
-         workspace_id.empty() ? Param(Null{}) : Param(workspace_id), k.created_at});
+         workspace_id.empty() ? Param(Null{}) : Param(workspace_id), k.created_at, int64_t{admin ? 1 : 0},
+         created_by ? Param(*created_by) : Param(Null{})});
   });
   if (!st.ok()) return st;
   if (out) *out = k;
@@ -87,20 +81,20 @@ StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id
 }
 
 StatusOr<model::ApiKey> TenancyStore::FindActiveKey(const std::string& plaintext) {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kKeyCols +
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kApiKeyColumns +
                                         " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
                                     {Sha256Hex(plaintext)});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no such key");
-  return KeyFromRow(rows->front());
+  return ApiKeyFromRow(rows->front());
 }
 
 StatusOr<std::vector<model::ApiKey>> TenancyStore::ListKeys() {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kKeyCols +
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kApiKeyColumns +
                                     " FROM api_keys ORDER BY created_at, id");
   if (!rows.ok()) return rows.status();
   std::vector<model::ApiKey> out;
-  for (const Row& r : *rows) out.push_back(KeyFromRow(r));
+  for (const Row& r : *rows) out.push_back(ApiKeyFromRow(r));
   return out;
 }
 

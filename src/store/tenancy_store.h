@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,11 @@ class TenancyStore {
   StatusOr<std::vector<model::Workspace>> ListWorkspaces();
 
   // Creates a key and returns its plaintext (shown once). workspace_id empty: org key.
+  // admin: may manage the workspace's keys; created_by: the creating key's name, if any.
   StatusOr<std::string> CreateKey(const std::string& organization_id,
                                   const std::string& workspace_id, const std::string& name,
-                                  model::ApiKey* out);
+                                  model::ApiKey* out, bool admin = false,
+                                  const std::optional<std::string>& created_by = std::nullopt);
   // Looks up an active (not revoked) key by its plaintext. NotFound otherwise.
   StatusOr<model::ApiKey> FindActiveKey(const std::string& plaintext);
   StatusOr<std::vector<model::ApiKey>> ListKeys();

@@ -4,49 +4,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { startServer, repoRoot } from './lib/server.mjs';
+import { startServer } from './lib/server.mjs';
+import { ARTIFACTS, assertValue, ready, shot } from './lib/page.mjs';
 import { client } from './lib/api.mjs';
 import { seed, seedClassifier } from './lib/seed.mjs';
 import { launch } from './lib/browser.mjs';
-
-const ARTIFACTS = process.env.GOLDSET_BROWSER_ARTIFACTS || join(repoRoot, 'build', 'browser-artifacts');
 
 let server;
 let api;
 let browser;
 let page;
 let data; // what the API says; the dashboard must agree with it
-
-async function shot(p, name) {
-  await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-// Waits until the router finished rendering the current hash.
-async function ready(p, hashRe) {
-  if (hashRe) await p.waitForURL(hashRe);
-  await p.waitForFunction(() => {
-    const m = document.getElementById('main');
-    return m.dataset.route === location.hash && (m.dataset.state === 'ready' || m.dataset.state === 'error');
-  });
-  const state = await p.getAttribute('#main', 'data-state');
-  if (state !== 'ready') assert.fail(`page ${p.url()} failed to render: ${await p.textContent('#main')}`);
-}
-
-async function valueOf(locator) {
-  return locator.getAttribute('data-value');
-}
-
-// data-value holds String(apiNumber); absent numbers render as "".
-async function assertValue(locator, expected, what) {
-  const raw = await valueOf(locator);
-  if (typeof expected !== 'number') {
-    assert.equal(raw, '', `${what}: API has no number, page shows ${raw}`);
-    return;
-  }
-  assert.notEqual(raw, null, `${what}: no data-value`);
-  assert.equal(Number(raw), expected, `${what}: page ${raw} vs API ${expected}`);
-}
 
 describe('dashboard', { timeout: 600000 }, () => {
   before(async () => {

@@ -16,7 +16,9 @@ export function trendChart(points, { title = 'Accuracy over time', width = 900 }
   const x = (i) => PAD.left + (points.length === 1 ? plotW / 2 : (i * plotW) / (points.length - 1));
   const y = (v) => PAD.top + (1 - v) * plotH;
 
-  const svg = s('svg', { class: 'chart trend', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, preserveAspectRatio: 'xMidYMid meet' });
+  // With links inside, the chart is a group of controls, not an image (which hides its content).
+  const role = points.some((p) => p.href) ? 'group' : 'img';
+  const svg = s('svg', { class: 'chart trend', viewBox: `0 0 ${W} ${H}`, role, 'aria-label': title, preserveAspectRatio: 'xMidYMid meet' });
   svg.append(s('title', null, title));
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     svg.append(

@@ -8,23 +8,31 @@ import { diffPair } from '../diff.js';
 const MAX_PAGES = 20; // a preview, not a viewer: long documents show their first pages
 
 export async function render(main, { runId, runItemId }, ctx) {
-  const [run, results] = await Promise.all([
+  // The item itself first; its neighbours (for previous/next) come from the run's result
+  // list, which can hold thousands of items, so it loads behind the page.
+  const [run, result] = await Promise.all([
     get(`/evaluation_set_runs/${enc(runId)}`),
-    getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }),
+    get(`/evaluation_set_runs/${enc(runId)}/results/${enc(runItemId)}`),
   ]);
-  const result = results.find((r) => r.id === runItemId);
-  if (!result) throw new Error(`No item ${runItemId} in run ${runId}`);
   const set = await get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null);
   if (!ctx.isCurrent()) return;
   const file = result.file || {};
   document.title = `${file.name || result.evaluationSetItemId} · Run ${run.id} · Goldset`;
 
-  const index = results.indexOf(result);
   const sibling = (r) => (r ? `#/runs/${enc(runId)}/items/${enc(r.id)}` : null);
-  const prev = sibling(results[index - 1]);
-  const next = sibling(results[index + 1]);
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Items in this run' }, h('span'), h('span'));
+  getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 1000 }).then((results) => {
+    if (!ctx.isCurrent()) return;
+    const index = results.findIndex((r) => r.id === result.id);
+    const prev = sibling(results[index - 1]);
+    const next = sibling(results[index + 1]);
+    mount(pager,
+      prev ? h('a', { href: prev, rel: 'prev' }, '← Previous item') : h('span'),
+      next ? h('a', { href: next, rel: 'next' }, 'Next item →') : h('span'));
+  }).catch(() => {});
 
-  const pages = h('div', { class: 'pages', id: 'page-images', 'aria-label': 'Document pages' });
+  // Focusable: the pages scroll, and keyboard users must be able to scroll them.
+  const pages = h('div', { class: 'pages', id: 'page-images', role: 'region', 'aria-label': 'Document pages', tabindex: 0 });
   mount(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/sets' }, 'Evaluation sets'), ' / ',
@@ -36,9 +44,7 @@ export async function render(main, { runId, runItemId }, ctx) {
       ' · score ', pct(result.score, { id: 'item-score' }), ' · latency ', ms(result.latencyMs, { id: 'item-latency' }),
       ' · item ', h('span', { class: 'mono' }, result.evaluationSetItemId)),
     result.error ? h('p', { class: 'error', role: 'alert' }, `${result.error.code || 'ERROR'}: ${result.error.message || ''}`) : null,
-    h('nav', { class: 'pager', 'aria-label': 'Items in this run' },
-      prev ? h('a', { href: prev, rel: 'prev' }, '← Previous item') : h('span'),
-      next ? h('a', { href: next, rel: 'next' }, 'Next item →') : h('span')),
+    pager,
     h('div', { class: 'item-layout' },
       h('section', { 'aria-labelledby': 'doc-h', class: 'doc-col' }, h('h2', { id: 'doc-h' }, 'Document'), pages),
       h('section', { 'aria-labelledby': 'fields-h', class: 'fields-col' }, h('h2', { id: 'fields-h' }, 'Expected vs actual'), fieldsTable(result),

@@ -1,30 +1,36 @@
-// One run: live progress while it is pending/processing (polled every 2 s), then its
-// metrics (field bars, latency, confusion matrix, splitter metrics, calibration) and
-// the per-item results.
+// One run: live progress while it is pending/processing (polled every 2 s, with a Cancel
+// button), then its metrics (field bars, latency, confusion matrix, splitter metrics,
+// calibration) and the per-item results, a page at a time: runs can hold thousands of
+// items, so the first screen needs only the first page of results and the rest loads
+// behind it.
 import { h, mount, td } from '../dom.js';
-import { download, enc, get, getAll } from '../api.js';
+import { ApiError, download, enc, get, getAll, post } from '../api.js';
 import { count, dateTime, ms, pct, statusBadge } from '../format.js';
+import { pager } from '../widgets/pager.js';
 import { fractionBars, latencyBars } from '../charts/bars.js';
 import { confusionHeatmap } from '../charts/heatmap.js';
 import { calibrationPlot } from '../charts/calibration.js';
 
 const POLL_MS = 2000;
 const ACTIVE = new Set(['PENDING', 'PROCESSING', 'CANCELLING']);
+const PAGE_SIZE = 50;
 let onlyMistakes = false; // results filter, kept across polls and runs
 
 export async function render(main, { runId }, ctx) {
   let timer = null;
   ctx.onLeave(() => clearTimeout(timer));
+  const results = resultsPanel(runId, ctx);
 
   const load = async () => {
     const run = await get(`/evaluation_set_runs/${enc(runId)}`);
-    const [set, results, siblings] = await Promise.all([
+    const [set, firstPage, siblings] = await Promise.all([
       get(`/evaluation_sets/${enc(run.evaluationSetId)}`).catch(() => null),
-      // While polling, one page of results is enough; the full list once the run is done.
-      getAll(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }, ACTIVE.has(run.status) ? 100 : Infinity).catch(() => null),
+      // One page of results for the first screen; the panel loads the rest once the run is done.
+      get(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 100 }).catch(() => null),
       getAll('/evaluation_set_runs', { evaluationSetId: run.evaluationSetId, maxPageSize: 100 }).catch(() => []),
     ]);
-    return { run, set, results, siblings };
+    results.update(firstPage, ACTIVE.has(run.status));
+    return { run, set, results, siblings, poll: () => { clearTimeout(timer); poll(); } };
   };
 
   const paint = (data) => {
@@ -56,6 +62,8 @@ export async function render(main, { runId }, ctx) {
   const first = await load();
   if (!ctx.isCurrent()) return;
   paint(first);
+  // The first screen is on the page: browser tests read this mark to time it.
+  performance.mark('goldset:run-first-screen');
   if (ACTIVE.has(first.run.status)) timer = setTimeout(poll, POLL_MS);
 }
 
@@ -65,7 +73,7 @@ function focusKey(el) {
   return href ? { href } : null;
 }
 
-function view({ run, set, results, siblings }) {
+function view({ run, set, results, siblings, poll }) {
   const m = run.metrics || {};
   document.title = `Run ${run.id} · Goldset`;
   const active = ACTIVE.has(run.status);
@@ -78,24 +86,39 @@ function view({ run, set, results, siblings }) {
     h('p', { class: 'muted' },
       (run.entity && run.entity.name) || '', ' · version ', (run.entityVersion && run.entityVersion.version) || '?',
       ' · started ', dateTime(run.createdAt), ' · ', m.type || ''),
-    active ? progress(m) : null,
+    active ? progress(run, m, poll) : null,
     summaryCards(m),
     actions(run, others),
     m.type === 'EXTRACT' ? extractSection(m) : null,
     m.type === 'CLASSIFY' ? classifySection(m) : null,
     m.type === 'SPLITTER' ? splitterSection(m) : null,
     latencySection(m),
-    resultsSection(run, results),
+    results.node,
   ];
 }
 
-function progress(m) {
+function progress(run, m, poll) {
   const done = m.numFilesProcessed ?? m.numFiles ?? 0;
   const total = m.numFilesTotal ?? 0;
-  return h('section', { class: 'card progress-card', 'aria-live': 'polite', id: 'run-progress' },
-    h('label', { for: 'run-progress-bar' }, 'Processing: ', count(done, { id: 'progress-done' }), ' of ', count(total, { id: 'progress-total' }), ' files'),
-    h('progress', { id: 'run-progress-bar', max: total || 1, value: done }),
-    h('p', { class: 'muted small' }, 'Updates every 2 seconds.'));
+  const status = h('span', { class: 'small', id: 'cancel-status', role: 'status' });
+  const cancel = run.status === 'CANCELLING' ? null : h('button', { type: 'button', class: 'danger', id: 'cancel-run', onclick: async () => {
+    cancel.disabled = true;
+    status.textContent = 'Cancelling…';
+    try {
+      await post(`/evaluation_set_runs/${enc(run.id)}/cancel`);
+      poll();
+    } catch (err) {
+      cancel.disabled = false;
+      status.className = 'small error';
+      status.textContent = `Could not cancel: ${err instanceof ApiError ? `${err.status} ${err.message}` : err.message}`;
+    }
+  } }, 'Cancel run');
+  return h('section', { class: 'card progress-card', id: 'run-progress' },
+    h('div', { 'aria-live': 'polite' },
+      h('label', { for: 'run-progress-bar' }, run.status === 'CANCELLING' ? 'Cancelling: ' : 'Processing: ', count(done, { id: 'progress-done' }), ' of ', count(total, { id: 'progress-total' }), ' files'),
+      h('progress', { id: 'run-progress-bar', max: total || 1, value: done })),
+    h('div', { class: 'toolbar' }, cancel, status,
+      h('span', { class: 'muted small' }, run.status === 'CANCELLING' ? 'Items in flight finish; no new item starts.' : 'Updates every 2 seconds.')));
 }
 
 function summaryCards(m) {
@@ -113,7 +136,9 @@ function actions(run, others) {
     others.map((r) => h('option', { value: r.id }, `${r.id} (${(r.entityVersion && r.entityVersion.version) || ''}, ${r.status})`)));
   const status = h('span', { class: 'muted small', role: 'status' });
   return h('div', { class: 'toolbar' },
-    h('button', { type: 'button', id: 'export-csv', onclick: async () => {
+    h('a', { class: 'button', href: `#/runs/${enc(run.id)}/review`, id: 'review-link' }, 'Review items'),
+    h('a', { class: 'button secondary', href: `#/sets/${enc(run.evaluationSetId)}/runs/new`, id: 'new-run-link' }, 'Start another run'),
+    h('button', { type: 'button', class: 'secondary', id: 'export-csv', onclick: async () => {
       status.textContent = 'Exporting…';
       try {
         await download(`/evaluation_set_runs/${enc(run.id)}/results.csv`, `${run.id}-results.csv`);
@@ -199,36 +224,82 @@ function latencySection(m) {
   return h('section', { 'aria-labelledby': 'lat-h' }, h('h2', { id: 'lat-h' }, 'Latency per file'), latencyBars(entries, ms));
 }
 
-function resultsSection(run, results) {
-  if (!results) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'Per-item results are not available.'));
-  if (!results.length) return h('section', null, h('h2', null, 'Items'), h('p', { class: 'muted' }, 'No item has finished yet.'));
-  // Mistakes first: that is what people open a run to look at.
-  const sorted = [...results].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
+// The per-item results: the first page at once, the rest (pages of 1,000) once the run is
+// done; mistakes first; one page of rows in the DOM. The node persists across polls.
+function resultsPanel(runId, ctx) {
+  let results = [];
+  let complete = false;
+  let loadingRest = false;
+  let available = true;
+  const tbody = h('tbody');
+  const mistakeCount = h('span', { id: 'mistake-count-box' });
+  const toggle = h('input', { type: 'checkbox', id: 'only-mistakes', checked: onlyMistakes });
+  const pages = pager({ id: 'results-pager', pageSize: PAGE_SIZE, label: 'Pages of results', onPage: () => paintRows() });
+  const note = h('p', { class: 'muted', id: 'results-note' });
   const table = h('table', { class: 'data stack', id: 'results-table' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Status'),
-        h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'right' }, 'Score'), h('th', { scope: 'col', class: 'right' }, 'Latency'))),
-      h('tbody', null, sorted.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId, 'data-correct': String(r.correct === true) },
-        h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(run.id)}/items/${enc(r.id)}`, class: 'item-link' }, (r.file && r.file.name) || r.evaluationSetItemId)),
-        td('Status', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
-        td('Result', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
-          : r.correct === false ? h('span', { class: 'verdict incorrect' }, 'incorrect') : h('span', { class: 'muted' }, '—')),
-        td('Score', { class: 'right' }, pct(r.score, { class: 'item-score' })),
-        td('Latency', { class: 'right' }, ms(r.latencyMs))))));
-  // The filter is applied by toggling row visibility; its state lives at module level so
-  // it survives the rebuild on every poll.
-  const apply = () => {
-    for (const row of table.tBodies[0].rows) {
-      row.hidden = onlyMistakes && row.dataset.correct === 'true';
-    }
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'right' }, 'Score'), h('th', { scope: 'col', class: 'right' }, 'Latency'))),
+    tbody);
+  const body = h('div', null,
+    h('div', { class: 'toolbar' }, toggle, h('label', { for: 'only-mistakes' }, 'Only items with mistakes (', mistakeCount, ')')),
+    pages.node, h('div', { class: 'table-wrap' }, table));
+  const node = h('section', { 'aria-labelledby': 'results-h', id: 'results-section' }, h('h2', { id: 'results-h' }, 'Items'), note, body);
+  toggle.addEventListener('change', () => {
+    onlyMistakes = toggle.checked;
+    pages.setPage(0);
+    paintRows();
+  });
+
+  const shown = () => {
+    // Mistakes first: that is what people open a run to look at (stable within each group).
+    const list = onlyMistakes ? results.filter((r) => r.correct !== true) : results;
+    return [...list].sort((a, b) => Number(a.correct === true) - Number(b.correct === true));
   };
-  const toggle = h('input', { type: 'checkbox', id: 'only-mistakes', checked: onlyMistakes, onchange: (e) => {
-    onlyMistakes = e.target.checked;
-    apply();
-  } });
-  apply();
-  const wrong = results.filter((r) => r.correct !== true).length;
-  return h('section', { 'aria-labelledby': 'results-h' },
-    h('h2', { id: 'results-h' }, 'Items'),
-    h('div', { class: 'toolbar' }, toggle, h('label', { for: 'only-mistakes' }, 'Only items with mistakes (', count(wrong, { id: 'mistake-count' }), ')')),
-    h('div', { class: 'table-wrap' }, table));
+  function paintRows() {
+    const list = shown();
+    pages.setTotal(list.length, complete);
+    const wrong = results.filter((r) => r.correct !== true).length;
+    mount(mistakeCount, count(wrong, { id: 'mistake-count', 'data-complete': String(complete) }), complete ? '' : '+');
+    const slice = list.slice(pages.page * PAGE_SIZE, (pages.page + 1) * PAGE_SIZE);
+    mount(tbody, slice.map((r) => h('tr', { 'data-result-id': r.id, 'data-item-id': r.evaluationSetItemId, 'data-correct': String(r.correct === true) },
+      h('th', { scope: 'row' }, h('a', { href: `#/runs/${enc(runId)}/items/${enc(r.id)}`, class: 'item-link' }, (r.file && r.file.name) || r.evaluationSetItemId)),
+      td('Status', null, statusBadge(r.status), r.error ? h('div', { class: 'error small' }, r.error.message || r.error.code) : null),
+      td('Result', null, r.correct === true ? h('span', { class: 'verdict correct' }, 'correct')
+        : r.correct === false ? h('span', { class: 'verdict incorrect' }, 'incorrect') : h('span', { class: 'muted' }, '—')),
+      td('Score', { class: 'right' }, pct(r.score, { class: 'item-score' })),
+      td('Latency', { class: 'right' }, ms(r.latencyMs)))));
+    node.dataset.complete = String(complete);
+    note.textContent = !available ? 'Per-item results are not available.' : results.length ? '' : 'No item has finished yet.';
+    body.hidden = !available || !results.length;
+  }
+
+  async function loadRest(token) {
+    loadingRest = true;
+    try {
+      while (token && ctx.isCurrent()) {
+        const next = await get(`/evaluation_set_runs/${enc(runId)}/results`, { maxPageSize: 1000, nextPageToken: token });
+        results.push(...(next.data || []));
+        token = next.nextPageToken;
+        complete = !token;
+        if (ctx.isCurrent()) paintRows();
+      }
+    } catch {
+      // The rows loaded so far stay; the count says "+".
+    } finally {
+      loadingRest = false;
+    }
+  }
+
+  return {
+    node,
+    // Called on every poll with the first page (null: results unavailable).
+    update(firstPage, active) {
+      if (loadingRest || (complete && results.length > 100)) return;
+      available = !!firstPage;
+      results = firstPage ? [...(firstPage.data || [])] : [];
+      complete = !!firstPage && !firstPage.nextPageToken;
+      paintRows();
+      if (!active && firstPage && firstPage.nextPageToken) loadRest(firstPage.nextPageToken);
+    },
+  };
 }

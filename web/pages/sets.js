@@ -33,9 +33,10 @@ export async function render(main, _params, ctx) {
 
   mount(main,
     h('h1', null, 'Evaluation sets'),
-    h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search),
+    h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search,
+      h('a', { class: 'button', href: '#/sets/new', id: 'new-set-link' }, 'New evaluation set')),
     sets.length === 0
-      ? h('p', { class: 'muted' }, 'No evaluation sets yet. Create one with POST /evaluation_sets.')
+      ? h('p', { class: 'muted' }, 'No evaluation sets yet: create one with “New evaluation set” (or POST /evaluation_sets).')
       : h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'sets-table' },
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Name'),

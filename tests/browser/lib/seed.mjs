@@ -15,16 +15,22 @@ function text(inv) {
 // A one-page PDF with a real text layer, written by hand (offsets computed) so the test
 // needs no PDF tooling: it gives the item page a document the server can render to PNG.
 export function invoicePdf(inv) {
-  const lines = text(inv).split('\n').filter(Boolean);
+  return textPdf([text(inv).split('\n').filter(Boolean)]);
+}
+
+// A PDF of Letter pages (612 x 792 pt), each a list of lines set in 14 pt Helvetica from
+// (72, 740) down, 22 pt apart: the text layer the rules engine reads and cites.
+export function textPdf(pages) {
   const esc = (t) => t.replace(/[\\()]/g, (c) => `\\${c}`);
-  const stream = `BT /F1 14 Tf 72 740 Td ${lines.map((l, i) => `${i ? '0 -22 Td ' : ''}(${esc(l)}) Tj`).join(' ')} ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
+  const n = pages.length;
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${pages.map((_, i) => `${3 + 2 * i} 0 R`).join(' ')}] /Count ${n} >>`];
+  const font = 3 + 2 * n;
+  pages.forEach((lines, i) => {
+    const stream = `BT /F1 14 Tf 72 740 Td ${lines.map((l, j) => `${j ? '0 -22 Td ' : ''}(${esc(l)}) Tj`).join(' ')} ET`;
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${4 + 2 * i} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`);
+    objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
+  });
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
   let out = '%PDF-1.4\n';
   const offsets = [];
   objects.forEach((body, i) => {

@@ -12,14 +12,15 @@ export function binaryPath() {
   return resolve(repoRoot, process.env.GOLDSET_BIN || 'build/goldset');
 }
 
-export async function startServer() {
+export async function startServer({ args = [] } = {}) {
   const bin = binaryPath();
   const dataDir = await mkdtemp(join(tmpdir(), 'goldset-browser-'));
-  const { stdout: keyOut } = await run(bin, ['keys', 'create', '--data-dir', dataDir, '--name', 'browser-test']);
+  // An admin key: the workbench's key settings page needs one.
+  const { stdout: keyOut } = await run(bin, ['keys', 'create', '--data-dir', dataDir, '--name', 'browser-test', '--admin']);
   const apiKey = keyOut.trim();
   if (!/^sk_\S+$/.test(apiKey)) throw new Error(`keys create printed ${JSON.stringify(keyOut)}, expected only an sk_ key`);
 
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32'], {
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--egress-allow', '127.0.0.1/32', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -43,6 +44,11 @@ export async function startServer() {
     baseUrl,
     apiKey,
     stderr: () => stderr,
+    // Another key of the same workspace (`goldset keys create ...flags`).
+    async createKey(flags = []) {
+      const { stdout } = await run(bin, ['keys', 'create', '--data-dir', dataDir, ...flags]);
+      return stdout.trim();
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

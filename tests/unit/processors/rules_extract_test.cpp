@@ -131,6 +131,96 @@ TEST(RulesExtract, HeuristicsWithoutHintsNestedObjectsAndMissingFields) {
   EXPECT_NEAR(meta.at("ship_to.city").at("ocrConfidence").as_double(), 0.8, 1e-9);
 }
 
+// A page with coordinates, as a PDF text layer gives: line i at y = 100 + 20 i, word j
+// of a line at x = 50 + 100 j, 8 units per character.
+parse::Document PlacedDoc(const std::string& text) {
+  parse::Document d;
+  parse::Page p;
+  p.number = 1;
+  p.width = 612;
+  p.height = 792;
+  p.text = text;
+  int line = 0, word = 0;
+  std::string tok;
+  auto flush = [&] {
+    if (tok.empty()) return;
+    double x0 = 50 + 100 * word++, y0 = 100 + 20 * line;
+    p.words.push_back({tok, x0, y0, x0 + 8 * static_cast<double>(tok.size()), y0 + 12, 1.0});
+    tok.clear();
+  };
+  for (char c : text) {
+    if (c == '\n') {
+      flush();
+      ++line;
+      word = 0;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      flush();
+    } else {
+      tok.push_back(c);
+    }
+  }
+  flush();
+  d.pages.push_back(p);
+  return d;
+}
+
+std::vector<double> Polygon(const json::object& meta, const std::string& path) {
+  std::vector<double> out;
+  for (const auto& pt : meta.at(path).at("citations").at(0).at("polygon").as_array()) {
+    out.push_back(pt.at("x").to_number<double>());
+    out.push_back(pt.at("y").to_number<double>());
+  }
+  return out;
+}
+
+// Issue 22: citations carry the box around the words a value was read from (Extend's
+// polygon, clockwise from top-left) with the page size, for patterns, labels, values
+// below a label and array cells; a date keeps its referenceText beside the polygon.
+TEST(RulesExtract, CitationsHaveWordPolygonsInPageCoordinates) {
+  auto config = Config(R"J({"type":"object","properties":{
+    "number":{"type":["string","null"],"x-rules":{"patterns":["Invoice No\\. (\\S+)"]}},
+    "vendor":{"type":["string","null"],"x-rules":{"labels":["Vendor"]}},
+    "date":{"type":["string","null"],"format":"date","x-rules":{"labels":["Date"]}},
+    "ship_to":{"type":["string","null"],"x-rules":{"labels":["Ship to"]}},
+    "rows":{"type":"array","items":{"type":"object","properties":{"sku":{"type":["string","null"]},"qty":{"type":["integer","null"]}}},
+            "x-rules":{"rowPattern":"^(?P<sku>[A-Z]{3}\\d+) x (?P<qty>\\d+)$"}}}})J");
+  auto doc = PlacedDoc("Invoice No. A-77\nVendor: Acme Supplies\nDate: 25 Mar 2018\nShip to:\nHarbour Rd\nABC1 x 4\nXYZ22 x 10");
+  json::value out = Extract(config, doc);
+  const json::object& v = out.at("value").as_object();
+  ASSERT_EQ(v.at("number"), "A-77") << ToJson(out);
+  ASSERT_EQ(v.at("vendor"), "Acme Supplies");
+  ASSERT_EQ(v.at("ship_to"), "Harbour Rd");
+  const json::object& meta = out.at("metadata").as_object();
+  // "A-77" is word 2 of line 0: x 250..282, y 100..112.
+  EXPECT_THAT(Polygon(meta, "number"), ::testing::ElementsAre(250, 100, 282, 100, 282, 112, 250, 112));
+  const json::object& page = meta.at("number").at("citations").at(0).at("page").as_object();
+  EXPECT_EQ(page.at("number").as_int64(), 1);
+  EXPECT_EQ(page.at("width").to_number<double>(), 612);
+  EXPECT_EQ(page.at("height").to_number<double>(), 792);
+  // "Acme Supplies": words 1-2 of line 1, x 150 to 250 + 8 × 8.
+  EXPECT_THAT(Polygon(meta, "vendor"), ::testing::ElementsAre(150, 120, 314, 120, 314, 132, 150, 132));
+  // The date's polygon covers "25 Mar 2018" and its referenceText stays the printed text.
+  EXPECT_EQ(meta.at("date").at("citations").as_array().size(), 1u);
+  EXPECT_EQ(meta.at("date").at("citations").at(0).at("referenceText"), "25 Mar 2018");
+  EXPECT_THAT(Polygon(meta, "date"), ::testing::ElementsAre(150, 140, 382, 140, 382, 152, 150, 152));
+  // The value below its label: line 4.
+  EXPECT_THAT(Polygon(meta, "ship_to"), ::testing::ElementsAre(50, 180, 166, 180, 166, 192, 50, 192));
+  // Array cells: the sku and qty of row 1 (line 6), and the array around both rows.
+  EXPECT_THAT(Polygon(meta, "rows[1].sku"), ::testing::ElementsAre(50, 220, 90, 220, 90, 232, 50, 232));
+  EXPECT_THAT(Polygon(meta, "rows[1].qty"), ::testing::ElementsAre(250, 220, 266, 220, 266, 232, 250, 232));
+  EXPECT_THAT(Polygon(meta, "rows"), ::testing::ElementsAre(50, 200, 266, 200, 266, 232, 50, 232));
+}
+
+// Plain text has no page coordinates: citations name the page only.
+TEST(RulesExtract, PlainTextCitationsHaveNoPolygon) {
+  auto config = Config(R"J({"type":"object","properties":{"vendor":{"type":["string","null"],"x-rules":{"labels":["Vendor"]}}}})J");
+  json::value out = Extract(config, Doc({"Vendor: Acme"}));
+  const json::object& citation = out.at("metadata").at("vendor").at("citations").at(0).as_object();
+  EXPECT_EQ(citation.at("page").at("number").as_int64(), 1);
+  EXPECT_FALSE(citation.contains("polygon"));
+  EXPECT_FALSE(citation.at("page").as_object().contains("width"));
+}
+
 TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
   json::object classify = ParseJson(R"J({"classifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill with invoice number","x-rules":{"keywords":["invoice","bill to"]}},
