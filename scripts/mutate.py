@@ -111,8 +111,10 @@ def build_env():
 def configure(timeout):
     if (BUILD / "build.ninja").exists():
         return 0, ""
-    return sh(["cmake", "-S", str(TREE), "-B", str(BUILD), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"],
-              env=build_env(), timeout=timeout)
+    cmd = ["cmake", "-S", str(TREE), "-B", str(BUILD), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
+    if shutil.which("ld.lld"):  # every mutant relinks its test binaries: lld links several times faster
+        cmd += ["-DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld"]
+    return sh(cmd, env=build_env(), timeout=timeout)
 
 
 def build(targets, jobs, timeout):
@@ -261,6 +263,9 @@ def main():
     ap.add_argument("--results", default=str(SCRATCH / "results.jsonl"),
                     help="one JSON line per mutant is appended here (chunked runs add up)")
     ap.add_argument("--check", action="store_true", help="only check that every mutant applies to the tree")
+    ap.add_argument("--baseline", action="store_true",
+                    help="prepare and build the unmutated scratch tree, run the selected mutants' tests on it (all "
+                         "must pass: a failing test would count as a kill), apply no mutant")
     args = ap.parse_args()
 
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -324,6 +329,20 @@ def main():
             print(out[-4000:])
             print("mutate: the unmutated tree does not build", file=sys.stderr)
             return 2
+
+        if args.baseline:
+            specs = []
+            for m in mutants:
+                for t in m["tests"] + suites.get(area_of(m), []):
+                    if t not in specs:
+                        specs.append(t)
+            failed = 0
+            for t in specs:
+                passed, tout = run_test(t, args.timeout)
+                names = [] if passed else failing_tests(t.partition(":")[0], tout)
+                print(f"    {'pass' if passed else 'FAIL'} {t}{' -> ' + '; '.join(names[:5]) if names else ''}", flush=True)
+                failed += not passed
+            return 2 if failed else 0
 
         results_file = open(args.results, "a")
         for i, m in enumerate(mutants, 1):
