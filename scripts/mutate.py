@@ -150,8 +150,10 @@ class Targets:
             if code == 0:
                 result = set()
                 for t in json.loads(out).get("tests", []):
-                    found = False
-                    for arg in t.get("command", []):
+                    found = t.get("name") in self.outputs  # a test named after its binary (before it is built)
+                    if found:
+                        result.add(t["name"])
+                    for arg in t.get("command") or []:
                         try:
                             rel = os.path.relpath(arg, BUILD)
                         except ValueError:
