@@ -13,7 +13,8 @@ uncommitted changes; its build is build-mutate/tree/build, which shares ccache e
 the checkout's build/. The mutated file is restored after every mutant and at exit, also on
 Ctrl-C, SIGTERM or a timeout (a killed run is repaired by the next run's reset).
 
-Usage: scripts/mutate.py [--only ID[,ID...]] [--check] [--jobs N] [--timeout S] [--results FILE]
+Usage: scripts/mutate.py [--only ID[,ID...]] [--check] [--baseline] [--rev COMMIT] [--jobs N] [--timeout S]
+                         [--results FILE]
 Exit: 0 when the score reaches --min-score (default 0.9), 1 below it, 2 on a stale or
 invalid mutant (its `find` text no longer matches exactly once, or it does not compile).
 """
@@ -75,10 +76,11 @@ def git(*args, cwd=REPO):
     return out
 
 
-def prepare_tree():
-    """The scratch worktree at HEAD plus the checkout's uncommitted (tracked and untracked) changes."""
+def prepare_tree(rev=None):
+    """The scratch worktree at HEAD plus the checkout's uncommitted (tracked and untracked)
+    changes, or exactly commit `rev`."""
     SCRATCH.mkdir(exist_ok=True)
-    head = git("rev-parse", "HEAD").strip()
+    head = git("rev-parse", (rev or "HEAD") + "^{commit}").strip()
     if not (TREE / ".git").exists():
         sh(["git", "worktree", "prune"], cwd=REPO)
         git("worktree", "add", "--force", "--detach", str(TREE), head)
@@ -88,6 +90,8 @@ def prepare_tree():
         git("checkout", "--detach", "--force", "--quiet", head, cwd=TREE)
         git("reset", "--hard", "--quiet", head, cwd=TREE)
         git("clean", "-fdq", cwd=TREE)
+    if rev:
+        return head
     diff = git("diff", "HEAD", "--binary")
     if diff.strip():
         with tempfile.NamedTemporaryFile("w", suffix=".patch", delete=False) as f:
@@ -264,6 +268,7 @@ def main():
     ap.add_argument("--min-score", type=float, default=0.9)
     ap.add_argument("--results", default=str(SCRATCH / "results.jsonl"),
                     help="one JSON line per mutant is appended here (chunked runs add up)")
+    ap.add_argument("--rev", help="mutate exactly this commit (default: HEAD plus the checkout's uncommitted changes)")
     ap.add_argument("--check", action="store_true", help="only check that every mutant applies to the tree")
     ap.add_argument("--baseline", action="store_true",
                     help="prepare and build the unmutated scratch tree, run the selected mutants' tests on it (all "
@@ -299,7 +304,7 @@ def main():
     results = []
     current = (None, None)  # (mutant, original text) while a mutant is applied
     try:
-        head = prepare_tree()
+        head = prepare_tree(args.rev)
         if args.check:
             broken = []
             for m in mutants:
