@@ -317,7 +317,7 @@ def main():
             print(f"{len(mutants) - len(broken)} of {len(mutants)} mutants apply")
             return 2 if broken else 0
 
-        print(f"== baseline build of {head[:10]} (+ uncommitted changes) in {BUILD}", flush=True)
+        print(f"== baseline build of {head[:10]}{'' if args.rev else ' (+ uncommitted changes)'} in {BUILD}", flush=True)
         code, out = configure(args.timeout)
         targets = Targets() if code == 0 else None
         needed = set()
