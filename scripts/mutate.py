@@ -19,6 +19,7 @@ Exit: 0 when the score reaches --min-score (default 0.9), 1 below it, 2 on a sta
 invalid mutant (its `find` text no longer matches exactly once, or it does not compile).
 """
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -301,6 +302,13 @@ def main():
             print(f"no mutant matches --only {args.only}", file=sys.stderr)
             return 2
 
+    SCRATCH.mkdir(exist_ok=True)
+    lock = open(SCRATCH / "lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # one run per scratch tree
+    except BlockingIOError:
+        print("mutate: another run is using build-mutate/ (wait for it, or stop it)", file=sys.stderr)
+        return 2
     results = []
     current = (None, None)  # (mutant, original text) while a mutant is applied
     try:
