@@ -265,6 +265,8 @@ def main():
     ap.add_argument("--list", default=str(REPO / "tests/mutation/mutants.json"))
     ap.add_argument("--only", default="", help="comma-separated mutant ids (or id prefixes ending in '*')")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per build and per test command")
+    ap.add_argument("--build-timeout", type=int, default=3600,
+                    help="seconds for the baseline build (a fresh scratch build compiles everything once)")
     ap.add_argument("--jobs", type=int, default=2, help="build parallelism (default 2: a shared machine)")
     ap.add_argument("--min-score", type=float, default=0.9)
     ap.add_argument("--results", default=str(SCRATCH / "results.jsonl"),
@@ -339,7 +341,7 @@ def main():
             if needed is None:
                 break
         if code == 0:
-            code, out = build(needed, args.jobs, args.timeout)
+            code, out = build(needed, args.jobs, args.build_timeout)
         if code != 0:
             print(out[-4000:])
             print("mutate: the unmutated tree does not build", file=sys.stderr)
