@@ -195,10 +195,10 @@ def failing_tests(kind, out):
         if kind == "ctest" and not names:
             names += [f"{m.group(1)} ({m.group(2)})" for m in CTEST_FAILED.finditer(out)]
     elif kind == "node":
-        # TAP: the deepest failing subtest, with its top-level test (or file) for context.
+        # TAP prints a test's subtests (indented) before the test itself: a failure right
+        # after a deeper one is their parent (a describe block or the file), not the cause.
         fails = [(len(m.group(1)), m.group(2).strip()) for m in TAP_NOT_OK.finditer(out)]
-        leaves = [name for i, (depth, name) in enumerate(fails)
-                  if not (i + 1 < len(fails) and fails[i + 1][0] < depth)]
+        leaves = [name for i, (depth, name) in enumerate(fails) if not (i > 0 and fails[i - 1][0] > depth)]
         names += leaves
     if "(timed out after" in out:
         names.append("timeout")
