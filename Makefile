@@ -69,10 +69,11 @@ bench:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@scripts/bench.sh $(BUILD_DIR)
 
-# MUTANTS=M1,M7 limits the run; the checkout is never modified (scratch tree in build-mutate/).
+# MUTANTS=M1,M7 (or 'S*') limits the run; the checkout is never modified (scratch tree in build-mutate/).
+# tests/mutation/README.md: adding mutants, handling survivors.
 mutate:
 	@scripts/install-deps.sh test
-	@scripts/mutate.py $(if $(MUTANTS),--only $(MUTANTS))
+	@scripts/mutate.py $(if $(MUTANTS),--only '$(MUTANTS)')
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)
