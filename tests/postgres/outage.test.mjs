@@ -144,7 +144,8 @@ function checkOutageAnswers(t, label, answers) {
     assert.ok(a.status === 200 || a.status === 503, `${a.what}: ${a.status} ${JSON.stringify(a.body)}`);
     if (a.status === 503) {
       assert.equal(a.body?.retryable, true, `${a.what}: ${JSON.stringify(a.body)}`);
-      assert.equal(typeof a.body?.code, 'string', a.what);
+      assert.equal(a.body?.code, 'SERVICE_UNAVAILABLE', a.what);
+      assert.doesNotMatch(a.body?.message ?? '', /postgres|password|127\.0\.0\.1|goldset@/i, `${a.what}: the database's error text stays internal`);
       assert.equal(typeof a.body?.requestId, 'string', a.what);
     }
     assert.ok(a.ms < OUTAGE_ANSWER_MS, `${a.what} took ${a.ms} ms to answer during the outage`);
