@@ -412,6 +412,7 @@ test(`F15: an unreadable blob is retried and reported as I/O; a missing blob fai
   assert.equal(io.attempts, 3, 'a transient I/O failure is retried up to --item-attempts');
   assert.match(io.error.message, /cannot open .*Too many levels of symbolic links/);
   assert.doesNotMatch(io.error.message, /missing/);
+  assert.ok(!io.error.message.includes(srv.dataDir), `the data directory reached the tenant: ${io.error.message}`);
   assert.equal(gone.status, 'FAILED');
   assert.equal(gone.attempts, 1, 'a missing blob is permanent: no retry');
   assert.match(gone.error.message, /is missing/);
