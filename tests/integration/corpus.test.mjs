@@ -4,7 +4,8 @@
 // `http` processor and an OpenAI-compatible `llm` stand-in.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -109,8 +110,11 @@ describe('generated corpus through evaluation runs', { timeout: 600000 }, () => 
     await checkRun('extract_scan', corpus, { allRead: false });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goldset-corpus-dates-'));
     try {
-      execFileSync(path.join(path.dirname(BIN), 'tests/tools/docgen/gen_test_docs'), [dir, '--count', '16', '--seed', '7'],
-        { stdio: 'ignore', timeout: 240000 });
+      // Not execFileSync: on a loaded machine generation can outlast the server's 60 s idle
+      // timeout, and a blocked event loop would then reuse the keep-alive socket the server
+      // closed meanwhile ("other side closed").
+      await promisify(execFile)(path.join(path.dirname(BIN), 'tests/tools/docgen/gen_test_docs'), [dir, '--count', '16', '--seed', '7'],
+        { timeout: 240000 });
       const larger = { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')),
         read: (p) => JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8')) };
       const printed = await checkRun('extract_text', larger, { allRead: true });
