@@ -52,10 +52,11 @@ Response Upload(RequestContext& ctx) {
   auto fail = [&](const Status& st) {
     // A full disk: 413 rather than 507 (R4), with a code that says what it is.
     if (st.code() == Status::Code::kNoSpace)
-      return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + st.message(), true, ctx.request_id);
+      return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + ClientMessage(st, ctx.request_id),
+                           true, ctx.request_id);
     Status s = st;
     if (!(s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kTooLarge))
-      s = Status::InvalidArgument("Upload could not be stored: " + st.message());
+      s = Status::InvalidArgument("Upload could not be stored: " + ClientMessage(st, ctx.request_id));
     return ErrorResponse(s, ctx.request_id);
   };
   const std::string* ct = ctx.req.Header("content-type");
