@@ -40,6 +40,8 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
   RegisterProcessorRunRoutes(router_);
+  RegisterRunBatchRoutes(router_);
+  RegisterSyncRunRoutes(router_);
   RegisterPageImageRoutes(router_);
   RegisterWebhookRoutes(router_);
   RegisterApiKeyRoutes(router_);

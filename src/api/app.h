@@ -52,6 +52,8 @@ void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);
 void RegisterProcessorRunRoutes(Router& r);
+void RegisterRunBatchRoutes(Router& r);
+void RegisterSyncRunRoutes(Router& r);
 void RegisterPageImageRoutes(Router& r);
 void RegisterWebhookRoutes(Router& r);
 void RegisterApiKeyRoutes(Router& r);

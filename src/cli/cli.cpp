@@ -5,6 +5,8 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "common/version.h"
+#include "eval/eval.h"
 #include "evalcli/eval_command.h"
 
 namespace goldset::cli {
@@ -12,7 +14,7 @@ namespace goldset::cli {
 namespace {
 void Usage() {
   std::fprintf(stderr,
-               "usage: goldset <command> [options]\n"
+               "usage: goldset <command> [options]    (goldset --version: version and scoring version)\n"
                "  serve       API server + dashboard + workers (--listen, --data-dir, ...)\n"
                "  worker      run-item workers only (scale-out; --database postgresql://...)\n"
                "  keys        create|list|revoke API keys\n"
@@ -31,6 +33,10 @@ int Main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::printf("goldset %s\nscoring version %d\n", kGoldsetVersion, eval::kScoringVersion);
+    return 0;
+  }
   if (cmd == "serve") return RunServeCommand(argc, argv);
   if (cmd == "worker") return RunWorkerCommand(argc, argv);
   if (cmd == "keys") return RunKeysCommand(argc, argv);
