@@ -21,6 +21,7 @@ int RunMigrateCommand(int argc, char** argv);
 int RunBackupCommand(int argc, char** argv);
 int RunRestoreCommand(int argc, char** argv);
 int RunDoctorCommand(int argc, char** argv);
+int RunDemoCommand(int argc, char** argv);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
