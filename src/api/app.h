@@ -33,6 +33,7 @@ class App {
   Admission Admit(const Request& req, const std::string& request_id);
   Response Handle(const Request& req, Admission& admission, const std::string& request_id);
   Services& services() { return svc_; }
+  std::vector<std::pair<std::string, std::string>> Routes() const { return router_.List(); }
   // An in-process request on behalf of `caller` (the sample-data loader): routed and
   // handled like a client's, without authentication, version header or rate limits.
   Response HandleAs(const Request& req, const Caller& caller, const std::string& request_id);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "api/app.h"
 #include "cli/commands.h"
 #include "common/version.h"
 #include "eval/eval.h"
@@ -47,6 +48,14 @@ int Main(int argc, char** argv) {
   if (cmd == "restore") return RunRestoreCommand(argc, argv);
   if (cmd == "doctor") return RunDoctorCommand(argc, argv);
   if (cmd == "demo") return RunDemoCommand(argc, argv);
+  if (cmd == "routes") {
+    // Every route the router knows, "METHOD /pattern" per line (tests compare it with
+    // the OpenAPI document). Handlers are registered, never called: no store is opened.
+    api::Services none;
+    api::App app(none);
+    for (const auto& [method, pattern] : app.Routes()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
+    return 0;
+  }
   if (cmd == "eval") return evalcli::RunEvalCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "goldset: unknown command '%s'\n", cmd.c_str());
   Usage();
