@@ -16,7 +16,7 @@ namespace {
 void Usage() {
   std::fprintf(stderr,
                "usage: goldset <command> [options]    (goldset --version: version and scoring version)\n"
-               "  serve       API server + dashboard + workers (--listen, --data-dir, ...)\n"
+               "  serve       API server + dashboard + workers (goldset serve --help: every flag)\n"
                "  worker      run-item workers only (scale-out; --database postgresql://...)\n"
                "  keys        create|list|revoke API keys\n"
                "  workspaces  create|list workspaces\n"
@@ -37,6 +37,10 @@ int Main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
     std::printf("goldset %s\nscoring version %d\n", kGoldsetVersion, eval::kScoringVersion);
+    return 0;
+  }
+  if ((cmd == "serve" || cmd == "worker") && argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) {
+    PrintServeHelp(cmd.c_str());
     return 0;
   }
   if (cmd == "serve") return RunServeCommand(argc, argv);
