@@ -30,10 +30,10 @@ had_state=0; [ -e /var/lib/goldset ] && had_state=1
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  $SUDO dpkg -r goldset >/dev/null 2>&1 || true
+  $SUDO dpkg --purge goldset >/dev/null 2>&1 || true
   if [ "$had_state" = 0 ]; then $SUDO rm -rf /var/lib/goldset; fi
   if [ "$had_user" = 0 ] && getent passwd goldset >/dev/null; then $SUDO deluser --system goldset >/dev/null 2>&1 || true; fi
-  $SUDO rm -rf /etc/goldset
+  $SUDO rm -rf /etc/goldset  # after the purge, which also forgets the conffile
 }
 trap cleanup EXIT
 

@@ -253,6 +253,18 @@ describe('legacy alias and contract fixes', () => {
     assert.equal(e.headers.server, `goldset/${m[1]} scoring/${m[2]}`, 'errors carry it too');
   });
 
+  test('goldset serve --help describes every flag the parser accepts, with its environment variable', async () => {
+    const h = await runCli(['serve', '--help']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.doesNotMatch(h.stdout, /UNDESCRIBED/);
+    for (const flag of ['--listen', '--data-dir', '--file-url-timeout-ms', '--sync-run-timeout-ms', '--max-sync-runs', '--metrics'])
+      assert.match(h.stdout, new RegExp(`^  ${flag}\\b`, 'm'), flag);
+    assert.match(h.stdout, /GOLDSET_MAX_SYNC_RUNS/);
+    // A flag the parser rejects is not silently missing from the help: both come from one list.
+    const bad = await runCli(['serve', '--no-such-flag']);
+    assert.notEqual(bad.code, 0);
+  });
+
   test('split identifiers: the value identifierKey names, per split', async () => {
     const config = { splitClassifications: [
       { id: 'invoice', type: 'Invoice', description: 'invoice amount due vendor', identifierKey: 'invoice number' },
