@@ -40,6 +40,9 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
   RegisterProcessorRunRoutes(router_);
+  RegisterRunBatchRoutes(router_);
+  RegisterSyncRunRoutes(router_);
+  RegisterSampleDataRoutes(router_);
   RegisterPageImageRoutes(router_);
   RegisterWebhookRoutes(router_);
   RegisterApiKeyRoutes(router_);
@@ -167,6 +170,14 @@ Response App::Handle(const Request& req, Admission& a, const std::string& reques
   ctx.caller = a.caller;
   // An exception a handler throws is caught (and answered 503) by the server's one guard.
   return a.match.route->handler(ctx);
+}
+
+Response App::HandleAs(const Request& req, const Caller& caller, const std::string& request_id) {
+  RouteMatch match = router_.Match(req.method, req.segments);
+  if (!match.route) return ErrorResponse(Status::NotFound("No route for " + req.method + " " + req.path), request_id);
+  RequestContext ctx(req, match.params, svc_, request_id);
+  ctx.caller = caller;
+  return match.route->handler(ctx);
 }
 
 }  // namespace goldset::api

@@ -209,9 +209,9 @@ json::object FileSummaryJson(const model::File& f) {
 
 json::object FileJson(const model::File& f, const Services& svc, bool with_url) {
   json::object o = FileSummaryJson(f);
-  if (with_url) {
-    o["presignedUrl"] = PresignedFileUrl(svc, f.id);
-  }
+  // The SDK types presignedUrl `string | null`: the key is always there.
+  if (with_url) o["presignedUrl"] = PresignedFileUrl(svc, f.id);
+  else o["presignedUrl"] = nullptr;
   o["contents"] = nullptr;
   return o;
 }

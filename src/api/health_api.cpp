@@ -1,12 +1,15 @@
-// GET /healthz (process is up) and GET /readyz (the store answers). No key needed.
+// GET /healthz (process is up; names the version and scoring version) and GET /readyz (the store answers). No key needed.
 #include "api/app.h"
 #include "api/errors.h"
+#include "common/version.h"
+#include "eval/eval.h"
 
 namespace goldset::api {
 
 void RegisterHealthRoutes(Router& r) {
   r.Add({"GET", "/healthz", [](RequestContext&) {
-           return JsonResponse(json::object{{"status", "ok"}});
+           return JsonResponse(json::object{
+               {"status", "ok"}, {"version", kGoldsetVersion}, {"scoringVersion", eval::kScoringVersion}});
          }, false, RateCategory::kNone, BodyKind::kNone, Dispatch::kInline});
   r.Add({"GET", "/readyz", [](RequestContext& ctx) {
            if (ctx.svc.draining) return ErrorResponse(503, "SERVICE_UNAVAILABLE", "shutting down", true, ctx.request_id);

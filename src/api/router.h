@@ -41,6 +41,8 @@ class Router {
  public:
   void Add(Route route);
   RouteMatch Match(const std::string& method, const std::vector<std::string>& segments) const;
+  // Every route as (method, pattern), in registration order (the OpenAPI test's source).
+  std::vector<std::pair<std::string, std::string>> List() const;
 
  private:
   struct Compiled {

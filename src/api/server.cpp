@@ -286,7 +286,9 @@ class Session : public std::enable_shared_from_this<Session> {
     out->head += std::to_string(r.status);
     out->head += ' ';
     out->head += http::obsolete_reason(static_cast<http::status>(r.status));
-    out->head += "\r\nServer: goldset\r\n";
+    out->head += "\r\nServer: ";
+    out->head += ServerHeader();
+    out->head += "\r\n";
     AppendHeader(&out->head, "Content-Type", r.content_type);
     AppendHeader(&out->head, "x-extend-request-id", request_id_);
     for (auto& [k, v] : r.headers) AppendHeader(&out->head, k, v);
@@ -313,7 +315,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Chunked streaming: header first, then one chunk per writer call.
   void SendStream(Response r, bool close) {
     auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
-    res->set(http::field::server, "goldset");
+    res->set(http::field::server, ServerHeader());
     res->set(http::field::content_type, r.content_type);
     res->set("x-extend-request-id", request_id_);
     for (auto& [k, v] : r.headers) res->set(k, v);
@@ -481,8 +483,8 @@ void RefuseConnection(tcp::socket& socket, ConnectionLimiter::Verdict verdict) {
   body["retryable"] = true;
   body["requestId"] = NewRequestId();
   const std::string text = json::serialize(body);
-  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: goldset\r\nContent-Type: application/json\r\n"
-                          "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: " + ServerHeader() +
+                          "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
                           std::to_string(text.size()) + "\r\n\r\n" + text;
   beast::error_code ec;
   socket.non_blocking(true, ec);

@@ -82,6 +82,22 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   return Status::OK();
 }
 
+// --file-url-timeout-ms, --sync-run-timeout-ms, --max-sync-runs (api/config.h).
+Status ParseRunInputFlags(const Flags& f, api::ServerConfig* c) {
+  auto url_ms = ParseMillis(f.Get("file-url-timeout-ms"), c->file_url_timeout_ms, "file-url-timeout-ms");
+  auto sync_ms = ParseMillis(f.Get("sync-run-timeout-ms"), c->sync_run_timeout_ms, "sync-run-timeout-ms");
+  auto sync_max = ParseInt(f.Get("max-sync-runs"), 0, "max-sync-runs");
+  for (const Status* st : {&url_ms.status(), &sync_ms.status(), &sync_max.status()})
+    if (!st->ok()) return *st;
+  if (*url_ms < 1 || *url_ms > 3'600'000) return Status::InvalidArgument("--file-url-timeout-ms must be between 1 and 3600000");
+  if (*sync_ms < 1 || *sync_ms > 3'600'000) return Status::InvalidArgument("--sync-run-timeout-ms must be between 1 and 3600000");
+  if (*sync_max < 0 || *sync_max > 10000) return Status::InvalidArgument("--max-sync-runs must be between 0 and 10000");
+  c->file_url_timeout_ms = *url_ms;
+  c->sync_run_timeout_ms = *sync_ms;
+  c->max_sync_runs = *sync_max ? *sync_max : std::max(1, c->handler_threads / 2);
+  return Status::OK();
+}
+
 // --webhook-* flags (webhooks/webhooks.h DispatcherOptions).
 Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   auto workers = ParseInt(f.Get("webhook-workers"), c->webhook_workers, "webhook-workers");
@@ -234,6 +250,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseInputLimitFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseRunInputFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -248,7 +265,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
-                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons"};
+                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons",
+                                          "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs"};
   return k;
 }
 

@@ -154,6 +154,8 @@ Status CheckClassRules(const json::object& config, const char* key, bool splitte
     if (!r->is_object()) return Bad(path, "must be an object");
     GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "keywords", path));
     if (splitter) GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "startKeywords", path));
+    if (const json::value* id = Find(r->as_object(), "identifier"); id && splitter)
+      GOLDSET_RETURN_IF_ERROR(CheckFieldRules(*id, path + ".identifier"));
   }
   return Status::OK();
 }

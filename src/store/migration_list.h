@@ -1,6 +1,7 @@
 // The migrations of each module, in version ranges that never overlap:
 // 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks,
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use),
+// 800-899 surface (batches of processor runs).
 // Append only: never edit a migration that has shipped.
 #pragma once
 
@@ -20,5 +21,6 @@ std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
 std::vector<Migration> LeasesMigrations();
 std::vector<Migration> KeysMigrations();
+std::vector<Migration> SurfaceMigrations();
 
 }  // namespace goldset::store
