@@ -1,6 +1,7 @@
 // The migrations of each module, in version ranges that never overlap:
 // 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks,
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use),
+// 600-699 versions, 700-799 metrics (run analyses), 800-899 surface, 900-999 pgspeed.
 // Append only: never edit a migration that has shipped.
 #pragma once
 
@@ -18,6 +19,7 @@ std::vector<Migration> FoundationMigrations();
 std::vector<Migration> ProcessorsMigrations();
 std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+std::vector<Migration> LeasesMigrations();
+std::vector<Migration> KeysMigrations();
 
 }  // namespace goldset::store

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/anls_star.h"
 #include "eval/eval.h"
 #include "json_match.h"
 
@@ -40,6 +41,28 @@ std::vector<std::string> Strings(const json::object& o, const char* key) {
   return out;
 }
 
+// kind "anls": {"cases": [{"gt", "pred", "anls" | "error"}]}, scores from the reference
+// implementation (tests/cases/anls_reference.py); parity within 1e-9.
+void RunAnlsCases(const json::object& c) {
+  AnlsStarOptions options;
+  options.one_of_objects = true;
+  size_t n = 0;
+  for (const auto& v : c.at("cases").as_array()) {
+    const json::object& one = v.as_object();
+    auto got = AnlsStar(one.at("gt"), one.at("pred"), options);
+    std::string what = "case " + std::to_string(n++) + ": gt " + json::serialize(one.at("gt")) + " pred " +
+                       json::serialize(one.at("pred"));
+    if (const json::value* err = one.if_contains("error")) {
+      ASSERT_FALSE(got.ok()) << what;
+      EXPECT_NE(got.status().message().find(std::string(err->as_string())), std::string::npos) << what;
+      continue;
+    }
+    ASSERT_TRUE(got.ok()) << what << ": " << got.status().ToString();
+    EXPECT_NEAR(*got, one.at("anls").to_number<double>(), 1e-9) << what;
+  }
+  EXPECT_GT(n, 0u);
+}
+
 class ScoringCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScoringCase, MatchesExpectation) {
@@ -49,6 +72,10 @@ TEST_P(ScoringCase, MatchesExpectation) {
   auto parsed = ParseJson(ss.str());
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const json::object& c = parsed->as_object();
+  if (c.contains("kind") && c.at("kind") == "anls") {
+    SCOPED_TRACE(std::string(c.at("description").as_string()));
+    return RunAnlsCases(c);
+  }
   ASSERT_TRUE(c.contains("description") && c.contains("config") && c.contains("expect")) << "malformed case";
   SCOPED_TRACE(std::string(c.at("description").as_string()));
   Kind kind = ParseKind(std::string(c.at("kind").as_string()));
