@@ -727,9 +727,69 @@ add(T, "metrics_two_items", {"description": "split metrics sum over items", "kin
                            "recall": 0.6667, "f1": 0.5714, "pageAccuracy": 1}}})
 
 
+# ---------------------------------------------------------------- error taxonomy
+# Every scored field gets a category (src/eval/error_taxonomy.h); the order decides.
+T = "taxonomy"
+def cat(name, desc, spec, e, a, category, verdict="incorrect", options=None):
+    f = {"verdict": verdict, "category": category}
+    case = {"description": desc, "kind": "extract", "config": schema(f=spec),
+            "expected": value({"f": e}), "actual": value({"f": a}),
+            "expect": {"item": {"fields": {"f": f}}}}
+    if options: case["options"] = options
+    add(T, name, case)
+cat("correct", "accepted by the comparator", S, "Acme", "Acme", "correct", "correct")
+cat("correct_null", "null expected, null given", S, None, None, "correct", "correct")
+cat("missing_null", "value expected, null given", S, "Acme", None, "missing")
+cat("missing_absent", "value expected, key absent", S, "Acme", MISSING, "missing")
+cat("missing_empty_string", "value expected, empty string given", S, "Acme", "", "missing")
+cat("hallucinated", "null expected, value given", S, None, "Acme", "hallucinated")
+cat("hallucinated_number", "null expected, number given", N, None, 0, "hallucinated")
+cat("format_case", "case only (strings compare case-sensitively)", S, "ACME Corp", "acme corp", "format_only")
+cat("format_punct", "punctuation and spaces only", S, "Acme, Inc.", "Acme Inc", "format_only")
+cat("format_currency_string", "currency symbol and thousands separator in a string field", S, "$1,234.50", "1234.5", "format_only")
+cat("format_currency_code", "currency code and European decimal comma", S, "EUR 1.234,50", "1234.50", "format_only")
+cat("format_date_string", "the same date printed two ways in a string field", S, "2024-03-12", "March 12, 2024", "format_only")
+cat("near_miss_typo", "one typo in ten letters (similarity 0.9)", S, "Acme Tools", "Acme Tolos", "near_miss")
+cat("near_miss_fuzzy", "fuzzy field below its threshold but >= 0.8", S, "Acme Industries", "Acme Industrie", "near_miss",
+    options={"fuzzyMatchFields": ["f"], "fuzzyThreshold": 0.95})
+cat("near_miss_number", "numbers printed within one digit", N, 1234.56, 1234.57, "near_miss")
+cat("wrong_value", "a different value", S, "Acme", "Globex", "wrong_value")
+cat("wrong_number", "a different number", N, 10, 250, "wrong_value")
+cat("wrong_bool", "booleans are either right or wrong", B, True, False, "wrong_value")
+cat("array_missing", "rows expected, none given", ROWS(a=S), [{"a": "x"}], None, "missing")
+cat("array_hallucinated", "no rows expected, rows given", ROWS(a=S), [], [{"a": "x"}], "hallucinated")
+cat("array_near_miss", "9 of 10 cells right", ROWS(a=S, b=S),
+    [{"a": f"x{i}", "b": f"y{i}"} for i in range(5)], [{"a": f"x{i}", "b": f"y{i}" if i else "z"} for i in range(5)], "near_miss")
+cat("array_wrong", "half the cells right", ROWS(a=S, b=S),
+    [{"a": "x", "b": "y"}], [{"a": "x", "b": "q"}], "wrong_value")
+add(T, "partition", {"description": "categories partition the scored fields; excluded and unlabeled fields have none",
+    "kind": "extract", "config": schema(a=S, b=S, c=S, d=S, e=S), "options": {"excludeFields": ["e"]},
+    "expected": value({"a": "x", "b": None, "c": "Foo", "e": "q"}), "actual": value({"a": "x", "b": "y", "c": "FOO", "d": "z", "e": "r"}),
+    "expect": {"item": {"fields": {"a": {"category": "correct"}, "b": {"category": "hallucinated"},
+                                   "c": {"category": "format_only"}, "d": {"verdict": "unlabeled", "category": "$absent"},
+                                   "e": {"verdict": "excluded", "category": "$absent"}}}}})
+
+
+# ---------------------------------------------------------------- ANLS* per item
+T = "anls_item"
+add(T, "line_items", {"description": "per-item anlsStar on the value objects (the reference's test_anls_score_line_items: 3/5)",
+    "kind": "extract", "config": {},
+    "expected": {"value": {"k1": 1, "k2": "mock", "line_items": [{"a": "b", "c": "d"}, {"e": "f"}]}},
+    "actual": {"value": {"k1": 1, "k2": "kcom", "line_items": [{"e": "f"}, {"a": "y", "c": "d"}]}, "metadata": {}},
+    "expect": {"item": {"anlsStar": 0.6}}})
+add(T, "null_key", {"description": "a predicted-only null key adds length (reference: 0.5)",
+    "kind": "extract", "config": schema(a=S, b=S),
+    "expected": {"value": {"a": "x"}}, "actual": {"value": {"a": "x", "b": None}},
+    "expect": {"item": {"anlsStar": 0.5}}})
+
+
+# Directories written by other generators (anls_reference.py) survive a re-run.
+KEEP = {"anls_star"}
+
+
 def main():
     for d in os.listdir(ROOT):
-        if os.path.isdir(os.path.join(ROOT, d)):
+        if d not in KEEP and os.path.isdir(os.path.join(ROOT, d)):
             shutil.rmtree(os.path.join(ROOT, d))
     for key, case in CASES.items():
         path = os.path.join(ROOT, key + ".json")
