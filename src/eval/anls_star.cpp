@@ -196,6 +196,8 @@ class Scorer {
  public:
   explicit Scorer(uint64_t budget) : budget_(budget) {}
   bool over() const { return over_; }
+  // When set, the top-level object's keys receive their own scores.
+  std::vector<std::pair<std::string, double>>* keys = nullptr;
 
   Result Eval(const Node& g, const Node& p) {
     if (!Spend(1)) return {};
@@ -265,6 +267,8 @@ class Scorer {
   }
 
   Result Dict(const Node& g, const Node& p) {
+    auto* record = keys;
+    keys = nullptr;  // nested objects report nothing
     if (p.type != Type::kDict) return {0.0, std::max(g.len, p.len), false, g.nonish};
     const json::object& go = g.raw->as_object();
     const json::object& po = p.raw->as_object();
@@ -278,6 +282,7 @@ class Scorer {
       if (over_) return {};
       out.sum += r.sum;
       out.len += r.len;
+      if (record) record->emplace_back(std::string(it->key()), Mean(r));
       if (present) {
         out.exact = out.exact && r.exact;
         out.chosen_nonish = false;
@@ -293,6 +298,7 @@ class Scorer {
       out.exact = false;
       out.len += std::max<int64_t>(1, pv.len);  // counted even when none-ish (not scored then)
       if (!pv.nonish) out.chosen_nonish = false;
+      if (record && !pv.nonish) record->emplace_back(std::string(it->key()), 0.0);
     }
     return out;
   }
@@ -331,6 +337,13 @@ std::string PythonStr(const json::value& v) {
 }
 
 StatusOr<double> AnlsStar(const json::value& gt, const json::value& pred, const AnlsStarOptions& options) {
+  auto d = AnlsStarWithKeys(gt, pred, options);
+  if (!d.ok()) return d.status();
+  return d->score;
+}
+
+StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::value& pred,
+                                          const AnlsStarOptions& options) {
   auto g = Build(gt, true, options);
   if (!g.ok()) return g.status();
   auto p = Build(pred, false, options);
@@ -344,12 +357,15 @@ StatusOr<double> AnlsStar(const json::value& gt, const json::value& pred, const 
     g->len = 1;
   }
   Scorer scorer(options.max_comparisons);
+  AnlsStarDetail out;
+  if (g->type == Type::kDict) scorer.keys = &out.keys;
   Result r = scorer.Eval(*g, *p);
   if (scorer.over()) {
     return Status::TooLarge("ANLS*: more than " + std::to_string(options.max_comparisons) +
                             " leaf comparisons (list pairing compares every pair)");
   }
-  return Mean(r);
+  out.score = Mean(r);
+  return out;
 }
 
 }  // namespace goldset::eval

@@ -16,6 +16,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/json.h"
 #include "common/status.h"
@@ -37,6 +40,16 @@ struct AnlsStarOptions {
 // one-of-n, as in the reference's VQA compatibility mode. Errors: TooLarge (budget),
 // InvalidArgument (an empty one-of-n).
 StatusOr<double> AnlsStar(const json::value& gt, const json::value& pred, const AnlsStarOptions& options = {});
+
+// AnlsStar plus, when both sides are objects, each key's own score (the reference's
+// key score of a top-level key: that key's leaf scores over its pairwise length), for
+// the keys of `gt` and the keys only `pred` holds with a value.
+struct AnlsStarDetail {
+  double score = 1;
+  std::vector<std::pair<std::string, double>> keys;
+};
+StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::value& pred,
+                                          const AnlsStarOptions& options = {});
 
 // Python's str() of a JSON scalar: strings as they are, true -> "True", integers in
 // decimal, doubles in repr's shortest round-trip form. Exposed for tests.

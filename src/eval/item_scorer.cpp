@@ -187,7 +187,12 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
   result["score"] = scored ? score_sum / static_cast<double>(scored) : 1.0;
   result["fields"] = std::move(fields);
   // ANLS* of the whole value objects; omitted when it would exceed its work budget.
-  if (auto anls = AnlsStar(exp_value, act_value); anls.ok()) result["anlsStar"] = *anls;
+  if (auto anls = AnlsStarWithKeys(exp_value, act_value); anls.ok()) {
+    result["anlsStar"] = anls->score;
+    json::object keys(sp);
+    for (auto& [k, v] : anls->keys) keys[k] = v;
+    result["anlsStarFields"] = std::move(keys);
+  }
   return result;
 }
 

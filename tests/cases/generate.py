@@ -783,6 +783,63 @@ add(T, "null_key", {"description": "a predicted-only null key adds length (refer
     "expect": {"item": {"anlsStar": 0.5}}})
 
 
+# ---------------------------------------------------------------- run analysis
+T = "analysis"
+def conf_item(e, a, c):
+    return {"expected": {"value": {"f": e}}, "actual": {"value": {"f": a}, "metadata": {"f": {"ocrConfidence": c}}}}
+add(T, "calibration", {"description": "ECE (10 bins), Brier, AUROC, review budgets, threshold for 0.99 (hand-computed)",
+    "kind": "extract", "config": schema(f=S),
+    "items": [conf_item("a", "a", 0.9), conf_item("b", "b", 0.8), conf_item("c", "x", 0.6), conf_item("d", "d", 0.3)],
+    "expect": {"analysis": {"calibration": {"f": {
+        "numFields": 4, "ece": 0.4, "brier": 0.225, "auroc": 2 / 3,
+        "bins": [{"low": 0.3, "high": 0.4, "count": 1, "accuracy": 1, "meanConfidence": 0.3},
+                 {"low": 0.6, "high": 0.7, "count": 1, "accuracy": 0, "meanConfidence": 0.6},
+                 {"low": 0.8, "high": 0.9, "count": 1, "accuracy": 1, "meanConfidence": 0.8},
+                 {"low": 0.9, "high": 1.0, "count": 1, "accuracy": 1, "meanConfidence": 0.9}],
+        "errorsCaughtAt": {"5%": 0, "10%": 0, "20%": 0},
+        "recommendedThreshold": {"targetPrecision": 0.99, "threshold": 0.8, "coverage": 0.5, "precision": 1, "ci95": [1, 1]}}}}}})
+add(T, "calibration_target", {"description": "a lower target accepts every field (threshold 0.3, coverage 1)",
+    "kind": "extract", "config": schema(f=S), "analysisOptions": {"targetPrecision": 0.7},
+    "items": [conf_item("a", "a", 0.9), conf_item("b", "b", 0.8), conf_item("c", "x", 0.6), conf_item("d", "d", 0.3)],
+    "expect": {"analysis": {"calibration": {"f": {"recommendedThreshold": {"threshold": 0.3, "coverage": 1, "precision": 0.75}}}}}})
+add(T, "calibration_unreachable", {"description": "no threshold reaches the target: null; errors caught in the lowest 20 %",
+    "kind": "extract", "config": schema(f=S),
+    "items": [conf_item("a", "x", 0.9), conf_item("b", "b", 0.8), conf_item("c", "c", 0.7), conf_item("d", "d", 0.6),
+              conf_item("e", "y", 0.1)],
+    "expect": {"analysis": {"calibration": {"f": {"recommendedThreshold": None, "auroc": 0.5,
+                                                  "errorsCaughtAt": {"5%": 0.5, "10%": 0.5, "20%": 0.5}}}}}})
+add(T, "errors", {"description": "error counts per field partition its scored items",
+    "kind": "extract", "config": schema(f=S, g=N),
+    "items": [{"expected": value({"f": "Acme", "g": 1}), "actual": value({"f": "Acme", "g": None})},
+              {"expected": value({"f": "Acme Inc.", "g": None}), "actual": value({"f": "ACME INC", "g": 5})},
+              {"expected": value({"f": "Acme Tools", "g": 10}), "actual": value({"f": "Acme Tolos", "g": 99})},
+              {"expected": value({"f": "Acme"}), "actual": value({"f": "Globex", "g": 3})}],
+    "expect": {"analysis": {"numItems": 4, "errors": {
+        "f": {"correct": 1, "formatOnly": 1, "nearMiss": 1, "wrongValue": 1, "missing": 0, "hallucinated": 0, "total": 4},
+        "g": {"missing": 1, "hallucinated": 1, "wrongValue": 1, "correct": 0, "total": 3}}}}})
+LI2 = ROWS(a=S, b=N)
+add(T, "line_items", {"description": "rows matched at half their cells, dropped, extra, duplicated; DocILE LIR over non-null cells",
+    "kind": "extract", "config": schema(li=LI2),
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}, {"a": "z", "b": 3}, {"a": "w", "b": 4}]}),
+               "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}, {"a": "z", "b": 8}]})},
+              {"expected": value({"li": [{"a": "p", "b": 1}]}),
+               "actual": value({"li": [{"a": "p", "b": 1}, {"a": "q", "b": 7}, {"a": "q", "b": 7}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {
+        "rowsExpected": 5, "rowsActual": 6, "rowsMatched": 4, "dropped": 1, "extra": 2, "duplicated": 1,
+        "precision": 4 / 6, "recall": 4 / 5, "f1": 8 / 11, "rowMatchShare": 0.5,
+        "lir": {"truePositives": 6, "falsePositives": 6, "falseNegatives": 4, "precision": 0.5, "recall": 0.6, "f1": 12 / 22}}}}}})
+add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only when every cell does",
+    "kind": "extract", "config": schema(li=LI2), "analysisOptions": {"rowMatchShare": 1},
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]}),
+               "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {"rowsMatched": 1, "precision": 0.5, "recall": 0.5}}}}})
+add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: per top-level key",
+    "kind": "extract", "config": schema(a=S, b=S),
+    "items": [{"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "q"})},
+              {"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "y"})}],
+    "expect": {"analysis": {"anlsStar": {"score": 0.75, "fields": {"a": 1, "b": 0.5}}}}})
+
+
 # Directories written by other generators (anls_reference.py) survive a re-run.
 KEEP = {"anls_star"}
 

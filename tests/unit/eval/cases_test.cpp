@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/analysis.h"
 #include "eval/anls_star.h"
 #include "eval/eval.h"
 #include "json_match.h"
@@ -106,6 +107,12 @@ TEST_P(ScoringCase, MatchesExpectation) {
     EXPECT_EQ(st.ok(), v->as_bool()) << st.ToString();
   }
   MetricsBuilder builder(kind, config, options);
+  AnalysisOptions analysis_options;
+  if (const json::value* o = c.if_contains("analysisOptions")) {
+    if (const json::value* t = o->as_object().if_contains("targetPrecision")) analysis_options.target_precision = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("rowMatchShare")) analysis_options.row_match_share = t->to_number<double>();
+  }
+  RunAnalysis analysis(analysis_options);
   const ItemScorer scorer(kind, config, options);  // compiled once: must agree with ScoreItem
   std::string why;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -123,12 +130,17 @@ TEST_P(ScoringCase, MatchesExpectation) {
     const json::object& result = *scored;
     EXPECT_EQ(json::value(*compiled), json::value(result)) << "item " << i;
     builder.Add(result);
+    analysis.Add(result);
     const json::value* want = nullptr;
     if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);
     else if (i == 0) want = expect.if_contains("item");
     if (want) {
       EXPECT_TRUE(testing::PartialMatch(*want, result, "item", &why)) << why << "\nfull: " << json::serialize(result);
     }
+  }
+  if (const json::value* want = expect.if_contains("analysis")) {
+    json::object built = analysis.Build();
+    EXPECT_TRUE(testing::PartialMatch(*want, built, "analysis", &why)) << why << "\nfull: " << json::serialize(built);
   }
   if (const json::value* want = expect.if_contains("metrics")) {
     json::object metrics = builder.Build();
