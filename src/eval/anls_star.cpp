@@ -4,7 +4,9 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <memory>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -107,10 +109,61 @@ std::string PythonFloat(double d) {
 
 enum class Type : unsigned char { kNone, kLeaf, kList, kDict, kOneOf };
 
+// A ground-truth leaf's match masks, built once and reused against every prediction leaf
+// it meets (list pairing compares each with many): bit-parallel Levenshtein (Myers 1999,
+// Hyyro's formulation) for texts of 1..64 code points.
+class Pattern {
+ public:
+  explicit Pattern(const std::u32string& p) : m_(p.size()) {
+    ascii_.fill(0);
+    for (size_t i = 0; i < p.size(); ++i) {
+      uint64_t bit = uint64_t{1} << i;
+      if (p[i] < 128) {
+        ascii_[p[i]] |= bit;
+        continue;
+      }
+      auto it = std::find_if(other_.begin(), other_.end(), [&](const auto& e) { return e.first == p[i]; });
+      if (it == other_.end()) other_.emplace_back(p[i], bit);
+      else it->second |= bit;
+    }
+  }
+  size_t Distance(const std::u32string& t) const {
+    const uint64_t high = uint64_t{1} << (m_ - 1);
+    uint64_t pv = ~uint64_t{0}, mv = 0;
+    size_t score = m_;
+    for (char32_t c : t) {
+      uint64_t eq = 0;
+      if (c < 128) {
+        eq = ascii_[c];
+      } else {
+        for (const auto& [ch, mask] : other_)
+          if (ch == c) eq = mask;
+      }
+      uint64_t xv = eq | mv;
+      uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+      uint64_t ph = mv | ~(xh | pv);
+      uint64_t mh = pv & xh;
+      if (ph & high) ++score;
+      else if (mh & high) --score;
+      ph = (ph << 1) | 1;
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+    }
+    return score;
+  }
+
+ private:
+  size_t m_;
+  std::array<uint64_t, 128> ascii_;
+  std::vector<std::pair<char32_t, uint64_t>> other_;
+};
+
 struct Node {
   Type type = Type::kNone;
   const json::value* raw = nullptr;  // leaves (Python equality); dicts (key lookup)
   std::u32string text;               // leaves
+  mutable std::unique_ptr<Pattern> pattern;  // ground-truth leaves, on first comparison
   std::vector<Node> children;        // list elements, dict values (object order), options
   int64_t len = 1;                   // the reference's len(): leaves (None counts 1)
   bool nonish = true;                // obj in (None, "", [], {})
@@ -223,8 +276,22 @@ class Scorer {
     if (p.type != Type::kLeaf) return {0.0, std::max<int64_t>(1, p.len), false, g.nonish};
     if (!Spend(g.text.size() + p.text.size())) return {};
     size_t longest = std::max(g.text.size(), p.text.size());
+    size_t shortest = std::min(g.text.size(), p.text.size());
     double q = 1.0;
-    if (longest > 0) q = 1.0 - static_cast<double>(LevenshteinDistance(g.text, p.text)) / static_cast<double>(longest);
+    if (g.text == p.text) {
+      q = 1.0;
+    } else if (2 * (longest - shortest) > longest) {
+      q = 0.0;  // distance >= the length difference: similarity below one half
+    } else {
+      size_t distance;
+      if (g.text.size() <= 64) {  // not empty: the texts differ and are within 2x in length
+        if (!g.pattern) g.pattern = std::make_unique<Pattern>(g.text);
+        distance = g.pattern->Distance(p.text);
+      } else {
+        distance = LevenshteinDistance(g.text, p.text);
+      }
+      q = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
+    }
     if (q < kThreshold) q = 0.0;
     return {q, 1, PyLeafEqual(*g.raw, *p.raw), g.nonish};
   }
@@ -275,7 +342,8 @@ class Scorer {
     Result out{0.0, 0, true, true};
     size_t k = 0;
     for (auto it = go.begin(); it != go.end(); ++it, ++k) {
-      auto found = po.find(it->key());
+      // Rows of one table usually list their keys in the same order: try that slot first.
+      auto found = k < po.size() && (po.begin() + k)->key() == it->key() ? po.begin() + k : po.find(it->key());
       bool present = found != po.end();
       const Node& pv = present ? p.children[static_cast<size_t>(found - po.begin())] : kNoneNode;
       Result r = Eval(g.children[k], pv);
