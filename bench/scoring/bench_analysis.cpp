@@ -41,7 +41,8 @@ json::value Perturb(Rng& rng, const json::value& v) {
   if (r < 7) return v;
   if (v.is_string()) {
     std::string s(v.as_string());
-    if (r == 7 && s.size() > 2) std::swap(s[0], s[1]);
+    if (r == 7 && s.size() > 2 && static_cast<unsigned char>(s[0]) < 0x80 && static_cast<unsigned char>(s[1]) < 0x80)
+      std::swap(s[0], s[1]);
     else s = Word(rng);
     return json::value(s);
   }
