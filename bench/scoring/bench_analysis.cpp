@@ -156,7 +156,9 @@ int Main(int argc, char** argv) {
   double anls_s = CpuSeconds() - t0;
   t0 = CpuSeconds();
   RunAnalysis analysis;
-  for (const auto& r : results) analysis.Add(r, {int64_t{1200}, nullptr});
+  for (size_t i = 0; i < results.size(); ++i) {
+    analysis.Add(results[i], {int64_t{1200}, nullptr, &items[i].expected.at("value"), &items[i].actual.at("value")});
+  }
   json::object built = analysis.Build();
   double analysis_s = CpuSeconds() - t0;
   double base = score_s - anls_s;  // scoring as it was before ANLS* joined the item results
@@ -164,6 +166,7 @@ int Main(int argc, char** argv) {
   std::printf("score_s %.3f\nanls_s %.3f\nanalysis_build_s %.3f\n", score_s, anls_s, analysis_s);
   std::printf("overhead_vs_scoring %.4f\n", (anls_s + analysis_s) / base);
   std::printf("analysis_anls_mean %.6f\n", built.at("anlsStar").at("score").as_double());
+  std::printf("analysis_ted_mean %.6f\n", built.at("treeEditAccuracy").at("score").as_double());
   std::printf("run_accuracy %.6f\n", metrics.at("accuracy").as_double());
   (void)anls_sum;
   return 0;

@@ -69,12 +69,17 @@ Response Analysis(RequestContext& ctx) {
     if (item.status != "PROCESSED" || !item.result) return;
     auto v = ParseJson(*item.result);
     if (!v.ok() || !v->is_object()) return;
-    eval::ItemCost cost{item.latency_ms, nullptr};
+    eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
     StatusOr<json::value> output = Status::NotFound("");
+    auto expected = ParseJson(item.expected_output);
     if (item.output) {
       output = ParseJson(*item.output);
-      if (output.ok() && output->is_object()) cost.usage = output->as_object().if_contains("usage");
+      if (output.ok() && output->is_object()) {
+        cost.usage = output->as_object().if_contains("usage");
+        cost.actual = output->as_object().if_contains("value");
+      }
     }
+    if (expected.ok() && expected->is_object()) cost.expected = expected->as_object().if_contains("value");
     analysis.Add(v->as_object(), cost);
   });
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);

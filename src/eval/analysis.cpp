@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/rng.h"
+#include "eval/tree_edit.h"
 
 namespace goldset::eval {
 namespace {
@@ -230,6 +231,15 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       }
     }
   }
+  if (cost.expected && cost.actual) {
+    if (auto ted = TreeEditAccuracy(*cost.expected, *cost.actual)) {
+      ++ted_items_;
+      ted_sum_ += ted->accuracy;
+      ted_tp_ += ted->true_positives;
+      ted_pred_ += ted->pred_fields;
+      ted_gt_ += ted->gt_fields;
+    }
+  }
   if (cost.latency_ms) latencies_.push_back(*cost.latency_ms);
   if (cost.usage && cost.usage->is_object()) {
     const json::object& u = cost.usage->as_object();
@@ -256,6 +266,11 @@ json::object RunAnalysis::Build() const {
   for (const auto& [k, v] : anls_fields_) anls_fields[k] = v.first / static_cast<double>(v.second);
   anls["fields"] = std::move(anls_fields);
   out["anlsStar"] = std::move(anls);
+  json::object ted{{"numItems", ted_items_}};
+  if (ted_items_ > 0) ted["score"] = ted_sum_ / static_cast<double>(ted_items_);
+  // The reference's cal_f1: tp / (tp + (fn + fp) / 2), summed over items.
+  if (ted_pred_ + ted_gt_ > 0) ted["fieldF1"] = 2.0 * static_cast<double>(ted_tp_) / static_cast<double>(ted_pred_ + ted_gt_);
+  out["treeEditAccuracy"] = std::move(ted);
 
   json::object lines;
   for (const auto& [path, r] : rows_) {

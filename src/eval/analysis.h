@@ -3,6 +3,7 @@
 //
 //   {scoringVersion, numItems,
 //    anlsStar: {score, fields: {key: score}},          // means over items
+//    treeEditAccuracy: {score?, fieldF1?, numItems},   // nTED mean, micro field F1 (tree_edit.h)
 //    lineItems: {path: {rowsExpected, rowsActual, rowsMatched, dropped, extra,
 //                       duplicated, precision?, recall?, f1?, rowMatchShare,
 //                       lir: {truePositives, falsePositives, falseNegatives, precision?,
@@ -43,9 +44,13 @@ Status ValidateAnalysisOptions(const AnalysisOptions& options);
 
 // What running an item cost: `usage` is the processor output's usage object
 // ({promptTokens, completionTokens, cost?, currency?}), when the engine reported one.
+// `expected`/`actual`, when given, are the item's expected and actual `value` objects,
+// for the tree-edit accuracy.
 struct ItemCost {
   std::optional<int64_t> latency_ms;
   const json::value* usage = nullptr;
+  const json::value* expected = nullptr;
+  const json::value* actual = nullptr;
 };
 
 class RunAnalysis {
@@ -75,6 +80,8 @@ class RunAnalysis {
   std::map<std::string, Rows> rows_;
   std::map<std::string, std::vector<Sample>> confidence_;
   std::vector<int64_t> latencies_;
+  int64_t ted_items_ = 0, ted_tp_ = 0, ted_pred_ = 0, ted_gt_ = 0;
+  double ted_sum_ = 0;
   int64_t prompt_tokens_ = 0, completion_tokens_ = 0, usage_items_ = 0;
   double cost_ = 0;
   bool has_cost_ = false;

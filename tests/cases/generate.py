@@ -833,6 +833,11 @@ add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only 
     "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]}),
                "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}]})}],
     "expect": {"analysis": {"lineItems": {"li": {"rowsMatched": 1, "precision": 0.5, "recall": 0.5}}}}})
+add(T, "tree_edit", {"description": "treeEditAccuracy: mean nTED accuracy (0.75 and 1) and the micro field F1 (1 of 2 and 2)",
+    "kind": "extract", "config": schema(f=S),
+    "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})},
+              {"expected": value({"f": "xy"}), "actual": value({"f": "xy"})}],
+    "expect": {"analysis": {"treeEditAccuracy": {"numItems": 2, "score": 0.875, "fieldF1": 0.5}}}})
 add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: per top-level key",
     "kind": "extract", "config": schema(a=S, b=S),
     "items": [{"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "q"})},
@@ -840,8 +845,8 @@ add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: 
     "expect": {"analysis": {"anlsStar": {"score": 0.75, "fields": {"a": 1, "b": 0.5}}}}})
 
 
-# Directories written by other generators (anls_reference.py) survive a re-run.
-KEEP = {"anls_star"}
+# Directories written by other generators (anls_reference.py) or by hand (tree_edit) survive a re-run.
+KEEP = {"anls_star", "tree_edit"}
 
 
 def main():

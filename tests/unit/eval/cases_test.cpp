@@ -10,6 +10,8 @@
 #include "eval/analysis.h"
 #include "eval/anls_star.h"
 #include "eval/eval.h"
+#include "eval/item_scorer.h"
+#include "eval/tree_edit.h"
 #include "json_match.h"
 
 namespace goldset::eval {
@@ -64,6 +66,22 @@ void RunAnlsCases(const json::object& c) {
   EXPECT_GT(n, 0u);
 }
 
+// kind "ted": {"cases": [{"gt", "pred", "accuracy", "truePositives", "predFields", "gtFields"}]}.
+void RunTreeEditCases(const json::object& c) {
+  size_t n = 0;
+  for (const auto& v : c.at("cases").as_array()) {
+    const json::object& one = v.as_object();
+    std::string what = "case " + std::to_string(n++) + ": " + json::serialize(one);
+    auto got = TreeEditAccuracy(one.at("gt"), one.at("pred"));
+    ASSERT_TRUE(got.has_value()) << what;
+    EXPECT_NEAR(got->accuracy, one.at("accuracy").to_number<double>(), 1e-12) << what;
+    EXPECT_EQ(got->true_positives, one.at("truePositives").to_number<int64_t>()) << what;
+    EXPECT_EQ(got->pred_fields, one.at("predFields").to_number<int64_t>()) << what;
+    EXPECT_EQ(got->gt_fields, one.at("gtFields").to_number<int64_t>()) << what;
+  }
+  EXPECT_GT(n, 0u);
+}
+
 class ScoringCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScoringCase, MatchesExpectation) {
@@ -76,6 +94,10 @@ TEST_P(ScoringCase, MatchesExpectation) {
   if (c.contains("kind") && c.at("kind") == "anls") {
     SCOPED_TRACE(std::string(c.at("description").as_string()));
     return RunAnlsCases(c);
+  }
+  if (c.contains("kind") && c.at("kind") == "ted") {
+    SCOPED_TRACE(std::string(c.at("description").as_string()));
+    return RunTreeEditCases(c);
   }
   ASSERT_TRUE(c.contains("description") && c.contains("config") && c.contains("expect")) << "malformed case";
   SCOPED_TRACE(std::string(c.at("description").as_string()));
@@ -130,7 +152,7 @@ TEST_P(ScoringCase, MatchesExpectation) {
     const json::object& result = *scored;
     EXPECT_EQ(json::value(*compiled), json::value(result)) << "item " << i;
     builder.Add(result);
-    analysis.Add(result);
+    analysis.Add(result, {std::nullopt, nullptr, &ExtractedValue(it.at("expected")), &ExtractedValue(it.at("actual"))});
     const json::value* want = nullptr;
     if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);
     else if (i == 0) want = expect.if_contains("item");
