@@ -300,6 +300,8 @@ class Scorer {
     if (p.type != Type::kList) return {0.0, std::max(g.len, p.len), false, g.nonish};
     const size_t n = g.children.size(), m = p.children.size();
     if (n == 0 || m == 0) return {0.0, g.len + p.len, n == 0 && m == 0, g.nonish};
+    // Charged before the pair tables exist: a hostile list is refused, not allocated.
+    if (!Spend(n * m * std::max(n, m))) return {};  // Munkres on the padded square
     std::vector<Result> pair(n * m);
     std::vector<double> mean(n * m);
     double top = -1;
@@ -314,7 +316,6 @@ class Scorer {
         top = std::max(top, a);
       }
     }
-    if (!Spend(n * m * std::max(n, m))) return {};  // Munkres on the padded square
     for (double& a : mean) a = top - a;  // profits to costs as the reference does
     auto pairs = MunkresAssignment(std::move(mean), n, m);
     Result out{0.0, 0, n == m, g.nonish};
