@@ -1,4 +1,4 @@
-// GET /evaluation_set_runs/{id}/analysis[?targetPrecision=&rowMatchShare=] (an extension,
+// GET /evaluation_set_runs/{id}/analysis[?targetPrecision=&rowMatchShare=&treeEdit=] (an extension,
 // docs/metrics.md): eval::RunAnalysis over the run's scored items, with each item's
 // latency and the usage its processor output reports. While the run goes on it is
 // computed per request from the items finished so far; once the run has finished it is
@@ -32,14 +32,20 @@ StatusOr<eval::AnalysisOptions> AnalysisOptionsOf(const Request& req) {
     }
     *slot = x;
   }
+  std::vector<std::string> ted = req.QueryValues("treeEdit");
+  if (!ted.empty()) {
+    if (ted.size() != 1 || (ted[0] != "true" && ted[0] != "false"))
+      return Status::InvalidArgument("treeEdit must be true or false");
+    o.tree_edit = ted[0] == "true";
+  }
   if (Status st = eval::ValidateAnalysisOptions(o); !st.ok()) return st;
   return o;
 }
 
 std::string Parameters(const eval::AnalysisOptions& o) {
   char buf[128];
-  std::snprintf(buf, sizeof buf, "analysis:%s:tp=%.17g:rm=%.17g:r=%d", eval::kAnalysisVersion, o.target_precision,
-                o.row_match_share, o.resamples);
+  std::snprintf(buf, sizeof buf, "analysis:%s:tp=%.17g:rm=%.17g:r=%d:ted=%d", eval::kAnalysisVersion, o.target_precision,
+                o.row_match_share, o.resamples, o.tree_edit ? 1 : 0);
   return buf;
 }
 

@@ -231,7 +231,7 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       }
     }
   }
-  if (cost.expected && cost.actual) {
+  if (options_.tree_edit && cost.expected && cost.actual) {
     if (auto ted = TreeEditAccuracy(*cost.expected, *cost.actual)) {
       ++ted_items_;
       ted_sum_ += ted->accuracy;
@@ -266,7 +266,7 @@ json::object RunAnalysis::Build() const {
   for (const auto& [k, v] : anls_fields_) anls_fields[k] = v.first / static_cast<double>(v.second);
   anls["fields"] = std::move(anls_fields);
   out["anlsStar"] = std::move(anls);
-  json::object ted{{"numItems", ted_items_}};
+  json::object ted{{"computed", options_.tree_edit}, {"numItems", ted_items_}};
   if (ted_items_ > 0) ted["score"] = ted_sum_ / static_cast<double>(ted_items_);
   // The reference's cal_f1: tp / (tp + (fn + fp) / 2), summed over items.
   if (ted_pred_ + ted_gt_ > 0) ted["fieldF1"] = 2.0 * static_cast<double>(ted_tp_) / static_cast<double>(ted_pred_ + ted_gt_);

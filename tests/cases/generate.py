@@ -834,10 +834,14 @@ add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only 
                "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}]})}],
     "expect": {"analysis": {"lineItems": {"li": {"rowsMatched": 1, "precision": 0.5, "recall": 0.5}}}}})
 add(T, "tree_edit", {"description": "treeEditAccuracy: mean nTED accuracy (0.75 and 1) and the micro field F1 (1 of 2 and 2)",
-    "kind": "extract", "config": schema(f=S),
+    "kind": "extract", "config": schema(f=S), "analysisOptions": {"treeEdit": True},
     "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})},
               {"expected": value({"f": "xy"}), "actual": value({"f": "xy"})}],
     "expect": {"analysis": {"treeEditAccuracy": {"numItems": 2, "score": 0.875, "fieldF1": 0.5}}}})
+add(T, "tree_edit_off", {"description": "treeEditAccuracy is computed only when asked",
+    "kind": "extract", "config": schema(f=S),
+    "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})}],
+    "expect": {"analysis": {"treeEditAccuracy": {"computed": False, "numItems": 0, "score": "$absent"}}}})
 add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: per top-level key",
     "kind": "extract", "config": schema(a=S, b=S),
     "items": [{"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "q"})},

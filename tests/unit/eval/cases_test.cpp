@@ -133,6 +133,7 @@ TEST_P(ScoringCase, MatchesExpectation) {
   if (const json::value* o = c.if_contains("analysisOptions")) {
     if (const json::value* t = o->as_object().if_contains("targetPrecision")) analysis_options.target_precision = t->to_number<double>();
     if (const json::value* t = o->as_object().if_contains("rowMatchShare")) analysis_options.row_match_share = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("treeEdit")) analysis_options.tree_edit = t->as_bool();
   }
   RunAnalysis analysis(analysis_options);
   const ItemScorer scorer(kind, config, options);  // compiled once: must agree with ScoreItem
