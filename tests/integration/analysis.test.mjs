@@ -54,6 +54,18 @@ describe('run analysis', { timeout: 180000 }, () => {
     assert.equal(typeof a.calibration, 'object');
   });
 
+  test('tree-edit accuracy when asked: one value per item, wrong expectations lower it', async () => {
+    const off = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`);
+    assert.equal(off.body.treeEditAccuracy.computed, false);
+    const on = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { treeEdit: 'true' } });
+    assert.equal(on.status, 200);
+    assert.equal(on.body.treeEditAccuracy.computed, true);
+    assert.equal(on.body.treeEditAccuracy.numItems, 5);
+    assert.ok(on.body.treeEditAccuracy.score > 0.8 && on.body.treeEditAccuracy.score < 1, JSON.stringify(on.body.treeEditAccuracy));
+    // str() as in the reference: an expected 100 (integer) and an extracted 100.0 differ.
+    assert.ok(on.body.treeEditAccuracy.fieldF1 >= 0.75 && on.body.treeEditAccuracy.fieldF1 < 1, JSON.stringify(on.body.treeEditAccuracy));
+  });
+
   test('a finished run is computed once and then served as stored', async () => {
     const q = { targetPrecision: '0.9' };
     const first = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: q });
@@ -73,6 +85,9 @@ describe('run analysis', { timeout: 180000 }, () => {
     }
     const share = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { rowMatchShare: '2' } });
     assert.equal(share.status, 400);
+    const ted = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { treeEdit: 'maybe' } });
+    assert.equal(ted.status, 400);
+    assert.match(ted.body.message, /treeEdit must be true or false/);
     const ok = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { targetPrecision: '1' } });
     assert.equal(ok.status, 200);
     const missing = await srv.api('GET', '/evaluation_set_runs/bpr_missing/analysis');
