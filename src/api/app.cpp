@@ -1,6 +1,7 @@
 #include "api/app.h"
 
 #include "api/errors.h"
+#include "api/run_analysis_api.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "web/assets.h"
@@ -39,6 +40,7 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterEvaluationSetRoutes(router_);
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
+  RegisterRunAnalysisRoutes(router_);
   RegisterProcessorRunRoutes(router_);
   RegisterRunBatchRoutes(router_);
   RegisterSyncRunRoutes(router_);

@@ -96,6 +96,9 @@ json::object RunResultJson(Services& svc, const store::RunItemRecord& item) {
     o["score"] = r.contains("score") ? r.at("score") : json::value(nullptr);
     o["fields"] = r.contains("fields") ? r.at("fields") : json::value(json::object{});
     o["warnings"] = r.contains("warnings") ? r.at("warnings") : json::value(json::array{});
+    // Extractors: ANLS* of the item and of each top-level key (docs/metrics.md).
+    for (const char* key : {"anlsStar", "anlsStarFields"})
+      if (const json::value* v = r.if_contains(key)) o[key] = *v;
   } else {
     o["correct"] = nullptr;
     o["score"] = nullptr;

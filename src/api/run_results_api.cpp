@@ -98,7 +98,7 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
   std::string out;
   if (item.status != "PROCESSED") {
     out += prefix + ",,," + CsvField(item.status == "FAILED" ? "error" : "not_run") + ",," +
-           CsvField(item.error_message.value_or(item.status)) + "\r\n";
+           CsvField(item.error_message.value_or(item.status)) + ",\r\n";
     return out;
   }
   auto result = item.result ? ParseJson(*item.result) : StatusOr<json::value>(Status::NotFound(""));
@@ -111,7 +111,8 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
     std::string score = v.contains("score") ? json::serialize(v.at("score")) : "";
     out += prefix + CsvField(std::string(path)) + "," + CsvField(CsvValue(v.if_contains("expected"))) + "," +
            CsvField(CsvValue(v.if_contains("actual"))) + "," + CsvField(CsvValue(v.if_contains("verdict"))) + "," +
-           score + "," + CsvField(CsvValue(v.if_contains("reason"))) + "\r\n";
+           score + "," + CsvField(CsvValue(v.if_contains("reason"))) + "," +
+           CsvField(CsvValue(v.if_contains("category"))) + "\r\n";
   }
   return out;
 }
@@ -132,7 +133,7 @@ Response ExportCsv(RequestContext& ctx) {
   std::string run_id = run->id;
   r.stream = [svc, run_id, cursor](const std::function<void(std::string_view)>& sink) {
     if (!cursor->header_sent) {
-      sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason\r\n");
+      sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason,category\r\n");
       cursor->header_sent = true;
     }
     auto items = svc->runs->ListItems(run_id, cursor->after, 200);

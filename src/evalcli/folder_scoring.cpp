@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/analysis.h"
+
 namespace goldset::evalcli {
 namespace {
 
@@ -161,6 +163,11 @@ StatusOr<Report> ReportFromFolders(const Flags& flags) {
   r.kind = set->kind;
   r.metrics = std::move(candidate->metrics);
   r.items = std::move(candidate->items);
+  if (r.kind == eval::Kind::kExtract) {
+    eval::RunAnalysis analysis;
+    for (const auto& item : candidate->scored) analysis.Add(item.result);
+    r.analysis = analysis.Build();
+  }
   if (flags.has_baseline()) {
     auto baseline = ScoreFolder(*set, flags.baseline, &progress);
     if (!baseline.ok()) return baseline.status();

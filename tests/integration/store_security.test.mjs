@@ -462,7 +462,7 @@ test(`F18: results.csv neutralises formula cells (= + - @ tab CR) and leaves pla
   const csv = await srv.api('GET', `/evaluation_set_runs/${run.body.id}/results.csv`);
   assert.equal(csv.status, 200);
   const rows = parseCsv(csv.text);
-  assert.deepEqual(rows[0], ['itemId', 'fileName', 'fieldPath', 'expected', 'actual', 'verdict', 'score', 'reason']);
+  assert.deepEqual(rows[0], ['itemId', 'fileName', 'fieldPath', 'expected', 'actual', 'verdict', 'score', 'reason', 'category']);
   const cell = Object.fromEntries(rows.slice(1).map((r) => [r[2], r[3]]));
   assert.equal(cell.eq, `'${expected.eq}`);
   assert.equal(cell.minus, "'-1+1");
