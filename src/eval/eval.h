@@ -42,6 +42,11 @@ namespace goldset::eval {
 
 enum class Kind { kExtract, kClassify, kSplit };
 
+// The version of the scoring rules, recorded in every run's manifest. Bump it with any
+// change that could change a verdict or a metric: two runs are comparable only when
+// their scoring versions match (compare says when they do not).
+inline constexpr int kScoringVersion = 1;
+
 struct Options {
   std::vector<std::string> fuzzy_match_fields;  // scorable string paths
   std::vector<std::string> exclude_fields;      // scorable paths

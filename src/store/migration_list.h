@@ -1,6 +1,7 @@
 // The migrations of each module, in version ranges that never overlap:
 // 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks,
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use),
+// 600-699 set versions, item history and run manifests (#18).
 // Append only: never edit a migration that has shipped.
 #pragma once
 
@@ -18,6 +19,8 @@ std::vector<Migration> FoundationMigrations();
 std::vector<Migration> ProcessorsMigrations();
 std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+std::vector<Migration> LeasesMigrations();
+std::vector<Migration> KeysMigrations();
+std::vector<Migration> VersionsMigrations();
 
 }  // namespace goldset::store

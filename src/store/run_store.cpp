@@ -1,6 +1,8 @@
 #include "store/run_store.h"
 
 #include "common/clock.h"
+#include "common/json.h"
+#include "store/set_history.h"
 
 namespace goldset::store {
 
@@ -8,7 +10,8 @@ namespace {
 
 constexpr const char* kRunCols =
     "id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, status, "
-    "failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at";
+    "failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at, set_version, manifest, "
+    "rescored_from";
 constexpr const char* kItemCols =
     "run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, lease_owner, "
     "output, result, correct, error_code, error_message, latency_ms, num_pages, updated_at";
@@ -31,7 +34,37 @@ RunRecord RunFromRow(const Row& r) {
   if (!r.IsNull(13)) x.metrics = r.Text(13);
   x.created_at = r.Int(14);
   x.updated_at = r.Int(15);
+  if (!r.IsNull(16)) x.set_version = r.Int(16);
+  if (!r.IsNull(17)) x.manifest = r.Text(17);
+  if (!r.IsNull(18)) x.rescored_from = r.Text(18);
   return x;
+}
+
+Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
+
+// Records the set's current version in run->set_version and, when run->manifest is a JSON
+// object, adds evaluationSetVersion and contentHash to it. Takes the set row's share lock:
+// item changes update that row first (SetHistory::BeginChange), so the items this
+// transaction reads next are exactly that version.
+Status StampSetVersion(Database& db, Connection& c, RunRecord* run) {
+  auto set = c.Query("SELECT version, content_hash FROM evaluation_sets WHERE id = ?" + std::string(db.ForShare()),
+                     {run->set_id});
+  if (!set.ok()) return set.status();
+  if (set->empty()) return Status::NotFound("Evaluation set " + run->set_id + " not found");
+  run->set_version = set->front().Int(0);
+  std::string hash = set->front().Text(1);
+  if (!run->manifest) return Status::OK();
+  auto m = ParseJson(*run->manifest);
+  if (!m.ok() || !m->is_object()) return Status::OK();
+  if (hash.empty()) {  // a set from before versions, unchanged since
+    auto computed = SetHistory::ComputeContentHash(c, run->set_id);
+    if (!computed.ok()) return computed.status();
+    hash = *computed;
+  }
+  m->as_object()["evaluationSetVersion"] = *run->set_version;
+  m->as_object()["contentHash"] = hash;
+  run->manifest = json::serialize(*m);
+  return Status::OK();
 }
 
 RunItemRecord ItemFromRow(const Row& r) {
@@ -61,11 +94,15 @@ RunItemRecord ItemFromRow(const Row& r) {
 
 Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_ids) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
+    // The set row's lock orders this snapshot against item changes (SetHistory::BeginChange
+    // updates the row first): the items copied below are exactly the version read here.
+    GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         std::string("INSERT INTO evaluation_runs (") + kRunCols +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?)",
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
         {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
-         run->config, run->options, run->status, run->created_at, run->updated_at}));
+         run->config, run->options, run->status, run->created_at, run->updated_at, *run->set_version,
+         OptText(run->manifest)}));
     const std::string insert =
         "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
         "expected_output, status, attempts, next_attempt_at, updated_at) "
@@ -90,6 +127,94 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
     }
     run->num_items = total;
     return c.Exec("UPDATE evaluation_runs SET num_items = ? WHERE id = ?", {total, run->id});
+  });
+}
+
+StatusOr<int64_t> RunStore::CreateCopiedRun(RunRecord* target, const std::string& source_run_id,
+                                           bool expected_from_set) {
+  int64_t copied = 0;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    RunRecord& run = *target;
+    if (expected_from_set) GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, &run));
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        std::string("INSERT INTO evaluation_runs (") + kRunCols +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PROCESSING', NULL, 0, 0, 0, NULL, ?, ?, ?, ?, ?)",
+        {run.id, run.workspace_id, run.set_id, run.entity_kind, run.entity_json, run.entity_version_json, run.config,
+         run.options, run.created_at, run.updated_at, run.set_version ? Param(*run.set_version) : Param(Null{}),
+         OptText(run.manifest), source_run_id}));
+    // Finished items keep their status, output, error and timings; a PROCESSED item's
+    // result is replaced by WriteRescored. Items never run are copied as CANCELLED.
+    std::string sql =
+        "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, "
+        "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
+        "updated_at) SELECT ?, r.item_id, r.seq, r.workspace_id, r.file_id, r.file_ids, " +
+        std::string(expected_from_set ? "s.expected_output" : "r.expected_output") +
+        ", CASE WHEN r.status IN ('PROCESSED', 'FAILED') THEN r.status ELSE 'CANCELLED' END, r.attempts, 0, r.output, "
+        "r.result, r.correct, r.error_code, r.error_message, r.latency_ms, r.num_pages, ? "
+        "FROM evaluation_run_items r " +
+        std::string(expected_from_set ? "JOIN evaluation_set_items s ON s.set_id = ? AND s.id = r.item_id " : "") +
+        "WHERE r.run_id = ?";
+    std::vector<Param> params{run.id, run.created_at};
+    if (expected_from_set) params.push_back(run.set_id);
+    params.push_back(source_run_id);
+    GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
+    copied = c.Changes();
+    return c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = ? WHERE id = ?", {copied, copied, run.id});
+  });
+  if (!st.ok()) return st;
+  return copied;
+}
+
+Status RunStore::WriteRescored(const std::string& run_id, const std::vector<Rescored>& items) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    for (const Rescored& r : items) {
+      if (r.result.empty()) {
+        GOLDSET_RETURN_IF_ERROR(c.Exec(
+            "UPDATE evaluation_run_items SET status = 'FAILED', output = NULL, result = NULL, correct = NULL, "
+            "error_code = ?, error_message = ? WHERE run_id = ? AND item_id = ?",
+            {r.error_code, StoredText(r.error_message), run_id, r.item_id}));
+      } else {
+        GOLDSET_RETURN_IF_ERROR(c.Exec(
+            "UPDATE evaluation_run_items SET result = ?, correct = ? WHERE run_id = ? AND item_id = ?",
+            {r.result, int64_t{r.correct}, run_id, r.item_id}));
+      }
+    }
+    return Status::OK();
+  });
+}
+
+StatusOr<RunRecord> RunStore::FinishCopiedRun(const std::string& run_id, const RunFinalizer& finalize) {
+  RunRecord run;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    auto failed = QueryInt(c, "SELECT COUNT(*) FROM evaluation_run_items WHERE run_id = ? AND status = 'FAILED'", {run_id});
+    if (!failed.ok()) return failed.status();
+    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_runs SET num_failed = ? WHERE id = ?", {*failed, run_id}));
+    auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
+    run = RunFromRow(rows->front());
+    if (run.num_items > 0 && run.num_failed == run.num_items) {
+      run.status = "FAILED";
+      run.failure_message = "Every item failed; see the run's results for each item's error";
+    } else {
+      run.status = "PROCESSED";
+    }
+    run.updated_at = NowMillis();
+    auto metrics = finalize(c, run);
+    if (!metrics.ok()) return metrics.status();
+    run.metrics = *metrics;
+    return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
+                  {run.status, OptText(run.failure_message), *metrics, run.updated_at, run.id});
+  });
+  if (!st.ok()) return st;
+  return run;
+}
+
+Status RunStore::FailCopiedRun(const std::string& run_id, const std::string& message) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec("UPDATE evaluation_runs SET status = 'FAILED', failure_message = ?, updated_at = ? "
+                  "WHERE id = ? AND status = 'PROCESSING'",
+                  {StoredText(message), NowMillis(), run_id});
   });
 }
 

@@ -31,6 +31,10 @@ struct RunRecord {
   int64_t num_items = 0, num_done = 0, num_failed = 0;
   std::optional<std::string> metrics;  // final metrics JSON, set when the run ends
   int64_t created_at = 0, updated_at = 0;
+  // Versions (set_history.h); unset on runs from before them.
+  std::optional<int64_t> set_version;         // the set version the run's expected outputs are
+  std::optional<std::string> manifest;        // JSON object: api/run_manifest.h
+  std::optional<std::string> rescored_from;   // the run whose outputs this one re-scored
 
   bool finished() const { return status == "PROCESSED" || status == "FAILED" || status == "CANCELLED"; }
 };
@@ -69,8 +73,30 @@ class RunStore {
  public:
   explicit RunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
-  // Inserts the run and its items. `item_ids` empty: every item of the set.
+  // Inserts the run and its items. `item_ids` empty: every item of the set. Records the
+  // set's version as of the items' snapshot in run->set_version and, when run->manifest
+  // is a JSON object, adds to it evaluationSetVersion and contentHash.
   Status CreateRun(RunRecord* run, const std::vector<std::string>& item_ids);
+  // A re-scored run (jobs/rescore.h): inserts the run row (status PROCESSING) and a copy
+  // of every item of `source_run_id`, outputs and timings included, in one transaction.
+  // expected_from_set: each copy's expected output is the set's current one and items no
+  // longer in the set are left out, and run->set_version/manifest are stamped with the
+  // set's current version as CreateRun does; else the source item's (the caller sets
+  // them). Returns the items copied.
+  StatusOr<int64_t> CreateCopiedRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set);
+  // Writes re-scored results of PROCESSED items of a copied run: {item_id, result JSON,
+  // correct}, or a failure (result empty: FAILED with error_code/error_message).
+  struct Rescored {
+    std::string item_id, result;
+    bool correct = false;
+    std::string error_code, error_message;
+  };
+  Status WriteRescored(const std::string& run_id, const std::vector<Rescored>& items);
+  // Ends a copied run: counts, status (FAILED when every item failed, else PROCESSED),
+  // final metrics from `finalize`, in one transaction.
+  StatusOr<RunRecord> FinishCopiedRun(const std::string& run_id, const RunFinalizer& finalize);
+  // Ends a copied run that could not be finished as FAILED with `message` (no metrics).
+  Status FailCopiedRun(const std::string& run_id, const std::string& message);
   StatusOr<RunRecord> GetRun(const std::string& workspace_id, const std::string& id);
   StatusOr<RunRecord> GetRunAnyWorkspace(const std::string& id);
   StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,
