@@ -199,7 +199,7 @@ Response Rescore(RequestContext& ctx) {
   target.manifest = json::serialize(manifest);
   target.created_at = target.updated_at = NowMillis();
   auto outcome = jobs::RescoreRun(*ctx.svc.runs, *source, target, from_set, ctx.svc.config.max_array_rows,
-                                  ctx.svc.run_finalizer);
+                                  ctx.svc.run_ended_hook);
   if (!outcome.ok()) return ErrorResponse(outcome.status(), ctx.request_id);
   auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, outcome->run);
   if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);

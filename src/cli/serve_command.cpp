@@ -176,6 +176,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
                                   api::ProcessorRunJson(*services, r), processor_id);
   });
   svc.run_finalizer = scheduler->Finalizer();
+  svc.run_ended_hook = on_run_ended;
   jobs::RunScheduler* raw = scheduler.get();
   svc.notify_workers = [raw] { raw->Notify(); };
   return scheduler;

@@ -130,65 +130,50 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
   });
 }
 
-StatusOr<int64_t> RunStore::CreateCopiedRun(RunRecord* target, const std::string& source_run_id,
-                                           bool expected_from_set) {
-  int64_t copied = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    RunRecord& run = *target;
-    if (expected_from_set) GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, &run));
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        std::string("INSERT INTO evaluation_runs (") + kRunCols +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PROCESSING', NULL, 0, 0, 0, NULL, ?, ?, ?, ?, ?)",
-        {run.id, run.workspace_id, run.set_id, run.entity_kind, run.entity_json, run.entity_version_json, run.config,
-         run.options, run.created_at, run.updated_at, run.set_version ? Param(*run.set_version) : Param(Null{}),
-         OptText(run.manifest), source_run_id}));
-    // Finished items keep their status, output, error and timings; a PROCESSED item's
-    // result is replaced by WriteRescored. Items never run are copied as CANCELLED.
-    std::string sql =
-        "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, "
-        "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
-        "updated_at) SELECT ?, r.item_id, r.seq, r.workspace_id, r.file_id, r.file_ids, " +
-        std::string(expected_from_set ? "s.expected_output" : "r.expected_output") +
-        ", CASE WHEN r.status IN ('PROCESSED', 'FAILED') THEN r.status ELSE 'CANCELLED' END, r.attempts, 0, r.output, "
-        "r.result, r.correct, r.error_code, r.error_message, r.latency_ms, r.num_pages, ? "
-        "FROM evaluation_run_items r " +
-        std::string(expected_from_set ? "JOIN evaluation_set_items s ON s.set_id = ? AND s.id = r.item_id " : "") +
-        "WHERE r.run_id = ?";
-    std::vector<Param> params{run.id, run.created_at};
-    if (expected_from_set) params.push_back(run.set_id);
-    params.push_back(source_run_id);
-    GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
-    copied = c.Changes();
-    return c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = ? WHERE id = ?", {copied, copied, run.id});
+Status RunStore::CreateRescoredRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set,
+                                   std::map<std::string, std::string>* current) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    current->clear();
+    if (expected_from_set) {
+      GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
+      auto rows = c.Query("SELECT id, expected_output FROM evaluation_set_items WHERE set_id = ?", {run->set_id});
+      if (!rows.ok()) return rows.status();
+      for (const Row& r : *rows) current->emplace(r.Text(0), r.Text(1));
+    }
+    return c.Exec(std::string("INSERT INTO evaluation_runs (") + kRunCols +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PROCESSING', NULL, 0, 0, 0, NULL, ?, ?, ?, ?, ?)",
+                  {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json,
+                   run->entity_version_json, run->config, run->options, run->created_at, run->updated_at,
+                   run->set_version ? Param(*run->set_version) : Param(Null{}), OptText(run->manifest), source_run_id});
   });
-  if (!st.ok()) return st;
-  return copied;
 }
 
-Status RunStore::WriteRescored(const std::string& run_id, const std::vector<Rescored>& items) {
+Status RunStore::InsertRescoredItems(const std::vector<RunItemRecord>& items) {
+  if (items.empty()) return Status::OK();
   return db_->InTransaction(true, [&](Connection& c) -> Status {
-    for (const Rescored& r : items) {
-      if (r.result.empty()) {
-        GOLDSET_RETURN_IF_ERROR(c.Exec(
-            "UPDATE evaluation_run_items SET status = 'FAILED', output = NULL, result = NULL, correct = NULL, "
-            "error_code = ?, error_message = ? WHERE run_id = ? AND item_id = ?",
-            {r.error_code, StoredText(r.error_message), run_id, r.item_id}));
-      } else {
-        GOLDSET_RETURN_IF_ERROR(c.Exec(
-            "UPDATE evaluation_run_items SET result = ?, correct = ? WHERE run_id = ? AND item_id = ?",
-            {r.result, int64_t{r.correct}, run_id, r.item_id}));
-      }
+    for (const RunItemRecord& it : items) {
+      GOLDSET_RETURN_IF_ERROR(c.Exec(
+          "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, "
+          "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
+          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {it.run_id, it.item_id, it.seq, it.workspace_id, OptText(it.file_id),
+           it.file_ids.empty() ? Param(Null{}) : Param(it.file_ids), it.expected_output, it.status,
+           int64_t{it.attempts}, OptText(it.output), OptText(it.result),
+           it.correct ? Param(int64_t{*it.correct}) : Param(Null{}), OptText(it.error_code),
+           it.error_message ? Param(StoredText(*it.error_message)) : Param(Null{}),
+           it.latency_ms ? Param(*it.latency_ms) : Param(Null{}),
+           it.num_pages ? Param(int64_t{*it.num_pages}) : Param(Null{}), it.updated_at}));
     }
     return Status::OK();
   });
 }
 
-StatusOr<RunRecord> RunStore::FinishCopiedRun(const std::string& run_id, const RunFinalizer& finalize) {
+StatusOr<RunRecord> RunStore::FinishRescoredRun(const std::string& run_id, int64_t num_items, int64_t num_failed,
+                                                const RunFinalizer& finalize) {
   RunRecord run;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto failed = QueryInt(c, "SELECT COUNT(*) FROM evaluation_run_items WHERE run_id = ? AND status = 'FAILED'", {run_id});
-    if (!failed.ok()) return failed.status();
-    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_runs SET num_failed = ? WHERE id = ?", {*failed, run_id}));
+    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = ?, num_failed = ? WHERE id = ?",
+                                   {num_items, num_items, num_failed, run_id}));
     auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
@@ -210,7 +195,7 @@ StatusOr<RunRecord> RunStore::FinishCopiedRun(const std::string& run_id, const R
   return run;
 }
 
-Status RunStore::FailCopiedRun(const std::string& run_id, const std::string& message) {
+Status RunStore::FailRescoredRun(const std::string& run_id, const std::string& message) {
   return db_->InTransaction(true, [&](Connection& c) {
     return c.Exec("UPDATE evaluation_runs SET status = 'FAILED', failure_message = ?, updated_at = ? "
                   "WHERE id = ? AND status = 'PROCESSING'",

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,26 +78,22 @@ class RunStore {
   // set's version as of the items' snapshot in run->set_version and, when run->manifest
   // is a JSON object, adds to it evaluationSetVersion and contentHash.
   Status CreateRun(RunRecord* run, const std::vector<std::string>& item_ids);
-  // A re-scored run (jobs/rescore.h): inserts the run row (status PROCESSING) and a copy
-  // of every item of `source_run_id`, outputs and timings included, in one transaction.
-  // expected_from_set: each copy's expected output is the set's current one and items no
-  // longer in the set are left out, and run->set_version/manifest are stamped with the
-  // set's current version as CreateRun does; else the source item's (the caller sets
-  // them). Returns the items copied.
-  StatusOr<int64_t> CreateCopiedRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set);
-  // Writes re-scored results of PROCESSED items of a copied run: {item_id, result JSON,
-  // correct}, or a failure (result empty: FAILED with error_code/error_message).
-  struct Rescored {
-    std::string item_id, result;
-    bool correct = false;
-    std::string error_code, error_message;
-  };
-  Status WriteRescored(const std::string& run_id, const std::vector<Rescored>& items);
-  // Ends a copied run: counts, status (FAILED when every item failed, else PROCESSED),
-  // final metrics from `finalize`, in one transaction.
-  StatusOr<RunRecord> FinishCopiedRun(const std::string& run_id, const RunFinalizer& finalize);
-  // Ends a copied run that could not be finished as FAILED with `message` (no metrics).
-  Status FailCopiedRun(const std::string& run_id, const std::string& message);
+  // A re-scored run (jobs/rescore.h). Inserts the run row (status PROCESSING, no items
+  // yet). expected_from_set: in the same transaction, stamps run->set_version/manifest
+  // with the set's current version as CreateRun does and fills *current with the set's
+  // items' expected outputs (item id -> JSON text) as of that version.
+  Status CreateRescoredRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set,
+                           std::map<std::string, std::string>* current);
+  // Inserts finished items (PROCESSED / FAILED / CANCELLED, with outputs, results and
+  // timings) of a re-scored run, in one transaction.
+  Status InsertRescoredItems(const std::vector<RunItemRecord>& items);
+  // Ends a re-scored run: num_items/num_done/num_failed as given, status (FAILED when
+  // every item failed, else PROCESSED), metrics from `finalize`, in one transaction.
+  StatusOr<RunRecord> FinishRescoredRun(const std::string& run_id, int64_t num_items, int64_t num_failed,
+                                        const RunFinalizer& finalize);
+  // Ends a re-scored run that could not be finished as FAILED with `message` (no metrics).
+  Status FailRescoredRun(const std::string& run_id, const std::string& message);
+
   StatusOr<RunRecord> GetRun(const std::string& workspace_id, const std::string& id);
   StatusOr<RunRecord> GetRunAnyWorkspace(const std::string& id);
   StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,

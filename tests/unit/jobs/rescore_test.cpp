@@ -114,7 +114,7 @@ class RescoreTest : public store::testing::BackendTest {
     target.metrics.reset();
     target.created_at = target.updated_at = 2;
     store::RunStore runs(db);
-    return RescoreRun(runs, source, target, current, max_array_rows, nullptr);
+    return RescoreRun(runs, source, target, current, max_array_rows, nullptr, 2);
   }
 
   // Every item's status, result and flags, in order, as stored.
@@ -252,7 +252,7 @@ TEST_P(RescoreTest, CurrentLabelsAreUsedAndItemsGoneFromTheSetAreLeftOut) {
   target.id = "bpr_cur_r";
   target.manifest = "{}";
   store::RunStore runs(db);
-  auto outcome = RescoreRun(runs, source, target, true, 5000, nullptr);
+  auto outcome = RescoreRun(runs, source, target, true, 5000, nullptr, 3);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   EXPECT_EQ(outcome->items_copied, 19);
   EXPECT_EQ(outcome->run.set_version.value_or(-1), 9);
