@@ -47,6 +47,22 @@ StatusOr<int> Limit(const Request& req) {
   return n;
 }
 
+// Only what the ranking reads of a result (verdict, expected, actual per field): rows,
+// columns and reasons of large array fields are dropped as each result is read.
+json::object Verdicts(const json::object& result) {
+  json::object fields;
+  if (const json::value* f = result.if_contains("fields"); f && f->is_object()) {
+    for (const auto& kv : f->as_object()) {
+      if (!kv.value().is_object()) continue;
+      json::object v;
+      for (const char* key : {"verdict", "expected", "actual"})
+        if (const json::value* x = kv.value().as_object().if_contains(key)) v[key] = *x;
+      fields[kv.key()] = std::move(v);
+    }
+  }
+  return json::object{{"fields", std::move(fields)}};
+}
+
 Response Suspects(RequestContext& ctx) {
   auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
   if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
@@ -63,6 +79,13 @@ Response Suspects(RequestContext& ctx) {
                                                    ", not of " + set->id), ctx.request_id);
     runs.push_back(std::move(*run));
   }
+  int64_t results = 0;
+  for (const auto& run : runs) results += run.num_items;
+  if (results > ctx.svc.config.max_suspect_results)
+    return ErrorResponse(Status::InvalidArgument("runs hold " + std::to_string(results) + " item results together; at most " +
+                                                 std::to_string(ctx.svc.config.max_suspect_results) +
+                                                 " are ranked per request (--max-suspect-results): name fewer runs"),
+                         ctx.request_id);
   // The current labels, canonical, to keep only verdicts made against them.
   std::map<std::string, std::string> current;
   store::PageRequest page;
@@ -91,7 +114,7 @@ Response Suspects(RequestContext& ctx) {
       auto expected = ParseJson(item.expected_output);
       if (!expected.ok() || CanonicalJson(*expected) != label->second) return;
       auto result = ParseJson(*item.result);
-      if (result.ok() && result->is_object()) in.results.emplace(item.item_id, std::move(result->as_object()));
+      if (result.ok() && result->is_object()) in.results.emplace(item.item_id, Verdicts(result->as_object()));
     });
     if (!st.ok()) return ErrorResponse(st, ctx.request_id);
     used.push_back(json::object{{"id", run.id}, {"itemsUsed", in.results.size()}});

@@ -79,6 +79,12 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   if (!stored.ok()) return stored.status();
   if (*stored > 1000) return Status::InvalidArgument("--max-stored-comparisons must be between 0 and 1000");
   c->max_stored_comparisons = *stored;
+  // --max-suspect-results: run item results one GET …/suspects may read (its memory).
+  auto suspects = ParseInt(f.Get("max-suspect-results"), static_cast<int>(c->max_suspect_results), "max-suspect-results");
+  if (!suspects.ok()) return suspects.status();
+  if (*suspects < 1 || *suspects > 10'000'000)
+    return Status::InvalidArgument("--max-suspect-results must be between 1 and 10000000");
+  c->max_suspect_results = *suspects;
   return Status::OK();
 }
 
@@ -249,7 +255,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
-                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons"};
+                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons",
+                                          "max-suspect-results"};
   return k;
 }
 

@@ -266,3 +266,33 @@ describe('manifest, promote, rescore and compare across versions', () => {
     assert.deepEqual([after2.version, after2.contentHash], [before.version, before.contentHash]);
   });
 });
+
+describe('--max-suspect-results bounds what one ranking reads', () => {
+  let srv, seeded;
+  const runs = {};
+  before(async () => {
+    srv = await startServer({ args: ['--max-suspect-results', '12'] });
+    seeded = await seedInvoiceSet(srv, 6, { wrong: (i) => (i === 1 ? ['vendor'] : []) });
+    const ids = seeded.items.map((it) => it.id);
+    for (const [name, subset] of [['a', null], ['b', null], ['c', ids.slice(0, 5)], ['d', ids.slice(0, 1)]]) {
+      const r = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id, ...(subset ? { evaluationSetItemIds: subset } : {}) } });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      runs[name] = await waitForRun(srv.api, r.body.id);
+    }
+  });
+  after(async () => srv?.stop());
+
+  test('11 and 12 results are ranked; 13 are refused with 400 naming the limit', async () => {
+    const ask = (names) => srv.api('GET', `/evaluation_sets/${seeded.set.id}/suspects`, { query: { runs: names.map((n) => runs[n].id).join(',') } });
+    const below = await ask(['a', 'c']);  // 6 + 5
+    assert.equal(below.status, 200, JSON.stringify(below.body));
+    const at = await ask(['a', 'b']);     // 6 + 6
+    assert.equal(at.status, 200, JSON.stringify(at.body));
+    assert.equal(at.body.data[0].fieldPath, 'vendor');
+    assert.equal(at.body.data[0].itemId, seeded.items[1].id);
+    assert.equal(at.body.data[0].agreeingRuns.length, 2);
+    const over = await ask(['a', 'b', 'd']);  // 6 + 6 + 1
+    expectError(assert, over, 400);
+    assert.match(over.body.message, /13 item results.*at most 12.*--max-suspect-results/);
+  });
+});
