@@ -48,6 +48,9 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterPageImageRoutes(router_);
   RegisterWebhookRoutes(router_);
   RegisterApiKeyRoutes(router_);
+  RegisterSetVersionRoutes(router_);
+  RegisterRescoreRoutes(router_);
+  RegisterSuspectRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {

@@ -62,5 +62,8 @@ void RegisterSampleDataRoutes(Router& r);
 void RegisterPageImageRoutes(Router& r);
 void RegisterWebhookRoutes(Router& r);
 void RegisterApiKeyRoutes(Router& r);
+void RegisterSetVersionRoutes(Router& r);  // set_versions_api.cpp
+void RegisterRescoreRoutes(Router& r);     // rescore_api.cpp: promote, rescore
+void RegisterSuspectRoutes(Router& r);     // suspects_api.cpp
 
 }  // namespace goldset::api

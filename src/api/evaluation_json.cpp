@@ -32,6 +32,8 @@ json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::
   o["createdAt"] = FormatRfc3339(s.created_at);
   o["updatedAt"] = FormatRfc3339(s.updated_at);
   o["createdBy"] = CreatedByJson(s.created_by);
+  o["version"] = s.version;
+  o["contentHash"] = s.content_hash;
   return o;
 }
 
@@ -68,6 +70,11 @@ json::object RunJson(const store::RunRecord& run, const json::object& metrics) {
   if (run.failure_message) o["failureMessage"] = *run.failure_message;
   o["createdAt"] = FormatRfc3339(run.created_at);
   o["updatedAt"] = FormatRfc3339(run.updated_at);
+  // Versions (docs/evaluation.md § Versions, history and re-scoring); null on older runs.
+  o["evaluationSetVersion"] = run.set_version ? json::value(*run.set_version) : json::value(nullptr);
+  json::value manifest = ParsedOrNull(run.manifest);
+  o["manifest"] = manifest.is_object() ? manifest : json::value(nullptr);
+  o["rescoredFrom"] = run.rescored_from ? json::value(*run.rescored_from) : json::value(nullptr);
   return o;
 }
 

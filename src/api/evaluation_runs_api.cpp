@@ -6,6 +6,8 @@
 #include "api/entity_catalog.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
+#include "api/run_manifest.h"
+#include "api/run_options.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
@@ -29,6 +31,8 @@ StatusOr<std::vector<std::string>> StringArray(const json::value& v, const std::
   if (out.empty() && !allow_empty) return Status::InvalidArgument(path + " must not be empty");
   return out;
 }
+
+}  // namespace
 
 // Normalizes and checks the `options` extension; returns the JSON stored with the run.
 StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& kind, const json::object& config) {
@@ -62,6 +66,8 @@ StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& 
   if (!st.ok()) return st;
   return out;
 }
+
+namespace {
 
 Response CreateRun(RequestContext& ctx) {
   auto body = ctx.JsonBody();
@@ -124,6 +130,7 @@ Response CreateRun(RequestContext& ctx) {
   run.entity_version_json = json::serialize(resolved->version);
   run.config = json::serialize(resolved->config);
   run.options = json::serialize(*options);
+  run.manifest = json::serialize(RunManifestBase(resolved->config));
   run.status = "PENDING";
   run.created_at = run.updated_at = NowMillis();
   Status st = ctx.svc.runs->CreateRun(&run, item_ids);

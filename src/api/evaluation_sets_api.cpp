@@ -6,6 +6,7 @@
 #include "api/entity_catalog.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
+#include "api/item_revisions.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
@@ -192,15 +193,17 @@ Response UpdateItem(RequestContext& ctx) {
   Status st = eval::ValidateExpectedOutput(jobs::KindOf(set->entity_kind), *config, *expected, page_count);
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
   int64_t now = NowMillis();
-  st = ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set->id, item->id, json::serialize(*expected), now);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  auto revised = ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set->id, item->id,
+                                                        json::serialize(*expected), now, CauseOf(ctx, "update"));
+  if (!revised.ok()) return ErrorResponse(revised.status(), ctx.request_id);
   item->expected_output = json::serialize(*expected);
   item->updated_at = now;
   return JsonResponse(EvaluationItemJson(ctx.svc, *item, true));
 }
 
 Response DeleteItem(RequestContext& ctx) {
-  Status st = ctx.svc.evaluations->DeleteItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId"));
+  Status st = ctx.svc.evaluations->DeleteItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId"),
+                                              CauseOf(ctx, "delete"));
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
   return JsonResponse(json::object{{"id", ctx.Param("itemId")}});
 }

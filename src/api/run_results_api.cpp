@@ -4,12 +4,16 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "api/app.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "common/canonical_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
 #include "jobs/run_metrics.h"
@@ -168,13 +172,86 @@ StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
   return o;
 }
 
-// Scored items of a run (failed and unscored items are not compared).
-Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eval::ComparedItem>* out) {
+// Scored items of a run (failed and unscored items are not compared), and the canonical
+// expected output of every finished item (to align runs on different set versions).
+Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eval::ComparedItem>* out,
+                     std::map<std::string, std::string>* expected) {
   return svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
+    auto e = ParseJson(item.expected_output);
+    (*expected)[item.item_id] = e.ok() ? CanonicalJson(*e) : item.expected_output;
     if (item.status != "PROCESSED" || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
   });
+}
+
+std::optional<int64_t> ScoringVersionOf(const store::RunRecord& run) {
+  if (!run.manifest) return std::nullopt;
+  auto m = ParseJson(*run.manifest);
+  if (!m.ok() || !m->is_object()) return std::nullopt;
+  const json::value* v = m->as_object().if_contains("scoringVersion");
+  if (!v || !v->is_int64()) return std::nullopt;
+  return v->as_int64();
+}
+
+// Runs on different set versions (docs/evaluation.md § Versions, history and re-scoring):
+// items are aligned by id; items only one run has, and items whose expected output
+// differs between the runs, are listed and left out of the statistics. Removes the
+// changed items from both lists and returns the response's alignment fields.
+json::object AlignVersions(const store::RunRecord& baseline, const store::RunRecord& candidate,
+                           const std::map<std::string, std::string>& base_expected,
+                           const std::map<std::string, std::string>& cand_expected,
+                           std::vector<eval::ComparedItem>* base_items, std::vector<eval::ComparedItem>* cand_items) {
+  constexpr size_t kMaxListed = 1000;
+  json::array only_base, only_cand, changed;
+  size_t n_only_base = 0, n_only_cand = 0, n_changed = 0;
+  std::set<std::string> changed_ids;
+  for (const auto& [id, e] : base_expected) {
+    auto it = cand_expected.find(id);
+    if (it == cand_expected.end()) {
+      if (n_only_base++ < kMaxListed) only_base.emplace_back(id);
+    } else if (it->second != e) {
+      changed_ids.insert(id);
+      if (n_changed++ < kMaxListed) changed.emplace_back(id);
+    }
+  }
+  for (const auto& [id, e] : cand_expected)
+    if (!base_expected.count(id) && n_only_cand++ < kMaxListed) only_cand.emplace_back(id);
+  auto drop = [&](std::vector<eval::ComparedItem>* items) {
+    items->erase(std::remove_if(items->begin(), items->end(),
+                                [&](const eval::ComparedItem& i) { return changed_ids.count(i.item_id) > 0; }),
+                 items->end());
+  };
+  drop(base_items);
+  drop(cand_items);
+  std::set<std::string> in_base;
+  for (const auto& i : *base_items) in_base.insert(i.item_id);
+  size_t compared = 0;
+  for (const auto& i : *cand_items) compared += in_base.count(i.item_id);
+  auto version = [](const store::RunRecord& r) { return r.set_version ? json::value(*r.set_version) : json::value(nullptr); };
+  auto scoring = [](const store::RunRecord& r) {
+    auto v = ScoringVersionOf(r);
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  auto sb = ScoringVersionOf(baseline), sc = ScoringVersionOf(candidate);
+  json::object out;
+  out["itemsOnlyInBaseline"] = std::move(only_base);
+  out["itemsOnlyInCandidate"] = std::move(only_cand);
+  out["itemsWithChangedExpected"] = std::move(changed);
+  out["alignment"] = json::object{
+      {"baselineSetVersion", version(baseline)},
+      {"candidateSetVersion", version(candidate)},
+      {"sameSetVersion", baseline.set_version == candidate.set_version},
+      {"numItemsOnlyInBaseline", n_only_base},
+      {"numItemsOnlyInCandidate", n_only_cand},
+      {"numItemsWithChangedExpected", n_changed},
+      {"numItemsCompared", compared},
+      {"statisticsOn", "items both runs scored against the same expected output"},
+      {"baselineScoringVersion", scoring(baseline)},
+      {"candidateScoringVersion", scoring(candidate)},
+      {"scoringComparable", sb == sc},
+  };
+  return out;
 }
 
 Response Compare(RequestContext& ctx) {
@@ -198,7 +275,7 @@ Response Compare(RequestContext& ctx) {
   // of stored sets; computed, not stored).
   const bool cacheable = run->finished() && baseline->finished();
   store::ComparisonStore comparisons(ctx.svc.db);
-  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters(*options)};
+  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters(*options) + ";align=1"};
   auto answer = [](std::string body, const char* cache) {
     Response r;
     r.body = std::move(body);
@@ -210,10 +287,13 @@ Response Compare(RequestContext& ctx) {
     if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
   }
   std::vector<eval::ComparedItem> base_items, cand_items;
-  Status st = CollectScored(ctx.svc, *baseline, &base_items);
-  if (st.ok()) st = CollectScored(ctx.svc, *run, &cand_items);
+  std::map<std::string, std::string> base_expected, cand_expected;
+  Status st = CollectScored(ctx.svc, *baseline, &base_items, &base_expected);
+  if (st.ok()) st = CollectScored(ctx.svc, *run, &cand_items, &cand_expected);
   if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  json::object alignment = AlignVersions(*baseline, *run, base_expected, cand_expected, &base_items, &cand_items);
   json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items, *options);
+  for (auto& kv : alignment) out[kv.key()] = std::move(kv.value());
   out["object"] = "evaluation_set_run_comparison";
   out["runId"] = run->id;
   out["baselineRunId"] = baseline->id;

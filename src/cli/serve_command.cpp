@@ -79,6 +79,12 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   if (!stored.ok()) return stored.status();
   if (*stored > 1000) return Status::InvalidArgument("--max-stored-comparisons must be between 0 and 1000");
   c->max_stored_comparisons = *stored;
+  // --max-suspect-results: run item results one GET …/suspects may read (its memory).
+  auto suspects = ParseInt(f.Get("max-suspect-results"), static_cast<int>(c->max_suspect_results), "max-suspect-results");
+  if (!suspects.ok()) return suspects.status();
+  if (*suspects < 1 || *suspects > 10'000'000)
+    return Status::InvalidArgument("--max-suspect-results must be between 1 and 10000000");
+  c->max_suspect_results = *suspects;
   return Status::OK();
 }
 
@@ -192,6 +198,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
                                   api::ProcessorRunJson(*services, r), processor_id);
   });
   svc.run_finalizer = scheduler->Finalizer();
+  svc.run_ended_hook = on_run_ended;
   jobs::RunScheduler* raw = scheduler.get();
   svc.notify_workers = [raw] { raw->Notify(); };
   return scheduler;
@@ -266,7 +273,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
                                           "max-document-words", "max-multipart-parts", "max-stored-comparisons",
-                                          "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs"};
+                                          "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs",
+                                          "max-suspect-results"};
   return k;
 }
 

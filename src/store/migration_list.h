@@ -23,5 +23,6 @@ std::vector<Migration> WebhooksMigrations();
 std::vector<Migration> LeasesMigrations();
 std::vector<Migration> KeysMigrations();
 std::vector<Migration> SurfaceMigrations();
+std::vector<Migration> VersionsMigrations();
 
 }  // namespace goldset::store
