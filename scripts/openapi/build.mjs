@@ -103,6 +103,13 @@ const routes = [
   ['get', '/evaluation_set_runs/{id}/summary', 'Accuracies with intervals (extension)', ref('Object')],
   ['get', '/evaluation_set_runs/{id}/results/{itemId}', 'One item\'s result (extension)', ref('Object')],
   ['get', '/evaluation_set_runs/{id}/compare', 'Compare with ?baseline= (extension)', ref('Object')],
+  ['get', '/evaluation_set_runs/{id}/analysis', 'Analysis: ANLS*, error categories, line items, calibration, usage (extension; ?targetPrecision=, ?treeEdit=)', ref('Object')],
+  ['post', '/evaluation_set_runs/{id}/rescore', 'Re-score the stored outputs without calling the processor (extension)', ref('EvaluationSetRun'), ref('Object')],
+  ['post', '/evaluation_set_runs/{id}/results/{itemId}/promote', 'Copy an item\'s actual output into its expected output (extension; fields?)', ref('EvaluationSetItem'), ref('Object')],
+  ['get', '/evaluation_sets/{id}/versions', 'Set versions (extension)', list(ref('Object'))],
+  ['get', '/evaluation_sets/{id}/items/{itemId}/history', 'An item\'s revisions (extension)', list(ref('Object'))],
+  ['post', '/evaluation_sets/{id}/items/{itemId}/revert', 'Restore an earlier revision as a new one (extension)', ref('EvaluationSetItem'), ref('Object')],
+  ['get', '/evaluation_sets/{id}/suspects', 'Labels most likely wrong, ranked (extension; ?runs=)', list(ref('Object'))],
   ...[['extract_runs', '/extract'], ['classify_runs', '/classify'], ['split_runs', '/split']].flatMap(([X, sync]) => [
     ['post', `/${X}`, 'Create a run (file: {id} | {url} | {text})', ref('ProcessorRun'), ref('Object')],
     ['get', `/${X}`, 'List runs (?batchId=)', list(ref('ProcessorRun'))],
