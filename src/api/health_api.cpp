@@ -1,6 +1,5 @@
 // GET /healthz (process is up) and GET /readyz (the store answers). No key needed.
 #include "api/app.h"
-#include "api/errors.h"
 
 namespace goldset::api {
 
@@ -8,10 +7,10 @@ void RegisterHealthRoutes(Router& r) {
   r.Add({"GET", "/healthz", [](RequestContext&) {
            return JsonResponse(json::object{{"status", "ok"}});
          }, false, RateCategory::kNone, BodyKind::kNone, Dispatch::kInline});
-  r.Add({"GET", "/readyz", [](RequestContext& ctx) {
-           if (ctx.svc.draining) return ErrorResponse(Status::Unavailable("shutting down"), ctx.request_id);
+  r.Add({"GET", "/readyz", [](RequestContext& ctx) -> StatusOr<Response> {
+           if (ctx.svc.draining) return Status::Unavailable("shutting down");
            auto rows = ctx.svc.db->Acquire()->Query("SELECT 1");
-           if (!rows.ok()) return ErrorResponse(Status::Unavailable("store not ready: " + rows.status().message()), ctx.request_id);
+           if (!rows.ok()) return Status::Unavailable("store not ready: " + rows.status().message());
            return JsonResponse(json::object{{"status", "ready"}});
          }, false, RateCategory::kNone});
 }

@@ -28,12 +28,6 @@ constexpr RunKind kKinds[] = {
     {"splitter", "split_run", "splr_", "/split_runs", "splitterVersion"},
 };
 
-json::value ParsedOrNull(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  auto v = ParseJson(*s);
-  return v.ok() ? *v : json::value(nullptr);
-}
-
 json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunRecord& r) {
   json::object o;
   o["object"] = k.object;
@@ -102,88 +96,78 @@ StatusOr<std::string> ResolveFile(RequestContext& ctx, const json::value* v) {
   return Status::InvalidArgument("file needs id or text");
 }
 
-Response Create(RequestContext& ctx, const RunKind& k) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  const json::value* ref = body->if_contains(k.kind);
-  const json::value* inline_config = body->if_contains("config");
+StatusOr<Response> Create(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  const json::value* ref = body.if_contains(k.kind);
+  const json::value* inline_config = body.if_contains("config");
   bool has_ref = ref && !ref->is_null(), has_config = inline_config && !inline_config->is_null();
   if (has_ref == has_config)
-    return ErrorResponse(Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required"), ctx.request_id);
+    return Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required");
   store::ProcessorRunRecord r;
   r.id = NewId(k.prefix);
   r.workspace_id = ctx.caller.workspace_id;
   r.kind = k.kind;
   if (has_ref) {
-    if (!ref->is_object()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + " must be {id, version?}"), ctx.request_id);
+    if (!ref->is_object()) return Status::InvalidArgument(std::string(k.kind) + " must be {id, version?}");
     const json::value* id = ref->as_object().if_contains("id");
     if (!id || !id->is_string() || id->as_string().empty())
-      return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".id is required"), ctx.request_id);
+      return Status::InvalidArgument(std::string(k.kind) + ".id is required");
     std::string version = "latest";
     if (const json::value* v = ref->as_object().if_contains("version"); v && !v->is_null()) {
-      if (!v->is_string()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".version must be a string"), ctx.request_id);
+      if (!v->is_string()) return Status::InvalidArgument(std::string(k.kind) + ".version must be a string");
       version = std::string(v->as_string());
     }
-    auto resolved = ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version);
-    if (!resolved.ok()) return ErrorResponse(resolved.status(), ctx.request_id);
-    if (resolved->kind != k.kind)
-      return ErrorResponse(Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved->kind + ", not a " + k.kind), ctx.request_id);
-    r.processor_json = json::serialize(resolved->summary);
-    r.version_json = json::serialize(resolved->version);
-    r.config = json::serialize(resolved->config);
+    GOLDSET_ASSIGN_OR_RETURN(auto resolved, ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version));
+    if (resolved.kind != k.kind)
+      return Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved.kind + ", not a " + k.kind);
+    r.processor_json = json::serialize(resolved.summary);
+    r.version_json = json::serialize(resolved.version);
+    r.config = json::serialize(resolved.config);
   } else {
-    if (!inline_config->is_object()) return ErrorResponse(Status::InvalidArgument("config must be an object"), ctx.request_id);
+    if (!inline_config->is_object()) return Status::InvalidArgument("config must be an object");
     if (ctx.svc.validate_config) {
-      Status st = ctx.svc.validate_config(k.kind, inline_config->as_object());
-      if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+      GOLDSET_RETURN_IF_ERROR(ctx.svc.validate_config(k.kind, inline_config->as_object()));
     }
     r.config = json::serialize(*inline_config);
   }
-  if (const json::value* m = body->if_contains("metadata"); m && !m->is_null()) {
-    if (!m->is_object()) return ErrorResponse(Status::InvalidArgument("metadata must be an object"), ctx.request_id);
+  if (const json::value* m = body.if_contains("metadata"); m && !m->is_null()) {
+    if (!m->is_object()) return Status::InvalidArgument("metadata must be an object");
     r.metadata = json::serialize(*m);
   }
-  if (const json::value* p = body->if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
-    return ErrorResponse(Status::InvalidArgument("priority must be an integer"), ctx.request_id);
-  auto file = ResolveFile(ctx, body->if_contains("file"));
-  if (!file.ok()) return ErrorResponse(file.status(), ctx.request_id);
-  r.file_id = *file;
+  if (const json::value* p = body.if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
+    return Status::InvalidArgument("priority must be an integer");
+  GOLDSET_ASSIGN_OR_RETURN(auto file, ResolveFile(ctx, body.if_contains("file")));
+  r.file_id = file;
   r.status = "PENDING";
   r.created_by = ctx.caller.key_name;
   r.created_at = r.updated_at = NowMillis();
-  Status st = ctx.svc.processor_runs->Insert(r);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.processor_runs->Insert(r));
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();
   return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response Get(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+StatusOr<Response> Get(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response List(RequestContext& ctx, const RunKind& k) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  auto result = ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+StatusOr<Response> List(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, page));
   json::array data;
-  for (const auto& r : result->items) data.push_back(RunJson(ctx.svc, k, r));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& r : result.items) data.push_back(RunJson(ctx.svc, k, r));
+  return ListResponse(std::move(data), page, result.next);
 }
 
 // PENDING and PROCESSING runs can be cancelled (the SDK documents PROCESSING only; a
 // queued run is as useful to stop). Webhooks have no cancelled event for these runs.
-Response Cancel(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+StatusOr<Response> Cancel(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response Delete(RequestContext& ctx, const RunKind& k) {
-  Status st = ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+StatusOr<Response> Delete(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 

@@ -123,6 +123,12 @@ class MetricsBuilder {
   std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
 
+// The file counts of a run's metrics, the one definition shared by the server's
+// EvaluationSetRunMetrics and `goldset eval`: numFilesTotal = `total`; numFilesProcessed and
+// numFiles = files finished so far, scored plus failed (the contract's "Files finished so
+// far"); numFilesFailed = `failed`. REQUIRES: scored + failed <= total.
+void SetFileCounts(json::object* metrics, int64_t total, int64_t scored, int64_t failed);
+
 // Run comparison: items paired by item_id (only those in both runs; pass only scored
 // items). Keys (docs/evaluation.md § Compare):
 //   accuracy {baseline, candidate, delta, ci95, resamples, seed}: the run accuracy (extractor

@@ -343,4 +343,11 @@ json::object MetricsBuilder::Build() const {
   return {};
 }
 
+void SetFileCounts(json::object* metrics, int64_t total, int64_t scored, int64_t failed) {
+  (*metrics)["numFilesTotal"] = total;
+  (*metrics)["numFilesProcessed"] = scored + failed;
+  (*metrics)["numFiles"] = scored + failed;
+  (*metrics)["numFilesFailed"] = failed;
+}
+
 }  // namespace goldset::eval

@@ -5,6 +5,7 @@
 #include "jobs/run_metrics.h"
 #include "parse/parse.h"
 #include "processors/processors.h"
+#include "store/parse_cache_store.h"
 
 namespace goldset::jobs {
 
@@ -15,18 +16,8 @@ namespace {
 class StoreParseCache final : public parse::ParseCache {
  public:
   explicit StoreParseCache(store::Database& db) : db_(db) {}
-  std::optional<std::string> Get(const std::string& key) override {
-    auto rows = db_.Acquire()->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
-    if (!rows.ok() || rows->empty()) return std::nullopt;
-    return rows->front().Text(0);
-  }
-  void Put(const std::string& key, const std::string& value) override {
-    (void)db_.InTransaction(true, [&](store::Connection& c) {
-      return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (cache_key) DO NOTHING",
-                    {key, store::Blob{value}, int64_t{0}});
-    });
-  }
+  std::optional<std::string> Get(const std::string& key) override { return store::GetParseCacheEntry(db_, key); }
+  void Put(const std::string& key, const std::string& value) override { store::PutParseCacheEntry(db_, key, value); }
 
  private:
   store::Database& db_;

@@ -70,10 +70,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
 
   json::object m = builder.Build();
   m["type"] = MetricsTypeOf(run.entity_kind);
-  m["numFilesTotal"] = run.num_items;
-  m["numFilesProcessed"] = processed + failed;
-  m["numFiles"] = processed + failed;
-  m["numFilesFailed"] = failed;
+  eval::SetFileCounts(&m, run.num_items, processed, failed);
   m["numPages"] = pages;
   if (!latencies.empty()) {
     std::sort(latencies.begin(), latencies.end());

@@ -32,8 +32,6 @@ ProcessorRunRecord FromRow(const Row& r) {
   return x;
 }
 
-Param Opt(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 }  // namespace
 
 Status ProcessorRunStore::Insert(const ProcessorRunRecord& r) {
@@ -41,8 +39,8 @@ Status ProcessorRunStore::Insert(const ProcessorRunRecord& r) {
     return c.Exec(
         "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
         "status, attempts, next_attempt_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-        {r.id, r.workspace_id, r.kind, Opt(r.processor_json), Opt(r.version_json), r.config, r.file_id, Opt(r.metadata),
-         r.status, r.created_at, Opt(r.created_by), r.created_at, r.updated_at});
+        {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id, OptText(r.metadata),
+         r.status, r.created_at, OptText(r.created_by), r.created_at, r.updated_at});
   });
 }
 
