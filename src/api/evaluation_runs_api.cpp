@@ -10,7 +10,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 
 namespace goldset::api {
 
@@ -40,10 +40,10 @@ StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& 
     if (!(d > 0 && d <= 1)) return Status::InvalidArgument("options.fuzzyThreshold must be in (0, 1]");
     out["fuzzyThreshold"] = d;
   }
-  eval::Options opts = jobs::OptionsOf(out);
+  eval::Options opts = eval::OptionsFromJson(out);
   if ((!opts.fuzzy_match_fields.empty() || !opts.exclude_fields.empty()) && kind != "extractor")
     return Status::InvalidArgument("options.fuzzyMatchFields and options.excludeFields apply to extractor runs only");
-  GOLDSET_RETURN_IF_ERROR(eval::ValidateOptions(jobs::KindOf(kind), config, opts));
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateOptions(eval::KindOfEntity(kind), config, opts));
   return out;
 }
 
@@ -61,7 +61,7 @@ StatusOr<Response> CreateRun(RequestContext& ctx) {
     if (!id || !id->is_string() || id->as_string().empty())
       return Status::InvalidArgument("entity.id is required (a string)");
     entity_id = std::string(id->as_string());
-    version = "latest";  // DESIGN §2: entity without version runs the latest published, else draft
+    version = "latest";  // docs/decisions.md §2: entity without version runs the latest published, else draft
     if (const json::value* v = e->as_object().if_contains("version"); v && !v->is_null()) {
       if (!v->is_string() || v->as_string().empty())
         return Status::InvalidArgument("entity.version must be a string such as \"draft\", \"latest\" or \"1.0\"");

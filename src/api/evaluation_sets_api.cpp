@@ -10,7 +10,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 
 namespace goldset::api {
 
@@ -99,7 +99,7 @@ Status ValidateItemInput(RequestContext& ctx, const store::EvaluationSetRecord& 
   }
   const json::value* expected = o.if_contains("expectedOutput");
   if (!expected || expected->is_null()) return Status::InvalidArgument(where + ".expectedOutput is required");
-  Status st = eval::ValidateExpectedOutput(jobs::KindOf(set.entity_kind), config, *expected, page_count);
+  Status st = eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count);
   if (!st.ok()) return st.WithContext(where);
   out->expected_output = json::serialize(*expected);
   return Status::OK();
@@ -163,7 +163,7 @@ StatusOr<Response> UpdateItem(RequestContext& ctx) {
     auto f = ctx.svc.files->Get(ctx.caller.workspace_id, *item.file_id);
     if (f.ok()) page_count = f->page_count;
   }
-  GOLDSET_RETURN_IF_ERROR(eval::ValidateExpectedOutput(jobs::KindOf(set.entity_kind), config, *expected, page_count));
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count));
   int64_t now = NowMillis();
   GOLDSET_RETURN_IF_ERROR(
       ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(*expected), now));

@@ -45,6 +45,15 @@ StatusOr<ConfigInput> ReadConfig(const RequestContext& ctx, ProcessorKind kind, 
   return ConfigInput{json::serialize(v), UnknownConfigKeys(kind, v.as_object())};
 }
 
+// The optional `config` of an update or publish body: nullopt when it is not given.
+StatusOr<std::optional<ConfigInput>> ReadOptionalConfig(const RequestContext& ctx, ProcessorKind kind,
+                                                        const json::object& body) {
+  const json::value* v = OptionalField(body, "config");
+  if (!v) return std::optional<ConfigInput>();
+  GOLDSET_ASSIGN_OR_RETURN(ConfigInput c, ReadConfig(ctx, kind, *v));
+  return std::optional<ConfigInput>(std::move(c));
+}
+
 Response WithWarnings(Response r, const std::vector<std::string>& unknown) {
   if (!unknown.empty()) r.headers.emplace_back("x-goldset-warnings", UnknownKeysWarning(unknown));
   return r;
@@ -117,13 +126,9 @@ StatusOr<Response> Update(RequestContext& ctx, ProcessorKind kind) {
     GOLDSET_ASSIGN_OR_RETURN(auto n, ReadName(*v));
     name = n;
   }
-  std::optional<std::string> config;
-  std::vector<std::string> unknown;
-  if (const json::value* v = OptionalField(body, "config")) {
-    GOLDSET_ASSIGN_OR_RETURN(auto c, ReadConfig(ctx, kind, *v));
-    config = std::move(c.text);
-    unknown = std::move(c.unknown);
-  }
+  GOLDSET_ASSIGN_OR_RETURN(std::optional<ConfigInput> new_config, ReadOptionalConfig(ctx, kind, body));
+  std::optional<std::string> config = new_config ? std::optional<std::string>(new_config->text) : std::nullopt;
+  const std::vector<std::string> unknown = new_config ? new_config->unknown : std::vector<std::string>{};
   GOLDSET_ASSIGN_OR_RETURN(auto p, ctx.svc.processors->Update(ctx.caller.workspace_id, kind, ctx.Param("id"), name, config,
                                       ctx.caller.key_name, NowMillis()));
   return WithWarnings(JsonResponse(ProcessorJson(p)), unknown);
@@ -157,13 +162,9 @@ StatusOr<Response> Publish(RequestContext& ctx, ProcessorKind kind) {
       return Status::InvalidArgument("description is longer than " + std::to_string(kMaxDescriptionBytes) + " bytes");
     description = std::string(d->as_string());
   }
-  std::optional<std::string> config;
-  std::vector<std::string> unknown;
-  if (const json::value* v = OptionalField(body, "config")) {
-    GOLDSET_ASSIGN_OR_RETURN(auto c, ReadConfig(ctx, kind, *v));
-    config = std::move(c.text);
-    unknown = std::move(c.unknown);
-  }
+  GOLDSET_ASSIGN_OR_RETURN(std::optional<ConfigInput> new_config, ReadOptionalConfig(ctx, kind, body));
+  std::optional<std::string> config = new_config ? std::optional<std::string>(new_config->text) : std::nullopt;
+  const std::vector<std::string> unknown = new_config ? new_config->unknown : std::vector<std::string>{};
   GOLDSET_ASSIGN_OR_RETURN(auto v, ctx.svc.processors->Publish(ctx.caller.workspace_id, kind, ctx.Param("id"), release, description, config,
                                        ctx.caller.key_name, NowMillis()));
   return WithWarnings(JsonResponse(ProcessorVersionJson(v, /*with_config=*/true)), unknown);

@@ -1,4 +1,4 @@
-// Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
+// Per-item results of a run (extensions, docs/decisions.md §5): GET /evaluation_set_runs/{id}/results,
 // GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare,
 // GET /evaluation_set_runs/{id}/summary.
 #include <cctype>
@@ -12,7 +12,7 @@
 #include "api/file_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 #include "store/comparison_store.h"
 
 namespace goldset::api {
@@ -203,7 +203,7 @@ StatusOr<Response> Compare(RequestContext& ctx) {
   Status st = CollectScored(ctx.svc, baseline, &base_items);
   if (st.ok()) st = CollectScored(ctx.svc, run, &cand_items);
   if (!st.ok()) return st;
-  json::object out = eval::CompareRuns(jobs::KindOf(run.entity_kind), base_items, cand_items, options);
+  json::object out = eval::CompareRuns(eval::KindOfEntity(run.entity_kind), base_items, cand_items, options);
   out["object"] = "evaluation_set_run_comparison";
   out["runId"] = run.id;
   out["baselineRunId"] = baseline.id;
@@ -220,7 +220,7 @@ StatusOr<Response> Compare(RequestContext& ctx) {
 // Accuracies of the run's scored items with Wilson 95% intervals (eval::ResultsSummary).
 StatusOr<Response> Summary(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
-  eval::ResultsSummary summary(jobs::KindOf(run.entity_kind));
+  eval::ResultsSummary summary(eval::KindOfEntity(run.entity_kind));
   size_t failed = 0;
   Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
     if (item.status == "FAILED") ++failed;

@@ -1,4 +1,4 @@
-// The scoring engine: the public face of eval/ (DESIGN.md section 3).
+// The scoring engine: the public face of eval/ (docs/decisions.md §3).
 //
 // A pure library: JSON in, verdicts and metrics out. No I/O, no clock, no globals,
 // no threads. Every function is reentrant; distinct calls may run concurrently.

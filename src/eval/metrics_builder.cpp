@@ -1,4 +1,4 @@
-// Aggregation of item results into EvaluationSetRunMetrics (contract §3.5, DESIGN §3).
+// Aggregation of item results into EvaluationSetRunMetrics (contract §3.5, docs/decisions.md §3).
 #include <algorithm>
 #include <cmath>
 #include <map>

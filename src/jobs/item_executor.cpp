@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "eval/run_options.h"
 #include "jobs/run_metrics.h"
 #include "parse/parse.h"
 #include "processors/processors.h"
@@ -66,12 +67,12 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   snap->run_id = run.id;
   snap->workspace_id = run.workspace_id;
   snap->entity_kind = run.entity_kind;
-  snap->kind = KindOf(run.entity_kind);
+  snap->kind = eval::KindOfEntity(run.entity_kind);
   auto config = ParseJson(run.config);
   if (!config.ok() || !config->is_object()) return Status::InvalidArgument("the run's config snapshot is not a JSON object");
   snap->config = std::move(config->as_object());
   eval::Options options;
-  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = OptionsOf(parsed->as_object());
+  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = eval::OptionsFromJson(parsed->as_object());
   options.max_array_rows = max_array_rows;
   snap->scorer.emplace(snap->kind, snap->config, options);
   return std::shared_ptr<const RunSnapshot>(snap);

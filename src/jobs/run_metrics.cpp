@@ -5,33 +5,11 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "eval/outcomes.h"
+#include "eval/run_options.h"
+#include "model/statuses.h"
 
 namespace goldset::jobs {
-
-eval::Kind KindOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return eval::Kind::kClassify;
-  if (entity_kind == "splitter") return eval::Kind::kSplit;
-  return eval::Kind::kExtract;
-}
-
-const char* MetricsTypeOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return "CLASSIFY";
-  if (entity_kind == "splitter") return "SPLITTER";
-  return "EXTRACT";
-}
-
-eval::Options OptionsOf(const json::object& o) {
-  eval::Options opts;
-  auto strings = [&](const char* key, std::vector<std::string>* out) {
-    if (auto* v = o.if_contains(key); v && v->is_array())
-      for (const auto& e : v->as_array())
-        if (e.is_string()) out->emplace_back(e.as_string());
-  };
-  strings("fuzzyMatchFields", &opts.fuzzy_match_fields);
-  strings("excludeFields", &opts.exclude_fields);
-  if (auto* v = o.if_contains("fuzzyThreshold"); v && v->is_number()) opts.fuzzy_threshold = v->to_number<double>();
-  return opts;
-}
 
 namespace {
 
@@ -48,12 +26,12 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
   auto options = ParseJson(run.options);
   if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object())
     return Status::Internal("run " + run.id + " has a corrupt config snapshot");
-  eval::Kind kind = KindOf(run.entity_kind);
-  eval::MetricsBuilder builder(kind, config->as_object(), OptionsOf(options->as_object()));
+  eval::Kind kind = eval::KindOfEntity(run.entity_kind);
+  eval::MetricsBuilder builder(kind, config->as_object(), eval::OptionsFromJson(options->as_object()));
   std::vector<int64_t> latencies;
   int64_t processed = 0, failed = 0, pages = 0;
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == "FAILED") {
+    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
       ++failed;
       return;
     }
@@ -69,7 +47,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
   if (!st.ok()) return st;
 
   json::object m = builder.Build();
-  m["type"] = MetricsTypeOf(run.entity_kind);
+  m["type"] = eval::MetricsTypeName(kind);
   eval::SetFileCounts(&m, run.num_items, processed, failed);
   m["numPages"] = pages;
   if (!latencies.empty()) {

@@ -1,6 +1,7 @@
 #include "webhooks/run_events.h"
 
 #include "common/clock.h"
+#include "model/statuses.h"
 #include "webhooks/webhooks.h"
 
 namespace goldset::webhooks {
@@ -8,8 +9,8 @@ namespace goldset::webhooks {
 namespace {
 
 const char* RunOutcome(const store::RunRecord& run) {
-  if (run.status == "PROCESSED") return "processed";
-  if (run.status == "FAILED") return "failed";
+  if (run.status == model::ToString(model::RunStatus::kProcessed)) return "processed";
+  if (run.status == model::ToString(model::RunStatus::kFailed)) return "failed";
   return "cancelled";
 }
 
@@ -32,7 +33,7 @@ std::vector<std::string> RunEndedEventTypes(const store::RunRecord& run) {
 
 std::string ProcessorRunEndedEventType(const store::ProcessorRunRecord& run) {
   const char* prefix = run.kind == "classifier" ? "classify_run." : run.kind == "splitter" ? "split_run." : "extract_run.";
-  return std::string(prefix) + (run.status == "FAILED" ? "failed" : "processed");
+  return std::string(prefix) + (run.status == model::ToString(model::ProcessorRunStatus::kFailed) ? "failed" : "processed");
 }
 
 Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const json::object& run_json) {

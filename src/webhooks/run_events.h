@@ -2,7 +2,7 @@
 // processor run to the event types enqueued for it (contract §4.8; docs/webhooks.md).
 // cli/ wires these into jobs::RunScheduler's end-of-run hooks; they run inside the
 // transaction that stores the final state, so an event exists exactly when that state
-// committed (DESIGN §5, docs/decisions.md).
+// committed (docs/decisions.md §6).
 // Thread-safety: stateless; each call writes through the caller's connection.
 #pragma once
 
