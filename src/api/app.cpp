@@ -174,7 +174,9 @@ Response App::Handle(const Request& req, Admission& a, const std::string& reques
   RequestContext ctx(req, a.match.params, svc_, request_id);
   ctx.caller = a.caller;
   // An exception a handler throws is caught (and answered 503) by the server's one guard.
-  return a.match.route->handler(ctx);
+  StatusOr<Response> result = a.match.route->handler(ctx);
+  if (!result.ok()) return ErrorResponse(result.status(), request_id);
+  return std::move(result).value();
 }
 
 Response App::HandleAs(const Request& req, const Caller& caller, const std::string& request_id) {

@@ -1,5 +1,5 @@
 // Maps Status to the contract's error body {code, message, retryable, requestId} and
-// HTTP status (DESIGN section 2).
+// HTTP status (docs/decisions.md §2).
 #pragma once
 
 #include <string>

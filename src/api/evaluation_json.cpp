@@ -14,12 +14,6 @@ json::value FileSummaryOrNull(Services& svc, const std::string& workspace_id, co
   return FileSummaryJson(*f);
 }
 
-json::value ParsedOrNull(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  auto v = ParseJson(*text);
-  return v.ok() ? *v : json::value(nullptr);
-}
-
 }  // namespace
 
 json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary) {

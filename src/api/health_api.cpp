@@ -11,11 +11,10 @@ void RegisterHealthRoutes(Router& r) {
            return JsonResponse(json::object{
                {"status", "ok"}, {"version", kGoldsetVersion}, {"scoringVersion", eval::kScoringVersion}});
          }, false, RateCategory::kNone, BodyKind::kNone, Dispatch::kInline});
-  r.Add({"GET", "/readyz", [](RequestContext& ctx) {
-           if (ctx.svc.draining) return ErrorResponse(503, "SERVICE_UNAVAILABLE", "shutting down", true, ctx.request_id);
+  r.Add({"GET", "/readyz", [](RequestContext& ctx) -> StatusOr<Response> {
+           if (ctx.svc.draining) return Status::Unavailable("shutting down");
            auto rows = ctx.svc.db->Acquire()->Query("SELECT 1");
-           // Unauthenticated: the store's error (hosts, paths) goes to the log only.
-           if (!rows.ok()) return ErrorResponse(Status::Unavailable("store not ready: " + rows.status().message()), ctx.request_id);
+           if (!rows.ok()) return Status::Unavailable("store not ready: " + rows.status().message());
            return JsonResponse(json::object{{"status", "ready"}});
          }, false, RateCategory::kNone});
 }

@@ -15,12 +15,6 @@ namespace goldset::api {
 
 namespace {
 
-json::value ParsedOrNull(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  auto v = ParseJson(*s);
-  return v.ok() ? *v : json::value(nullptr);
-}
-
 }  // namespace
 
 json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunRecord& r) {
@@ -132,10 +126,9 @@ Response Create(RequestContext& ctx, const RunKind& k) {
   return JsonResponse(RunJson(ctx.svc, k, *r));
 }
 
-Response Get(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+StatusOr<Response> Get(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
 Response List(RequestContext& ctx, const RunKind& k) {
@@ -145,21 +138,19 @@ Response List(RequestContext& ctx, const RunKind& k) {
   auto result = ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, *page, batch_id);
   if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
   json::array data;
-  for (const auto& r : result->items) data.push_back(RunJson(ctx.svc, k, r));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& r : result.items) data.push_back(RunJson(ctx.svc, k, r));
+  return ListResponse(std::move(data), page, result.next);
 }
 
 // PENDING and PROCESSING runs can be cancelled (the SDK documents PROCESSING only; a
 // queued run is as useful to stop). Webhooks have no cancelled event for these runs.
-Response Cancel(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+StatusOr<Response> Cancel(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response Delete(RequestContext& ctx, const RunKind& k) {
-  Status st = ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+StatusOr<Response> Delete(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 

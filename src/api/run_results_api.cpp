@@ -1,4 +1,4 @@
-// Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
+// Per-item results of a run (extensions, docs/decisions.md §5): GET /evaluation_set_runs/{id}/results,
 // GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare,
 // GET /evaluation_set_runs/{id}/summary.
 #include <cctype>
@@ -16,37 +16,32 @@
 #include "common/canonical_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 #include "store/comparison_store.h"
 
 namespace goldset::api {
 
 namespace {
 
-Response ListResults(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  int64_t after = page->after ? page->after->sort_value : 0;
-  auto items = ctx.svc.runs->ListItems(run->id, after, page->limit + 1);
-  if (!items.ok()) return ErrorResponse(items.status(), ctx.request_id);
+StatusOr<Response> ListResults(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
+  int64_t after = page.after ? page.after->sort_value : 0;
+  GOLDSET_ASSIGN_OR_RETURN(auto items, ctx.svc.runs->ListItems(run.id, after, page.limit + 1));
   std::optional<store::Cursor> next;
-  if (static_cast<int>(items->size()) > page->limit) {
-    items->resize(static_cast<size_t>(page->limit));
-    next = store::Cursor{items->back().seq, items->back().item_id};
+  if (static_cast<int>(items.size()) > page.limit) {
+    items.resize(static_cast<size_t>(page.limit));
+    next = store::Cursor{items.back().seq, items.back().item_id};
   }
   json::array data;
-  for (const auto& it : *items) data.push_back(RunResultJson(ctx.svc, it));
-  return ListResponse(std::move(data), *page, next);
+  for (const auto& it : items) data.push_back(RunResultJson(ctx.svc, it));
+  return ListResponse(std::move(data), page, next);
 }
 
-Response GetResult(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto item = ctx.svc.runs->GetItem(run->id, ctx.Param("itemId"));
-  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
-  return JsonResponse(RunResultJson(ctx.svc, *item));
+StatusOr<Response> GetResult(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.runs->GetItem(run.id, ctx.Param("itemId")));
+  return JsonResponse(RunResultJson(ctx.svc, item));
 }
 
 // A cell that is only a number ("-12.5", "+3", "1e-9"): a spreadsheet reads it as that
@@ -121,12 +116,11 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
   return out;
 }
 
-Response ExportCsv(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+StatusOr<Response> ExportCsv(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   Response r;
   r.content_type = "text/csv; charset=utf-8";
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + run->id + "-results.csv\"");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + run.id + "-results.csv\"");
   // State lives in the writer: each call streams one page of run items.
   struct Cursor {
     int64_t after = 0;
@@ -134,7 +128,7 @@ Response ExportCsv(RequestContext& ctx) {
   };
   auto cursor = std::make_shared<Cursor>();
   Services* svc = &ctx.svc;
-  std::string run_id = run->id;
+  std::string run_id = run.id;
   r.stream = [svc, run_id, cursor](const std::function<void(std::string_view)>& sink) {
     if (!cursor->header_sent) {
       sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason,category\r\n");
@@ -168,7 +162,7 @@ StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
     }
     *slot = x;
   }
-  if (Status st = eval::ValidateCompareOptions(o); !st.ok()) return st;
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateCompareOptions(o));
   return o;
 }
 
@@ -254,28 +248,25 @@ json::object AlignVersions(const store::RunRecord& baseline, const store::RunRec
   return out;
 }
 
-Response Compare(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+StatusOr<Response> Compare(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   auto baseline_id = ctx.req.QueryValue("baseline");
   if (!baseline_id || baseline_id->empty())
-    return ErrorResponse(Status::InvalidArgument("baseline is required: the id of the run to compare against"), ctx.request_id);
-  auto options = CompareOptionsOf(ctx.req);
-  if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
-  auto baseline = ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id);
-  if (!baseline.ok()) return ErrorResponse(baseline.status(), ctx.request_id);
-  if (baseline->set_id != run->set_id)
-    return ErrorResponse(Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run->set_id +
-                                                 " vs " + baseline->set_id + ")"), ctx.request_id);
+    return Status::InvalidArgument("baseline is required: the id of the run to compare against");
+  GOLDSET_ASSIGN_OR_RETURN(auto options, CompareOptionsOf(ctx.req));
+  GOLDSET_ASSIGN_OR_RETURN(auto baseline, ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id));
+  if (baseline.set_id != run.set_id)
+    return Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run.set_id +
+                                                 " vs " + baseline.set_id + ")");
   // Finished runs never change, so neither does their comparison: it is computed once
   // (10,000 bootstrap resamples per request were a cheap way to load the handler pool,
   // F25a) and then served as stored, per parameter set (alpha, margin, effect), up to
   // --max-stored-comparisons sets per pair. x-goldset-cache says which: hit, miss
   // (computed and stored) or bypass (a run is still going, or the pair has its maximum
   // of stored sets; computed, not stored).
-  const bool cacheable = run->finished() && baseline->finished();
+  const bool cacheable = run.finished() && baseline.finished();
   store::ComparisonStore comparisons(ctx.svc.db);
-  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters(*options) + ";align=1"};
+  const store::ComparisonKey key{ctx.caller.workspace_id, run.id, baseline.id, eval::CompareRunsParameters(options) + ";align=1"};
   auto answer = [](std::string body, const char* cache) {
     Response r;
     r.body = std::move(body);
@@ -288,15 +279,15 @@ Response Compare(RequestContext& ctx) {
   }
   std::vector<eval::ComparedItem> base_items, cand_items;
   std::map<std::string, std::string> base_expected, cand_expected;
-  Status st = CollectScored(ctx.svc, *baseline, &base_items, &base_expected);
-  if (st.ok()) st = CollectScored(ctx.svc, *run, &cand_items, &cand_expected);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object alignment = AlignVersions(*baseline, *run, base_expected, cand_expected, &base_items, &cand_items);
-  json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items, *options);
+  Status st = CollectScored(ctx.svc, baseline, &base_items, &base_expected);
+  if (st.ok()) st = CollectScored(ctx.svc, run, &cand_items, &cand_expected);
+  if (!st.ok()) return st;
+  json::object alignment = AlignVersions(baseline, run, base_expected, cand_expected, &base_items, &cand_items);
+  json::object out = eval::CompareRuns(eval::KindOfEntity(run.entity_kind), base_items, cand_items, options);
   for (auto& kv : alignment) out[kv.key()] = std::move(kv.value());
   out["object"] = "evaluation_set_run_comparison";
-  out["runId"] = run->id;
-  out["baselineRunId"] = baseline->id;
+  out["runId"] = run.id;
+  out["baselineRunId"] = baseline.id;
   std::string body = json::serialize(out);
   // A failure to store only costs the next request a recomputation.
   bool stored = false;
@@ -308,19 +299,18 @@ Response Compare(RequestContext& ctx) {
 }
 
 // Accuracies of the run's scored items with Wilson 95% intervals (eval::ResultsSummary).
-Response Summary(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  eval::ResultsSummary summary(jobs::KindOf(run->entity_kind));
+StatusOr<Response> Summary(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  eval::ResultsSummary summary(eval::KindOfEntity(run.entity_kind));
   size_t failed = 0;
-  Status st = ctx.svc.runs->ForEachFinishedItem(run->id, [&](const store::RunItemRecord& item) {
+  Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
     if (item.status == "FAILED") ++failed;
     if (item.status != "PROCESSED" || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) summary.Add(v->as_object());
   });
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run->id}, {"status", run->status}};
+  if (!st.ok()) return st;
+  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run.id}, {"status", run.status}};
   for (auto& kv : summary.Build()) out[kv.key()] = std::move(kv.value());
   out["numItemsFailed"] = failed;
   return JsonResponse(out);

@@ -15,6 +15,7 @@
 #include "api/file_json.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "webhooks/run_events.h"
 #include "webhooks/webhooks.h"
 #include "jobs/run_scheduler.h"
 
@@ -174,28 +175,13 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
   // Run events go to the webhook outbox inside the transaction that ends the run, so an
-  // event exists exactly when the final state committed.
-  auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) -> Status {
-    const std::string suffix = run.status == "PROCESSED" ? "processed" : run.status == "FAILED" ? "failed" : "cancelled";
-    std::string entity_id;
-    if (auto entity = ParseJson(run.entity_json); entity.ok() && entity->is_object())
-      if (auto id = GetString(entity->as_object(), "id")) entity_id = *id;
-    GOLDSET_RETURN_IF_ERROR(webhooks::EnqueueEvent(c, run.workspace_id, "evaluation_set_run." + suffix,
-                                                   api::RunJson(run, metrics), entity_id));
-    if (suffix == "cancelled") return Status::OK();
-    json::object batch{{"object", "batch_run"}, {"id", run.id}, {"status", run.status},
-                       {"runCount", run.num_items}, {"createdAt", FormatRfc3339(run.created_at)}};
-    return webhooks::EnqueueEvent(c, run.workspace_id, "batch_processor_run." + suffix, batch, entity_id);
+  // event exists exactly when the final state committed; which events is webhooks/run_events.h.
+  auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) {
+    return webhooks::EnqueueRunEnded(c, run, api::RunJson(run, metrics));
   };
   auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, on_run_ended);
-  scheduler->SetProcessorRunEndedHook([services](store::Connection& c, const store::ProcessorRunRecord& r) -> Status {
-    const char* prefix = r.kind == "classifier" ? "classify_run." : r.kind == "splitter" ? "split_run." : "extract_run.";
-    std::string processor_id;
-    if (r.processor_json)
-      if (auto p = ParseJson(*r.processor_json); p.ok() && p->is_object())
-        if (auto id = GetString(p->as_object(), "id")) processor_id = *id;
-    return webhooks::EnqueueEvent(c, r.workspace_id, std::string(prefix) + (r.status == "FAILED" ? "failed" : "processed"),
-                                  api::ProcessorRunJson(*services, r), processor_id);
+  scheduler->SetProcessorRunEndedHook([services](store::Connection& c, const store::ProcessorRunRecord& r) {
+    return webhooks::EnqueueProcessorRunEnded(c, r, api::ProcessorRunJson(*services, r));
   });
   svc.run_finalizer = scheduler->Finalizer();
   svc.run_ended_hook = on_run_ended;

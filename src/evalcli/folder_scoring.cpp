@@ -147,9 +147,9 @@ StatusOr<ScoredFolder> ScoreFolder(const ExpectedSet& set, const std::string& di
     progress->Advance();
   }
   out.metrics = builder.Build();
-  out.metrics["numFilesTotal"] = set.expected.size();
-  out.metrics["numFilesProcessed"] = set.expected.size() - failed;
-  out.metrics["numFilesFailed"] = failed;
+  // Every file is finished here: scored or failed (the server counts the same way).
+  const auto total = static_cast<int64_t>(set.expected.size());
+  eval::SetFileCounts(&out.metrics, total, total - static_cast<int64_t>(failed), static_cast<int64_t>(failed));
   return out;
 }
 

@@ -5,33 +5,11 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "eval/outcomes.h"
+#include "eval/run_options.h"
+#include "model/statuses.h"
 
 namespace goldset::jobs {
-
-eval::Kind KindOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return eval::Kind::kClassify;
-  if (entity_kind == "splitter") return eval::Kind::kSplit;
-  return eval::Kind::kExtract;
-}
-
-const char* MetricsTypeOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return "CLASSIFY";
-  if (entity_kind == "splitter") return "SPLITTER";
-  return "EXTRACT";
-}
-
-eval::Options OptionsOf(const json::object& o) {
-  eval::Options opts;
-  auto strings = [&](const char* key, std::vector<std::string>* out) {
-    if (auto* v = o.if_contains(key); v && v->is_array())
-      for (const auto& e : v->as_array())
-        if (e.is_string()) out->emplace_back(e.as_string());
-  };
-  strings("fuzzyMatchFields", &opts.fuzzy_match_fields);
-  strings("excludeFields", &opts.exclude_fields);
-  if (auto* v = o.if_contains("fuzzyThreshold"); v && v->is_number()) opts.fuzzy_threshold = v->to_number<double>();
-  return opts;
-}
 
 namespace {
 
@@ -47,7 +25,7 @@ RunMetricsAccumulator::RunMetricsAccumulator(const store::RunRecord& run) {
   auto config = ParseJson(run.config);
   auto options = ParseJson(run.options);
   if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object()) return;
-  builder_.emplace(KindOf(run.entity_kind), config->as_object(), OptionsOf(options->as_object()));
+  builder_.emplace(eval::KindOfEntity(run.entity_kind), config->as_object(), eval::OptionsFromJson(options->as_object()));
 }
 
 void RunMetricsAccumulator::AddProcessed(const std::optional<int64_t>& latency_ms, const std::optional<int>& num_pages,
@@ -60,11 +38,8 @@ void RunMetricsAccumulator::AddProcessed(const std::optional<int64_t>& latency_m
 
 json::object RunMetricsAccumulator::Build(const store::RunRecord& run) const {
   json::object m = builder_->Build();
-  m["type"] = MetricsTypeOf(run.entity_kind);
-  m["numFilesTotal"] = run.num_items;
-  m["numFilesProcessed"] = processed_ + failed_;
-  m["numFiles"] = processed_ + failed_;
-  m["numFilesFailed"] = failed_;
+  m["type"] = eval::MetricsTypeName(eval::KindOfEntity(run.entity_kind));
+  eval::SetFileCounts(&m, run.num_items, processed_, failed_);
   m["numPages"] = pages_;
   if (!latencies_.empty()) {
     std::vector<int64_t> sorted = latencies_;
@@ -84,7 +59,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
   RunMetricsAccumulator acc(run);
   if (!acc.ok()) return Status::Internal("run " + run.id + " has a corrupt config snapshot");
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == "FAILED") {
+    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
       acc.AddFailed();
       return;
     }

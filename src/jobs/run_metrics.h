@@ -15,12 +15,6 @@
 
 namespace goldset::jobs {
 
-// "extractor" -> kExtract, ...; "EXTRACT" etc. for the metrics `type`.
-eval::Kind KindOf(const std::string& entity_kind);
-const char* MetricsTypeOf(const std::string& entity_kind);
-// Run options JSON {fuzzyMatchFields, excludeFields, fuzzyThreshold} -> eval::Options.
-eval::Options OptionsOf(const json::object& options);
-
 // Computes metrics over the run's finished items. Reads through `tx` when given (inside
 // the transaction that finishes the run), else through a pooled connection.
 StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run);

@@ -56,8 +56,6 @@ EvaluationItemRecord ItemFromRow(const Row& r) {
   return it;
 }
 
-Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 }  // namespace
 
 Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {

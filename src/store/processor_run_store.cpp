@@ -33,8 +33,6 @@ ProcessorRunRecord FromRow(const Row& r) {
   return x;
 }
 
-Param Opt(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 }  // namespace
 
 namespace {
@@ -44,8 +42,8 @@ Status InsertRun(Connection& c, const ProcessorRunRecord& r) {
       "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
       "status, attempts, next_attempt_at, created_by, created_at, updated_at, batch_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
-      {r.id, r.workspace_id, r.kind, Opt(r.processor_json), Opt(r.version_json), r.config, r.file_id, Opt(r.metadata),
-       r.status, r.created_at, Opt(r.created_by), r.created_at, r.updated_at,
+      {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id, OptText(r.metadata),
+       r.status, r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
        r.batch_id.empty() ? Param(Null{}) : Param(r.batch_id)});
 }
 
