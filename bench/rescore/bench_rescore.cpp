@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "eval/run_options.h"
 #include "eval/eval.h"
 #include "jobs/rescore.h"
 #include "jobs/run_metrics.h"
@@ -89,7 +90,7 @@ int Main(int argc, char** argv) {
   }
   const json::object config = Config();
   const json::object options{{"fuzzyMatchFields", json::array{"vendor"}}, {"excludeFields", json::array{}}};
-  eval::Options opts = jobs::OptionsOf(options);
+  eval::Options opts = eval::OptionsFromJson(options);
   eval::ItemScorer scorer(eval::Kind::kExtract, config, opts);
 
   std::mt19937 rng(11);

@@ -184,7 +184,9 @@ Response App::HandleAs(const Request& req, const Caller& caller, const std::stri
   if (!match.route) return ErrorResponse(Status::NotFound("No route for " + req.method + " " + req.path), request_id);
   RequestContext ctx(req, match.params, svc_, request_id);
   ctx.caller = caller;
-  return match.route->handler(ctx);
+  StatusOr<Response> result = match.route->handler(ctx);
+  if (!result.ok()) return ErrorResponse(result.status(), request_id);
+  return std::move(result).value();
 }
 
 }  // namespace goldset::api

@@ -166,9 +166,10 @@ StatusOr<Response> UpdateItem(RequestContext& ctx) {
   }
   GOLDSET_RETURN_IF_ERROR(eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count));
   int64_t now = NowMillis();
-  GOLDSET_RETURN_IF_ERROR(
-      ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(*expected), now,
-                                                              CauseOf(ctx, "update")));
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations
+                              ->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(*expected),
+                                                   now, CauseOf(ctx, "update"))
+                              .status());
   item.expected_output = json::serialize(*expected);
   item.updated_at = now;
   return JsonResponse(EvaluationItemJson(ctx.svc, item, true));

@@ -1,5 +1,7 @@
 #include "api/item_revisions.h"
 
+#include "eval/run_options.h"
+
 #include "api/processor_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
@@ -21,7 +23,7 @@ StatusOr<int64_t> ReviseExpected(RequestContext& ctx, const store::EvaluationSet
     auto f = ctx.svc.files->Get(ctx.caller.workspace_id, *item.file_id);
     if (f.ok()) page_count = f->page_count;
   }
-  Status st = eval::ValidateExpectedOutput(jobs::KindOf(set.entity_kind), resolved->config, expected, page_count);
+  Status st = eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), resolved->config, expected, page_count);
   if (!st.ok()) return st;
   return ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(expected),
                                                  NowMillis(), cause);

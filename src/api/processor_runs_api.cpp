@@ -131,12 +131,10 @@ StatusOr<Response> Get(RequestContext& ctx, const RunKind& k) {
   return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response List(RequestContext& ctx, const RunKind& k) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+StatusOr<Response> List(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
   std::string batch_id = ctx.req.QueryValue("batchId").value_or("");
-  auto result = ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, *page, batch_id);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, page, batch_id));
   json::array data;
   for (const auto& r : result.items) data.push_back(RunJson(ctx.svc, k, r));
   return ListResponse(std::move(data), page, result.next);

@@ -1,5 +1,7 @@
 #include "jobs/rescore.h"
 
+#include "eval/run_options.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -52,9 +54,9 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
   auto options = ParseJson(target.options);
   if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object())
     return Status::Internal("run " + source.id + " has a corrupt config snapshot");
-  eval::Options opts = OptionsOf(options->as_object());
+  eval::Options opts = eval::OptionsFromJson(options->as_object());
   opts.max_array_rows = max_array_rows;
-  const eval::ItemScorer scorer(KindOf(target.entity_kind), config->as_object(), opts);
+  const eval::ItemScorer scorer(eval::KindOfEntity(target.entity_kind), config->as_object(), opts);
   RunMetricsAccumulator metrics(target);
   if (!metrics.ok()) return Status::Internal("run " + source.id + " has a corrupt config snapshot");
 

@@ -40,8 +40,6 @@ RunRecord RunFromRow(const Row& r) {
   return x;
 }
 
-Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 // Records the set's current version in run->set_version and, when run->manifest is a JSON
 // object, adds evaluationSetVersion and contentHash to it. Takes the set row's share lock:
 // item changes update that row first (SetHistory::BeginChange), so the items this

@@ -48,8 +48,6 @@ ItemRevisionRecord RevisionFromRow(const Row& r) {
   return x;
 }
 
-Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 // Keyset paging over an integer key column (version, revision) rather than a timestamp.
 void AppendIntKeyset(const PageRequest& page, const char* col, std::string* sql, std::vector<Param>* params) {
   const char* cmp = page.descending ? " < ?" : " > ?";

@@ -3,6 +3,7 @@
 // re-scored with the run's expected outputs and options, and the new run's results and
 // metrics must equal the source's byte for byte. Also: other options and the set's
 // current labels change exactly what they should. Both backends.
+#include "eval/run_options.h"
 #include "jobs/rescore.h"
 
 #include <gtest/gtest.h>
@@ -61,9 +62,9 @@ class RescoreTest : public store::testing::BackendTest {
     run.options = json::serialize(options_json);
     run.status = "PROCESSING";
     run.created_at = run.updated_at = 1;
-    eval::Options opts = OptionsOf(options_json);
+    eval::Options opts = eval::OptionsFromJson(options_json);
     opts.max_array_rows = max_array_rows;
-    eval::ItemScorer scorer(KindOf(entity_kind), config, opts);
+    eval::ItemScorer scorer(eval::KindOfEntity(entity_kind), config, opts);
     Status st = db->InTransaction(true, [&](Connection& c) -> Status {
       GOLDSET_RETURN_IF_ERROR(c.Exec(
           "INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, "
