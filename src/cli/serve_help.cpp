@@ -55,6 +55,7 @@ const std::map<std::string, FlagHelp>& Descriptions() {
       {"max-document-words", {"N", "words in one parsed document (default 1000000)"}},
       {"max-multipart-parts", {"N", "parts of one upload (default 64)"}},
       {"max-stored-comparisons", {"N", "stored compare parameter sets per pair of runs (default 16)"}},
+      {"max-suspect-results", {"N", "item results one suspect-label ranking may read (default 500000)"}},
       {"file-url-timeout-ms", {"MS", "time for the file {url} downloads of one request (default 60000)"}},
       {"sync-run-timeout-ms", {"MS", "how long POST /extract, /classify, /split wait (default 300000)"}},
       {"max-sync-runs", {"N", "synchronous runs waiting at once (default handler-threads / 2)"}},
