@@ -48,14 +48,26 @@ bool Falsy(const json::value& v) {
 
 // The normalised form: Norm::kDict (keys with list values), kList (dicts or strings),
 // kEmpty.
+struct KeyedNorm;
+
 struct Norm {
   enum Kind { kEmpty, kDict, kStrings, kDicts } kind = kEmpty;
-  std::vector<std::pair<std::string, Norm>> keys;  // kDict: value is kStrings or kDicts
+  std::vector<KeyedNorm> keys;                     // kDict: value is kStrings or kDicts
   std::vector<std::string> strings;                // kStrings
   std::vector<Norm> dicts;                          // kDicts: each kDict
-  bool empty() const { return kind == kEmpty || (kind == kDict && keys.empty()) ||
-                              (kind == kStrings && strings.empty()) || (kind == kDicts && dicts.empty()); }
+  bool empty() const;
 };
+
+// A named pair: std::pair<std::string, Norm> inside Norm trips clang's completeness check.
+struct KeyedNorm {
+  std::string first;
+  Norm second;
+};
+
+bool Norm::empty() const {
+  return kind == kEmpty || (kind == kDict && keys.empty()) || (kind == kStrings && strings.empty()) ||
+         (kind == kDicts && dicts.empty());
+}
 
 Norm Normalize(const json::value& v) {
   Norm n;
@@ -76,7 +88,7 @@ Norm Normalize(const json::value& v) {
         list.dicts.push_back(std::move(value));
         value = std::move(list);
       }
-      n.keys.emplace_back(key, std::move(value));
+      n.keys.push_back(KeyedNorm{key, std::move(value)});
     }
     return n;
   }
