@@ -10,6 +10,7 @@
 #include "api/app.h"
 #include "api/errors.h"
 #include "api/run_analysis_api.h"
+#include "api/stored_answer.h"
 #include "common/clock.h"
 #include "eval/analysis.h"
 #include "jobs/run_metrics.h"
@@ -49,56 +50,37 @@ std::string Parameters(const eval::AnalysisOptions& o) {
   return buf;
 }
 
-Response Analysis(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto options = AnalysisOptionsOf(ctx.req);
-  if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
-  const bool cacheable = run->finished();
-  store::ComparisonStore stored_answers(ctx.svc.db);
+StatusOr<Response> Analysis(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto options, AnalysisOptionsOf(ctx.req));
   // The run against itself: the analysis shares the comparisons' table and bound.
-  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, run->id, Parameters(*options)};
-  auto answer = [](std::string body, const char* cache) {
-    Response r;
-    r.body = std::move(body);
-    r.headers.emplace_back("x-goldset-cache", cache);
-    return r;
-  };
-  if (cacheable) {
-    auto stored = stored_answers.Get(key);
-    if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
-  }
-  eval::RunAnalysis analysis(*options);
-  int64_t failed = 0;
-  Status st = ctx.svc.runs->ForEachFinishedItem(run->id, [&](const store::RunItemRecord& item) {
-    if (item.status == "FAILED") ++failed;
-    if (item.status != "PROCESSED" || !item.result) return;
-    auto v = ParseJson(*item.result);
-    if (!v.ok() || !v->is_object()) return;
-    eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
-    StatusOr<json::value> output = Status::NotFound("");
-    auto expected = ParseJson(item.expected_output);
-    if (item.output) {
-      output = ParseJson(*item.output);
-      if (output.ok() && output->is_object()) {
-        cost.usage = output->as_object().if_contains("usage");
-        cost.actual = output->as_object().if_contains("value");
+  const store::ComparisonKey key{ctx.caller.workspace_id, run.id, run.id, Parameters(options)};
+  return ServeStoredAnswer(ctx, key, run.finished(), [&]() -> StatusOr<std::string> {
+    eval::RunAnalysis analysis(options);
+    int64_t failed = 0;
+    GOLDSET_RETURN_IF_ERROR(ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
+      if (item.status == "FAILED") ++failed;
+      if (item.status != "PROCESSED" || !item.result) return;
+      auto v = ParseJson(*item.result);
+      if (!v.ok() || !v->is_object()) return;
+      eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
+      StatusOr<json::value> output = Status::NotFound("");
+      auto expected = ParseJson(item.expected_output);
+      if (item.output) {
+        output = ParseJson(*item.output);
+        if (output.ok() && output->is_object()) {
+          cost.usage = output->as_object().if_contains("usage");
+          cost.actual = output->as_object().if_contains("value");
+        }
       }
-    }
-    if (expected.ok() && expected->is_object()) cost.expected = expected->as_object().if_contains("value");
-    analysis.Add(v->as_object(), cost);
+      if (expected.ok() && expected->is_object()) cost.expected = expected->as_object().if_contains("value");
+      analysis.Add(v->as_object(), cost);
+    }));
+    json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", run.status}};
+    for (auto& kv : analysis.Build()) out[kv.key()] = std::move(kv.value());
+    out["numItemsFailed"] = failed;
+    return json::serialize(out);
   });
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run->id}, {"status", run->status}};
-  for (auto& kv : analysis.Build()) out[kv.key()] = std::move(kv.value());
-  out["numItemsFailed"] = failed;
-  std::string body = json::serialize(out);
-  bool stored = false;
-  if (cacheable) {
-    auto put = stored_answers.Put(key, body, NowMillis(), ctx.svc.config.max_stored_comparisons);
-    stored = put.ok() && *put;
-  }
-  return answer(std::move(body), stored ? "miss" : "bypass");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "api/stored_answer.h"
 #include "common/canonical_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
@@ -265,37 +266,20 @@ StatusOr<Response> Compare(RequestContext& ctx) {
   // (computed and stored) or bypass (a run is still going, or the pair has its maximum
   // of stored sets; computed, not stored).
   const bool cacheable = run.finished() && baseline.finished();
-  store::ComparisonStore comparisons(ctx.svc.db);
   const store::ComparisonKey key{ctx.caller.workspace_id, run.id, baseline.id, eval::CompareRunsParameters(options) + ";align=1"};
-  auto answer = [](std::string body, const char* cache) {
-    Response r;
-    r.body = std::move(body);
-    r.headers.emplace_back("x-goldset-cache", cache);
-    return r;
-  };
-  if (cacheable) {
-    auto stored = comparisons.Get(key);
-    if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
-  }
-  std::vector<eval::ComparedItem> base_items, cand_items;
-  std::map<std::string, std::string> base_expected, cand_expected;
-  Status st = CollectScored(ctx.svc, baseline, &base_items, &base_expected);
-  if (st.ok()) st = CollectScored(ctx.svc, run, &cand_items, &cand_expected);
-  if (!st.ok()) return st;
-  json::object alignment = AlignVersions(baseline, run, base_expected, cand_expected, &base_items, &cand_items);
-  json::object out = eval::CompareRuns(eval::KindOfEntity(run.entity_kind), base_items, cand_items, options);
-  for (auto& kv : alignment) out[kv.key()] = std::move(kv.value());
-  out["object"] = "evaluation_set_run_comparison";
-  out["runId"] = run.id;
-  out["baselineRunId"] = baseline.id;
-  std::string body = json::serialize(out);
-  // A failure to store only costs the next request a recomputation.
-  bool stored = false;
-  if (cacheable) {
-    auto put = comparisons.Put(key, body, NowMillis(), ctx.svc.config.max_stored_comparisons);
-    stored = put.ok() && *put;
-  }
-  return answer(std::move(body), stored ? "miss" : "bypass");
+  return ServeStoredAnswer(ctx, key, cacheable, [&]() -> StatusOr<std::string> {
+    std::vector<eval::ComparedItem> base_items, cand_items;
+    std::map<std::string, std::string> base_expected, cand_expected;
+    GOLDSET_RETURN_IF_ERROR(CollectScored(ctx.svc, baseline, &base_items, &base_expected));
+    GOLDSET_RETURN_IF_ERROR(CollectScored(ctx.svc, run, &cand_items, &cand_expected));
+    json::object alignment = AlignVersions(baseline, run, base_expected, cand_expected, &base_items, &cand_items);
+    json::object out = eval::CompareRuns(eval::KindOfEntity(run.entity_kind), base_items, cand_items, options);
+    for (auto& kv : alignment) out[kv.key()] = std::move(kv.value());
+    out["object"] = "evaluation_set_run_comparison";
+    out["runId"] = run.id;
+    out["baselineRunId"] = baseline.id;
+    return json::serialize(out);
+  });
 }
 
 // Accuracies of the run's scored items with Wilson 95% intervals (eval::ResultsSummary).
