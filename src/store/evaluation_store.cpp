@@ -15,6 +15,23 @@ constexpr const char* kSetCols =
 constexpr const char* kItemCols =
     "id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at";
 
+// The revision an update or delete records; `files` is the changed row as RETURNING
+// file_id, file_ids gave it. expected_output is left to the caller (empty for a delete).
+ItemRevisionRecord ChangedItemRevision(const std::string& workspace_id, const std::string& set_id,
+                                       const std::string& item_id, int64_t set_version, const Row& files,
+                                       const RevisionCause& cause, int64_t now) {
+  ItemRevisionRecord rev;
+  rev.set_id = set_id;
+  rev.item_id = item_id;
+  rev.workspace_id = workspace_id;
+  rev.set_version = set_version;
+  if (!files.IsNull(0)) rev.file_id = files.Text(0);
+  rev.file_ids = files.Text(1);
+  rev.cause = cause;
+  rev.changed_at = now;
+  return rev;
+}
+
 EvaluationSetRecord SetFromRow(const Row& r) {
   EvaluationSetRecord s;
   s.id = r.Text(0);
@@ -199,16 +216,8 @@ StatusOr<int64_t> EvaluationStore::UpdateItemExpected(const std::string& workspa
         {expected_output, now, workspace_id, set_id, item_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
-    ItemRevisionRecord rev;
-    rev.set_id = set_id;
-    rev.item_id = item_id;
-    rev.workspace_id = workspace_id;
-    rev.set_version = *version;
-    if (!rows->front().IsNull(0)) rev.file_id = rows->front().Text(0);
-    rev.file_ids = rows->front().Text(1);
+    ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
     rev.expected_output = expected_output;
-    rev.cause = cause;
-    rev.changed_at = now;
     GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_set_items SET content_digest = ? WHERE set_id = ? AND id = ?",
                                    {ItemContentDigest(rev.file_id, rev.file_ids, expected_output), set_id, item_id}));
     auto recorded = SetHistory::RecordRevision(c, std::move(rev));
@@ -233,15 +242,7 @@ Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::s
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
     int64_t now = NowMillis();
-    ItemRevisionRecord rev;
-    rev.set_id = set_id;
-    rev.item_id = item_id;
-    rev.workspace_id = workspace_id;
-    rev.set_version = *version;
-    if (!rows->front().IsNull(0)) rev.file_id = rows->front().Text(0);
-    rev.file_ids = rows->front().Text(1);
-    rev.cause = cause;
-    rev.changed_at = now;
+    ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
     auto recorded = SetHistory::RecordRevision(c, std::move(rev));
     if (!recorded.ok()) return recorded.status();
     return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 0, 1}, cause, now);
