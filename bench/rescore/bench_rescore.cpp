@@ -7,8 +7,10 @@
 // workers write them), then times
 //   original_scoring_s: what the original run spent scoring: ItemScorer::Score on every
 //                       item plus the final ComputeRunMetrics (engine and parse time excluded);
-//   rescore_s:          jobs::RescoreRun end to end: copy the items, score every stored
-//                       output again, write the results, compute and store the metrics.
+//   rescore_s:          create the re-scoring job and work it (jobs::RescoreNow: what the
+//                       API and a scheduler worker do) end to end: copy the items, score
+//                       every stored output again, write the results, compute and store
+//                       the metrics.
 // and checks the rescored metrics equal the original's. Output lines are "key value".
 #include <chrono>
 #include <cstdio>
@@ -149,14 +151,15 @@ int Main(int argc, char** argv) {
   target.metrics.reset();
   auto t2 = Clock::now();
   double c2 = ProcessCpuSeconds();
-  auto outcome = jobs::RescoreRun(runs, *source, target, false, 5000, nullptr, threads);
+  store::RescoreStore rescores(*db);
+  auto outcome = jobs::RescoreNow(rescores, runs, *source, target, false, 5000, nullptr, threads);
   double rescore_s = Seconds(t2, Clock::now());
   double rescore_cpu = ProcessCpuSeconds() - c2;
   if (!outcome.ok()) {
     std::fprintf(stderr, "rescore: %s\n", outcome.status().ToString().c_str());
     return 1;
   }
-  bool same = outcome->run.metrics && *outcome->run.metrics == *source->metrics;
+  bool same = outcome->run && outcome->run->metrics && *outcome->run->metrics == *source->metrics;
   std::printf("items %d\n", n);
   std::printf("original_scoring_s %.3f\n", score_s + metrics_s);
   std::printf("original_score_items_s %.3f\n", score_s);

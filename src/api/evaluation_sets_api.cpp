@@ -10,6 +10,7 @@
 #include "api/request_fields.h"
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/multiset_hash.h"
 #include "eval/eval.h"
 #include "eval/run_options.h"
 
@@ -38,6 +39,7 @@ StatusOr<Response> CreateSet(RequestContext& ctx) {
   s.entity_kind = entity.kind;
   s.created_by = ctx.caller.key_name;
   s.created_at = s.updated_at = NowMillis();
+  s.content_hash = MultisetHash().Digest();  // of no items, as InsertSet stores it
   GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->InsertSet(s));
   return JsonResponse(EvaluationSetJson(s, entity.summary));
 }

@@ -2,7 +2,8 @@
 // POST /evaluation_set_runs/{id}/results/{itemId}/promote copies a run item's actual output
 // into the item's expected output (whole or some fields) as a new revision;
 // POST /evaluation_set_runs/{id}/rescore scores a finished run's stored outputs again as a
-// new run, without calling a processor.
+// new run, without calling a processor; the run is created PENDING and worked by the
+// scheduler's workers (jobs/rescore.h).
 #include <set>
 
 #include "api/app.h"
@@ -13,7 +14,7 @@
 #include "api/run_options.h"
 #include "common/clock.h"
 #include "common/ids.h"
-#include "jobs/rescore.h"
+#include "store/rescore_store.h"
 
 namespace goldset::api {
 
@@ -198,15 +199,15 @@ Response Rescore(RequestContext& ctx) {
   }
   target.manifest = json::serialize(manifest);
   target.created_at = target.updated_at = NowMillis();
-  auto outcome = jobs::RescoreRun(*ctx.svc.runs, *source, target, from_set, ctx.svc.config.max_array_rows,
-                                  ctx.svc.run_ended_hook);
-  if (!outcome.ok()) return ErrorResponse(outcome.status(), ctx.request_id);
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, outcome->run);
+  // The work is the scheduler's (jobs/rescore.h): the run is answered PENDING, as a new run is.
+  store::RescoreStore rescores(ctx.svc.db);
+  Status created = rescores.Create(&target, *source, from_set);
+  if (!created.ok()) return ErrorResponse(created, ctx.request_id);
+  if (ctx.svc.notify_workers) ctx.svc.notify_workers();
+  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, target);
   if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  json::object out = RunJson(outcome->run, *metrics);
-  out["rescore"] = json::object{{"expected", from_set ? "current" : "run"},
-                                {"itemsCopied", outcome->items_copied},
-                                {"itemsRescored", outcome->items_rescored}};
+  json::object out = RunJson(target, *metrics);
+  out["rescore"] = json::object{{"expected", from_set ? "current" : "run"}};
   return JsonResponse(out);
 }
 

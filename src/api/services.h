@@ -43,7 +43,6 @@ struct Services {
   std::unique_ptr<EntityCatalog> entities;
   jobs::MetricsCache metrics;
   store::RunFinalizer run_finalizer;         // set by the process that owns the workers
-  jobs::RunEndedHook run_ended_hook;         // what run_finalizer does besides metrics (re-scored runs)
   std::function<void()> notify_workers;      // wakes idle workers after a run is created
   std::unique_ptr<webhooks::WebhookStore> webhooks;
   // Delivery workers; built here, started by `goldset serve` (Start/Stop).

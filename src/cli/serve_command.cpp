@@ -184,7 +184,6 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
     return webhooks::EnqueueProcessorRunEnded(c, r, api::ProcessorRunJson(*services, r));
   });
   svc.run_finalizer = scheduler->Finalizer();
-  svc.run_ended_hook = on_run_ended;
   jobs::RunScheduler* raw = scheduler.get();
   svc.notify_workers = [raw] { raw->Notify(); };
   return scheduler;

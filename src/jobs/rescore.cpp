@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/clock.h"
+
 #include "jobs/run_metrics.h"
 
 namespace goldset::jobs {
@@ -45,106 +47,163 @@ Scored ScoreAgain(const eval::ItemScorer& scorer, const store::RunItemRecord& it
   return out;
 }
 
+// Scores the PROCESSED items of a page on `threads` threads, each a contiguous share.
+std::vector<Scored> ScorePage(const eval::ItemScorer& scorer, const std::vector<store::RunItemRecord>& items,
+                              int threads) {
+  std::vector<Scored> scored(items.size());
+  auto score_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i)
+      if (items[i].status == "PROCESSED") scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
+  };
+  const size_t n = static_cast<size_t>(std::max(1, threads));
+  const size_t share = (items.size() + n - 1) / n;
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n && t * share < items.size(); ++t)
+    pool.emplace_back(score_range, t * share, std::min(items.size(), (t + 1) * share));
+  score_range(0, std::min(items.size(), share));
+  for (auto& t : pool) t.join();
+  return scored;
+}
+
+// How many of the source run's items are in `current` (the new run's item count).
+StatusOr<int64_t> CountKept(store::RunStore& runs, const std::string& source_id,
+                            const std::map<std::string, std::string>& current) {
+  int64_t kept = 0;
+  Status st = runs.ForEachItemId(source_id, [&](const std::string& id) { kept += current.count(id) ? 1 : 0; });
+  if (!st.ok()) return st;
+  return kept;
+}
+
 }  // namespace
 
-StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecord& source, store::RunRecord target,
-                                    bool expected_from_set, size_t max_array_rows, const RunEndedHook& on_ended,
-                                    int threads) {
-  auto config = ParseJson(target.config);
-  auto options = ParseJson(target.options);
+StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore& runs, const store::RescoreJob& job,
+                                     size_t max_array_rows, const RunEndedHook& on_ended, int threads,
+                                     const CancelToken* token) {
+  auto target = runs.GetRunAnyWorkspace(job.run_id);
+  if (!target.ok()) return target.status();
+  auto source = runs.GetRunAnyWorkspace(job.source_run_id);
+  if (!source.ok()) return source.status();
+  auto config = ParseJson(target->config);
+  auto options = ParseJson(target->options);
   if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object())
-    return Status::Internal("run " + source.id + " has a corrupt config snapshot");
+    return Status::InvalidArgument("run " + source->id + " has a corrupt config snapshot");
   eval::Options opts = eval::OptionsFromJson(options->as_object());
   opts.max_array_rows = max_array_rows;
-  const eval::ItemScorer scorer(eval::KindOfEntity(target.entity_kind), config->as_object(), opts);
-  RunMetricsAccumulator metrics(target);
-  if (!metrics.ok()) return Status::Internal("run " + source.id + " has a corrupt config snapshot");
+  const eval::ItemScorer scorer(eval::KindOfEntity(target->entity_kind), config->as_object(), opts);
+  RunMetricsAccumulator metrics(*target);
+  if (!metrics.ok()) return Status::InvalidArgument("run " + source->id + " has a corrupt config snapshot");
 
   std::map<std::string, std::string> current;
-  GOLDSET_RETURN_IF_ERROR(runs.CreateRescoredRun(&target, source.id, expected_from_set, &current));
-
-  RescoreOutcome outcome;
-  int64_t failed = 0;
-  auto work = [&]() -> Status {
-    int64_t after = 0;
-    for (;;) {
-      auto page = runs.ListItems(source.id, after, kPageSize);
-      if (!page.ok()) return page.status();
-      if (page->empty()) return Status::OK();
-      after = page->back().seq;
-      std::vector<store::RunItemRecord> items;
-      items.reserve(page->size());
-      for (auto& src : *page) {
-        store::RunItemRecord it = std::move(src);
-        if (expected_from_set) {
-          auto e = current.find(it.item_id);
-          if (e == current.end()) continue;  // no longer in the set
-          it.expected_output = e->second;
-        }
-        it.run_id = target.id;
-        it.updated_at = target.created_at;
-        if (it.status != "PROCESSED" && it.status != "FAILED") it.status = "CANCELLED";
-        items.push_back(std::move(it));
-      }
-      // Score the page's PROCESSED items on `threads` threads, each a contiguous share.
-      std::vector<Scored> scored(items.size());
-      auto score_range = [&](size_t from, size_t to) {
-        for (size_t i = from; i < to; ++i)
-          if (items[i].status == "PROCESSED") scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
-      };
-      size_t n = std::max(1, threads);
-      std::vector<std::thread> pool;
-      size_t share = (items.size() + n - 1) / n;
-      for (size_t t = 1; t < n && t * share < items.size(); ++t)
-        pool.emplace_back(score_range, t * share, std::min(items.size(), (t + 1) * share));
-      score_range(0, std::min(items.size(), share));
-      for (auto& t : pool) t.join();
-      // In seq order, as ComputeRunMetrics visits them.
-      for (size_t i = 0; i < items.size(); ++i) {
-        store::RunItemRecord& it = items[i];
-        if (it.status == "PROCESSED") {
-          ++outcome.items_rescored;
-          if (scored[i].result) {
-            const json::object& r = *scored[i].result;
-            it.result = json::serialize(r);
-            const json::value* c = r.if_contains("correct");
-            it.correct = c && c->is_bool() && c->as_bool();
-          } else {
-            it.status = "FAILED";
-            it.output.reset();
-            it.result.reset();
-            it.correct.reset();
-            it.error_code = scored[i].error_code;
-            it.error_message = scored[i].error_message;
-          }
-        }
-        if (it.status == "FAILED") {
-          ++failed;
-          metrics.AddFailed();
-        } else if (it.status == "PROCESSED") {
-          metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
-        }
-      }
-      outcome.items_copied += static_cast<int64_t>(items.size());
-      GOLDSET_RETURN_IF_ERROR(runs.InsertRescoredItems(items));
-    }
-  };
-  Status st = work();
-  if (st.ok()) {
-    auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-      json::object m = metrics.Build(run);
-      if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, m));
-      return json::serialize(m);
-    };
-    auto finished = runs.FinishRescoredRun(target.id, outcome.items_copied, failed, finalize);
-    if (finished.ok()) {
-      outcome.run = std::move(*finished);
-      return outcome;
-    }
-    st = finished.status();
+  int64_t num_items = source->num_items;
+  if (job.expected_from_set) {
+    if (!target->set_version) return Status::InvalidArgument("re-scored run " + target->id + " records no set version");
+    auto at = jobs.ExpectedAtVersion(target->set_id, *target->set_version);
+    if (!at.ok()) return at.status();
+    current = std::move(*at);
+    auto kept = CountKept(runs, source->id, current);
+    if (!kept.ok()) return kept.status();
+    num_items = *kept;
   }
-  (void)runs.FailRescoredRun(target.id, "Re-scoring failed: " + st.message());
-  return st;
+  auto begun = jobs.BeginAttempt(job, num_items);
+  if (!begun.ok()) return begun.status();
+  RescoreOutcome outcome;
+  if (!*begun) return outcome;  // the claim lapsed: another worker has the job
+
+  const int64_t now = NowMillis();
+  int64_t after = 0;
+  bool cancelling = false;
+  for (;;) {
+    if (token && token->explicitly_cancelled()) return token->reason();
+    auto page = runs.ListItems(source->id, after, kPageSize);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    after = page->back().seq;
+    std::vector<store::RunItemRecord> items;
+    items.reserve(page->size());
+    for (auto& src : *page) {
+      store::RunItemRecord it = std::move(src);
+      if (job.expected_from_set) {
+        auto e = current.find(it.item_id);
+        if (e == current.end()) continue;  // not in the set at that version
+        it.expected_output = e->second;
+      }
+      it.run_id = target->id;
+      it.updated_at = now;
+      if (it.status != "PROCESSED" && it.status != "FAILED") it.status = "CANCELLED";
+      items.push_back(std::move(it));
+    }
+    std::vector<Scored> scored = ScorePage(scorer, items, threads);
+    // In seq order, as ComputeRunMetrics visits them.
+    int64_t failed = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      store::RunItemRecord& it = items[i];
+      if (it.status == "PROCESSED") {
+        ++outcome.items_rescored;
+        if (scored[i].result) {
+          const json::object& r = *scored[i].result;
+          it.result = json::serialize(r);
+          const json::value* c = r.if_contains("correct");
+          it.correct = c && c->is_bool() && c->as_bool();
+        } else {
+          it.status = "FAILED";
+          it.output.reset();
+          it.result.reset();
+          it.correct.reset();
+          it.error_code = scored[i].error_code;
+          it.error_message = scored[i].error_message;
+        }
+      }
+      if (it.status == "FAILED") {
+        ++failed;
+        metrics.AddFailed();
+      } else if (it.status == "PROCESSED") {
+        metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
+      }
+    }
+    auto written = jobs.InsertItems(job, items, failed);
+    if (!written.ok()) return written.status();
+    if (!*written) {  // cancelled meanwhile, or the claim lapsed: Finish tells which
+      cancelling = true;
+      break;
+    }
+    outcome.items_copied += static_cast<int64_t>(items.size());
+  }
+  auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
+    json::object m;
+    if (cancelling || run.status == "CANCELLED") {
+      // Some pages were not written: the metrics cover what was.
+      auto stored = ComputeRunMetrics(runs, &c, run);
+      if (!stored.ok()) return stored.status();
+      m = std::move(*stored);
+    } else {
+      m = metrics.Build(run);
+    }
+    if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, m));
+    return json::serialize(m);
+  };
+  auto finished = jobs.Finish(job, finalize);
+  if (!finished.ok()) return finished.status();
+  outcome.run = std::move(*finished);
+  return outcome;
+}
+
+StatusOr<RescoreOutcome> RescoreNow(store::RescoreStore& jobs, store::RunStore& runs, const store::RunRecord& source,
+                                    store::RunRecord target, bool expected_from_set, size_t max_array_rows,
+                                    const RunEndedHook& on_ended, int threads) {
+  GOLDSET_RETURN_IF_ERROR(jobs.Create(&target, source, expected_from_set));
+  auto job = jobs.Claim("rescore-now", NowMillis(), 600000);
+  if (!job.ok()) return job.status();
+  if (!*job || (*job)->run_id != target.id) return Status::Internal("another re-scoring job was due");
+  auto outcome = WorkRescore(jobs, runs, **job, max_array_rows, on_ended, threads);
+  if (outcome.ok()) return outcome;
+  auto fail_finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
+    auto m = ComputeRunMetrics(runs, &c, run);
+    if (!m.ok()) return m.status();
+    if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, *m));
+    return json::serialize(*m);
+  };
+  (void)jobs.Fail(**job, "Re-scoring failed: " + outcome.status().message(), fail_finalize);
+  return outcome.status();
 }
 
 }  // namespace goldset::jobs

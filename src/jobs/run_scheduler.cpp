@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "eval/eval.h"
 #include "jobs/item_executor.h"
+#include "jobs/rescore.h"
 #include "jobs/run_metrics.h"
 
 namespace goldset::jobs {
@@ -105,6 +106,7 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       runs_(db),
       files_(db),
       processor_runs_(db),
+      rescores_(db),
       impl_(std::make_unique<Impl>()) {
   if (config_.claim_prefix.empty()) config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
   keeper_ = std::make_unique<store::LeaseKeeper>(config_.lease_ms);
@@ -118,7 +120,9 @@ StatusOr<int64_t> RunScheduler::TakeBackClaims() {
   if (!items.ok()) return items.status();
   auto standalone = processor_runs_.ExpireClaimsOfNode(config_.node);
   if (!standalone.ok()) return standalone.status();
-  return *items + *standalone;
+  auto rescores = rescores_.ExpireClaimsOfNode(config_.node);
+  if (!rescores.ok()) return rescores.status();
+  return *items + *standalone + *rescores;
 }
 
 void RunScheduler::Start() {
@@ -164,7 +168,7 @@ void RunScheduler::WorkerLoop(int index) {
   while (!stopping_) {
     bool did = false;
     try {
-      did = ProcessOne(worker) || ProcessOneStandalone(worker);
+      did = ProcessOne(worker) || ProcessOneStandalone(worker) || ProcessOneRescore(worker);
     } catch (const std::exception& e) {
       // E.g. no descriptor left to open a database connection: the claim, if any, lapses
       // and is retried; this worker backs off like an idle one.
@@ -319,6 +323,54 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
           .status();
     });
   }
+  return true;
+}
+
+bool RunScheduler::ProcessOneRescore(const std::string& worker) {
+  const std::string owner = worker + ":" + RandomToken(6);
+  const int64_t claimed_at = NowMillis();
+  auto claimed = rescores_.Claim(owner, claimed_at, config_.lease_ms, config_.node);
+  if (!claimed.ok()) {
+    if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim re-scoring", claimed.status());
+    return false;
+  }
+  if (!*claimed) return false;
+  const store::RescoreJob job = std::move(**claimed);
+  store::RescoreStore* store = &rescores_;
+  Attempt attempt(this, [store, job](int64_t until) { return store->RenewLease(job, until); },
+                  claimed_at + config_.lease_ms);
+  const std::string what = "re-score " + job.run_id;
+  Status failed;
+  if (job.attempts > config_.max_attempts) {
+    failed = Status::Internal("Re-scoring did not complete after " + std::to_string(config_.max_attempts) +
+                              " attempts (worker lost)");
+  } else {
+    StatusOr<RescoreOutcome> outcome = Status::Internal("not run");
+    try {
+      outcome = WorkRescore(rescores_, runs_, job, config_.max_array_rows, on_run_ended_, config_.rescore_threads,
+                            &attempt.token());
+    } catch (const std::exception& e) {
+      outcome = Status::Internal(std::string("re-scoring failed: ") + e.what());
+    }
+    if (outcome.ok()) return true;  // ended, or the claim was lost to another worker
+    if (attempt.interrupted()) {
+      // Lease lost: another worker owns the job now. Shutdown: hand it back unspent.
+      if (releasing_ && !attempt.lease_lost())
+        attempt.CompleteWithRetries("release " + job.run_id, [&] { return rescores_.Release(job, NowMillis(), true); });
+      return true;
+    }
+    if (outcome.status().retryable() && job.attempts < config_.max_attempts) {
+      const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, job.attempts);
+      attempt.CompleteWithRetries(what, [&] { return rescores_.Release(job, next, false); });
+      return true;
+    }
+    failed = outcome.status();
+  }
+  attempt.CompleteWithRetries(what, [&] {
+    return rescores_.Fail(job, failed.message().rfind("Re-scoring", 0) == 0 ? failed.message()
+                                                                             : "Re-scoring failed: " + failed.message(),
+                          Finalizer());
+  });
   return true;
 }
 

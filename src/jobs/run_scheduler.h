@@ -3,7 +3,8 @@
 //
 // Each worker loops: claim one due item, parse its file(s), run the snapshot config's
 // engine, score the output against the snapshot expected output, and complete the item —
-// output, verdicts and completion in one transaction.
+// output, verdicts and completion in one transaction. Standalone runs and re-scoring jobs
+// (jobs/rescore.h: a whole re-scored run is one claim) are claimed the same way.
 //
 // Claim, lease and retry rules (the store enforces exactly-once landing, see run_store.h):
 // * A claim counts an attempt and has a short lease (lease_ms), renewed every lease_ms/3
@@ -52,6 +53,7 @@
 #include "store/file_store.h"
 #include "store/lease_keeper.h"
 #include "store/processor_run_store.h"
+#include "store/rescore_store.h"
 #include "store/run_store.h"
 
 namespace goldset::outbound {
@@ -74,6 +76,7 @@ struct SchedulerConfig {
   double max_page_megapixels = 50;  // ParseOptions::max_page_megapixels
   int max_document_words = 1000000;  // ParseOptions::max_words
   size_t max_array_rows = 5000;  // eval::Options::max_array_rows
+  int rescore_threads = 2;       // scoring threads of one re-scoring job (jobs/rescore.h)
   // Recorded with every claim (store/node_identity.h); "" when unknown (tests).
   std::string node;
   // Prefix of lease owners, unique per process start; a random one when empty.
@@ -119,6 +122,7 @@ class RunScheduler {
   void WorkerLoop(int index);
   bool ProcessOne(const std::string& worker);
   bool ProcessOneStandalone(const std::string& worker);
+  bool ProcessOneRescore(const std::string& worker);
 
   std::shared_ptr<store::Database> db_;
   std::shared_ptr<store::BlobStore> blobs_;
@@ -127,6 +131,7 @@ class RunScheduler {
   store::RunStore runs_;
   store::FileStore files_;
   store::ProcessorRunStore processor_runs_;
+  store::RescoreStore rescores_;
   ProcessorRunEndedHook on_processor_run_ended_;
   std::unique_ptr<store::LeaseKeeper> keeper_;
   std::unique_ptr<Impl> impl_;  // run snapshots and in-flight attempts; guarded by Impl::mu

@@ -178,9 +178,14 @@ DoctorCheck StuckRuns(Connection& c, const DoctorOptions& o) {
                           "SELECT id FROM processor_runs WHERE (status = 'PENDING' AND next_attempt_at < ?) "
                           "OR (status = 'PROCESSING' AND lease_until < ?) ORDER BY id",
                           {old, old});
-  if (!waiting.ok() || !standalone.ok()) return Check("stuck_runs", "fail", "cannot read run items");
+  auto rescoring = Texts(c,
+                         "SELECT run_id FROM evaluation_run_rescores WHERE (lease_until IS NULL AND next_attempt_at < ?) "
+                         "OR lease_until < ? ORDER BY run_id",
+                         {old, old});
+  if (!waiting.ok() || !standalone.ok() || !rescoring.ok()) return Check("stuck_runs", "fail", "cannot read run items");
   std::vector<std::string> stuck = *waiting;
   stuck.insert(stuck.end(), standalone->begin(), standalone->end());
+  stuck.insert(stuck.end(), rescoring->begin(), rescoring->end());
   if (!stuck.empty())
     return Check("stuck_runs", "warn", std::to_string(stuck.size()) + " runs have work waiting for over " +
                                            std::to_string(o.stuck_after_ms / 1000) +

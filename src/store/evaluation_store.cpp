@@ -2,6 +2,7 @@
 
 #include "common/crypto.h"
 #include "common/json.h"
+#include "common/multiset_hash.h"
 #include "common/clock.h"
 #include "store/file_store.h"
 
@@ -30,6 +31,16 @@ ItemRevisionRecord ChangedItemRevision(const std::string& workspace_id, const st
   rev.cause = cause;
   rev.changed_at = now;
   return rev;
+}
+
+// An item row's files and digest as a change finds them (ChangedItemRevision reads the
+// first two columns); the digest is computed for items from before migration 600.
+constexpr const char* kOldDigestCols = "file_id, file_ids, content_digest, expected_output";
+std::string OldDigest(const Row& r) {
+  if (!r.IsNull(2)) return r.Text(2);
+  std::optional<std::string> file_id;
+  if (!r.IsNull(0)) file_id = r.Text(0);
+  return ItemContentDigest(file_id, r.Text(1), r.Text(3));
 }
 
 EvaluationSetRecord SetFromRow(const Row& r) {
@@ -84,9 +95,11 @@ Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {
                              {s.workspace_id, s.entity_id});
     if (!processor.ok()) return processor.status();
     if (processor->empty()) return Status::NotFound("Processor " + s.entity_id + " not found");
-    return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+    const MultisetHash empty;
+    return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols +
+                      ", content_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                   {s.id, s.workspace_id, s.name, s.description, s.entity_id, s.entity_kind, OptText(s.created_by),
-                   s.created_at, s.updated_at, Sha256Hex("")});
+                   s.created_at, s.updated_at, empty.Digest(), empty.Hex()});
   });
 }
 
@@ -97,8 +110,8 @@ StatusOr<EvaluationSetRecord> EvaluationStore::GetSet(const std::string& workspa
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Evaluation set " + id + " not found");
   EvaluationSetRecord s = SetFromRow(rows->front());
-  if (s.content_hash.empty()) {  // a set from before versions, unchanged since
-    auto hash = SetHistory::ComputeContentHash(*c, s.id);
+  if (s.content_hash.empty()) {  // never computed under the current definition (migration 602)
+    auto hash = SetHistory::CurrentContentHash(*c, s.id, s.version);
     if (!hash.ok()) return hash.status();
     s.content_hash = *hash;
   }
@@ -114,9 +127,17 @@ StatusOr<Page<EvaluationSetRecord>> EvaluationStore::ListSets(const std::string&
     params.push_back(entity_id);
   }
   AppendKeyset(page, "", &sql, &params);
-  auto rows = db_->Acquire()->Query(sql, params);
+  auto c = db_->Acquire();
+  auto rows = c->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  return ToPage<EvaluationSetRecord>(*rows, page, SetFromRow);
+  Page<EvaluationSetRecord> out = ToPage<EvaluationSetRecord>(*rows, page, SetFromRow);
+  for (EvaluationSetRecord& s : out.items) {
+    if (!s.content_hash.empty()) continue;  // as in GetSet
+    auto hash = SetHistory::CurrentContentHash(*c, s.id, s.version);
+    if (!hash.ok()) return hash.status();
+    s.content_hash = *hash;
+  }
+  return out;
 }
 
 StatusOr<int64_t> EvaluationStore::CountItems(const std::string& set_id) {
@@ -156,15 +177,16 @@ Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector
     auto version = SetHistory::BeginChange(c, items.front().workspace_id, set_id);
     if (!version.ok()) return version.status();
     RevisionCause cause{"create", std::nullopt, "api_key", items.front().created_by};
+    SetHistory::ContentChange content;
     int64_t latest = 0;
     for (const auto& it : items) {
       std::string file_ids = it.file_ids.empty() ? "" : FileIdsJson(it.file_ids);
+      content.added.push_back(ItemContentDigest(it.file_id, file_ids, it.expected_output));
       GOLDSET_RETURN_IF_ERROR(c.Exec(
           std::string("INSERT INTO evaluation_set_items (") + kItemCols +
               ", content_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {it.id, it.workspace_id, set_id, OptText(it.file_id), file_ids.empty() ? Param(Null{}) : Param(file_ids),
-           it.expected_output, OptText(it.created_by), it.created_at, it.updated_at,
-           ItemContentDigest(it.file_id, file_ids, it.expected_output)}));
+           it.expected_output, OptText(it.created_by), it.created_at, it.updated_at, content.added.back()}));
       ItemRevisionRecord rev;
       rev.set_id = set_id;
       rev.item_id = it.id;
@@ -180,7 +202,7 @@ Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector
       latest = std::max(latest, it.updated_at);
     }
     return SetHistory::FinishChange(c, items.front().workspace_id, set_id, *version,
-                                    {static_cast<int64_t>(items.size()), 0, 0}, cause, latest);
+                                    {static_cast<int64_t>(items.size()), 0, 0}, content, cause, latest);
   });
 }
 
@@ -210,20 +232,22 @@ StatusOr<int64_t> EvaluationStore::UpdateItemExpected(const std::string& workspa
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     auto version = SetHistory::BeginChange(c, workspace_id, set_id);
     if (!version.ok()) return version.status();
-    auto rows = c.Query(
-        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ? WHERE workspace_id = ? AND set_id = ? AND id = ? "
-        "RETURNING file_id, file_ids",
-        {expected_output, now, workspace_id, set_id, item_id});
+    auto rows = c.Query("SELECT " + std::string(kOldDigestCols) +
+                            " FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ?",
+                        {workspace_id, set_id, item_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
     ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
     rev.expected_output = expected_output;
-    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_set_items SET content_digest = ? WHERE set_id = ? AND id = ?",
-                                   {ItemContentDigest(rev.file_id, rev.file_ids, expected_output), set_id, item_id}));
+    SetHistory::ContentChange content{{OldDigest(rows->front())},
+                                      {ItemContentDigest(rev.file_id, rev.file_ids, expected_output)}};
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ?, content_digest = ? WHERE set_id = ? AND id = ?",
+        {expected_output, now, content.added.front(), set_id, item_id}));
     auto recorded = SetHistory::RecordRevision(c, std::move(rev));
     if (!recorded.ok()) return recorded.status();
     revision = *recorded;
-    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 1, 0}, cause, now);
+    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 1, 0}, content, cause, now);
   });
   if (!st.ok()) return st;
   return revision;
@@ -237,7 +261,7 @@ Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::s
       return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
     if (!version.ok()) return version.status();
     auto rows = c.Query("DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ? "
-                        "RETURNING file_id, file_ids",
+                        "RETURNING " + std::string(kOldDigestCols),
                         {workspace_id, set_id, item_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
@@ -245,7 +269,8 @@ Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::s
     ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
     auto recorded = SetHistory::RecordRevision(c, std::move(rev));
     if (!recorded.ok()) return recorded.status();
-    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 0, 1}, cause, now);
+    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 0, 1}, {{OldDigest(rows->front())}, {}},
+                                    cause, now);
   });
 }
 

@@ -51,6 +51,30 @@ ALTER TABLE evaluation_runs ADD COLUMN set_version BIGINT;
 ALTER TABLE evaluation_runs ADD COLUMN manifest TEXT;
 ALTER TABLE evaluation_runs ADD COLUMN rescored_from TEXT;
 )SQL"},
+      // Re-scoring runs as scheduler work (store/rescore_store.h): one leased job per run.
+      {601, "rescore_jobs", R"SQL(
+CREATE TABLE evaluation_run_rescores (
+  run_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  source_run_id TEXT NOT NULL,
+  expected_from_set BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_node TEXT,
+  lease_until BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX evaluation_run_rescores_due ON evaluation_run_rescores (next_attempt_at);
+)SQL"},
+      // contentHash maintained per change (set_history.h): the multiset sum of the items'
+      // digests. Hashes stored under the old definition (SHA-256 of the sorted digests)
+      // are cleared and computed again, once per set, at its next read or change; version
+      // rows and run manifests keep the hash they recorded.
+      {602, "content_sum", R"SQL(
+ALTER TABLE evaluation_sets ADD COLUMN content_sum TEXT;
+UPDATE evaluation_sets SET content_hash = NULL;
+)SQL"},
   };
 }
 

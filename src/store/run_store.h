@@ -70,6 +70,14 @@ struct ItemCompletion {
 // metrics JSON to store. May write more in the same transaction (webhook outbox).
 using RunFinalizer = std::function<StatusOr<std::string>(Connection&, const RunRecord&)>;
 
+// Records the set's current version in run->set_version and, when run->manifest is a JSON
+// object, adds evaluationSetVersion and contentHash to it. Takes the set row's share lock:
+// item changes update that row first (SetHistory::BeginChange), so what the caller's
+// transaction reads of the set next is exactly that version. (RunStore, RescoreStore.)
+Status StampSetVersion(Database& db, Connection& c, RunRecord* run);
+// The run row, read through c under a row lock where the backend has them.
+StatusOr<RunRecord> ReadRunForUpdate(Database& db, Connection& c, const std::string& run_id);
+
 class RunStore {
  public:
   explicit RunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
@@ -78,22 +86,6 @@ class RunStore {
   // set's version as of the items' snapshot in run->set_version and, when run->manifest
   // is a JSON object, adds to it evaluationSetVersion and contentHash.
   Status CreateRun(RunRecord* run, const std::vector<std::string>& item_ids);
-  // A re-scored run (jobs/rescore.h). Inserts the run row (status PROCESSING, no items
-  // yet). expected_from_set: in the same transaction, stamps run->set_version/manifest
-  // with the set's current version as CreateRun does and fills *current with the set's
-  // items' expected outputs (item id -> JSON text) as of that version.
-  Status CreateRescoredRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set,
-                           std::map<std::string, std::string>* current);
-  // Inserts finished items (PROCESSED / FAILED / CANCELLED, with outputs, results and
-  // timings) of a re-scored run, in one transaction.
-  Status InsertRescoredItems(const std::vector<RunItemRecord>& items);
-  // Ends a re-scored run: num_items/num_done/num_failed as given, status (FAILED when
-  // every item failed, else PROCESSED), metrics from `finalize`, in one transaction.
-  StatusOr<RunRecord> FinishRescoredRun(const std::string& run_id, int64_t num_items, int64_t num_failed,
-                                        const RunFinalizer& finalize);
-  // Ends a re-scored run that could not be finished as FAILED with `message` (no metrics).
-  Status FailRescoredRun(const std::string& run_id, const std::string& message);
-
   StatusOr<RunRecord> GetRun(const std::string& workspace_id, const std::string& id);
   StatusOr<RunRecord> GetRunAnyWorkspace(const std::string& id);
   StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,
@@ -128,6 +120,8 @@ class RunStore {
   Status ForEachFinishedItem(Connection& c, const std::string& run_id,
                              const std::function<void(const RunItemRecord&)>& fn);
   Status ForEachFinishedItem(const std::string& run_id, const std::function<void(const RunItemRecord&)>& fn);
+  // Every item id of the run (any status).
+  Status ForEachItemId(const std::string& run_id, const std::function<void(const std::string&)>& fn);
 
  private:
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);

@@ -5,6 +5,7 @@
 #include "common/canonical_json.h"
 #include "common/crypto.h"
 #include "common/json.h"
+#include "common/multiset_hash.h"
 
 namespace goldset::store {
 
@@ -98,46 +99,84 @@ StatusOr<int64_t> SetHistory::RecordRevision(Connection& c, ItemRevisionRecord r
   return rev.revision;
 }
 
-StatusOr<std::string> SetHistory::ComputeContentHash(Connection& c, const std::string& set_id) {
+namespace {
+
+// The multiset sum of every current item's digest.
+StatusOr<MultisetHash> ComputeContentSum(Connection& c, const std::string& set_id) {
   // Items written before migration 600 have no stored digest: computed here from their row.
   auto rows = c.Query(
       "SELECT content_digest, file_id, file_ids, CASE WHEN content_digest IS NULL THEN expected_output END "
       "FROM evaluation_set_items WHERE set_id = ?",
       {set_id});
   if (!rows.ok()) return rows.status();
-  std::vector<std::string> digests;
-  digests.reserve(rows->size());
+  MultisetHash sum;
   for (const Row& r : *rows) {
     if (!r.IsNull(0)) {
-      digests.push_back(r.Text(0));
+      sum.Add(r.Text(0));
       continue;
     }
     std::optional<std::string> file_id;
     if (!r.IsNull(1)) file_id = r.Text(1);
-    digests.push_back(ItemContentDigest(file_id, r.Text(2), r.Text(3)));
+    sum.Add(ItemContentDigest(file_id, r.Text(2), r.Text(3)));
   }
-  std::sort(digests.begin(), digests.end());
-  Sha256Stream sha;
-  for (size_t i = 0; i < digests.size(); ++i) {
-    if (i) sha.Update("\n");
-    sha.Update(digests[i]);
-  }
-  return sha.FinishHex();
+  return sum;
+}
+
+}  // namespace
+
+StatusOr<std::string> SetHistory::ComputeContentHash(Connection& c, const std::string& set_id) {
+  auto sum = ComputeContentSum(c, set_id);
+  if (!sum.ok()) return sum.status();
+  return sum->Digest();
+}
+
+StatusOr<std::string> SetHistory::CurrentContentHash(Connection& c, const std::string& set_id, int64_t version) {
+  auto rows = c.Query("SELECT content_sum, content_hash FROM evaluation_sets WHERE id = ?", {set_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Evaluation set " + set_id + " not found");
+  if (!rows->front().IsNull(0) && !rows->front().IsNull(1)) return rows->front().Text(1);
+  auto sum = ComputeContentSum(c, set_id);
+  if (!sum.ok()) return sum.status();
+  std::string hash = sum->Digest();
+  // Once per set: later reads find it stored. A change made meanwhile stored its own.
+  GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_sets SET content_sum = ?, content_hash = ? "
+                                 "WHERE id = ? AND version = ? AND content_sum IS NULL",
+                                 {sum->Hex(), hash, set_id, version}));
+  return hash;
 }
 
 Status SetHistory::FinishChange(Connection& c, const std::string& workspace_id, const std::string& set_id,
-                                int64_t version, const Counts& counts, const RevisionCause& cause, int64_t now) {
-  auto hash = ComputeContentHash(c, set_id);
-  if (!hash.ok()) return hash.status();
-  auto n = QueryInt(c, "SELECT COUNT(*) FROM evaluation_set_items WHERE set_id = ?", {set_id});
+                                int64_t version, const Counts& counts, const ContentChange& content,
+                                const RevisionCause& cause, int64_t now) {
+  // The set row is locked by BeginChange: no other change reads or writes the sum meanwhile.
+  auto row = c.Query("SELECT content_sum FROM evaluation_sets WHERE id = ?", {set_id});
+  if (!row.ok()) return row.status();
+  if (row->empty()) return Status::NotFound("Evaluation set " + set_id + " not found");
+  StatusOr<MultisetHash> sum = Status::Internal("no stored sum");
+  if (!row->front().IsNull(0)) sum = MultisetHash::FromHex(row->front().Text(0));
+  if (sum.ok()) {
+    for (const std::string& d : content.removed) sum->Remove(d);
+    for (const std::string& d : content.added) sum->Add(d);
+  } else {
+    sum = ComputeContentSum(c, set_id);  // the items as changed: nothing to apply
+    if (!sum.ok()) return sum.status();
+  }
+  const std::string hash = sum->Digest();
+  // The item count from the previous version's, when there is one.
+  auto previous = c.Query("SELECT item_count FROM evaluation_set_versions WHERE set_id = ? AND version = ?",
+                          {set_id, version - 1});
+  if (!previous.ok()) return previous.status();
+  StatusOr<int64_t> n = previous->empty()
+                            ? QueryInt(c, "SELECT COUNT(*) FROM evaluation_set_items WHERE set_id = ?", {set_id})
+                            : StatusOr<int64_t>(previous->front().Int(0) + counts.created - counts.deleted);
   if (!n.ok()) return n.status();
   GOLDSET_RETURN_IF_ERROR(c.Exec(
-      "UPDATE evaluation_sets SET content_hash = ?, updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END "
-      "WHERE id = ?",
-      {*hash, now, now, set_id}));
+      "UPDATE evaluation_sets SET content_sum = ?, content_hash = ?, "
+      "updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?",
+      {sum->Hex(), hash, now, now, set_id}));
   return c.Exec(std::string("INSERT INTO evaluation_set_versions (") + kVersionCols +
                     ", workspace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {set_id, version, *hash, *n, counts.created, counts.updated, counts.deleted, OptText(cause.actor_name),
+                {set_id, version, hash, *n, counts.created, counts.updated, counts.deleted, OptText(cause.actor_name),
                  now, workspace_id});
 }
 

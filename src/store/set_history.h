@@ -6,10 +6,14 @@
 // of one set serialize and a run's snapshot sees a whole version), RecordRevision for
 // each item it changed, then FinishChange (the new contentHash, the version row).
 //
-// contentHash: lowercase hex SHA-256 over the items' digests, sorted and joined by "\n";
-// an item's digest is the SHA-256 of the canonical JSON (common/canonical_json.h) of
-// {"expectedOutput": …, "fileIds": [the item's file id(s)]}. It depends only on the
-// items' files and expected outputs (not on ids, order, timestamps or backend).
+// contentHash: MultisetHash::Digest (common/multiset_hash.h) of the multiset of the items'
+// digests; an item's digest is the lowercase hex SHA-256 of the canonical JSON
+// (common/canonical_json.h) of {"expectedOutput": …, "fileIds": [the item's file id(s)]}.
+// It depends only on the items' files and expected outputs (not on ids, order,
+// timestamps or backend). The set row keeps the multiset sum (content_sum), so a change
+// costs O(items changed), not O(set): FinishChange removes the changed items' old digests
+// and adds their new ones. A set whose sum was never stored (from before migration 602)
+// gets it computed from its items once, at its next change or read.
 // Thread-safe (stateless; all state is in the database).
 #pragma once
 
@@ -58,16 +62,26 @@ class SetHistory {
   struct Counts {
     int64_t created = 0, updated = 0, deleted = 0;
   };
+  // The digests (ItemContentDigest) the change removed from and added to the set: an
+  // updated item's old one removed and new one added.
+  struct ContentChange {
+    std::vector<std::string> removed, added;
+  };
   // Bumps the set's version; returns the new one. NotFound when the set is not the
   // workspace's. REQUIRES: c is in a write transaction.
   static StatusOr<int64_t> BeginChange(Connection& c, const std::string& workspace_id, const std::string& set_id);
   // Appends the next revision of the item (revision numbers start at 1); returns it.
   static StatusOr<int64_t> RecordRevision(Connection& c, ItemRevisionRecord rev);
-  // Computes the set's contentHash after the change, stores it on the set and the version row.
+  // Updates the set's content sum by `content` (or computes it from the items when none is
+  // stored) and stores the new contentHash on the set and the version row.
   static Status FinishChange(Connection& c, const std::string& workspace_id, const std::string& set_id,
-                             int64_t version, const Counts& counts, const RevisionCause& cause, int64_t now);
-  // The contentHash of the set's current items (read through c).
+                             int64_t version, const Counts& counts, const ContentChange& content,
+                             const RevisionCause& cause, int64_t now);
+  // The contentHash of the set's current items, computed from all of them (read through c).
   static StatusOr<std::string> ComputeContentHash(Connection& c, const std::string& set_id);
+  // The set's contentHash; for a set whose sum was never stored, computes it and stores it
+  // unless the set changed meanwhile (`version` is the version the caller read).
+  static StatusOr<std::string> CurrentContentHash(Connection& c, const std::string& set_id, int64_t version);
 
   // Newest first (or oldest first); cursor sort_value is the version.
   static StatusOr<Page<SetVersionRecord>> ListVersions(Connection& c, const std::string& set_id,

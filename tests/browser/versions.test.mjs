@@ -114,7 +114,7 @@ describe('versions in the dashboard', { timeout: 300000 }, () => {
     const hash = new URL(page.url()).hash;
     const newId = hash.replace('#/runs/', '');
     assert.notEqual(newId, run.id);
-    const rescored = await api.get(`/evaluation_set_runs/${newId}`);
+    const rescored = await api.waitForRun(newId);
     assert.equal(rescored.rescoredFrom, run.id);
     assert.ok(rescored.metrics.accuracy > run.metrics.accuracy, 'the fixed label counts');
     assert.equal(await page.getAttribute('#rescored-from a', 'href'), `#/runs/${run.id}`);

@@ -18,9 +18,17 @@ function canonical(v) {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
 }
 const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+// contentHash as docs/evaluation.md defines it: the sum modulo 2^2048 of each item
+// digest's 2048-bit expansion (SHA-256 of "<digest>:0" … "<digest>:7", big-endian), then
+// the SHA-256 of the sum's 256 big-endian bytes.
 function contentHash(items) {
-  const digests = items.map((it) => sha256(canonical({ expectedOutput: it.expectedOutput, fileIds: it.fileIds }))).sort();
-  return sha256(digests.join('\n'));
+  let sum = 0n;
+  for (const it of items) {
+    const d = sha256(canonical({ expectedOutput: it.expectedOutput, fileIds: it.fileIds }));
+    const wide = Buffer.concat([0, 1, 2, 3, 4, 5, 6, 7].map((k) => createHash('sha256').update(`${d}:${k}`).digest()));
+    sum = (sum + BigInt(`0x${wide.toString('hex')}`)) % (1n << 2048n);
+  }
+  return sha256(Buffer.from(sum.toString(16).padStart(512, '0'), 'hex'));
 }
 
 async function allPages(api, path, query = {}) {
@@ -104,6 +112,13 @@ describe('set versions, item history and revert', () => {
     assert.deepEqual(pages, [4, 3, 2, 1]);
     const v4 = (await srv.api('GET', `/evaluation_sets/${seeded.set.id}/versions`)).body.data[0];
     assert.deepEqual([v4.itemCount, v4.change], [2, { created: 0, updated: 0, deleted: 1 }]);
+    // Maintained per change, the hash equals the one computed here from the items left.
+    set = (await srv.api('GET', `/evaluation_sets/${seeded.set.id}`)).body;
+    const left = seeded.items.slice(0, 2).map((it, i) => ({ expectedOutput: invoiceExpected(i), fileIds: [it.file.id] }));
+    assert.equal(set.contentHash, contentHash(left));
+    assert.equal(v4.contentHash, set.contentHash);
+    const empty = (await srv.api('POST', '/evaluation_sets', { body: { name: 'empty', description: '', entityId: seeded.extractor.id } })).body;
+    assert.equal(empty.contentHash, contentHash([]), 'an empty set');
   });
 
   test('revert refuses bad revisions and, with 422, one that no longer conforms to the schema', async () => {
@@ -163,13 +178,17 @@ describe('manifest, promote, rescore and compare across versions', () => {
 
   test('rescore with the run\'s labels reproduces the metrics without calling the engine', async () => {
     const calls = engine.requests.length;
-    const r = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: {} });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.equal(r.body.object, 'evaluation_set_run');
+    const created = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: {} });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.object, 'evaluation_set_run');
+    // Answered at once; the scheduler's workers do the work, as for any new run.
+    assert.equal(created.body.status, 'PENDING');
+    assert.equal(created.body.rescoredFrom, run.id);
+    assert.deepEqual(created.body.rescore, { expected: 'run' });
+    const r = { body: await waitForRun(srv.api, created.body.id) };
     assert.equal(r.body.status, 'PROCESSED');
     assert.equal(r.body.rescoredFrom, run.id);
     assert.deepEqual(r.body.metrics, run.metrics);
-    assert.deepEqual(r.body.rescore, { expected: 'run', itemsCopied: 6, itemsRescored: 5 });
     assert.equal(r.body.evaluationSetVersion, run.evaluationSetVersion);
     assert.equal(r.body.manifest.contentHash, run.manifest.contentHash);
     assert.equal(engine.requests.length, calls, 'no processor call');
@@ -185,8 +204,9 @@ describe('manifest, promote, rescore and compare across versions', () => {
   });
 
   test('rescore with other options changes only what they touch', async () => {
-    const r = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: { options: { excludeFields: ['vendor'] } } });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const created = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: { options: { excludeFields: ['vendor'] } } });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const r = { body: await waitForRun(srv.api, created.body.id) };
     assert.ok(r.body.metrics.accuracy > run.metrics.accuracy, 'the wrong vendor label no longer counts');
     assert.deepEqual(r.body.options.excludeFields, ['vendor']);
     assert.equal(r.body.metrics.fieldMetrics.total.accuracy, run.metrics.fieldMetrics.total.accuracy);
@@ -213,8 +233,11 @@ describe('manifest, promote, rescore and compare across versions', () => {
     assert.deepEqual(p2.body.expectedOutput, invoiceExpected(2));
 
     const set = (await srv.api('GET', `/evaluation_sets/${seeded.set.id}`)).body;
-    const r = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: { expected: 'current' } });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const created = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: { expected: 'current' } });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.evaluationSetVersion, set.version, 'the version as of the request');
+    assert.deepEqual(created.body.rescore, { expected: 'current' });
+    const r = { body: await waitForRun(srv.api, created.body.id) };
     assert.equal(r.body.evaluationSetVersion, set.version);
     assert.equal(r.body.manifest.contentHash, set.contentHash);
     assert.equal(r.body.metrics.accuracy, 1, 'every label now matches the outputs');

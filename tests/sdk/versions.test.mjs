@@ -51,8 +51,13 @@ test('SDK reads versioned sets, items and re-scored runs', { timeout: 120000 }, 
 
   const rescored = await srv.api('POST', `/evaluation_set_runs/${run.id}/rescore`, { body: {} });
   assert.equal(rescored.status, 200, JSON.stringify(rescored.body));
-  const viaSdk = await client.evaluationSetRuns.retrieve(rescored.body.id);
-  assert.equal(viaSdk.status, 'PROCESSED');
+  let viaSdk;
+  for (const deadline = Date.now() + 60000; ; ) {
+    viaSdk = await client.evaluationSetRuns.retrieve(rescored.body.id);
+    if (viaSdk.status === 'PROCESSED') break;
+    assert.ok(['PENDING', 'PROCESSING'].includes(viaSdk.status) && Date.now() < deadline, `re-scored run ${viaSdk.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   assert.equal(viaSdk.rescoredFrom, run.id);
   assert.deepEqual(viaSdk.metrics, done.metrics);
 });

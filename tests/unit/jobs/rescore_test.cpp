@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "eval/eval.h"
 #include "jobs/run_metrics.h"
@@ -20,6 +21,12 @@
 
 namespace goldset::jobs {
 namespace {
+
+// The value, or `otherwise` when the call failed.
+template <typename T, typename U>
+T Or(StatusOr<T> v, U otherwise) {
+  return v.ok() ? *v : T(otherwise);
+}
 
 namespace fs = std::filesystem;
 using store::Connection;
@@ -115,7 +122,8 @@ class RescoreTest : public store::testing::BackendTest {
     target.metrics.reset();
     target.created_at = target.updated_at = 2;
     store::RunStore runs(db);
-    return RescoreRun(runs, source, target, current, max_array_rows, nullptr, 2);
+    store::RescoreStore jobs(db);
+    return RescoreNow(jobs, runs, source, target, current, max_array_rows, nullptr, 2);
   }
 
   // Every item's status, result and flags, in order, as stored.
@@ -169,11 +177,12 @@ TEST_P(RescoreTest, EveryScoringCaseReproducesBitForBit) {
     RunRecord source = StoreRun(id, kind, c.at("config").as_object(), options, max_rows, items);
     auto outcome = Rescore(source, id + "_r", source.options, false, max_rows);
     ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
-    EXPECT_EQ(outcome->run.status, source.status);
-    ASSERT_TRUE(outcome->run.metrics && source.metrics);
-    EXPECT_EQ(*outcome->run.metrics, *source.metrics);
-    EXPECT_EQ(outcome->run.rescored_from.value_or(""), source.id);
-    EXPECT_EQ(Items(outcome->run.id), Items(source.id));
+    ASSERT_TRUE(outcome->run);
+    EXPECT_EQ(outcome->run->status, source.status);
+    ASSERT_TRUE(outcome->run->metrics && source.metrics);
+    EXPECT_EQ(*outcome->run->metrics, *source.metrics);
+    EXPECT_EQ(outcome->run->rescored_from.value_or(""), source.id);
+    EXPECT_EQ(Items(outcome->run->id), Items(source.id));
     ++checked;
   }
   EXPECT_GE(checked, 150);
@@ -227,14 +236,14 @@ TEST_P(RescoreTest, GeneratedTenThousandItemRunReproducesBitForBit) {
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   EXPECT_EQ(outcome->items_copied, 10000);
   EXPECT_EQ(outcome->items_rescored, 10000);
-  ASSERT_TRUE(outcome->run.metrics);
-  EXPECT_EQ(*outcome->run.metrics, *source.metrics);
+  ASSERT_TRUE(outcome->run->metrics);
+  EXPECT_EQ(*outcome->run->metrics, *source.metrics);
   EXPECT_EQ(Items("bpr_gen_r"), Items("bpr_gen"));
 
   // Other options change the metrics: without fuzzy matching "Vendr 3" is wrong.
   auto strict = Rescore(source, "bpr_gen_strict", R"({"fuzzyMatchFields":[],"excludeFields":[]})", false, 5000);
   ASSERT_TRUE(strict.ok());
-  auto before = ParseJson(*source.metrics), after = ParseJson(*strict->run.metrics);
+  auto before = ParseJson(*source.metrics), after = ParseJson(*strict->run->metrics);
   double fuzzy_acc = before->at("fieldMetrics").at("vendor.name").at("accuracy").to_number<double>();
   double strict_acc = after->at("fieldMetrics").at("vendor.name").at("accuracy").to_number<double>();
   EXPECT_LT(strict_acc, fuzzy_acc);
@@ -244,8 +253,20 @@ TEST_P(RescoreTest, GeneratedTenThousandItemRunReproducesBitForBit) {
 TEST_P(RescoreTest, CurrentLabelsAreUsedAndItemsGoneFromTheSetAreLeftOut) {
   std::vector<CaseItem> items = GeneratedItems(20, 3);
   RunRecord source = StoreRun("bpr_cur", "extractor", GeneratedConfig(), json::object{}, 5000, items);
-  // The set holds items 0..18 (item 19 was deleted); item 0's label now equals the output.
+  // At version 9 the set holds items 0..18 (item 19 was deleted at version 8); item 0's
+  // label now equals the output. Version 10, made after the re-scored run was created,
+  // changes item 1's label: the run still scores against version 9.
   auto c = db->Acquire();
+  auto revision = [&](int i, int64_t rev, int64_t version, const std::optional<json::value>& expected) {
+    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_item_revisions (set_id, item_id, revision, workspace_id, set_version, "
+                        "file_id, expected_output, reason, changed_by_type, changed_at) "
+                        "VALUES ('ev_1', ?, ?, 'ws_1', ?, 'file_1', ?, 'update', 'api_key', 0)",
+                        {"evi_" + std::to_string(i), rev, version,
+                         expected ? store::Param(json::serialize(*expected)) : store::Param(store::Null{})}).ok());
+  };
+  for (int i = 0; i < 20; ++i) revision(i, 1, 1, items[i].expected);
+  revision(19, 2, 8, std::nullopt);
+  revision(0, 2, 9, json::value(json::object{{"value", items[0].actual.at("value")}}));
   for (int i = 0; i < 19; ++i) {
     json::value expected = i == 0 ? json::value(json::object{{"value", items[0].actual.at("value")}}) : items[i].expected;
     ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, created_at, "
@@ -253,21 +274,105 @@ TEST_P(RescoreTest, CurrentLabelsAreUsedAndItemsGoneFromTheSetAreLeftOut) {
                         {"evi_" + std::to_string(i), json::serialize(expected), int64_t{i}, int64_t{i}}).ok());
   }
   ASSERT_TRUE(c->Exec("UPDATE evaluation_sets SET version = 9 WHERE id = 'ev_1'").ok());
-  c.reset();
   RunRecord target = source;
   target.id = "bpr_cur_r";
   target.manifest = "{}";
   store::RunStore runs(db);
-  auto outcome = RescoreRun(runs, source, target, true, 5000, nullptr, 3);
+  store::RescoreStore jobs(db);
+  ASSERT_TRUE(jobs.Create(&target, source, true).ok());
+  revision(1, 2, 10, json::value(json::object{{"value", items[1].actual.at("value")}}));
+  ASSERT_TRUE(c->Exec("UPDATE evaluation_sets SET version = 10 WHERE id = 'ev_1'").ok());
+  c.reset();
+  auto job = jobs.Claim("w", NowMillis(), 60000);
+  ASSERT_TRUE(job.ok() && *job);
+  auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 3);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_TRUE(outcome->run);
   EXPECT_EQ(outcome->items_copied, 19);
-  EXPECT_EQ(outcome->run.set_version.value_or(-1), 9);
+  EXPECT_EQ(outcome->run->set_version.value_or(-1), 9);
   auto item0 = runs.GetItem("bpr_cur_r", "evi_0");
   ASSERT_TRUE(item0.ok());
   EXPECT_TRUE(item0->correct.value_or(false));
+  EXPECT_EQ(runs.GetItem("bpr_cur_r", "evi_1")->expected_output, json::serialize(items[1].expected));
   EXPECT_EQ(runs.GetItem("bpr_cur_r", "evi_19").status().code(), Status::Code::kNotFound);
-  auto manifest = ParseJson(*outcome->run.manifest);
+  auto manifest = ParseJson(*outcome->run->manifest);
   EXPECT_EQ(manifest->at("evaluationSetVersion").to_number<int64_t>(), 9);
+}
+
+// A worker that dies mid-job: it wrote part of the run, then stopped renewing. The next
+// claim starts over and ends the run exactly as an uninterrupted one; the dead worker's
+// late writes are refused.
+TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefused) {
+  const json::object options{{"fuzzyMatchFields", json::array{"vendor.name"}}, {"excludeFields", json::array{}}};
+  RunRecord source = StoreRun("bpr_src", "extractor", GeneratedConfig(), options, 5000, GeneratedItems(2500, 5));
+  RunRecord target = source;
+  target.id = "bpr_resumed";
+  target.metrics.reset();
+  store::RunStore runs(db);
+  store::RescoreStore jobs(db);
+  ASSERT_TRUE(jobs.Create(&target, source, false).ok());
+  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->status, "PENDING");
+  auto dead = jobs.Claim("dead-worker", NowMillis(), 60000, "node-a");
+  ASSERT_TRUE(dead.ok() && *dead);
+  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->status, "PROCESSING");
+  // Its first page, partly wrong (as if scored under other rules), then it dies.
+  ASSERT_TRUE(Or(jobs.BeginAttempt(**dead, 2500), false));
+  auto page = runs.ListItems("bpr_src", 0, 700);
+  ASSERT_TRUE(page.ok());
+  for (auto& it : *page) {
+    it.run_id = "bpr_resumed";
+    it.correct = false;
+  }
+  ASSERT_TRUE(Or(jobs.InsertItems(**dead, *page, 0), false));
+  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->num_done, 700);
+  // Nothing is due while the lease holds; the restarted node takes it back at once.
+  auto early = jobs.Claim("live-worker", NowMillis(), 60000);
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(*early);
+  EXPECT_EQ(Or(jobs.ExpireClaimsOfNode("node-a"), 0), 1);
+  auto live = jobs.Claim("live-worker", NowMillis(), 60000, "node-a");
+  ASSERT_TRUE(live.ok() && *live);
+  EXPECT_EQ((*live)->attempts, 2);
+  auto outcome = WorkRescore(jobs, runs, **live, 5000, nullptr, 2);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_TRUE(outcome->run);
+  EXPECT_EQ(outcome->run->status, "PROCESSED");
+  EXPECT_EQ(outcome->run->num_items, 2500);
+  EXPECT_EQ(*outcome->run->metrics, *source.metrics);
+  EXPECT_EQ(Items("bpr_resumed"), Items("bpr_src"));
+  // The dead worker comes back: nothing it writes lands.
+  EXPECT_FALSE(Or(jobs.InsertItems(**dead, *page, 0), true));
+  EXPECT_FALSE(Or(jobs.BeginAttempt(**dead, 2500), true));
+  auto late = jobs.Finish(**dead, [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(*late);
+  EXPECT_EQ(Items("bpr_resumed"), Items("bpr_src"));
+  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->num_done, 2500);
+  auto none = jobs.Claim("another", NowMillis() + 3600000, 60000);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none) << "the job ended with its run";
+}
+
+TEST_P(RescoreTest, ARescoredRunCancelledBeforeItIsWorkedEndsCancelled) {
+  RunRecord source = StoreRun("bpr_c", "extractor", GeneratedConfig(), json::object{}, 5000, GeneratedItems(30, 2));
+  RunRecord target = source;
+  target.id = "bpr_c_r";
+  store::RunStore runs(db);
+  store::RescoreStore jobs(db);
+  ASSERT_TRUE(jobs.Create(&target, source, false).ok());
+  auto cancelling = runs.Cancel("ws_1", "bpr_c_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> {
+    return std::string("{}");
+  });
+  ASSERT_TRUE(cancelling.ok());
+  EXPECT_EQ(cancelling->status, "CANCELLING");
+  auto job = jobs.Claim("w", NowMillis(), 60000);
+  ASSERT_TRUE(job.ok() && *job);
+  auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_TRUE(outcome->run);
+  EXPECT_EQ(outcome->run->status, "CANCELLED");
+  EXPECT_EQ(outcome->run->num_items, 0);
+  EXPECT_TRUE(outcome->run->metrics);
 }
 
 GOLDSET_BACKENDS(RescoreTest);

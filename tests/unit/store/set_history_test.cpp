@@ -1,6 +1,7 @@
 // Set versions and item history on both backends: every change of a set's items makes one
 // version and one revision per changed item; contentHash is the documented canonical
-// SHA-256 (the same literal on SQLite and PostgreSQL); runs record the version they ran on.
+// multiset hash (the same literals on SQLite and PostgreSQL, maintained per change equal to
+// computed from scratch); runs record the version they ran on.
 #include "store/set_history.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,12 @@
 
 namespace goldset::store {
 namespace {
+
+// The value, or `otherwise` when the call failed.
+template <typename T, typename U>
+T Or(StatusOr<T> v, U otherwise) {
+  return v.ok() ? *v : T(otherwise);
+}
 
 class SetHistoryTest : public testing::BackendTest {
  protected:
@@ -49,7 +56,9 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
   auto fresh = sets.GetSet("ws_1", "ev_1");
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_EQ(fresh->version, 0);
-  EXPECT_EQ(fresh->content_hash, Sha256Hex(""));  // no items yet
+  // No items yet: SHA-256 of a zero sum (256 zero bytes).
+  EXPECT_EQ(fresh->content_hash, Sha256Hex(std::string(256, '\0')));
+  EXPECT_EQ(fresh->content_hash, "5341e6b2646979a70e57653007a1f310169421ec9bdd9f1a5648f75ade005af1");
 
   // Key order and number spelling differ from the canonical form on purpose.
   ASSERT_TRUE(sets.InsertItems("ev_1", {Item("evi_1", "file_a", {}, R"({"value":{"total":12.50,"name":"Acme"}})"),
@@ -58,8 +67,9 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
   auto v1 = sets.GetSet("ws_1", "ev_1");
   ASSERT_TRUE(v1.ok());
   EXPECT_EQ(v1->version, 1);
-  // Computed independently (Python: sha256 of the sorted item digests of the canonical JSON).
-  EXPECT_EQ(v1->content_hash, "1ea124e3b5af4441101053fac6bb080e5ac784544802285743c4bfe0ff6cda52");
+  // Computed independently (Python: the sum mod 2^2048 of each canonical item digest's
+  // expansion SHA-256(d ":0") … SHA-256(d ":7"), then SHA-256 of the sum's 256 bytes).
+  EXPECT_EQ(v1->content_hash, "1b2667daea7dae27d2a67099d0ef3ef0dcec85f2894119d394fdbe1af82d3cc8");
 
   RevisionCause update{"update", std::nullopt, "api_key", "key two"};
   auto rev = sets.UpdateItemExpected("ws_1", "ev_1", "evi_1", R"({"value":{"total":13,"name":"Acme"}})", 2000, update);
@@ -79,6 +89,12 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
   ASSERT_TRUE(sets.DeleteItem("ws_1", "ev_1", "evi_2", {"delete", std::nullopt, "api_key", "key three"}).ok());
   auto v4 = sets.GetSet("ws_1", "ev_1");
   EXPECT_EQ(v4->version, 4);
+  // Maintained per change (old digest out, new in): equal to the hash of evi_1 alone.
+  EXPECT_EQ(v4->content_hash, "a35376779f3f8485e41fd533cee1f2ab4457ed08ef113839fdae09c5aebb5570");
+  {
+    auto c = db->Acquire();
+    EXPECT_EQ(Or(SetHistory::ComputeContentHash(*c, "ev_1"), std::string()), v4->content_hash);
+  }
 
   // Failed changes make no version: an unknown item, another workspace's set.
   EXPECT_EQ(sets.UpdateItemExpected("ws_1", "ev_1", "evi_nope", "{}", 4000).status().code(), Status::Code::kNotFound);
