@@ -3,6 +3,7 @@
 #include "eval/run_options.h"
 
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include "common/clock.h"
@@ -17,6 +18,7 @@ constexpr int kPageSize = 1000;
 
 struct Scored {
   std::optional<json::object> result;  // unset: failed, see error
+  std::string result_text;             // result serialized (on the scoring thread)
   std::string error_code, error_message;
 };
 
@@ -43,6 +45,7 @@ Scored ScoreAgain(const eval::ItemScorer& scorer, const store::RunItemRecord& it
     if (old.ok() && old->is_object())
       if (const json::value* w = old->as_object().if_contains("warnings")) (*scored)["warnings"] = *w;
   }
+  out.result_text = json::serialize(*scored);
   out.result = std::move(*scored);
   return out;
 }
@@ -112,9 +115,12 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
   const int64_t now = NowMillis();
   int64_t after = 0;
   bool cancelling = false;
+  // The previous page's write. A std::async future waits in its destructor, so an early
+  // return never leaves a write running that refers to this frame.
+  std::future<StatusOr<bool>> pending;
   for (;;) {
     if (token && token->explicitly_cancelled()) return token->reason();
-    auto page = runs.ListItems(source->id, after, kPageSize);
+    auto page = jobs.SourcePage(source->id, after, kPageSize);
     if (!page.ok()) return page.status();
     if (page->empty()) break;
     after = page->back().seq;
@@ -141,7 +147,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
         ++outcome.items_rescored;
         if (scored[i].result) {
           const json::object& r = *scored[i].result;
-          it.result = json::serialize(r);
+          it.result = std::move(scored[i].result_text);
           const json::value* c = r.if_contains("correct");
           it.correct = c && c->is_bool() && c->as_bool();
         } else {
@@ -160,13 +166,25 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
         metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
       }
     }
-    auto written = jobs.InsertItems(job, items, failed);
-    if (!written.ok()) return written.status();
-    if (!*written) {  // cancelled meanwhile, or the claim lapsed: Finish tells which
-      cancelling = true;
-      break;
+    // The page is written while the next one is read and scored; one write in flight,
+    // so pages land in order and a refused write stops the loop one page later.
+    if (pending.valid()) {
+      auto written = pending.get();
+      if (!written.ok()) return written.status();
+      if (!*written) {  // cancelled meanwhile, or the claim lapsed: Finish tells which
+        cancelling = true;
+        break;
+      }
     }
     outcome.items_copied += static_cast<int64_t>(items.size());
+    pending = std::async(std::launch::async, [&jobs, &job, page_items = std::move(items), failed]() mutable {
+      return jobs.InsertItems(job, std::move(page_items), failed);
+    });
+  }
+  if (pending.valid()) {
+    auto written = pending.get();
+    if (!written.ok()) return written.status();
+    if (!*written) cancelling = true;
   }
   auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
     json::object m;

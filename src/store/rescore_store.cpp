@@ -144,7 +144,39 @@ StatusOr<std::map<std::string, std::string>> RescoreStore::ExpectedAtVersion(con
   return out;
 }
 
-StatusOr<bool> RescoreStore::InsertItems(const RescoreJob& claimed, const std::vector<RunItemRecord>& items,
+StatusOr<std::vector<RunItemRecord>> RescoreStore::SourcePage(const std::string& source_run_id, int64_t after_seq,
+                                                              int limit) {
+  auto rows = db_->Acquire()->Query(
+      "SELECT item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, output, "
+      "CASE WHEN result LIKE '%\"warnings\"%' THEN result END, error_code, error_message, latency_ms, num_pages "
+      "FROM evaluation_run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+      {source_run_id, after_seq, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<RunItemRecord> out;
+  out.reserve(rows->size());
+  for (const Row& r : *rows) {
+    RunItemRecord x;
+    x.run_id = source_run_id;
+    x.item_id = r.Text(0);
+    x.seq = r.Int(1);
+    x.workspace_id = r.Text(2);
+    if (!r.IsNull(3)) x.file_id = r.Text(3);
+    x.file_ids = r.Text(4);
+    x.expected_output = r.Text(5);
+    x.status = r.Text(6);
+    x.attempts = static_cast<int>(r.Int(7));
+    if (!r.IsNull(8)) x.output = r.Text(8);
+    if (!r.IsNull(9)) x.result = r.Text(9);
+    if (!r.IsNull(10)) x.error_code = r.Text(10);
+    if (!r.IsNull(11)) x.error_message = r.Text(11);
+    if (!r.IsNull(12)) x.latency_ms = r.Int(12);
+    if (!r.IsNull(13)) x.num_pages = static_cast<int>(r.Int(13));
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+StatusOr<bool> RescoreStore::InsertItems(const RescoreJob& claimed, std::vector<RunItemRecord> items,
                                          int64_t num_failed) {
   bool written = false;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
@@ -166,17 +198,27 @@ StatusOr<bool> RescoreStore::InsertItems(const RescoreJob& claimed, const std::v
       std::vector<Param> params;
       params.reserve((to - from) * 17);
       for (size_t i = from; i < to; ++i) {
-        const RunItemRecord& it = items[i];
+        RunItemRecord& it = items[i];
         sql += i == from ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
                          : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)";
-        params.insert(params.end(),
-                      {claimed.run_id, it.item_id, it.seq, it.workspace_id, OptText(it.file_id),
-                       it.file_ids.empty() ? Param(Null{}) : Param(it.file_ids), it.expected_output, it.status,
-                       int64_t{it.attempts}, OptText(it.output), OptText(it.result),
-                       it.correct ? Param(int64_t{*it.correct}) : Param(Null{}), OptText(it.error_code),
-                       it.error_message ? Param(StoredText(*it.error_message)) : Param(Null{}),
-                       it.latency_ms ? Param(*it.latency_ms) : Param(Null{}),
-                       it.num_pages ? Param(int64_t{*it.num_pages}) : Param(Null{}), it.updated_at});
+        auto moved = [](std::optional<std::string>& s) { return s ? Param(std::move(*s)) : Param(Null{}); };
+        params.push_back(claimed.run_id);
+        params.push_back(std::move(it.item_id));
+        params.push_back(it.seq);
+        params.push_back(std::move(it.workspace_id));
+        params.push_back(moved(it.file_id));
+        params.push_back(it.file_ids.empty() ? Param(Null{}) : Param(std::move(it.file_ids)));
+        params.push_back(std::move(it.expected_output));
+        params.push_back(std::move(it.status));
+        params.push_back(int64_t{it.attempts});
+        params.push_back(moved(it.output));
+        params.push_back(moved(it.result));
+        params.push_back(it.correct ? Param(int64_t{*it.correct}) : Param(Null{}));
+        params.push_back(moved(it.error_code));
+        params.push_back(it.error_message ? Param(StoredText(*it.error_message)) : Param(Null{}));
+        params.push_back(it.latency_ms ? Param(*it.latency_ms) : Param(Null{}));
+        params.push_back(it.num_pages ? Param(int64_t{*it.num_pages}) : Param(Null{}));
+        params.push_back(it.updated_at);
       }
       GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
     }

@@ -56,10 +56,15 @@ class RescoreStore {
   // The set's expected outputs as of `version` (item id -> JSON text), from the items'
   // revisions: the latest revision at or before it, deleted items left out.
   StatusOr<std::map<std::string, std::string>> ExpectedAtVersion(const std::string& set_id, int64_t version);
+  // The source run's items after `after_seq`, in seq order, as a re-score reads them:
+  // `result` only when it carries warnings (the one thing a re-score keeps from it; the
+  // rest is scored again), which spares reading every old result.
+  StatusOr<std::vector<RunItemRecord>> SourcePage(const std::string& source_run_id, int64_t after_seq, int limit);
   // Inserts finished items of the run and advances num_done/num_failed, in one
   // transaction. false when the claim no longer holds or the run is being cancelled
   // (nothing written).
-  StatusOr<bool> InsertItems(const RescoreJob& claimed, const std::vector<RunItemRecord>& items, int64_t num_failed);
+  // The items' texts are moved into the statement, not copied.
+  StatusOr<bool> InsertItems(const RescoreJob& claimed, std::vector<RunItemRecord> items, int64_t num_failed);
   // Ends the run: PROCESSED (FAILED when every item failed; CANCELLED when it was being
   // cancelled, with num_items cut to what was written), metrics from `finalize`, job
   // deleted; one transaction. nullopt when the claim no longer holds.
