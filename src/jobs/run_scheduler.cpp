@@ -152,7 +152,13 @@ void RunScheduler::Stop(int64_t drain_ms) {
   threads_.clear();
 }
 
-void RunScheduler::Notify() { cv_.notify_all(); }
+void RunScheduler::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++notifications_;
+  }
+  cv_.notify_all();
+}
 
 store::RunFinalizer RunScheduler::Finalizer() {
   return [this](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
@@ -166,6 +172,11 @@ store::RunFinalizer RunScheduler::Finalizer() {
 void RunScheduler::WorkerLoop(int index) {
   const std::string worker = config_.claim_prefix + "/w" + std::to_string(index);
   while (!stopping_) {
+    uint64_t seen;  // before looking for work: a Notify from then on cuts the idle wait short
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen = notifications_;
+    }
     bool did = false;
     try {
       did = ProcessOne(worker) || ProcessOneStandalone(worker) || ProcessOneRescore(worker);
@@ -175,8 +186,11 @@ void RunScheduler::WorkerLoop(int index) {
       LogFailure("worker " + worker, Status::Internal(e.what()));
     }
     if (!did) {
+      // Woken early by Notify (new work), else polls: the predicate must see the
+      // notification, or a notified worker would sleep on until the poll interval.
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(config_.idle_poll_ms), [this] { return stopping_.load(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(config_.idle_poll_ms),
+                   [&] { return stopping_.load() || notifications_ != seen; });
     }
   }
 }

@@ -29,8 +29,8 @@
 //   start) takes them at once.
 //
 // Locks: Impl::mu (run_scheduler.cpp) guards the run-snapshot cache (cleared when it passes
-// 64 runs) and the set of in-flight attempts that Stop drains; mu_ guards nothing but the
-// idle wait on cv_. Neither is held across a store, parse or engine call.
+// 64 runs) and the set of in-flight attempts that Stop drains; mu_ guards the idle wait on
+// cv_ and its notification count. Neither is held across a store, parse or engine call.
 //
 // Thread-safety: Start/StopClaiming/Stop/Notify may be called from any thread; Start and
 // Stop not concurrently with each other.
@@ -137,8 +137,9 @@ class RunScheduler {
   std::unique_ptr<Impl> impl_;  // run snapshots and in-flight attempts; guarded by Impl::mu
   std::atomic<bool> stopping_{false};   // no new claims
   std::atomic<bool> releasing_{false};  // the drain time is over: give claims back
-  std::mutex mu_;                       // guards nothing but the idle wait on cv_
+  std::mutex mu_;                       // guards notifications_ and the idle wait on cv_
   std::condition_variable cv_;
+  uint64_t notifications_ = 0;          // Notify() calls; guarded by mu_
   std::vector<std::thread> threads_;    // touched by Start/Stop only
 };
 

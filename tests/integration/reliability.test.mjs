@@ -260,3 +260,42 @@ test('kill -9 at default settings: a 500-item run finishes within 60 s of the re
   assert.equal(done.metrics.numFilesProcessed, n);
   assert.equal(done.metrics.accuracy, 1);
 });
+
+// Re-scoring is scheduler work (docs/evaluation.md § Re-score without re-running): a
+// server killed while it re-scores leaves runs claimed, some half written. The restarted
+// node takes the claims back, starts each over, and every re-scored run ends with the
+// source's metrics and each item once — none stays PENDING or PROCESSING.
+test('kill -9 mid-rescore: after the restart every re-scored run completes, each item once', { timeout: 240000 }, async (t) => {
+  const srv = await startServer({ t });
+  const n = 1000;
+  // Every 7th label wrong, so the metrics are not trivially perfect.
+  const seeded = await seedInvoiceSet(srv, n, { wrong: (i) => (i % 7 === 3 ? ['vendor'] : []) });
+  const created = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const source = await waitForRun(srv.api, created.body.id, { timeoutMs: 180000 });
+  assert.equal(source.status, 'PROCESSED');
+  const ids = [];
+  for (let i = 0; i < 6; ++i) {
+    const r = await srv.api('POST', `/evaluation_set_runs/${source.id}/rescore`, { body: {} });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.status, 'PENDING', 'answered before the work is done');
+    ids.push(r.body.id);
+  }
+  const atKill = await Promise.all(ids.map(async (id) => (await srv.api('GET', `/evaluation_set_runs/${id}`)).body.status));
+  await srv.kill9();
+  t.diagnostic(`statuses at the kill: ${atKill.join(', ')}`);
+  assert.ok(atKill.some((s) => s !== 'PROCESSED'), 'some re-scores were still to do when the server died');
+  await srv.restart();
+  const restarted = Date.now();
+  for (const id of ids) {
+    const done = await waitForRun(srv.api, id, { timeoutMs: 120000 });
+    assert.equal(done.status, 'PROCESSED', `${id}: ${done.failureMessage ?? ''}`);
+    assert.equal(done.rescoredFrom, source.id);
+    assert.deepEqual(done.metrics, source.metrics);
+    const results = await allResults(srv.api, id);
+    assert.equal(results.length, n);
+    assert.equal(new Set(results.map((r) => r.evaluationSetItemId)).size, n);
+  }
+  t.diagnostic(`all re-scored runs finished ${Date.now() - restarted} ms after the restart`);
+  assert.deepEqual(srv.serverErrors(), []);
+});
