@@ -108,6 +108,9 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
       await assertValue(box.locator('.cal-n'), c.numFields, `${f} values`);
       const bins = await box.locator('rect.bin').evaluateAll((els) => els.map((e) => [Number(e.dataset.low), Number(e.dataset.count), Number(e.dataset.value)]));
       assert.deepEqual(bins, c.bins.filter((b) => b.count > 0).map((b) => [b.low, b.count, b.accuracy]), `${f} bins`);
+      if (c.errorsCaughtAt) {
+        for (const k of ['5%', '10%', '20%']) await assertValue(box.locator(`.caught[data-budget="${k}"]`), c.errorsCaughtAt[k], `${f} errors caught in ${k}`);
+      }
       const rec = c.recommendedThreshold;
       if (rec) {
         thresholds += 1;
@@ -129,6 +132,29 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
     }
     assert.ok(thresholds >= 1, 'some field reaches the target precision');
     await assertValue(page.locator('#target-precision'), 0.99, 'target precision');
+
+    // Another target precision: refused in place when out of range, else every threshold
+    // is the server's for that target.
+    await page.fill('#target-precision-input', '1.5');
+    await page.click('#target-precision-apply');
+    assert.match(await page.textContent('#target-precision-error'), /above 0 and at most 1/);
+    assert.equal(await page.getAttribute('#analysis', 'data-state'), 'ready');
+    const lower = await api.get(`/evaluation_set_runs/${run.id}/analysis?targetPrecision=0.8`);
+    await page.fill('#target-precision-input', '0.8');
+    await page.click('#target-precision-apply');
+    await page.waitForSelector('#target-precision[data-value="0.8"]');
+    await page.waitForSelector('#analysis[data-state="ready"]');
+    assert.equal(await page.inputValue('#target-precision-input'), '0.8');
+    let moved = 0;
+    for (const [f, c] of Object.entries(lower.calibration).filter(([, x]) => x.numFields > 0)) {
+      const box = page.locator(`#calibration .calibration-box[data-field="${f}"]`);
+      const rec = c.recommendedThreshold;
+      assert.ok(rec, `${f}: a threshold reaches 80 %`);
+      await assertValue(box.locator('g.threshold'), rec.threshold, `${f} threshold at 0.8`);
+      await assertValue(box.locator('.coverage'), rec.coverage, `${f} coverage at 0.8`);
+      if (rec.threshold !== a.calibration[f].recommendedThreshold?.threshold) moved += 1;
+    }
+    assert.ok(moved >= 1, 'a lower target moves some threshold');
 
     // (c) Line items: rows expected/actual/matched, dropped, extra, duplicated, P/R/F1, LIR.
     const li = a.lineItems.line_items;
@@ -223,6 +249,10 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
     await page.locator('#tradeoffs').screenshot({ path: join(ARTIFACTS, 'set-pareto.png') });
     const serious = (await axeViolations(page)).filter(isSerious);
     assert.deepEqual(serious, [], 'no serious accessibility violation on the set page');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.ok(overflow <= 1, `set page scrolls sideways by ${overflow}px at 390px`);
 
     // A point links to its run.
     await page.click(`#pareto-cost a:has(circle[data-run-id="${by.cheap.id}"])`);

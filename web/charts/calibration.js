@@ -57,6 +57,8 @@ export function calibrationPlot(field, cal) {
         typeof cal.brier === 'number' ? [h('dt', null, 'Brier'), h('dd', null, num4(cal.brier, 'brier'))] : null,
         'brier' in cal || 'auroc' in cal ? [h('dt', null, h('abbr', { title: 'Area under the ROC curve of confidence as a predictor of correctness' }, 'AUROC')),
           h('dd', null, num4(cal.auroc, 'auroc'))] : null,
+        cal.errorsCaughtAt ? [h('dt', null, h('abbr', { title: 'Share of this field\'s errors among its lowest-confidence 5 %, 10 % and 20 % of values' }, 'Errors caught')),
+          h('dd', null, ['5%', '10%', '20%'].map((k, i) => [i ? ' · ' : '', pct(cal.errorsCaughtAt[k], { class: 'caught', 'data-budget': k }), ` in ${k}`]))] : null,
         'recommendedThreshold' in cal ? [h('dt', null, 'Auto-accept'), h('dd', null, thresholdText(rec))] : null)));
 }
 

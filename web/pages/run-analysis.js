@@ -17,20 +17,44 @@ export function analysisPanel(runId, ctx) {
   const node = h('section', { 'aria-labelledby': 'analysis-h', id: 'analysis', 'data-state': 'waiting' },
     h('h2', { id: 'analysis-h' }, 'Analysis'), body);
   let started = false;
+  let target = null; // null: the server's default target precision
 
   async function load() {
     node.dataset.state = 'loading';
-    mount(body, h('p', { class: 'muted', role: 'status' }, 'Computing the analysis…'));
+    const busy = h('p', { class: 'muted', role: 'status' }, 'Computing the analysis…');
+    if (!body.firstChild) mount(body, busy);
+    else body.prepend(busy);
     try {
-      const a = await get(`/evaluation_set_runs/${enc(runId)}/analysis`);
+      const a = await get(`/evaluation_set_runs/${enc(runId)}/analysis`, target === null ? undefined : { targetPrecision: target });
       if (!ctx.isCurrent()) return;
-      mount(body, content(a));
+      mount(body, content(a, targetForm()));
       node.dataset.state = 'ready';
     } catch (err) {
       if (!ctx.isCurrent()) return;
-      mount(body, h('p', { class: 'error', role: 'alert' }, `Could not load the analysis: ${err.message}`));
+      busy.remove();
+      body.prepend(h('p', { class: 'error', role: 'alert' }, `Could not load the analysis: ${err.message}`));
       node.dataset.state = 'error';
     }
+  }
+
+  // Another target precision moves every field's threshold: the server recomputes them.
+  function targetForm() {
+    const input = h('input', { type: 'number', id: 'target-precision-input', step: 'any',
+      value: String(target ?? 0.99), 'aria-describedby': 'target-precision-error', inputmode: 'decimal' });
+    const error = h('span', { class: 'error small', id: 'target-precision-error', role: 'alert' });
+    return h('form', { class: 'inline toolbar', id: 'target-precision-form', novalidate: true, onsubmit: (e) => {
+      e.preventDefault();
+      const v = Number(input.value);
+      if (input.value.trim() === '' || !(v > 0 && v <= 1)) {
+        error.textContent = 'Enter a precision above 0 and at most 1 (e.g. 0.95).';
+        input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        return;
+      }
+      target = v;
+      load();
+    } }, h('label', { for: 'target-precision-input' }, 'Target precision'), input,
+    h('button', { type: 'submit', class: 'secondary', id: 'target-precision-apply' }, 'Recompute thresholds'), error);
   }
 
   return {
@@ -54,7 +78,7 @@ export function analysisPanel(runId, ctx) {
   };
 }
 
-function content(a) {
+function content(a, form) {
   const errors = a.errors || {};
   const calibration = Object.entries(a.calibration || {}).filter(([, c]) => c && c.numFields > 0);
   const lines = Object.entries(a.lineItems || {});
@@ -72,6 +96,7 @@ function content(a) {
         'Observed accuracy per confidence bin; the diagonal is perfect calibration, dot size the values in the bin. ',
         'The vertical line is the lowest confidence whose accepted values reach ',
         pct(firstTarget(calibration), { id: 'target-precision' }), ' precision.'),
+      form,
       h('div', { class: 'grid-charts', id: 'calibration' }, calibration.map(([path, c]) => calibrationPlot(path, c))),
     ] : h('p', { class: 'muted', id: 'calibration-none' }, 'The engine reported no confidence for any field (metadata.ocrConfidence or logprobsConfidence).'),
     lines.length ? [h('h3', { id: 'lines-h' }, 'Line items'), lineItemsTable(lines)] : null,
