@@ -15,7 +15,7 @@ import { startServer } from './lib/server.mjs';
 import { client } from './lib/api.mjs';
 import { launch } from './lib/browser.mjs';
 import { ARTIFACTS, assertValue, goTo, ready, shot, signInAs } from './lib/page.mjs';
-import { axeViolations, isSerious } from './lib/a11y.mjs';
+import { axeViolations, isSerious, keyboardReach } from './lib/a11y.mjs';
 import { N_DOCS, SCHEMA, docText, expectedOptimal, startHttpEngine, startLlm, truth } from './lib/analysis-data.mjs';
 
 const CATEGORY_KEY = { correct: 'correct', missing: 'missing', hallucinated: 'hallucinated', format_only: 'formatOnly',
@@ -178,6 +178,8 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
 
     const serious = (await axeViolations(page)).filter(isSerious);
     assert.deepEqual(serious, [], 'no serious accessibility violation on the run page');
+    const reach = await keyboardReach(page);
+    assert.deepEqual([reach.missing, reach.noRing], [[], []], 'every control of the run page reached with a focus ring');
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await shot(page, 'phone-run-analysis');
@@ -249,6 +251,8 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
     await page.locator('#tradeoffs').screenshot({ path: join(ARTIFACTS, 'set-pareto.png') });
     const serious = (await axeViolations(page)).filter(isSerious);
     assert.deepEqual(serious, [], 'no serious accessibility violation on the set page');
+    const reach = await keyboardReach(page);
+    assert.deepEqual([reach.missing, reach.noRing], [[], []], 'every control of the set page (chart points included) reached with a focus ring');
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await page.setViewportSize({ width: 1280, height: 800 });
