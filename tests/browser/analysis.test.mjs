@@ -270,3 +270,29 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
     assert.deepEqual(browser.pageErrors, [], 'no page error');
   });
 });
+
+// The dashboard's own Pareto function (web/pareto.js, a plain module) on cases the
+// browser runs above do not reach: ties, no cost anywhere, runs missing a number.
+describe('paretoOptimal (web/pareto.js)', () => {
+  it('ranks on accuracy, cost and latency; ties stay optimal; no cost anywhere ranks on latency', async () => {
+    const { paretoOptimal } = await import('../../web/pareto.js');
+    const ids = (r) => [...r.optimal].sort();
+    const runs = [
+      { id: 'a', accuracy: 0.9, cost: 2, latency: 10 },
+      { id: 'a2', accuracy: 0.9, cost: 2, latency: 10 }, // a tie: neither dominates
+      { id: 'b', accuracy: 0.8, cost: 1, latency: 50 },
+      { id: 'c', accuracy: 0.8, cost: 1, latency: 60 }, // b is as good and faster
+      { id: 'd', accuracy: 0.7, cost: 3, latency: 1 }, // the fastest: optimal on latency alone
+      { id: 'e', accuracy: 0.95, latency: 1 }, // no cost: not ranked
+      { id: 'f', accuracy: 0.99, cost: 0.5 }, // no latency: not ranked
+    ];
+    const r = paretoOptimal(runs);
+    assert.equal(r.byCost, true);
+    assert.deepEqual(ids(r), ['a', 'a2', 'b', 'd']);
+    assert.deepEqual([...r.ranked].sort(), ['a', 'a2', 'b', 'c', 'd']);
+    const noCost = paretoOptimal(runs.map(({ cost, ...rest }) => rest));
+    assert.equal(noCost.byCost, false);
+    assert.deepEqual(ids(noCost), ['e']); // as accurate as none and the fastest
+    assert.deepEqual(ids(paretoOptimal([])), []);
+  });
+});
