@@ -23,7 +23,7 @@ export function calibrationPlot(field, cal) {
     svg.append(
       s('line', { class: 'grid', x1: x(0), x2: x(1), y1: y(t), y2: y(t) }),
       s('text', { class: 'axis', x: PAD.left - 4, y: y(t) + 4, 'text-anchor': 'end' }, `${t * 100}%`),
-      s('text', { class: 'axis', x: x(t), y: H - PAD.bottom + 14, 'text-anchor': 'middle' }, `${t * 100}%`));
+      s('text', { class: 'axis', x: x(t), y: H - PAD.bottom + 14, 'text-anchor': t === 1 ? 'end' : 'middle' }, `${t * 100}%`));
   }
   svg.append(
     s('text', { class: 'axis', x: PAD.left + pw / 2, y: H - 6, 'text-anchor': 'middle' }, 'confidence'),
