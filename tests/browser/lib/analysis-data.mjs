@@ -82,7 +82,7 @@ export async function startHttpEngine() {
 }
 
 // The `llm` stand-in: POST /v1/chat/completions. Model "sloppy…" drops the last word of
-// every second vendor; model "…slow…" answers after 300 ms. Usage: 1,000 prompt and 200
+// every second vendor; model "…slow…" answers after 600 ms. Usage: 1,000 prompt and 200
 // completion tokens per call.
 export async function startLlm() {
   const server = await listen(http.createServer((req, res) => {
@@ -101,7 +101,7 @@ export async function startLlm() {
         res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify(value) } }],
           usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 } }));
       };
-      if (msg.model.includes('slow')) setTimeout(answer, 300);
+      if (msg.model.includes('slow')) setTimeout(answer, 600);
       else answer();
     });
   }));
