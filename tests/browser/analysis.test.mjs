@@ -92,6 +92,7 @@ describe('analysis views in the dashboard', { timeout: 300000 }, () => {
     }
     // The engine's answers were built to hit every category.
     assert.deepEqual([...seen].sort(), Object.keys(CATEGORY_KEY).sort());
+    assert.deepEqual(a.errors.vendor, { correct: 4, missing: 2, hallucinated: 1, formatOnly: 0, nearMiss: 3, wrongValue: 0, total: 10 });
     assert.equal(await page.locator('ul.legend li').count(), 6);
 
     // (b) Reliability: a diagram per field with confidence; bins, ECE, Brier, AUROC and the
