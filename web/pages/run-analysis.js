@@ -32,7 +32,9 @@ export function analysisPanel(runId, ctx) {
     } catch (err) {
       if (!ctx.isCurrent()) return;
       busy.remove();
-      body.prepend(h('p', { class: 'error', role: 'alert' }, `Could not load the analysis: ${err.message}`));
+      // What was shown stays (a refused target changes nothing); one message at a time.
+      body.querySelector('#analysis-error')?.remove();
+      body.prepend(h('p', { class: 'error', role: 'alert', id: 'analysis-error' }, `Could not load the analysis: ${err.message}`));
       node.dataset.state = 'error';
     }
   }
