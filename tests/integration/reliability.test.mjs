@@ -274,6 +274,11 @@ test('kill -9 mid-rescore: after the restart every re-scored run completes, each
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const source = await waitForRun(srv.api, created.body.id, { timeoutMs: 180000 });
   assert.equal(source.status, 'PROCESSED');
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  const hook = await srv.api('POST', '/webhook_endpoints', {
+    body: { url: rx.url, name: 'rescore', enabledEvents: ['evaluation_set_run.processed'], apiVersion: '2026-02-09' } });
+  assert.equal(hook.status, 200, JSON.stringify(hook.body));
   const ids = [];
   for (let i = 0; i < 6; ++i) {
     const r = await srv.api('POST', `/evaluation_set_runs/${source.id}/rescore`, { body: {} });
@@ -297,5 +302,15 @@ test('kill -9 mid-rescore: after the restart every re-scored run completes, each
     assert.equal(new Set(results.map((r) => r.evaluationSetItemId)).size, n);
   }
   t.diagnostic(`all re-scored runs finished ${Date.now() - restarted} ms after the restart`);
+  // Each ended run announces itself once, as any run does.
+  await waitUntil(() => ids.every((id) => rx.deliveries.some((d) => d.accepted && JSON.parse(d.body).payload.id === id)),
+    { timeoutMs: 60000, what: 'a processed webhook for every re-scored run' });
+  const events = rx.deliveries.filter((d) => d.accepted).map((d) => JSON.parse(d.body));
+  for (const id of ids) {
+    const mine = events.filter((e) => e.payload.id === id);
+    assert.equal(new Set(mine.map((e) => e.eventId)).size, 1, `one event for ${id}`);
+    assert.equal(mine[0].eventType, 'evaluation_set_run.processed');
+    assert.equal(mine[0].payload.rescoredFrom, source.id);
+  }
   assert.deepEqual(srv.serverErrors(), []);
 });
