@@ -1,7 +1,9 @@
 // Re-scoring a stored run (docs/evaluation.md § Versions, history and re-scoring), beside
 // the scoring phase of the original run.
 //
-//   bench_rescore [--items N] [--dir DIR]     (default 100,000 items, a temp dir)
+//   bench_rescore [--items N] [--dir DIR] [--threads T] [--postgres URL]
+//     (default 100,000 items in SQLite in a temp dir; --postgres: an empty, migrated-or-new
+//     PostgreSQL database instead, where round trips count)
 //
 // Stores an N-item extractor run in a fresh SQLite database (outputs and results as the
 // workers write them), then times
@@ -27,6 +29,7 @@
 #include "jobs/rescore.h"
 #include "jobs/run_metrics.h"
 #include "store/migrations.h"
+#include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace goldset {
@@ -77,15 +80,16 @@ void Item(std::mt19937& rng, int i, json::value* expected, json::value* actual) 
 
 int Main(int argc, char** argv) {
   int n = 100000, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::string dir;
+  std::string dir, postgres;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--items")) n = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--postgres")) postgres = argv[i + 1];
   }
   if (dir.empty()) dir = std::filesystem::temp_directory_path() / ("goldset-bench-rescore-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  auto db = store::OpenSqlite(dir + "/goldset.db");
+  auto db = postgres.empty() ? store::OpenSqlite(dir + "/goldset.db") : store::OpenPostgres(postgres);
   if (!db.ok() || !store::ApplyMigrations(**db).ok()) {
     std::fprintf(stderr, "cannot open the database in %s\n", dir.c_str());
     return 1;
@@ -160,6 +164,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   bool same = outcome->run && outcome->run->metrics && *outcome->run->metrics == *source->metrics;
+  std::printf("backend %s\n", postgres.empty() ? "sqlite" : "postgres");
   std::printf("items %d\n", n);
   std::printf("original_scoring_s %.3f\n", score_s + metrics_s);
   std::printf("original_score_items_s %.3f\n", score_s);

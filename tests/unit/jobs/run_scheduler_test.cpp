@@ -18,6 +18,7 @@
 #include "processors/engine_policy.h"
 #include "store/blob_store.h"
 #include "store/file_store.h"
+#include "store/rescore_store.h"
 #include "store/run_store.h"
 #include "stub_http_server.h"
 #include "test_database.h"
@@ -276,6 +277,81 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
   EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
   EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_EQ(engine.requests().size(), 0u);
+}
+
+// Re-scoring is worked like a run item (jobs/rescore.h): a worker claims the job, ends the
+// run through the end-of-run hook (webhooks), and a job lost by dead workers more than
+// max_attempts times ends FAILED instead of staying PROCESSING.
+TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  auto s = Scheduler(Config());
+  s->Start();
+  store::RunItemRecord item = WaitForItem(run);
+  ASSERT_EQ(item.status, "PROCESSED");
+  s->Stop();
+  store::RunStore runs(db);
+  store::RunRecord source = *runs.GetRun("ws_1", run.id);
+  store::RunRecord target = source;
+  target.id = NewId("bpr_");
+  target.metrics.reset();
+  ASSERT_TRUE(store::RescoreStore(db).Create(&target, source, false).ok());
+  std::atomic<int> ended{0};
+  std::string ended_id;
+  SchedulerConfig c = Config();
+  auto hooked = std::make_unique<RunScheduler>(
+      db, blobs_, c, [&](store::Connection&, const store::RunRecord& r, const json::object&) {
+        ended_id = r.id;
+        ++ended;
+        return Status::OK();
+      });
+  hooked->Start();
+  const int64_t until = MonotonicMillis() + 60000;
+  while (MonotonicMillis() < until && !runs.GetRun("ws_1", target.id)->finished())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  hooked->Stop();
+  auto done = runs.GetRun("ws_1", target.id);
+  EXPECT_EQ(done->status, "PROCESSED");
+  EXPECT_EQ(done->metrics, source.metrics);
+  EXPECT_EQ(runs.GetItem(target.id, "evi_1")->result, item.result);
+  EXPECT_EQ(ended.load(), 1);
+  EXPECT_EQ(ended_id, target.id);
+  EXPECT_EQ(engine.requests().size(), 1u) << "re-scoring calls no engine";
+}
+
+TEST_P(RunSchedulerTest, ARescoreJobLostByDeadWorkersMoreThanMaxAttemptsFails) {
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  auto s = Scheduler(Config());
+  s->Start();
+  ASSERT_EQ(WaitForItem(run).status, "PROCESSED");
+  s->Stop();
+  store::RunStore runs(db);
+  store::RescoreStore jobs(db);
+  store::RunRecord source = *runs.GetRun("ws_1", run.id);
+  store::RunRecord target = source;
+  target.id = NewId("bpr_");
+  ASSERT_TRUE(jobs.Create(&target, source, false).ok());
+  for (int i = 0; i < 2; ++i) {  // two workers died mid-job (their leases lapsed)
+    auto dead = jobs.Claim("dead:" + std::to_string(i), NowMillis(), 1);
+    ASSERT_TRUE(dead.ok() && dead->has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  SchedulerConfig c = Config();
+  c.max_attempts = 2;
+  auto again = Scheduler(c);
+  again->Start();
+  const int64_t until = MonotonicMillis() + 60000;
+  while (MonotonicMillis() < until && !runs.GetRun("ws_1", target.id)->finished())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  again->Stop();
+  auto done = runs.GetRun("ws_1", target.id);
+  EXPECT_EQ(done->status, "FAILED");
+  EXPECT_NE(done->failure_message.value_or("").find("worker lost"), std::string::npos);
+  EXPECT_TRUE(done->metrics) << "a failed run has metrics (over no items), as any ended run";
+  auto none = jobs.Claim("later", NowMillis() + 3600000, 1000);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none) << "the job ended with its run";
 }
 
 GOLDSET_BACKENDS(RunSchedulerTest);
