@@ -1,10 +1,14 @@
 #!/bin/sh
 # Re-scoring a stored 100,000-item run beside the original run's scoring phase.
-#   bench/rescore/run.sh [BUILD_DIR] [ITEMS]   (default: build, 100000)
-# Target: rescore_s < 10 on the 2-core machine when it is not shared (the load average is
-# printed: wall times under load measure the other processes; *_cpu_s do not).
+#   bench/rescore/run.sh [BUILD_DIR] [ITEMS] [--postgres URL]   (default: build, 100000)
+# Numbers are meant from a Release build dir (cmake -DCMAKE_BUILD_TYPE=Release). Results
+# and profile: bench/rescore/RESULTS.md. Target: rescore_s < 10 on the 2-core machine when
+# it is not shared (the load average is printed: wall times under load measure the other
+# processes; *_cpu_s do not).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 cmake --build "$BUILD" --target bench_rescore >/dev/null
-"$BUILD/bench/rescore/bench_rescore" --items "${2:-100000}"
+ITEMS=${2:-100000}
+shift $(( $# < 2 ? $# : 2 ))
+"$BUILD/bench/rescore/bench_rescore" --items "$ITEMS" "$@"
