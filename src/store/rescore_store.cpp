@@ -119,8 +119,9 @@ StatusOr<bool> RescoreStore::BeginAttempt(const RescoreJob& claimed, int64_t num
     if (!holds.ok()) return holds.status();
     if (!(held = *holds)) return Status::OK();
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_run_items WHERE run_id = ?", {claimed.run_id}));
+    // Also while cancelling: the counters must keep agreeing with the items (doctor).
     return c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = 0, num_failed = 0, updated_at = ? "
-                  "WHERE id = ? AND status IN ('PENDING', 'PROCESSING')",
+                  "WHERE id = ? AND status IN ('PENDING', 'PROCESSING', 'CANCELLING')",
                   {num_items, NowMillis(), claimed.run_id});
   });
   if (!st.ok()) return st;

@@ -375,6 +375,39 @@ TEST_P(RescoreTest, ARescoredRunCancelledBeforeItIsWorkedEndsCancelled) {
   EXPECT_TRUE(outcome->run->metrics);
 }
 
+// A worker died mid-job, then the run was cancelled: the next claim removes the dead
+// attempt's items and ends the run CANCELLED with counters that agree with its items.
+TEST_P(RescoreTest, ARescoredRunCancelledAfterADeadAttemptEndsWithConsistentCounters) {
+  RunRecord source = StoreRun("bpr_d", "extractor", GeneratedConfig(), json::object{}, 5000, GeneratedItems(40, 4));
+  RunRecord target = source;
+  target.id = "bpr_d_r";
+  store::RunStore runs(db);
+  store::RescoreStore jobs(db);
+  ASSERT_TRUE(jobs.Create(&target, source, false).ok());
+  auto dead = jobs.Claim("dead", NowMillis(), 60000, "node-a");
+  ASSERT_TRUE(dead.ok() && *dead);
+  ASSERT_TRUE(Or(jobs.BeginAttempt(**dead, 40), false));
+  auto page = runs.ListItems("bpr_d", 0, 15);
+  ASSERT_TRUE(page.ok());
+  for (auto& it : *page) it.run_id = "bpr_d_r";
+  ASSERT_TRUE(Or(jobs.InsertItems(**dead, *page, 0), false));
+  auto cancelling = runs.Cancel("ws_1", "bpr_d_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> {
+    return std::string("{}");
+  });
+  ASSERT_TRUE(cancelling.ok());
+  EXPECT_EQ(cancelling->status, "CANCELLING");
+  ASSERT_EQ(Or(jobs.ExpireClaimsOfNode("node-a"), 0), 1);
+  auto job = jobs.Claim("w", NowMillis(), 60000);
+  ASSERT_TRUE(job.ok() && *job);
+  auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  ASSERT_TRUE(outcome->run);
+  EXPECT_EQ(outcome->run->status, "CANCELLED");
+  auto stored = runs.GetRun("ws_1", "bpr_d_r");
+  EXPECT_EQ(stored->num_done, static_cast<int64_t>(Items("bpr_d_r").size()));
+  EXPECT_EQ(stored->num_items, stored->num_done);
+}
+
 GOLDSET_BACKENDS(RescoreTest);
 
 }  // namespace
