@@ -5,7 +5,8 @@
 //    line-item table, with --data writing the (expected, actual) value pairs for
 //    anls_peer.py, which times the reference implementation on the same pairs.
 // 2. Scoring N items (ItemScorer + MetricsBuilder, ANLS* included) against the time
-//    the analysis adds: ANLS* itself plus eval::RunAnalysis (Add + Build).
+//    the analysis adds: ANLS* itself plus eval::RunAnalysis (Add + Build); then the
+//    opt-in tree-edit accuracy and GriTS-Con per item.
 // Output lines are "key value" (run_analysis.sh computes the ratios).
 #include <time.h>
 
@@ -190,6 +191,14 @@ int Main(int argc, char** argv) {
   }
   json::object ted_built = ted.Build();
   double ted_ms = (CpuSeconds() - t0) * 1e3 / static_cast<double>(ted_n);
+  // GriTS-Con (opt-in) on the same items, per item.
+  AnalysisOptions with_grits;
+  with_grits.grits = true;
+  RunAnalysis grits(with_grits);
+  t0 = CpuSeconds();
+  for (size_t i = 0; i < ted_n; ++i) grits.Add(results[i]);
+  json::object grits_built = grits.Build();
+  double grits_ms = (CpuSeconds() - t0) * 1e3 / static_cast<double>(ted_n);
   double base = score_s - anls_s;  // scoring as it was before ANLS* joined the item results
   std::printf("items %zu\nrows %d\nfields %d\n", n, rows, fields);
   std::printf("score_s %.3f\nanls_s %.3f\nanalysis_build_s %.3f\n", score_s, anls_s, analysis_s);
@@ -200,6 +209,9 @@ int Main(int argc, char** argv) {
   std::printf("analysis_anls_mean %.6f\n", built.at("anlsStar").at("score").as_double());
   std::printf("ted_ms_per_item %.3f\n", ted_ms);
   std::printf("analysis_ted_mean %.6f\n", ted_built.at("treeEditAccuracy").at("score").as_double());
+  std::printf("grits_ms_per_item %.3f\n", grits_ms);
+  std::printf("analysis_grits_mean %.6f\n",
+              grits_built.at("lineItems").at("line_items").at("gritsCon").at("score").as_double());
   std::printf("run_accuracy %.6f\n", metrics.at("accuracy").as_double());
   return 0;
 }
