@@ -12,7 +12,7 @@ const KEY = { correct: 'correct', missing: 'missing', hallucinated: 'hallucinate
   near_miss: 'nearMiss', wrong_value: 'wrongValue' };
 
 describe('run analysis', { timeout: 180000 }, () => {
-  let srv, seeded, runId, results;
+  let srv, seeded, runId, results, firstAnswer;
   before(async () => {
     srv = await startServer();
     seeded = await seedInvoiceSet(srv, 5, { wrong: (i) => (i === 1 ? ['vendor'] : i === 2 ? ['total'] : []) });
@@ -20,6 +20,7 @@ describe('run analysis', { timeout: 180000 }, () => {
     assert.equal(created.status, 200, JSON.stringify(created.body));
     runId = created.body.id;
     await waitForRun(srv.api, runId);
+    firstAnswer = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`);  // before any other request
     results = await allResults(srv.api, runId);
   });
   after(async () => srv?.stop());
@@ -67,9 +68,9 @@ describe('run analysis', { timeout: 180000 }, () => {
   });
 
   test('the default analysis was stored when the run finished, in its own table', async () => {
-    const stored = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`);
+    const stored = firstAnswer;
     assert.equal(stored.status, 200);
-    assert.equal(stored.headers['x-goldset-cache'], 'hit', 'no request computed it: the run\'s end did');
+    assert.equal(stored.headers['x-goldset-cache'], 'hit', 'the first request found it: the run\'s end stored it');
     assert.equal(stored.body.status, 'PROCESSED');
     // The same numbers as a fresh computation under other (equivalent-result) parameters.
     const fresh = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { targetPrecision: '0.95' } });
