@@ -234,6 +234,12 @@ describe('usage and cost from the llm engine', { timeout: 180000 }, () => {
     const done = await waitForRun(srv.api, run.body.id);
     assert.equal(done.status, 'PROCESSED');
     const a = (await srv.api('GET', `/evaluation_set_runs/${run.body.id}/analysis`)).body;
+    for (const item of await allResults(srv.api, run.body.id)) {  // each item result carries its usage and latency
+      assert.equal(item.usage.promptTokens, 100, JSON.stringify(item.usage));
+      assert.equal(item.usage.completionTokens, 20);
+      assert.ok(Math.abs(item.usage.cost - (100 * 3 + 20 * 15) / 1e6) < 1e-15);
+      assert.equal(typeof item.latencyMs, 'number');
+    }
     assert.equal(a.usage.itemsWithUsage, 3);
     assert.equal(a.usage.promptTokens, 300);
     assert.equal(a.usage.completionTokens, 60);
