@@ -12,6 +12,8 @@
 namespace goldset::eval {
 namespace {
 
+constexpr size_t kMaxCellPairs = 1'000'000;
+
 std::u32string CodePoints(const std::string& s) {
   std::u32string out;
   out.reserve(s.size());
@@ -188,6 +190,10 @@ StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint6
     return Status::TooLarge("GriTS: more than " + std::to_string(max_steps) + " cell comparison steps");
   }
   const size_t tr = t.rows, tc = t.cols, pr = p.rows, pc = p.cols;
+  // The reward table holds a double per pair of cells: 8 MB at most.
+  if (static_cast<long double>(tr * tc) * static_cast<long double>(pr * pc) > kMaxCellPairs) {
+    return Status::TooLarge("GriTS: more than " + std::to_string(kMaxCellPairs) + " pairs of cells");
+  }
   // reward[((ti * tc + tj) * pr + pi) * pc + pj]
   std::vector<double> reward(tr * tc * pr * pc);
   for (size_t a = 0; a < tr * tc; ++a)

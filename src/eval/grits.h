@@ -29,7 +29,8 @@ struct GritsScore {
 // grits_con(true_grid, pred_grid). An empty grid (no rows or no columns) has no cells:
 // precision or recall is then 1 as in the reference's compute_fscore. Fails with
 // TooLarge when the cell comparisons (sum of (|a|+1)(|b|+1) over true x predicted cells)
-// would exceed `max_steps`.
+// would exceed `max_steps`, or the true x predicted cells exceed 1,000,000 (the table of
+// their similarities).
 StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint64_t max_steps = 20'000'000);
 
 // lcs_similarity(a, b) of the reference (a is the true cell). Exposed for tests.
