@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <unordered_map>
 
 #include "eval/anls_star.h"
 
@@ -26,11 +25,11 @@ std::u32string CodePoints(const std::string& s) {
   return out;
 }
 
-// difflib.SequenceMatcher(None, a, b) reduced to what lcs_similarity reads: the total
-// size of get_matching_blocks().
-class BlockMatcher {
+// The index difflib.SequenceMatcher builds of its second text (b2j, after the autojunk
+// purge): built once per predicted cell and shared by every true cell compared with it.
+class TextIndex {
  public:
-  BlockMatcher(const std::u32string& a, const std::u32string& b) : a_(a), b_(b) {
+  explicit TextIndex(const std::u32string& b) : b_(&b) {
     for (size_t j = 0; j < b.size(); ++j) b2j_[b[j]].push_back(j);
     // autojunk: in a b of 200 or more, elements occurring more than 1% + 1 times are
     // dropped from the index (not junk: matches still extend across them).
@@ -42,18 +41,47 @@ class BlockMatcher {
       }
     }
   }
+  const std::u32string& text() const { return *b_; }
+  const std::vector<size_t>* Positions(char32_t c) const {
+    auto it = b2j_.find(c);
+    return it == b2j_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  const std::u32string* b_;
+  std::map<char32_t, std::vector<size_t>> b2j_;
+};
+
+// Buffers reused across comparisons: match lengths by position in b (0: none) for the
+// previous and the current position in a, and which of them are set.
+struct MatchScratch {
+  std::vector<size_t> prev, next, prev_set, next_set;
+  std::vector<std::array<size_t, 4>> queue;
+};
+
+// difflib.SequenceMatcher(None, a, b) reduced to what lcs_similarity reads: the total
+// size of get_matching_blocks().
+class BlockMatcher {
+ public:
+  BlockMatcher(const std::u32string& a, const TextIndex& b, MatchScratch& scratch)
+      : a_(a), b_(b.text()), index_(b), s_(scratch) {
+    if (s_.prev.size() < b_.size()) {
+      s_.prev.assign(b_.size(), 0);
+      s_.next.assign(b_.size(), 0);
+    }
+  }
 
   size_t MatchedSize() {
     size_t total = 0;
-    std::vector<std::array<size_t, 4>> queue{{0, a_.size(), 0, b_.size()}};
-    while (!queue.empty()) {
-      auto [alo, ahi, blo, bhi] = queue.back();
-      queue.pop_back();
+    s_.queue.assign(1, {0, a_.size(), 0, b_.size()});
+    while (!s_.queue.empty()) {
+      auto [alo, ahi, blo, bhi] = s_.queue.back();
+      s_.queue.pop_back();
       auto [i, j, k] = LongestMatch(alo, ahi, blo, bhi);
       if (k == 0) continue;
       total += k;
-      if (alo < i && blo < j) queue.push_back({alo, i, blo, j});
-      if (i + k < ahi && j + k < bhi) queue.push_back({i + k, ahi, j + k, bhi});
+      if (alo < i && blo < j) s_.queue.push_back({alo, i, blo, j});
+      if (i + k < ahi && j + k < bhi) s_.queue.push_back({i + k, ahi, j + k, bhi});
     }
     return total;
   }
@@ -64,18 +92,15 @@ class BlockMatcher {
   // the index.
   std::array<size_t, 3> LongestMatch(size_t alo, size_t ahi, size_t blo, size_t bhi) {
     size_t besti = alo, bestj = blo, bestsize = 0;
-    // j2len[j + 1]: length of the match ending at a[i - 1], b[j].
-    std::unordered_map<size_t, size_t> j2len, next;
+    // prev[j]: length of the match ending at a[i - 1], b[j] (0: none).
     for (size_t i = alo; i < ahi; ++i) {
-      next.clear();
-      auto found = b2j_.find(a_[i]);
-      if (found != b2j_.end()) {
-        for (size_t j : found->second) {
+      if (const std::vector<size_t>* positions = index_.Positions(a_[i])) {
+        for (size_t j : *positions) {
           if (j < blo) continue;
           if (j >= bhi) break;
-          auto prev = j > 0 ? j2len.find(j - 1) : j2len.end();
-          size_t k = (prev == j2len.end() ? 0 : prev->second) + 1;
-          next[j] = k;
+          size_t k = (j > 0 ? s_.prev[j - 1] : 0) + 1;
+          s_.next[j] = k;
+          s_.next_set.push_back(j);
           if (k > bestsize) {
             besti = i + 1 - k;
             bestj = j + 1 - k;
@@ -83,8 +108,13 @@ class BlockMatcher {
           }
         }
       }
-      std::swap(j2len, next);
+      for (size_t j : s_.prev_set) s_.prev[j] = 0;
+      std::swap(s_.prev, s_.next);
+      std::swap(s_.prev_set, s_.next_set);
+      s_.next_set.clear();
     }
+    for (size_t j : s_.prev_set) s_.prev[j] = 0;
+    s_.prev_set.clear();
     while (besti > alo && bestj > blo && a_[besti - 1] == b_[bestj - 1]) {
       --besti;
       --bestj;
@@ -96,8 +126,15 @@ class BlockMatcher {
 
   const std::u32string& a_;
   const std::u32string& b_;
-  std::map<char32_t, std::vector<size_t>> b2j_;
+  const TextIndex& index_;
+  MatchScratch& s_;
 };
+
+double Similarity(const std::u32string& a, const TextIndex& b, MatchScratch& scratch) {
+  if (a.empty() && b.text().empty()) return 1;
+  BlockMatcher m(a, b, scratch);
+  return 2.0 * static_cast<double>(m.MatchedSize()) / static_cast<double>(a.size() + b.text().size());
+}
 
 struct Grid {
   size_t rows = 0, cols = 0;
@@ -175,9 +212,8 @@ const json::value* Walk(const json::value& row, const std::vector<std::string>& 
 }  // namespace
 
 double LcsSimilarity(const std::u32string& a, const std::u32string& b) {
-  if (a.empty() && b.empty()) return 1;
-  BlockMatcher m(a, b);
-  return 2.0 * static_cast<double>(m.MatchedSize()) / static_cast<double>(a.size() + b.size());
+  MatchScratch scratch;
+  return Similarity(a, TextIndex(b), scratch);
 }
 
 StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint64_t max_steps) {
@@ -196,8 +232,12 @@ StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint6
   }
   // reward[((ti * tc + tj) * pr + pi) * pc + pj]
   std::vector<double> reward(tr * tc * pr * pc);
+  std::vector<TextIndex> indexes;
+  indexes.reserve(p.cells.size());
+  for (const auto& cell : p.cells) indexes.emplace_back(cell);
+  MatchScratch scratch;
   for (size_t a = 0; a < tr * tc; ++a)
-    for (size_t b = 0; b < pr * pc; ++b) reward[a * pr * pc + b] = LcsSimilarity(t.cells[a], p.cells[b]);
+    for (size_t b = 0; b < pr * pc; ++b) reward[a * pr * pc + b] = Similarity(t.cells[a], indexes[b], scratch);
   auto at = [&](size_t ti, size_t tj, size_t pi, size_t pj) { return reward[((ti * tc + tj) * pr + pi) * pc + pj]; };
 
   std::vector<std::pair<size_t, size_t>> row_pairs, col_pairs;
