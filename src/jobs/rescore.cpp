@@ -7,8 +7,9 @@
 #include <thread>
 
 #include "common/clock.h"
-
+#include "jobs/run_analysis.h"
 #include "jobs/run_metrics.h"
+#include "store/analysis_store.h"
 
 namespace goldset::jobs {
 
@@ -95,6 +96,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
   const eval::ItemScorer scorer(eval::KindOfEntity(target->entity_kind), config->as_object(), opts);
   RunMetricsAccumulator metrics(*target);
   if (!metrics.ok()) return Status::InvalidArgument("run " + source->id + " has a corrupt config snapshot");
+  RunAnalysisAccumulator analysis;  // stored with the final state, as for a worked run
 
   std::map<std::string, std::string> current;
   int64_t num_items = source->num_items;
@@ -162,8 +164,10 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
       if (it.status == "FAILED") {
         ++failed;
         metrics.AddFailed();
+        analysis.AddFailed();
       } else if (it.status == "PROCESSED") {
         metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
+        analysis.AddProcessed(it, &*scored[i].result);
       }
     }
     // The page is written while the next one is read and scored; one write in flight,
@@ -188,14 +192,20 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
   }
   auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
     json::object m;
+    std::string body;
     if (cancelling || run.status == "CANCELLED") {
-      // Some pages were not written: the metrics cover what was.
-      auto stored = ComputeRunMetrics(runs, &c, run);
+      // Some pages were not written: the metrics and analysis cover what was.
+      RunAnalysisAccumulator written;
+      auto stored = ComputeRunMetrics(runs, &c, run, &written);
       if (!stored.ok()) return stored.status();
       m = std::move(*stored);
+      body = written.Body(run);
     } else {
       m = metrics.Build(run);
+      body = analysis.Body(run);
     }
+    GOLDSET_RETURN_IF_ERROR(
+        store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})}, body, NowMillis()));
     if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, m));
     return json::serialize(m);
   };
@@ -215,8 +225,11 @@ StatusOr<RescoreOutcome> RescoreNow(store::RescoreStore& jobs, store::RunStore& 
   auto outcome = WorkRescore(jobs, runs, **job, max_array_rows, on_ended, threads);
   if (outcome.ok()) return outcome;
   auto fail_finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-    auto m = ComputeRunMetrics(runs, &c, run);
+    RunAnalysisAccumulator written;
+    auto m = ComputeRunMetrics(runs, &c, run, &written);
     if (!m.ok()) return m.status();
+    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})},
+                                                              written.Body(run), NowMillis()));
     if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, *m));
     return json::serialize(*m);
   };
