@@ -2,7 +2,7 @@
 // GET /evaluation_set_runs/{id}/analysis serves it: eval::RunAnalysis fed with each
 // PROCESSED item's result, latency and the usage its processor output reports. Computed
 // live while the run goes on; for the default parameters, once more in the transaction
-// that ends the run (RunScheduler::Finalizer, RescoreRun) and stored (store/analysis_store.h).
+// that ends the run (RunScheduler::Finalizer, WorkRescore) and stored (store/analysis_store.h).
 #pragma once
 
 #include <string>
