@@ -68,7 +68,13 @@ describe('S3 blob store', { timeout: 240000 }, () => {
 
   test('a file above the threshold goes up as a multipart upload and comes back whole', async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 12345);  // 3 parts of 5 MiB, the last short
+    const before = s3.requests.length;
     const f = await uploadBytes(srv, 'big.bin', bytes);
+    const upload = s3.requests.slice(before);
+    assert.equal(upload.filter((r) => r.method === 'POST' && r.url.endsWith('?uploads=')).length, 1, 'one multipart upload');
+    const parts = upload.filter((r) => r.method === 'PUT' && /partNumber=\d+&uploadId=/.test(r.url));
+    assert.deepEqual(parts.map((r) => r.bytes), [5 << 20, 5 << 20, bytes.length - (10 << 20)], 'parts of the threshold size');
+    assert.equal(upload.filter((r) => r.method === 'POST' && /\?uploadId=/.test(r.url)).length, 1, 'one completion');
     assert.ok(s3.objects('node').includes(sha256(bytes)));
     assert.ok(!s3.objects('node').some((k) => k.startsWith('tmp/')), 'no temporary object left');
     const dl = await download(srv, f.id);
@@ -111,7 +117,8 @@ describe('S3 blob store', { timeout: 240000 }, () => {
     assert.match(r.body.message, /not allowed|private|egress|refused|blocked/i);
   });
 
-  test('no server error in the access log', () => {
+  test('every S3 request was signed right and its body matched its checksums; no server error', () => {
+    assert.deepEqual(s3.rejected, []);
     assert.deepEqual(srv.serverErrors(), []);
   });
 });
@@ -136,10 +143,13 @@ test('503 answers and a download cut mid-body are retried; the download resumes 
   assert.equal(gets[0].fault, 'cut');
   assert.match(gets[1].range ?? '', /^bytes=\d+-$/, `the retry asks for the rest: ${JSON.stringify(gets)}`);
   assert.ok(Number(/\d+/.exec(gets[1].range)[0]) > 0);
+  assert.deepEqual(s3.rejected, []);
   assert.deepEqual(srv.serverErrors(), []);
 });
 
-test('a store that keeps failing: a retryable 503 for the client, nothing recorded', { timeout: 120000 }, async (t) => {
+// Uploads fail with 400, never 5xx (contract R4: the SDK cannot resend an upload), and
+// say no more than that storage did not answer (the bucket's address stays in the log).
+test('a store that keeps failing: the upload is refused, nothing recorded', { timeout: 120000 }, async (t) => {
   const s3 = await startS3({ t });
   let failing = false;
   const proxy = await startFaultProxy(s3, (req) => (failing && req.method === 'PUT' ? '503' : null), { t });
@@ -148,8 +158,9 @@ test('a store that keeps failing: a retryable 503 for the client, nothing record
   const form = new FormData();
   form.append('file', new Blob([Buffer.from('never stored')], { type: 'text/plain' }), 'x.txt');
   const r = await srv.api('POST', '/files/upload', { body: form });
-  assert.equal(r.status, 503, JSON.stringify(r.body));
-  assert.equal(r.body.retryable, true);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.match(r.body.message, /could not be stored.*temporarily unavailable/);
+  assert.doesNotMatch(r.body.message, /127\.0\.0\.2|s3:|goldset\/down/);
   assert.equal(proxy.log.filter((l) => l.method === 'PUT').length, 2, '--s3-max-attempts 2');
   assert.equal((await srv.api('GET', '/files')).body.data.length, 0);
 });
@@ -158,6 +169,7 @@ test('a bad S3 configuration stops the server at start with a clear message', { 
   const s3 = await startS3({ t });
   const cases = [
     [['--blob-store', s3.blobStore('x')], { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'wrong' }, /refused the credentials/],
+    [['--blob-store', s3.blobStore('x')], { AWS_ACCESS_KEY_ID: 'NOBODY', AWS_SECRET_ACCESS_KEY: 'S3RVER' }, /refused the credentials/],
     [['--blob-store', s3.blobStore('x')], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, /credentials missing/],
     [['--blob-store', `s3://nosuchbucket/x?endpoint=${encodeURIComponent(s3.endpoint)}`], S3_ENV, /does not exist/],
     [['--blob-store', 's3://goldset/x?endpoint=ftp://127.0.0.2'], S3_ENV, /endpoint must be http/],
@@ -165,8 +177,9 @@ test('a bad S3 configuration stops the server at start with a clear message', { 
     [['--blob-store', s3.blobStore('x'), '--s3-multipart-threshold-mb', '4'], S3_ENV, /s3-multipart-threshold-mb must be a number from 5/],
   ];
   for (const [args, env, message] of cases) {
-    await assert.rejects(startServer({ t, args, env, timeoutMs: 20000 }), message, `${args.join(' ')}`);
+    await assert.rejects(startServer({ t, args, env, timeoutMs: 20000 }), message, `${args.join(' ')} ${JSON.stringify(env)}`);
   }
+  assert.equal(s3.rejected.filter((r) => r.code === 'SignatureDoesNotMatch').length, 1, 'the wrong secret was caught by its signature');
 });
 
 test('migrate-blobs copies existing blobs to S3: verified, resumable, idempotent', { timeout: 180000 }, async (t) => {
