@@ -22,7 +22,8 @@ export const S3_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3R
 
 // address: 127.0.0.2 by default, a loopback address outside the harness's
 // --egress-allow 127.0.0.1/32, so that tests can show tenant URLs still cannot reach it.
-export async function startS3({ t, address = '127.0.0.2' } = {}) {
+// verify: false leaves the checking front out (bench/blobstore measures s3rver itself).
+export async function startS3({ t, address = '127.0.0.2', verify = true } = {}) {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'goldset-s3-'));
   const server = new S3rver({ address, port: 0, silent: true, directory, configureBuckets: [{ name: S3_BUCKET }] });
   const inner = await server.run();
@@ -45,7 +46,7 @@ export async function startS3({ t, address = '127.0.0.2' } = {}) {
     });
   });
   await new Promise((resolve) => front.listen(0, address, resolve));
-  const port = front.address().port;
+  const port = verify ? front.address().port : inner.port;
   const s3 = {
     address, port, directory, rejected, requests,
     endpoint: `http://${address}:${port}`,
