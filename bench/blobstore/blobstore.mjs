@@ -90,7 +90,7 @@ const local = await startServer([], {});
 const peer = await measure('local', local, contents);
 await local.stop();
 
-const s3proc = spawn(process.execPath, [path.join(here, 's3_process.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const s3proc = spawn(process.execPath, [path.join(here, '../../tests/integration/s3_process.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const endpoint = await new Promise((resolve) => {
   let out = '';
   s3proc.stdout.on('data', (d) => { out += d; const m = out.match(/(http:\/\/\S+)/); if (m) resolve(m[1]); });

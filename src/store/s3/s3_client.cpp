@@ -196,7 +196,7 @@ StatusOr<S3Response> S3Client::Send(const S3Request& request) {
     } else if (request.method == "PUT" || request.method == "POST") {
       // POSTFIELDS (not a read callback) so that curl's SigV4 hashes the payload.
       curl_easy_setopt(c, CURLOPT_POST, 1L);
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());  // never null: that would mean "read callback"
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else {
