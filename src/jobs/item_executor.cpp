@@ -12,15 +12,20 @@ namespace {
 
 // Parsed documents cached in the store (keys: parse::ParseCacheKey, per workspace and
 // password), so a second run over the same files does no parsing or OCR.
+// A process-wide ParseMemo, when given, answers repeated lookups from memory.
 class StoreParseCache final : public parse::ParseCache {
  public:
-  explicit StoreParseCache(store::Database& db) : db_(db) {}
+  StoreParseCache(store::Database& db, ParseMemo* memo) : db_(db), memo_(memo) {}
   std::optional<std::string> Get(const std::string& key) override {
+    if (memo_)
+      if (auto hit = memo_->Get(key)) return hit;
     auto rows = db_.Acquire()->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
     if (!rows.ok() || rows->empty()) return std::nullopt;
+    if (memo_) memo_->Put(key, rows->front().Text(0));
     return rows->front().Text(0);
   }
   void Put(const std::string& key, const std::string& value) override {
+    if (memo_) memo_->Put(key, value);
     (void)db_.InTransaction(true, [&](store::Connection& c) {
       return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
                     "ON CONFLICT (cache_key) DO NOTHING",
@@ -30,6 +35,7 @@ class StoreParseCache final : public parse::ParseCache {
 
  private:
   store::Database& db_;
+  ParseMemo* memo_;
 };
 
 processors::Kind ProcessorKindOf(eval::Kind k) {
@@ -117,7 +123,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
                                   const std::vector<std::string>& file_ids, const CancelToken* cancel) {
   if (file_ids.empty()) return Fail(Status::Unprocessable("the item has no file"), "FAILED_TO_PROCESS_FILE");
 
-  StoreParseCache cache(db_);
+  StoreParseCache cache(db_, memo_);
   parse::Document document;
   std::vector<std::string> warnings;
   processors::FileRef ref;
@@ -135,8 +141,13 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
       if (config_.presign) ref.url = config_.presign(file->id);
     }
     if (!file->type) return Fail(Status::Unprocessable("file " + id + " has an unknown type"), "FAILED_TO_PROCESS_FILE");
-    auto bytes = blobs_.Get(file->content_sha256);
-    if (!bytes.ok()) return Fail(bytes.status(), "INTERNAL_ERROR");
+    // The bytes are read only when the parsed document is not cached.
+    Status load_error;
+    auto load_bytes = [&]() -> StatusOr<std::string> {
+      auto bytes = blobs_.Get(file->content_sha256);
+      if (!bytes.ok()) load_error = bytes.status();
+      return bytes;
+    };
     parse::ParseOptions opts;
     opts.password = file->password;
     opts.max_pages = config_.max_pages;
@@ -150,7 +161,8 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
       opts.timeout_ms = static_cast<int>(std::clamp<int64_t>(cancel->remaining_ms() + 50, 1, opts.timeout_ms));
       opts.cancel = cancel;
     }
-    auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
+    auto doc = parse::ParseDocumentCached(load_bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
+    if (!load_error.ok()) return Fail(load_error, "INTERNAL_ERROR");
     if (!doc.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");

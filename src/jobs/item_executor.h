@@ -12,6 +12,7 @@
 #include "common/cancel.h"
 #include "common/json.h"
 #include "eval/eval.h"
+#include "jobs/parse_memo.h"
 #include "jobs/run_scheduler.h"
 #include "store/run_store.h"
 
@@ -41,8 +42,10 @@ struct ItemOutcome {
 
 class ItemExecutor {
  public:
-  ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config)
-      : db_(db), blobs_(blobs), files_(files), config_(config) {}
+  // `memo` (may be null; must outlive the executor) keeps parsed documents in memory.
+  ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config,
+               ParseMemo* memo = nullptr)
+      : db_(db), blobs_(blobs), files_(files), config_(config), memo_(memo) {}
   // Evaluation item: produce the output, then score it against the expected output.
   // `cancel` (may be null) bounds parse and every engine call: once it fires, the work
   // in progress is aborted and the outcome carries cancel->reason().
@@ -56,6 +59,7 @@ class ItemExecutor {
   store::BlobStore& blobs_;
   store::FileStore& files_;
   const SchedulerConfig& config_;
+  ParseMemo* memo_;
 };
 
 }  // namespace goldset::jobs

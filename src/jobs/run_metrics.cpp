@@ -65,8 +65,12 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
       if (r.ok() && r->is_object()) builder.Add(r->as_object());
     }
   };
-  Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
-  if (!st.ok()) return st;
+  // num_done counts every finished (and cancelled) item: a run that has none, such as one
+  // just created over 100,000 items, needs no scan of its items.
+  if (run.num_done > 0) {
+    Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
+    if (!st.ok()) return st;
+  }
 
   json::object m = builder.Build();
   m["type"] = MetricsTypeOf(run.entity_kind);

@@ -53,6 +53,9 @@ EvaluationItemRecord ItemFromRow(const Row& r) {
 
 Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
 
+// Rows per multi-row INSERT: 900 parameters, well inside both backends' limits.
+constexpr size_t kInsertRowsPerStatement = 100;
+
 }  // namespace
 
 Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {
@@ -125,14 +128,23 @@ Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector
       }
       GOLDSET_RETURN_IF_ERROR(locked);
     }
+    // Multi-row INSERTs: one round trip per 100 items instead of one per item.
     int64_t latest = 0;
-    for (const auto& it : items) {
-      GOLDSET_RETURN_IF_ERROR(c.Exec(
-          std::string("INSERT INTO evaluation_set_items (") + kItemCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {it.id, it.workspace_id, set_id, OptText(it.file_id),
-           it.file_ids.empty() ? Param(Null{}) : Param(FileIdsJson(it.file_ids)), it.expected_output,
-           OptText(it.created_by), it.created_at, it.updated_at}));
-      latest = std::max(latest, it.updated_at);
+    for (size_t i = 0; i < items.size(); i += kInsertRowsPerStatement) {
+      const size_t end = std::min(items.size(), i + kInsertRowsPerStatement);
+      std::string sql = std::string("INSERT INTO evaluation_set_items (") + kItemCols + ") VALUES ";
+      std::vector<Param> params;
+      params.reserve((end - i) * 9);
+      for (size_t j = i; j < end; ++j) {
+        const auto& it = items[j];
+        sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (Param p : {Param(it.id), Param(it.workspace_id), Param(set_id), OptText(it.file_id),
+                        it.file_ids.empty() ? Param(Null{}) : Param(FileIdsJson(it.file_ids)), Param(it.expected_output),
+                        OptText(it.created_by), Param(it.created_at), Param(it.updated_at)})
+          params.push_back(std::move(p));
+        latest = std::max(latest, it.updated_at);
+      }
+      GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
     }
     return c.Exec("UPDATE evaluation_sets SET updated_at = ? WHERE id = ? AND updated_at < ?", {latest, set_id, latest});
   });

@@ -18,6 +18,7 @@ std::vector<Migration> FoundationMigrations();
 std::vector<Migration> ProcessorsMigrations();
 std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+std::vector<Migration> LeasesMigrations();
+std::vector<Migration> KeysMigrations();
 
 }  // namespace goldset::store
