@@ -278,8 +278,14 @@ class PgConnection final : public Connection {
       out->reset(PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
       if (!TypingError(out->get())) {
         ExecStatusType s = *out ? PQresultStatus(out->get()) : PGRES_FATAL_ERROR;
-        if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
-          p.attempt = attempt;
+        const char* state = *out ? PQresultErrorField(out->get(), PG_DIAG_SQLSTATE) : nullptr;
+        // Class 42 (syntax, unknown column, …) fails at Parse: the statement never
+        // prepared, and as in Prepare the transaction stays usable. Anything else ran.
+        const bool never_prepared = state && std::string_view(state).substr(0, 2) == "42";
+        if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || (never_prepared && in_transaction)) {
+          if (!never_prepared) p.attempt = attempt;
+          if (in_transaction && never_prepared)
+            GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
           if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("RELEASE SAVEPOINT goldset_prepare", "savepoint"));
         }
         return Status::OK();
