@@ -128,7 +128,12 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
   std::vector<std::string> warnings;
   processors::FileRef ref;
   for (const std::string& id : file_ids) {
-    auto file = files_.Get(workspace_id, id);
+    StatusOr<model::File> file = Status::NotFound("");
+    const model::File* known = nullptr;
+    if (prefetched_)
+      for (const auto& f : *prefetched_)
+        if (f.id == id && f.workspace_id == workspace_id) known = &f;
+    file = known ? StatusOr<model::File>(*known) : files_.Get(workspace_id, id);
     if (!file.ok()) {
       if (file.status().code() == Status::Code::kNotFound)
         return Fail(Status::Unprocessable("file " + id + " was deleted after the item was created"), "FILE_NOT_FOUND");

@@ -50,6 +50,10 @@ class ItemExecutor {
   // `cancel` (may be null) bounds parse and every engine call: once it fires, the work
   // in progress is aborted and the outcome carries cancel->reason().
   ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item, const CancelToken* cancel = nullptr);
+  // Files looked up beforehand for a batch of items (one query for the batch); Execute and
+  // Produce take a file from here when present, else look it up. REQUIRES: outlives
+  // the executor and holds only files of the items' workspace.
+  void UseFiles(const std::vector<model::File>* files) { prefetched_ = files; }
   // Output only (standalone processor runs): files -> parse -> engine.
   ItemOutcome Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
                       const std::vector<std::string>& file_ids, const CancelToken* cancel = nullptr);
@@ -60,6 +64,7 @@ class ItemExecutor {
   store::FileStore& files_;
   const SchedulerConfig& config_;
   ParseMemo* memo_;
+  const std::vector<model::File>* prefetched_ = nullptr;
 };
 
 }  // namespace goldset::jobs

@@ -221,6 +221,17 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
   // own until its attempt starts and takes over.
   std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;
   for (const auto& item : items) queued.push_back(keeper_->Keep(RenewerOf(item), claimed_at + config_.lease_ms, nullptr));
+  // The batch's files in one query (each item would otherwise look its own up).
+  std::vector<model::File> files;
+  {
+    std::map<std::string, std::vector<std::string>> ids_by_workspace;
+    for (const auto& item : items)
+      if (item.file_id) ids_by_workspace[item.workspace_id].push_back(*item.file_id);
+    for (const auto& [workspace_id, ids] : ids_by_workspace) {
+      auto got = files_.GetMany(workspace_id, ids);
+      if (got.ok()) files.insert(files.end(), got->begin(), got->end());  // else each looks its own up
+    }
+  }
   PendingCompletions pending;
   for (size_t i = 0; i < items.size(); ++i) {
     if (stopping_) {
@@ -236,7 +247,7 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
     auto attempt = std::make_unique<Attempt>(this, RenewerOf(items[i]), queued[i]->expires());
     queued[i].reset();
     const int64_t start = MonotonicMillis();
-    std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt);
+    std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt, files);
     const double took = static_cast<double>(MonotonicMillis() - start);
     *avg_item_ms = *avg_item_ms <= 0 ? std::max(took, 0.05) : 0.8 * *avg_item_ms + 0.2 * took;
     if (done) {
@@ -255,7 +266,8 @@ store::LeaseKeeper::Renew RunScheduler::RenewerOf(const store::RunItemRecord& it
   return [runs, item](int64_t until) { return runs->RenewLease(item, until); };
 }
 
-std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemRecord& item, Attempt& attempt) {
+std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemRecord& item, Attempt& attempt,
+                                                           const std::vector<model::File>& files) {
   std::shared_ptr<const RunSnapshot> snapshot;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -277,6 +289,7 @@ std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemR
                                  "Processing did not complete after " + std::to_string(config_.max_attempts) +
                                      " attempts (worker lost)", 0, 0};
   ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
+  executor.UseFiles(&files);
   int64_t start = MonotonicMillis();
   ItemOutcome outcome;
   try {

@@ -123,7 +123,9 @@ class RunScheduler {
   bool ProcessBatch(const std::string& worker, double* avg_item_ms);
   // Runs one claimed item; the completion to land, or nullopt when it was handled
   // otherwise (put back for a retry, released, or its lease lost).
-  std::optional<store::ItemCompletion> RunItem(const store::RunItemRecord& item, Attempt& attempt);
+  // `files`: the batch's files, looked up together.
+  std::optional<store::ItemCompletion> RunItem(const store::RunItemRecord& item, Attempt& attempt,
+                                               const std::vector<model::File>& files);
   // Lands a batch's completions in one transaction (one by one if that fails).
   void Flush(PendingCompletions& pending);
   void LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt);

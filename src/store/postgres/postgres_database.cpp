@@ -17,9 +17,10 @@ namespace {
 // Type OIDs (catalog/pg_type_d.h is a server header; these values are fixed).
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
               kTextOid = 25, kOidOid = 26, kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
-// Key of the session advisory lock that serializes migrations across processes.
-constexpr const char* kMigrationLockSql = "SELECT pg_advisory_lock(7311758452)";
-constexpr const char* kMigrationUnlockSql = "SELECT pg_advisory_unlock(7311758452)";
+// Key of the advisory lock that serializes migrations across processes. Transaction-
+// scoped, in a transaction kept open while the migrations run: a session lock would be
+// left on whichever server connection PgBouncer (transaction mode) ran it on.
+constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(7311758452)";
 // Per-connection cap on prepared statements; SQL built at run time could grow it forever.
 constexpr size_t kMaxPrepared = 512;
 
@@ -407,10 +408,12 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
     // A session of its own, outside the pool, so fn can use every pooled connection.
     std::unique_ptr<PGconn, decltype(&PQfinish)> c(Connect(url_), &PQfinish);
     if (!c || PQstatus(c.get()) != CONNECTION_OK) return ConnectionLost(c.get());
+    Result begin(PQexec(c.get(), "BEGIN"), &PQclear);
+    if (!begin || PQresultStatus(begin.get()) != PGRES_COMMAND_OK) return PgError(c.get(), begin.get(), "migration lock");
     Result r(PQexec(c.get(), kMigrationLockSql), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(c.get(), r.get(), "migration lock");
     Status st = fn();
-    PQclear(PQexec(c.get(), kMigrationUnlockSql));  // closing the session would release it too
+    PQclear(PQexec(c.get(), "COMMIT"));  // releases the lock; closing the session would too
     return st;
   }
 
