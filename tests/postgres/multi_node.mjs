@@ -177,9 +177,14 @@ log(`seeded ${ITEMS} items through node A`);
 const run = await apiA('POST', '/evaluation_set_runs', { evaluationSetId: setId });
 let killedAt = null;
 const t0 = Date.now();
-const finished = await waitDone(apiB, run.id, 180000, async (r) => {
-  const done = r.metrics?.numFilesProcessed ?? 0;
-  if (killedAt === null && done >= 200) {
+// Progress read from the database itself: the API's live metrics are cached for up to a
+// second, longer than a batched 2,000-item run may take.
+const doneInDb = () => Number(execFileSync('psql', ['-X', '-qtA', psqlUrl, '-c',
+  `SELECT COUNT(*) FROM evaluation_run_items WHERE run_id = '${run.id}' AND status = 'PROCESSED'`]).toString().trim());
+const finished = await waitDone(apiB, run.id, 180000, async () => {
+  if (killedAt !== null) return;
+  const done = doneInDb();
+  if (done >= 200) {
     killedAt = done;
     worker1.kill('SIGKILL');
     nodeA.kill('SIGKILL');
