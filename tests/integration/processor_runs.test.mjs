@@ -134,7 +134,12 @@ describe('cancel and delete runs', () => {
 
     engine.release();  // the worker's result arrives after the cancel and is dropped
     const more = await create();  // proves the worker moved on past both
-    await new Promise((r) => setTimeout(r, 300));
+    // release() answers only the calls already held: wait for this run's call to arrive.
+    const reached = Date.now() + 20000;
+    while (engine.calls() < 2) {
+      assert.ok(Date.now() < reached, 'the next run never reached the engine');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     engine.release();
     const done = await waitRun(srv, `/extract_runs/${more.id}`);
     assert.equal(done.status, 'PROCESSED');
