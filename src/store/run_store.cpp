@@ -211,7 +211,10 @@ Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const
   auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
-  RunRecord run = RunFromRow(rows->front());
+  return FinishRunIfDone(c, RunFromRow(rows->front()), finalize);
+}
+
+Status RunStore::FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize) {
   if (run.finished() || run.num_done < run.num_items) return Status::OK();
   if (run.status == "CANCELLING") run.status = "CANCELLED";
   else if (run.num_items > 0 && run.num_failed == run.num_items) {
@@ -285,10 +288,13 @@ StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<Completion
     // batches never deadlock), so completions of one run serialize here and exactly one
     // of them sees num_done reach num_items.
     for (const auto& [run_id, counts] : per_run) {
-      GOLDSET_RETURN_IF_ERROR(c.Exec(
-          "UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, updated_at = ? WHERE id = ?",
-          {counts.first, counts.second, now, run_id}));
-      GOLDSET_RETURN_IF_ERROR(FinishRunIfDone(c, run_id, finalize));
+      // RETURNING hands the end check the updated row: one round trip instead of two.
+      auto run = c.Query(std::string("UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, "
+                                     "updated_at = ? WHERE id = ? RETURNING ") + kRunCols,
+                         {counts.first, counts.second, now, run_id});
+      if (!run.ok()) return run.status();
+      if (run->empty()) return Status::NotFound("run " + run_id + " vanished");
+      GOLDSET_RETURN_IF_ERROR(FinishRunIfDone(c, RunFromRow(run->front()), finalize));
     }
     return Status::OK();
   });

@@ -122,6 +122,8 @@ class RunStore {
 
  private:
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
+  // The same with the run's current row already read (under its lock) by the caller.
+  Status FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize);
   std::shared_ptr<Database> db_;
 };
 
