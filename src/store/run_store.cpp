@@ -144,12 +144,15 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
       const int64_t want = max - static_cast<int64_t>(claimed.size());
       if (want <= 0) break;
-      std::string sql = std::string("UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
-                                    "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                                    "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM evaluation_run_items "
+      // MATERIALIZED: PostgreSQL evaluates the locking subquery once (inside IN (…) it
+      // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
+      std::string sql = std::string("WITH picked AS MATERIALIZED (SELECT run_id, item_id FROM evaluation_run_items "
                                     "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
-                        std::string(db_->ForUpdateSkipLocked()) + ") RETURNING " + kItemCols;
-      auto rows = c.Query(sql, {owner, node, now + lease_ms, now, now, want});
+                        std::string(db_->ForUpdateSkipLocked()) +
+                        ") UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
+                        "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
+                        "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM picked) RETURNING " + kItemCols;
+      auto rows = c.Query(sql, {now, want, owner, node, now + lease_ms, now});
       if (!rows.ok()) return rows.status();
       for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
     }
