@@ -7,6 +7,8 @@
 #   make bench  benchmarks under bench/ (prints ratios against named peers)
 #   make fuzz   libFuzzer targets (clang, ASan+UBSan, build-fuzz/), FUZZ_SECONDS each (default 60)
 #   make soak   the full kill -9 soak (20 kills) on SQLite and PostgreSQL
+#   make package     the Debian package (build/goldset_VERSION_ARCH.deb; CPack)
+#   make test-package build it, dpkg -i it here, start it as the unit does, remove it (needs root)
 #   make mutate mutation testing: tests/mutation/mutants.json against the test suite (not in make test)
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
@@ -22,7 +24,7 @@ DATA_DIR  ?= ./data
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all build run test unit asan tsan fuzz bench soak mutate deps clean
+.PHONY: all build run test unit asan tsan fuzz bench soak mutate deps clean package test-package
 
 all: build
 
@@ -37,6 +39,12 @@ build: deps $(BUILD_DIR)/build.ninja
 
 run: build
 	@$(BUILD_DIR)/goldset serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+package: build
+	@cmake --build $(BUILD_DIR) --target package
+
+test-package: build
+	@scripts/test-package.sh $(BUILD_DIR)
 
 test:
 	@scripts/install-deps.sh test
@@ -69,10 +77,11 @@ bench:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@scripts/bench.sh $(BUILD_DIR)
 
-# MUTANTS=M1,M7 limits the run; the checkout is never modified (scratch tree in build-mutate/).
+# MUTANTS=M1,M7 (or 'S*') limits the run; the checkout is never modified (scratch tree in build-mutate/).
+# tests/mutation/README.md: adding mutants, handling survivors.
 mutate:
 	@scripts/install-deps.sh test
-	@scripts/mutate.py $(if $(MUTANTS),--only $(MUTANTS))
+	@scripts/mutate.py $(if $(MUTANTS),--only '$(MUTANTS)')
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR) $(FUZZ_DIR)

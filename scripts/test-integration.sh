@@ -8,4 +8,11 @@ if [ ! -x "$GOLDSET_BIN" ]; then
   echo "test-integration: $GOLDSET_BIN is missing; build first" >&2
   exit 1
 fi
+# The response validator (ajv, ajv-formats) the harness uses; npm ci when the lock changed.
+int_lock=$(sha256sum tests/integration/package-lock.json | cut -d' ' -f1)
+int_stamp=tests/integration/node_modules/.goldset-lock-sha256
+if [ ! -f "$int_stamp" ] || [ "$(cat "$int_stamp")" != "$int_lock" ]; then
+  (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$int_lock" > "$int_stamp"
+fi
 exec node --test --test-concurrency=2 tests/integration/

@@ -1,15 +1,20 @@
 // Promote: the engine was right, so its value becomes ground truth. This is the only
-// place that does it. Today it reads the item, writes the field's actual value into the
-// expected output and saves it with the public item update (POST
-// /evaluation_sets/{id}/items/{itemId}); a dedicated promote endpoint can replace the
-// body of promoteField without touching its callers.
+// place that does it. With the run known it uses POST /evaluation_set_runs/{id}/results/
+// {itemId}/promote, so the item's history records a "promote" from that run; a field the
+// output does not have (promoted as null) and calls without a run fall back to the
+// public item update.
 import { enc, get, post } from './api.js';
 
 // field: a result field path ("vendor.name", "line_items"); for classifiers "(class)",
 // for splitters "(splits)". Returns the updated item. Throws ApiError from the API, or
 // Error when the field cannot be promoted (a column of an array: promote the array).
-export async function promoteField({ setId, itemId, kind, field, actualOutput }) {
+export async function promoteField({ setId, itemId, kind, field, actualOutput, runId }) {
   if (!actualOutput) throw new Error('the run has no output for this item');
+  if (kind === 'extractor' && field.includes('[]')) throw new Error(`${field} is a column of an array: promote the whole array (${field.split('[]')[0]}) instead`);
+  const whole = kind === 'classifier' || kind === 'splitter';
+  if (runId && (whole || valueAt(actualOutput.value, field) !== undefined)) {
+    return post(`/evaluation_set_runs/${enc(runId)}/results/${enc(itemId)}/promote`, whole ? {} : { fields: [field] });
+  }
   const path = `/evaluation_sets/${enc(setId)}/items/${enc(itemId)}`;
   const item = await get(path);
   let expected;
@@ -20,7 +25,6 @@ export async function promoteField({ setId, itemId, kind, field, actualOutput })
       splits: (actualOutput.splits || []).map((sp) => ({ classificationId: sp.classificationId, type: sp.type, startPage: sp.startPage, endPage: sp.endPage })),
     };
   } else {
-    if (field.includes('[]')) throw new Error(`${field} is a column of an array: promote the whole array (${field.split('[]')[0]}) instead`);
     const value = valueAt(actualOutput.value, field);
     expected = JSON.parse(JSON.stringify(item.expectedOutput || {}));
     if (!expected.value || typeof expected.value !== 'object') expected.value = {};

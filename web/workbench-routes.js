@@ -5,6 +5,7 @@ import * as label from './pages/label.js';
 import * as newRun from './pages/new-run.js';
 import * as review from './pages/review.js';
 import * as keys from './pages/keys.js';
+import * as suspects from './pages/suspects.js';
 
 const d = decodeURIComponent;
 
@@ -23,6 +24,7 @@ export const workbenchRoutes = [
     params: (m, q) => ({ runId: d(m[1]), itemId: q.get('item'), field: q.get('field'), mistakes: q.get('mistakes') }),
   },
   { re: /^\/settings\/keys$/, page: keys, params: () => ({}) },
+  { re: /^\/sets\/([^/]+)\/suspects$/, page: suspects, params: (m, q) => ({ setId: d(m[1]), runs: q.get('runs') }) },
 ];
 
 // A "back" link from the address bar may only lead within the dashboard.

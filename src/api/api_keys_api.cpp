@@ -57,51 +57,44 @@ StatusOr<std::string> KeyName(const json::object& body) {
   return name;
 }
 
-Response ListKeys(RequestContext& ctx) {
-  if (Status st = RequireAdmin(ctx); !st.ok()) return ErrorResponse(st, ctx.request_id);
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+StatusOr<Response> ListKeys(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(RequireAdmin(ctx));
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
   // Uses this node has not written yet show at once (other nodes' within their flush).
   (void)ctx.svc.key_usage->Flush();
-  auto keys = ctx.svc.api_keys->List(ctx.caller.workspace_id, *page);
-  if (!keys.ok()) return ErrorResponse(keys.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto keys, ctx.svc.api_keys->List(ctx.caller.workspace_id, page));
   json::array data;
-  for (const auto& k : keys->items) data.push_back(KeyJson(k, ctx.caller));
-  return ListResponse(std::move(data), *page, keys->next);
+  for (const auto& k : keys.items) data.push_back(KeyJson(k, ctx.caller));
+  return ListResponse(std::move(data), page, keys.next);
 }
 
-Response GetKey(RequestContext& ctx) {
-  if (Status st = RequireAdmin(ctx); !st.ok()) return ErrorResponse(st, ctx.request_id);
-  auto key = ctx.svc.api_keys->Get(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!key.ok()) return ErrorResponse(key.status(), ctx.request_id);
-  return JsonResponse(KeyJson(*key, ctx.caller));
+StatusOr<Response> GetKey(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(RequireAdmin(ctx));
+  GOLDSET_ASSIGN_OR_RETURN(auto key, ctx.svc.api_keys->Get(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(KeyJson(key, ctx.caller));
 }
 
-Response CreateKey(RequestContext& ctx) {
-  if (Status st = RequireAdmin(ctx); !st.ok()) return ErrorResponse(st, ctx.request_id);
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  auto name = KeyName(*body);
-  if (!name.ok()) return ErrorResponse(name.status(), ctx.request_id);
+StatusOr<Response> CreateKey(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(RequireAdmin(ctx));
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_ASSIGN_OR_RETURN(auto name, KeyName(body));
   bool admin = false;
-  if (const json::value* a = body->if_contains("admin"); a && !a->is_null()) {
-    if (!a->is_bool()) return ErrorResponse(Status::InvalidArgument("admin must be a boolean; Path: admin"), ctx.request_id);
+  if (const json::value* a = body.if_contains("admin"); a && !a->is_null()) {
+    if (!a->is_bool()) return Status::InvalidArgument("admin must be a boolean; Path: admin");
     admin = a->as_bool();
   }
   model::ApiKey created;
-  auto plaintext = ctx.svc.tenancy->CreateKey(ctx.caller.organization_id, ctx.caller.workspace_id, *name, &created,
-                                              admin, ctx.caller.key_name);
-  if (!plaintext.ok()) return ErrorResponse(plaintext.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto plaintext, ctx.svc.tenancy->CreateKey(ctx.caller.organization_id, ctx.caller.workspace_id, name, &created,
+                                              admin, ctx.caller.key_name));
   json::object o = KeyJson(created, ctx.caller);
-  o["key"] = *plaintext;  // shown once: only its hash is stored
+  o["key"] = plaintext;  // shown once: only its hash is stored
   return JsonResponse(o);
 }
 
-Response RevokeKey(RequestContext& ctx) {
-  if (Status st = RequireAdmin(ctx); !st.ok()) return ErrorResponse(st, ctx.request_id);
-  auto key = ctx.svc.api_keys->Revoke(ctx.caller.workspace_id, ctx.Param("id"), NowMillis());
-  if (!key.ok()) return ErrorResponse(key.status(), ctx.request_id);
-  return JsonResponse(KeyJson(*key, ctx.caller));
+StatusOr<Response> RevokeKey(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(RequireAdmin(ctx));
+  GOLDSET_ASSIGN_OR_RETURN(auto key, ctx.svc.api_keys->Revoke(ctx.caller.workspace_id, ctx.Param("id"), NowMillis()));
+  return JsonResponse(KeyJson(key, ctx.caller));
 }
 
 }  // namespace

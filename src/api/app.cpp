@@ -1,6 +1,7 @@
 #include "api/app.h"
 
 #include "api/errors.h"
+#include "api/run_analysis_api.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "web/assets.h"
@@ -39,10 +40,17 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
   RegisterEvaluationSetRoutes(router_);
   RegisterEvaluationRunRoutes(router_);
   RegisterRunResultRoutes(router_);
+  RegisterRunAnalysisRoutes(router_);
   RegisterProcessorRunRoutes(router_);
+  RegisterRunBatchRoutes(router_);
+  RegisterSyncRunRoutes(router_);
+  RegisterSampleDataRoutes(router_);
   RegisterPageImageRoutes(router_);
   RegisterWebhookRoutes(router_);
   RegisterApiKeyRoutes(router_);
+  RegisterSetVersionRoutes(router_);
+  RegisterRescoreRoutes(router_);
+  RegisterSuspectRoutes(router_);
 }
 
 Status App::Authenticate(const Request& req, Caller* caller) {
@@ -166,7 +174,19 @@ Response App::Handle(const Request& req, Admission& a, const std::string& reques
   RequestContext ctx(req, a.match.params, svc_, request_id);
   ctx.caller = a.caller;
   // An exception a handler throws is caught (and answered 503) by the server's one guard.
-  return a.match.route->handler(ctx);
+  StatusOr<Response> result = a.match.route->handler(ctx);
+  if (!result.ok()) return ErrorResponse(result.status(), request_id);
+  return std::move(result).value();
+}
+
+Response App::HandleAs(const Request& req, const Caller& caller, const std::string& request_id) {
+  RouteMatch match = router_.Match(req.method, req.segments);
+  if (!match.route) return ErrorResponse(Status::NotFound("No route for " + req.method + " " + req.path), request_id);
+  RequestContext ctx(req, match.params, svc_, request_id);
+  ctx.caller = caller;
+  StatusOr<Response> result = match.route->handler(ctx);
+  if (!result.ok()) return ErrorResponse(result.status(), request_id);
+  return std::move(result).value();
 }
 
 }  // namespace goldset::api

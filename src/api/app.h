@@ -33,6 +33,10 @@ class App {
   Admission Admit(const Request& req, const std::string& request_id);
   Response Handle(const Request& req, Admission& admission, const std::string& request_id);
   Services& services() { return svc_; }
+  std::vector<std::pair<std::string, std::string>> Routes() const { return router_.List(); }
+  // An in-process request on behalf of `caller` (the sample-data loader): routed and
+  // handled like a client's, without authentication, version header or rate limits.
+  Response HandleAs(const Request& req, const Caller& caller, const std::string& request_id);
   // Counts a finished request for GET /metrics.
   void RecordRequest(int status, int64_t duration_ms);
 
@@ -52,8 +56,14 @@ void RegisterEvaluationSetRoutes(Router& r);
 void RegisterEvaluationRunRoutes(Router& r);
 void RegisterRunResultRoutes(Router& r);
 void RegisterProcessorRunRoutes(Router& r);
+void RegisterRunBatchRoutes(Router& r);
+void RegisterSyncRunRoutes(Router& r);
+void RegisterSampleDataRoutes(Router& r);
 void RegisterPageImageRoutes(Router& r);
 void RegisterWebhookRoutes(Router& r);
 void RegisterApiKeyRoutes(Router& r);
+void RegisterSetVersionRoutes(Router& r);  // set_versions_api.cpp
+void RegisterRescoreRoutes(Router& r);     // rescore_api.cpp: promote, rescore
+void RegisterSuspectRoutes(Router& r);     // suspects_api.cpp
 
 }  // namespace goldset::api

@@ -37,7 +37,16 @@ struct ServerConfig {
   int item_attempts = 3;             // tries per run item for transient failures
   int64_t retry_base_ms = 1000;      // first retry delay; doubles per attempt
   size_t max_array_rows = 5000;      // rows per side of any scored array (eval::Options::max_array_rows)
+  int64_t max_suspect_results = 500000;  // run item results one suspects request may read (runs x items)
   int64_t max_stored_comparisons = 16;  // parameter sets stored per (run, baseline) (store/comparison_store.h)
+  // file: {url} run inputs: time for all downloads of one request (the bytes are capped
+  // by max_outbound_response_bytes per file).
+  int64_t file_url_timeout_ms = 60000;
+  // Synchronous POST /extract, /classify, /split: how long one waits for its run (the
+  // contract's 5 minutes), and how many may wait at once (each holds a handler thread;
+  // 0 = handler_threads / 2, at least 1). Over the count: 429 with Retry-After.
+  int64_t sync_run_timeout_ms = 300000;
+  int max_sync_runs = 0;
   std::string egress_allow;       // CIDRs that outbound calls may reach despite being private
   // Answers of webhook receivers and http/llm engines are cut off above this.
   int64_t max_outbound_response_bytes = 16ll << 20;

@@ -1,6 +1,7 @@
 #include "api/errors.h"
 
 #include "common/json.h"
+#include "common/log.h"
 
 namespace goldset::api {
 
@@ -55,13 +56,29 @@ Response ErrorResponse(int http_status, const std::string& code, const std::stri
   return r;
 }
 
+std::string ClientMessage(const Status& status, const std::string& request_id) {
+  const char* stable = nullptr;
+  switch (status.code()) {
+    case Status::Code::kInternal:
+      stable = "Internal server error. Retry later; quote the requestId if it persists.";
+      break;
+    case Status::Code::kUnavailable:
+      stable = "The service is temporarily unavailable (its database or storage did not answer). Retry later; "
+               "quote the requestId if it persists.";
+      break;
+    case Status::Code::kNoSpace:
+      stable = "The server's storage is full. Retry later.";
+      break;
+    default:
+      return status.message();
+  }
+  LogError("request failed: " + status.message(), {{"requestId", request_id}});
+  return stable;
+}
+
 Response ErrorResponse(const Status& status, const std::string& request_id) {
-  int http = HttpStatusFor(status.code());
-  // Internal details stay in the log; clients get a stable sentence.
-  std::string msg = status.code() == Status::Code::kInternal
-                        ? "Internal server error. Retry later; quote the requestId if it persists."
-                        : status.message();
-  return ErrorResponse(http, CodeFor(status.code()), msg, status.retryable(), request_id);
+  return ErrorResponse(HttpStatusFor(status.code()), CodeFor(status.code()), ClientMessage(status, request_id),
+                       status.retryable(), request_id);
 }
 
 }  // namespace goldset::api

@@ -15,12 +15,6 @@ json::value FileSummaryOrNull(Services& svc, const std::string& workspace_id, co
   return FileSummaryJson(*f);
 }
 
-json::value ParsedOrNull(const std::optional<std::string>& text) {
-  if (!text) return nullptr;
-  auto v = ParseJson(*text);
-  return v.ok() ? *v : json::value(nullptr);
-}
-
 }  // namespace
 
 json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::object& entity_summary) {
@@ -33,6 +27,8 @@ json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::
   o["createdAt"] = FormatRfc3339(s.created_at);
   o["updatedAt"] = FormatRfc3339(s.updated_at);
   o["createdBy"] = CreatedByJson(s.created_by);
+  o["version"] = s.version;
+  o["contentHash"] = s.content_hash;
   return o;
 }
 
@@ -70,6 +66,11 @@ json::object RunJson(const store::RunRecord& run, const json::object& metrics) {
   if (run.failure_message) o["failureMessage"] = *run.failure_message;
   o["createdAt"] = FormatRfc3339(run.created_at);
   o["updatedAt"] = FormatRfc3339(run.updated_at);
+  // Versions (docs/evaluation.md § Versions, history and re-scoring); null on older runs.
+  o["evaluationSetVersion"] = run.set_version ? json::value(*run.set_version) : json::value(nullptr);
+  json::value manifest = ParsedOrNull(run.manifest);
+  o["manifest"] = manifest.is_object() ? manifest : json::value(nullptr);
+  o["rescoredFrom"] = run.rescored_from ? json::value(*run.rescored_from) : json::value(nullptr);
   return o;
 }
 
@@ -98,6 +99,9 @@ json::object RunResultJson(Services& svc, const store::RunItemRecord& item, File
     o["score"] = r.contains("score") ? r.at("score") : json::value(nullptr);
     o["fields"] = r.contains("fields") ? r.at("fields") : json::value(json::object{});
     o["warnings"] = r.contains("warnings") ? r.at("warnings") : json::value(json::array{});
+    // Extractors: ANLS* of the item and of each top-level key (docs/metrics.md).
+    for (const char* key : {"anlsStar", "anlsStarFields"})
+      if (const json::value* v = r.if_contains(key)) o[key] = *v;
   } else {
     o["correct"] = nullptr;
     o["score"] = nullptr;

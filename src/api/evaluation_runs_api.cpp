@@ -6,29 +6,15 @@
 #include "api/entity_catalog.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
+#include "api/run_manifest.h"
+#include "api/run_options.h"
+#include "api/request_fields.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 
 namespace goldset::api {
-
-namespace {
-
-StatusOr<std::vector<std::string>> StringArray(const json::value& v, const std::string& path, bool allow_empty) {
-  if (!v.is_array()) return Status::InvalidArgument(path + " must be an array of strings");
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (size_t i = 0; i < v.as_array().size(); ++i) {
-    const auto& e = v.as_array()[i];
-    std::string p = path + "[" + std::to_string(i) + "]";
-    if (!e.is_string() || e.as_string().empty()) return Status::InvalidArgument(p + " must be a non-empty string");
-    if (!seen.insert(std::string(e.as_string())).second) return Status::InvalidArgument(p + ": duplicate value");
-    out.emplace_back(e.as_string());
-  }
-  if (out.empty() && !allow_empty) return Status::InvalidArgument(path + " must not be empty");
-  return out;
-}
 
 // Normalizes and checks the `options` extension; returns the JSON stored with the run.
 StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& kind, const json::object& config) {
@@ -42,10 +28,9 @@ StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& 
   }
   for (const char* key : {"fuzzyMatchFields", "excludeFields"}) {
     if (const json::value* a = o.if_contains(key); a && !a->is_null()) {
-      auto list = StringArray(*a, std::string("options.") + key, true);
-      if (!list.ok()) return list.status();
+      GOLDSET_ASSIGN_OR_RETURN(auto list, StringArray(*a, std::string("options.") + key, true));
       json::array arr;
-      for (auto& s : *list) arr.emplace_back(s);
+      for (auto& s : list) arr.emplace_back(s);
       out[key] = std::move(arr);
     }
   }
@@ -55,118 +40,103 @@ StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& 
     if (!(d > 0 && d <= 1)) return Status::InvalidArgument("options.fuzzyThreshold must be in (0, 1]");
     out["fuzzyThreshold"] = d;
   }
-  eval::Options opts = jobs::OptionsOf(out);
+  eval::Options opts = eval::OptionsFromJson(out);
   if ((!opts.fuzzy_match_fields.empty() || !opts.exclude_fields.empty()) && kind != "extractor")
     return Status::InvalidArgument("options.fuzzyMatchFields and options.excludeFields apply to extractor runs only");
-  Status st = eval::ValidateOptions(jobs::KindOf(kind), config, opts);
-  if (!st.ok()) return st;
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateOptions(eval::KindOfEntity(kind), config, opts));
   return out;
 }
 
-Response CreateRun(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  const json::value* set_id = body->if_contains("evaluationSetId");
-  if (!set_id || !set_id->is_string() || set_id->as_string().empty())
-    return ErrorResponse(Status::InvalidArgument("evaluationSetId is required (a string)"), ctx.request_id);
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, std::string(set_id->as_string()));
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
+namespace {
 
-  std::string entity_id = set->entity_id, version = "draft";
-  if (const json::value* e = body->if_contains("entity"); e && !e->is_null()) {
-    if (!e->is_object()) return ErrorResponse(Status::InvalidArgument("entity must be an object {id, version?}"), ctx.request_id);
+StatusOr<Response> CreateRun(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  const json::value* set_id = body.if_contains("evaluationSetId");
+  if (!set_id || !set_id->is_string() || set_id->as_string().empty())
+    return Status::InvalidArgument("evaluationSetId is required (a string)");
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, std::string(set_id->as_string())));
+
+  std::string entity_id = set.entity_id, version = "draft";
+  if (const json::value* e = body.if_contains("entity"); e && !e->is_null()) {
+    if (!e->is_object()) return Status::InvalidArgument("entity must be an object {id, version?}");
     const json::value* id = e->as_object().if_contains("id");
     if (!id || !id->is_string() || id->as_string().empty())
-      return ErrorResponse(Status::InvalidArgument("entity.id is required (a string)"), ctx.request_id);
+      return Status::InvalidArgument("entity.id is required (a string)");
     entity_id = std::string(id->as_string());
-    version = "latest";  // DESIGN §2: entity without version runs the latest published, else draft
+    version = "latest";  // docs/decisions.md §2: entity without version runs the latest published, else draft
     if (const json::value* v = e->as_object().if_contains("version"); v && !v->is_null()) {
       if (!v->is_string() || v->as_string().empty())
-        return ErrorResponse(Status::InvalidArgument("entity.version must be a string such as \"draft\", \"latest\" or \"1.0\""), ctx.request_id);
+        return Status::InvalidArgument("entity.version must be a string such as \"draft\", \"latest\" or \"1.0\"");
       version = std::string(v->as_string());
     }
   }
-  auto resolved = ctx.svc.entities->Resolve(ctx.caller.workspace_id, entity_id, version);
-  if (!resolved.ok()) return ErrorResponse(resolved.status(), ctx.request_id);
-  if (resolved->kind != set->entity_kind)
-    return ErrorResponse(Status::InvalidArgument("entity " + entity_id + " is a " + resolved->kind + " but the set evaluates a " +
-                                                 set->entity_kind), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto resolved, ctx.svc.entities->Resolve(ctx.caller.workspace_id, entity_id, version));
+  if (resolved.kind != set.entity_kind)
+    return Status::InvalidArgument("entity " + entity_id + " is a " + resolved.kind + " but the set evaluates a " +
+                                                 set.entity_kind);
 
   std::vector<std::string> item_ids;
-  if (const json::value* ids = body->if_contains("evaluationSetItemIds"); ids && !ids->is_null()) {
-    auto list = StringArray(*ids, "evaluationSetItemIds", false);
-    if (!list.ok()) return ErrorResponse(list.status(), ctx.request_id);
-    auto found = ctx.svc.evaluations->ExistingItemIds(set->id, *list);
-    if (!found.ok()) return ErrorResponse(found.status(), ctx.request_id);
-    if (found->size() != list->size()) {
-      std::set<std::string> have(found->begin(), found->end());
-      for (size_t i = 0; i < list->size(); ++i)
-        if (!have.count((*list)[i]))
-          return ErrorResponse(Status::NotFound("evaluationSetItemIds[" + std::to_string(i) + "]: item " + (*list)[i] +
-                                                " is not in evaluation set " + set->id), ctx.request_id);
+  if (const json::value* ids = body.if_contains("evaluationSetItemIds"); ids && !ids->is_null()) {
+    GOLDSET_ASSIGN_OR_RETURN(auto list, StringArray(*ids, "evaluationSetItemIds", false));
+    GOLDSET_ASSIGN_OR_RETURN(auto found, ctx.svc.evaluations->ExistingItemIds(set.id, list));
+    if (found.size() != list.size()) {
+      std::set<std::string> have(found.begin(), found.end());
+      for (size_t i = 0; i < list.size(); ++i)
+        if (!have.count(list[i]))
+          return Status::NotFound("evaluationSetItemIds[" + std::to_string(i) + "]: item " + list[i] +
+                                                " is not in evaluation set " + set.id);
     }
-    item_ids = std::move(*list);
+    item_ids = std::move(list);
   }
-  auto options = ParseRunOptions(body->if_contains("options"), set->entity_kind, resolved->config);
-  if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto options, ParseRunOptions(body.if_contains("options"), set.entity_kind, resolved.config));
   if (item_ids.empty()) {
-    auto n = ctx.svc.evaluations->CountItems(set->id);
-    if (!n.ok()) return ErrorResponse(n.status(), ctx.request_id);
-    if (*n == 0) return ErrorResponse(Status::InvalidArgument("Evaluation set " + set->id + " has no items to run"), ctx.request_id);
+    GOLDSET_ASSIGN_OR_RETURN(auto n, ctx.svc.evaluations->CountItems(set.id));
+    if (n == 0) return Status::InvalidArgument("Evaluation set " + set.id + " has no items to run");
   }
 
   store::RunRecord run;
   run.id = NewId("bpr_");
   run.workspace_id = ctx.caller.workspace_id;
-  run.set_id = set->id;
-  run.entity_kind = resolved->kind;
-  run.entity_json = json::serialize(resolved->summary);
-  run.entity_version_json = json::serialize(resolved->version);
-  run.config = json::serialize(resolved->config);
-  run.options = json::serialize(*options);
+  run.set_id = set.id;
+  run.entity_kind = resolved.kind;
+  run.entity_json = json::serialize(resolved.summary);
+  run.entity_version_json = json::serialize(resolved.version);
+  run.config = json::serialize(resolved.config);
+  run.options = json::serialize(options);
+  run.manifest = json::serialize(RunManifestBase(resolved.config));
   run.status = "PENDING";
   run.created_at = run.updated_at = NowMillis();
-  Status st = ctx.svc.runs->CreateRun(&run, item_ids);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.runs->CreateRun(&run, item_ids));
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, run);
-  if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  return JsonResponse(RunJson(run, *metrics));
+  GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
+  return JsonResponse(RunJson(run, metrics));
 }
 
-Response GetRun(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, *run);
-  if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  return JsonResponse(RunJson(*run, *metrics));
+StatusOr<Response> GetRun(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
+  return JsonResponse(RunJson(run, metrics));
 }
 
-Response ListRuns(RequestContext& ctx) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+StatusOr<Response> ListRuns(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
   std::string set_id = ctx.req.QueryValue("evaluationSetId").value_or("");
   if (!set_id.empty()) {
-    auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, set_id);
-    if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
+    GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, set_id).status());
   }
-  auto result = ctx.svc.runs->ListRuns(ctx.caller.workspace_id, set_id, *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.runs->ListRuns(ctx.caller.workspace_id, set_id, page));
   json::array data;
-  for (const auto& run : result->items) {
-    auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, run);
-    if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-    data.push_back(RunJson(run, *metrics));
+  for (const auto& run : result.items) {
+    GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
+    data.push_back(RunJson(run, metrics));
   }
-  return ListResponse(std::move(data), *page, result->next);
+  return ListResponse(std::move(data), page, result.next);
 }
 
-Response CancelRun(RequestContext& ctx) {
-  auto run = ctx.svc.runs->Cancel(ctx.caller.workspace_id, ctx.Param("id"), ctx.svc.run_finalizer);
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, *run);
-  if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  return JsonResponse(RunJson(*run, *metrics));
+StatusOr<Response> CancelRun(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->Cancel(ctx.caller.workspace_id, ctx.Param("id"), ctx.svc.run_finalizer));
+  GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
+  return JsonResponse(RunJson(run, metrics));
 }
 
 }  // namespace

@@ -6,10 +6,12 @@
 #include "api/entity_catalog.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
+#include "api/item_revisions.h"
+#include "api/request_fields.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 
 namespace goldset::api {
 
@@ -17,41 +19,27 @@ namespace {
 
 constexpr size_t kMaxItemsPerRequest = 100;
 
-StatusOr<std::string> RequiredString(const json::object& body, const char* key, const std::string& path) {
-  const json::value* v = body.if_contains(key);
-  if (!v || v->is_null()) return Status::InvalidArgument(path + " is required");
-  if (!v->is_string()) return Status::InvalidArgument(path + " must be a string");
-  if (v->as_string().empty()) return Status::InvalidArgument(path + " must not be empty");
-  if (v->as_string().size() > 4096) return Status::InvalidArgument(path + " is longer than 4096 characters");
-  return std::string(v->as_string());
-}
-
-Response CreateSet(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  auto name = RequiredString(*body, "name", "name");
-  if (!name.ok()) return ErrorResponse(name.status(), ctx.request_id);
-  auto entity_id = RequiredString(*body, "entityId", "entityId");
-  if (!entity_id.ok()) return ErrorResponse(entity_id.status(), ctx.request_id);
+StatusOr<Response> CreateSet(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_ASSIGN_OR_RETURN(auto name, RequiredString(body, "name", kMaxSetFieldBytes));
+  GOLDSET_ASSIGN_OR_RETURN(auto entity_id, RequiredString(body, "entityId", kMaxSetFieldBytes));
   std::string description;
-  if (const json::value* d = body->if_contains("description"); d && !d->is_null()) {
-    if (!d->is_string()) return ErrorResponse(Status::InvalidArgument("description must be a string"), ctx.request_id);
+  if (const json::value* d = body.if_contains("description"); d && !d->is_null()) {
+    if (!d->is_string()) return Status::InvalidArgument("description must be a string");
     description = std::string(d->as_string());
   }
-  auto entity = ctx.svc.entities->Describe(ctx.caller.workspace_id, *entity_id);
-  if (!entity.ok()) return ErrorResponse(entity.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto entity, ctx.svc.entities->Describe(ctx.caller.workspace_id, entity_id));
   store::EvaluationSetRecord s;
   s.id = NewId("ev_");
   s.workspace_id = ctx.caller.workspace_id;
-  s.name = *name;
+  s.name = name;
   s.description = description;
-  s.entity_id = *entity_id;
-  s.entity_kind = entity->kind;
+  s.entity_id = entity_id;
+  s.entity_kind = entity.kind;
   s.created_by = ctx.caller.key_name;
   s.created_at = s.updated_at = NowMillis();
-  Status st = ctx.svc.evaluations->InsertSet(s);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  return JsonResponse(EvaluationSetJson(s, entity->summary));
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->InsertSet(s));
+  return JsonResponse(EvaluationSetJson(s, entity.summary));
 }
 
 json::object SummaryOrStub(RequestContext& ctx, const store::EvaluationSetRecord& s) {
@@ -60,20 +48,17 @@ json::object SummaryOrStub(RequestContext& ctx, const store::EvaluationSetRecord
   return json::object{{"object", s.entity_kind}, {"id", s.entity_id}};
 }
 
-Response GetSet(RequestContext& ctx) {
-  auto s = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!s.ok()) return ErrorResponse(s.status(), ctx.request_id);
-  return JsonResponse(EvaluationSetJson(*s, SummaryOrStub(ctx, *s)));
+StatusOr<Response> GetSet(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto s, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(EvaluationSetJson(s, SummaryOrStub(ctx, s)));
 }
 
-Response ListSets(RequestContext& ctx) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  auto result = ctx.svc.evaluations->ListSets(ctx.caller.workspace_id, ctx.req.QueryValue("entityId").value_or(""), *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+StatusOr<Response> ListSets(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.evaluations->ListSets(ctx.caller.workspace_id, ctx.req.QueryValue("entityId").value_or(""), page));
   json::array data;
-  for (const auto& s : result->items) data.push_back(EvaluationSetJson(s, SummaryOrStub(ctx, s)));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& s : result.items) data.push_back(EvaluationSetJson(s, SummaryOrStub(ctx, s)));
+  return ListResponse(std::move(data), page, result.next);
 }
 
 // Validates one ItemInput; fills `out` (without ids/timestamps). `where` is "items[3]".
@@ -116,7 +101,7 @@ Status ValidateItemInput(FileMemo& files, const store::EvaluationSetRecord& set,
   }
   const json::value* expected = o.if_contains("expectedOutput");
   if (!expected || expected->is_null()) return Status::InvalidArgument(where + ".expectedOutput is required");
-  Status st = eval::ValidateExpectedOutput(jobs::KindOf(set.entity_kind), config, *expected, page_count);
+  Status st = eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count);
   if (!st.ok()) return st.WithContext(where);
   out->expected_output = json::serialize(*expected);
   return Status::OK();
@@ -132,20 +117,17 @@ StatusOr<json::object> SetConfig(RequestContext& ctx, const store::EvaluationSet
   return resolved->config;
 }
 
-Response CreateItems(RequestContext& ctx) {
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  const json::value* items = body->if_contains("items");
-  if (!items || !items->is_array()) return ErrorResponse(Status::InvalidArgument("items must be an array"), ctx.request_id);
+StatusOr<Response> CreateItems(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  const json::value* items = body.if_contains("items");
+  if (!items || !items->is_array()) return Status::InvalidArgument("items must be an array");
   const auto& arr = items->as_array();
-  if (arr.empty()) return ErrorResponse(Status::InvalidArgument("items must hold at least one item"), ctx.request_id);
+  if (arr.empty()) return Status::InvalidArgument("items must hold at least one item");
   if (arr.size() > kMaxItemsPerRequest)
-    return ErrorResponse(Status::InvalidArgument("items holds " + std::to_string(arr.size()) +
-                                                 " items; at most 100 are accepted per request"), ctx.request_id);
-  auto config = SetConfig(ctx, *set);
-  if (!config.ok()) return ErrorResponse(config.status(), ctx.request_id);
+    return Status::InvalidArgument("items holds " + std::to_string(arr.size()) +
+                                                 " items; at most 100 are accepted per request");
+  GOLDSET_ASSIGN_OR_RETURN(auto config, SetConfig(ctx, set));
   std::vector<store::EvaluationItemRecord> records(arr.size());
   // Every file the batch names, looked up in one query rather than one per item.
   FileMemo files(ctx.svc, ctx.caller.workspace_id);
@@ -160,80 +142,71 @@ Response CreateItems(RequestContext& ctx) {
   (void)files.Prefetch(named);  // on failure each item looks its files up itself
   int64_t now = NowMillis();
   for (size_t i = 0; i < arr.size(); ++i) {
-    Status st = ValidateItemInput(files, *set, *config, arr[i], "items[" + std::to_string(i) + "]", &records[i]);
-    if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+    GOLDSET_RETURN_IF_ERROR(ValidateItemInput(files, set, config, arr[i], "items[" + std::to_string(i) + "]", &records[i]));
     auto& r = records[i];
     r.id = NewId("evi_");
     r.workspace_id = ctx.caller.workspace_id;
-    r.set_id = set->id;
+    r.set_id = set.id;
     r.created_by = ctx.caller.key_name;
     // Item timestamps are never shown (contract §3.2); they only order lists. Offsetting
     // by the index keeps a batch in request order under createdAt sorting.
     r.created_at = r.updated_at = now + static_cast<int64_t>(i);
   }
-  Status st = ctx.svc.evaluations->InsertItems(set->id, records);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->InsertItems(set.id, records));
   json::array out;
   for (const auto& r : records) out.push_back(EvaluationItemJson(ctx.svc, r, true, &files));
   return JsonResponse(json::object{{"evaluationSetItems", std::move(out)}});
 }
 
-Response GetItem(RequestContext& ctx) {
-  auto item = ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId"));
-  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
-  return JsonResponse(EvaluationItemJson(ctx.svc, *item, true));
+StatusOr<Response> GetItem(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId")));
+  return JsonResponse(EvaluationItemJson(ctx.svc, item, true));
 }
 
-Response UpdateItem(RequestContext& ctx) {
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
-  auto item = ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set->id, ctx.Param("itemId"));
-  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  const json::value* expected = body->if_contains("expectedOutput");
+StatusOr<Response> UpdateItem(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set.id, ctx.Param("itemId")));
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  const json::value* expected = body.if_contains("expectedOutput");
   if (!expected || expected->is_null())
-    return ErrorResponse(Status::InvalidArgument("expectedOutput is required"), ctx.request_id);
-  auto config = SetConfig(ctx, *set);
-  if (!config.ok()) return ErrorResponse(config.status(), ctx.request_id);
+    return Status::InvalidArgument("expectedOutput is required");
+  GOLDSET_ASSIGN_OR_RETURN(auto config, SetConfig(ctx, set));
   std::optional<int> page_count;
-  if (item->file_id) {
-    auto f = ctx.svc.files->Get(ctx.caller.workspace_id, *item->file_id);
+  if (item.file_id) {
+    auto f = ctx.svc.files->Get(ctx.caller.workspace_id, *item.file_id);
     if (f.ok()) page_count = f->page_count;
   }
-  Status st = eval::ValidateExpectedOutput(jobs::KindOf(set->entity_kind), *config, *expected, page_count);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count));
   int64_t now = NowMillis();
-  st = ctx.svc.evaluations->UpdateItemExpected(ctx.caller.workspace_id, set->id, item->id, json::serialize(*expected), now);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  item->expected_output = json::serialize(*expected);
-  item->updated_at = now;
-  return JsonResponse(EvaluationItemJson(ctx.svc, *item, true));
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations
+                              ->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(*expected),
+                                                   now, CauseOf(ctx, "update"))
+                              .status());
+  item.expected_output = json::serialize(*expected);
+  item.updated_at = now;
+  return JsonResponse(EvaluationItemJson(ctx.svc, item, true));
 }
 
-Response DeleteItem(RequestContext& ctx) {
-  Status st = ctx.svc.evaluations->DeleteItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId"));
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+StatusOr<Response> DeleteItem(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->DeleteItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId"),
+                                                          CauseOf(ctx, "delete")));
   return JsonResponse(json::object{{"id", ctx.Param("itemId")}});
 }
 
-Response ListItems(RequestContext& ctx) {
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  auto result = ctx.svc.evaluations->ListItems(set->id, *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+StatusOr<Response> ListItems(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.evaluations->ListItems(set.id, page));
   FileMemo files(ctx.svc, ctx.caller.workspace_id);
   std::vector<std::string> file_ids;
-  for (const auto& it : result->items) {
+  for (const auto& it : result.items) {
     if (it.file_id) file_ids.push_back(*it.file_id);
     file_ids.insert(file_ids.end(), it.file_ids.begin(), it.file_ids.end());
   }
   (void)files.Prefetch(file_ids);  // on failure each item looks its files up itself
   json::array data;
-  for (const auto& it : result->items) data.push_back(EvaluationItemJson(ctx.svc, it, false, &files));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& it : result.items) data.push_back(EvaluationItemJson(ctx.svc, it, false, &files));
+  return ListResponse(std::move(data), page, result.next);
 }
 
 }  // namespace

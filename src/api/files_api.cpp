@@ -46,43 +46,29 @@ std::string StorableMimeType(std::string_view declared) {
   return printable ? std::string(declared) : "application/octet-stream";
 }
 
-Response Upload(RequestContext& ctx) {
-  // Failures after the body is read are 4xx on purpose: the SDK cannot resend an
-  // upload, so 5xx/429 would only produce a confusing client-side error (contract R4).
-  auto fail = [&](const Status& st) {
-    // A full disk: 413 rather than 507 (R4), with a code that says what it is.
-    if (st.code() == Status::Code::kNoSpace)
-      return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + st.message(), true, ctx.request_id);
-    Status s = st;
-    if (!(s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kTooLarge))
-      s = Status::InvalidArgument("Upload could not be stored: " + st.message());
-    return ErrorResponse(s, ctx.request_id);
-  };
+StatusOr<Response> StoreUpload(RequestContext& ctx) {
   const std::string* ct = ctx.req.Header("content-type");
-  if (!ct) return fail(Status::InvalidArgument("Content-Type must be multipart/form-data"));
-  auto boundary = MultipartBoundary(*ct);
-  if (!boundary.ok()) return fail(boundary.status());
-  auto parts = ParseMultipart(ctx.req.body, *boundary, MultipartLimits{ctx.svc.config.max_multipart_parts});
-  if (!parts.ok()) return fail(parts.status());
+  if (!ct) return Status::InvalidArgument("Content-Type must be multipart/form-data");
+  GOLDSET_ASSIGN_OR_RETURN(auto boundary, MultipartBoundary(*ct));
+  GOLDSET_ASSIGN_OR_RETURN(auto parts, ParseMultipart(ctx.req.body, boundary, MultipartLimits{ctx.svc.config.max_multipart_parts}));
   const MultipartPart* file = nullptr;
   std::string_view password;
-  for (const auto& p : *parts) {
+  for (const auto& p : parts) {
     if (p.name == "file" && !file) file = &p;
     else if (p.name == "password") password = p.data;
   }
-  if (!file) return fail(Status::InvalidArgument("multipart body has no 'file' part"));
-  if (file->data.empty()) return fail(Status::InvalidArgument("The uploaded file is empty"));
+  if (!file) return Status::InvalidArgument("multipart body has no 'file' part");
+  if (file->data.empty()) return Status::InvalidArgument("The uploaded file is empty");
   if (auto v = ctx.req.QueryValue("convertToPdf"); v && *v != "true" && *v != "false")
-    return fail(Status::InvalidArgument("convertToPdf must be true or false"));
-  auto name = CleanFileName(file->has_filename ? file->filename : "");
-  if (!name.ok()) return fail(name.status());
+    return Status::InvalidArgument("convertToPdf must be true or false");
+  GOLDSET_ASSIGN_OR_RETURN(auto name, CleanFileName(file->has_filename ? file->filename : ""));
   if (password.size() > 1024 || !IsValidUtf8(password))
-    return fail(Status::InvalidArgument("password must be UTF-8 text of at most 1024 bytes"));
+    return Status::InvalidArgument("password must be UTF-8 text of at most 1024 bytes");
 
   model::File f;
   f.id = NewId("file_");
   f.workspace_id = ctx.caller.workspace_id;
-  f.name = *name;
+  f.name = name;
   f.mime_type = StorableMimeType(file->content_type);
   f.type = parse::DetectFileType(file->data, f.name, f.mime_type);
   f.size_bytes = static_cast<int64_t>(file->data.size());
@@ -90,69 +76,77 @@ Response Upload(RequestContext& ctx) {
   if (f.type && *f.type == "PDF") f.page_count = parse::PdfPageCount(file->data, f.password);
   f.created_by = ctx.caller.key_name;
   f.created_at = f.updated_at = NowMillis();
-  Status st = StoreNewFile(ctx.svc, f, file->data);
-  if (!st.ok()) return fail(st);
+  GOLDSET_RETURN_IF_ERROR(StoreNewFile(ctx.svc, f, file->data));
   return JsonResponse(FileJson(f, ctx.svc, /*with_url=*/false));
 }
 
-Response GetFile(RequestContext& ctx) {
-  auto f = ctx.svc.files->Get(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!f.ok()) return ErrorResponse(f.status(), ctx.request_id);
-  return JsonResponse(FileJson(*f, ctx.svc, /*with_url=*/true));
+// Failures after the body is read are 4xx on purpose: the SDK cannot resend an upload, so
+// 5xx/429 would only produce a confusing client-side error (contract R4).
+StatusOr<Response> Upload(RequestContext& ctx) {
+  StatusOr<Response> r = StoreUpload(ctx);
+  if (r.ok()) return r;
+  const Status& st = r.status();
+  // A full disk: 413 rather than 507 (R4), with a code that says what it is — a code outside
+  // the Status vocabulary, so this is the one handler that builds its error body itself.
+  if (st.code() == Status::Code::kNoSpace)
+    return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + ClientMessage(st, ctx.request_id),
+                         true, ctx.request_id);
+  if (st.code() == Status::Code::kInvalidArgument || st.code() == Status::Code::kTooLarge) return st;
+  // Infrastructure details (paths, hosts) stay in the log.
+  return Status::InvalidArgument("Upload could not be stored: " + ClientMessage(st, ctx.request_id));
 }
 
-Response ListFiles(RequestContext& ctx) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+StatusOr<Response> GetFile(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto f, ctx.svc.files->Get(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(FileJson(f, ctx.svc, /*with_url=*/true));
+}
+
+StatusOr<Response> ListFiles(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
   std::string contains = ctx.req.QueryValue("nameContains").value_or("");
-  auto result = ctx.svc.files->List(ctx.caller.workspace_id, contains, *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.files->List(ctx.caller.workspace_id, contains, page));
   json::array data;
-  for (const auto& f : result->items) data.push_back(FileSummaryJson(f));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& f : result.items) data.push_back(FileSummaryJson(f));
+  return ListResponse(std::move(data), page, result.next);
 }
 
-Response DeleteFile(RequestContext& ctx) {
+StatusOr<Response> DeleteFile(RequestContext& ctx) {
   // Ground truth is never dropped as a side effect: items that use the file must go first.
   // The count runs in the deleting transaction with the file locked (F10: item creation
   // re-checks its files under the same lock), so it cannot go stale before the delete.
   const std::string& id = ctx.Param("id");
   auto unused = [&](store::Connection& c) -> Status {
-    auto users = store::EvaluationStore::CountItemsUsingFile(c, ctx.caller.workspace_id, id);
-    if (!users.ok()) return users.status();
-    if (*users == 0) return Status::OK();
-    return Status::InvalidArgument("File " + id + " is used by " + std::to_string(*users) +
+    GOLDSET_ASSIGN_OR_RETURN(auto users, store::EvaluationStore::CountItemsUsingFile(c, ctx.caller.workspace_id, id));
+    if (users == 0) return Status::OK();
+    return Status::InvalidArgument("File " + id + " is used by " + std::to_string(users) +
                                    " evaluation set item(s); delete those items first");
   };
   Status st = ctx.svc.files->Delete(ctx.caller.workspace_id, id, unused,
                                     [&](const std::string& sha) { return ctx.svc.blobs->Delete(sha); });
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+  if (!st.ok()) return st;
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 
-Response DownloadFile(RequestContext& ctx) {
+StatusOr<Response> DownloadFile(RequestContext& ctx) {
   const std::string& id = ctx.Param("id");
   auto expires = ctx.req.QueryValue("expires");
   auto signature = ctx.req.QueryValue("signature");
   if (!expires || !signature)
-    return ErrorResponse(Status::Unauthorized("A signed URL needs expires and signature"), ctx.request_id);
+    return Status::Unauthorized("A signed URL needs expires and signature");
   int64_t exp = std::strtoll(expires->c_str(), nullptr, 10);
   std::string expected = SignFileUrl(ctx.svc, id, exp);
   std::string given = "expires=" + *expires + "&signature=" + *signature;
   if (!ConstantTimeEquals(expected, given))
-    return ErrorResponse(Status::Unauthorized("Invalid URL signature"), ctx.request_id);
-  if (exp < NowMillis() / 1000) return ErrorResponse(Status::Unauthorized("This URL has expired"), ctx.request_id);
-  auto rows = ctx.svc.db->Acquire()->Query("SELECT workspace_id FROM files WHERE id = ?", {id});
-  if (!rows.ok()) return ErrorResponse(rows.status(), ctx.request_id);
-  if (rows->empty()) return ErrorResponse(Status::NotFound("File " + id + " not found"), ctx.request_id);
-  auto f = ctx.svc.files->Get(rows->front().Text(0), id);
-  if (!f.ok()) return ErrorResponse(f.status(), ctx.request_id);
-  auto bytes = ctx.svc.blobs->Get(f->content_sha256);
-  if (!bytes.ok()) return ErrorResponse(bytes.status(), ctx.request_id);
+    return Status::Unauthorized("Invalid URL signature");
+  if (exp < NowMillis() / 1000) return Status::Unauthorized("This URL has expired");
+  GOLDSET_ASSIGN_OR_RETURN(auto rows, ctx.svc.db->Acquire()->Query("SELECT workspace_id FROM files WHERE id = ?", {id}));
+  if (rows.empty()) return Status::NotFound("File " + id + " not found");
+  GOLDSET_ASSIGN_OR_RETURN(auto f, ctx.svc.files->Get(rows.front().Text(0), id));
+  GOLDSET_ASSIGN_OR_RETURN(auto bytes, ctx.svc.blobs->Get(f.content_sha256));
   Response r;
-  r.content_type = f->mime_type;
-  r.body = std::move(*bytes);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(f->name));
+  r.content_type = f.mime_type;
+  r.body = std::move(bytes);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + PercentEncode(f.name));
   // The type is the uploader's claim and the URL is on the dashboard's origin: a browser
   // must neither sniff it into something runnable nor run it there if it is opened (F20).
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -163,15 +157,13 @@ Response DownloadFile(RequestContext& ctx) {
 }  // namespace
 
 Status StoreNewFile(const Services& svc, model::File& f, std::string_view bytes) {
-  auto sha = svc.blobs->Put(bytes);
-  if (!sha.ok()) return sha.status();
-  f.content_sha256 = *sha;
+  GOLDSET_ASSIGN_OR_RETURN(auto sha, svc.blobs->Put(bytes));
+  f.content_sha256 = sha;
   // The bytes are written before the lock is taken; under it they are only checked (and
   // written again in the rare case a delete removed them in between).
   Status st = svc.files->Insert(f, [&]() -> Status {
-    auto present = svc.blobs->Exists(f.content_sha256);
-    if (!present.ok()) return present.status();
-    if (*present) return Status::OK();
+    GOLDSET_ASSIGN_OR_RETURN(auto present, svc.blobs->Exists(f.content_sha256));
+    if (present) return Status::OK();
     return svc.blobs->Put(bytes).status();
   });
   // A failed upload leaves nothing behind: not its bytes either, unless another file has them.
@@ -208,9 +200,9 @@ json::object FileSummaryJson(const model::File& f) {
 
 json::object FileJson(const model::File& f, const Services& svc, bool with_url) {
   json::object o = FileSummaryJson(f);
-  if (with_url) {
-    o["presignedUrl"] = PresignedFileUrl(svc, f.id);
-  }
+  // The SDK types presignedUrl `string | null`: the key is always there.
+  if (with_url) o["presignedUrl"] = PresignedFileUrl(svc, f.id);
+  else o["presignedUrl"] = nullptr;
   o["contents"] = nullptr;
   return o;
 }

@@ -1,8 +1,16 @@
 #include "api/http.h"
 
 #include "common/encoding.h"
+#include "common/version.h"
+#include "eval/eval.h"
 
 namespace goldset::api {
+
+const std::string& ServerHeader() {
+  static const std::string kValue =
+      std::string("goldset/") + kGoldsetVersion + " scoring/" + std::to_string(eval::kScoringVersion);
+  return kValue;
+}
 
 const std::string* Request::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);

@@ -41,6 +41,9 @@ struct Response {
   bool close = false;  // close the connection after this response
 };
 
+// The `Server` header of every response: "goldset/<version> scoring/<scoring version>".
+const std::string& ServerHeader();
+
 // Splits a raw target into path segments and query. InvalidArgument on bad escapes.
 Status ParseTarget(std::string_view target, Request* req);
 

@@ -20,9 +20,9 @@ bool CameThroughProxy(const Request& req) {
   return false;
 }
 
-Response Metrics(RequestContext& ctx) {
+StatusOr<Response> Metrics(RequestContext& ctx) {
   if (!ctx.svc.config.metrics || !IsLoopback(ctx.req.remote_address) || CameThroughProxy(ctx.req))
-    return ErrorResponse(Status::NotFound("No route for GET /metrics"), ctx.request_id);
+    return Status::NotFound("No route for GET /metrics");
   std::string out;
   out += "# HELP goldset_http_requests_total HTTP requests by status class.\n";
   out += "# TYPE goldset_http_requests_total counter\n";

@@ -1,4 +1,5 @@
 #include "api/multipart.h"
+#include "common/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,19 +9,6 @@ namespace goldset::api {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Reads `key=value` or `key="quoted value"` parameters after the first ';'.
 std::string Param(std::string_view header_value, std::string_view key, bool* found) {
   *found = false;
@@ -29,7 +17,7 @@ std::string Param(std::string_view header_value, std::string_view key, bool* fou
     ++pos;
     size_t eq = header_value.find('=', pos);
     if (eq == std::string_view::npos) break;
-    std::string k = Lower(Trim(header_value.substr(pos, eq - pos)));
+    std::string k = AsciiLower(Trim(header_value.substr(pos, eq - pos), kHeaderSpace));
     size_t vstart = eq + 1;
     std::string value;
     size_t next;
@@ -42,7 +30,7 @@ std::string Param(std::string_view header_value, std::string_view key, bool* fou
       next = i + 1;
     } else {
       next = header_value.find(';', vstart);
-      value = std::string(Trim(header_value.substr(vstart, next == std::string_view::npos ? std::string_view::npos : next - vstart)));
+      value = std::string(Trim(header_value.substr(vstart, next == std::string_view::npos ? std::string_view::npos : next - vstart), kHeaderSpace));
     }
     if (k == key) {
       *found = true;
@@ -63,8 +51,8 @@ void ReadPartHeaders(std::string_view headers, MultipartPart* part) {
     std::string_view line = headers.substr(line_start, line_end - line_start);
     size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
-      std::string name = Lower(Trim(line.substr(0, colon)));
-      std::string_view value = Trim(line.substr(colon + 1));
+      std::string name = AsciiLower(Trim(line.substr(0, colon), kHeaderSpace));
+      std::string_view value = Trim(line.substr(colon + 1), kHeaderSpace);
       if (name == "content-disposition") {
         bool found = false;
         part->name = Param(value, "name", &found);
@@ -80,7 +68,7 @@ void ReadPartHeaders(std::string_view headers, MultipartPart* part) {
 }  // namespace
 
 StatusOr<std::string> MultipartBoundary(std::string_view content_type) {
-  std::string lower = Lower(content_type);
+  std::string lower = AsciiLower(content_type);
   if (lower.rfind("multipart/form-data", 0) != 0)
     return Status::InvalidArgument("Content-Type must be multipart/form-data");
   bool found = false;

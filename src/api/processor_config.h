@@ -1,5 +1,5 @@
 // Processor config validation: the one place that decides whether an extractor,
-// classifier or splitter config is acceptable (contract 4.4, DESIGN sections 2 and 4).
+// classifier or splitter config is acceptable (contract 4.4, docs/decisions.md §2, §4).
 //
 // Errors are InvalidArgument (400) with the message "<what is wrong>; Path: <path>",
 // the path starting at the request's `config` (e.g. config.schema.properties.total.type);

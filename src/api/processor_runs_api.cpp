@@ -1,11 +1,12 @@
 // Standalone processor runs (contract §4.5): POST/GET /extract_runs, /classify_runs,
-// /split_runs, GET/DELETE .../{id} and POST .../{id}/cancel. Asynchronous: created
-// PENDING, executed by the workers.
+// /split_runs (?batchId= filters a batch), GET/DELETE .../{id} and POST .../{id}/cancel.
+// Asynchronous: created PENDING, executed by the workers.
 #include "api/app.h"
 #include "api/entity_catalog.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "api/processor_runs.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "store/processor_run_store.h"
@@ -14,25 +15,7 @@ namespace goldset::api {
 
 namespace {
 
-struct RunKind {
-  const char* kind;         // "extractor"
-  const char* object;       // "extract_run"
-  const char* prefix;       // "exr_"
-  const char* collection;   // "/extract_runs"
-  const char* version_key;  // "extractorVersion"
-};
-
-constexpr RunKind kKinds[] = {
-    {"extractor", "extract_run", "exr_", "/extract_runs", "extractorVersion"},
-    {"classifier", "classify_run", "clr_", "/classify_runs", "classifierVersion"},
-    {"splitter", "split_run", "splr_", "/split_runs", "splitterVersion"},
-};
-
-json::value ParsedOrNull(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  auto v = ParseJson(*s);
-  return v.ok() ? *v : json::value(nullptr);
-}
+}  // namespace
 
 json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunRecord& r) {
   json::object o;
@@ -61,142 +44,124 @@ json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunR
   return o;
 }
 
-// file: {id} | {text, name?}. URLs would make the server fetch arbitrary addresses; the
-// caller uploads instead.
-StatusOr<std::string> ResolveFile(RequestContext& ctx, const json::value* v) {
-  if (!v || v->is_null()) return Status::InvalidArgument("file is required: {id} of an uploaded file, or {text, name?}");
-  if (!v->is_object()) return Status::InvalidArgument("file must be an object");
-  const auto& o = v->as_object();
-  if (const json::value* id = o.if_contains("id"); id && !id->is_null()) {
-    if (!id->is_string()) return Status::InvalidArgument("file.id must be a string");
-    auto f = ctx.svc.files->Get(ctx.caller.workspace_id, std::string(id->as_string()));
-    if (!f.ok()) return f.status().WithContext("file.id");
-    return f->id;
-  }
-  if (const json::value* text = o.if_contains("text"); text && !text->is_null()) {
-    if (!text->is_string() || text->as_string().empty()) return Status::InvalidArgument("file.text must be a non-empty string");
-    std::string name = "document.txt";
-    if (const json::value* n = o.if_contains("name"); n && !n->is_null()) {
-      if (!n->is_string()) return Status::InvalidArgument("file.name must be a string");
-      // The same rules as an upload's file name (F19).
-      if (!n->as_string().empty()) {
-        auto clean = CleanFileName(std::string(n->as_string()));
-        if (!clean.ok()) return clean.status().WithContext("file.name");
-        name = *clean;
-      }
-    }
-    std::string_view bytes(text->as_string().data(), text->as_string().size());
-    model::File f;
-    f.id = NewId("file_");
-    f.workspace_id = ctx.caller.workspace_id;
-    f.name = name;
-    f.type = "TXT";
-    f.mime_type = "text/plain";
-    f.size_bytes = static_cast<int64_t>(bytes.size());
-    f.created_by = ctx.caller.key_name;
-    f.created_at = f.updated_at = NowMillis();
-    GOLDSET_RETURN_IF_ERROR(StoreNewFile(ctx.svc, f, bytes));
-    return f.id;
-  }
-  if (o.contains("url")) return Status::InvalidArgument("file.url is not supported by this server; upload the file and pass {id}");
-  return Status::InvalidArgument("file needs id or text");
-}
-
-Response Create(RequestContext& ctx, const RunKind& k) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  const json::value* ref = body->if_contains(k.kind);
-  const json::value* inline_config = body->if_contains("config");
+StatusOr<store::ProcessorRunRecord> NewRunRecord(RequestContext& ctx, const RunKind& k, const json::value* ref,
+                                                 const json::value* inline_config) {
   bool has_ref = ref && !ref->is_null(), has_config = inline_config && !inline_config->is_null();
-  if (has_ref == has_config)
-    return ErrorResponse(Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required"), ctx.request_id);
+  if (has_ref == has_config) return Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required");
   store::ProcessorRunRecord r;
   r.id = NewId(k.prefix);
   r.workspace_id = ctx.caller.workspace_id;
   r.kind = k.kind;
   if (has_ref) {
-    if (!ref->is_object()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + " must be {id, version?}"), ctx.request_id);
+    if (!ref->is_object()) return Status::InvalidArgument(std::string(k.kind) + " must be {id, version?}");
     const json::value* id = ref->as_object().if_contains("id");
     if (!id || !id->is_string() || id->as_string().empty())
-      return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".id is required"), ctx.request_id);
+      return Status::InvalidArgument(std::string(k.kind) + ".id is required");
     std::string version = "latest";
     if (const json::value* v = ref->as_object().if_contains("version"); v && !v->is_null()) {
-      if (!v->is_string()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + ".version must be a string"), ctx.request_id);
+      if (!v->is_string()) return Status::InvalidArgument(std::string(k.kind) + ".version must be a string");
       version = std::string(v->as_string());
     }
     auto resolved = ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version);
-    if (!resolved.ok()) return ErrorResponse(resolved.status(), ctx.request_id);
+    if (!resolved.ok()) return resolved.status();
     if (resolved->kind != k.kind)
-      return ErrorResponse(Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved->kind + ", not a " + k.kind), ctx.request_id);
+      return Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved->kind + ", not a " + k.kind);
     r.processor_json = json::serialize(resolved->summary);
     r.version_json = json::serialize(resolved->version);
     r.config = json::serialize(resolved->config);
   } else {
-    if (!inline_config->is_object()) return ErrorResponse(Status::InvalidArgument("config must be an object"), ctx.request_id);
-    if (ctx.svc.validate_config) {
-      Status st = ctx.svc.validate_config(k.kind, inline_config->as_object());
-      if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-    }
+    if (!inline_config->is_object()) return Status::InvalidArgument("config must be an object");
+    if (ctx.svc.validate_config) GOLDSET_RETURN_IF_ERROR(ctx.svc.validate_config(k.kind, inline_config->as_object()));
     r.config = json::serialize(*inline_config);
   }
-  if (const json::value* m = body->if_contains("metadata"); m && !m->is_null()) {
-    if (!m->is_object()) return ErrorResponse(Status::InvalidArgument("metadata must be an object"), ctx.request_id);
-    r.metadata = json::serialize(*m);
-  }
-  if (const json::value* p = body->if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
-    return ErrorResponse(Status::InvalidArgument("priority must be an integer"), ctx.request_id);
-  auto file = ResolveFile(ctx, body->if_contains("file"));
-  if (!file.ok()) return ErrorResponse(file.status(), ctx.request_id);
-  r.file_id = *file;
   r.status = "PENDING";
   r.created_by = ctx.caller.key_name;
-  r.created_at = r.updated_at = NowMillis();
-  Status st = ctx.svc.processor_runs->Insert(r);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  if (ctx.svc.notify_workers) ctx.svc.notify_workers();
-  return JsonResponse(RunJson(ctx.svc, k, r));
+  return r;
 }
 
-Response Get(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
+Status DeleteCreatedFile(RequestContext& ctx, const std::string& file_id) {
+  return ctx.svc.files->Delete(ctx.caller.workspace_id, file_id, nullptr,
+                               [&](const std::string& sha) { return ctx.svc.blobs->Delete(sha); });
+}
+
+Status ReadRunOptions(const json::object& input, store::ProcessorRunRecord* r) {
+  if (const json::value* m = input.if_contains("metadata"); m && !m->is_null()) {
+    if (!m->is_object()) return Status::InvalidArgument("metadata must be an object");
+    r->metadata = json::serialize(*m);
+  }
+  if (const json::value* p = input.if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
+    return Status::InvalidArgument("priority must be an integer");
+  return Status::OK();
+}
+
+StatusOr<store::ProcessorRunRecord> CreateRun(RequestContext& ctx, const RunKind& k, const json::object& body,
+                                              const CancelToken& cancel) {
+  auto r = NewRunRecord(ctx, k, body.if_contains(k.kind), body.if_contains("config"));
+  if (!r.ok()) return r.status();
+  GOLDSET_RETURN_IF_ERROR(ReadRunOptions(body, &*r));
+  bool created = false;
+  auto file = ResolveRunFile(ctx, body.if_contains("file"), cancel, &created);
+  if (!file.ok()) return file.status();
+  r->file_id = *file;
+  r->created_at = r->updated_at = NowMillis();
+  Status st = ctx.svc.processor_runs->Insert(*r);
+  if (!st.ok()) {
+    if (created) (void)DeleteCreatedFile(ctx, *file);
+    return st;
+  }
+  if (ctx.svc.notify_workers) ctx.svc.notify_workers();
+  return r;
+}
+
+namespace {
+
+Response Create(RequestContext& ctx, const RunKind& k) {
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
+  CancelToken cancel;
+  cancel.SetDeadline(MonotonicMillis() + ctx.svc.config.file_url_timeout_ms,
+                     Status::DeadlineExceeded("file.url took longer than --file-url-timeout-ms"));
+  auto r = CreateRun(ctx, k, *body, cancel);
   if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
   return JsonResponse(RunJson(ctx.svc, k, *r));
 }
 
-Response List(RequestContext& ctx, const RunKind& k) {
-  auto page = ctx.ListParams();
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  auto result = ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, *page);
-  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+StatusOr<Response> Get(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
+}
+
+StatusOr<Response> List(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
+  std::string batch_id = ctx.req.QueryValue("batchId").value_or("");
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.processor_runs->List(ctx.caller.workspace_id, k.kind, page, batch_id));
   json::array data;
-  for (const auto& r : result->items) data.push_back(RunJson(ctx.svc, k, r));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& r : result.items) data.push_back(RunJson(ctx.svc, k, r));
+  return ListResponse(std::move(data), page, result.next);
 }
 
 // PENDING and PROCESSING runs can be cancelled (the SDK documents PROCESSING only; a
 // queued run is as useful to stop). Webhooks have no cancelled event for these runs.
-Response Cancel(RequestContext& ctx, const RunKind& k) {
-  auto r = ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+StatusOr<Response> Cancel(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto r, ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
-Response Delete(RequestContext& ctx, const RunKind& k) {
-  Status st = ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id"));
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+StatusOr<Response> Delete(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.processor_runs->Delete(ctx.caller.workspace_id, k.kind, ctx.Param("id")));
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 
 }  // namespace
 
 json::object ProcessorRunJson(Services& svc, const store::ProcessorRunRecord& r) {
-  for (const RunKind& k : kKinds)
+  for (const RunKind& k : kRunKinds)
     if (r.kind == k.kind) return RunJson(svc, k, r);
   return {};
 }
 
 void RegisterProcessorRunRoutes(Router& router) {
-  for (const RunKind& k : kKinds) {
+  for (const RunKind& k : kRunKinds) {
     const RunKind* kp = &k;
     std::string base = k.collection;
     router.Add({"POST", base, [kp](RequestContext& c) { return Create(c, *kp); }, true, RateCategory::kRun, BodyKind::kJson});

@@ -44,4 +44,10 @@ RouteMatch Router::Match(const std::string& method, const std::vector<std::strin
   return result;
 }
 
+std::vector<std::pair<std::string, std::string>> Router::List() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Compiled& c : routes_) out.emplace_back(c.route.method, c.route.pattern);
+  return out;
+}
+
 }  // namespace goldset::api

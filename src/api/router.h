@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/http.h"
+#include "common/status.h"
 
 namespace goldset::api {
 
@@ -21,10 +22,16 @@ enum class BodyKind { kNone, kJson, kUpload };
 // wait for a database lock), uploads, exports and anything whose cost grows with a run.
 enum class Dispatch { kPool, kInline };
 
+// A handler answers with a Response, or fails with a Status that App::Handle turns into the
+// contract's error body {code, message, retryable, requestId} (api/errors.h) — the one place
+// errors become responses. A handler written as `Response F(RequestContext&)` still fits
+// (a Response converts to an OK StatusOr); new handlers return StatusOr<Response>.
+using Handler = std::function<StatusOr<Response>(RequestContext&)>;
+
 struct Route {
   std::string method;
   std::string pattern;
-  std::function<Response(RequestContext&)> handler;
+  Handler handler;
   bool authenticated = true;
   RateCategory category = RateCategory::kGet;
   BodyKind body = BodyKind::kNone;
@@ -41,6 +48,8 @@ class Router {
  public:
   void Add(Route route);
   RouteMatch Match(const std::string& method, const std::vector<std::string>& segments) const;
+  // Every route as (method, pattern), in registration order (the OpenAPI test's source).
+  std::vector<std::pair<std::string, std::string>> List() const;
 
  private:
   struct Compiled {

@@ -1,53 +1,53 @@
-// Per-item results of a run (extensions, DESIGN §5): GET /evaluation_set_runs/{id}/results,
+// Per-item results of a run (extensions, docs/decisions.md §5): GET /evaluation_set_runs/{id}/results,
 // GET /evaluation_set_runs/{id}/results.csv (streamed), GET /evaluation_set_runs/{id}/compare,
 // GET /evaluation_set_runs/{id}/summary.
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "api/app.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
+#include "api/stored_answer.h"
+#include "common/canonical_json.h"
 #include "common/clock.h"
 #include "eval/eval.h"
-#include "jobs/run_metrics.h"
+#include "eval/run_options.h"
 #include "store/comparison_store.h"
 
 namespace goldset::api {
 
 namespace {
 
-Response ListResults(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
-  int64_t after = page->after ? page->after->sort_value : 0;
-  auto items = ctx.svc.runs->ListItems(run->id, after, page->limit + 1);
-  if (!items.ok()) return ErrorResponse(items.status(), ctx.request_id);
+StatusOr<Response> ListResults(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
+  int64_t after = page.after ? page.after->sort_value : 0;
+  GOLDSET_ASSIGN_OR_RETURN(auto items, ctx.svc.runs->ListItems(run.id, after, page.limit + 1));
   std::optional<store::Cursor> next;
-  if (static_cast<int>(items->size()) > page->limit) {
-    items->resize(static_cast<size_t>(page->limit));
-    next = store::Cursor{items->back().seq, items->back().item_id};
+  if (static_cast<int>(items.size()) > page.limit) {
+    items.resize(static_cast<size_t>(page.limit));
+    next = store::Cursor{items.back().seq, items.back().item_id};
   }
   FileMemo files(ctx.svc, ctx.caller.workspace_id);
   std::vector<std::string> file_ids;
-  for (const auto& it : *items)
+  for (const auto& it : items)
     if (it.file_id) file_ids.push_back(*it.file_id);
   (void)files.Prefetch(file_ids);  // on failure each row looks its file up itself
   json::array data;
-  for (const auto& it : *items) data.push_back(RunResultJson(ctx.svc, it, &files));
-  return ListResponse(std::move(data), *page, next);
+  for (const auto& it : items) data.push_back(RunResultJson(ctx.svc, it, &files));
+  return ListResponse(std::move(data), page, next);
 }
 
-Response GetResult(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto item = ctx.svc.runs->GetItem(run->id, ctx.Param("itemId"));
-  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
-  return JsonResponse(RunResultJson(ctx.svc, *item));
+StatusOr<Response> GetResult(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.runs->GetItem(run.id, ctx.Param("itemId")));
+  return JsonResponse(RunResultJson(ctx.svc, item));
 }
 
 // A cell that is only a number ("-12.5", "+3", "1e-9"): a spreadsheet reads it as that
@@ -103,7 +103,7 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
   std::string out;
   if (item.status != "PROCESSED") {
     out += prefix + ",,," + CsvField(item.status == "FAILED" ? "error" : "not_run") + ",," +
-           CsvField(item.error_message.value_or(item.status)) + "\r\n";
+           CsvField(item.error_message.value_or(item.status)) + ",\r\n";
     return out;
   }
   auto result = item.result ? ParseJson(*item.result) : StatusOr<json::value>(Status::NotFound(""));
@@ -116,17 +116,17 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
     std::string score = v.contains("score") ? json::serialize(v.at("score")) : "";
     out += prefix + CsvField(std::string(path)) + "," + CsvField(CsvValue(v.if_contains("expected"))) + "," +
            CsvField(CsvValue(v.if_contains("actual"))) + "," + CsvField(CsvValue(v.if_contains("verdict"))) + "," +
-           score + "," + CsvField(CsvValue(v.if_contains("reason"))) + "\r\n";
+           score + "," + CsvField(CsvValue(v.if_contains("reason"))) + "," +
+           CsvField(CsvValue(v.if_contains("category"))) + "\r\n";
   }
   return out;
 }
 
-Response ExportCsv(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+StatusOr<Response> ExportCsv(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   Response r;
   r.content_type = "text/csv; charset=utf-8";
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + run->id + "-results.csv\"");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + run.id + "-results.csv\"");
   // State lives in the writer: each call streams one page of run items.
   struct Cursor {
     int64_t after = 0;
@@ -134,10 +134,10 @@ Response ExportCsv(RequestContext& ctx) {
   };
   auto cursor = std::make_shared<Cursor>();
   Services* svc = &ctx.svc;
-  std::string run_id = run->id;
+  std::string run_id = run.id;
   r.stream = [svc, run_id, cursor](const std::function<void(std::string_view)>& sink) {
     if (!cursor->header_sent) {
-      sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason\r\n");
+      sink("itemId,fileName,fieldPath,expected,actual,verdict,score,reason,category\r\n");
       cursor->header_sent = true;
     }
     auto items = svc->runs->ListItems(run_id, cursor->after, 200);
@@ -168,83 +168,138 @@ StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
     }
     *slot = x;
   }
-  if (Status st = eval::ValidateCompareOptions(o); !st.ok()) return st;
+  GOLDSET_RETURN_IF_ERROR(eval::ValidateCompareOptions(o));
   return o;
 }
 
-// Scored items of a run (failed and unscored items are not compared).
-Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eval::ComparedItem>* out) {
+// Scored items of a run (failed and unscored items are not compared), and the canonical
+// expected output of every finished item (to align runs on different set versions).
+Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eval::ComparedItem>* out,
+                     std::map<std::string, std::string>* expected) {
   return svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
+    auto e = ParseJson(item.expected_output);
+    (*expected)[item.item_id] = e.ok() ? CanonicalJson(*e) : item.expected_output;
     if (item.status != "PROCESSED" || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
   });
 }
 
-Response Compare(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+std::optional<int64_t> ScoringVersionOf(const store::RunRecord& run) {
+  if (!run.manifest) return std::nullopt;
+  auto m = ParseJson(*run.manifest);
+  if (!m.ok() || !m->is_object()) return std::nullopt;
+  const json::value* v = m->as_object().if_contains("scoringVersion");
+  if (!v || !v->is_int64()) return std::nullopt;
+  return v->as_int64();
+}
+
+// Runs on different set versions (docs/evaluation.md § Versions, history and re-scoring):
+// items are aligned by id; items only one run has, and items whose expected output
+// differs between the runs, are listed and left out of the statistics. Removes the
+// changed items from both lists and returns the response's alignment fields.
+json::object AlignVersions(const store::RunRecord& baseline, const store::RunRecord& candidate,
+                           const std::map<std::string, std::string>& base_expected,
+                           const std::map<std::string, std::string>& cand_expected,
+                           std::vector<eval::ComparedItem>* base_items, std::vector<eval::ComparedItem>* cand_items) {
+  constexpr size_t kMaxListed = 1000;
+  json::array only_base, only_cand, changed;
+  size_t n_only_base = 0, n_only_cand = 0, n_changed = 0;
+  std::set<std::string> changed_ids;
+  for (const auto& [id, e] : base_expected) {
+    auto it = cand_expected.find(id);
+    if (it == cand_expected.end()) {
+      if (n_only_base++ < kMaxListed) only_base.emplace_back(id);
+    } else if (it->second != e) {
+      changed_ids.insert(id);
+      if (n_changed++ < kMaxListed) changed.emplace_back(id);
+    }
+  }
+  for (const auto& [id, e] : cand_expected)
+    if (!base_expected.count(id) && n_only_cand++ < kMaxListed) only_cand.emplace_back(id);
+  auto drop = [&](std::vector<eval::ComparedItem>* items) {
+    items->erase(std::remove_if(items->begin(), items->end(),
+                                [&](const eval::ComparedItem& i) { return changed_ids.count(i.item_id) > 0; }),
+                 items->end());
+  };
+  drop(base_items);
+  drop(cand_items);
+  std::set<std::string> in_base;
+  for (const auto& i : *base_items) in_base.insert(i.item_id);
+  size_t compared = 0;
+  for (const auto& i : *cand_items) compared += in_base.count(i.item_id);
+  auto version = [](const store::RunRecord& r) { return r.set_version ? json::value(*r.set_version) : json::value(nullptr); };
+  auto scoring = [](const store::RunRecord& r) {
+    auto v = ScoringVersionOf(r);
+    return v ? json::value(*v) : json::value(nullptr);
+  };
+  auto sb = ScoringVersionOf(baseline), sc = ScoringVersionOf(candidate);
+  json::object out;
+  out["itemsOnlyInBaseline"] = std::move(only_base);
+  out["itemsOnlyInCandidate"] = std::move(only_cand);
+  out["itemsWithChangedExpected"] = std::move(changed);
+  out["alignment"] = json::object{
+      {"baselineSetVersion", version(baseline)},
+      {"candidateSetVersion", version(candidate)},
+      {"sameSetVersion", baseline.set_version == candidate.set_version},
+      {"numItemsOnlyInBaseline", n_only_base},
+      {"numItemsOnlyInCandidate", n_only_cand},
+      {"numItemsWithChangedExpected", n_changed},
+      {"numItemsCompared", compared},
+      {"statisticsOn", "items both runs scored against the same expected output"},
+      {"baselineScoringVersion", scoring(baseline)},
+      {"candidateScoringVersion", scoring(candidate)},
+      {"scoringComparable", sb == sc},
+  };
+  return out;
+}
+
+StatusOr<Response> Compare(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   auto baseline_id = ctx.req.QueryValue("baseline");
   if (!baseline_id || baseline_id->empty())
-    return ErrorResponse(Status::InvalidArgument("baseline is required: the id of the run to compare against"), ctx.request_id);
-  auto options = CompareOptionsOf(ctx.req);
-  if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
-  auto baseline = ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id);
-  if (!baseline.ok()) return ErrorResponse(baseline.status(), ctx.request_id);
-  if (baseline->set_id != run->set_id)
-    return ErrorResponse(Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run->set_id +
-                                                 " vs " + baseline->set_id + ")"), ctx.request_id);
+    return Status::InvalidArgument("baseline is required: the id of the run to compare against");
+  GOLDSET_ASSIGN_OR_RETURN(auto options, CompareOptionsOf(ctx.req));
+  GOLDSET_ASSIGN_OR_RETURN(auto baseline, ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id));
+  if (baseline.set_id != run.set_id)
+    return Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run.set_id +
+                                                 " vs " + baseline.set_id + ")");
   // Finished runs never change, so neither does their comparison: it is computed once
   // (10,000 bootstrap resamples per request were a cheap way to load the handler pool,
   // F25a) and then served as stored, per parameter set (alpha, margin, effect), up to
   // --max-stored-comparisons sets per pair. x-goldset-cache says which: hit, miss
   // (computed and stored) or bypass (a run is still going, or the pair has its maximum
   // of stored sets; computed, not stored).
-  const bool cacheable = run->finished() && baseline->finished();
-  store::ComparisonStore comparisons(ctx.svc.db);
-  const store::ComparisonKey key{ctx.caller.workspace_id, run->id, baseline->id, eval::CompareRunsParameters(*options)};
-  auto answer = [](std::string body, const char* cache) {
-    Response r;
-    r.body = std::move(body);
-    r.headers.emplace_back("x-goldset-cache", cache);
-    return r;
-  };
-  if (cacheable) {
-    auto stored = comparisons.Get(key);
-    if (stored.ok() && *stored) return answer(std::move(**stored), "hit");
-  }
-  std::vector<eval::ComparedItem> base_items, cand_items;
-  Status st = CollectScored(ctx.svc, *baseline, &base_items);
-  if (st.ok()) st = CollectScored(ctx.svc, *run, &cand_items);
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object out = eval::CompareRuns(jobs::KindOf(run->entity_kind), base_items, cand_items, *options);
-  out["object"] = "evaluation_set_run_comparison";
-  out["runId"] = run->id;
-  out["baselineRunId"] = baseline->id;
-  std::string body = json::serialize(out);
-  // A failure to store only costs the next request a recomputation.
-  bool stored = false;
-  if (cacheable) {
-    auto put = comparisons.Put(key, body, NowMillis(), ctx.svc.config.max_stored_comparisons);
-    stored = put.ok() && *put;
-  }
-  return answer(std::move(body), stored ? "miss" : "bypass");
+  const bool cacheable = run.finished() && baseline.finished();
+  const store::ComparisonKey key{ctx.caller.workspace_id, run.id, baseline.id, eval::CompareRunsParameters(options) + ";align=1"};
+  return ServeStoredAnswer(ctx, key, cacheable, [&]() -> StatusOr<std::string> {
+    std::vector<eval::ComparedItem> base_items, cand_items;
+    std::map<std::string, std::string> base_expected, cand_expected;
+    GOLDSET_RETURN_IF_ERROR(CollectScored(ctx.svc, baseline, &base_items, &base_expected));
+    GOLDSET_RETURN_IF_ERROR(CollectScored(ctx.svc, run, &cand_items, &cand_expected));
+    json::object alignment = AlignVersions(baseline, run, base_expected, cand_expected, &base_items, &cand_items);
+    json::object out = eval::CompareRuns(eval::KindOfEntity(run.entity_kind), base_items, cand_items, options);
+    for (auto& kv : alignment) out[kv.key()] = std::move(kv.value());
+    out["object"] = "evaluation_set_run_comparison";
+    out["runId"] = run.id;
+    out["baselineRunId"] = baseline.id;
+    return json::serialize(out);
+  });
 }
 
 // Accuracies of the run's scored items with Wilson 95% intervals (eval::ResultsSummary).
-Response Summary(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  eval::ResultsSummary summary(jobs::KindOf(run->entity_kind));
+StatusOr<Response> Summary(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  eval::ResultsSummary summary(eval::KindOfEntity(run.entity_kind));
   size_t failed = 0;
-  Status st = ctx.svc.runs->ForEachFinishedItem(run->id, [&](const store::RunItemRecord& item) {
+  Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
     if (item.status == "FAILED") ++failed;
     if (item.status != "PROCESSED" || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) summary.Add(v->as_object());
   });
-  if (!st.ok()) return ErrorResponse(st, ctx.request_id);
-  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run->id}, {"status", run->status}};
+  if (!st.ok()) return st;
+  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run.id}, {"status", run.status}};
   for (auto& kv : summary.Build()) out[kv.key()] = std::move(kv.value());
   out["numItemsFailed"] = failed;
   return JsonResponse(out);

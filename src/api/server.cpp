@@ -25,6 +25,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/json.h"
+#include "common/strings.h"
 
 namespace goldset::api {
 
@@ -34,12 +35,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class Session;
 
@@ -190,7 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req_.target = std::string(h.target());
     req_.remote_address = remote_address_;
     for (const auto& field : h) {
-      std::string name = Lower(field.name_string());
+      std::string name = AsciiLower(field.name_string());
       req_.headers.emplace(std::move(name), std::string(field.value()));
     }
     keep_alive_ = h.keep_alive();
@@ -221,7 +216,7 @@ class Session : public std::enable_shared_from_this<Session> {
     SetDeadline(admission_.body_timeout_ms);
     if (parser_->is_done()) return OnBody({});
     auto expect = req_.headers.find("expect");
-    if (expect != req_.headers.end() && Lower(expect->second) == "100-continue") {
+    if (expect != req_.headers.end() && AsciiLower(expect->second) == "100-continue") {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
         if (wec) return self->Close();
@@ -286,7 +281,9 @@ class Session : public std::enable_shared_from_this<Session> {
     out->head += std::to_string(r.status);
     out->head += ' ';
     out->head += http::obsolete_reason(static_cast<http::status>(r.status));
-    out->head += "\r\nServer: goldset\r\n";
+    out->head += "\r\nServer: ";
+    out->head += ServerHeader();
+    out->head += "\r\n";
     AppendHeader(&out->head, "Content-Type", r.content_type);
     AppendHeader(&out->head, "x-extend-request-id", request_id_);
     for (auto& [k, v] : r.headers) AppendHeader(&out->head, k, v);
@@ -313,7 +310,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Chunked streaming: header first, then one chunk per writer call.
   void SendStream(Response r, bool close) {
     auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
-    res->set(http::field::server, "goldset");
+    res->set(http::field::server, ServerHeader());
     res->set(http::field::content_type, r.content_type);
     res->set("x-extend-request-id", request_id_);
     for (auto& [k, v] : r.headers) res->set(k, v);
@@ -382,19 +379,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!shared_.config.access_log) return;
     thread_local std::string line;
     line.clear();
-    line += "{\"ts\":\"";
-    line += FormatRfc3339(NowMillis());
-    line += "\",\"method\":";
-    AppendJsonString(&line, req_.method);
-    line += ",\"path\":";
-    AppendJsonString(&line, req_.path);
-    line += ",\"status\":" + std::to_string(status);
-    line += ",\"bytes\":" + std::to_string(bytes);
-    line += ",\"durationMs\":" + std::to_string(duration);
-    line += ",\"requestId\":\"" + request_id_;  // [A-Za-z0-9_-] only
-    line += "\",\"workspace\":";
-    AppendJsonString(&line, admission_.caller.workspace_id);
-    line += "}\n";
+    AppendAccessLogLine(&line, {req_.method, req_.path, status, bytes, duration, request_id_,
+                                admission_.caller.workspace_id});
     // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loop threads.
     if (t_turn.log_lines.size() + line.size() > PIPE_BUF) FlushLog();
     t_turn.log_lines += line;
@@ -481,8 +467,8 @@ void RefuseConnection(tcp::socket& socket, ConnectionLimiter::Verdict verdict) {
   body["retryable"] = true;
   body["requestId"] = NewRequestId();
   const std::string text = json::serialize(body);
-  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: goldset\r\nContent-Type: application/json\r\n"
-                          "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: " + ServerHeader() +
+                          "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
                           std::to_string(text.size()) + "\r\n\r\n" + text;
   beast::error_code ec;
   socket.non_blocking(true, ec);

@@ -13,6 +13,7 @@
 #include "api/rate_limiter.h"
 #include "common/crypto.h"
 #include "jobs/run_metrics.h"
+#include "jobs/run_scheduler.h"
 #include "outbound/egress_policy.h"
 #include "store/api_key_store.h"
 #include "store/blob_store.h"
@@ -42,6 +43,7 @@ struct Services {
   std::unique_ptr<EntityCatalog> entities;
   jobs::MetricsCache metrics;
   store::RunFinalizer run_finalizer;         // set by the process that owns the workers
+  jobs::RunEndedHook run_ended_hook;         // what run_finalizer does besides metrics (re-scored runs)
   std::function<void()> notify_workers;      // wakes idle workers after a run is created
   std::unique_ptr<webhooks::WebhookStore> webhooks;
   // Delivery workers; built here, started by `goldset serve` (Start/Stop).

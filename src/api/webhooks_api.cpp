@@ -6,6 +6,7 @@
 
 #include "api/app.h"
 #include "api/errors.h"
+#include "api/request_fields.h"
 #include "api/webhook_json.h"
 #include "common/clock.h"
 #include "common/encoding.h"
@@ -19,23 +20,6 @@ namespace {
 json::value CreatedByJson(const std::optional<std::string>& key_name) {
   if (!key_name) return nullptr;
   return json::object{{"type", "api_key"}, {"name", *key_name}};
-}
-
-Status RejectUnknownFields(const json::object& body, const std::set<std::string>& allowed) {
-  for (const auto& [k, v] : body)
-    if (!allowed.count(std::string(k))) return Status::InvalidArgument("Unknown field '" + std::string(k) + "'");
-  return Status::OK();
-}
-
-StatusOr<std::string> RequiredString(const json::object& body, const std::string& field, size_t max_len = 255) {
-  const json::value* v = Find(body, field);
-  if (!v || v->is_null()) return Status::InvalidArgument(field + " is required");
-  if (!v->is_string()) return Status::InvalidArgument(field + " must be a string");
-  std::string s(v->as_string());
-  if (s.empty()) return Status::InvalidArgument(field + " must not be empty");
-  if (s.size() > max_len) return Status::InvalidArgument(field + " is longer than " + std::to_string(max_len) + " characters");
-  if (!IsValidUtf8(s)) return Status::InvalidArgument(field + " is not valid UTF-8");
-  return s;
 }
 
 StatusOr<std::string> ParseStatus(const json::value& v) {
@@ -79,147 +63,124 @@ StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v)
   return std::optional<json::object>(std::move(out));
 }
 
-Response Fail(const Status& st, RequestContext& ctx) { return ErrorResponse(st, ctx.request_id); }
-
 // ---- endpoints ----
 
 // What create and update accept (update: any subset).
 const std::set<std::string> kEndpointFields = {"url", "name", "enabledEvents", "apiVersion", "status", "advancedOptions"};
 
-Response CreateEndpoint(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return Fail(body.status(), ctx);
-  if (Status st = RejectUnknownFields(*body, kEndpointFields); !st.ok()) return Fail(st, ctx);
+StatusOr<Response> CreateEndpoint(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(body, kEndpointFields));
   webhooks::Endpoint e;
-  auto url = RequiredString(*body, "url", 2048);
-  if (!url.ok()) return Fail(url.status(), ctx);
-  auto name = RequiredString(*body, "name");
-  if (!name.ok()) return Fail(name.status(), ctx);
-  auto version = RequiredString(*body, "apiVersion", 32);
-  if (!version.ok()) return Fail(version.status(), ctx);
-  if (Status st = webhooks::ValidateApiVersion(*version); !st.ok()) return Fail(st, ctx);
-  const json::value* events_v = Find(*body, "enabledEvents");
-  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
-  auto events = webhooks::ParseEndpointEvents(*version, *events_v);
-  if (!events.ok()) return Fail(events.status(), ctx);
-  if (const json::value* s = Find(*body, "status"); s && !s->is_null()) {
-    auto status = ParseStatus(*s);
-    if (!status.ok()) return Fail(status.status(), ctx);
-    e.status = *status;
+  GOLDSET_ASSIGN_OR_RETURN(auto url, RequiredString(body, "url", kMaxUrlBytes));
+  GOLDSET_ASSIGN_OR_RETURN(auto name, RequiredString(body, "name", kMaxNameBytes));
+  GOLDSET_ASSIGN_OR_RETURN(auto version, RequiredString(body, "apiVersion", kMaxTokenBytes));
+  GOLDSET_RETURN_IF_ERROR(webhooks::ValidateApiVersion(version));
+  const json::value* events_v = Find(body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Status::InvalidArgument("enabledEvents is required");
+  GOLDSET_ASSIGN_OR_RETURN(auto events, webhooks::ParseEndpointEvents(version, *events_v));
+  if (const json::value* s = Find(body, "status"); s && !s->is_null()) {
+    GOLDSET_ASSIGN_OR_RETURN(auto status, ParseStatus(*s));
+    e.status = status;
   }
-  if (const json::value* a = Find(*body, "advancedOptions")) {
-    auto opts = ParseAdvancedOptions(*a);
-    if (!opts.ok()) return Fail(opts.status(), ctx);
-    e.advanced_options = *opts;
+  if (const json::value* a = Find(body, "advancedOptions")) {
+    GOLDSET_ASSIGN_OR_RETURN(auto opts, ParseAdvancedOptions(*a));
+    e.advanced_options = opts;
   }
-  if (Status st = webhooks::CheckEndpointUrl(*url, ctx.svc.egress); !st.ok()) return Fail(st, ctx);
+  GOLDSET_RETURN_IF_ERROR(webhooks::CheckEndpointUrl(url, ctx.svc.egress));
   e.id = NewId("wh_");
   e.workspace_id = ctx.caller.workspace_id;
-  e.url = *url;
-  e.name = *name;
-  e.enabled_events = *events;
-  e.api_version = *version;
+  e.url = url;
+  e.name = name;
+  e.enabled_events = events;
+  e.api_version = version;
   e.signing_secret = webhooks::NewSigningSecret();
   e.created_by = ctx.caller.key_name;
   e.created_at = e.updated_at = NowMillis();
-  if (Status st = ctx.svc.webhooks->CreateEndpoint(e); !st.ok()) return Fail(st, ctx);
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.webhooks->CreateEndpoint(e));
   return JsonResponse(WebhookEndpointJson(e, /*with_secret=*/true));
 }
 
-Response GetEndpoint(RequestContext& ctx) {
-  auto e = ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!e.ok()) return Fail(e.status(), ctx);
-  return JsonResponse(WebhookEndpointJson(*e, false));
+StatusOr<Response> GetEndpoint(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto e, ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(WebhookEndpointJson(e, false));
 }
 
-Response ListEndpoints(RequestContext& ctx) {
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return Fail(page.status(), ctx);
+StatusOr<Response> ListEndpoints(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
   std::string status = ctx.req.QueryValue("status").value_or("");
   if (!status.empty() && status != "enabled" && status != "disabled")
-    return Fail(Status::InvalidArgument("status must be \"enabled\" or \"disabled\""), ctx);
-  auto result = ctx.svc.webhooks->ListEndpoints(ctx.caller.workspace_id, status, *page);
-  if (!result.ok()) return Fail(result.status(), ctx);
+    return Status::InvalidArgument("status must be \"enabled\" or \"disabled\"");
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.webhooks->ListEndpoints(ctx.caller.workspace_id, status, page));
   json::array data;
-  for (const auto& e : result->items) data.push_back(WebhookEndpointJson(e, false));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& e : result.items) data.push_back(WebhookEndpointJson(e, false));
+  return ListResponse(std::move(data), page, result.next);
 }
 
-Response UpdateEndpoint(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return Fail(body.status(), ctx);
-  if (Status st = RejectUnknownFields(*body, kEndpointFields); !st.ok()) return Fail(st, ctx);
+StatusOr<Response> UpdateEndpoint(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(body, kEndpointFields));
   // Validate what does not depend on the stored endpoint before touching it.
-  if (const json::value* u = Find(*body, "url"); u && !u->is_null()) {
-    auto url = RequiredString(*body, "url", 2048);
-    if (!url.ok()) return Fail(url.status(), ctx);
-    if (Status st = webhooks::CheckEndpointUrl(*url, ctx.svc.egress); !st.ok()) return Fail(st, ctx);
+  if (const json::value* u = Find(body, "url"); u && !u->is_null()) {
+    GOLDSET_ASSIGN_OR_RETURN(auto url, RequiredString(body, "url", kMaxUrlBytes));
+    GOLDSET_RETURN_IF_ERROR(webhooks::CheckEndpointUrl(url, ctx.svc.egress));
   }
   auto updated = ctx.svc.webhooks->UpdateEndpoint(
       ctx.caller.workspace_id, ctx.Param("id"), [&](webhooks::Endpoint& e) -> Status {
-        if (const json::value* v = Find(*body, "apiVersion"); v && !v->is_null()) {
+        if (const json::value* v = Find(body, "apiVersion"); v && !v->is_null()) {
           if (!v->is_string() || v->as_string() != e.api_version)
             return Status::InvalidArgument("apiVersion cannot be changed; create a new endpoint for another version");
         }
-        if (const json::value* v = Find(*body, "url"); v && !v->is_null()) e.url = std::string(v->as_string());
-        if (const json::value* v = Find(*body, "name"); v && !v->is_null()) {
-          auto name = RequiredString(*body, "name");
-          if (!name.ok()) return name.status();
-          e.name = *name;
+        if (const json::value* v = Find(body, "url"); v && !v->is_null()) e.url = std::string(v->as_string());
+        if (const json::value* v = Find(body, "name"); v && !v->is_null()) {
+          GOLDSET_ASSIGN_OR_RETURN(auto name, RequiredString(body, "name", kMaxNameBytes));
+          e.name = name;
         }
-        if (const json::value* v = Find(*body, "status"); v && !v->is_null()) {
-          auto status = ParseStatus(*v);
-          if (!status.ok()) return status.status();
-          e.status = *status;
+        if (const json::value* v = Find(body, "status"); v && !v->is_null()) {
+          GOLDSET_ASSIGN_OR_RETURN(auto status, ParseStatus(*v));
+          e.status = status;
         }
-        if (const json::value* v = Find(*body, "enabledEvents"); v && !v->is_null()) {
-          auto events = webhooks::ParseEndpointEvents(e.api_version, *v);
-          if (!events.ok()) return events.status();
-          e.enabled_events = *events;
+        if (const json::value* v = Find(body, "enabledEvents"); v && !v->is_null()) {
+          GOLDSET_ASSIGN_OR_RETURN(auto events, webhooks::ParseEndpointEvents(e.api_version, *v));
+          e.enabled_events = events;
         }
-        if (const json::value* v = Find(*body, "advancedOptions")) {
-          auto opts = ParseAdvancedOptions(*v);
-          if (!opts.ok()) return opts.status();
-          e.advanced_options = *opts;
+        if (const json::value* v = Find(body, "advancedOptions")) {
+          GOLDSET_ASSIGN_OR_RETURN(auto opts, ParseAdvancedOptions(*v));
+          e.advanced_options = opts;
         }
         return Status::OK();
       });
-  if (!updated.ok()) return Fail(updated.status(), ctx);
+  if (!updated.ok()) return updated.status();
   return JsonResponse(WebhookEndpointJson(*updated, false));
 }
 
-Response DeleteEndpoint(RequestContext& ctx) {
-  if (Status st = ctx.svc.webhooks->DeleteEndpoint(ctx.caller.workspace_id, ctx.Param("id")); !st.ok())
-    return Fail(st, ctx);
+StatusOr<Response> DeleteEndpoint(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.webhooks->DeleteEndpoint(ctx.caller.workspace_id, ctx.Param("id")));
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 
-Response ListDeliveries(RequestContext& ctx) {
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return Fail(page.status(), ctx);
-  auto result = ctx.svc.webhooks->ListDeliveries(ctx.caller.workspace_id, ctx.Param("id"), *page);
-  if (!result.ok()) return Fail(result.status(), ctx);
+StatusOr<Response> ListDeliveries(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.webhooks->ListDeliveries(ctx.caller.workspace_id, ctx.Param("id"), page));
   json::array data;
-  for (const auto& d : result->items) data.push_back(WebhookDeliveryJson(d));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& d : result.items) data.push_back(WebhookDeliveryJson(d));
+  return ListResponse(std::move(data), page, result.next);
 }
 
-Response SendTestEvent(RequestContext& ctx) {
-  auto e = ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!e.ok()) return Fail(e.status(), ctx);
-  json::object payload = WebhookEndpointJson(*e, false);
+StatusOr<Response> SendTestEvent(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto e, ctx.svc.webhooks->GetEndpoint(ctx.caller.workspace_id, ctx.Param("id")));
+  json::object payload = WebhookEndpointJson(e, false);
   std::string event_id;
   Status st = ctx.svc.db->InTransaction(true, [&](store::Connection& tx) -> Status {
-    auto id = webhooks::EnqueueTestEvent(tx, *e, payload);
-    if (!id.ok()) return id.status();
-    event_id = *id;
+    GOLDSET_ASSIGN_OR_RETURN(auto id, webhooks::EnqueueTestEvent(tx, e, payload));
+    event_id = id;
     return Status::OK();
   });
-  if (!st.ok()) return Fail(st, ctx);
+  if (!st.ok()) return st;
   return JsonResponse(json::object{{"object", "webhook_event"},
                                    {"id", event_id},
                                    {"eventType", webhooks::kTestEventType},
-                                   {"webhookEndpointId", e->id},
+                                   {"webhookEndpointId", e.id},
                                    {"createdAt", FormatRfc3339(NowMillis())}});
 }
 
@@ -236,71 +197,60 @@ Status CheckSubscribedResource(RequestContext& ctx, const std::string& type, con
   return Status::NotFound("resourceId: Workflow " + id + " not found (this server has no workflows)");
 }
 
-Response CreateSubscription(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return Fail(body.status(), ctx);
-  if (Status st = RejectUnknownFields(*body, {"webhookEndpointId", "resourceType", "resourceId", "enabledEvents"}); !st.ok())
-    return Fail(st, ctx);
+StatusOr<Response> CreateSubscription(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(body, {"webhookEndpointId", "resourceType", "resourceId", "enabledEvents"}));
   webhooks::Subscription s;
-  auto endpoint = RequiredString(*body, "webhookEndpointId");
-  if (!endpoint.ok()) return Fail(endpoint.status(), ctx);
-  auto type = RequiredString(*body, "resourceType", 32);
-  if (!type.ok()) return Fail(type.status(), ctx);
-  auto resource = RequiredString(*body, "resourceId");
-  if (!resource.ok()) return Fail(resource.status(), ctx);
-  const json::value* events_v = Find(*body, "enabledEvents");
-  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
+  GOLDSET_ASSIGN_OR_RETURN(auto endpoint, RequiredString(body, "webhookEndpointId", kMaxIdBytes));
+  GOLDSET_ASSIGN_OR_RETURN(auto type, RequiredString(body, "resourceType", kMaxTokenBytes));
+  GOLDSET_ASSIGN_OR_RETURN(auto resource, RequiredString(body, "resourceId", kMaxIdBytes));
+  const json::value* events_v = Find(body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Status::InvalidArgument("enabledEvents is required");
   // Shape errors first (400 before a 404 for the endpoint).
-  auto shape = webhooks::ParseSubscriptionEvents(webhooks::kApiVersion, *type, *events_v);
-  if (!shape.ok()) return Fail(shape.status(), ctx);
-  if (Status st = CheckSubscribedResource(ctx, *type, *resource); !st.ok()) return Fail(st, ctx);
+  GOLDSET_ASSIGN_OR_RETURN(auto shape, webhooks::ParseSubscriptionEvents(webhooks::kApiVersion, type, *events_v));
+  GOLDSET_RETURN_IF_ERROR(CheckSubscribedResource(ctx, type, resource));
   s.id = NewId("whes_");
   s.workspace_id = ctx.caller.workspace_id;
-  s.webhook_endpoint_id = *endpoint;
-  s.resource_type = *type;
-  s.resource_id = *resource;
+  s.webhook_endpoint_id = endpoint;
+  s.resource_type = type;
+  s.resource_id = resource;
   auto result = ctx.svc.webhooks->UpsertSubscription(s, [&](const webhooks::Endpoint& e) {
-    return webhooks::ParseSubscriptionEvents(e.api_version, *type, *events_v);
+    return webhooks::ParseSubscriptionEvents(e.api_version, type, *events_v);
   });
-  if (!result.ok()) return Fail(result.status(), ctx);
+  if (!result.ok()) return result.status();
   return JsonResponse(WebhookSubscriptionJson(*result));
 }
 
-Response GetSubscription(RequestContext& ctx) {
-  auto s = ctx.svc.webhooks->GetSubscription(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!s.ok()) return Fail(s.status(), ctx);
-  return JsonResponse(WebhookSubscriptionJson(*s));
+StatusOr<Response> GetSubscription(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto s, ctx.svc.webhooks->GetSubscription(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(WebhookSubscriptionJson(s));
 }
 
-Response ListSubscriptions(RequestContext& ctx) {
-  auto page = ctx.ListParams(/*allow_sort_by=*/false);
-  if (!page.ok()) return Fail(page.status(), ctx);
-  auto result = ctx.svc.webhooks->ListSubscriptions(ctx.caller.workspace_id,
+StatusOr<Response> ListSubscriptions(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.webhooks->ListSubscriptions(ctx.caller.workspace_id,
                                                     ctx.req.QueryValue("webhookEndpointId").value_or(""),
-                                                    ctx.req.QueryValue("resourceId").value_or(""), *page);
-  if (!result.ok()) return Fail(result.status(), ctx);
+                                                    ctx.req.QueryValue("resourceId").value_or(""), page));
   json::array data;
-  for (const auto& s : result->items) data.push_back(WebhookSubscriptionJson(s));
-  return ListResponse(std::move(data), *page, result->next);
+  for (const auto& s : result.items) data.push_back(WebhookSubscriptionJson(s));
+  return ListResponse(std::move(data), page, result.next);
 }
 
-Response UpdateSubscription(RequestContext& ctx) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return Fail(body.status(), ctx);
-  if (Status st = RejectUnknownFields(*body, {"enabledEvents"}); !st.ok()) return Fail(st, ctx);
-  const json::value* events_v = Find(*body, "enabledEvents");
-  if (!events_v || events_v->is_null()) return Fail(Status::InvalidArgument("enabledEvents is required"), ctx);
+StatusOr<Response> UpdateSubscription(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(body, {"enabledEvents"}));
+  const json::value* events_v = Find(body, "enabledEvents");
+  if (!events_v || events_v->is_null()) return Status::InvalidArgument("enabledEvents is required");
   auto result = ctx.svc.webhooks->UpdateSubscription(
       ctx.caller.workspace_id, ctx.Param("id"), [&](const webhooks::Endpoint& e, const webhooks::Subscription& s) {
         return webhooks::ParseSubscriptionEvents(e.api_version, s.resource_type, *events_v);
       });
-  if (!result.ok()) return Fail(result.status(), ctx);
+  if (!result.ok()) return result.status();
   return JsonResponse(WebhookSubscriptionJson(*result));
 }
 
-Response DeleteSubscription(RequestContext& ctx) {
-  if (Status st = ctx.svc.webhooks->DeleteSubscription(ctx.caller.workspace_id, ctx.Param("id")); !st.ok())
-    return Fail(st, ctx);
+StatusOr<Response> DeleteSubscription(RequestContext& ctx) {
+  GOLDSET_RETURN_IF_ERROR(ctx.svc.webhooks->DeleteSubscription(ctx.caller.workspace_id, ctx.Param("id")));
   return JsonResponse(json::object{{"id", ctx.Param("id")}});
 }
 

@@ -21,6 +21,9 @@ int RunMigrateCommand(int argc, char** argv);
 int RunBackupCommand(int argc, char** argv);
 int RunRestoreCommand(int argc, char** argv);
 int RunDoctorCommand(int argc, char** argv);
+int RunDemoCommand(int argc, char** argv);
+// Every flag of `serve`/`worker` with its environment variable and default, on stdout.
+void PrintServeHelp(const char* command);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);

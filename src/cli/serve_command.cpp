@@ -15,6 +15,7 @@
 #include "api/file_json.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "webhooks/run_events.h"
 #include "webhooks/webhooks.h"
 #include "jobs/run_scheduler.h"
 
@@ -79,6 +80,28 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   if (!stored.ok()) return stored.status();
   if (*stored > 1000) return Status::InvalidArgument("--max-stored-comparisons must be between 0 and 1000");
   c->max_stored_comparisons = *stored;
+  // --max-suspect-results: run item results one GET …/suspects may read (its memory).
+  auto suspects = ParseInt(f.Get("max-suspect-results"), static_cast<int>(c->max_suspect_results), "max-suspect-results");
+  if (!suspects.ok()) return suspects.status();
+  if (*suspects < 1 || *suspects > 10'000'000)
+    return Status::InvalidArgument("--max-suspect-results must be between 1 and 10000000");
+  c->max_suspect_results = *suspects;
+  return Status::OK();
+}
+
+// --file-url-timeout-ms, --sync-run-timeout-ms, --max-sync-runs (api/config.h).
+Status ParseRunInputFlags(const Flags& f, api::ServerConfig* c) {
+  auto url_ms = ParseMillis(f.Get("file-url-timeout-ms"), c->file_url_timeout_ms, "file-url-timeout-ms");
+  auto sync_ms = ParseMillis(f.Get("sync-run-timeout-ms"), c->sync_run_timeout_ms, "sync-run-timeout-ms");
+  auto sync_max = ParseInt(f.Get("max-sync-runs"), 0, "max-sync-runs");
+  for (const Status* st : {&url_ms.status(), &sync_ms.status(), &sync_max.status()})
+    if (!st->ok()) return *st;
+  if (*url_ms < 1 || *url_ms > 3'600'000) return Status::InvalidArgument("--file-url-timeout-ms must be between 1 and 3600000");
+  if (*sync_ms < 1 || *sync_ms > 3'600'000) return Status::InvalidArgument("--sync-run-timeout-ms must be between 1 and 3600000");
+  if (*sync_max < 0 || *sync_max > 10000) return Status::InvalidArgument("--max-sync-runs must be between 0 and 10000");
+  c->file_url_timeout_ms = *url_ms;
+  c->sync_run_timeout_ms = *sync_ms;
+  c->max_sync_runs = *sync_max ? *sync_max : std::max(1, c->handler_threads / 2);
   return Status::OK();
 }
 
@@ -152,30 +175,16 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
   // Run events go to the webhook outbox inside the transaction that ends the run, so an
-  // event exists exactly when the final state committed.
-  auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) -> Status {
-    const std::string suffix = run.status == "PROCESSED" ? "processed" : run.status == "FAILED" ? "failed" : "cancelled";
-    std::string entity_id;
-    if (auto entity = ParseJson(run.entity_json); entity.ok() && entity->is_object())
-      if (auto id = GetString(entity->as_object(), "id")) entity_id = *id;
-    GOLDSET_RETURN_IF_ERROR(webhooks::EnqueueEvent(c, run.workspace_id, "evaluation_set_run." + suffix,
-                                                   api::RunJson(run, metrics), entity_id));
-    if (suffix == "cancelled") return Status::OK();
-    json::object batch{{"object", "batch_run"}, {"id", run.id}, {"status", run.status},
-                       {"runCount", run.num_items}, {"createdAt", FormatRfc3339(run.created_at)}};
-    return webhooks::EnqueueEvent(c, run.workspace_id, "batch_processor_run." + suffix, batch, entity_id);
+  // event exists exactly when the final state committed; which events is webhooks/run_events.h.
+  auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) {
+    return webhooks::EnqueueRunEnded(c, run, api::RunJson(run, metrics));
   };
   auto scheduler = std::make_unique<jobs::RunScheduler>(svc.db, svc.blobs, sched, on_run_ended);
-  scheduler->SetProcessorRunEndedHook([services](store::Connection& c, const store::ProcessorRunRecord& r) -> Status {
-    const char* prefix = r.kind == "classifier" ? "classify_run." : r.kind == "splitter" ? "split_run." : "extract_run.";
-    std::string processor_id;
-    if (r.processor_json)
-      if (auto p = ParseJson(*r.processor_json); p.ok() && p->is_object())
-        if (auto id = GetString(p->as_object(), "id")) processor_id = *id;
-    return webhooks::EnqueueEvent(c, r.workspace_id, std::string(prefix) + (r.status == "FAILED" ? "failed" : "processed"),
-                                  api::ProcessorRunJson(*services, r), processor_id);
+  scheduler->SetProcessorRunEndedHook([services](store::Connection& c, const store::ProcessorRunRecord& r) {
+    return webhooks::EnqueueProcessorRunEnded(c, r, api::ProcessorRunJson(*services, r));
   });
   svc.run_finalizer = scheduler->Finalizer();
+  svc.run_ended_hook = on_run_ended;
   jobs::RunScheduler* raw = scheduler.get();
   svc.notify_workers = [raw] { raw->Notify(); };
   return scheduler;
@@ -239,6 +248,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   if (Status st = ParseWebhookFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseInputLimitFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseRunInputFlags(f, &c); !st.ok()) return st;
   return c;
 }
 
@@ -253,7 +263,9 @@ const std::set<std::string>& ServerFlagNames() {
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
-                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons"};
+                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons",
+                                          "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs",
+                                          "max-suspect-results"};
   return k;
 }
 

@@ -1,4 +1,4 @@
-// Identifiers: prefix + 22 characters of URL-safe base64 from a CSPRNG (DESIGN section 2).
+// Identifiers: prefix + 22 characters of URL-safe base64 from a CSPRNG (docs/decisions.md §2).
 // Thread-safe.
 #pragma once
 

@@ -190,6 +190,12 @@ const json::value* Find(const json::object& o, std::string_view key) {
   return o.if_contains(json::string_view(key.data(), key.size()));
 }
 
+json::value ParsedOrNull(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  auto v = ParseJson(*text);
+  return v.ok() ? *v : json::value(nullptr);
+}
+
 std::optional<std::string> GetString(const json::object& o, std::string_view key) {
   const json::value* v = Find(o, key);
   if (!v || !v->is_string()) return std::nullopt;

@@ -24,4 +24,8 @@ std::string ToJson(const json::value& v);
 const json::value* Find(const json::object& o, std::string_view key);
 std::optional<std::string> GetString(const json::object& o, std::string_view key);
 
+// The JSON stored in `text` (a column written by this server), or null when there is none
+// or it does not parse.
+json::value ParsedOrNull(const std::optional<std::string>& text);
+
 }  // namespace goldset

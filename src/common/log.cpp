@@ -70,6 +70,23 @@ std::string FormatLogLine(std::string_view level, std::string_view msg, std::ini
   return line;
 }
 
+void AppendAccessLogLine(std::string* out, const AccessLogEntry& e) {
+  *out += "{\"ts\":\"";
+  *out += FormatRfc3339(NowMillis());
+  *out += "\",\"method\":";
+  AppendJsonString(out, e.method);
+  *out += ",\"path\":";
+  AppendJsonString(out, e.path);
+  *out += ",\"status\":" + std::to_string(e.status);
+  *out += ",\"bytes\":" + std::to_string(e.bytes);
+  *out += ",\"durationMs\":" + std::to_string(e.duration_ms);
+  *out += ",\"requestId\":";
+  AppendJsonString(out, e.request_id, kMaxFieldBytes);
+  *out += ",\"workspace\":";
+  AppendJsonString(out, e.workspace);
+  *out += "}\n";
+}
+
 void WriteLogLines(std::string_view lines) {
   while (!lines.empty()) {
     ssize_t n = ::write(STDERR_FILENO, lines.data(), lines.size());

@@ -7,6 +7,8 @@
 // Thread-safe: pure functions, and WriteLogLine is one write(2).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -26,6 +28,17 @@ void AppendJsonString(std::string* out, std::string_view s, size_t max_bytes = 2
 // {"ts":"<RFC 3339>","level":"<level>","msg":"<msg>",<fields>}\n
 std::string FormatLogLine(std::string_view level, std::string_view msg,
                           std::initializer_list<LogField> fields = {});
+
+// The access log's line for one answered request (--access-log): {"ts", "method", "path",
+// "status", "bytes", "durationMs", "requestId", "workspace"}\n.
+struct AccessLogEntry {
+  std::string_view method, path;
+  int status = 0;
+  size_t bytes = 0;
+  int64_t duration_ms = 0;
+  std::string_view request_id, workspace;
+};
+void AppendAccessLogLine(std::string* out, const AccessLogEntry& e);
 
 // Writes a finished line (or several) to stderr in one write(2).
 void WriteLogLines(std::string_view lines);

@@ -72,7 +72,8 @@ class StatusOr {
   StatusOr(T value) : status_(), value_(std::move(value)) {}  // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {}     // NOLINT: implicit by design
   bool ok() const { return status_.ok(); }
-  const Status& status() const { return status_; }
+  const Status& status() const& { return status_; }
+  Status status() && { return std::move(status_); }
   // REQUIRES: ok()
   T& value() & { return value_; }
   const T& value() const& { return value_; }
@@ -89,8 +90,23 @@ class StatusOr {
 
 }  // namespace goldset
 
-#define GOLDSET_RETURN_IF_ERROR(expr)           \
+// Returns the Status of `expr` from the enclosing function unless it is OK. Variadic so
+// an expression with a top-level comma (a template argument list) needs no parentheses.
+#define GOLDSET_RETURN_IF_ERROR(...)            \
   do {                                          \
-    ::goldset::Status _st = (expr);             \
+    ::goldset::Status _st = (__VA_ARGS__);      \
     if (!_st.ok()) return _st;                  \
   } while (0)
+
+// GOLDSET_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr` (a StatusOr<T>); on error returns
+// its Status from the enclosing function (which must return Status or StatusOr<U>), else
+// moves the value into `lhs`, which may be a declaration (`auto body`) or an lvalue.
+// Expands to more than one statement: do not use it as the body of an unbraced if/for.
+#define GOLDSET_ASSIGN_OR_RETURN(lhs, ...) \
+  GOLDSET_ASSIGN_OR_RETURN_IMPL_(GOLDSET_STATUS_CONCAT_(_status_or_, __LINE__), lhs, __VA_ARGS__)
+#define GOLDSET_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, ...) \
+  auto tmp = (__VA_ARGS__);                           \
+  if (!tmp.ok()) return std::move(tmp).status();      \
+  lhs = std::move(tmp).value()
+#define GOLDSET_STATUS_CONCAT_(a, b) GOLDSET_STATUS_CONCAT_INNER_(a, b)
+#define GOLDSET_STATUS_CONCAT_INNER_(a, b) a##b

@@ -1,4 +1,4 @@
-// Scoring of one array field (DESIGN.md section 3): arrays of objects by cells with
+// Scoring of one array field (docs/decisions.md §3): arrays of objects by cells with
 // optimal row pairing; arrays of scalars (or of arrays) as multisets. Pure; thread-safe
 // (an ArrayBudget belongs to one call).
 #pragma once

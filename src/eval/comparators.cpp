@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/strings.h"
 #include "eval/levenshtein.h"
 #include "eval/normalize.h"
 
@@ -12,12 +13,6 @@ namespace {
 using Form = Canonical::Form;
 
 std::string_view View(const json::string& s) { return std::string_view(s.data(), s.size()); }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Structural equality that treats numerically equal numbers (1 vs 1.0) and
 // normalized-equal strings as equal.
@@ -93,7 +88,7 @@ Canonical Canonicalize(const FieldSpec& spec, const json::value* v, bool fuzzy) 
       const json::value* code = o.if_contains("iso_4217_currency_code");
       if (code && code->is_string()) {
         c.has_code = true;
-        c.text = Lower(NormalizeText(View(code->as_string())));
+        c.text = AsciiLower(NormalizeText(View(code->as_string())));
       } else if (code && !code->is_null()) {
         c.form = Form::kInvalid;
       }

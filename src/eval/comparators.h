@@ -1,4 +1,4 @@
-// Scalar comparison by schema type (DESIGN.md section 3 table).
+// Scalar comparison by schema type (docs/decisions.md §3 table).
 //
 // A value is first brought to a canonical form once (normalized text, parsed number,
 // calendar date, ...), so that comparing many pairs, as row pairing does, costs no

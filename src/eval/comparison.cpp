@@ -1,4 +1,4 @@
-// Run comparison (DESIGN §3; docs/evaluation.md § Compare): paired items, the overall
+// Run comparison (docs/decisions.md §3; docs/evaluation.md § Compare): paired items, the overall
 // delta with its bootstrap interval, McNemar and a verdict, per-field (per-class) tests
 // with Holm's adjustment, power, non-inferiority, and the items that changed.
 #include <cmath>

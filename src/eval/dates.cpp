@@ -1,3 +1,4 @@
+#include "common/strings.h"
 #include "eval/dates.h"
 
 #include <cstdio>
@@ -9,19 +10,11 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsLower(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) return false;
   for (size_t i = 0; i < word.size(); ++i) {
-    if (Lower(word[i]) != lower[i]) return false;
+    if (AsciiLower(word[i]) != lower[i]) return false;
   }
   return true;
 }
@@ -159,8 +152,8 @@ bool Tokenize(std::string_view s, std::vector<Token>* out, char* first_sep) {
       while (j < s.size() && (digits ? IsDigit(s[j]) : IsAlpha(s[j]))) ++j;
       out->push_back({s.substr(i, j - i), digits});
       i = j;
-    } else if (c == '/' || c == '.' || c == '-' || c == ',' || IsSpace(c)) {
-      if (!*first_sep && c != ',' && !IsSpace(c) && !out->empty()) *first_sep = c;
+    } else if (c == '/' || c == '.' || c == '-' || c == ',' || IsAsciiSpace(c)) {
+      if (!*first_sep && c != ',' && !IsAsciiSpace(c) && !out->empty()) *first_sep = c;
       ++i;
     } else {
       return false;
@@ -212,10 +205,10 @@ std::optional<CalendarDate> ParseDateBody(std::string_view s, DateOrder order) {
 // one space or comma), an optional "at" or "@", then the time.
 bool IsTrailingTime(std::string_view rest) {
   size_t i = 0;
-  while (i < rest.size() && (IsSpace(rest[i]) || rest[i] == ',')) ++i;
+  while (i < rest.size() && (IsAsciiSpace(rest[i]) || rest[i] == ',')) ++i;
   if (i == 0) return false;
   rest.remove_prefix(i);
-  if (StartsWithLower(rest, "at") && rest.size() > 2 && IsSpace(rest[2])) rest = Trim(rest.substr(2));
+  if (StartsWithLower(rest, "at") && rest.size() > 2 && IsAsciiSpace(rest[2])) rest = Trim(rest.substr(2));
   else if (!rest.empty() && rest[0] == '@') rest = Trim(rest.substr(1));
   return IsTimeOfDay(rest);
 }
@@ -239,8 +232,8 @@ std::optional<CalendarDate> ParseDate(std::string_view s, DateOrder order) {
   if (auto d = ParseDateBody(s, order)) return d;
   // A date followed by a time of day: try each space or comma as the split.
   for (size_t p = 1; p < s.size(); ++p) {
-    if (!IsSpace(s[p]) && s[p] != ',') continue;
-    if (IsSpace(s[p - 1]) || s[p - 1] == ',') continue;  // only the first of a run of separators
+    if (!IsAsciiSpace(s[p]) && s[p] != ',') continue;
+    if (IsAsciiSpace(s[p - 1]) || s[p - 1] == ',') continue;  // only the first of a run of separators
     if (!IsTrailingTime(s.substr(p))) continue;
     if (auto d = ParseDateBody(s.substr(0, p), order)) return d;
   }
@@ -270,7 +263,7 @@ std::optional<FoundDate> FindDate(std::string_view text, DateOrder order) {
     for (size_t e = std::min(words.size(), s + kMaxWords); e-- > s;) {
       size_t end = words[e].end;
       // Keep a closing "." of "p.m." and a zone's trailing characters within the word.
-      if (end < text.size() && text[end] == '.' && end >= 1 && (Lower(text[end - 1]) == 'm')) ++end;
+      if (end < text.size() && text[end] == '.' && end >= 1 && (AsciiLower(text[end - 1]) == 'm')) ++end;
       std::string_view span = text.substr(words[s].begin, end - words[s].begin);
       if (auto d = ParseDate(span, order)) return FoundDate{*d, words[s].begin, end};
     }

@@ -1,4 +1,4 @@
-// The scoring engine: the public face of eval/ (DESIGN.md section 3).
+// The scoring engine: the public face of eval/ (docs/decisions.md §3).
 //
 // A pure library: JSON in, verdicts and metrics out. No I/O, no clock, no globals,
 // no threads. Every function is reentrant; distinct calls may run concurrently.
@@ -41,6 +41,11 @@
 namespace goldset::eval {
 
 enum class Kind { kExtract, kClassify, kSplit };
+
+// The version of the scoring rules, recorded in every run's manifest. Bump it with any
+// change that could change a verdict or a metric: two runs are comparable only when
+// their scoring versions match (compare says when they do not).
+inline constexpr int kScoringVersion = 1;
 
 struct Options {
   std::vector<std::string> fuzzy_match_fields;  // scorable string paths
@@ -122,6 +127,12 @@ class MetricsBuilder {
   std::vector<json::object> items_;  // classify/split: the parts of each result that Build reads
   std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
+
+// The file counts of a run's metrics, the one definition shared by the server's
+// EvaluationSetRunMetrics and `goldset eval`: numFilesTotal = `total`; numFilesProcessed and
+// numFiles = files finished so far, scored plus failed (the contract's "Files finished so
+// far"); numFilesFailed = `failed`. REQUIRES: scored + failed <= total.
+void SetFileCounts(json::object* metrics, int64_t total, int64_t scored, int64_t failed);
 
 // Run comparison: items paired by item_id (only those in both runs; pass only scored
 // items). Keys (docs/evaluation.md § Compare):

@@ -2,8 +2,10 @@
 
 #include <memory>
 
+#include "eval/anls_star.h"
 #include "eval/array_scorer.h"
 #include "eval/comparators.h"
+#include "eval/error_taxonomy.h"
 #include "eval/field_rules.h"
 #include "eval/schema.h"
 
@@ -140,6 +142,7 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
       continue;
     }
     Verdict v;
+    double cell_share = -1;
     if (leaf.spec->type == FieldType::kArray) {
       // A missing array is scored like null (every expected cell expected and wrong),
       // so its column cells count exactly as they would for null; only the verdict's
@@ -149,6 +152,7 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
       if (budget.exhausted()) return budget.status();
       v = as.verdict;
       if (!a && !e->is_null() && !(e->is_array() && e->as_array().empty())) v = {0, "missing"};
+      cell_share = as.total_cells ? static_cast<double>(as.correct_cells) / static_cast<double>(as.total_cells) : v.score;
       f["correctCells"] = static_cast<int64_t>(as.correct_cells);
       f["totalCells"] = static_cast<int64_t>(as.total_cells);
       if (!as.rows.empty()) f["rows"] = std::move(as.rows);
@@ -170,6 +174,7 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
     f["verdict"] = ok ? "correct" : "incorrect";
     f["score"] = v.score;
     f["reason"] = v.reason;
+    f["category"] = FieldCategory(*leaf.spec, e, a, v.score, cell_share);
     if (v.similarity >= 0) f["similarity"] = v.similarity;
     if (auto c = ConfidenceOf(actual, leaf.path)) f["confidence"] = *c;
     score_sum += v.score;
@@ -181,6 +186,13 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
   result["correct"] = all_correct;
   result["score"] = scored ? score_sum / static_cast<double>(scored) : 1.0;
   result["fields"] = std::move(fields);
+  // ANLS* of the whole value objects; omitted when it would exceed its work budget.
+  if (auto anls = AnlsStarWithKeys(exp_value, act_value); anls.ok()) {
+    result["anlsStar"] = anls->score;
+    json::object keys(sp);
+    for (auto& [k, v] : anls->keys) keys[k] = v;
+    result["anlsStarFields"] = std::move(keys);
+  }
   return result;
 }
 

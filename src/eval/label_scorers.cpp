@@ -1,4 +1,4 @@
-// Classifier and splitter item scoring (DESIGN.md section 3).
+// Classifier and splitter item scoring (docs/decisions.md §3).
 #include <algorithm>
 #include <map>
 

@@ -15,7 +15,7 @@ size_t LevenshteinDistance(std::u32string_view a, std::u32string_view b);
 // 1 - distance / max(|a|, |b|); two empty strings -> 1.
 double LevenshteinSimilarity(std::u32string_view a, std::u32string_view b);
 
-// DESIGN.md similarity of two UTF-8 strings: normalized (NFC, whitespace) and
+// docs/decisions.md §3 similarity of two UTF-8 strings: normalized (NFC, whitespace) and
 // case-folded first.
 double FuzzySimilarity(std::string_view a_utf8, std::string_view b_utf8);
 

@@ -1,4 +1,4 @@
-// Aggregation of item results into EvaluationSetRunMetrics (contract §3.5, DESIGN §3).
+// Aggregation of item results into EvaluationSetRunMetrics (contract §3.5, docs/decisions.md §3).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -341,6 +341,13 @@ json::object MetricsBuilder::Build() const {
       return BuildSplit(items_);
   }
   return {};
+}
+
+void SetFileCounts(json::object* metrics, int64_t total, int64_t scored, int64_t failed) {
+  (*metrics)["numFilesTotal"] = total;
+  (*metrics)["numFilesProcessed"] = scored + failed;
+  (*metrics)["numFiles"] = scored + failed;
+  (*metrics)["numFilesFailed"] = failed;
 }
 
 }  // namespace goldset::eval

@@ -1,4 +1,4 @@
-// Unicode text normalization for string comparison (DESIGN.md section 3).
+// Unicode text normalization for string comparison (docs/decisions.md §3).
 //
 // Pure functions over UTF-8; ICU does the Unicode work, with an ASCII fast path
 // (ASCII is already NFC and folds with tolower). Thread-safe.

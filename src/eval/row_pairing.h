@@ -1,4 +1,4 @@
-// Row pairing for arrays of objects (DESIGN.md section 3): expected and actual rows are
+// Row pairing for arrays of objects (docs/decisions.md §3): expected and actual rows are
 // paired one to one so that the number of equal cells is maximal.
 //
 // Rows equal in every column are paired first when every column's comparison is an

@@ -1,6 +1,6 @@
 // The extractor schema as the scorer sees it: a tree of typed fields.
 //
-// Parsed leniently from the JSON Schema subset of DESIGN.md section 2/3; validation
+// Parsed leniently from the JSON Schema subset of docs/decisions.md §2-3; validation
 // (with error paths) lives in ValidateExtractorSchema. Plain values; thread-safe.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Statistics for run comparison (DESIGN §3; docs/evaluation.md § Compare): tests,
+// Statistics for run comparison (docs/decisions.md §3; docs/evaluation.md § Compare): tests,
 // intervals, multiplicity, power. Pure and deterministic: the Monte Carlo bootstrap takes
 // its seed, everything else is exact arithmetic. Shared by the server and `goldset eval`.
 // Thread-safety: every function is reentrant.

@@ -1,5 +1,5 @@
 // `goldset eval`: offline scoring of a folder of expected outputs against a folder of
-// processor outputs, and the CI gate of a change (DESIGN.md section 1; docs/ci.md).
+// processor outputs, and the CI gate of a change (docs/decisions.md §1; docs/ci.md).
 //
 //   goldset eval --config CONFIG.json --expected DIR --actual DIR [--baseline DIR]
 //                [--kind extract|classify|split] [--fuzzy PATHS] [--exclude PATHS]

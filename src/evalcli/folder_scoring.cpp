@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/analysis.h"
+
 namespace goldset::evalcli {
 namespace {
 
@@ -145,9 +147,9 @@ StatusOr<ScoredFolder> ScoreFolder(const ExpectedSet& set, const std::string& di
     progress->Advance();
   }
   out.metrics = builder.Build();
-  out.metrics["numFilesTotal"] = set.expected.size();
-  out.metrics["numFilesProcessed"] = set.expected.size() - failed;
-  out.metrics["numFilesFailed"] = failed;
+  // Every file is finished here: scored or failed (the server counts the same way).
+  const auto total = static_cast<int64_t>(set.expected.size());
+  eval::SetFileCounts(&out.metrics, total, total - static_cast<int64_t>(failed), static_cast<int64_t>(failed));
   return out;
 }
 
@@ -161,6 +163,11 @@ StatusOr<Report> ReportFromFolders(const Flags& flags) {
   r.kind = set->kind;
   r.metrics = std::move(candidate->metrics);
   r.items = std::move(candidate->items);
+  if (r.kind == eval::Kind::kExtract) {
+    eval::RunAnalysis analysis;
+    for (const auto& item : candidate->scored) analysis.Add(item.result);
+    r.analysis = analysis.Build();
+  }
   if (flags.has_baseline()) {
     auto baseline = ScoreFolder(*set, flags.baseline, &progress);
     if (!baseline.ok()) return baseline.status();

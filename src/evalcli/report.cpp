@@ -80,8 +80,36 @@ std::string ItemsText(const json::object& c, const char* key, size_t limit) {
   return out;
 }
 
+// ANLS*, the error categories per field and, where confidences exist, calibration.
+std::string AnalysisText(const json::object& a) {
+  std::string out = "\nANLS*: " + Fmt(ObjectAt(a, "anlsStar"), "score") + "\n\nErrors by category:\n";
+  Rows errors;
+  errors.header = {"field", "correct", "missing", "hallucinated", "formatOnly", "nearMiss", "wrongValue"};
+  for (const auto& kv : ObjectAt(a, "errors")) {
+    if (!kv.value().is_object()) continue;
+    const json::object& e = kv.value().as_object();
+    errors.rows.push_back({std::string(kv.key()), Fmt(e, "correct"), Fmt(e, "missing"), Fmt(e, "hallucinated"),
+                           Fmt(e, "formatOnly"), Fmt(e, "nearMiss"), Fmt(e, "wrongValue")});
+  }
+  out += Aligned(errors);
+  if (!ObjectAt(a, "calibration").empty()) {
+    Rows cal;
+    cal.header = {"field", "numFields", "ece", "brier", "auroc", "threshold", "coverage"};
+    for (const auto& kv : ObjectAt(a, "calibration")) {
+      if (!kv.value().is_object()) continue;
+      const json::object& c = kv.value().as_object();
+      const json::object& t = ObjectAt(c, "recommendedThreshold");
+      cal.rows.push_back({std::string(kv.key()), Fmt(c, "numFields"), Fmt(c, "ece"), Fmt(c, "brier"), Fmt(c, "auroc"),
+                          Fmt(t, "threshold"), Fmt(t, "coverage")});
+    }
+    out += "\nCalibration:\n" + Aligned(cal);
+  }
+  return out;
+}
+
 std::string Table(const Report& r) {
   std::string out = Aligned(MetricRows(r)) + "\n" + HeadlineLine(r) + "\n";
+  if (r.analysis) out += AnalysisText(*r.analysis);
   if (r.comparison) {
     const json::object& c = *r.comparison;
     const size_t n_wrong = c.contains("newlyIncorrect") && c.at("newlyIncorrect").is_array() ? c.at("newlyIncorrect").as_array().size() : 0;
@@ -171,6 +199,7 @@ std::string Render(const Report& r, const std::string& format) {
     if (r.items) o["items"] = *r.items;
     if (r.baseline_metrics) o["baselineMetrics"] = *r.baseline_metrics;
     if (r.comparison) o["comparison"] = *r.comparison;
+    if (r.analysis) o["analysis"] = *r.analysis;
     o["gate"] = GateJson(r.gate);
     return json::serialize(o) + "\n";
   }

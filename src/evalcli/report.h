@@ -18,6 +18,7 @@ struct Report {
   std::optional<json::array> items;             // folders mode: per-file results
   std::optional<json::object> baseline_metrics;
   std::optional<json::object> comparison;       // eval::CompareRuns' object (or the server's)
+  std::optional<json::object> analysis;         // extractors: eval::RunAnalysis (or the server's /analysis)
   Gate gate;
 };
 

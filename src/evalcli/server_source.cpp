@@ -69,6 +69,11 @@ StatusOr<Report> ReportFromServer(const Flags& flags) {
   r.kind = *kind;
   const json::value* metrics = run->if_contains("metrics");
   r.metrics = metrics && metrics->is_object() ? metrics->as_object() : json::object{};
+  if (r.kind == eval::Kind::kExtract) {
+    // A server without the extension answers 404: the report goes on without it.
+    auto analysis = client.GetJson("/evaluation_set_runs/" + flags.run + "/analysis", {});
+    if (analysis.ok()) r.analysis = std::move(*analysis);
+  }
   if (flags.has_baseline()) {
     auto baseline = FinishedRun(client, flags.baseline_run, flags.wait_seconds);
     if (!baseline.ok()) return baseline.status();

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "eval/run_options.h"
 #include "jobs/run_metrics.h"
 #include "parse/parse.h"
 #include "processors/processors.h"
+#include "store/parse_cache_store.h"
 
 namespace goldset::jobs {
 
@@ -19,18 +21,13 @@ class StoreParseCache final : public parse::ParseCache {
   std::optional<std::string> Get(const std::string& key) override {
     if (memo_)
       if (auto hit = memo_->Get(key)) return hit;
-    auto rows = db_.Acquire()->Query("SELECT document FROM parse_cache WHERE cache_key = ?", {key});
-    if (!rows.ok() || rows->empty()) return std::nullopt;
-    if (memo_) memo_->Put(key, rows->front().Text(0));
-    return rows->front().Text(0);
+    auto found = store::GetParseCacheEntry(db_, key);
+    if (found && memo_) memo_->Put(key, *found);
+    return found;
   }
   void Put(const std::string& key, const std::string& value) override {
     if (memo_) memo_->Put(key, value);
-    (void)db_.InTransaction(true, [&](store::Connection& c) {
-      return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (cache_key) DO NOTHING",
-                    {key, store::Blob{value}, int64_t{0}});
-    });
+    store::PutParseCacheEntry(db_, key, value);
   }
 
  private:
@@ -81,12 +78,12 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   snap->run_id = run.id;
   snap->workspace_id = run.workspace_id;
   snap->entity_kind = run.entity_kind;
-  snap->kind = KindOf(run.entity_kind);
+  snap->kind = eval::KindOfEntity(run.entity_kind);
   auto config = ParseJson(run.config);
   if (!config.ok() || !config->is_object()) return Status::InvalidArgument("the run's config snapshot is not a JSON object");
   snap->config = std::move(config->as_object());
   eval::Options options;
-  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = OptionsOf(parsed->as_object());
+  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = eval::OptionsFromJson(parsed->as_object());
   options.max_array_rows = max_array_rows;
   snap->scorer.emplace(snap->kind, snap->config, options);
   return std::shared_ptr<const RunSnapshot>(snap);

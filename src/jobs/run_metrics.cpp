@@ -5,33 +5,11 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "eval/outcomes.h"
+#include "eval/run_options.h"
+#include "model/statuses.h"
 
 namespace goldset::jobs {
-
-eval::Kind KindOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return eval::Kind::kClassify;
-  if (entity_kind == "splitter") return eval::Kind::kSplit;
-  return eval::Kind::kExtract;
-}
-
-const char* MetricsTypeOf(const std::string& entity_kind) {
-  if (entity_kind == "classifier") return "CLASSIFY";
-  if (entity_kind == "splitter") return "SPLITTER";
-  return "EXTRACT";
-}
-
-eval::Options OptionsOf(const json::object& o) {
-  eval::Options opts;
-  auto strings = [&](const char* key, std::vector<std::string>* out) {
-    if (auto* v = o.if_contains(key); v && v->is_array())
-      for (const auto& e : v->as_array())
-        if (e.is_string()) out->emplace_back(e.as_string());
-  };
-  strings("fuzzyMatchFields", &opts.fuzzy_match_fields);
-  strings("excludeFields", &opts.exclude_fields);
-  if (auto* v = o.if_contains("fuzzyThreshold"); v && v->is_number()) opts.fuzzy_threshold = v->to_number<double>();
-  return opts;
-}
 
 namespace {
 
@@ -43,27 +21,54 @@ double Percentile(const std::vector<int64_t>& sorted, double p) {
 
 }  // namespace
 
-StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run) {
+RunMetricsAccumulator::RunMetricsAccumulator(const store::RunRecord& run) {
   auto config = ParseJson(run.config);
   auto options = ParseJson(run.options);
-  if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object())
-    return Status::Internal("run " + run.id + " has a corrupt config snapshot");
-  eval::Kind kind = KindOf(run.entity_kind);
-  eval::MetricsBuilder builder(kind, config->as_object(), OptionsOf(options->as_object()));
-  std::vector<int64_t> latencies;
-  int64_t processed = 0, failed = 0, pages = 0;
+  if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object()) return;
+  builder_.emplace(eval::KindOfEntity(run.entity_kind), config->as_object(), eval::OptionsFromJson(options->as_object()));
+}
+
+void RunMetricsAccumulator::AddProcessed(const std::optional<int64_t>& latency_ms, const std::optional<int>& num_pages,
+                                         const json::object* result) {
+  ++processed_;
+  pages_ += num_pages.value_or(0);
+  if (latency_ms) latencies_.push_back(*latency_ms);
+  if (result) builder_->Add(*result);
+}
+
+json::object RunMetricsAccumulator::Build(const store::RunRecord& run) const {
+  json::object m = builder_->Build();
+  m["type"] = eval::MetricsTypeName(eval::KindOfEntity(run.entity_kind));
+  eval::SetFileCounts(&m, run.num_items, processed_, failed_);
+  m["numPages"] = pages_;
+  if (!latencies_.empty()) {
+    std::vector<int64_t> sorted = latencies_;
+    std::sort(sorted.begin(), sorted.end());
+    double sum = 0;
+    for (int64_t l : sorted) sum += static_cast<double>(l);
+    m["meanLatencyMs"] = sum / static_cast<double>(sorted.size());
+    m["p50LatencyMs"] = Percentile(sorted, 50);
+    m["p90LatencyMs"] = Percentile(sorted, 90);
+    m["p95LatencyMs"] = Percentile(sorted, 95);
+    m["p99LatencyMs"] = Percentile(sorted, 99);
+  }
+  return m;
+}
+
+StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run) {
+  RunMetricsAccumulator acc(run);
+  if (!acc.ok()) return Status::Internal("run " + run.id + " has a corrupt config snapshot");
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == "FAILED") {
-      ++failed;
+    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
+      acc.AddFailed();
       return;
     }
-    ++processed;
-    pages += item.num_pages.value_or(0);
-    if (item.latency_ms) latencies.push_back(*item.latency_ms);
+    std::optional<json::value> parsed;
     if (item.result) {
       auto r = ParseJson(*item.result);
-      if (r.ok() && r->is_object()) builder.Add(r->as_object());
+      if (r.ok() && r->is_object()) parsed = std::move(*r);
     }
+    acc.AddProcessed(item.latency_ms, item.num_pages, parsed ? &parsed->as_object() : nullptr);
   };
   // num_done counts every finished (and cancelled) item: a run that has none, such as one
   // just created over 100,000 items, needs no scan of its items.
@@ -71,25 +76,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
     Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
     if (!st.ok()) return st;
   }
-
-  json::object m = builder.Build();
-  m["type"] = MetricsTypeOf(run.entity_kind);
-  m["numFilesTotal"] = run.num_items;
-  m["numFilesProcessed"] = processed + failed;
-  m["numFiles"] = processed + failed;
-  m["numFilesFailed"] = failed;
-  m["numPages"] = pages;
-  if (!latencies.empty()) {
-    std::sort(latencies.begin(), latencies.end());
-    double sum = 0;
-    for (int64_t l : latencies) sum += static_cast<double>(l);
-    m["meanLatencyMs"] = sum / static_cast<double>(latencies.size());
-    m["p50LatencyMs"] = Percentile(latencies, 50);
-    m["p90LatencyMs"] = Percentile(latencies, 90);
-    m["p95LatencyMs"] = Percentile(latencies, 95);
-    m["p99LatencyMs"] = Percentile(latencies, 99);
-  }
-  return m;
+  return acc.Build(run);
 }
 
 StatusOr<json::object> MetricsCache::Get(store::RunStore& runs, const store::RunRecord& run) {

@@ -5,6 +5,8 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "common/json.h"
@@ -13,15 +15,29 @@
 
 namespace goldset::jobs {
 
-// "extractor" -> kExtract, ...; "EXTRACT" etc. for the metrics `type`.
-eval::Kind KindOf(const std::string& entity_kind);
-const char* MetricsTypeOf(const std::string& entity_kind);
-// Run options JSON {fuzzyMatchFields, excludeFields, fuzzyThreshold} -> eval::Options.
-eval::Options OptionsOf(const json::object& options);
-
 // Computes metrics over the run's finished items. Reads through `tx` when given (inside
 // the transaction that finishes the run), else through a pooled connection.
 StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run);
+
+// What ComputeRunMetrics does, fed one finished item at a time (in seq order) by a caller
+// that already holds the items' parsed results (jobs/rescore.h): the same metrics, bit
+// for bit. Not thread-safe.
+class RunMetricsAccumulator {
+ public:
+  // InvalidArgument-free: a corrupt snapshot is reported by ok() being false.
+  explicit RunMetricsAccumulator(const store::RunRecord& run);
+  bool ok() const { return builder_.has_value(); }
+  void AddFailed() { ++failed_; }
+  // `result` may be null (an item with no stored result).
+  void AddProcessed(const std::optional<int64_t>& latency_ms, const std::optional<int>& num_pages,
+                    const json::object* result);
+  json::object Build(const store::RunRecord& run) const;
+
+ private:
+  std::optional<eval::MetricsBuilder> builder_;
+  std::vector<int64_t> latencies_;
+  int64_t processed_ = 0, failed_ = 0, pages_ = 0;
+};
 
 // Caches live metrics per run for a short time: SDK pollers ask every second and a
 // 100,000-item run is too large to rescore on each request.

@@ -1,5 +1,7 @@
 #include "jobs/run_scheduler.h"
 
+#include "eval/run_options.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -382,7 +384,7 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
   } else {
     ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
     try {
-      outcome = executor.Produce(run.workspace_id, KindOf(run.kind), config->as_object(), {run.file_id}, &attempt.token());
+      outcome = executor.Produce(run.workspace_id, eval::KindOfEntity(run.kind), config->as_object(), {run.file_id}, &attempt.token());
     } catch (const std::exception& e) {
       outcome.status = Status::Internal(std::string("run execution failed: ") + e.what());
       outcome.error_code = "INTERNAL_ERROR";

@@ -31,6 +31,10 @@
 //   and their claims released without spending an attempt, so another node (or the next
 //   start) takes them at once.
 //
+// Locks: Impl::mu (run_scheduler.cpp) guards the run-snapshot cache (cleared when it passes
+// 64 runs) and the set of in-flight attempts that Stop drains; mu_ guards nothing but the
+// idle wait on cv_. Neither is held across a store, parse or engine call.
+//
 // Thread-safety: Start/StopClaiming/Stop/Notify may be called from any thread; Start and
 // Stop not concurrently with each other.
 #pragma once

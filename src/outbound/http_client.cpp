@@ -129,10 +129,14 @@ std::string DescribeBytes(int64_t n) {
   return std::to_string(n) + " bytes";
 }
 
-StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
+namespace {
+
+// One bounded, policy-checked transfer: a POST of `body` (JSON) when `body` is set, else a GET.
+StatusOr<HttpResponse> Transfer(const std::string& url, const std::string* body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
                                 int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
                                 const CancelToken* cancel) {
+  const std::string method = body ? "POST" : "GET";
   GlobalInit();
   if (cancel && cancel->cancelled()) return cancel->reason();
   auto parts = SplitUrl(url);
@@ -154,7 +158,7 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
     for (size_t i = 0; i < addrs->size(); ++i) pin += (i ? "," : "") + (*addrs)[i];
     resolve.reset(curl_slist_append(nullptr, pin.c_str()));
   }
-  curl_slist* raw_headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_slist* raw_headers = body ? curl_slist_append(nullptr, "Content-Type: application/json") : nullptr;
   for (const auto& [k, v] : headers) raw_headers = curl_slist_append(raw_headers, (k + ": " + v).c_str());
   raw_headers = curl_slist_append(raw_headers, "Expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(raw_headers, &curl_slist_free_all);
@@ -167,9 +171,13 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  } else {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
   int64_t limit_ms = std::max(1, timeout_ms);
   if (cancel) {
@@ -192,17 +200,31 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
   if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_WRITE_ERROR && sink.body_over)) {
     resp.body.clear();
     resp.body.shrink_to_fit();
-    return Status::Unprocessable("POST " + url + ": the response body is over the " + DescribeBytes(sink.max_body) +
+    return Status::Unprocessable(method + " " + url + ": the response body is over the " + DescribeBytes(sink.max_body) +
                                  " limit (--max-outbound-response-mb); the transfer was stopped");
   }
   if (rc == CURLE_WRITE_ERROR && sink.headers_over)
-    return Status::Unprocessable("POST " + url + ": the response headers are over the " +
+    return Status::Unprocessable(method + " " + url + ": the response headers are over the " +
                                  DescribeBytes(kMaxResponseHeaderBytes) + " limit; the transfer was stopped");
   if (rc == CURLE_OPERATION_TIMEDOUT)
-    return Status::DeadlineExceeded("POST " + url + " timed out after " + std::to_string(timeout_ms) + " ms");
-  if (rc != CURLE_OK) return Status::Unavailable("POST " + url + " failed: " + curl_easy_strerror(rc));
+    return Status::DeadlineExceeded(method + " " + url + " timed out after " + std::to_string(timeout_ms) + " ms");
+  if (rc != CURLE_OK) return Status::Unavailable(method + " " + url + " failed: " + curl_easy_strerror(rc));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   return resp;
+}
+
+}  // namespace
+
+StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
+                                const std::vector<std::pair<std::string, std::string>>& headers,
+                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
+                                const CancelToken* cancel) {
+  return Transfer(url, &body, headers, timeout_ms, policy, max_response_bytes, cancel);
+}
+
+StatusOr<HttpResponse> Get(const std::string& url, int timeout_ms, const EgressPolicy& policy,
+                           int64_t max_response_bytes, const CancelToken* cancel) {
+  return Transfer(url, nullptr, {}, timeout_ms, policy, max_response_bytes, cancel);
 }
 
 }  // namespace goldset::outbound

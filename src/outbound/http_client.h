@@ -1,4 +1,5 @@
-// Outbound HTTP POST for webhooks and the llm/http engines, guarded by an EgressPolicy.
+// Outbound HTTP POST for webhooks and the llm/http engines, and GET for `file: {url}`
+// inputs, guarded by an EgressPolicy.
 //
 // The host is resolved here, every resolved address is checked against the policy, and
 // libcurl is pinned to exactly those addresses (CURLOPT_RESOLVE), so a DNS answer that
@@ -45,6 +46,10 @@ StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
                                 int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
                                 const CancelToken* cancel = nullptr);
+
+// GET of `url` under the same rules and limits as PostJson (errors name "GET").
+StatusOr<HttpResponse> Get(const std::string& url, int timeout_ms, const EgressPolicy& policy,
+                           int64_t max_response_bytes, const CancelToken* cancel = nullptr);
 
 // "16 MiB", "1536 KiB", "100 bytes": a byte limit as people read it.
 std::string DescribeBytes(int64_t n);

@@ -1,3 +1,4 @@
+#include "common/strings.h"
 #include "parse/file_type.h"
 
 #include <poppler-document.h>
@@ -13,17 +14,10 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string Extension(std::string_view filename) {
   auto dot = filename.rfind('.');
   if (dot == std::string_view::npos) return "";
-  return Lower(filename.substr(dot + 1));
+  return AsciiLower(filename.substr(dot + 1));
 }
 
 std::optional<std::string> FromExtension(const std::string& ext) {
@@ -76,14 +70,14 @@ std::optional<std::string> DetectFileType(std::string_view bytes, std::string_vi
     return std::nullopt;
   }
   if (auto t = FromExtension(ext)) return t;
-  std::string mime = Lower(mime_type);
+  std::string mime = AsciiLower(mime_type);
   if (mime == "application/pdf") return "PDF";
   if (StartsWith(mime, "image/")) return "IMG";
   if (mime == "text/csv") return "CSV";
   if (mime == "text/html") return "HTML";
   if (mime == "application/xml" || mime == "text/xml") return "XML";
   if (LooksLikeText(bytes)) {
-    std::string head = Lower(bytes.substr(0, 512));
+    std::string head = AsciiLower(bytes.substr(0, 512));
     size_t first = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     std::string_view trimmed = first == std::string::npos ? "" : std::string_view(head).substr(first);
     if (StartsWith(trimmed, "<!doctype html") || StartsWith(trimmed, "<html")) return "HTML";

@@ -1,5 +1,6 @@
 #include "parse/text_formats.h"
 
+#include "common/strings.h"
 #include "parse/text_util.h"
 
 namespace goldset::parse {
@@ -10,7 +11,6 @@ constexpr size_t npos = std::string_view::npos;
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // Finds `needle` (ASCII, lower case when `fold_case`) at or after positions that only move

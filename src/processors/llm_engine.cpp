@@ -209,6 +209,9 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
                                  " per item (--llm-max-calls-per-item). Raise engine.maxInputChars or split the document");
   json::value merged = nullptr;
   json::array splits;
+  // Tokens the endpoint reports (OpenAI's usage.prompt_tokens / completion_tokens).
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+  bool reported = false;
   for (const TextChunk& chunk : chunks) {
     json::object req{
         {"model", model},
@@ -232,6 +235,15 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
             content = Find(m->as_object(), "content");
     if (!content || !content->is_string())
       return Status::Unprocessable("llm engine response has no choices[0].message.content string");
+    if (const json::value* u = Find(body->as_object(), "usage"); u && u->is_object()) {
+      for (auto [key, sum] : {std::pair{"prompt_tokens", &prompt_tokens}, {"completion_tokens", &completion_tokens}}) {
+        const json::value* n = Find(u->as_object(), key);
+        if (n && (n->is_int64() || n->is_uint64()) && n->to_number<double>() >= 0 && n->to_number<double>() < 1e12) {
+          *sum += n->to_number<int64_t>();
+          reported = true;
+        }
+      }
+    }
     auto answer = ParseJson(StripCodeFence(content->as_string()));
     if (!answer.ok() || !answer->is_object())
       return Status::Unprocessable("llm engine's message content is not a JSON object");
@@ -246,11 +258,24 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     }
   }
 
+  // usage (an extension of the output): tokens, calls, and cost under engine.pricing.
+  json::object usage{{"calls", static_cast<int64_t>(chunks.size())}};
+  if (reported) {
+    usage["promptTokens"] = prompt_tokens;
+    usage["completionTokens"] = completion_tokens;
+    if (const json::value* pr = Find(engine, "pricing"); pr && pr->is_object()) {
+      const json::object& p = pr->as_object();
+      usage["cost"] = (static_cast<double>(prompt_tokens) * p.at("promptPer1M").to_number<double>() +
+                       static_cast<double>(completion_tokens) * p.at("completionPer1M").to_number<double>()) / 1e6;
+      if (auto cur = GetString(p, "currency")) usage["currency"] = *cur;
+    }
+  }
   switch (kind) {
     case Kind::kExtract: {
       json::object meta;
       MetadataFor("", merged, &meta);
-      return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}}, file.id);
+      return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}},
+                             file.id);
     }
     case Kind::kClassify: {
       Classes c = ReadClasses(config, "classifications");

@@ -5,6 +5,10 @@
 // Documents longer than engine.maxInputChars (default 100000) are sent in chunks of
 // whole pages; extraction results are merged (first non-null per field, arrays
 // concatenated), split results concatenated, and a classifier sees the first chunk.
+// Extraction outputs carry `usage` {calls, promptTokens?, completionTokens?, cost?,
+// currency?}: the tokens the endpoint reports (usage.prompt_tokens/completion_tokens,
+// summed over chunks) and, with engine.pricing {promptPer1M, completionPer1M, currency?},
+// their cost.
 // The model gives no calibrated confidence, so outputs carry a fixed prior (0.8 for a
 // value, 0 for null) — callers should not read it as a measurement.
 // Thread-safe (stateless). REQUIRES: the config passed ValidateEngineConfig.

@@ -4,6 +4,7 @@
 
 #include "processors/doc_lines.h"
 #include "processors/schema_util.h"
+#include "processors/split_identifier.h"
 #include "processors/tfidf.h"
 #include "processors/value_convert.h"
 
@@ -103,16 +104,20 @@ StatusOr<json::value> RulesSplit(const json::object& config, const parse::Docume
     runs.back().end = page.number;
     runs.back().score_sum += scores.empty() ? 0 : scores[cls];
   }
+  const json::array& class_configs = Find(config, "splitClassifications")->as_array();
   json::array splits;
   for (size_t i = 0; i < runs.size(); ++i) {
     const Run& r = runs[i];
+    const json::value& class_config = class_configs[r.cls];
+    std::string identifier =
+        class_config.is_object() ? SplitIdentifier(class_config.as_object(), doc, r.start, r.end) : "";
     int pages = r.end - r.start + 1;
     splits.push_back(json::object{
         {"type", classes->types[r.cls]},
         {"classificationId", classes->ids[r.cls]},
         {"startPage", r.start},
         {"endPage", r.end},
-        {"identifier", ""},
+        {"identifier", std::move(identifier)},
         {"observation", "pages " + std::to_string(r.start) + "-" + std::to_string(r.end) +
                             " match '" + classes->types[r.cls] + "' (mean TF-IDF similarity " +
                             Fixed(r.score_sum / pages) + ")"},

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <memory>
 
+#include "common/strings.h"
 #include "eval/dates.h"
 #include "processors/doc_lines.h"
 #include "processors/schema_util.h"
@@ -48,12 +49,6 @@ std::pair<size_t, size_t> SpanIn(const std::string& line, std::string_view piece
   return {begin, begin + trimmed.size()};
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (std::isspace(static_cast<unsigned char>(s[b])))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 // Read with the scorer's rules (eval/dates.h): x-rules.dateOrder, else '.' day-first
 // and '/' or '-' month-first.
@@ -109,11 +104,11 @@ std::optional<json::value> Convert(const std::string& raw, const json::object& p
     if (!o) return std::nullopt;
     return json::value(*o);
   }
-  std::string t = Trim(raw);
-  while (!t.empty() && (t.front() == ':' || t.front() == '#' || t.front() == '-')) t = Trim(t.substr(1));
+  std::string t(Trim(raw));
+  while (!t.empty() && (t.front() == ':' || t.front() == '#' || t.front() == '-')) t = std::string(Trim(t.substr(1)));
   // OCR debris after the value ("Initech Solutions :").
   while (!t.empty() && !std::isalnum(static_cast<unsigned char>(t.back())) && t.back() != ')' && t.back() != '.')
-    t = Trim(t.substr(0, t.size() - 1));
+    t = std::string(Trim(t.substr(0, t.size() - 1)));
   if (t.empty()) return std::nullopt;
   return json::value(t);
 }
@@ -169,7 +164,7 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
                               double weight, Ctx& ctx) {
   for (const auto& label : labels) {
     if (Trim(label).empty()) continue;
-    RE2 re(LabelRegex(Trim(label)));
+    RE2 re(LabelRegex(std::string(Trim(label))));
     if (!re.ok()) continue;
     for (size_t i = 0; i < ctx.lines.size(); ++i) {
       const DocLine& line = ctx.lines[i];
@@ -177,7 +172,7 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       if (!RE2::PartialMatch(line.text, re, &rest)) continue;
       // A value ends at a column gap (three spaces, see parse/layout.h).
       std::string_view rest_view(rest.data(), rest.size());
-      std::string right = Trim(rest_view.substr(0, rest_view.find("   ")));
+      std::string right(Trim(rest_view.substr(0, rest_view.find("   "))));
       std::string reference;
       if (!right.empty()) {
         if (auto v = Convert(right, prop, &reference)) {
@@ -190,7 +185,7 @@ std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json
       // Value below the label (column headers, stacked forms).
       if (i + 1 < ctx.lines.size() && ctx.lines[i + 1].page == line.page && right.empty()) {
         const DocLine& below = ctx.lines[i + 1];
-        std::string first_segment = Trim(below.text.substr(0, below.text.find("   ")));
+        std::string first_segment(Trim(below.text.substr(0, below.text.find("   "))));
         // "Other Label: value" below is another field, not this label's value.
         if (first_segment.find(':') != std::string::npos) continue;
         if (auto v = Convert(first_segment, prop, &reference)) {

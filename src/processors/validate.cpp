@@ -76,6 +76,20 @@ Status CheckEngine(const json::object& config, const EnginePolicy& policy) {
       if (!policy.key_env_allow.Allows(k->as_string()))
         return Status::Unprocessable(ApiKeyUnavailableMessage(k->as_string(), policy.key_env_allow));
     }
+    // Optional prices: {promptPer1M, completionPer1M, currency?} turn reported tokens into cost.
+    if (const json::value* pr = Find(engine, "pricing")) {
+      if (!pr->is_object()) return Bad("config.engine.pricing", "must be an object {promptPer1M, completionPer1M, currency?}");
+      for (const char* key : {"promptPer1M", "completionPer1M"}) {
+        const json::value* v = Find(pr->as_object(), key);
+        if (!v || !v->is_number() || !(v->to_number<double>() >= 0) || v->to_number<double>() > 1e9)
+          return Bad(std::string("config.engine.pricing.") + key, "must be a number between 0 and 1e9");
+      }
+      if (const json::value* c = Find(pr->as_object(), "currency")) {
+        static const RE2 kCode("[A-Z]{3}");
+        if (!c->is_string() || !RE2::FullMatch(std::string(c->as_string()), kCode))
+          return Bad("config.engine.pricing.currency", "must be an ISO 4217 code such as USD");
+      }
+    }
     if (const json::value* m = Find(engine, "maxInputChars")) {
       if (!m->is_uint64() && (!m->is_int64() || m->as_int64() < kMinLlmInputChars))
         return Status::InvalidArgument("engine.maxInputChars must be an integer of at least " +
@@ -154,6 +168,8 @@ Status CheckClassRules(const json::object& config, const char* key, bool splitte
     if (!r->is_object()) return Bad(path, "must be an object");
     GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "keywords", path));
     if (splitter) GOLDSET_RETURN_IF_ERROR(CheckStringArray(r->as_object(), "startKeywords", path));
+    if (const json::value* id = Find(r->as_object(), "identifier"); id && splitter)
+      GOLDSET_RETURN_IF_ERROR(CheckFieldRules(*id, path + ".identifier"));
   }
   return Status::OK();
 }

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -45,6 +46,8 @@ struct Blob {
 };
 struct Null {};
 using Param = std::variant<Null, int64_t, double, std::string, Blob>;
+// An optional text column: the string, or SQL NULL.
+inline Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
 
 class Row {
  public:

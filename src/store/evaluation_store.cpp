@@ -1,6 +1,8 @@
 #include "store/evaluation_store.h"
 
+#include "common/crypto.h"
 #include "common/json.h"
+#include "common/clock.h"
 #include "store/file_store.h"
 
 namespace goldset::store {
@@ -8,9 +10,27 @@ namespace goldset::store {
 namespace {
 
 constexpr const char* kSetCols =
-    "id, workspace_id, name, description, entity_id, entity_kind, created_by, created_at, updated_at";
+    "id, workspace_id, name, description, entity_id, entity_kind, created_by, created_at, updated_at, version, "
+    "content_hash";
 constexpr const char* kItemCols =
     "id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at";
+
+// The revision an update or delete records; `files` is the changed row as RETURNING
+// file_id, file_ids gave it. expected_output is left to the caller (empty for a delete).
+ItemRevisionRecord ChangedItemRevision(const std::string& workspace_id, const std::string& set_id,
+                                       const std::string& item_id, int64_t set_version, const Row& files,
+                                       const RevisionCause& cause, int64_t now) {
+  ItemRevisionRecord rev;
+  rev.set_id = set_id;
+  rev.item_id = item_id;
+  rev.workspace_id = workspace_id;
+  rev.set_version = set_version;
+  if (!files.IsNull(0)) rev.file_id = files.Text(0);
+  rev.file_ids = files.Text(1);
+  rev.cause = cause;
+  rev.changed_at = now;
+  return rev;
+}
 
 EvaluationSetRecord SetFromRow(const Row& r) {
   EvaluationSetRecord s;
@@ -23,6 +43,8 @@ EvaluationSetRecord SetFromRow(const Row& r) {
   if (!r.IsNull(6)) s.created_by = r.Text(6);
   s.created_at = r.Int(7);
   s.updated_at = r.Int(8);
+  s.version = r.Int(9);
+  s.content_hash = r.Text(10);
   return s;
 }
 
@@ -51,9 +73,7 @@ EvaluationItemRecord ItemFromRow(const Row& r) {
   return it;
 }
 
-Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
-// Rows per multi-row INSERT: 900 parameters, well inside both backends' limits.
+// Rows per multi-row INSERT: at most 1,300 parameters, well inside both backends' limits.
 constexpr size_t kInsertRowsPerStatement = 100;
 
 }  // namespace
@@ -67,18 +87,25 @@ Status EvaluationStore::InsertSet(const EvaluationSetRecord& s) {
                              {s.workspace_id, s.entity_id});
     if (!processor.ok()) return processor.status();
     if (processor->empty()) return Status::NotFound("Processor " + s.entity_id + " not found");
-    return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return c.Exec(std::string("INSERT INTO evaluation_sets (") + kSetCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                   {s.id, s.workspace_id, s.name, s.description, s.entity_id, s.entity_kind, OptText(s.created_by),
-                   s.created_at, s.updated_at});
+                   s.created_at, s.updated_at, Sha256Hex("")});
   });
 }
 
 StatusOr<EvaluationSetRecord> EvaluationStore::GetSet(const std::string& workspace_id, const std::string& id) {
-  auto rows = db_->Acquire()->Query(
-      std::string("SELECT ") + kSetCols + " FROM evaluation_sets WHERE workspace_id = ? AND id = ?", {workspace_id, id});
+  auto c = db_->Acquire();
+  auto rows = c->Query(std::string("SELECT ") + kSetCols + " FROM evaluation_sets WHERE workspace_id = ? AND id = ?",
+                       {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Evaluation set " + id + " not found");
-  return SetFromRow(rows->front());
+  EvaluationSetRecord s = SetFromRow(rows->front());
+  if (s.content_hash.empty()) {  // a set from before versions, unchanged since
+    auto hash = SetHistory::ComputeContentHash(*c, s.id);
+    if (!hash.ok()) return hash.status();
+    s.content_hash = *hash;
+  }
+  return s;
 }
 
 StatusOr<Page<EvaluationSetRecord>> EvaluationStore::ListSets(const std::string& workspace_id,
@@ -128,25 +155,47 @@ Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector
       }
       GOLDSET_RETURN_IF_ERROR(locked);
     }
-    // Multi-row INSERTs: one round trip per 100 items instead of one per item.
+    if (items.empty()) return Status::OK();
+    auto version = SetHistory::BeginChange(c, items.front().workspace_id, set_id);
+    if (!version.ok()) return version.status();
+    RevisionCause cause{"create", std::nullopt, "api_key", items.front().created_by};
+    // Multi-row INSERTs: one round trip per 100 items (and one per 100 first revisions)
+    // instead of one, or three, per item.
     int64_t latest = 0;
+    std::vector<ItemRevisionRecord> revisions;
+    revisions.reserve(items.size());
     for (size_t i = 0; i < items.size(); i += kInsertRowsPerStatement) {
       const size_t end = std::min(items.size(), i + kInsertRowsPerStatement);
-      std::string sql = std::string("INSERT INTO evaluation_set_items (") + kItemCols + ") VALUES ";
+      std::string sql = std::string("INSERT INTO evaluation_set_items (") + kItemCols + ", content_digest) VALUES ";
       std::vector<Param> params;
-      params.reserve((end - i) * 9);
+      params.reserve((end - i) * 10);
       for (size_t j = i; j < end; ++j) {
         const auto& it = items[j];
-        sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        std::string file_ids = it.file_ids.empty() ? "" : FileIdsJson(it.file_ids);
+        sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         for (Param p : {Param(it.id), Param(it.workspace_id), Param(set_id), OptText(it.file_id),
-                        it.file_ids.empty() ? Param(Null{}) : Param(FileIdsJson(it.file_ids)), Param(it.expected_output),
-                        OptText(it.created_by), Param(it.created_at), Param(it.updated_at)})
+                        file_ids.empty() ? Param(Null{}) : Param(file_ids), Param(it.expected_output),
+                        OptText(it.created_by), Param(it.created_at), Param(it.updated_at),
+                        Param(ItemContentDigest(it.file_id, file_ids, it.expected_output))})
           params.push_back(std::move(p));
+        ItemRevisionRecord rev;
+        rev.set_id = set_id;
+        rev.item_id = it.id;
+        rev.workspace_id = it.workspace_id;
+        rev.set_version = *version;
+        rev.file_id = it.file_id;
+        rev.file_ids = std::move(file_ids);
+        rev.expected_output = it.expected_output;
+        rev.cause = cause;
+        rev.changed_at = it.created_at;
+        revisions.push_back(std::move(rev));
         latest = std::max(latest, it.updated_at);
       }
       GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
     }
-    return c.Exec("UPDATE evaluation_sets SET updated_at = ? WHERE id = ? AND updated_at < ?", {latest, set_id, latest});
+    GOLDSET_RETURN_IF_ERROR(SetHistory::RecordFirstRevisions(c, revisions));
+    return SetHistory::FinishChange(c, items.front().workspace_id, set_id, *version,
+                                    {static_cast<int64_t>(items.size()), 0, 0}, cause, latest);
   });
 }
 
@@ -169,25 +218,49 @@ StatusOr<Page<EvaluationItemRecord>> EvaluationStore::ListItems(const std::strin
   return ToPage<EvaluationItemRecord>(*rows, page, ItemFromRow);
 }
 
-Status EvaluationStore::UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
-                                           const std::string& item_id, const std::string& expected_output,
-                                           int64_t now) {
-  return db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ? WHERE workspace_id = ? AND set_id = ? AND id = ?",
-        {expected_output, now, workspace_id, set_id, item_id}));
-    if (c.Changes() == 0) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
-    return c.Exec("UPDATE evaluation_sets SET updated_at = ? WHERE id = ?", {now, set_id});
+StatusOr<int64_t> EvaluationStore::UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
+                                                      const std::string& item_id, const std::string& expected_output,
+                                                      int64_t now, const RevisionCause& cause) {
+  int64_t revision = 0;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    auto version = SetHistory::BeginChange(c, workspace_id, set_id);
+    if (!version.ok()) return version.status();
+    auto rows = c.Query(
+        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ? WHERE workspace_id = ? AND set_id = ? AND id = ? "
+        "RETURNING file_id, file_ids",
+        {expected_output, now, workspace_id, set_id, item_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+    ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
+    rev.expected_output = expected_output;
+    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_set_items SET content_digest = ? WHERE set_id = ? AND id = ?",
+                                   {ItemContentDigest(rev.file_id, rev.file_ids, expected_output), set_id, item_id}));
+    auto recorded = SetHistory::RecordRevision(c, std::move(rev));
+    if (!recorded.ok()) return recorded.status();
+    revision = *recorded;
+    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 1, 0}, cause, now);
   });
+  if (!st.ok()) return st;
+  return revision;
 }
 
 Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::string& set_id,
-                                   const std::string& item_id) {
+                                   const std::string& item_id, const RevisionCause& cause) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ?",
-                                   {workspace_id, set_id, item_id}));
-    if (c.Changes() == 0) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
-    return Status::OK();
+    auto version = SetHistory::BeginChange(c, workspace_id, set_id);
+    if (version.status().code() == Status::Code::kNotFound)
+      return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+    if (!version.ok()) return version.status();
+    auto rows = c.Query("DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ? "
+                        "RETURNING file_id, file_ids",
+                        {workspace_id, set_id, item_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
+    int64_t now = NowMillis();
+    ItemRevisionRecord rev = ChangedItemRevision(workspace_id, set_id, item_id, *version, rows->front(), cause, now);
+    auto recorded = SetHistory::RecordRevision(c, std::move(rev));
+    if (!recorded.ok()) return recorded.status();
+    return SetHistory::FinishChange(c, workspace_id, set_id, *version, {0, 0, 1}, cause, now);
   });
 }
 

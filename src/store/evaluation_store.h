@@ -9,6 +9,7 @@
 
 #include "store/database.h"
 #include "store/paging.h"
+#include "store/set_history.h"
 
 namespace goldset::store {
 
@@ -16,6 +17,9 @@ struct EvaluationSetRecord {
   std::string id, workspace_id, name, description, entity_id, entity_kind;
   std::optional<std::string> created_by;
   int64_t created_at = 0, updated_at = 0;
+  // Versions (set_history.h): 0 until the first change of the set's items.
+  int64_t version = 0;
+  std::string content_hash;  // of the current items (computed on read for sets from before versions)
 };
 
 struct EvaluationItemRecord {
@@ -40,7 +44,8 @@ class EvaluationStore {
   // Whether any evaluation set of the workspace names `entity_id` (processors can't be deleted then).
   StatusOr<bool> EntityInUse(Connection& c, const std::string& entity_id);
 
-  // Inserts all items in one transaction (all-or-nothing) and touches the set's updatedAt.
+  // Inserts all items in one transaction (all-or-nothing) and touches the set's updatedAt;
+  // one new set version, one "create" revision per item.
   // Re-checks, under FileStore::LockFiles, that every file the items use still exists
   // (NotFound "items[i].fileId: …" otherwise), so a concurrent file deletion either sees
   // the items or makes this fail: an item never refers to a deleted file.
@@ -48,9 +53,14 @@ class EvaluationStore {
   StatusOr<EvaluationItemRecord> GetItem(const std::string& workspace_id, const std::string& set_id,
                                          const std::string& item_id);
   StatusOr<Page<EvaluationItemRecord>> ListItems(const std::string& set_id, const PageRequest& page);
-  Status UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
-                            const std::string& item_id, const std::string& expected_output, int64_t now);
-  Status DeleteItem(const std::string& workspace_id, const std::string& set_id, const std::string& item_id);
+  // A new revision of the item (cause: update, promote or revert) and a new set version.
+  // Returns the new revision number.
+  StatusOr<int64_t> UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,
+                                       const std::string& item_id, const std::string& expected_output, int64_t now,
+                                       const RevisionCause& cause = {});
+  // Records a "delete" revision and a new set version.
+  Status DeleteItem(const std::string& workspace_id, const std::string& set_id, const std::string& item_id,
+                    const RevisionCause& cause = {"delete"});
   // Items of a set, by id (for run creation over a subset). Missing ids are simply absent.
   StatusOr<std::vector<std::string>> ExistingItemIds(const std::string& set_id,
                                                      const std::vector<std::string>& ids);

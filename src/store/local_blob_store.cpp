@@ -29,9 +29,12 @@ constexpr const char* kDeferredDir = "deferred";    // deletes a backup deferred
 
 // An I/O failure other than "no such file" (EMFILE, EIO, ENOMEM, …): the blob may well be
 // intact, so the caller should try again, not conclude it is gone (F15). A full disk is
-// NoSpace (507): the operator's to fix, and nothing stored is damaged.
+// NoSpace (507): the operator's to fix, and nothing stored is damaged. The message names
+// the path below the blob directory only: it reaches tenants in run and item errors, and
+// where the operator keeps the data directory is none of theirs.
 Status IoError(const std::string& what, const fs::path& path, int err) {
-  std::string msg = "blob store: cannot " + what + " " + path.string() + ": " + strerror(err);
+  const fs::path shown = path.parent_path().filename() / path.filename();
+  std::string msg = "blob store: cannot " + what + " " + shown.string() + ": " + strerror(err);
   if (err == ENOSPC || err == EDQUOT) return Status::NoSpace(msg + " (the disk holding the data directory is full)");
   return Status::Unavailable(msg);
 }

@@ -1,6 +1,8 @@
 // The migrations of each module, in version ranges that never overlap:
 // 1-99 foundation, 100-199 processors, 200-299 evaluation, 300-399 webhooks,
-// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use).
+// 400-499 leases (claim bookkeeping of jobs/ and webhooks/), 500-599 key management (admin keys, last use),
+// 600-699 versions (set versions, item history), 700-799 metrics (run analyses), 800-899 surface
+// (batches of processor runs), 900-999 pgspeed.
 // Append only: never edit a migration that has shipped.
 #pragma once
 
@@ -20,5 +22,7 @@ std::vector<Migration> EvaluationMigrations();
 std::vector<Migration> WebhooksMigrations();
 std::vector<Migration> LeasesMigrations();
 std::vector<Migration> KeysMigrations();
+std::vector<Migration> SurfaceMigrations();
+std::vector<Migration> VersionsMigrations();
 
 }  // namespace goldset::store

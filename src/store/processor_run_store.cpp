@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kCols =
     "id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, status, attempts, "
-    "lease_owner, output, failure_reason, failure_message, created_by, created_at, updated_at";
+    "lease_owner, output, failure_reason, failure_message, created_by, created_at, updated_at, batch_id";
 
 ProcessorRunRecord FromRow(const Row& r) {
   ProcessorRunRecord x;
@@ -29,21 +29,66 @@ ProcessorRunRecord FromRow(const Row& r) {
   if (!r.IsNull(14)) x.created_by = r.Text(14);
   x.created_at = r.Int(15);
   x.updated_at = r.Int(16);
+  if (!r.IsNull(17)) x.batch_id = r.Text(17);
   return x;
 }
 
-Param Opt(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
+}  // namespace
+
+namespace {
+
+Status InsertRun(Connection& c, const ProcessorRunRecord& r) {
+  return c.Exec(
+      "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
+      "status, attempts, next_attempt_at, created_by, created_at, updated_at, batch_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+      {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id, OptText(r.metadata),
+       r.status, r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
+       r.batch_id.empty() ? Param(Null{}) : Param(r.batch_id)});
+}
 
 }  // namespace
 
 Status ProcessorRunStore::Insert(const ProcessorRunRecord& r) {
-  return db_->InTransaction(true, [&](Connection& c) {
-    return c.Exec(
-        "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
-        "status, attempts, next_attempt_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-        {r.id, r.workspace_id, r.kind, Opt(r.processor_json), Opt(r.version_json), r.config, r.file_id, Opt(r.metadata),
-         r.status, r.created_at, Opt(r.created_by), r.created_at, r.updated_at});
+  return db_->InTransaction(true, [&](Connection& c) { return InsertRun(c, r); });
+}
+
+Status ProcessorRunStore::InsertBatch(const RunBatch& batch, const std::vector<ProcessorRunRecord>& runs) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        "INSERT INTO processor_run_batches (id, workspace_id, kind, run_count, created_at) VALUES (?, ?, ?, ?, ?)",
+        {batch.id, batch.workspace_id, batch.kind, batch.run_count, batch.created_at}));
+    for (const ProcessorRunRecord& r : runs) GOLDSET_RETURN_IF_ERROR(InsertRun(c, r));
+    return Status::OK();
   });
+}
+
+StatusOr<RunBatch> ProcessorRunStore::GetBatch(const std::string& workspace_id, const std::string& id) {
+  auto conn = db_->Acquire();
+  auto rows = conn->Query("SELECT id, workspace_id, kind, run_count, created_at FROM processor_run_batches "
+                          "WHERE workspace_id = ? AND id = ?",
+                          {workspace_id, id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Batch run " + id + " not found");
+  RunBatch b;
+  const Row& r = rows->front();
+  b.id = r.Text(0);
+  b.workspace_id = r.Text(1);
+  b.kind = r.Text(2);
+  b.run_count = r.Int(3);
+  b.created_at = r.Int(4);
+  auto counts = conn->Query("SELECT status, COUNT(*) FROM processor_runs WHERE batch_id = ? GROUP BY status", {id});
+  if (!counts.ok()) return counts.status();
+  for (const Row& c : *counts) {
+    const std::string status = c.Text(0);
+    int64_t n = c.Int(1);
+    if (status == "PENDING") b.pending = n;
+    else if (status == "PROCESSING") b.processing = n;
+    else if (status == "PROCESSED") b.processed = n;
+    else if (status == "FAILED") b.failed = n;
+    else if (status == "CANCELLED") b.cancelled = n;
+  }
+  return b;
 }
 
 StatusOr<ProcessorRunRecord> ProcessorRunStore::Get(const std::string& workspace_id, const std::string& kind,
@@ -57,9 +102,13 @@ StatusOr<ProcessorRunRecord> ProcessorRunStore::Get(const std::string& workspace
 }
 
 StatusOr<Page<ProcessorRunRecord>> ProcessorRunStore::List(const std::string& workspace_id, const std::string& kind,
-                                                           const PageRequest& page) {
+                                                           const PageRequest& page, const std::string& batch_id) {
   std::string sql = std::string("SELECT ") + kCols + " FROM processor_runs WHERE workspace_id = ? AND kind = ?";
   std::vector<Param> params{workspace_id, kind};
+  if (!batch_id.empty()) {
+    sql += " AND batch_id = ?";
+    params.emplace_back(batch_id);
+  }
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();

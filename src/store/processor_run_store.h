@@ -23,6 +23,14 @@ struct ProcessorRunRecord {
   std::string lease_owner;
   std::optional<std::string> output, failure_reason, failure_message, created_by;
   int64_t created_at = 0, updated_at = 0;
+  std::string batch_id;  // "" unless created by a batch request
+};
+
+// A batch of runs (POST /extract_runs/batch, ...) and the statuses of its runs.
+struct RunBatch {
+  std::string id, workspace_id, kind;
+  int64_t run_count = 0, created_at = 0;
+  int64_t pending = 0, processing = 0, processed = 0, failed = 0, cancelled = 0;  // runs still stored
 };
 
 class ProcessorRunStore {
@@ -30,7 +38,13 @@ class ProcessorRunStore {
   explicit ProcessorRunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
   Status Insert(const ProcessorRunRecord& r);
   StatusOr<ProcessorRunRecord> Get(const std::string& workspace_id, const std::string& kind, const std::string& id);
-  StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind, const PageRequest& page);
+  // batch_id non-empty: only that batch's runs.
+  StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind, const PageRequest& page,
+                                          const std::string& batch_id = "");
+  // Stores a batch and all its runs in one transaction (all or nothing).
+  Status InsertBatch(const RunBatch& batch, const std::vector<ProcessorRunRecord>& runs);
+  // The batch with its runs' status counts; NotFound when absent from the workspace.
+  StatusOr<RunBatch> GetBatch(const std::string& workspace_id, const std::string& id);
   // As RunStore::ClaimItem: expired leases first, then due PENDING runs; `node` is recorded.
   StatusOr<std::optional<ProcessorRunRecord>> Claim(const std::string& owner, int64_t now, int64_t lease_ms,
                                                     const std::string& node = "");

@@ -28,8 +28,6 @@ int64_t Ordinal(const ProcessorVersion& v) {
   return v.is_draft ? kDraftOrdinal : int64_t{v.major} * kMinorSpan + v.minor;
 }
 
-Param OptText(const std::optional<std::string>& s) { return s ? Param(*s) : Param(Null{}); }
-
 Processor FromRow(const Row& r) {
   Processor p;
   p.id = r.Text(0);

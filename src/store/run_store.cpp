@@ -6,6 +6,8 @@
 #include <tuple>
 
 #include "common/clock.h"
+#include "common/json.h"
+#include "store/set_history.h"
 
 namespace goldset::store {
 
@@ -13,7 +15,8 @@ namespace {
 
 constexpr const char* kRunCols =
     "id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, status, "
-    "failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at";
+    "failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at, set_version, manifest, "
+    "rescored_from";
 constexpr const char* kItemCols =
     "run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, lease_owner, "
     "output, result, correct, error_code, error_message, latency_ms, num_pages, updated_at";
@@ -36,7 +39,35 @@ RunRecord RunFromRow(const Row& r) {
   if (!r.IsNull(13)) x.metrics = r.Text(13);
   x.created_at = r.Int(14);
   x.updated_at = r.Int(15);
+  if (!r.IsNull(16)) x.set_version = r.Int(16);
+  if (!r.IsNull(17)) x.manifest = r.Text(17);
+  if (!r.IsNull(18)) x.rescored_from = r.Text(18);
   return x;
+}
+
+// Records the set's current version in run->set_version and, when run->manifest is a JSON
+// object, adds evaluationSetVersion and contentHash to it. Takes the set row's share lock:
+// item changes update that row first (SetHistory::BeginChange), so the items this
+// transaction reads next are exactly that version.
+Status StampSetVersion(Database& db, Connection& c, RunRecord* run) {
+  auto set = c.Query("SELECT version, content_hash FROM evaluation_sets WHERE id = ?" + std::string(db.ForShare()),
+                     {run->set_id});
+  if (!set.ok()) return set.status();
+  if (set->empty()) return Status::NotFound("Evaluation set " + run->set_id + " not found");
+  run->set_version = set->front().Int(0);
+  std::string hash = set->front().Text(1);
+  if (!run->manifest) return Status::OK();
+  auto m = ParseJson(*run->manifest);
+  if (!m.ok() || !m->is_object()) return Status::OK();
+  if (hash.empty()) {  // a set from before versions, unchanged since
+    auto computed = SetHistory::ComputeContentHash(c, run->set_id);
+    if (!computed.ok()) return computed.status();
+    hash = *computed;
+  }
+  m->as_object()["evaluationSetVersion"] = *run->set_version;
+  m->as_object()["contentHash"] = hash;
+  run->manifest = json::serialize(*m);
+  return Status::OK();
 }
 
 RunItemRecord ItemFromRow(const Row& r) {
@@ -66,11 +97,15 @@ RunItemRecord ItemFromRow(const Row& r) {
 
 Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_ids) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
+    // The set row's lock orders this snapshot against item changes (SetHistory::BeginChange
+    // updates the row first): the items copied below are exactly the version read here.
+    GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         std::string("INSERT INTO evaluation_runs (") + kRunCols +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?)",
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
         {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
-         run->config, run->options, run->status, run->created_at, run->updated_at}));
+         run->config, run->options, run->status, run->created_at, run->updated_at, *run->set_version,
+         OptText(run->manifest)}));
     const std::string insert =
         "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
         "expected_output, status, attempts, next_attempt_at, updated_at) "
@@ -95,6 +130,79 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
     }
     run->num_items = total;
     return c.Exec("UPDATE evaluation_runs SET num_items = ? WHERE id = ?", {total, run->id});
+  });
+}
+
+Status RunStore::CreateRescoredRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set,
+                                   std::map<std::string, std::string>* current) {
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    current->clear();
+    if (expected_from_set) {
+      GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
+      auto rows = c.Query("SELECT id, expected_output FROM evaluation_set_items WHERE set_id = ?", {run->set_id});
+      if (!rows.ok()) return rows.status();
+      for (const Row& r : *rows) current->emplace(r.Text(0), r.Text(1));
+    }
+    return c.Exec(std::string("INSERT INTO evaluation_runs (") + kRunCols +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PROCESSING', NULL, 0, 0, 0, NULL, ?, ?, ?, ?, ?)",
+                  {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json,
+                   run->entity_version_json, run->config, run->options, run->created_at, run->updated_at,
+                   run->set_version ? Param(*run->set_version) : Param(Null{}), OptText(run->manifest), source_run_id});
+  });
+}
+
+Status RunStore::InsertRescoredItems(const std::vector<RunItemRecord>& items) {
+  if (items.empty()) return Status::OK();
+  return db_->InTransaction(true, [&](Connection& c) -> Status {
+    for (const RunItemRecord& it : items) {
+      GOLDSET_RETURN_IF_ERROR(c.Exec(
+          "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, "
+          "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
+          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {it.run_id, it.item_id, it.seq, it.workspace_id, OptText(it.file_id),
+           it.file_ids.empty() ? Param(Null{}) : Param(it.file_ids), it.expected_output, it.status,
+           int64_t{it.attempts}, OptText(it.output), OptText(it.result),
+           it.correct ? Param(int64_t{*it.correct}) : Param(Null{}), OptText(it.error_code),
+           it.error_message ? Param(StoredText(*it.error_message)) : Param(Null{}),
+           it.latency_ms ? Param(*it.latency_ms) : Param(Null{}),
+           it.num_pages ? Param(int64_t{*it.num_pages}) : Param(Null{}), it.updated_at}));
+    }
+    return Status::OK();
+  });
+}
+
+StatusOr<RunRecord> RunStore::FinishRescoredRun(const std::string& run_id, int64_t num_items, int64_t num_failed,
+                                                const RunFinalizer& finalize) {
+  RunRecord run;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = ?, num_failed = ? WHERE id = ?",
+                                   {num_items, num_items, num_failed, run_id}));
+    auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
+    run = RunFromRow(rows->front());
+    if (run.num_items > 0 && run.num_failed == run.num_items) {
+      run.status = "FAILED";
+      run.failure_message = "Every item failed; see the run's results for each item's error";
+    } else {
+      run.status = "PROCESSED";
+    }
+    run.updated_at = NowMillis();
+    auto metrics = finalize(c, run);
+    if (!metrics.ok()) return metrics.status();
+    run.metrics = *metrics;
+    return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
+                  {run.status, OptText(run.failure_message), *metrics, run.updated_at, run.id});
+  });
+  if (!st.ok()) return st;
+  return run;
+}
+
+Status RunStore::FailRescoredRun(const std::string& run_id, const std::string& message) {
+  return db_->InTransaction(true, [&](Connection& c) {
+    return c.Exec("UPDATE evaluation_runs SET status = 'FAILED', failure_message = ?, updated_at = ? "
+                  "WHERE id = ? AND status = 'PROCESSING'",
+                  {StoredText(message), NowMillis(), run_id});
   });
 }
 

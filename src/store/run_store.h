@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ struct RunRecord {
   int64_t num_items = 0, num_done = 0, num_failed = 0;
   std::optional<std::string> metrics;  // final metrics JSON, set when the run ends
   int64_t created_at = 0, updated_at = 0;
+  // Versions (set_history.h); unset on runs from before them.
+  std::optional<int64_t> set_version;         // the set version the run's expected outputs are
+  std::optional<std::string> manifest;        // JSON object: api/run_manifest.h
+  std::optional<std::string> rescored_from;   // the run whose outputs this one re-scored
 
   bool finished() const { return status == "PROCESSED" || status == "FAILED" || status == "CANCELLED"; }
 };
@@ -69,8 +74,26 @@ class RunStore {
  public:
   explicit RunStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
-  // Inserts the run and its items. `item_ids` empty: every item of the set.
+  // Inserts the run and its items. `item_ids` empty: every item of the set. Records the
+  // set's version as of the items' snapshot in run->set_version and, when run->manifest
+  // is a JSON object, adds to it evaluationSetVersion and contentHash.
   Status CreateRun(RunRecord* run, const std::vector<std::string>& item_ids);
+  // A re-scored run (jobs/rescore.h). Inserts the run row (status PROCESSING, no items
+  // yet). expected_from_set: in the same transaction, stamps run->set_version/manifest
+  // with the set's current version as CreateRun does and fills *current with the set's
+  // items' expected outputs (item id -> JSON text) as of that version.
+  Status CreateRescoredRun(RunRecord* run, const std::string& source_run_id, bool expected_from_set,
+                           std::map<std::string, std::string>* current);
+  // Inserts finished items (PROCESSED / FAILED / CANCELLED, with outputs, results and
+  // timings) of a re-scored run, in one transaction.
+  Status InsertRescoredItems(const std::vector<RunItemRecord>& items);
+  // Ends a re-scored run: num_items/num_done/num_failed as given, status (FAILED when
+  // every item failed, else PROCESSED), metrics from `finalize`, in one transaction.
+  StatusOr<RunRecord> FinishRescoredRun(const std::string& run_id, int64_t num_items, int64_t num_failed,
+                                        const RunFinalizer& finalize);
+  // Ends a re-scored run that could not be finished as FAILED with `message` (no metrics).
+  Status FailRescoredRun(const std::string& run_id, const std::string& message);
+
   StatusOr<RunRecord> GetRun(const std::string& workspace_id, const std::string& id);
   StatusOr<RunRecord> GetRunAnyWorkspace(const std::string& id);
   StatusOr<Page<RunRecord>> ListRuns(const std::string& workspace_id, const std::string& set_id,

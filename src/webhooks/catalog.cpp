@@ -25,7 +25,7 @@ const std::set<std::string>& GlobalEvents() {
       "classifier.draft.updated", "classifier.version.published", "splitter.created", "splitter.updated",
       "splitter.deleted", "splitter.draft.updated", "splitter.version.published", "workflow.created",
       "workflow.deployed", "workflow.deleted",
-      // Extensions (DESIGN §5).
+      // Extensions (docs/decisions.md §5).
       "evaluation_set_run.processed", "evaluation_set_run.failed", "evaluation_set_run.cancelled"};
   return k;
 }

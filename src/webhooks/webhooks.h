@@ -1,5 +1,5 @@
 // Webhooks: endpoints and subscriptions, a transactional outbox of events, and signed,
-// at-least-once delivery with retries (contract §4.6-4.9, DESIGN §5).
+// at-least-once delivery with retries (contract §4.6-4.9, docs/decisions.md §5).
 //
 // Flow: a state change calls EnqueueEvent() inside its own write transaction; that writes
 // the event and one delivery row per matching enabled endpoint, so an event exists iff the

@@ -443,6 +443,8 @@ describe('workbench', { timeout: 900000 }, () => {
     const item = await api.get(`/evaluation_sets/${run.evaluationSetId}/items/${target.evaluationSetItemId}`);
     assert.deepEqual(item.expectedOutput.value.total, target.actualOutput.value.total, 'the actual value is now expected');
     assert.equal(item.expectedOutput.value.vendor.name, 'Wrong Vendor Inc', 'other fields untouched');
+    const history = await api.get(`/evaluation_sets/${run.evaluationSetId}/items/${target.evaluationSetItemId}/history`);
+    assert.deepEqual([history.data[0].reason, history.data[0].sourceRunId], ['promote', run.id], 'recorded as a promote from the run');
     assert.equal(await page.locator('#review-fields tr[data-field="total"] .badge.promoted').count(), 1);
 
     await page.keyboard.press('ArrowDown');

@@ -727,9 +727,135 @@ add(T, "metrics_two_items", {"description": "split metrics sum over items", "kin
                            "recall": 0.6667, "f1": 0.5714, "pageAccuracy": 1}}})
 
 
+# ---------------------------------------------------------------- error taxonomy
+# Every scored field gets a category (src/eval/error_taxonomy.h); the order decides.
+T = "taxonomy"
+def cat(name, desc, spec, e, a, category, verdict="incorrect", options=None):
+    f = {"verdict": verdict, "category": category}
+    case = {"description": desc, "kind": "extract", "config": schema(f=spec),
+            "expected": value({"f": e}), "actual": value({"f": a}),
+            "expect": {"item": {"fields": {"f": f}}}}
+    if options: case["options"] = options
+    add(T, name, case)
+cat("correct", "accepted by the comparator", S, "Acme", "Acme", "correct", "correct")
+cat("correct_null", "null expected, null given", S, None, None, "correct", "correct")
+cat("missing_null", "value expected, null given", S, "Acme", None, "missing")
+cat("missing_absent", "value expected, key absent", S, "Acme", MISSING, "missing")
+cat("missing_empty_string", "value expected, empty string given", S, "Acme", "", "missing")
+cat("hallucinated", "null expected, value given", S, None, "Acme", "hallucinated")
+cat("hallucinated_number", "null expected, number given", N, None, 0, "hallucinated")
+cat("format_case", "case only (strings compare case-sensitively)", S, "ACME Corp", "acme corp", "format_only")
+cat("format_punct", "punctuation and spaces only", S, "Acme, Inc.", "Acme Inc", "format_only")
+cat("format_currency_string", "currency symbol and thousands separator in a string field", S, "$1,234.50", "1234.5", "format_only")
+cat("format_currency_code", "currency code and European decimal comma", S, "EUR 1.234,50", "1234.50", "format_only")
+cat("format_date_string", "the same date printed two ways in a string field", S, "2024-03-12", "March 12, 2024", "format_only")
+cat("near_miss_typo", "one typo in ten letters (similarity 0.9)", S, "Acme Tools", "Acme Tolos", "near_miss")
+cat("near_miss_fuzzy", "fuzzy field below its threshold but >= 0.8", S, "Acme Industries", "Acme Industrie", "near_miss",
+    options={"fuzzyMatchFields": ["f"], "fuzzyThreshold": 0.95})
+cat("near_miss_number", "numbers printed within one digit", N, 1234.56, 1234.57, "near_miss")
+cat("wrong_value", "a different value", S, "Acme", "Globex", "wrong_value")
+cat("wrong_number", "a different number", N, 10, 250, "wrong_value")
+cat("wrong_bool", "booleans are either right or wrong", B, True, False, "wrong_value")
+cat("array_missing", "rows expected, none given", ROWS(a=S), [{"a": "x"}], None, "missing")
+cat("array_hallucinated", "no rows expected, rows given", ROWS(a=S), [], [{"a": "x"}], "hallucinated")
+cat("array_near_miss", "9 of 10 cells right", ROWS(a=S, b=S),
+    [{"a": f"x{i}", "b": f"y{i}"} for i in range(5)], [{"a": f"x{i}", "b": f"y{i}" if i else "z"} for i in range(5)], "near_miss")
+cat("array_wrong", "half the cells right", ROWS(a=S, b=S),
+    [{"a": "x", "b": "y"}], [{"a": "x", "b": "q"}], "wrong_value")
+add(T, "partition", {"description": "categories partition the scored fields; excluded and unlabeled fields have none",
+    "kind": "extract", "config": schema(a=S, b=S, c=S, d=S, e=S), "options": {"excludeFields": ["e"]},
+    "expected": value({"a": "x", "b": None, "c": "Foo", "e": "q"}), "actual": value({"a": "x", "b": "y", "c": "FOO", "d": "z", "e": "r"}),
+    "expect": {"item": {"fields": {"a": {"category": "correct"}, "b": {"category": "hallucinated"},
+                                   "c": {"category": "format_only"}, "d": {"verdict": "unlabeled", "category": "$absent"},
+                                   "e": {"verdict": "excluded", "category": "$absent"}}}}})
+
+
+# ---------------------------------------------------------------- ANLS* per item
+T = "anls_item"
+add(T, "line_items", {"description": "per-item anlsStar on the value objects (the reference's test_anls_score_line_items: 3/5)",
+    "kind": "extract", "config": {},
+    "expected": {"value": {"k1": 1, "k2": "mock", "line_items": [{"a": "b", "c": "d"}, {"e": "f"}]}},
+    "actual": {"value": {"k1": 1, "k2": "kcom", "line_items": [{"e": "f"}, {"a": "y", "c": "d"}]}, "metadata": {}},
+    "expect": {"item": {"anlsStar": 0.6}}})
+add(T, "null_key", {"description": "a predicted-only null key adds length (reference: 0.5)",
+    "kind": "extract", "config": schema(a=S, b=S),
+    "expected": {"value": {"a": "x"}}, "actual": {"value": {"a": "x", "b": None}},
+    "expect": {"item": {"anlsStar": 0.5}}})
+
+
+# ---------------------------------------------------------------- run analysis
+T = "analysis"
+def conf_item(e, a, c):
+    return {"expected": {"value": {"f": e}}, "actual": {"value": {"f": a}, "metadata": {"f": {"ocrConfidence": c}}}}
+add(T, "calibration", {"description": "ECE (10 bins), Brier, AUROC, review budgets, threshold for 0.99 (hand-computed)",
+    "kind": "extract", "config": schema(f=S),
+    "items": [conf_item("a", "a", 0.9), conf_item("b", "b", 0.8), conf_item("c", "x", 0.6), conf_item("d", "d", 0.3)],
+    "expect": {"analysis": {"calibration": {"f": {
+        "numFields": 4, "ece": 0.4, "brier": 0.225, "auroc": 2 / 3,
+        "bins": [{"low": 0.3, "high": 0.4, "count": 1, "accuracy": 1, "meanConfidence": 0.3},
+                 {"low": 0.6, "high": 0.7, "count": 1, "accuracy": 0, "meanConfidence": 0.6},
+                 {"low": 0.8, "high": 0.9, "count": 1, "accuracy": 1, "meanConfidence": 0.8},
+                 {"low": 0.9, "high": 1.0, "count": 1, "accuracy": 1, "meanConfidence": 0.9}],
+        "errorsCaughtAt": {"5%": 0, "10%": 0, "20%": 0},
+        "recommendedThreshold": {"targetPrecision": 0.99, "threshold": 0.8, "coverage": 0.5, "precision": 1, "ci95": [1, 1]}}}}}})
+add(T, "calibration_target", {"description": "a lower target accepts every field (threshold 0.3, coverage 1)",
+    "kind": "extract", "config": schema(f=S), "analysisOptions": {"targetPrecision": 0.7},
+    "items": [conf_item("a", "a", 0.9), conf_item("b", "b", 0.8), conf_item("c", "x", 0.6), conf_item("d", "d", 0.3)],
+    "expect": {"analysis": {"calibration": {"f": {"recommendedThreshold": {"threshold": 0.3, "coverage": 1, "precision": 0.75}}}}}})
+add(T, "calibration_unreachable", {"description": "no threshold reaches the target: null; errors caught in the lowest 20 %",
+    "kind": "extract", "config": schema(f=S),
+    "items": [conf_item("a", "x", 0.9), conf_item("b", "b", 0.8), conf_item("c", "c", 0.7), conf_item("d", "d", 0.6),
+              conf_item("e", "y", 0.1)],
+    "expect": {"analysis": {"calibration": {"f": {"recommendedThreshold": None, "auroc": 0.5,
+                                                  "errorsCaughtAt": {"5%": 0.5, "10%": 0.5, "20%": 0.5}}}}}})
+add(T, "errors", {"description": "error counts per field partition its scored items",
+    "kind": "extract", "config": schema(f=S, g=N),
+    "items": [{"expected": value({"f": "Acme", "g": 1}), "actual": value({"f": "Acme", "g": None})},
+              {"expected": value({"f": "Acme Inc.", "g": None}), "actual": value({"f": "ACME INC", "g": 5})},
+              {"expected": value({"f": "Acme Tools", "g": 10}), "actual": value({"f": "Acme Tolos", "g": 99})},
+              {"expected": value({"f": "Acme"}), "actual": value({"f": "Globex", "g": 3})}],
+    "expect": {"analysis": {"numItems": 4, "errors": {
+        "f": {"correct": 1, "formatOnly": 1, "nearMiss": 1, "wrongValue": 1, "missing": 0, "hallucinated": 0, "total": 4},
+        "g": {"missing": 1, "hallucinated": 1, "wrongValue": 1, "correct": 0, "total": 3}}}}})
+LI2 = ROWS(a=S, b=N)
+add(T, "line_items", {"description": "rows matched at half their cells, dropped, extra, duplicated; DocILE LIR over non-null cells",
+    "kind": "extract", "config": schema(li=LI2),
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}, {"a": "z", "b": 3}, {"a": "w", "b": 4}]}),
+               "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}, {"a": "z", "b": 8}]})},
+              {"expected": value({"li": [{"a": "p", "b": 1}]}),
+               "actual": value({"li": [{"a": "p", "b": 1}, {"a": "q", "b": 7}, {"a": "q", "b": 7}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {
+        "rowsExpected": 5, "rowsActual": 6, "rowsMatched": 4, "dropped": 1, "extra": 2, "duplicated": 1,
+        "precision": 4 / 6, "recall": 4 / 5, "f1": 8 / 11, "rowMatchShare": 0.5,
+        "lir": {"truePositives": 6, "falsePositives": 6, "falseNegatives": 4, "precision": 0.5, "recall": 0.6, "f1": 12 / 22}}}}}})
+add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only when every cell does",
+    "kind": "extract", "config": schema(li=LI2), "analysisOptions": {"rowMatchShare": 1},
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]}),
+               "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {"rowsMatched": 1, "precision": 0.5, "recall": 0.5}}}}})
+add(T, "tree_edit", {"description": "treeEditAccuracy: mean nTED accuracy (0.75 and 1) and the micro field F1 (1 of 2 and 2)",
+    "kind": "extract", "config": schema(f=S), "analysisOptions": {"treeEdit": True},
+    "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})},
+              {"expected": value({"f": "xy"}), "actual": value({"f": "xy"})}],
+    "expect": {"analysis": {"treeEditAccuracy": {"numItems": 2, "score": 0.875, "fieldF1": 0.5}}}})
+add(T, "tree_edit_off", {"description": "treeEditAccuracy is computed only when asked",
+    "kind": "extract", "config": schema(f=S),
+    "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})}],
+    "expect": {"analysis": {"treeEditAccuracy": {"computed": False, "numItems": 0, "score": "$absent"}}}})
+add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: per top-level key",
+    "kind": "extract", "config": schema(a=S, b=S),
+    "items": [{"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "q"})},
+              {"expected": value({"a": "x", "b": "y"}), "actual": value({"a": "x", "b": "y"})}],
+    "expect": {"analysis": {"anlsStar": {"score": 0.75, "fields": {"a": 1, "b": 0.5}}}}})
+
+
+# Directories written by other generators (anls_reference.py) or by hand (tree_edit) survive a re-run.
+KEEP = {"anls_star", "tree_edit"}
+
+
 def main():
     for d in os.listdir(ROOT):
-        if os.path.isdir(os.path.join(ROOT, d)):
+        if d not in KEEP and os.path.isdir(os.path.join(ROOT, d)):
             shutil.rmtree(os.path.join(ROOT, d))
     for key, case in CASES.items():
         path = os.path.join(ROOT, key + ".json")

@@ -6,6 +6,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, uploadFile, createKey, createWorkspace } from './harness.mjs';
 import { textPdf, encryptPdf } from './hostile_docs.mjs';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { databaseEnv } from './pg.mjs';
+
+// The parse cache's keys for `sha` (README: keyed by workspace, content hash and password
+// digest), read from the server's own database beside the running server.
+function parseCacheKeys(srv, sha) {
+  const sql = `SELECT cache_key FROM parse_cache WHERE cache_key LIKE 'parse:%${sha}%' ORDER BY cache_key`;
+  const out = process.env.GOLDSET_DATABASE
+    ? execFileSync('psql', ['-X', '-q', '-t', '-A', databaseEnv(srv.dataDir).GOLDSET_DATABASE, '-c', sql], { timeout: 30000 })
+    : execFileSync('sqlite3', ['-cmd', '.timeout 10000', path.join(srv.dataDir, 'goldset.db'), sql], { timeout: 30000 });
+  return out.toString().split('\n').filter(Boolean);
+}
 
 const schema = {
   type: 'object',
@@ -35,7 +49,8 @@ async function upload(srv, key, pdf, fields = {}) {
 test('F9: an encrypted PDF processed with its password never leaks to an upload without it', { timeout: 120000 }, async (t) => {
   const srv = await startServer({ t });
   const keyA = srv.key;
-  const keyB = await createKey(srv.dataDir, ['--workspace', await createWorkspace(srv.dataDir)]);
+  const wsB = await createWorkspace(srv.dataDir);
+  const keyB = await createKey(srv.dataDir, ['--workspace', wsB]);
   const locked = encryptPdf(textPdf('TOPSECRET-42'), 's3cret');
 
   // Workspace A processes the document with the password: text and page image.
@@ -72,6 +87,10 @@ test('F9: an encrypted PDF processed with its password never leaks to an upload 
     const run = await extract(srv, file, keyB);
     assert.equal(run.output.value.code, 'TOPSECRET-42');
     assert.equal((await srv.api('GET', `/files/${file}/pages/1.png`, { key: keyB })).status, 200);
+    // B's parse was its own, not A's cached one: one parse entry per workspace.
+    const keys = parseCacheKeys(srv, crypto.createHash('sha256').update(locked).digest('hex'));
+    assert.equal(keys.length, 2, keys.join('\n'));
+    assert.equal(keys.filter((k) => k.startsWith(`parse:v2:${wsB}:`)).length, 1, keys.join('\n'));
   });
 
   assert.deepEqual(srv.serverErrors(), []);

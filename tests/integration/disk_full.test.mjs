@@ -75,6 +75,7 @@ test('disk full: uploads get 413 and other writes 507 INSUFFICIENT_STORAGE, read
   expectError(assert, big, 413, 'INSUFFICIENT_STORAGE');
   assert.equal(big.body.retryable, true);
   assert.match(big.body.message, /full/);
+  assert.ok(!big.body.message.includes(dir), `the data directory's path reached the client: ${big.body.message}`);
   // Metadata writes fail the same way once the database cannot grow (never a 500).
   let refused = null;
   for (let i = 0; i < 200 && !refused; i++) {
@@ -84,6 +85,7 @@ test('disk full: uploads get 413 and other writes 507 INSUFFICIENT_STORAGE, read
   }
   assert.ok(refused, 'no write was refused on a full disk');
   expectError(assert, refused, 507, 'INSUFFICIENT_STORAGE');
+  assert.ok(!refused.body.message.includes(dir), `the data directory's path reached the client: ${refused.body.message}`);
 
   // Reads keep working and nothing stored is damaged.
   assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);

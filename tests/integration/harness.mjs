@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 import { databaseEnv, dropDatabase } from './pg.mjs';
 
+import { checkResponse } from './openapi_check.mjs';
+
 export const API_VERSION = '2026-02-09';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.resolve(REPO_ROOT, process.env.GOLDSET_BIN ?? 'build/goldset');
@@ -108,7 +110,10 @@ export async function request(url, method, p, { body, headers = {}, query, key, 
     h['content-type'] ??= 'application/json';
   }
   const res = await fetch(url + p + queryString(query), { method, headers: h, body: payload, signal: AbortSignal.timeout(timeoutMs) });
-  return toResult(res);
+  const result = await toResult(res);
+  // Every JSON answer must fit the OpenAPI document (web/openapi.json).
+  if (typeof result.body === 'object' && result.body !== null && method !== 'HEAD') checkResponse(method, p, result.status, result.body);
+  return result;
 }
 
 // Starts `goldset serve` on 127.0.0.1:0 with a fresh data dir (or `dataDir`).

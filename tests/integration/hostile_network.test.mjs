@@ -358,3 +358,63 @@ test('F14: a webhook at http://[::1]:PORT/ is delivered with --egress-allow ::1/
     assert.equal(d.lastStatusCode, 200);
     assert.deepEqual(open.serverErrors(), []);
   });
+
+// ---- Slow engines past the item deadline (issue #15's hostile classes; F5) ----
+
+// Engines that never answer, or trickle an answer one byte a second, hold no worker past
+// --item-timeout-ms: every run fails TIMEOUT at its deadline, the calls are aborted, the
+// API keeps answering and memory stays flat.
+test('slow engines past the item deadline: every call is aborted at the deadline; /healthz stays 200; memory bounded',
+  { timeout: 120000 }, async (t) => {
+    const open = new Set();
+    let requests = 0, aborted = 0;
+    const engine = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        requests++;
+        open.add(res);
+        res.on('close', () => { open.delete(res); if (!res.writableEnded) aborted++; });
+        if (req.url.startsWith('/trickle')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const timer = setInterval(() => res.write(' '), 1000);
+          res.on('close', () => clearInterval(timer));
+        }
+        // /hang: headers never come
+      });
+    });
+    await new Promise((r) => engine.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise((r) => { engine.closeAllConnections(); engine.close(r); }));
+    const base = `http://127.0.0.1:${engine.address().port}`;
+    const timeoutMs = 2000;
+    const srv = await startServer({ t, args: ['--workers', '2', '--item-timeout-ms', String(timeoutMs), '--item-attempts', '1'] });
+    const runs = [];
+    for (let i = 0; i < 6; i++) {
+      const kind = i % 2 ? 'trickle' : 'hang';
+      const r = await srv.api('POST', '/extract_runs', { body: {
+        config: { schema: SCHEMA, engine: { type: 'http', url: `${base}/${kind}`, timeoutMs: 600000 } }, file: { text: `doc ${i}` } } });
+      assert.equal(r.status, 200, r.text);
+      runs.push(r.body.id);
+    }
+    const t0 = Date.now();
+    // Six runs, two workers, 2 s each: about 6 s. The API answers throughout.
+    const health = [];
+    const watching = (async () => {
+      while (Date.now() - t0 < 4000) { health.push(await healthz(srv)); await sleep(200); }
+    })();
+    const done = [];
+    for (const id of runs) done.push(await waitRun(srv, `/extract_runs/${id}`, 60000));
+    await watching;
+    const took = Date.now() - t0;
+    t.diagnostic(`6 runs against hanging/trickling engines ended after ${took} ms (deadline ${timeoutMs} ms each, 2 workers); ${requests} calls, ${aborted} aborted`);
+    for (const d of done) {
+      assert.equal(d.status, 'FAILED');
+      assert.match(d.failureMessage, /did not finish within the item time limit \(--item-timeout-ms 2000\)/);
+    }
+    assert.ok(health.length > 0 && health.every((s) => s === 200), `healthz during the runs: ${health}`);
+    assert.equal(requests, 6, 'one call per run (one attempt each)');
+    await waitFor(() => open.size === 0, { timeoutMs: 10000 });
+    assert.equal(aborted, 6, 'every slow call was aborted by the server');
+    assert.equal(await healthz(srv), 200);
+    assertAliveAndBounded(t, srv, 100, 'slow engines');
+    assert.deepEqual(srv.serverErrors(), []);
+  });

@@ -165,3 +165,53 @@ test('F8: a many-part multipart upload (R8) is refused with bounded memory', { t
   assert.ok(growth < boundFor(srv, 3 * limitMb), `peak RSS grew ${growth.toFixed(1)} MiB`);
   assert.deepEqual(srv.serverErrors(), []);
 });
+
+// F8, the rest of it: the part limit is the operator's flag (limit − 1, limit, limit + 1
+// at a non-default value); a part's header block is bounded; one file part of almost the
+// upload limit peaks within a small factor of its size; a body over the limit is refused
+// before it is parsed.
+test('F8: --max-multipart-parts, part header bytes, and peak memory of an upload near the limit', { timeout: 180000 }, async (t) => {
+  const limitMb = 16;
+  const srv = await startServer({ t, args: ['--max-upload-mb', String(limitMb), '--max-multipart-parts', '4'] });
+  await healthy(srv);
+  const post = (m) => srv.api('POST', '/files/upload', { body: m.body, headers: { 'content-type': m.contentType } });
+  // One file part plus N empty parts: N + 1 parts.
+  assert.equal((await post(manyPartMultipart(2))).status, 200, 'limit - 1');
+  assert.equal((await post(manyPartMultipart(3))).status, 200, 'limit');
+  const over = await post(manyPartMultipart(4));
+  expectError(assert, over, 413, 'INVALID_REQUEST');
+  assert.equal(over.body.message, 'multipart/form-data body has more than 4 parts (the limit)');
+
+  // Headers of one part: 8 KiB at most.
+  const withHeader = (bytes) => {
+    const b = 'hb';
+    const filler = `X-Filler: ${'a'.repeat(bytes)}\r\n`;
+    return { body: Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="h.txt"\r\n${filler}\r\nhello\r\n--${b}--\r\n`),
+      contentType: `multipart/form-data; boundary=${b}` };
+  };
+  assert.equal((await post(withHeader(7000))).status, 200, 'a 7 KB header block');
+  const bigHeader = await post(withHeader(9000));
+  assert.ok([400, 413].includes(bigHeader.status), `a 9 KB header block: ${bigHeader.status}`);
+  assert.equal(bigHeader.body.retryable, false);
+
+  // One file part just under the limit: stored whole, memory within 3x its size.
+  const before = srv.peakRssMb();
+  const size = limitMb * MB - 4096;
+  const content = Buffer.alloc(size, 'goldset multipart bound\n');
+  const big = await uploadFile(srv, { name: 'big.txt', content, type: 'text/plain' });
+  assert.equal(big.status, 200, big.text);
+  const growth = srv.peakRssMb() - before;
+  t.diagnostic(`a ${(size / MB).toFixed(1)} MiB upload grew peak RSS by ${growth.toFixed(1)} MiB (limit ${limitMb} MiB)`);
+  assert.ok(growth < boundFor(srv, 3 * limitMb), `peak RSS grew ${growth.toFixed(1)} MiB`);
+  const meta = await srv.api('GET', `/files/${big.body.id}`);
+  const stored = Buffer.from(await (await fetch(meta.body.presignedUrl, { signal: AbortSignal.timeout(30000) })).arrayBuffer());
+  assert.ok(stored.equals(content), `stored ${stored.length} bytes of ${size}`);
+
+  // Over the limit: 413 before anything is parsed or stored.
+  const files = (await srv.api('GET', '/files')).body.data.length;
+  const tooBig = await uploadFile(srv, { name: 'too-big.txt', content: Buffer.alloc(limitMb * MB + 4096, 'x'), type: 'text/plain' });
+  assert.equal(tooBig.status, 413, tooBig.text);
+  assert.equal((await srv.api('GET', '/files')).body.data.length, files);
+  await healthy(srv);
+  assert.deepEqual(srv.serverErrors(), []);
+});

@@ -41,7 +41,7 @@ test('HEAD and 304 responses carry no body and keep the connection usable', { ti
   // The connection is still in step: the next answer parses as its own response.
   const health = await send(agent, srv.url, 'GET', '/healthz');
   assert.equal(health.status, 200);
-  assert.deepEqual(JSON.parse(health.body), { status: 'ok' });
+  assert.equal(JSON.parse(health.body).status, 'ok');
   assert.equal(health.socket, get.socket);
   assert.match(health.headers['x-extend-request-id'], /^req_[A-Za-z0-9_-]{22}$/);
 });

@@ -154,7 +154,7 @@ test('doctor: exit 0 on a healthy store; reports missing and orphaned blobs and 
   utimesSync(orphan, old, old);
   await srv.stop();  // no worker: the new run's items wait
   execFileSync('sqlite3', [path.join(srv.dataDir, 'goldset.db'),
-    `INSERT INTO evaluation_runs SELECT 'bpr_stuck', workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, 'PROCESSING', NULL, 1, 0, 0, NULL, created_at, updated_at FROM evaluation_runs LIMIT 1;` +
+    `INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, status, failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at) SELECT 'bpr_stuck', workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, options, 'PROCESSING', NULL, 1, 0, 0, NULL, created_at, updated_at FROM evaluation_runs LIMIT 1;` +
     `INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, next_attempt_at, updated_at) ` +
     `SELECT 'bpr_stuck', item_id, seq, workspace_id, file_id, file_ids, expected_output, 'PENDING', 0, 1, 1 FROM evaluation_run_items LIMIT 1;`]);
 

@@ -135,6 +135,85 @@ test('a restarted node takes back the claims of its killed predecessor at once',
   assert.match(srv.stderr, /took back 2 item and 0 delivery claims/);
 });
 
+// Work of all three kinds in flight at a kill: an evaluation item and a standalone
+// extract run held by engine calls that never answer, and a webhook delivery held by a
+// receiver that never answers. Returns what the test needs to wait for.
+async function allKindsInFlight(srv, engine, rx) {
+  const seeded = await seedInvoiceSet(srv, 1, { engine: { type: 'http', url: engine.url } });
+  const file = await uploadText(srv, 'standalone.txt', invoiceText(3));
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body;
+  const er = (await srv.api('POST', '/extract_runs', { body: { extractor: { id: seeded.extractor.id }, file: { id: file.id } } })).body;
+  const hook = (await srv.api('POST', '/webhook_endpoints', {
+    body: { url: rx.url, name: 'hang', enabledEvents: ['extract_run.processed'], apiVersion: '2026-02-09' } })).body;
+  const sent = (await srv.api('POST', `/webhook_endpoints/${hook.id}/test`, { body: {} })).body;
+  await waitUntil(() => engine.requests.length >= 2 && rx.hung.length >= 1, { what: 'item, extract run and delivery in flight' });
+  return { run, er, hook, sent };
+}
+
+// A receiver whose first `hang` requests never get an answer.
+async function hangingReceiver(hang) {
+  const rx = await startReceiver();
+  rx.hung = [];
+  const answer = rx.server.listeners('request')[0];
+  rx.server.removeAllListeners('request');
+  rx.server.on('request', (req, res) => {
+    if (rx.hung.length < hang) rx.hung.push(res);
+    else answer(req, res);
+  });
+  return rx;
+}
+
+async function expectAllKindsDone(api, srv, w, rx) {
+  const done = await waitForRun(api, w.run.id, { timeoutMs: 30000 });
+  assert.equal(done.status, 'PROCESSED');
+  assert.equal(done.metrics.numFilesProcessed, 1);
+  assert.equal((await waitExtractRun(srv, w.er.id, 30000)).status, 'PROCESSED');
+  await waitUntil(() => rx.acceptedIds().includes(w.sent.id), { timeoutMs: 30000, what: 'the test event delivered' });
+  const deliveries = (await api('GET', `/webhook_endpoints/${w.hook.id}/deliveries`)).body.data;
+  const test = deliveries.find((d) => d.eventId === w.sent.id);
+  assert.equal(test?.status, 'delivered', JSON.stringify(deliveries));
+}
+
+test('a restarted node takes back its predecessor\'s item, extract run and delivery claims at once', { timeout: 90000 }, async (t) => {
+  // Leases of 60 s: without the take-back, all three would wait a full minute.
+  const engine = await startEngineStub((n) => (n < 2 ? { delayMs: 'hang' } : {}));
+  t.after(() => engine.close());
+  const rx = await hangingReceiver(1);
+  t.after(() => rx.close());
+  const srv = await startServer({ t, args: ['--lease-ms', '60000', '--workers', '2', '--webhook-timeout-ms', '60000'] });
+  const w = await allKindsInFlight(srv, engine, rx);
+  await srv.kill9();
+  await srv.restart();
+  const restarted = Date.now();
+  await expectAllKindsDone(srv.api, srv, w, rx);
+  t.diagnostic(`all three finished ${Date.now() - restarted} ms after the restart (lease: 60000 ms)`);
+  assert.match(srv.stderr, /took back 2 item and 1 delivery claims/);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+test('claims of a killed node lapse within one lease: another node finishes its item, extract run and delivery', { timeout: 90000 }, async (t) => {
+  const lease = 2000;
+  const engine = await startEngineStub((n) => (n < 2 ? { delayMs: 'hang' } : {}));
+  t.after(() => engine.close());
+  const rx = await hangingReceiver(1);
+  t.after(() => rx.close());
+  const args = ['--lease-ms', String(lease), '--workers', '2', '--webhook-timeout-ms', '60000'];
+  const a = await startServer({ t, args });
+  const w = await allKindsInFlight(a, engine, rx);
+  // B shares A's store but not its node name: nothing is taken back, the leases must lapse.
+  const b = await startServer({ t, dataDir: a.dataDir, key: a.key, args });
+  await a.kill9();
+  const killed = Date.now();
+  await expectAllKindsDone(b.api, b, w, rx);
+  const took = Date.now() - killed;
+  t.diagnostic(`B finished A's work ${took} ms after A was killed (lease ${lease} ms)`);
+  // Without leases that lapse, the work would wait for --item-timeout-ms (300 s) or longer.
+  assert.ok(took < 3 * lease + 5000, `B needed ${took} ms`);
+  assert.ok(engine.requests.length === 4, `engine calls: ${engine.requests.length} (2 lost with A, 2 by B)`);
+  assert.doesNotMatch(b.stderr, /took back/);
+  assert.deepEqual(b.serverErrors(), []);
+});
+
 test('SIGTERM releases the claims of items that outlive --drain-ms; another process takes them at once', { timeout: 90000 }, async (t) => {
   const engine = await startEngineStub((n) => (n < 2 ? { delayMs: 30000 } : {}));
   t.after(() => engine.close());

@@ -154,9 +154,11 @@ describe('runs with the rules engine', () => {
     assert.match(res.headers.get('content-type'), /text\/csv/);
     const text = await res.text();
     const lines = text.trim().split('\r\n');
-    assert.equal(lines[0], 'itemId,fileName,fieldPath,expected,actual,verdict,score,reason');
+    assert.equal(lines[0], 'itemId,fileName,fieldPath,expected,actual,verdict,score,reason,category');
     assert.equal(lines.length - 1, 6 * FIELDS.length);
-    assert.ok(lines.some((l) => l.includes(',vendor,WRONG,')));
+    assert.ok(lines.some((l) => l.includes(',vendor,WRONG,') && /,incorrect,[^,]*,[a-z_]+,(wrong_value|near_miss|format_only)$/.test(l)),
+      'a wrong vendor carries its error category');
+    assert.ok(lines.slice(1).every((l) => /,(correct|missing|hallucinated|format_only|near_miss|wrong_value|)$/.test(l)));
   });
 
   test('run validation', async () => {

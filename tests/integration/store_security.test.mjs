@@ -381,6 +381,44 @@ test(`F15: a blob that cannot be read for a moment (not missing) makes the run r
   assert.deepEqual(srv.serverErrors(), []);
 });
 
+// F15 / issue 16 ("reported as what they are"): a blob that stays unreadable is an I/O
+// failure, retried until --item-attempts and then reported as I/O; a blob that is really
+// gone is permanent: the item fails at its first attempt and says the bytes are missing.
+test(`F15: an unreadable blob is retried and reported as I/O; a missing blob fails at once as missing (${backend})`, { timeout: 90000, skip: onPostgres && 'blobs live in the database on PostgreSQL' }, async (t) => {
+  const srv = await startServer({ t, args: ['--item-attempts', '3', '--retry-base-ms', '100'] });
+  const ex = await makeExtractor(srv);
+  const set = await makeSet(srv, ex.id);
+  const blobOf = (text) => {
+    const sha = crypto.createHash('sha256').update(Buffer.from(text)).digest('hex');
+    return path.join(srv.dataDir, 'blobs', sha.slice(0, 2), sha);
+  };
+  const texts = ['unreadable', 'missing'].map((w) => invoiceText(16) + `${w} ${crypto.randomUUID()}\n`);
+  const files = [];
+  for (const [i, text] of texts.entries()) files.push(await uploadText(srv, `f15-${i}.txt`, text));
+  const [unreadable, missing] = texts.map(blobOf);
+  fs.unlinkSync(unreadable);
+  fs.symlinkSync(path.basename(unreadable), unreadable);  // open() fails with ELOOP: I/O, not ENOENT
+  fs.unlinkSync(missing);
+  const items = await srv.api('POST', `/evaluation_sets/${set.id}/items`, {
+    body: { items: files.map((f) => ({ fileId: f.id, expectedOutput: invoiceExpected(16) })) } });
+  assert.equal(items.status, 200, items.text);
+  const run = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: set.id } })).body;
+  const done = await waitForRun(srv.api, run.id, { timeoutMs: 60000 });
+  const byFile = new Map((await allResults(srv.api, run.id)).map((r) => [r.file?.id, r]));
+  const io = byFile.get(files[0].id), gone = byFile.get(files[1].id);
+  t.diagnostic(`unreadable: ${JSON.stringify(io.error)} after ${io.attempts}; missing: ${JSON.stringify(gone.error)} after ${gone.attempts}`);
+  assert.equal(done.metrics.numFilesFailed, 2);
+  assert.equal(io.status, 'FAILED');
+  assert.equal(io.attempts, 3, 'a transient I/O failure is retried up to --item-attempts');
+  assert.match(io.error.message, /cannot open .*Too many levels of symbolic links/);
+  assert.doesNotMatch(io.error.message, /missing/);
+  assert.ok(!io.error.message.includes(srv.dataDir), `the data directory reached the tenant: ${io.error.message}`);
+  assert.equal(gone.status, 'FAILED');
+  assert.equal(gone.attempts, 1, 'a missing blob is permanent: no retry');
+  assert.match(gone.error.message, /is missing/);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
 // A minimal RFC 4180 reader: rows of cells.
 function parseCsv(text) {
   const rows = [];
@@ -424,7 +462,7 @@ test(`F18: results.csv neutralises formula cells (= + - @ tab CR) and leaves pla
   const csv = await srv.api('GET', `/evaluation_set_runs/${run.body.id}/results.csv`);
   assert.equal(csv.status, 200);
   const rows = parseCsv(csv.text);
-  assert.deepEqual(rows[0], ['itemId', 'fileName', 'fieldPath', 'expected', 'actual', 'verdict', 'score', 'reason']);
+  assert.deepEqual(rows[0], ['itemId', 'fileName', 'fieldPath', 'expected', 'actual', 'verdict', 'score', 'reason', 'category']);
   const cell = Object.fromEntries(rows.slice(1).map((r) => [r[2], r[3]]));
   assert.equal(cell.eq, `'${expected.eq}`);
   assert.equal(cell.minus, "'-1+1");

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { startServer, expectError, uploadFile, sleep } from './harness.mjs';
+import { waitFor } from './webhook_receiver.mjs';
 
 const VERSION = '2026-02-09';
 const SCHEMA = { type: 'object', properties: { a: { type: ['string', 'null'] } } };
@@ -246,4 +247,50 @@ test('F25(b): /metrics answers 404 unless the server runs with --metrics; then o
       const p = await fetch(`${on.url}/metrics`, { headers: h });
       assert.equal(p.status, 404, JSON.stringify(h));
     }
+  });
+
+// ---- What held up in the audit, kept as a test: secrets never reach the log ----
+
+test('held up: API keys, webhook signing secrets, presigned signatures and allowed engine keys never appear in the log',
+  { timeout: 60000 }, async (t) => {
+    const rx = await startRecorder();
+    t.after(() => rx.close());
+    const srv = await startServer({ t, env: { SECRET_DB_URL: SECRET, GOLDSET_LLM_X: 'sk-allowed-logcheck-123' } });
+    // A webhook endpoint: its signing secret is returned once; a test event is signed with it.
+    const hook = await srv.api('POST', '/webhook_endpoints', {
+      body: { url: `${rx.url}/hooks`, name: 'log check', enabledEvents: ['extract_run.processed'], apiVersion: VERSION } });
+    assert.equal(hook.status, 200, hook.text);
+    const signingSecret = hook.body.signingSecret;
+    assert.match(signingSecret, /^wss_/);
+    await srv.api('POST', `/webhook_endpoints/${hook.body.id}/test`, { body: {} });
+    // A presigned download, used and then tampered with.
+    const file = await uploadFile(srv, { name: 'doc.txt', content: 'hello\n' });
+    assert.equal(file.status, 200, file.text);
+    const presigned = (await srv.api('GET', `/files/${file.body.id}`)).body.presignedUrl;
+    const signature = new URL(presigned).searchParams.get('signature');
+    assert.equal((await fetch(presigned)).status, 200);
+    const bad = new URL(presigned);
+    bad.searchParams.set('signature', signature.slice(0, -1) + (signature.endsWith('a') ? 'b' : 'a'));
+    assert.equal((await fetch(bad)).status, 401);
+    // An llm engine with an allowed key, and one naming a secret it may not read.
+    const ok = await srv.api('POST', '/extract_runs', { body: { config: { schema: SCHEMA,
+      engine: { type: 'llm', baseUrl: `${rx.url}/v1`, model: 'm', apiKeyEnv: 'GOLDSET_LLM_X' } }, file: { text: 'hello' } } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal((await waitRun(srv, `/extract_runs/${ok.body.id}`)).status, 'PROCESSED');
+    assert.equal((await srv.api('POST', '/extract_runs', { body: { config: { schema: SCHEMA,
+      engine: { type: 'llm', baseUrl: `${rx.url}/v1`, model: 'm', apiKeyEnv: 'SECRET_DB_URL' } }, file: { text: 'hello' } } })).status, 422);
+    // Wrong keys: near misses of the real one.
+    for (const key of [srv.key + 'x', srv.key.slice(0, -1), srv.key.toUpperCase()])
+      assert.equal((await srv.api('GET', '/files', { key })).status, 401);
+    await waitFor(() => rx.requests.some((r) => r.path === '/hooks'), { timeoutMs: 15000 });
+    await srv.stop();
+
+    const log = srv.stderr + srv.stdout;
+    assert.ok(srv.accessLog().length >= 10, 'the access log was written');
+    for (const [what, secret] of [['the API key', srv.key], ['the signing secret', signingSecret],
+      ['the presigned signature', signature], ['the allowed engine key', 'sk-allowed-logcheck-123'], ['an env secret', 'hunter2']]) {
+      assert.ok(!log.includes(secret), `${what} is in the log`);
+      assert.ok(!log.includes(secret.slice(4, 20)), `part of ${what} is in the log`);
+    }
+    assert.doesNotMatch(log, /signature=|Bearer /);
   });

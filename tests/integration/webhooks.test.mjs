@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer, createKey, createWorkspace, expectError, request } from './harness.mjs';
 import { startReceiver, waitFor } from './webhook_receiver.mjs';
+import { invoiceSchema, invoiceText } from './eval_fixtures.mjs';
 
 const VERSION = '2026-02-09';
 
@@ -357,5 +358,70 @@ test('webhooks: failures are retried with backoff, then the endpoint is disabled
     return r.status === 'delivered' ? r : null;
   });
   assert.equal(done.lastStatusCode, 200);
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+// --webhook-max-attempts at its boundary: a receiver that fails twice and then answers 200
+// gets the delivery on attempt 3 of 3 (a transient failure); one that always fails (a
+// permanent failure) sees exactly 3 attempts, and the delivery ends `failed`.
+test('webhooks: --webhook-max-attempts 3 delivers on the 3rd attempt and stops after the 3rd', { timeout: 60000 }, async (t) => {
+  const args = ['--webhook-max-attempts', '3', '--webhook-retry-base-ms', '50', '--webhook-retry-max-ms', '100',
+    '--webhook-disable-after-ms', '600000'];
+  const srv = await startServer({ t, args });
+  const flaky = await startReceiver({ verify: () => flaky.deliveries.length >= 2 });
+  const down = await startReceiver();
+  down.mode = 'fail';
+  t.after(() => Promise.all([flaky.close(), down.close()]));
+  const deliveryOf = async (endpointId) => (await srv.api('GET', `/webhook_endpoints/${endpointId}/deliveries`)).body.data[0];
+  const settled = (endpointId) => waitFor(async () => {
+    const d = await deliveryOf(endpointId);
+    return d && d.status !== 'pending' ? d : null;
+  }, { timeoutMs: 20000 });
+
+  const e1 = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody(flaky.url, { name: 'flaky' }) })).body;
+  const e2 = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody(down.url, { name: 'down' }) })).body;
+  assert.equal((await srv.api('POST', `/webhook_endpoints/${e1.id}/test`, { body: {} })).status, 200);
+  assert.equal((await srv.api('POST', `/webhook_endpoints/${e2.id}/test`, { body: {} })).status, 200);
+
+  const ok = await settled(e1.id);
+  assert.ok(ok, 'the flaky receiver\'s delivery never settled');
+  assert.equal(ok.status, 'delivered');
+  assert.equal(ok.attempts.length, 3);
+  assert.deepEqual(ok.attempts.map((a) => a.statusCode), [401, 401, 200]);
+
+  const failed = await settled(e2.id);
+  assert.ok(failed, 'the failing receiver\'s delivery never settled');
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.attempts.length, 3);
+  await new Promise((r) => setTimeout(r, 500));  // several retry delays: no 4th attempt comes
+  assert.equal(down.deliveries.length, 3);
+  assert.equal(flaky.deliveries.length, 3);
+  assert.equal((await srv.api('GET', `/webhook_endpoints/${e2.id}`)).body.status, 'enabled');
+  assert.deepEqual(srv.serverErrors(), []);
+});
+
+// docs/webhooks.md: while an endpoint is disabled no new events are queued for it (they are
+// not sent later when it is enabled again); an enabled endpoint gets the same event.
+test('webhooks: a disabled endpoint gets no deliveries queued for new events', { timeout: 60000 }, async (t) => {
+  const rx = await startReceiver();
+  t.after(() => rx.close());
+  const srv = await startServer({ t });
+  const off = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody(rx.url, { name: 'off', status: 'disabled' }) })).body;
+  assert.equal(off.status, 'disabled');
+  const on = (await srv.api('POST', '/webhook_endpoints', { body: endpointBody(rx.url, { name: 'on' }) })).body;
+  const extractor = (await srv.api('POST', '/extractors', { body: { name: 'x', config: { schema: invoiceSchema } } })).body;
+  const run = await srv.api('POST', '/extract_runs', { body: { extractor: { id: extractor.id }, file: { text: invoiceText(1), name: 'inv.txt' } } });
+  assert.equal(run.status, 200, run.text);
+  const delivered = await waitFor(async () => {
+    const d = (await srv.api('GET', `/webhook_endpoints/${on.id}/deliveries`)).body.data;
+    return d.length && d[0].status === 'delivered' ? d : null;
+  }, { timeoutMs: 20000 });
+  assert.ok(delivered, 'the enabled endpoint got no extract_run.processed delivery');
+  assert.deepEqual((await srv.api('GET', `/webhook_endpoints/${off.id}/deliveries`)).body.data, []);
+  const re = await srv.api('POST', `/webhook_endpoints/${off.id}`, { body: { status: 'enabled' } });
+  assert.equal(re.body.status, 'enabled');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.deepEqual((await srv.api('GET', `/webhook_endpoints/${off.id}/deliveries`)).body.data, []);
+  assert.equal(rx.deliveries.length, 1, 'only the enabled endpoint was sent the event');
   assert.deepEqual(srv.serverErrors(), []);
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL outages mid-run (tests/postgres/outage.test.mjs): backends killed with
-# pg_terminate_backend, then the server stopped and started again. Runs on a cluster of
+# pg_terminate_backend again and again, then the server stopped and started again (twice:
+# at the default lease and with an outage longer than the lease). Runs on a cluster of
 # its own (scripts/pg-cluster.sh), since it stops the server; GOLDSET_TEST_DATABASE (the
 # suite's shared cluster) is not used.
 # Usage: tests/postgres/outage.sh path/to/goldset
@@ -11,4 +12,4 @@ cluster=$(mktemp -d /tmp/goldset-pg-outage-XXXXXX)
 trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
 url=$(scripts/pg-cluster.sh start "$cluster")
 GOLDSET_BIN=$bin GOLDSET_DATABASE=$url GOLDSET_PG_CLUSTER=$cluster \
-  timeout -k 10 600 node --test tests/postgres/outage.test.mjs
+  timeout -k 10 1200 node --test tests/postgres/outage.test.mjs

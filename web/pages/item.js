@@ -4,6 +4,7 @@ import { h, clear, mount } from '../dom.js';
 import { enc, get, getAll, getBlob } from '../api.js';
 import { ms, pct, statusBadge, valueText } from '../format.js';
 import { diffPair } from '../diff.js';
+import { promoteControls } from '../versions.js';
 
 const MAX_PAGES = 20; // a preview, not a viewer: long documents show their first pages
 
@@ -45,6 +46,7 @@ export async function render(main, { runId, runItemId }, ctx) {
       ' · item ', h('span', { class: 'mono' }, result.evaluationSetItemId)),
     result.error ? h('p', { class: 'error', role: 'alert' }, `${result.error.code || 'ERROR'}: ${result.error.message || ''}`) : null,
     pager,
+    promoteControls(run, result, ctx),
     h('div', { class: 'item-layout' },
       h('section', { 'aria-labelledby': 'doc-h', class: 'doc-col' }, h('h2', { id: 'doc-h' }, 'Document'), pages),
       h('section', { 'aria-labelledby': 'fields-h', class: 'fields-col' }, h('h2', { id: 'fields-h' }, 'Expected vs actual'), fieldsTable(result),

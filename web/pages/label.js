@@ -7,6 +7,7 @@ import { h, mount } from '../dom.js';
 import { ApiError, enc, get, getAll, post } from '../api.js';
 import { KINDS, setProcessor } from '../processors.js';
 import { labelEditor } from '../forms/label-editors.js';
+import { itemHistory } from '../versions.js';
 import { documentView } from '../widgets/pages.js';
 
 const FINISHED = new Set(['PROCESSED', 'FAILED', 'CANCELLED']);
@@ -107,6 +108,7 @@ export async function render(main, { setId, itemId, runId, back }, ctx) {
       h('section', { 'aria-labelledby': 'label-h', class: 'fields-col' }, h('h2', { id: 'label-h' }, 'Expected output'),
         prefill(runs, proc, file, itemId, editor, ctx, runId, say, () => setDirty(true)),
         form)),
+    itemHistory(setId, itemId, ctx, () => { if (ctx.isCurrent()) location.reload(); }),
   );
 }
 

@@ -184,7 +184,7 @@ export async function render(main, { runId, itemId, field, mistakes }, ctx) {
     status.className = 'small';
     status.textContent = `Promoting ${path}…`;
     try {
-      await promoteField({ setId: run.evaluationSetId, itemId: r.evaluationSetItemId, kind: proc.kind, field: path, actualOutput: r.actualOutput });
+      await promoteField({ setId: run.evaluationSetId, itemId: r.evaluationSetItemId, kind: proc.kind, field: path, actualOutput: r.actualOutput, runId: run.id });
       if (!ctx.isCurrent()) return;
       promoted.set(`${r.id}\u0000${path}`, f.actual === undefined ? null : f.actual);
       paintItem();

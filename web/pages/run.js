@@ -3,6 +3,7 @@
 // calibration) and the per-item results, a page at a time: runs can hold thousands of
 // items, so the first screen needs only the first page of results and the rest loads
 // behind it.
+import { rescoreControls } from '../versions.js';
 import { h, mount, td } from '../dom.js';
 import { ApiError, download, enc, get, getAll, post } from '../api.js';
 import { count, dateTime, ms, pct, statusBadge } from '../format.js';
@@ -89,6 +90,7 @@ function view({ run, set, results, siblings, poll }) {
     active ? progress(run, m, poll) : null,
     summaryCards(m),
     actions(run, others),
+    rescoreControls(run),
     m.type === 'EXTRACT' ? extractSection(m) : null,
     m.type === 'CLASSIFY' ? classifySection(m) : null,
     m.type === 'SPLITTER' ? splitterSection(m) : null,

@@ -5,6 +5,7 @@
 // Sets can hold thousands of items, so the first screen needs one page of item summaries,
 // the expected outputs of that page and the first page of the latest run's results; the
 // rest of the lists load behind it.
+import { versionHistory } from '../versions.js';
 import { h, mount, td } from '../dom.js';
 import { enc, get, getAll, mapLimit, post } from '../api.js';
 import { count, dateTime, pct, statusBadge, valueText } from '../format.js';
@@ -113,6 +114,7 @@ export async function render(main, { setId }, ctx) {
       firstItem ? h('a', { class: 'button secondary', href: `#/sets/${enc(set.id)}/items/${enc(firstItem.id)}`, id: 'label-first-link' }, 'Label items') : null,
       latest ? h('a', { class: 'button secondary', href: `#/runs/${enc(latest.id)}/review`, id: 'review-latest-link' }, 'Review the latest run') : null),
     addDocuments(set, kind, ctx),
+    versionHistory(set, ctx),
 
     h('section', { 'aria-labelledby': 'runs-h' },
       h('h2', { id: 'runs-h' }, 'Runs'),

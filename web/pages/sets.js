@@ -1,7 +1,7 @@
 // Evaluation sets: every set (all pages fetched), searchable by name on the client,
 // with its item count and the accuracy of its most recent run.
 import { h, mount, td } from '../dom.js';
-import { enc, get, getAll, mapLimit } from '../api.js';
+import { enc, get, getAll, mapLimit, post } from '../api.js';
 import { count, dateTime, pct, statusBadge } from '../format.js';
 
 export async function render(main, _params, ctx) {
@@ -36,7 +36,7 @@ export async function render(main, _params, ctx) {
     h('div', { class: 'toolbar' }, h('label', { for: 'set-search' }, 'Search'), search,
       h('a', { class: 'button', href: '#/sets/new', id: 'new-set-link' }, 'New evaluation set')),
     sets.length === 0
-      ? h('p', { class: 'muted' }, 'No evaluation sets yet: create one with “New evaluation set” (or POST /evaluation_sets).')
+      ? emptyState()
       : h('div', { class: 'table-wrap' }, h('table', { class: 'data stack', id: 'sets-table' },
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Name'),
@@ -47,6 +47,28 @@ export async function render(main, _params, ctx) {
         tbody)),
     empty,
   );
+}
+
+// A first look without writing a config: labelled sample data with finished runs
+// (POST /sample_data; the same as `goldset demo`).
+function emptyState() {
+  const status = h('p', { class: 'muted', role: 'status', id: 'sample-data-status' });
+  const button = h('button', { type: 'button', id: 'load-sample-data' }, 'Load sample data');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Loading sample invoices and document types, and starting their runs…';
+    try {
+      await post('/sample_data', {});
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      status.textContent = `Could not load the sample data: ${e.message}`;
+      button.disabled = false;
+    }
+  });
+  return h('section', { id: 'sets-empty' },
+    h('p', { class: 'muted' }, 'No evaluation sets yet: create one with “New evaluation set” (or POST /evaluation_sets).'),
+    h('p', null, 'Or look around first: load a small labelled sample (invoices and receipts, an extractor with a weaker and a stronger version, a classifier) with its runs. Everything is named “Sample: …”; remove it with DELETE /sample_data or goldset demo --remove.'),
+    button, status);
 }
 
 async function latestRun(setId) {

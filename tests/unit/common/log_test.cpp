@@ -100,5 +100,23 @@ TEST(LogLine, F21_AppendJsonStringEscapesForTheAccessLog) {
   EXPECT_EQ(v->as_string(), "/files/a\"b\\c\x01\xEF\xBF\xBD");
 }
 
+TEST(LogLine, AccessLogLineIsOneValidJsonObjectWhateverThePathHolds) {
+  std::string out;
+  AppendAccessLogLine(&out, {"GET", "/files/" + kHostile, 404, 123, 7, "req_abc", "ws\"1"});
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_EQ(out.find('\n'), out.size() - 1) << "one line";
+  auto v = ParseJson(std::string_view(out).substr(0, out.size() - 1));
+  ASSERT_TRUE(v.ok()) << out;
+  const json::object& o = v->as_object();
+  EXPECT_EQ(o.at("method").as_string(), "GET");
+  EXPECT_EQ(o.at("status").as_int64(), 404);
+  EXPECT_EQ(o.at("bytes").as_int64(), 123);
+  EXPECT_EQ(o.at("durationMs").as_int64(), 7);
+  EXPECT_EQ(o.at("requestId").as_string(), "req_abc");
+  EXPECT_EQ(o.at("workspace").as_string(), "ws\"1");
+  EXPECT_TRUE(o.contains("ts"));
+}
+
 }  // namespace
 }  // namespace goldset

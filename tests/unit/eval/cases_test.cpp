@@ -7,7 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "eval/analysis.h"
+#include "eval/anls_star.h"
 #include "eval/eval.h"
+#include "eval/item_scorer.h"
+#include "eval/tree_edit.h"
 #include "json_match.h"
 
 namespace goldset::eval {
@@ -40,6 +44,44 @@ std::vector<std::string> Strings(const json::object& o, const char* key) {
   return out;
 }
 
+// kind "anls": {"cases": [{"gt", "pred", "anls" | "error"}]}, scores from the reference
+// implementation (tests/cases/anls_reference.py); parity within 1e-9.
+void RunAnlsCases(const json::object& c) {
+  AnlsStarOptions options;
+  options.one_of_objects = true;
+  size_t n = 0;
+  for (const auto& v : c.at("cases").as_array()) {
+    const json::object& one = v.as_object();
+    auto got = AnlsStar(one.at("gt"), one.at("pred"), options);
+    std::string what = "case " + std::to_string(n++) + ": gt " + json::serialize(one.at("gt")) + " pred " +
+                       json::serialize(one.at("pred"));
+    if (const json::value* err = one.if_contains("error")) {
+      ASSERT_FALSE(got.ok()) << what;
+      EXPECT_NE(got.status().message().find(std::string(err->as_string())), std::string::npos) << what;
+      continue;
+    }
+    ASSERT_TRUE(got.ok()) << what << ": " << got.status().ToString();
+    EXPECT_NEAR(*got, one.at("anls").to_number<double>(), 1e-9) << what;
+  }
+  EXPECT_GT(n, 0u);
+}
+
+// kind "ted": {"cases": [{"gt", "pred", "accuracy", "truePositives", "predFields", "gtFields"}]}.
+void RunTreeEditCases(const json::object& c) {
+  size_t n = 0;
+  for (const auto& v : c.at("cases").as_array()) {
+    const json::object& one = v.as_object();
+    std::string what = "case " + std::to_string(n++) + ": " + json::serialize(one);
+    auto got = TreeEditAccuracy(one.at("gt"), one.at("pred"));
+    ASSERT_TRUE(got.has_value()) << what;
+    EXPECT_NEAR(got->accuracy, one.at("accuracy").to_number<double>(), 1e-12) << what;
+    EXPECT_EQ(got->true_positives, one.at("truePositives").to_number<int64_t>()) << what;
+    EXPECT_EQ(got->pred_fields, one.at("predFields").to_number<int64_t>()) << what;
+    EXPECT_EQ(got->gt_fields, one.at("gtFields").to_number<int64_t>()) << what;
+  }
+  EXPECT_GT(n, 0u);
+}
+
 class ScoringCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScoringCase, MatchesExpectation) {
@@ -49,6 +91,14 @@ TEST_P(ScoringCase, MatchesExpectation) {
   auto parsed = ParseJson(ss.str());
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   const json::object& c = parsed->as_object();
+  if (c.contains("kind") && c.at("kind") == "anls") {
+    SCOPED_TRACE(std::string(c.at("description").as_string()));
+    return RunAnlsCases(c);
+  }
+  if (c.contains("kind") && c.at("kind") == "ted") {
+    SCOPED_TRACE(std::string(c.at("description").as_string()));
+    return RunTreeEditCases(c);
+  }
   ASSERT_TRUE(c.contains("description") && c.contains("config") && c.contains("expect")) << "malformed case";
   SCOPED_TRACE(std::string(c.at("description").as_string()));
   Kind kind = ParseKind(std::string(c.at("kind").as_string()));
@@ -79,6 +129,13 @@ TEST_P(ScoringCase, MatchesExpectation) {
     EXPECT_EQ(st.ok(), v->as_bool()) << st.ToString();
   }
   MetricsBuilder builder(kind, config, options);
+  AnalysisOptions analysis_options;
+  if (const json::value* o = c.if_contains("analysisOptions")) {
+    if (const json::value* t = o->as_object().if_contains("targetPrecision")) analysis_options.target_precision = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("rowMatchShare")) analysis_options.row_match_share = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("treeEdit")) analysis_options.tree_edit = t->as_bool();
+  }
+  RunAnalysis analysis(analysis_options);
   const ItemScorer scorer(kind, config, options);  // compiled once: must agree with ScoreItem
   std::string why;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -96,12 +153,17 @@ TEST_P(ScoringCase, MatchesExpectation) {
     const json::object& result = *scored;
     EXPECT_EQ(json::value(*compiled), json::value(result)) << "item " << i;
     builder.Add(result);
+    analysis.Add(result, {std::nullopt, nullptr, &ExtractedValue(it.at("expected")), &ExtractedValue(it.at("actual"))});
     const json::value* want = nullptr;
     if (const json::value* list = expect.if_contains("items")) want = &list->as_array().at(i);
     else if (i == 0) want = expect.if_contains("item");
     if (want) {
       EXPECT_TRUE(testing::PartialMatch(*want, result, "item", &why)) << why << "\nfull: " << json::serialize(result);
     }
+  }
+  if (const json::value* want = expect.if_contains("analysis")) {
+    json::object built = analysis.Build();
+    EXPECT_TRUE(testing::PartialMatch(*want, built, "analysis", &why)) << why << "\nfull: " << json::serialize(built);
   }
   if (const json::value* want = expect.if_contains("metrics")) {
     json::object metrics = builder.Build();

@@ -35,6 +35,10 @@ run --max-array-rows 1 --format json > "$TMP/cap.json" 2>"$TMP/err.txt"; check "
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); m=d['metrics']; f=[i for i in d['items'] if i.get('failed')]; assert m['numFilesFailed']>=1 and all('at most 1 rows per array are scored (--max-array-rows)' in i['error'] for i in f), d" "$TMP/cap.json" \
   || { echo "FAIL max-array-rows json"; fail=1; }
 grep -q "at most 1 rows per array" "$TMP/err.txt" || { echo "FAIL max-array-rows message"; cat "$TMP/err.txt"; fail=1; }
+# File counts as the server reports them (eval::SetFileCounts): a failed file is finished,
+# so numFilesProcessed (and numFiles) = scored + failed = every file (it was total - failed).
+python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['metrics']; assert m['numFilesFailed']>=1 and m['numFilesProcessed']==m['numFilesTotal']==m['numFiles']==2, m" "$TMP/cap.json" \
+  || { echo "FAIL file counts with a failed file: numFilesProcessed must count it"; fail=1; }
 run --max-array-rows 0 > /dev/null 2>&1; check "max-array-rows 0" 2 $?
 run --max-array-rows 2.5 > /dev/null 2>&1; check "max-array-rows 2.5" 2 $?
 

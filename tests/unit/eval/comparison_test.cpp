@@ -137,6 +137,28 @@ TEST(CompareRuns, VerdictsIntervalsAndPowerPinned) {
   EXPECT_NE(CompareRunsParameters(strict), CompareRunsParameters());
 }
 
+// Per-field verdicts are taken on the Holm-adjusted p-value (docs/evaluation.md § Compare):
+// with alpha between field "a"'s raw p (2 * 0.5^10) and its adjusted p (x2, two fields) the
+// field is no_change, and just above the adjusted p it is improved.
+TEST(CompareRuns, FieldVerdictsUseTheHolmAdjustedPValue) {
+  std::vector<ComparedItem> base, cand;
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "evi_" + std::to_string(i);
+    base.push_back({id, Result(i % 2 == 0, true)});
+    cand.push_back({id, Result(i % 4 != 3, i != 0)});
+  }
+  CompareOptions between;
+  between.alpha = 0.003;  // 0.001953125 < 0.003 < 0.00390625
+  const json::object r = CompareRuns(Kind::kExtract, base, cand, between);
+  const auto& a = r.at("fields").at("a").as_object();
+  EXPECT_NEAR(a.at("pValue").as_double(), 0.001953125, 1e-15);
+  EXPECT_NEAR(a.at("pValueAdjusted").as_double(), 0.00390625, 1e-15);
+  EXPECT_EQ(a.at("verdict"), "no_change");
+  CompareOptions above;
+  above.alpha = 0.004;
+  EXPECT_EQ(CompareRuns(Kind::kExtract, base, cand, above).at("fields").at("a").at("verdict"), "improved");
+}
+
 TEST(CompareRuns, RegressionsAndNonInferiority) {
   // The mirror image: the candidate is the old baseline.
   std::vector<ComparedItem> base, cand;

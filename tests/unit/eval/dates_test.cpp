@@ -56,5 +56,28 @@ TEST(ParseDate, LongInputsAreLinear) {
   EXPECT_FALSE(FindDate(words, DateOrder::kDefault).has_value());
 }
 
+// Gregorian leap years: every 4th year, except centuries not divisible by 400.
+TEST(ParseDate, LeapDaysFollowTheCenturyRule) {
+  for (const char* s : {"2024-02-29", "2000-02-29", "1600-02-29", "02/29/2000"}) {
+    EXPECT_TRUE(ParseDate(s, DateOrder::kDefault).has_value()) << s;
+  }
+  for (const char* s : {"1900-02-29", "2100-02-29", "2023-02-29", "02/29/1900", "29 Feb 1900"}) {
+    EXPECT_FALSE(ParseDate(s, DateOrder::kDefault).has_value()) << s;
+  }
+}
+
+// Two-digit years: 00-69 are 20xx, 70-99 are 19xx (docs/evaluation.md, dates).
+TEST(ParseDate, TwoDigitYearsPivotAtSeventy) {
+  auto year = [](const char* s) {
+    auto d = ParseDate(s, DateOrder::kMDY);
+    return d ? d->year : -1;
+  };
+  EXPECT_EQ(year("01/02/00"), 2000);
+  EXPECT_EQ(year("01/02/69"), 2069);
+  EXPECT_EQ(year("01/02/70"), 1970);
+  EXPECT_EQ(year("01/02/99"), 1999);
+  EXPECT_EQ(year("Jan 2, 70"), 1970);
+}
+
 }  // namespace
 }  // namespace goldset::eval

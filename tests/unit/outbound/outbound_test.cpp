@@ -48,6 +48,17 @@ TEST(EgressPolicyTest, AllowListOpensExactlyItsRanges) {
   }
 }
 
+// 6to4 (2002::/16) carries its IPv4 address in bits 16-47; the subnet and interface bits
+// after it are anything, and do not change the verdict.
+TEST(EgressPolicyTest, F13_SixToFourIsJudgedByItsEmbeddedAddressWhateverFollows) {
+  EgressPolicy none;
+  for (const char* ip : {"2002:a01:203:808::1", "2002:c0a8:101:ffff::1", "2002:7f00:1:808:808::",
+                         "2002:a9fe:a9fe:102:304::"})  // 10.1.2.3, 192.168.1.1, 127.0.0.1, 169.254.169.254
+    EXPECT_FALSE(none.IsAllowed(ip)) << ip;
+  for (const char* ip : {"2002:808:808:a00:1::", "2002:808:808:7f00:1::"})  // 8.8.8.8, private-looking tail
+    EXPECT_TRUE(none.IsAllowed(ip)) << ip;
+}
+
 // Audit F13: address classes the guard used to treat as public. Transition forms that carry
 // an IPv4 address are judged by it, so their loopback/private/metadata spellings are refused
 // and their public ones still work (NAT64 on IPv6-only networks).

@@ -303,6 +303,33 @@ TEST(ParseCacheTest, SecondParseIsACacheHitWithoutParsing) {
   EXPECT_TRUE(ParseDocumentCached(png, sha, "IMG", {}, "ws_a", nullptr).ok());
 }
 
+// Limits may be lowered after a document was cached: a cache hit is checked against the
+// limits of this call (page and word limits at limit - 1 / limit), without parsing again.
+TEST(ParseCacheTest, CachedDocumentIsCheckedAgainstTheCurrentLimits) {
+  const std::string text = "one two\fthree four\ffive six";  // 3 pages, 6 words
+  const std::string sha = Sha256Hex(text);
+  CountingCache cache;
+  ASSERT_TRUE(ParseDocumentCached(text, sha, "TXT", {}, "ws_a", &cache).ok());
+  ASSERT_EQ(cache.puts, 1);
+  const uint64_t parses = ParsesPerformed();
+  ParseOptions o;
+  o.max_pages = 3;
+  EXPECT_TRUE(ParseDocumentCached(text, sha, "TXT", o, "ws_a", &cache).ok());
+  o.max_pages = 2;
+  auto pages = ParseDocumentCached(text, sha, "TXT", o, "ws_a", &cache);
+  ASSERT_FALSE(pages.ok());
+  EXPECT_EQ(pages.status().message(), "document has 3 pages, over the 2-page limit");
+  o = ParseOptions();
+  o.max_words = 6;
+  EXPECT_TRUE(ParseDocumentCached(text, sha, "TXT", o, "ws_a", &cache).ok());
+  o.max_words = 5;
+  auto words = ParseDocumentCached(text, sha, "TXT", o, "ws_a", &cache);
+  ASSERT_FALSE(words.ok());
+  EXPECT_THAT(words.status().message(), HasSubstr("over the 5-word limit"));
+  EXPECT_EQ(ParsesPerformed(), parses);  // every answer came from the cache
+  EXPECT_EQ(cache.hits, 4);
+}
+
 // F9 (R9): an encrypted PDF parsed with its password must not be served from the cache
 // to a caller without it, in another workspace or in the same one.
 TEST(F9CacheScope, EncryptedPdfTextIsNeverServedWithoutThePassword) {

@@ -41,6 +41,14 @@ TEST(TextFormats, FormFeedsSplitPagesAndLatin1IsConverted) {
   EXPECT_FALSE(ParseDocument("", "TXT", {}).ok());
 }
 
+// Text that is not UTF-8 is read as Latin-1: every byte from 0x80 up becomes a two-byte
+// character (0x80 is the first).
+TEST(TextFormats, Latin1FallbackConvertsEveryHighByte) {
+  auto doc = ParseDocument("a\x80\xBF\xC0\xFF z", "TXT", {});
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->pages[0].words[0].text, "a\xC2\x80\xC2\xBF\xC3\x80\xC3\xBF");
+}
+
 // Every trailing empty page is dropped (not only the last), blank pages in the middle
 // are kept and numbered, and an empty document is refused.
 TEST(TextFormats, TrailingFormFeedsAndBlankMiddlePages) {

@@ -95,6 +95,22 @@ TEST(ValidateEngineConfig, F22_MaxInputCharsFloor) {
             Status::Code::kInvalidArgument);
 }
 
+// engine.pricing: prices in [0, 1e9] per million tokens, an ISO 4217 code.
+TEST(ValidateEngineConfig, Pricing) {
+  auto with = [](const std::string& pricing) {
+    return R"J({"engine":{"type":"llm","baseUrl":"http://h/v1","model":"m","pricing":)J" + pricing + "}}";
+  };
+  EXPECT_TRUE(Check(Kind::kExtract, with(R"({"promptPer1M":0,"completionPer1M":1e9,"currency":"USD"})")).ok());
+  EXPECT_TRUE(Check(Kind::kExtract, with(R"({"promptPer1M":2.5,"completionPer1M":10})")).ok());
+  for (const char* bad : {R"({"promptPer1M":-0.01,"completionPer1M":1})", R"({"promptPer1M":1,"completionPer1M":1000000001})",
+                          R"({"promptPer1M":1})", R"("cheap")", R"({"promptPer1M":1,"completionPer1M":1,"currency":"usd"})",
+                          R"({"promptPer1M":"1","completionPer1M":1})"}) {
+    Status st = Check(Kind::kExtract, with(bad));
+    EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_THAT(st.message(), HasSubstr("config.engine.pricing")) << bad;
+  }
+}
+
 TEST(ValidateEngineConfig, XRulesHints) {
   EXPECT_TRUE(Check(Kind::kExtract, R"J({"schema":{"type":"object","properties":{"total":{"type":["number","null"],"x-rules":{"patterns":["Total (\\d+)"],"labels":["Total"],"dateOrder":"DMY"}}}}})J").ok());
   struct Case { const char* json; const char* path; };

@@ -103,6 +103,19 @@ TEST(Catalog, EndpointUrls) {
   EXPECT_TRUE(CheckEndpointUrl("https://93.184.216.34/hook", *none).ok());
 }
 
+// The URL length limit (2048 characters, docs/webhooks.md) at limit - 1, limit and limit + 1.
+TEST(Catalog, EndpointUrlLengthLimitIsInclusive) {
+  auto none = outbound::EgressPolicy::Parse("");
+  ASSERT_TRUE(none.ok());
+  const std::string prefix = "https://93.184.216.34/";
+  auto url_of = [&](size_t length) { return prefix + std::string(length - prefix.size(), 'a'); };
+  EXPECT_TRUE(CheckEndpointUrl(url_of(2047), *none).ok());
+  EXPECT_TRUE(CheckEndpointUrl(url_of(2048), *none).ok());
+  Status over = CheckEndpointUrl(url_of(2049), *none);
+  EXPECT_EQ(over.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(over.message(), "url is longer than 2048 characters");
+}
+
 class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {

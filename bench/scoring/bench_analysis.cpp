@@ -1,0 +1,191 @@
+// ANLS* throughput and the run analysis' overhead.
+//
+//   bench_analysis [--items N] [--rows R] [--data OUT.json]
+// 1. ANLS* items/s (one thread, CPU time) on invoice-like items: 20 fields and an R-row
+//    line-item table, with --data writing the (expected, actual) value pairs for
+//    anls_peer.py, which times the reference implementation on the same pairs.
+// 2. Scoring N items (ItemScorer + MetricsBuilder, ANLS* included) against the time
+//    the analysis adds: ANLS* itself plus eval::RunAnalysis (Add + Build).
+// Output lines are "key value" (run_analysis.sh computes the ratios).
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "common/rng.h"
+#include "eval/analysis.h"
+#include "eval/anls_star.h"
+#include "eval/eval.h"
+#include "eval/item_scorer.h"
+
+namespace goldset::eval {
+namespace {
+
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+const char* kWords[] = {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell",
+                        "Bolt", "Nut", "Gear", "Café", "Müller", "Blue", "Widget", "Gadget"};
+
+std::string Word(Rng& rng) { return kWords[rng.Below(16)]; }
+
+// A value with a typo or a different word, or unchanged.
+json::value Perturb(Rng& rng, const json::value& v) {
+  uint64_t r = rng.Below(10);
+  if (r < 7) return v;
+  if (v.is_string()) {
+    std::string s(v.as_string());
+    if (r == 7 && s.size() > 2 && static_cast<unsigned char>(s[0]) < 0x80 && static_cast<unsigned char>(s[1]) < 0x80)
+      std::swap(s[0], s[1]);
+    else s = Word(rng);
+    return json::value(s);
+  }
+  if (v.is_double()) return json::value(v.as_double() + 1.0);
+  return json::value(nullptr);
+}
+
+json::object Config(int fields) {
+  json::object props;
+  for (int f = 0; f < fields; ++f) {
+    props["f" + std::to_string(f)] = json::object{{"type", f % 4 == 3 ? json::array{"number", "null"} : json::array{"string", "null"}}};
+  }
+  json::object row{{"description", json::object{{"type", json::array{"string", "null"}}}},
+                   {"quantity", json::object{{"type", json::array{"number", "null"}}}},
+                   {"unit_price", json::object{{"type", json::array{"number", "null"}}}},
+                   {"amount", json::object{{"type", json::array{"number", "null"}}}},
+                   {"sku", json::object{{"type", json::array{"string", "null"}}}}};
+  props["line_items"] = json::object{{"type", json::array{"array", "null"}},
+                                     {"items", json::object{{"type", "object"}, {"properties", row}}}};
+  return json::object{{"schema", json::object{{"type", "object"}, {"properties", props}}}};
+}
+
+struct Item {
+  json::value expected, actual;
+};
+
+std::vector<Item> Workload(size_t n, int fields, int rows, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<Item> out;
+  for (size_t i = 0; i < n; ++i) {
+    json::object e, a, meta;
+    for (int f = 0; f < fields; ++f) {
+      std::string k = "f" + std::to_string(f);
+      json::value v = f % 4 == 3 ? json::value(static_cast<double>(rng.Below(100000)) / 100)
+                                 : json::value(Word(rng) + " " + Word(rng));
+      e[k] = v;
+      a[k] = Perturb(rng, v);
+      meta[k] = json::object{{"ocrConfidence", static_cast<double>(rng.Below(1000)) / 1000}};
+    }
+    json::array er, ar;
+    for (int r = 0; r < rows; ++r) {
+      json::object row{{"description", Word(rng) + " " + std::to_string(r)},
+                       {"quantity", static_cast<double>(1 + rng.Below(9))},
+                       {"unit_price", static_cast<double>(rng.Below(10000)) / 100},
+                       {"amount", static_cast<double>(rng.Below(100000)) / 100},
+                       {"sku", "SKU-" + std::to_string(rng.Below(100000))}};
+      er.push_back(row);
+      if (rng.Below(20) == 0) continue;  // dropped row
+      json::object arow;
+      for (auto& kv : row) arow[kv.key()] = Perturb(rng, kv.value());
+      ar.push_back(arow);
+    }
+    // Rows come back in another order.
+    for (size_t r = ar.size(); r > 1; --r) std::swap(ar[r - 1], ar[rng.Below(r)]);
+    e["line_items"] = er;
+    a["line_items"] = ar;
+    out.push_back({json::object{{"value", e}}, json::object{{"value", a}, {"metadata", meta}}});
+  }
+  return out;
+}
+
+int Main(int argc, char** argv) {
+  size_t n = 10000;
+  int rows = 30;
+  const char* data = nullptr;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--items")) n = std::stoul(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--rows")) rows = std::stoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
+  }
+  const int fields = 20;
+  // 1. ANLS* alone on the peer's workload (smaller tables: the reference is slow).
+  std::vector<Item> peer_items = Workload(400, fields, 8, 7);
+  if (data) {
+    json::array pairs;
+    for (const auto& it : peer_items) {
+      pairs.push_back(json::array{it.expected.at("value"), it.actual.at("value")});
+    }
+    std::ofstream(data) << json::serialize(pairs);
+  }
+  double best = 1e9, checksum = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    double t0 = CpuSeconds(), sum = 0;
+    for (const auto& it : peer_items) sum += *AnlsStar(it.expected.at("value"), it.actual.at("value"));
+    best = std::min(best, CpuSeconds() - t0);
+    checksum = sum;
+  }
+  std::printf("anls_items %zu\n", peer_items.size());
+  std::printf("anls_items_per_s %.1f\n", static_cast<double>(peer_items.size()) / best);
+  std::printf("anls_mean %.12f\n", checksum / static_cast<double>(peer_items.size()));
+
+  // 2. Scoring vs analysis on n items with `rows`-row tables.
+  std::vector<Item> items = Workload(n, fields, rows, 11);
+  json::object config = Config(fields);
+  Options options;
+  ItemScorer scorer(Kind::kExtract, config, options);
+  MetricsBuilder builder(Kind::kExtract, config, options);
+  std::vector<json::object> results;
+  results.reserve(n);
+  double t0 = CpuSeconds();
+  for (const auto& it : items) {
+    auto r = scorer.Score(it.expected, it.actual);
+    builder.Add(*r);
+    results.push_back(std::move(*r));
+  }
+  json::object metrics = builder.Build();
+  double score_s = CpuSeconds() - t0;
+  t0 = CpuSeconds();
+  double anls_sum = 0;
+  for (const auto& it : items) anls_sum += AnlsStarWithKeys(ExtractedValue(it.expected), ExtractedValue(it.actual))->score;
+  double anls_s = CpuSeconds() - t0;
+  t0 = CpuSeconds();
+  RunAnalysis analysis;
+  for (size_t i = 0; i < results.size(); ++i) {
+    analysis.Add(results[i], {int64_t{1200}, nullptr, &items[i].expected.at("value"), &items[i].actual.at("value")});
+  }
+  json::object built = analysis.Build();
+  double analysis_s = CpuSeconds() - t0;
+  // Tree-edit accuracy (opt-in) on the first 200 items, per item.
+  AnalysisOptions with_ted;
+  with_ted.tree_edit = true;
+  RunAnalysis ted(with_ted);
+  size_t ted_n = std::min<size_t>(200, results.size());
+  t0 = CpuSeconds();
+  for (size_t i = 0; i < ted_n; ++i) {
+    ted.Add(results[i], {int64_t{1200}, nullptr, &items[i].expected.at("value"), &items[i].actual.at("value")});
+  }
+  json::object ted_built = ted.Build();
+  double ted_ms = (CpuSeconds() - t0) * 1e3 / static_cast<double>(ted_n);
+  double base = score_s - anls_s;  // scoring as it was before ANLS* joined the item results
+  std::printf("items %zu\nrows %d\nfields %d\n", n, rows, fields);
+  std::printf("score_s %.3f\nanls_s %.3f\nanalysis_build_s %.3f\n", score_s, anls_s, analysis_s);
+  std::printf("overhead_vs_scoring %.4f\n", (anls_s + analysis_s) / base);
+  std::printf("analysis_anls_mean %.6f\n", built.at("anlsStar").at("score").as_double());
+  std::printf("ted_ms_per_item %.3f\n", ted_ms);
+  std::printf("analysis_ted_mean %.6f\n", ted_built.at("treeEditAccuracy").at("score").as_double());
+  std::printf("run_accuracy %.6f\n", metrics.at("accuracy").as_double());
+  (void)anls_sum;
+  return 0;
+}
+
+}  // namespace
+}  // namespace goldset::eval
+
+int main(int argc, char** argv) { return goldset::eval::Main(argc, argv); }

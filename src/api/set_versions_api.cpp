@@ -1,0 +1,80 @@
+// Versions of evaluation sets and history of their items (extensions, docs/evaluation.md
+// § Versions, history and re-scoring): GET /evaluation_sets/{id}/versions,
+// GET /evaluation_sets/{id}/items/{itemId}/history, POST /evaluation_sets/{id}/items/{itemId}/revert.
+#include "api/app.h"
+#include "api/errors.h"
+#include "api/evaluation_json.h"
+#include "api/item_revisions.h"
+
+namespace goldset::api {
+
+namespace {
+
+Response ListVersions(RequestContext& ctx) {
+  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+  auto c = ctx.svc.db->Acquire();
+  auto result = store::SetHistory::ListVersions(*c, set->id, *page);
+  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  json::array data;
+  for (const auto& v : result->items) data.push_back(SetVersionJson(v));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response ItemHistory(RequestContext& ctx) {
+  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
+  auto page = ctx.ListParams(/*allow_sort_by=*/false);
+  if (!page.ok()) return ErrorResponse(page.status(), ctx.request_id);
+  auto c = ctx.svc.db->Acquire();
+  auto result = store::SetHistory::ListRevisions(*c, set->id, ctx.Param("itemId"), *page);
+  if (!result.ok()) return ErrorResponse(result.status(), ctx.request_id);
+  // A deleted item keeps its history; an id that was never in the set has none.
+  if (result->items.empty() && !page->after)
+    return ErrorResponse(Status::NotFound("Evaluation set item " + ctx.Param("itemId") + " not found in set " + set->id),
+                         ctx.request_id);
+  json::array data;
+  for (const auto& r : result->items) data.push_back(ItemRevisionJson(r));
+  return ListResponse(std::move(data), *page, result->next);
+}
+
+Response RevertItem(RequestContext& ctx) {
+  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
+  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
+  auto item = ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set->id, ctx.Param("itemId"));
+  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
+  auto body = ctx.JsonBody();
+  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
+  const json::value* rev = body->if_contains("revision");
+  if (!rev || !rev->is_int64() || rev->as_int64() < 1)
+    return ErrorResponse(Status::InvalidArgument("revision is required: a positive integer from the item's history"),
+                         ctx.request_id);
+  auto c = ctx.svc.db->Acquire();
+  auto old = store::SetHistory::GetRevision(*c, set->id, item->id, rev->as_int64());
+  c.reset();
+  if (!old.ok()) return ErrorResponse(old.status(), ctx.request_id);
+  if (!old->expected_output)
+    return ErrorResponse(Status::InvalidArgument("revision " + std::to_string(old->revision) +
+                                                 " is a deletion and has no expected output to restore"), ctx.request_id);
+  auto expected = ParseJson(*old->expected_output);
+  if (!expected.ok()) return ErrorResponse(Status::Internal("revision holds unreadable JSON"), ctx.request_id);
+  auto written = ReviseExpected(ctx, *set, *item, *expected, CauseOf(ctx, "revert"));
+  if (!written.ok()) return ErrorResponse(written.status(), ctx.request_id);
+  item->expected_output = json::serialize(*expected);
+  json::object out = EvaluationItemJson(ctx.svc, *item, true);
+  out["revision"] = *written;
+  out["revertedTo"] = old->revision;
+  return JsonResponse(out);
+}
+
+}  // namespace
+
+void RegisterSetVersionRoutes(Router& r) {
+  r.Add({"GET", "/evaluation_sets/{id}/versions", ListVersions, true, RateCategory::kGet});
+  r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}/history", ItemHistory, true, RateCategory::kGet});
+  r.Add({"POST", "/evaluation_sets/{id}/items/{itemId}/revert", RevertItem, true, RateCategory::kWrite, BodyKind::kJson});
+}
+
+}  // namespace goldset::api

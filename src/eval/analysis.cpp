@@ -1,0 +1,330 @@
+#include "eval/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "common/rng.h"
+#include "eval/tree_edit.h"
+
+namespace goldset::eval {
+namespace {
+
+void Ratio(json::object& o, const char* key, double num, double den) {
+  if (den > 0) o[key] = num / den;
+}
+
+void PrecisionRecallF1(json::object& o, double tp, double predicted, double expected) {
+  Ratio(o, "precision", tp, predicted);
+  Ratio(o, "recall", tp, expected);
+  if (predicted + expected > 0) o["f1"] = 2 * tp / (predicted + expected);
+}
+
+bool IsTable(const json::object& f) {
+  auto rows_of_objects = [](const json::value* v) {
+    if (!v || !v->is_array()) return false;
+    for (const auto& e : v->as_array())
+      if (e.is_object()) return true;
+    return false;
+  };
+  return f.contains("totalCells") && (f.contains("columns") || rows_of_objects(f.if_contains("expected")) ||
+                                      rows_of_objects(f.if_contains("actual")));
+}
+
+double Percentile(std::vector<int64_t> v, double p) {
+  std::sort(v.begin(), v.end());
+  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
+  return static_cast<double>(v[rank == 0 ? 0 : rank - 1]);
+}
+
+// AUROC of confidence for correctness: P(conf of a correct > conf of an error), ties 1/2.
+std::optional<double> Auroc(const std::vector<std::pair<double, bool>>& sorted) {
+  double pos = 0, neg = 0, rank_sum = 0;
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    while (j < sorted.size() && sorted[j].first == sorted[i].first) ++j;
+    double mid_rank = (static_cast<double>(i) + static_cast<double>(j) + 1) / 2;  // 1-based average rank
+    for (size_t k = i; k < j; ++k) {
+      if (sorted[k].second) {
+        rank_sum += mid_rank;
+        ++pos;
+      } else {
+        ++neg;
+      }
+    }
+    i = j;
+  }
+  if (pos == 0 || neg == 0) return std::nullopt;
+  return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
+}
+
+}  // namespace
+
+Status ValidateAnalysisOptions(const AnalysisOptions& o) {
+  if (!(o.target_precision > 0 && o.target_precision <= 1)) {
+    return Status::InvalidArgument("targetPrecision must be in (0, 1]");
+  }
+  if (!(o.row_match_share > 0 && o.row_match_share <= 1)) {
+    return Status::InvalidArgument("rowMatchShare must be in (0, 1]");
+  }
+  if (o.resamples < 1 || o.resamples > 100000) return Status::InvalidArgument("resamples must be in [1, 100000]");
+  return Status::OK();
+}
+
+json::object CalibrationOf(std::vector<std::pair<double, bool>> samples, const AnalysisOptions& options) {
+  json::object out;
+  const size_t n = samples.size();
+  out["numFields"] = static_cast<int64_t>(n);
+  if (n == 0) return out;
+  for (auto& s : samples) s.first = std::clamp(s.first, 0.0, 1.0);
+  std::sort(samples.begin(), samples.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); });
+  // Reliability: 10 equal-width bins, [0.1k, 0.1(k+1)), the last closed.
+  struct Bin {
+    size_t count = 0, right = 0;
+    double conf = 0;
+  };
+  Bin bins[10];
+  double brier = 0;
+  size_t errors = 0;
+  for (const auto& [c, ok] : samples) {
+    // k/10 belongs to bin k even where c * 10 rounds just below k.
+    Bin& b = bins[std::min<size_t>(9, static_cast<size_t>(c * 10 + 1e-9))];
+    ++b.count;
+    b.right += ok;
+    b.conf += c;
+    brier += (c - (ok ? 1.0 : 0.0)) * (c - (ok ? 1.0 : 0.0));
+    errors += !ok;
+  }
+  double ece = 0;
+  json::array bin_list;
+  for (int k = 0; k < 10; ++k) {
+    const Bin& b = bins[k];
+    if (b.count == 0) continue;
+    double acc = static_cast<double>(b.right) / static_cast<double>(b.count);
+    double mean = b.conf / static_cast<double>(b.count);
+    ece += std::abs(acc - mean) * static_cast<double>(b.count) / static_cast<double>(n);
+    bin_list.push_back(json::object{{"low", k / 10.0}, {"high", (k + 1) / 10.0}, {"count", static_cast<int64_t>(b.count)},
+                                    {"accuracy", acc}, {"meanConfidence", mean}});
+  }
+  out["ece"] = ece;
+  out["brier"] = brier / static_cast<double>(n);
+  if (auto a = Auroc(samples)) out["auroc"] = *a;
+  out["bins"] = std::move(bin_list);
+  // Errors caught by reviewing the lowest-confidence share of fields (ties: errors first,
+  // as sorted): the share of all errors found there.
+  if (errors > 0) {
+    json::object caught;
+    for (auto [label, share] : {std::pair{"5%", 0.05}, std::pair{"10%", 0.10}, std::pair{"20%", 0.20}}) {
+      size_t k = static_cast<size_t>(std::ceil(share * static_cast<double>(n)));
+      size_t found = 0;
+      for (size_t i = 0; i < k; ++i) found += !samples[i].second;
+      caught[label] = static_cast<double>(found) / static_cast<double>(errors);
+    }
+    out["errorsCaughtAt"] = std::move(caught);
+  }
+  // Auto-accept: the lowest threshold (a confidence seen) whose accepted fields
+  // (confidence >= threshold) reach the target precision.
+  json::value rec;
+  size_t right_above = 0;
+  for (const auto& s : samples) right_above += s.second;
+  for (size_t i = 0; i < n;) {
+    size_t accepted = n - i;
+    double precision = static_cast<double>(right_above) / static_cast<double>(accepted);
+    if (precision >= options.target_precision) {
+      // Bootstrap the precision of the accepted fields.
+      Rng rng(options.seed);
+      std::vector<double> draws;
+      draws.reserve(static_cast<size_t>(options.resamples));
+      for (int r = 0; r < options.resamples; ++r) {
+        size_t ok = 0;
+        for (size_t d = 0; d < accepted; ++d) ok += samples[i + rng.Below(accepted)].second;
+        draws.push_back(static_cast<double>(ok) / static_cast<double>(accepted));
+      }
+      std::sort(draws.begin(), draws.end());
+      auto at = [&](double q) {
+        size_t idx = static_cast<size_t>(std::floor(q * static_cast<double>(draws.size() - 1)));
+        return draws[idx];
+      };
+      rec = json::object{{"targetPrecision", options.target_precision},
+                         {"threshold", samples[i].first},
+                         {"coverage", static_cast<double>(accepted) / static_cast<double>(n)},
+                         {"precision", precision},
+                         {"accepted", static_cast<int64_t>(accepted)},
+                         {"ci95", json::array{at(0.025), at(0.975)}}};
+      break;
+    }
+    double c = samples[i].first;
+    while (i < n && samples[i].first == c) right_above -= samples[i++].second;
+  }
+  out["recommendedThreshold"] = std::move(rec);
+  return out;
+}
+
+RunAnalysis::RunAnalysis(const AnalysisOptions& options) : options_(options) {}
+
+void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
+  ++items_;
+  if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
+    anls_sum_ += a->to_number<double>();
+    ++anls_items_;
+  }
+  if (const json::value* keys = result.if_contains("anlsStarFields"); keys && keys->is_object()) {
+    for (const auto& kv : keys->as_object()) {
+      auto& slot = anls_fields_[std::string(kv.key())];
+      slot.first += kv.value().to_number<double>();
+      ++slot.second;
+    }
+  }
+  if (const json::value* fields = result.if_contains("fields"); fields && fields->is_object()) {
+    for (const auto& kv : fields->as_object()) {
+      if (!kv.value().is_object()) continue;
+      const json::object& f = kv.value().as_object();
+      const json::value* category = f.if_contains("category");
+      if (!category || !category->is_string()) continue;  // excluded, unlabeled
+      std::string path(kv.key());
+      const json::string& c = category->as_string();
+      Errors& e = errors_[path];
+      bool ok = c == "correct";
+      if (ok) ++e.correct, ++correct_fields_;
+      else if (c == "missing") ++e.missing;
+      else if (c == "hallucinated") ++e.hallucinated;
+      else if (c == "format_only") ++e.format_only;
+      else if (c == "near_miss") ++e.near_miss;
+      else ++e.wrong_value;
+      if (const json::value* conf = f.if_contains("confidence"); conf && conf->is_number()) {
+        confidence_[path].push_back({conf->to_number<double>(), ok});
+      }
+      if (IsTable(f)) {
+        Rows& r = rows_[path];
+        std::set<std::string> seen_actual;
+        if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
+          for (const auto& row : act->as_array()) {
+            if (!seen_actual.insert(json::serialize(row)).second) ++r.duplicated;
+          }
+        }
+        if (const json::value* rows = f.if_contains("rows"); rows && rows->is_array()) {
+          for (const auto& rv : rows->as_array()) {
+            const json::object& row = rv.as_object();
+            bool has_e = !row.at("expectedIndex").is_null(), has_a = !row.at("actualIndex").is_null();
+            r.expected += has_e;
+            r.actual += has_a;
+            if (has_e && has_a) {
+              double total = row.at("totalCells").to_number<double>();
+              double right = row.at("correctCells").to_number<double>();
+              if (total == 0 || right >= options_.row_match_share * total) ++r.matched;
+            } else if (has_e) {
+              ++r.dropped;
+            } else {
+              ++r.extra;
+            }
+          }
+        }
+        if (const json::value* cols = f.if_contains("columns"); cols && cols->is_object()) {
+          for (const auto& col : cols->as_object()) {
+            const json::object& t = col.value().as_object();
+            r.tp += t.at("correctNonNull").to_number<int64_t>();
+            r.expected_cells += t.at("expectedNonNull").to_number<int64_t>();
+            r.predicted_cells += t.at("present").to_number<int64_t>();
+          }
+        }
+      }
+    }
+  }
+  if (options_.tree_edit && cost.expected && cost.actual) {
+    if (auto ted = TreeEditAccuracy(*cost.expected, *cost.actual)) {
+      ++ted_items_;
+      ted_sum_ += ted->accuracy;
+      ted_tp_ += ted->true_positives;
+      ted_pred_ += ted->pred_fields;
+      ted_gt_ += ted->gt_fields;
+    }
+  }
+  if (cost.latency_ms) latencies_.push_back(*cost.latency_ms);
+  if (cost.usage && cost.usage->is_object()) {
+    const json::object& u = cost.usage->as_object();
+    ++usage_items_;
+    if (const json::value* v = u.if_contains("promptTokens"); v && v->is_number()) prompt_tokens_ += v->to_number<int64_t>();
+    if (const json::value* v = u.if_contains("completionTokens"); v && v->is_number()) {
+      completion_tokens_ += v->to_number<int64_t>();
+    }
+    if (const json::value* v = u.if_contains("cost"); v && v->is_number()) {
+      cost_ += v->to_number<double>();
+      has_cost_ = true;
+    }
+    if (const json::value* v = u.if_contains("currency"); v && v->is_string()) currency_ = v->as_string();
+  }
+}
+
+json::object RunAnalysis::Build() const {
+  json::object out;
+  out["scoringVersion"] = kAnalysisVersion;
+  out["numItems"] = items_;
+  json::object anls;
+  if (anls_items_ > 0) anls["score"] = anls_sum_ / static_cast<double>(anls_items_);
+  json::object anls_fields;
+  for (const auto& [k, v] : anls_fields_) anls_fields[k] = v.first / static_cast<double>(v.second);
+  anls["fields"] = std::move(anls_fields);
+  out["anlsStar"] = std::move(anls);
+  json::object ted{{"computed", options_.tree_edit}, {"numItems", ted_items_}};
+  if (ted_items_ > 0) ted["score"] = ted_sum_ / static_cast<double>(ted_items_);
+  // The reference's cal_f1: tp / (tp + (fn + fp) / 2), summed over items.
+  if (ted_pred_ + ted_gt_ > 0) ted["fieldF1"] = 2.0 * static_cast<double>(ted_tp_) / static_cast<double>(ted_pred_ + ted_gt_);
+  out["treeEditAccuracy"] = std::move(ted);
+
+  json::object lines;
+  for (const auto& [path, r] : rows_) {
+    json::object o{{"rowsExpected", r.expected}, {"rowsActual", r.actual}, {"rowsMatched", r.matched},
+                   {"dropped", r.dropped},       {"extra", r.extra},           {"duplicated", r.duplicated},
+                   {"rowMatchShare", options_.row_match_share}};
+    PrecisionRecallF1(o, static_cast<double>(r.matched), static_cast<double>(r.actual), static_cast<double>(r.expected));
+    json::object lir{{"truePositives", r.tp},
+                     {"falsePositives", r.predicted_cells - r.tp},
+                     {"falseNegatives", r.expected_cells - r.tp}};
+    PrecisionRecallF1(lir, static_cast<double>(r.tp), static_cast<double>(r.predicted_cells),
+                      static_cast<double>(r.expected_cells));
+    o["lir"] = std::move(lir);
+    lines[path] = std::move(o);
+  }
+  out["lineItems"] = std::move(lines);
+
+  json::object errors;
+  for (const auto& [path, e] : errors_) {
+    errors[path] = {{"correct", e.correct},         {"missing", e.missing},       {"hallucinated", e.hallucinated},
+                    {"formatOnly", e.format_only},  {"nearMiss", e.near_miss},    {"wrongValue", e.wrong_value},
+                    {"total", e.correct + e.missing + e.hallucinated + e.format_only + e.near_miss + e.wrong_value}};
+  }
+  out["errors"] = std::move(errors);
+
+  json::object calibration;
+  for (const auto& [path, samples] : confidence_) {
+    std::vector<std::pair<double, bool>> s;
+    s.reserve(samples.size());
+    for (const auto& x : samples) s.emplace_back(x.confidence, x.correct);
+    calibration[path] = CalibrationOf(std::move(s), options_);
+  }
+  out["calibration"] = std::move(calibration);
+
+  json::object usage{{"itemsWithLatency", static_cast<int64_t>(latencies_.size())},
+                     {"itemsWithUsage", usage_items_},
+                     {"promptTokens", prompt_tokens_},
+                     {"completionTokens", completion_tokens_}};
+  if (!latencies_.empty()) {
+    int64_t total = 0;
+    for (int64_t l : latencies_) total += l;
+    usage["latencyMs"] = {{"total", total},
+                          {"mean", static_cast<double>(total) / static_cast<double>(latencies_.size())},
+                          {"p50", Percentile(latencies_, 0.5)},
+                          {"p95", Percentile(latencies_, 0.95)}};
+  }
+  if (has_cost_) {
+    usage["cost"] = cost_;
+    if (!currency_.empty()) usage["currency"] = currency_;
+    Ratio(usage, "costPerItem", cost_, static_cast<double>(items_));
+    Ratio(usage, "costPerCorrectField", cost_, static_cast<double>(correct_fields_));
+  }
+  out["usage"] = std::move(usage);
+  return out;
+}
+
+}  // namespace goldset::eval

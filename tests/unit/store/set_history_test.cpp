@@ -1,0 +1,156 @@
+// Set versions and item history on both backends: every change of a set's items makes one
+// version and one revision per changed item; contentHash is the documented canonical
+// SHA-256 (the same literal on SQLite and PostgreSQL); runs record the version they ran on.
+#include "store/set_history.h"
+
+#include <gtest/gtest.h>
+
+#include "common/crypto.h"
+#include "store/evaluation_store.h"
+#include "store/run_store.h"
+#include "test_database.h"
+
+namespace goldset::store {
+namespace {
+
+class SetHistoryTest : public testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    auto c = db->Acquire();
+    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_2', 'org_1', 'w', 0)").ok());
+    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    for (const char* f : {"file_a", "file_b", "file_c"})
+      ASSERT_TRUE(c->Exec("INSERT INTO files (id, workspace_id, name, mime_type, content_sha256, size_bytes, created_at, "
+                          "updated_at) VALUES (?, 'ws_1', 'f.txt', 'text/plain', 'x', 1, 0, 0)", {std::string(f)}).ok());
+  }
+
+  static EvaluationItemRecord Item(const std::string& id, std::optional<std::string> file_id,
+                                   std::vector<std::string> file_ids, const std::string& expected) {
+    EvaluationItemRecord it;
+    it.id = id;
+    it.workspace_id = "ws_1";
+    it.set_id = "ev_1";
+    it.file_id = std::move(file_id);
+    it.file_ids = std::move(file_ids);
+    it.expected_output = expected;
+    it.created_by = "key one";
+    it.created_at = it.updated_at = 1000;
+    return it;
+  }
+};
+
+TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
+  EvaluationStore sets(db);
+  auto fresh = sets.GetSet("ws_1", "ev_1");
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->version, 0);
+  EXPECT_EQ(fresh->content_hash, Sha256Hex(""));  // no items yet
+
+  // Key order and number spelling differ from the canonical form on purpose.
+  ASSERT_TRUE(sets.InsertItems("ev_1", {Item("evi_1", "file_a", {}, R"({"value":{"total":12.50,"name":"Acme"}})"),
+                                        Item("evi_2", std::nullopt, {"file_b", "file_c"},
+                                             R"({"value":{"total":3.0,"name":"B\n"}})")}).ok());
+  auto v1 = sets.GetSet("ws_1", "ev_1");
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(v1->version, 1);
+  // Computed independently (Python: sha256 of the sorted item digests of the canonical JSON).
+  EXPECT_EQ(v1->content_hash, "1ea124e3b5af4441101053fac6bb080e5ac784544802285743c4bfe0ff6cda52");
+
+  RevisionCause update{"update", std::nullopt, "api_key", "key two"};
+  auto rev = sets.UpdateItemExpected("ws_1", "ev_1", "evi_1", R"({"value":{"total":13,"name":"Acme"}})", 2000, update);
+  ASSERT_TRUE(rev.ok()) << rev.status().ToString();
+  EXPECT_EQ(*rev, 2);
+  auto v2 = sets.GetSet("ws_1", "ev_1");
+  EXPECT_EQ(v2->version, 2);
+  EXPECT_NE(v2->content_hash, v1->content_hash);
+
+  // Writing the first value back restores the first hash: the hash is of content only.
+  RevisionCause revert{"revert", std::nullopt, "api_key", "key two"};
+  ASSERT_TRUE(sets.UpdateItemExpected("ws_1", "ev_1", "evi_1", R"({"value":{"name":"Acme","total":12.5}})", 3000, revert).ok());
+  auto v3 = sets.GetSet("ws_1", "ev_1");
+  EXPECT_EQ(v3->version, 3);
+  EXPECT_EQ(v3->content_hash, v1->content_hash);
+
+  ASSERT_TRUE(sets.DeleteItem("ws_1", "ev_1", "evi_2", {"delete", std::nullopt, "api_key", "key three"}).ok());
+  auto v4 = sets.GetSet("ws_1", "ev_1");
+  EXPECT_EQ(v4->version, 4);
+
+  // Failed changes make no version: an unknown item, another workspace's set.
+  EXPECT_EQ(sets.UpdateItemExpected("ws_1", "ev_1", "evi_nope", "{}", 4000).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(sets.DeleteItem("ws_2", "ev_1", "evi_1").code(), Status::Code::kNotFound);
+  EXPECT_EQ(sets.GetSet("ws_1", "ev_1")->version, 4);
+
+  auto c = db->Acquire();
+  PageRequest page;
+  page.limit = 3;
+  auto versions = SetHistory::ListVersions(*c, "ev_1", page);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->items.size(), 3u);
+  EXPECT_EQ(versions->items[0].version, 4);
+  EXPECT_EQ(versions->items[0].num_deleted, 1);
+  EXPECT_EQ(versions->items[0].item_count, 1);
+  EXPECT_EQ(versions->items[0].created_by.value_or(""), "key three");
+  ASSERT_TRUE(versions->next);
+  page.after = versions->next;
+  auto rest = SetHistory::ListVersions(*c, "ev_1", page);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].version, 1);
+  EXPECT_EQ(rest->items[0].num_created, 2);
+  EXPECT_EQ(rest->items[0].content_hash, v1->content_hash);
+  EXPECT_FALSE(rest->next);
+
+  PageRequest all;
+  all.limit = 10;
+  all.descending = false;
+  auto history = SetHistory::ListRevisions(*c, "ev_1", "evi_1", all);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->items.size(), 3u);
+  EXPECT_EQ(history->items[0].cause.reason, "create");
+  EXPECT_EQ(history->items[0].set_version, 1);
+  EXPECT_EQ(history->items[1].cause.reason, "update");
+  EXPECT_EQ(history->items[1].cause.actor_name.value_or(""), "key two");
+  EXPECT_EQ(history->items[2].cause.reason, "revert");
+  EXPECT_EQ(history->items[2].revision, 3);
+  auto deleted = SetHistory::ListRevisions(*c, "ev_1", "evi_2", all);
+  ASSERT_TRUE(deleted.ok());
+  ASSERT_EQ(deleted->items.size(), 2u);
+  EXPECT_EQ(deleted->items[1].cause.reason, "delete");
+  EXPECT_FALSE(deleted->items[1].expected_output.has_value());
+  EXPECT_EQ(deleted->items[0].file_ids, R"(["file_b","file_c"])");
+  auto r2 = SetHistory::GetRevision(*c, "ev_1", "evi_1", 2);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(*r2->expected_output, R"({"value":{"total":13,"name":"Acme"}})");
+  EXPECT_EQ(SetHistory::GetRevision(*c, "ev_1", "evi_1", 9).status().code(), Status::Code::kNotFound);
+}
+
+TEST_P(SetHistoryTest, RunRecordsTheVersionItSnapshots) {
+  EvaluationStore sets(db);
+  ASSERT_TRUE(sets.InsertItems("ev_1", {Item("evi_1", "file_a", {}, R"({"value":{}})")}).ok());
+  RunStore runs(db);
+  RunRecord run;
+  run.id = "bpr_1";
+  run.workspace_id = "ws_1";
+  run.set_id = "ev_1";
+  run.entity_kind = "extractor";
+  run.entity_json = run.entity_version_json = run.config = run.options = "{}";
+  run.manifest = R"({"scoringVersion":1})";
+  run.status = "PENDING";
+  run.created_at = run.updated_at = 5;
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  auto stored = runs.GetRun("ws_1", "bpr_1");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->set_version.value_or(-1), 1);
+  auto hash = sets.GetSet("ws_1", "ev_1")->content_hash;
+  EXPECT_EQ(*stored->manifest, R"({"scoringVersion":1,"evaluationSetVersion":1,"contentHash":")" + hash + "\"}");
+}
+
+GOLDSET_BACKENDS(SetHistoryTest);
+
+}  // namespace
+}  // namespace goldset::store
