@@ -21,6 +21,7 @@ const std::map<std::string, FlagHelp>& Descriptions() {
       {"listen", {"HOST:PORT", "where the server listens (default 127.0.0.1:8080; port 0 picks one)"}},
       {"data-dir", {"DIR", "SQLite database and blobs (default ./data)"}},
       {"database", {"URL", "postgresql://… for the PostgreSQL backend (default: SQLite in --data-dir)"}},
+      {"database-pool", {"N", "PostgreSQL connections per process (default threads + handler-threads + workers + 4, 8..96)"}},
       {"public-url", {"URL", "base of presigned file URLs (default http://<listen>)"}},
       {"egress-allow", {"CIDR,…", "private networks outbound calls may reach (default: none)"}},
       {"threads", {"N", "event-loop threads (default: cores)"}},
