@@ -20,7 +20,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  postgresql-15 postgresql-client-15
+  postgresql-15 postgresql-client-15 pgbouncer
   chromium
   poppler-utils libcairo2-dev fonts-dejavu-core qpdf
   python3 curl sqlite3

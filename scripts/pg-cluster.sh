@@ -8,6 +8,7 @@
 #   scripts/pg-cluster.sh halt DIR    stop the server (fast shutdown), keep DIR (outage tests)
 #   scripts/pg-cluster.sh resume DIR  start a halted server again on the same port
 # Listens on loopback only (unix socket inside DIR), trust auth, no fsync (test data only).
+# GOLDSET_PG_OPTS adds server options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # initdb refuses to run as root: as root, the cluster is owned and run by the `postgres`
 # system user (the postgresql-15 package creates it) and DIR is chowned to it.
 set -euo pipefail
@@ -48,6 +49,7 @@ case "$verb" in
       port=$(free_port)
       opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir"
       opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+      opts="$opts ${GOLDSET_PG_OPTS:-}"
       if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" -w -t 30 start >/dev/null; then
         echo "$port" >"$dir/port"
         break

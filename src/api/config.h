@@ -30,6 +30,7 @@ struct ServerConfig {
   double rate_burst_seconds = 2;  // bucket size = rate * this
   int64_t item_timeout_ms = 300000;  // per run item attempt (parse + every engine call); then aborted
   int64_t lease_ms = 15000;          // claim lease of items and deliveries, renewed while worked on
+  int database_pool = 0;             // PostgreSQL connections per process; 0: DefaultDatabasePool()
   int64_t drain_ms = 10000;          // on SIGTERM, time in-flight items get before their claims are released
   // Parsing limits checked before any work (parse/document.h ParseOptions).
   double max_page_megapixels = 50;   // per page at the render/OCR dpi, or per image frame

@@ -8,8 +8,9 @@ namespace goldset::api {
 
 namespace {
 
-json::value FileSummaryOrNull(Services& svc, const std::string& workspace_id, const std::string& file_id) {
-  auto f = svc.files->Get(workspace_id, file_id);
+json::value FileSummaryOrNull(Services& svc, const std::string& workspace_id, const std::string& file_id,
+                              FileMemo* memo) {
+  auto f = memo ? memo->Get(file_id) : svc.files->Get(workspace_id, file_id);
   if (!f.ok()) return nullptr;
   return FileSummaryJson(*f);
 }
@@ -31,18 +32,19 @@ json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::
   return o;
 }
 
-json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full) {
+json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full,
+                                FileMemo* memo) {
   json::object o;
   o["object"] = "evaluation_set_item";
   o["id"] = item.id;
   if (full) o["evaluationSetId"] = item.set_id;
   if (item.file_id) {
-    o["file"] = FileSummaryOrNull(svc, item.workspace_id, *item.file_id);
+    o["file"] = FileSummaryOrNull(svc, item.workspace_id, *item.file_id, memo);
     o["files"] = nullptr;
   } else {
     o["file"] = nullptr;
     json::array files;
-    for (const auto& id : item.file_ids) files.push_back(FileSummaryOrNull(svc, item.workspace_id, id));
+    for (const auto& id : item.file_ids) files.push_back(FileSummaryOrNull(svc, item.workspace_id, id, memo));
     o["files"] = std::move(files);
   }
   if (full) o["expectedOutput"] = ParsedOrNull(item.expected_output);
@@ -72,12 +74,12 @@ json::object RunJson(const store::RunRecord& run, const json::object& metrics) {
   return o;
 }
 
-json::object RunResultJson(Services& svc, const store::RunItemRecord& item) {
+json::object RunResultJson(Services& svc, const store::RunItemRecord& item, FileMemo* memo) {
   json::object o;
   o["object"] = "evaluation_set_run_result";
   o["id"] = item.item_id;
   o["evaluationSetItemId"] = item.item_id;
-  o["file"] = item.file_id ? FileSummaryOrNull(svc, item.workspace_id, *item.file_id) : json::value(nullptr);
+  o["file"] = item.file_id ? FileSummaryOrNull(svc, item.workspace_id, *item.file_id, memo) : json::value(nullptr);
   o["status"] = item.status;
   if (item.error_code || (item.status == "FAILED" && item.error_message)) {
     o["error"] = json::object{{"code", item.error_code.value_or("INTERNAL_ERROR")},

@@ -34,8 +34,13 @@ StatusOr<Response> ListResults(RequestContext& ctx) {
     items.resize(static_cast<size_t>(page.limit));
     next = store::Cursor{items.back().seq, items.back().item_id};
   }
+  FileMemo files(ctx.svc, ctx.caller.workspace_id);
+  std::vector<std::string> file_ids;
+  for (const auto& it : items)
+    if (it.file_id) file_ids.push_back(*it.file_id);
+  (void)files.Prefetch(file_ids);  // on failure each row looks its file up itself
   json::array data;
-  for (const auto& it : items) data.push_back(RunResultJson(ctx.svc, it));
+  for (const auto& it : items) data.push_back(RunResultJson(ctx.svc, it, &files));
   return ListResponse(std::move(data), page, next);
 }
 

@@ -212,11 +212,16 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   auto retry_base = ParseInt(f.Get("retry-base-ms"), static_cast<int>(c.retry_base_ms), "retry-base-ms");
   auto lease = ParseMillis(f.Get("lease-ms"), c.lease_ms, "lease-ms");
   auto drain = ParseMillis(f.Get("drain-ms"), c.drain_ms, "drain-ms");
+  auto database_pool = ParseInt(f.Get("database-pool"), 0, "database-pool");
   for (const Status* st : {&threads.status(), &workers.status(), &handler_threads.status(), &auth_cache.status(), &max_upload_mb.status(), &max_json_mb.status(),
                            &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
                            &rate_write.status(), &rate_run.status(), &item_timeout.status(),
-                           &item_attempts.status(), &retry_base.status(), &lease.status(), &drain.status()})
+                           &item_attempts.status(), &retry_base.status(), &lease.status(), &drain.status(),
+                           &database_pool.status()})
     if (!st->ok()) return *st;
+  if (*database_pool != 0 && (*database_pool < 2 || *database_pool > 1000))
+    return Status::InvalidArgument("--database-pool must be between 2 and 1000 (0: derived from the thread counts)");
+  c.database_pool = *database_pool;
   if (*lease < 300 || *lease > 3'600'000) return Status::InvalidArgument("--lease-ms must be between 300 and 3600000");
   if (*item_timeout < 1) return Status::InvalidArgument("--item-timeout-ms must be at least 1");
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -253,7 +258,7 @@ const std::set<std::string>& ServerFlagNames() {
                                           "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
                                           "rate-limit-write", "rate-limit-run",
                                           "item-timeout-ms", "item-attempts", "retry-base-ms", "lease-ms",
-                                          "drain-ms", "webhook-workers",
+                                          "drain-ms", "database-pool", "webhook-workers",
                                           "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
                                           "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
                                           "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",

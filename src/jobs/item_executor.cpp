@@ -14,14 +14,25 @@ namespace {
 
 // Parsed documents cached in the store (keys: parse::ParseCacheKey, per workspace and
 // password), so a second run over the same files does no parsing or OCR.
+// A process-wide ParseMemo, when given, answers repeated lookups from memory.
 class StoreParseCache final : public parse::ParseCache {
  public:
-  explicit StoreParseCache(store::Database& db) : db_(db) {}
-  std::optional<std::string> Get(const std::string& key) override { return store::GetParseCacheEntry(db_, key); }
-  void Put(const std::string& key, const std::string& value) override { store::PutParseCacheEntry(db_, key, value); }
+  StoreParseCache(store::Database& db, ParseMemo* memo) : db_(db), memo_(memo) {}
+  std::optional<std::string> Get(const std::string& key) override {
+    if (memo_)
+      if (auto hit = memo_->Get(key)) return hit;
+    auto found = store::GetParseCacheEntry(db_, key);
+    if (found && memo_) memo_->Put(key, *found);
+    return found;
+  }
+  void Put(const std::string& key, const std::string& value) override {
+    if (memo_) memo_->Put(key, value);
+    store::PutParseCacheEntry(db_, key, value);
+  }
 
  private:
   store::Database& db_;
+  ParseMemo* memo_;
 };
 
 processors::Kind ProcessorKindOf(eval::Kind k) {
@@ -109,12 +120,17 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
                                   const std::vector<std::string>& file_ids, const CancelToken* cancel) {
   if (file_ids.empty()) return Fail(Status::Unprocessable("the item has no file"), "FAILED_TO_PROCESS_FILE");
 
-  StoreParseCache cache(db_);
+  StoreParseCache cache(db_, memo_);
   parse::Document document;
   std::vector<std::string> warnings;
   processors::FileRef ref;
   for (const std::string& id : file_ids) {
-    auto file = files_.Get(workspace_id, id);
+    StatusOr<model::File> file = Status::NotFound("");
+    const model::File* known = nullptr;
+    if (prefetched_)
+      for (const auto& f : *prefetched_)
+        if (f.id == id && f.workspace_id == workspace_id) known = &f;
+    file = known ? StatusOr<model::File>(*known) : files_.Get(workspace_id, id);
     if (!file.ok()) {
       if (file.status().code() == Status::Code::kNotFound)
         return Fail(Status::Unprocessable("file " + id + " was deleted after the item was created"), "FILE_NOT_FOUND");
@@ -127,8 +143,13 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
       if (config_.presign) ref.url = config_.presign(file->id);
     }
     if (!file->type) return Fail(Status::Unprocessable("file " + id + " has an unknown type"), "FAILED_TO_PROCESS_FILE");
-    auto bytes = blobs_.Get(file->content_sha256);
-    if (!bytes.ok()) return Fail(bytes.status(), "INTERNAL_ERROR");
+    // The bytes are read only when the parsed document is not cached.
+    Status load_error;
+    auto load_bytes = [&]() -> StatusOr<std::string> {
+      auto bytes = blobs_.Get(file->content_sha256);
+      if (!bytes.ok()) load_error = bytes.status();
+      return bytes;
+    };
     parse::ParseOptions opts;
     opts.password = file->password;
     opts.max_pages = config_.max_pages;
@@ -142,7 +163,8 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
       opts.timeout_ms = static_cast<int>(std::clamp<int64_t>(cancel->remaining_ms() + 50, 1, opts.timeout_ms));
       opts.cancel = cancel;
     }
-    auto doc = parse::ParseDocumentCached(*bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
+    auto doc = parse::ParseDocumentCached(load_bytes, file->content_sha256, *file->type, opts, workspace_id, &cache);
+    if (!load_error.ok()) return Fail(load_error, "INTERNAL_ERROR");
     if (!doc.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
     if (!doc.ok())
       return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");

@@ -12,6 +12,7 @@
 #include "common/cancel.h"
 #include "common/json.h"
 #include "eval/eval.h"
+#include "jobs/parse_memo.h"
 #include "jobs/run_scheduler.h"
 #include "store/run_store.h"
 
@@ -41,12 +42,18 @@ struct ItemOutcome {
 
 class ItemExecutor {
  public:
-  ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config)
-      : db_(db), blobs_(blobs), files_(files), config_(config) {}
+  // `memo` (may be null; must outlive the executor) keeps parsed documents in memory.
+  ItemExecutor(store::Database& db, store::BlobStore& blobs, store::FileStore& files, const SchedulerConfig& config,
+               ParseMemo* memo = nullptr)
+      : db_(db), blobs_(blobs), files_(files), config_(config), memo_(memo) {}
   // Evaluation item: produce the output, then score it against the expected output.
   // `cancel` (may be null) bounds parse and every engine call: once it fires, the work
   // in progress is aborted and the outcome carries cancel->reason().
   ItemOutcome Execute(const RunSnapshot& run, const store::RunItemRecord& item, const CancelToken* cancel = nullptr);
+  // Files looked up beforehand for a batch of items (one query for the batch); Execute and
+  // Produce take a file from here when present, else look it up. REQUIRES: outlives
+  // the executor and holds only files of the items' workspace.
+  void UseFiles(const std::vector<model::File>* files) { prefetched_ = files; }
   // Output only (standalone processor runs): files -> parse -> engine.
   ItemOutcome Produce(const std::string& workspace_id, eval::Kind kind, const json::object& config,
                       const std::vector<std::string>& file_ids, const CancelToken* cancel = nullptr);
@@ -56,6 +63,8 @@ class ItemExecutor {
   store::BlobStore& blobs_;
   store::FileStore& files_;
   const SchedulerConfig& config_;
+  ParseMemo* memo_;
+  const std::vector<model::File>* prefetched_ = nullptr;
 };
 
 }  // namespace goldset::jobs

@@ -76,8 +76,12 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
       analysis->AddProcessed(item, parsed ? &parsed->as_object() : nullptr);
     }
   };
-  Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
-  if (!st.ok()) return st;
+  // num_done counts every finished (and cancelled) item: a run that has none, such as one
+  // just created over 100,000 items, needs no scan of its items.
+  if (run.num_done > 0) {
+    Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
+    if (!st.ok()) return st;
+  }
   return acc.Build(run);
 }
 

@@ -2,6 +2,7 @@
 
 #include "eval/run_options.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
@@ -12,6 +13,7 @@
 #include "eval/eval.h"
 #include "jobs/item_executor.h"
 #include "jobs/rescore.h"
+#include "jobs/parse_memo.h"
 #include "jobs/run_analysis.h"
 #include "jobs/run_metrics.h"
 #include "store/analysis_store.h"
@@ -39,6 +41,13 @@ int64_t RetryDelayMs(int64_t base, int attempts) {
   return delay + static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 4 + 1));
 }
 
+// Claim batches (ProcessBatch): at most kMaxClaimBatch items, about kBatchTargetMs of
+// work by the worker's average item time; a finished item waits at most
+// kMaxCompletionDelayMs for the rest of its batch before it lands.
+constexpr int kMaxClaimBatch = 32;
+constexpr double kBatchTargetMs = 100;
+constexpr int64_t kMaxCompletionDelayMs = 100;
+
 }  // namespace
 
 struct RunScheduler::Impl {
@@ -46,6 +55,7 @@ struct RunScheduler::Impl {
   std::condition_variable drained;  // signalled when in_flight shrinks
   std::map<std::string, std::shared_ptr<const RunSnapshot>> runs;  // run id -> parsed snapshot; guarded by mu
   std::set<CancelToken*> in_flight;  // tokens of running attempts; guarded by mu
+  ParseMemo parse_memo;  // thread-safe itself
 };
 
 // One claimed attempt: its deadline and cancellation token, the lease kept alive while it
@@ -97,6 +107,19 @@ class RunScheduler::Attempt {
   RunScheduler* s_;
   CancelToken token_;
   std::unique_ptr<store::LeaseKeeper::Hold> hold_;
+};
+
+// Finished items of one batch waiting to land together (their attempts, and so their
+// leases' renewals, live until they have).
+struct RunScheduler::PendingCompletions {
+  struct Entry {
+    store::RunItemRecord item;
+    store::ItemCompletion done;
+    std::unique_ptr<Attempt> attempt;
+  };
+  std::vector<Entry> entries;
+  int64_t since = 0;  // MonotonicMillis() when the first entry arrived
+  bool empty() const { return entries.empty(); }
 };
 
 RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<store::BlobStore> blobs,
@@ -177,6 +200,7 @@ store::RunFinalizer RunScheduler::Finalizer() {
 
 void RunScheduler::WorkerLoop(int index) {
   const std::string worker = config_.claim_prefix + "/w" + std::to_string(index);
+  double avg_item_ms = 0;  // running average of this worker's item times; 0: none yet
   while (!stopping_) {
     uint64_t seen;  // before looking for work: a Notify from then on cuts the idle wait short
     {
@@ -185,7 +209,7 @@ void RunScheduler::WorkerLoop(int index) {
     }
     bool did = false;
     try {
-      did = ProcessOne(worker) || ProcessOneStandalone(worker) || ProcessOneRescore(worker);
+      did = ProcessBatch(worker, &avg_item_ms) || ProcessOneStandalone(worker) || ProcessOneRescore(worker);
     } catch (const std::exception& e) {
       // E.g. no descriptor left to open a database connection: the claim, if any, lapses
       // and is retried; this worker backs off like an idle one.
@@ -201,22 +225,75 @@ void RunScheduler::WorkerLoop(int index) {
   }
 }
 
-bool RunScheduler::ProcessOne(const std::string& worker) {
-  // Each claim has its own owner token, so a result is tied to the claim that made it.
+bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) {
+  // As many items as this worker expects to finish within kBatchTargetMs, by its running
+  // average: fast items cost one claim and one completion transaction per batch, slow
+  // ones (engine calls) are still claimed one at a time and spread over every worker.
+  const int want = *avg_item_ms <= 0
+                       ? 1
+                       : static_cast<int>(std::clamp(kBatchTargetMs / std::max(*avg_item_ms, 0.05), 1.0,
+                                                     static_cast<double>(kMaxClaimBatch)));
+  // Each claim batch has its own owner token, so a result is tied to the claim that made it.
   const std::string owner = worker + ":" + RandomToken(6);
   const int64_t claimed_at = NowMillis();
-  auto claimed = runs_.ClaimItem(owner, claimed_at, config_.lease_ms, config_.node);
+  auto claimed = runs_.ClaimItems(owner, claimed_at, config_.lease_ms, config_.node, want);
   if (!claimed.ok()) {
     if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim", claimed.status());
     return false;
   }
-  if (!*claimed) return false;
-  const store::RunItemRecord item = std::move(**claimed);
-  store::RunStore* runs = &runs_;
-  Attempt attempt(this, [runs, item](int64_t until) { return runs->RenewLease(item, until); },
-                  claimed_at + config_.lease_ms);
-  const std::string what = "complete " + item.run_id + "/" + item.item_id;
+  if (claimed->empty()) return false;
+  std::vector<store::RunItemRecord>& items = *claimed;
+  // Every claimed item's lease is kept from the claim on; a queued item's by a hold of its
+  // own until its attempt starts and takes over.
+  std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;
+  for (const auto& item : items) queued.push_back(keeper_->Keep(RenewerOf(item), claimed_at + config_.lease_ms, nullptr));
+  // The batch's files in one query (each item would otherwise look its own up).
+  std::vector<model::File> files;
+  {
+    std::map<std::string, std::vector<std::string>> ids_by_workspace;
+    for (const auto& item : items)
+      if (item.file_id) ids_by_workspace[item.workspace_id].push_back(*item.file_id);
+    for (const auto& [workspace_id, ids] : ids_by_workspace) {
+      auto got = files_.GetMany(workspace_id, ids);
+      if (got.ok()) files.insert(files.end(), got->begin(), got->end());  // else each looks its own up
+    }
+  }
+  PendingCompletions pending;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (stopping_) {
+      // Hand the items not started yet back at once, without spending an attempt.
+      for (size_t j = i; j < items.size(); ++j) {
+        if (queued[j]->lost()) continue;
+        Status st = runs_.Release(items[j]);
+        if (!st.ok()) LogFailure("release " + items[j].item_id, st);  // its lease lapses instead
+      }
+      break;
+    }
+    if (queued[i]->lost()) continue;  // deleted or taken over while queued
+    auto attempt = std::make_unique<Attempt>(this, RenewerOf(items[i]), queued[i]->expires());
+    queued[i].reset();
+    const int64_t start = MonotonicMillis();
+    std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt, files);
+    const double took = static_cast<double>(MonotonicMillis() - start);
+    *avg_item_ms = *avg_item_ms <= 0 ? std::max(took, 0.05) : 0.8 * *avg_item_ms + 0.2 * took;
+    if (done) {
+      if (pending.empty()) pending.since = MonotonicMillis();
+      pending.entries.push_back({items[i], std::move(*done), std::move(attempt)});
+    }
+    if (!pending.empty() && (i + 1 == items.size() || MonotonicMillis() - pending.since >= kMaxCompletionDelayMs))
+      Flush(pending);
+  }
+  Flush(pending);
+  return true;
+}
 
+store::LeaseKeeper::Renew RunScheduler::RenewerOf(const store::RunItemRecord& item) {
+  store::RunStore* runs = &runs_;
+  return [runs, item](int64_t until) { return runs->RenewLease(item, until); };
+}
+
+std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemRecord& item, Attempt& attempt,
+                                                           const std::vector<model::File>& files) {
   std::shared_ptr<const RunSnapshot> snapshot;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);
@@ -225,58 +302,80 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
   }
   if (!snapshot) {
     auto run = runs_.GetRunAnyWorkspace(item.run_id);
-    if (!run.ok()) return true;  // the lease lapses and the item is tried again
+    if (!run.ok()) return std::nullopt;  // the lease lapses and the item is tried again
     auto snap = MakeRunSnapshot(*run, config_.max_array_rows);
-    if (!snap.ok()) {
-      store::ItemCompletion fail{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
-      attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, fail, Finalizer()).status(); });
-      return true;
-    }
+    if (!snap.ok()) return store::ItemCompletion{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
     snapshot = *snap;
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (impl_->runs.size() > 64) impl_->runs.clear();
     impl_->runs[item.run_id] = snapshot;
   }
-
-  store::ItemCompletion done;
-  if (item.attempts > config_.max_attempts) {
-    done = {true, "", "", false, "ABORTED",
-            "Processing did not complete after " + std::to_string(config_.max_attempts) + " attempts (worker lost)", 0, 0};
-  } else {
-    ItemExecutor executor(*db_, *blobs_, files_, config_);
-    int64_t start = MonotonicMillis();
-    ItemOutcome outcome;
-    try {
-      outcome = executor.Execute(*snapshot, item, &attempt.token());
-    } catch (const std::exception& e) {
-      outcome.status = Status::Internal(std::string("item execution failed: ") + e.what());
-      outcome.error_code = "INTERNAL_ERROR";
-    }
-    int64_t latency = MonotonicMillis() - start;
-    if (!outcome.status.ok() && attempt.interrupted()) {
-      // Lease lost: another worker owns the item now. Shutdown: hand it back unspent.
-      if (releasing_ && !attempt.lease_lost())
-        attempt.CompleteWithRetries("release " + item.item_id, [&] { return runs_.Release(item); });
-      return true;
-    }
-    if (!outcome.status.ok()) {
-      if (outcome.status.retryable() && item.attempts < config_.max_attempts) {
-        const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, item.attempts);
-        Status later = attempt.CompleteWithRetries(
-            "retry " + item.run_id + "/" + item.item_id, [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
-        // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
-        if (!later.ok() && !attempt.lease_lost())
-          (void)attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
-            return runs_.RetryLater(item, next, "the last attempt's error could not be stored");
-          });
-        return true;
-      }
-      done = {true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};
-    } else {
-      done = {false, json::serialize(outcome.output), json::serialize(outcome.result), outcome.correct, "", "",
-              latency, outcome.num_pages};
-    }
+  if (item.attempts > config_.max_attempts)
+    return store::ItemCompletion{true, "", "", false, "ABORTED",
+                                 "Processing did not complete after " + std::to_string(config_.max_attempts) +
+                                     " attempts (worker lost)", 0, 0};
+  ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
+  executor.UseFiles(&files);
+  int64_t start = MonotonicMillis();
+  ItemOutcome outcome;
+  try {
+    outcome = executor.Execute(*snapshot, item, &attempt.token());
+  } catch (const std::exception& e) {
+    outcome.status = Status::Internal(std::string("item execution failed: ") + e.what());
+    outcome.error_code = "INTERNAL_ERROR";
   }
+  int64_t latency = MonotonicMillis() - start;
+  if (!outcome.status.ok() && attempt.interrupted()) {
+    // Lease lost: another worker owns the item now. Shutdown: hand it back unspent.
+    if (releasing_ && !attempt.lease_lost())
+      attempt.CompleteWithRetries("release " + item.item_id, [&] { return runs_.Release(item); });
+    return std::nullopt;
+  }
+  if (!outcome.status.ok()) {
+    if (outcome.status.retryable() && item.attempts < config_.max_attempts) {
+      const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, item.attempts);
+      Status later = attempt.CompleteWithRetries(
+          "retry " + item.run_id + "/" + item.item_id, [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
+      // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
+      if (!later.ok() && !attempt.lease_lost())
+        (void)attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
+          return runs_.RetryLater(item, next, "the last attempt's error could not be stored");
+        });
+      return std::nullopt;
+    }
+    return store::ItemCompletion{true, "", "", false, outcome.error_code, outcome.status.message(), latency,
+                                 outcome.num_pages};
+  }
+  return store::ItemCompletion{false, json::serialize(outcome.output), json::serialize(outcome.result), outcome.correct,
+                               "", "", latency, outcome.num_pages};
+}
+
+void RunScheduler::Flush(PendingCompletions& pending) {
+  if (pending.empty()) return;
+  std::vector<store::RunStore::CompletionRef> refs;
+  for (const auto& e : pending.entries) refs.push_back({&e.item, &e.done});
+  // The whole batch in one transaction, retried while the database is briefly unreachable
+  // and any of its leases still holds.
+  int64_t wait_ms = 50;
+  Status st;
+  for (;;) {
+    st = runs_.CompleteItems(refs, Finalizer()).status();
+    if (st.ok() || !st.retryable()) break;
+    bool held = false;
+    for (const auto& e : pending.entries) held = held || !e.attempt->lease_lost();
+    if (!held) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    wait_ms = std::min<int64_t>(wait_ms * 2, 2000);
+  }
+  if (!st.ok()) {
+    // One by one: an outcome that cannot be stored must not keep the others from landing.
+    for (auto& e : pending.entries) LandOne(e.item, e.done, *e.attempt);
+  }
+  pending.entries.clear();  // ends the attempts: their leases are no longer renewed
+}
+
+void RunScheduler::LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt) {
+  const std::string what = "complete " + item.run_id + "/" + item.item_id;
   Status landed = attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
   if (!landed.ok() && !attempt.lease_lost()) {
     // An item whose outcome cannot be stored must still end, or it stays PROCESSING until
@@ -286,7 +385,6 @@ bool RunScheduler::ProcessOne(const std::string& worker) {
                                done.latency_ms, done.num_pages};
     (void)attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, bare, Finalizer()).status(); });
   }
-  return true;
 }
 
 bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
@@ -308,7 +406,7 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
                                       " attempts (worker lost)");
     outcome.error_code = "ABORTED";
   } else {
-    ItemExecutor executor(*db_, *blobs_, files_, config_);
+    ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
     try {
       outcome = executor.Produce(run.workspace_id, eval::KindOfEntity(run.kind), config->as_object(), {run.file_id}, &attempt.token());
     } catch (const std::exception& e) {

@@ -1,10 +1,13 @@
 // RunScheduler: the pool of workers that executes evaluation run items and standalone
 // processor runs (extract/classify/split runs).
 //
-// Each worker loops: claim one due item, parse its file(s), run the snapshot config's
-// engine, score the output against the snapshot expected output, and complete the item —
-// output, verdicts and completion in one transaction. Standalone runs and re-scoring jobs
-// (jobs/rescore.h: a whole re-scored run is one claim) are claimed the same way.
+// Each worker loops: claim a batch of due items (one transaction; as many as it expects
+// to finish in ~100 ms by its average item time, 1 to 32), then for each: parse its
+// file(s), run the snapshot config's engine, score the output against the snapshot
+// expected output; the batch's outcomes land together in one transaction (an item waits
+// at most 100 ms for the rest of its batch).
+// Standalone runs and re-scoring jobs (jobs/rescore.h: a whole re-scored run is one claim)
+// are claimed one at a time.
 //
 // Claim, lease and retry rules (the store enforces exactly-once landing, see run_store.h):
 // * A claim counts an attempt and has a short lease (lease_ms), renewed every lease_ms/3
@@ -24,6 +27,8 @@
 //   max_attempts times: it ends ABORTED ("worker lost") without running again.
 // * A lost lease (claim cancelled, deleted, or not renewable for a whole lease period)
 //   aborts the work; its result, if any, would not land and is dropped.
+// * Every claimed item's lease is renewed from the claim on, also while it waits in its
+//   worker's batch; a batch's items not started when stopping begins are released at once.
 // * Stop(drain_ms): no new claims; items that do not finish within drain_ms are aborted
 //   and their claims released without spending an attempt, so another node (or the next
 //   start) takes them at once.
@@ -42,6 +47,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -118,9 +124,20 @@ class RunScheduler {
  private:
   struct Impl;
   class Attempt;
+  struct PendingCompletions;
 
   void WorkerLoop(int index);
-  bool ProcessOne(const std::string& worker);
+  // Claims a batch of due items and works them in order; false when none was due.
+  bool ProcessBatch(const std::string& worker, double* avg_item_ms);
+  // Runs one claimed item; the completion to land, or nullopt when it was handled
+  // otherwise (put back for a retry, released, or its lease lost).
+  // `files`: the batch's files, looked up together.
+  std::optional<store::ItemCompletion> RunItem(const store::RunItemRecord& item, Attempt& attempt,
+                                               const std::vector<model::File>& files);
+  // Lands a batch's completions in one transaction (one by one if that fails).
+  void Flush(PendingCompletions& pending);
+  void LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt);
+  store::LeaseKeeper::Renew RenewerOf(const store::RunItemRecord& item);
   bool ProcessOneStandalone(const std::string& worker);
   bool ProcessOneRescore(const std::string& worker);
 

@@ -106,6 +106,13 @@ std::string PageImageCacheKey(std::string_view scope, const std::string& content
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
                                        std::string_view file_type, const ParseOptions& options,
                                        std::string_view scope, ParseCache* cache) {
+  return ParseDocumentCached([&]() -> StatusOr<std::string> { return std::string(bytes); }, content_sha256, file_type,
+                             options, scope, cache);
+}
+
+StatusOr<Document> ParseDocumentCached(const std::function<StatusOr<std::string>()>& load_bytes,
+                                       const std::string& content_sha256, std::string_view file_type,
+                                       const ParseOptions& options, std::string_view scope, ParseCache* cache) {
   const std::string key = ParseCacheKey(scope, content_sha256, file_type, options);
   if (cache) {
     if (auto hit = cache->Get(key)) {
@@ -115,7 +122,9 @@ StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string
       // A damaged entry is rebuilt rather than failing the item.
     }
   }
-  auto doc = ParseDocument(bytes, file_type, options);
+  auto bytes = load_bytes();
+  if (!bytes.ok()) return bytes.status();
+  auto doc = ParseDocument(*bytes, file_type, options);
   if (doc.ok() && cache) cache->Put(key, SerializeDocument(*doc));
   return doc;
 }

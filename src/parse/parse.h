@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ std::string PageImageCacheKey(std::string_view scope, const std::string& content
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
                                        std::string_view file_type, const ParseOptions& options,
                                        std::string_view scope, ParseCache* cache);
+// The same with the bytes loaded by `load_bytes` only on a cache miss (a hit reads no
+// file content at all); an error from it is returned as is.
+StatusOr<Document> ParseDocumentCached(const std::function<StatusOr<std::string>()>& load_bytes,
+                                       const std::string& content_sha256, std::string_view file_type,
+                                       const ParseOptions& options, std::string_view scope, ParseCache* cache);
 
 // Number of ParseDocument calls in this process (cache hits do not count); for tests
 // and benchmarks that prove a cached run did no parsing.

@@ -76,6 +76,29 @@ StatusOr<model::File> FileStore::Get(const std::string& workspace_id, const std:
   return FromRow(rows->front());
 }
 
+StatusOr<std::vector<model::File>> FileStore::GetMany(const std::string& workspace_id,
+                                                     const std::vector<std::string>& ids) {
+  std::vector<std::string> unique(ids);
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  std::vector<model::File> out;
+  if (unique.empty()) return out;
+  auto c = db_->Acquire();
+  for (size_t i = 0; i < unique.size(); i += 500) {
+    std::string sql = std::string("SELECT ") + kCols + " FROM files WHERE workspace_id = ? AND id IN (";
+    std::vector<Param> params{workspace_id};
+    for (size_t j = i; j < std::min(unique.size(), i + 500); ++j) {
+      sql += j == i ? "?" : ", ?";
+      params.push_back(unique[j]);
+    }
+    sql += ")";
+    auto rows = c->Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) out.push_back(FromRow(r));
+  }
+  return out;
+}
+
 StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
                                             const std::string& name_contains,
                                             const PageRequest& page) {

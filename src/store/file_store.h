@@ -25,6 +25,9 @@ class FileStore {
   // REQUIRES (SQLite): ensure_content does not write through this database.
   Status Insert(const model::File& f, const std::function<Status()>& ensure_content = nullptr);
   StatusOr<model::File> Get(const std::string& workspace_id, const std::string& id);
+  // The workspace's files among `ids`, in one query per 500 ids (a page of items names its
+  // files in one round trip instead of one each). Missing ids are simply absent.
+  StatusOr<std::vector<model::File>> GetMany(const std::string& workspace_id, const std::vector<std::string>& ids);
   StatusOr<Page<model::File>> List(const std::string& workspace_id, const std::string& name_contains,
                                    const PageRequest& page);
   // Runs delete_content(sha256) when no file uses these bytes, under the content's lock:

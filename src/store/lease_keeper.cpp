@@ -35,6 +35,12 @@ bool LeaseKeeper::Hold::lost() const {
   return it != keeper_->entries_.end() && it->second->lost;
 }
 
+int64_t LeaseKeeper::Hold::expires() const {
+  std::lock_guard<std::mutex> lock(keeper_->mu_);
+  auto it = keeper_->entries_.find(id_);
+  return it != keeper_->entries_.end() ? it->second->expires : 0;
+}
+
 std::unique_ptr<LeaseKeeper::Hold> LeaseKeeper::Keep(Renew renew, int64_t lease_until, CancelToken* token) {
   auto e = std::make_shared<Entry>();
   e->renew = std::move(renew);

@@ -48,6 +48,8 @@ class LeaseKeeper {
     Hold& operator=(const Hold&) = delete;
     // True once the lease was lost (claim gone or lapsed).
     bool lost() const;
+    // The lease's end as last renewed (wall-clock ms).
+    int64_t expires() const;
 
    private:
     friend class LeaseKeeper;

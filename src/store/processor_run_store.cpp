@@ -121,11 +121,12 @@ StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::
   const std::string skip(db_->ForUpdateSkipLocked());
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
-      auto rows = c.Query(std::string("UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, "
-                                      "lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN "
-                                      "(SELECT id FROM processor_runs WHERE ") +
-                              due + " ORDER BY next_attempt_at, id LIMIT 1" + skip + ") RETURNING " + kCols,
-                          {owner, node, now + lease_ms, now, now});
+      auto rows = c.Query(std::string("WITH picked AS MATERIALIZED (SELECT id FROM processor_runs WHERE ") + due +
+                              " ORDER BY next_attempt_at, id LIMIT 1" + skip +
+                              ") UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, "
+                              "lease_until = ?, attempts = attempts + 1, updated_at = ? "
+                              "WHERE id IN (SELECT id FROM picked) RETURNING " + kCols,
+                          {now, owner, node, now + lease_ms, now});
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
         claimed = FromRow(rows->front());

@@ -1,5 +1,10 @@
 #include "store/run_store.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
 #include "common/clock.h"
 #include "common/json.h"
 #include "store/set_history.h"
@@ -163,23 +168,43 @@ StatusOr<Page<RunRecord>> RunStore::ListRuns(const std::string& workspace_id, co
 
 StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms,
                                                            const std::string& node) {
-  std::optional<RunItemRecord> claimed;
+  auto claimed = ClaimItems(owner, now, lease_ms, node, 1);
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->empty()) return std::optional<RunItemRecord>();
+  return std::optional<RunItemRecord>(std::move(claimed->front()));
+}
+
+StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                          const std::string& node, int max) {
+  std::vector<RunItemRecord> claimed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    claimed.clear();  // a retried transaction starts over
     // Expired leases first (a worker died), then due pending items in FIFO order of runs.
     for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
-      std::string sql = std::string("UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
-                                    "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                                    "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM evaluation_run_items "
-                                    "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT 1" +
-                        std::string(db_->ForUpdateSkipLocked()) + ") RETURNING " + kItemCols;
-      auto rows = c.Query(sql, {owner, node, now + lease_ms, now, now});
+      const int64_t want = max - static_cast<int64_t>(claimed.size());
+      if (want <= 0) break;
+      // MATERIALIZED: PostgreSQL evaluates the locking subquery once (inside IN (…) it
+      // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
+      std::string sql = std::string("WITH picked AS MATERIALIZED (SELECT run_id, item_id FROM evaluation_run_items "
+                                    "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
+                        std::string(db_->ForUpdateSkipLocked()) +
+                        ") UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
+                        "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
+                        "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM picked) RETURNING " + kItemCols;
+      auto rows = c.Query(sql, {now, want, owner, node, now + lease_ms, now});
       if (!rows.ok()) return rows.status();
-      if (!rows->empty()) {
-        claimed = ItemFromRow(rows->front());
-        return c.Exec("UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
-                      {now, claimed->run_id});
-      }
+      for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
     }
+    // RETURNING order is unspecified: work the batch in FIFO order.
+    std::sort(claimed.begin(), claimed.end(), [](const RunItemRecord& a, const RunItemRecord& b) {
+      return std::tie(a.run_id, a.seq) < std::tie(b.run_id, b.seq);
+    });
+    std::set<std::string> runs;
+    for (const auto& item : claimed) runs.insert(item.run_id);
+    for (const auto& run_id : runs)  // sorted: concurrent claimers lock runs in one order
+      GOLDSET_RETURN_IF_ERROR(c.Exec(
+          "UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
+          {now, run_id}));
     return Status::OK();
   });
   if (!st.ok()) return st;
@@ -228,7 +253,10 @@ Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const
   auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?", {run_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
-  RunRecord run = RunFromRow(rows->front());
+  return FinishRunIfDone(c, RunFromRow(rows->front()), finalize);
+}
+
+Status RunStore::FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize) {
   if (run.finished() || run.num_done < run.num_items) return Status::OK();
   if (run.status == "CANCELLING") run.status = "CANCELLED";
   else if (run.num_items > 0 && run.num_failed == run.num_items) {
@@ -245,25 +273,72 @@ Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const
 
 StatusOr<bool> RunStore::CompleteItem(const RunItemRecord& claimed, const ItemCompletion& done,
                                       const RunFinalizer& finalize) {
-  bool landed = false;
+  auto landed = CompleteItems({{&claimed, &done}}, finalize);
+  if (!landed.ok()) return landed.status();
+  return static_cast<bool>(landed->front());
+}
+
+StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<CompletionRef>& batch,
+                                                    const RunFinalizer& finalize) {
+  std::vector<bool> landed(batch.size(), false);
+  if (batch.empty()) return landed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    int64_t now = NowMillis();
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_run_items SET status = ?, output = ?, result = ?, correct = ?, error_code = ?, "
-        "error_message = ?, latency_ms = ?, num_pages = ?, lease_until = NULL, updated_at = ? "
-        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {std::string(done.failed ? "FAILED" : "PROCESSED"), done.failed ? Param(Null{}) : Param(done.output),
-         done.failed ? Param(Null{}) : Param(done.result), done.failed ? Param(Null{}) : Param(int64_t{done.correct}),
-         done.failed ? Param(done.error_code) : Param(Null{}), done.failed ? Param(StoredText(done.error_message)) : Param(Null{}),
-         done.latency_ms, int64_t{done.num_pages}, now, claimed.run_id, claimed.item_id, claimed.lease_owner}));
-    if (c.Changes() == 0) return Status::OK();  // lost the lease: someone else owns the item now
-    landed = true;
-    // The counter update takes the run row's lock, so concurrent completions of one run
-    // serialize here and exactly one of them sees num_done reach num_items.
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_runs SET num_done = num_done + 1, num_failed = num_failed + ?, updated_at = ? WHERE id = ?",
-        {int64_t{done.failed ? 1 : 0}, now, claimed.run_id}));
-    return FinishRunIfDone(c, claimed.run_id, finalize);
+    std::fill(landed.begin(), landed.end(), false);
+    const int64_t now = NowMillis();
+    // One UPDATE … FROM (VALUES …) for the whole batch: a row lands only while its claim
+    // still holds it (lease_owner matches, PROCESSING). VALUES columns are column1… on
+    // both backends; the CASTs give PostgreSQL each column's type whatever the batch holds.
+    std::string sql =
+        "UPDATE evaluation_run_items SET status = v.column4, output = v.column5, result = v.column6, "
+        "correct = v.column7, error_code = v.column8, error_message = v.column9, latency_ms = v.column10, "
+        "num_pages = v.column11, lease_until = NULL, updated_at = ? FROM (VALUES ";
+    std::vector<Param> params{now};
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const RunItemRecord& item = *batch[i].item;
+      const ItemCompletion& d = *batch[i].done;
+      sql += i == 0 ? "" : ", ";
+      sql += "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+             "CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER))";
+      for (Param p : {Param(item.run_id), Param(item.item_id), Param(item.lease_owner),
+                      Param(std::string(d.failed ? "FAILED" : "PROCESSED")),
+                      d.failed ? Param(Null{}) : Param(d.output), d.failed ? Param(Null{}) : Param(d.result),
+                      d.failed ? Param(Null{}) : Param(int64_t{d.correct}),
+                      d.failed ? Param(d.error_code) : Param(Null{}),
+                      d.failed ? Param(StoredText(d.error_message)) : Param(Null{}), Param(d.latency_ms),
+                      Param(int64_t{d.num_pages})})
+        params.push_back(std::move(p));
+    }
+    sql += ") AS v WHERE evaluation_run_items.run_id = v.column1 AND evaluation_run_items.item_id = v.column2 "
+           "AND evaluation_run_items.lease_owner = v.column3 AND evaluation_run_items.status = 'PROCESSING' "
+           "RETURNING evaluation_run_items.run_id, evaluation_run_items.item_id";
+    auto rows = c.Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::OK();  // every lease lost: others own the items now
+    std::set<std::pair<std::string, std::string>> done_ids;
+    for (const Row& r : *rows) done_ids.emplace(r.Text(0), r.Text(1));
+    // Per run: how many landed and how many of those failed.
+    std::map<std::string, std::pair<int64_t, int64_t>> per_run;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const RunItemRecord& item = *batch[i].item;
+      if (!done_ids.count({item.run_id, item.item_id})) continue;
+      landed[i] = true;
+      auto& [n, failed] = per_run[item.run_id];
+      ++n;
+      failed += batch[i].done->failed ? 1 : 0;
+    }
+    // The counter update takes the run row's lock (runs in sorted order, so concurrent
+    // batches never deadlock), so completions of one run serialize here and exactly one
+    // of them sees num_done reach num_items.
+    for (const auto& [run_id, counts] : per_run) {
+      // RETURNING hands the end check the updated row: one round trip instead of two.
+      auto run = c.Query(std::string("UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, "
+                                     "updated_at = ? WHERE id = ? RETURNING ") + kRunCols,
+                         {counts.first, counts.second, now, run_id});
+      if (!run.ok()) return run.status();
+      if (run->empty()) return Status::NotFound("run " + run_id + " vanished");
+      GOLDSET_RETURN_IF_ERROR(FinishRunIfDone(c, RunFromRow(run->front()), finalize));
+    }
+    return Status::OK();
   });
   if (!st.ok()) return st;
   return landed;
@@ -328,14 +403,15 @@ Status RunStore::ForEachFinishedItem(Connection& c, const std::string& run_id,
   int64_t after = 0;
   for (;;) {
     auto rows = c.Query(std::string("SELECT ") + kItemCols +
-                            " FROM evaluation_run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000",
+                            " FROM evaluation_run_items WHERE run_id = ? AND seq > ? "
+                            "AND status IN ('PROCESSED', 'FAILED') ORDER BY seq LIMIT 1000",
                         {run_id, after});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::OK();
     for (const Row& r : *rows) {
       RunItemRecord item = ItemFromRow(r);
       after = item.seq;
-      if (item.status == "PROCESSED" || item.status == "FAILED") fn(item);
+      fn(item);
     }
   }
 }

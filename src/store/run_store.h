@@ -96,6 +96,11 @@ class RunStore {
   // nullopt when nothing is due.
   StatusOr<std::optional<RunItemRecord>> ClaimItem(const std::string& owner, int64_t now, int64_t lease_ms,
                                                    const std::string& node = "");
+  // Claims up to `max` due items in one transaction (one round trip per kind of due item
+  // instead of one claim per item), each as ClaimItem would, all under `owner`: each
+  // item's lease is its own (renewed, completed or lost one by one). In (run, seq) order.
+  StatusOr<std::vector<RunItemRecord>> ClaimItems(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                  const std::string& node, int max);
   // Extends a held claim's lease to `until`; false when the claim no longer holds.
   StatusOr<bool> RenewLease(const RunItemRecord& claimed, int64_t until);
   // Gives a held claim up without spending an attempt (shutdown): the item is claimable
@@ -107,6 +112,15 @@ class RunStore {
   // Records the final state of a claimed item. Returns false (and writes nothing) when the
   // claim no longer holds the item.
   StatusOr<bool> CompleteItem(const RunItemRecord& claimed, const ItemCompletion& c, const RunFinalizer& finalize);
+  // CompleteItem for several claimed items in one transaction (one UPDATE for the items,
+  // one per run for its counters). Returns, per entry, whether it landed; an entry whose
+  // claim no longer holds writes nothing. An error writes nothing at all.
+  // REQUIRES: no item appears twice.
+  struct CompletionRef {
+    const RunItemRecord* item;
+    const ItemCompletion* done;
+  };
+  StatusOr<std::vector<bool>> CompleteItems(const std::vector<CompletionRef>& batch, const RunFinalizer& finalize);
   // Puts a claimed item back for another attempt at `next_attempt_at`.
   Status RetryLater(const RunItemRecord& claimed, int64_t next_attempt_at, const std::string& error_message);
   // Stops claiming: pending items become CANCELLED; the run ends now when nothing is in
@@ -125,6 +139,8 @@ class RunStore {
 
  private:
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
+  // The same with the run's current row already read (under its lock) by the caller.
+  Status FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize);
   std::shared_ptr<Database> db_;
 };
 

@@ -99,6 +99,28 @@ StatusOr<int64_t> SetHistory::RecordRevision(Connection& c, ItemRevisionRecord r
   return rev.revision;
 }
 
+Status SetHistory::RecordFirstRevisions(Connection& c, const std::vector<ItemRevisionRecord>& revs) {
+  constexpr size_t kRowsPerStatement = 100;  // 1,300 parameters
+  for (size_t i = 0; i < revs.size(); i += kRowsPerStatement) {
+    const size_t end = std::min(revs.size(), i + kRowsPerStatement);
+    std::string sql = std::string("INSERT INTO evaluation_item_revisions (") + kRevisionCols + ") VALUES ";
+    std::vector<Param> params;
+    params.reserve((end - i) * 13);
+    for (size_t j = i; j < end; ++j) {
+      const ItemRevisionRecord& rev = revs[j];
+      sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      for (Param p : {Param(rev.set_id), Param(rev.item_id), Param(int64_t{1}), Param(rev.workspace_id),
+                      Param(rev.set_version), OptText(rev.file_id),
+                      rev.file_ids.empty() ? Param(Null{}) : Param(rev.file_ids), OptText(rev.expected_output),
+                      Param(rev.cause.reason), OptText(rev.cause.source_run_id), Param(rev.cause.actor_type),
+                      OptText(rev.cause.actor_name), Param(rev.changed_at)})
+        params.push_back(std::move(p));
+    }
+    GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
+  }
+  return Status::OK();
+}
+
 namespace {
 
 // The multiset sum of every current item's digest.

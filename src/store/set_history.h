@@ -72,6 +72,9 @@ class SetHistory {
   static StatusOr<int64_t> BeginChange(Connection& c, const std::string& workspace_id, const std::string& set_id);
   // Appends the next revision of the item (revision numbers start at 1); returns it.
   static StatusOr<int64_t> RecordRevision(Connection& c, ItemRevisionRecord rev);
+  // Records revision 1 of each of `revs`, items just created (no revision yet), in
+  // multi-row INSERTs. REQUIRES: c is in a write transaction.
+  static Status RecordFirstRevisions(Connection& c, const std::vector<ItemRevisionRecord>& revs);
   // Updates the set's content sum by `content` (or computes it from the items when none is
   // stored) and stores the new contentHash on the set and the version row.
   static Status FinishChange(Connection& c, const std::string& workspace_id, const std::string& set_id,

@@ -1,5 +1,6 @@
 // WebhookDispatcher: claims due deliveries with a lease, POSTs the signed envelope,
 // records the attempt, schedules retries and disables endpoints that keep failing.
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -110,72 +111,88 @@ void WebhookDispatcher::Loop() {
 
 StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
   const int64_t lease_ms = keeper_->lease_ms();
-  const int64_t claimed_at = NowMillis();
+  int64_t claimed_at = 0;
   std::vector<std::string> claimed;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    int64_t now = claimed_at;
-    // One claim statement; on PostgreSQL the subquery locks the rows it picks and skips
-    // rows another node is claiming, so two nodes never lease the same delivery (under
-    // READ COMMITTED a plain IN (subquery) would let both UPDATEs take it). The endpoint
-    // check is a sublink, not a join, so only delivery rows are locked.
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ?, lease_node = ? WHERE id IN ("
-        "SELECT d.id FROM webhook_deliveries d "
+    // The lease starts when the claim runs, not before a wait for a pooled connection.
+    claimed_at = NowMillis();
+    const int64_t now = claimed_at;
+    // One claim statement. The CTE is MATERIALIZED so PostgreSQL evaluates the locking
+    // subquery exactly once (as part of an IN (…) it may be rescanned and pick more rows
+    // than LIMIT); FOR UPDATE SKIP LOCKED locks the rows it picks and skips rows another
+    // node is claiming, and a row another node claimed since our snapshot is re-checked
+    // against the WHERE clause (lease now live: skipped). The endpoint check is a
+    // sublink, not a join, so only delivery rows are locked.
+    auto rows = c.Query(
+        "WITH picked AS MATERIALIZED (SELECT d.id FROM webhook_deliveries d "
         "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
         "AND (d.lease_until IS NULL OR d.lease_until < ?) "
         "AND d.endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.status = 'enabled') "
-        "ORDER BY d.next_attempt_at, d.id LIMIT ?" + std::string(db_->ForUpdateSkipLocked()) + ")",
-        {now + lease_ms, owner, node_, now, now, int64_t{std::max(1, opts_.batch)}}));
-    auto rows = c.Query("SELECT id FROM webhook_deliveries WHERE lease_owner = ? ORDER BY next_attempt_at, id", {owner});
+        "ORDER BY d.next_attempt_at, d.id LIMIT ?" + std::string(db_->ForUpdateSkipLocked()) + ") "
+        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ?, lease_node = ? "
+        "WHERE id IN (SELECT id FROM picked) RETURNING id, next_attempt_at",
+        {now, now, int64_t{std::max(1, opts_.batch)}, now + lease_ms, owner, node_});
     if (!rows.ok()) return rows.status();
+    // RETURNING order is unspecified: send in due order.
+    std::vector<std::pair<int64_t, std::string>> due;
+    for (const auto& r : *rows) due.emplace_back(r.Int(1), r.Text(0));
+    std::sort(due.begin(), due.end());
     claimed.clear();
-    for (const auto& r : *rows) claimed.push_back(r.Text(0));
+    for (auto& [at, id] : due) claimed.push_back(std::move(id));
     return Status::OK();
   });
   if (!st.ok()) return st;
   if (claimed.empty()) return 0;
-  // One token for the batch: a lost lease or the end of the drain time aborts the POST in
-  // progress, and the claims not yet sent are handed back.
-  CancelToken token;
+  // One token and one lease hold per delivery: a lost lease aborts only that delivery's
+  // POST, and a delivery stops being renewed once its attempt is recorded. (A hold kept
+  // past its delivery's completion finds the claim gone at the next renewal and reports
+  // the lease lost; with a token shared by the batch that aborted the POST in progress of
+  // another delivery after the receiver had it, which was then released unrecorded and
+  // sent again: a duplicate.)
+  std::vector<std::unique_ptr<CancelToken>> tokens;
+  for (size_t i = 0; i < claimed.size(); ++i) tokens.push_back(std::make_unique<CancelToken>());
   {
     std::lock_guard<std::mutex> lock(mu_);
-    in_flight_.insert(&token);
+    for (auto& t : tokens) in_flight_.insert(t.get());
   }
-  if (releasing_) token.Cancel(Status::Unavailable("the server is shutting down"));
+  if (releasing_)
+    for (auto& t : tokens) t->Cancel(Status::Unavailable("the server is shutting down"));
   std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> holds;
-  for (const std::string& id : claimed) {
+  for (size_t i = 0; i < claimed.size(); ++i) {
     store::Database* db = db_.get();
+    const std::string id = claimed[i];
     holds.push_back(keeper_->Keep(
         [db, id, owner](int64_t until) -> StatusOr<bool> {
           bool held = false;
           Status st = db->InTransaction(true, [&](Connection& c) -> Status {
-            GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE webhook_deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ?",
-                                           {until, id, owner}));
+            GOLDSET_RETURN_IF_ERROR(c.Exec(
+                "UPDATE webhook_deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'",
+                {until, id, owner}));
             held = c.Changes() > 0;
             return Status::OK();
           });
           if (!st.ok()) return st;
           return held;
         },
-        claimed_at + lease_ms, &token));
+        claimed_at + lease_ms, tokens[i].get()));
   }
   int sent = 0;
   for (size_t i = 0; i < claimed.size(); ++i) {
     const std::string& id = claimed[i];
-    if (stopping_ || token.cancelled()) {
+    if (stopping_ || tokens[i]->cancelled()) {
       // Hand unsent claims back so another process (or our restart) takes them at once.
       if (!holds[i]->lost())
         if (Status rel = Release(id, owner); !rel.ok()) LogFailure("release " + id, rel);
-      continue;
+    } else {
+      Status s = SendOne(id, owner, *tokens[i]);
+      if (!s.ok()) LogFailure("deliver " + id, s);
+      ++sent;
     }
-    Status s = SendOne(id, owner, token);
-    if (!s.ok()) LogFailure("deliver " + id, s);
-    ++sent;
+    holds[i].reset();  // done with it: no renewal may touch its token any more
   }
-  holds.clear();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    in_flight_.erase(&token);
+    for (auto& t : tokens) in_flight_.erase(t.get());
     drained_.notify_all();
   }
   return sent;
@@ -185,10 +202,11 @@ Status WebhookDispatcher::SendOne(const std::string& delivery_id, const std::str
   auto rows = db_->Acquire()->Query(
       "SELECT d.event_id, d.attempts, ev.event_type, ev.payload, e.id, e.url, e.signing_secret, e.api_version, "
       "e.advanced_options FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id "
-      "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ? AND d.lease_owner = ?",
-      {delivery_id, owner});
+      "JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ? AND d.lease_owner = ? AND d.lease_until > ?",
+      {delivery_id, owner, NowMillis()});
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::OK();  // deleted, or the lease was lost
+  // Deleted, the lease lost, or lapsed (another node may claim it any moment: not sent).
+  if (rows->empty()) return Status::OK();
   const store::Row& r = rows->front();
   const std::string event_id = r.Text(0);
   const int prior_attempts = static_cast<int>(r.Int(1));

@@ -7,8 +7,9 @@
 // signed envelope and record the attempt; failures are retried with exponential backoff.
 // Everything lives in the database, so deliveries survive restarts and crashes: a lease
 // that expired makes its delivery claimable again (duplicates carry the same eventId).
-// Leases are short (lease_ms) and renewed by a store::LeaseKeeper while a claimed batch is
-// being sent; a restarted node frees its predecessor's claims at once (TakeBackClaims).
+// Leases are short (lease_ms) and renewed by a store::LeaseKeeper, each delivery of a
+// claimed batch until its attempt is recorded (a lost lease aborts that delivery's POST
+// only); a restarted node frees its predecessor's claims at once (TakeBackClaims).
 //
 // Thread-safety: free functions are thread-safe; WebhookStore is thread-safe;
 // WebhookDispatcher's Start/Stop are called from one thread.

@@ -19,6 +19,8 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const bin = args.bin;
 const pgUrl = args.database;
+// psql takes the URL without Goldset's own parameters (goldset_statements).
+const psqlUrl = (() => { const u = new URL(pgUrl); u.searchParams.delete('goldset_statements'); return u.toString(); })();
 const ITEMS = Number(args.items || 2000);
 const DISTINCT_FILES = 20;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'goldset-multi-'));
@@ -189,9 +191,14 @@ log(`seeded ${ITEMS} items through node A`);
 const run = await apiA('POST', '/evaluation_set_runs', { evaluationSetId: setId });
 let killedAt = null;
 const t0 = Date.now();
-const finished = await waitDone(apiB, run.id, 180000, async (r) => {
-  const done = r.metrics?.numFilesProcessed ?? 0;
-  if (killedAt === null && done >= 200) {
+// Progress read from the database itself: the API's live metrics are cached for up to a
+// second, longer than a batched 2,000-item run may take.
+const doneInDb = () => Number(execFileSync('psql', ['-X', '-qtA', psqlUrl, '-c',
+  `SELECT COUNT(*) FROM evaluation_run_items WHERE run_id = '${run.id}' AND status = 'PROCESSED'`]).toString().trim());
+const finished = await waitDone(apiB, run.id, 180000, async () => {
+  if (killedAt !== null) return;
+  const done = doneInDb();
+  if (done >= 200) {
     killedAt = done;
     worker1.kill('SIGKILL');
     nodeA.kill('SIGKILL');
@@ -209,7 +216,7 @@ if (results.length !== ITEMS || ids.size !== ITEMS) fail(`results: ${results.len
 const notProcessed = results.filter((r) => r.status !== 'PROCESSED');
 if (notProcessed.length) fail(`${notProcessed.length} results not PROCESSED, e.g. ${JSON.stringify(notProcessed[0])}`);
 const reclaimed = results.filter((r) => r.attempts > 1).length;
-const owners = execFileSync('psql', ['-X', '-qtA', pgUrl, '-c',
+const owners = execFileSync('psql', ['-X', '-qtA', psqlUrl, '-c',
   `SELECT COUNT(DISTINCT split_part(lease_owner, ':', 1)) FROM evaluation_run_items WHERE run_id = '${run.id}'`]).toString().trim();
 if (Number(owners) < 3) fail(`work was done by only ${owners} worker threads`);
 log(`${ITEMS} unique items PROCESSED; ${reclaimed} reclaimed after the kill; ${owners} worker threads did the work`);

@@ -1,4 +1,5 @@
 // Backend-free text transformations of the PostgreSQL backend (unit-tested directly).
+#include <optional>
 #include <string>
 
 #include "store/postgres/postgres_database.h"
@@ -7,6 +8,28 @@ namespace goldset::store {
 
 bool IsPostgresUrl(std::string_view url) {
   return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+std::optional<std::string> TakeUrlParameter(std::string* url, std::string_view name) {
+  const size_t q = url->find('?');
+  if (q == std::string::npos) return std::nullopt;
+  std::string kept;
+  std::optional<std::string> value;
+  size_t pos = q + 1;
+  while (pos <= url->size()) {
+    size_t end = url->find('&', pos);
+    if (end == std::string::npos) end = url->size();
+    std::string_view pair(url->data() + pos, end - pos);
+    if (pair.substr(0, name.size()) == name && pair.size() > name.size() && pair[name.size()] == '=') {
+      value = std::string(pair.substr(name.size() + 1));
+    } else if (!pair.empty()) {
+      kept += kept.empty() ? "" : "&";
+      kept += pair;
+    }
+    pos = end + 1;
+  }
+  if (value) *url = url->substr(0, q) + (kept.empty() ? "" : "?" + kept);
+  return value;
 }
 
 std::string TranslatePlaceholders(std::string_view sql, int* count) {

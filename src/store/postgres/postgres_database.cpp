@@ -17,9 +17,10 @@ namespace {
 // Type OIDs (catalog/pg_type_d.h is a server header; these values are fixed).
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
               kTextOid = 25, kOidOid = 26, kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
-// Key of the session advisory lock that serializes migrations across processes.
-constexpr const char* kMigrationLockSql = "SELECT pg_advisory_lock(7311758452)";
-constexpr const char* kMigrationUnlockSql = "SELECT pg_advisory_unlock(7311758452)";
+// Key of the advisory lock that serializes migrations across processes. Transaction-
+// scoped, in a transaction kept open while the migrations run: a session lock would be
+// left on whichever server connection PgBouncer (transaction mode) ran it on.
+constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(7311758452)";
 // Per-connection cap on prepared statements; SQL built at run time could grow it forever.
 constexpr size_t kMaxPrepared = 512;
 
@@ -66,8 +67,8 @@ class PgConnection final : public Connection {
  public:
   // Takes ownership of conn (which may be null or broken). A non-empty `unusable`
   // makes every call fail with Unavailable(unusable).
-  PgConnection(std::string url, PGconn* conn, std::string unusable = "")
-      : url_(std::move(url)), conn_(conn), unusable_(std::move(unusable)) {}
+  PgConnection(std::string url, PGconn* conn, bool server_prepared, std::string unusable = "")
+      : url_(std::move(url)), conn_(conn), server_prepared_(server_prepared), unusable_(std::move(unusable)) {}
   ~PgConnection() override {
     if (conn_) PQfinish(conn_);
   }
@@ -117,9 +118,37 @@ class PgConnection final : public Connection {
 
  private:
   struct Prepared {
-    std::string name;
+    std::string name;  // server-side statement name ("" in unnamed mode)
     int nparams;
+    std::string text;  // with $n placeholders (unnamed mode)
+    int attempt = 0;   // the typing attempt the server accepted (unnamed mode); 0: none yet
   };
+
+  // Parameter types, tried in order until the server accepts the statement:
+  //  1. numbers typed as what they are (BIGINT/DOUBLE), text and NULL left for the server
+  //     to infer from context (so a string can fill any column, as in SQLite);
+  //  2. everything inferred (an int64 compared with a TEXT column);
+  //  3. everything typed (`? IS NULL`, `SELECT ?`: no context to infer from).
+  // Blobs are always BYTEA (sent in binary).
+  static std::vector<Oid> ParamTypes(const std::vector<Param>& params, int attempt) {
+    std::vector<Oid> types(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Param& p = params[i];
+      if (std::holds_alternative<Blob>(p)) types[i] = kByteaOid;
+      else if (attempt == 2) continue;
+      else if (std::holds_alternative<int64_t>(p)) types[i] = kInt8Oid;
+      else if (std::holds_alternative<double>(p)) types[i] = kFloat8Oid;
+      else if (attempt == 3) types[i] = kTextOid;
+    }
+    return types;
+  }
+  // 42P18 indeterminate type, 42804 datatype mismatch, 42883 no such operator/function,
+  // 42725 ambiguous function: a typing problem another attempt may solve.
+  static bool TypingError(const PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    std::string_view code = state ? state : "";
+    return code == "42P18" || code == "42804" || code == "42883" || code == "42725";
+  }
 
   Status Usable() {
     if (!unusable_.empty()) return Status::Unavailable(unusable_);
@@ -141,7 +170,7 @@ class PgConnection final : public Connection {
     auto it = prepared_.find(key);
     if (it != prepared_.end()) return &it->second;
     if (prepared_.size() >= kMaxPrepared) {
-      GOLDSET_RETURN_IF_ERROR(Simple("DEALLOCATE ALL", "deallocate"));
+      if (server_prepared_) GOLDSET_RETURN_IF_ERROR(Simple("DEALLOCATE ALL", "deallocate"));
       prepared_.clear();
     }
     int n = 0;
@@ -149,36 +178,24 @@ class PgConnection final : public Connection {
     if (static_cast<size_t>(n) != params.size())
       return Status::Internal("statement has " + std::to_string(n) + " placeholders but " +
                               std::to_string(params.size()) + " params: " + key);
+    if (!server_prepared_) {
+      // Unnamed mode: nothing is kept on the server; Run sends the text with every call.
+      auto [pos, _] = prepared_.emplace(std::move(key), Prepared{"", n, std::move(text)});
+      return &pos->second;
+    }
     std::string name = "g" + std::to_string(++statement_counter_);
-    // Parameter types, tried in order until the server accepts the statement:
-    //  1. numbers typed as what they are (BIGINT/DOUBLE), text and NULL left for the server
-    //     to infer from context (so a string can fill any column, as in SQLite);
-    //  2. everything inferred (an int64 compared with a TEXT column);
-    //  3. everything typed (`? IS NULL`, `SELECT ?`: no context to infer from).
-    // Blobs are always BYTEA (sent in binary). A failed prepare would abort the enclosing
-    // transaction, so inside one the attempts run under a savepoint.
+    // A failed prepare would abort the enclosing transaction, so inside one the attempts
+    // run under a savepoint.
     const bool in_transaction = PQtransactionStatus(conn_) == PQTRANS_INTRANS;
     if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("SAVEPOINT goldset_prepare", "savepoint"));
     Result r(nullptr, &PQclear);
     for (int attempt = 1; attempt <= 3; ++attempt) {
       if (attempt > 1 && in_transaction)
         GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
-      std::vector<Oid> types(params.size(), 0);
-      for (size_t i = 0; i < params.size(); ++i) {
-        const Param& p = params[i];
-        if (std::holds_alternative<Blob>(p)) types[i] = kByteaOid;
-        else if (attempt == 2) continue;
-        else if (std::holds_alternative<int64_t>(p)) types[i] = kInt8Oid;
-        else if (std::holds_alternative<double>(p)) types[i] = kFloat8Oid;
-        else if (attempt == 3) types[i] = kTextOid;
-      }
+      std::vector<Oid> types = ParamTypes(params, attempt);
       r.reset(PQprepare(conn_, name.c_str(), text.c_str(), n, types.data()));
       if (!r || PQresultStatus(r.get()) == PGRES_COMMAND_OK) break;
-      const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-      std::string_view code = state ? state : "";
-      // 42P18 indeterminate type, 42804 datatype mismatch, 42883 no such operator/function,
-      // 42725 ambiguous function: a typing problem another attempt may solve.
-      if (code != "42P18" && code != "42804" && code != "42883" && code != "42725") break;
+      if (!TypingError(r.get())) break;
     }
     if (in_transaction) {
       const bool ok = r && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
@@ -187,7 +204,7 @@ class PgConnection final : public Connection {
       GOLDSET_RETURN_IF_ERROR(Simple("RELEASE SAVEPOINT goldset_prepare", "savepoint"));
     }
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return PgError(conn_, r.get(), "prepare");
-    auto [pos, _] = prepared_.emplace(std::move(key), Prepared{std::move(name), n});
+    auto [pos, _] = prepared_.emplace(std::move(key), Prepared{std::move(name), n, ""});
     return &pos->second;
   }
 
@@ -224,9 +241,14 @@ class PgConnection final : public Connection {
       }
       values[i] = text[i].c_str();
     }
-    Result r(PQexecPrepared(conn_, (*prep)->name.c_str(), static_cast<int>(n), values.data(), lengths.data(),
-                            formats.data(), /*resultFormat=*/0),
-             &PQclear);
+    Result r(nullptr, &PQclear);
+    if (server_prepared_) {
+      r.reset(PQexecPrepared(conn_, (*prep)->name.c_str(), static_cast<int>(n), values.data(), lengths.data(),
+                             formats.data(), /*resultFormat=*/0));
+    } else {
+      auto st = ExecUnnamed(const_cast<Prepared&>(**prep), params, values, lengths, formats, &r);
+      if (!st.ok()) return st;
+    }
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return PgError(conn_, r.get(), "query");
     std::string_view cmd = PQcmdStatus(r.get());
@@ -235,6 +257,45 @@ class PgConnection final : public Connection {
       changes_ = std::strtoll(PQcmdTuples(r.get()), nullptr, 10);
     if (!out || s != PGRES_TUPLES_OK) return Status::OK();
     return ReadRows(r.get(), out);
+  }
+
+  // Unnamed mode (for PgBouncer in transaction mode, where a session's named statements
+  // may be on another server connection): Parse, Bind and Execute in one round trip with
+  // PQexecParams. The typing attempts of Prepare happen on the first call of each
+  // statement instead, inside a transaction under a savepoint (a typing error fails at
+  // Parse, before anything ran); a real error still aborts the transaction.
+  Status ExecUnnamed(Prepared& p, const std::vector<Param>& params, const std::vector<const char*>& values,
+                     const std::vector<int>& lengths, const std::vector<int>& formats, Result* out) {
+    const int n = static_cast<int>(params.size());
+    if (p.attempt > 0) {
+      std::vector<Oid> types = ParamTypes(params, p.attempt);
+      out->reset(PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
+      return Status::OK();
+    }
+    const bool in_transaction = PQtransactionStatus(conn_) == PQTRANS_INTRANS;
+    if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("SAVEPOINT goldset_prepare", "savepoint"));
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      std::vector<Oid> types = ParamTypes(params, attempt);
+      out->reset(PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
+      if (!TypingError(out->get())) {
+        ExecStatusType s = *out ? PQresultStatus(out->get()) : PGRES_FATAL_ERROR;
+        const char* state = *out ? PQresultErrorField(out->get(), PG_DIAG_SQLSTATE) : nullptr;
+        // Class 42 (syntax, unknown column, …) fails at Parse: the statement never
+        // prepared, and as in Prepare the transaction stays usable. Anything else ran.
+        const bool never_prepared = state && std::string_view(state).substr(0, 2) == "42";
+        if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || (never_prepared && in_transaction)) {
+          if (!never_prepared) p.attempt = attempt;
+          if (in_transaction && never_prepared)
+            GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
+          if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("RELEASE SAVEPOINT goldset_prepare", "savepoint"));
+        }
+        return Status::OK();
+      }
+      if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("ROLLBACK TO SAVEPOINT goldset_prepare", "savepoint"));
+    }
+    // No typing worked: the transaction stays usable (rolled back to the savepoint), as in Prepare.
+    if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("RELEASE SAVEPOINT goldset_prepare", "savepoint"));
+    return Status::OK();
   }
 
   static Status ReadRows(const PGresult* r, std::vector<Row>* out) {
@@ -279,6 +340,7 @@ class PgConnection final : public Connection {
 
   std::string url_;
   PGconn* conn_;
+  const bool server_prepared_;  // false: unnamed statements (PostgresOptions)
   std::string unusable_;
   std::unordered_map<std::string, Prepared> prepared_;
   int64_t changes_ = 0;
@@ -307,7 +369,7 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
                                 [&] { return !idle_.empty() || open_ < options_.max_connections; });
       if (!ready) {
         return std::make_shared<PgConnection>(
-            url_, nullptr,
+            url_, nullptr, options_.server_prepared,
             "database connection pool exhausted (" + std::to_string(options_.max_connections) +
                 " connections busy)");
       }
@@ -318,7 +380,7 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
         ++open_;
       }
     }
-    if (!conn) conn = std::make_unique<PgConnection>(url_, nullptr);
+    if (!conn) conn = std::make_unique<PgConnection>(url_, nullptr, options_.server_prepared);
     conn->EnsureConnected();  // a failure shows as Unavailable on the first call
     auto self = shared_from_this();
     return std::shared_ptr<Connection>(conn.release(), [self](Connection* c) {
@@ -346,16 +408,18 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
     // A session of its own, outside the pool, so fn can use every pooled connection.
     std::unique_ptr<PGconn, decltype(&PQfinish)> c(Connect(url_), &PQfinish);
     if (!c || PQstatus(c.get()) != CONNECTION_OK) return ConnectionLost(c.get());
+    Result begin(PQexec(c.get(), "BEGIN"), &PQclear);
+    if (!begin || PQresultStatus(begin.get()) != PGRES_COMMAND_OK) return PgError(c.get(), begin.get(), "migration lock");
     Result r(PQexec(c.get(), kMigrationLockSql), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(c.get(), r.get(), "migration lock");
     Status st = fn();
-    PQclear(PQexec(c.get(), kMigrationUnlockSql));  // closing the session would release it too
+    PQclear(PQexec(c.get(), "COMMIT"));  // releases the lock; closing the session would too
     return st;
   }
 
   // Connects once so that a bad URL fails at startup; the connection joins the pool.
   Status Probe() {
-    auto conn = std::make_unique<PgConnection>(url_, Connect(url_));
+    auto conn = std::make_unique<PgConnection>(url_, Connect(url_), options_.server_prepared);
     if (!conn->healthy())
       return Status::Unavailable("cannot connect to PostgreSQL: " + conn->Exec("SELECT 1", {}).message());
     std::lock_guard<std::mutex> lock(mu_);
@@ -375,8 +439,14 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
 
 }  // namespace
 
-StatusOr<std::shared_ptr<Database>> OpenPostgres(const std::string& url, PostgresOptions options) {
-  if (!IsPostgresUrl(url)) return Status::InvalidArgument("not a postgresql:// URL");
+StatusOr<std::shared_ptr<Database>> OpenPostgres(const std::string& raw_url, PostgresOptions options) {
+  if (!IsPostgresUrl(raw_url)) return Status::InvalidArgument("not a postgresql:// URL");
+  std::string url = raw_url;
+  if (auto mode = TakeUrlParameter(&url, "goldset_statements")) {
+    if (*mode != "prepared" && *mode != "unnamed")
+      return Status::InvalidArgument("goldset_statements must be prepared or unnamed, not " + *mode);
+    options.server_prepared = *mode == "prepared";
+  }
   if (options.max_connections < 1) options.max_connections = 1;
   auto db = std::make_shared<PgDatabase>(url, options);
   GOLDSET_RETURN_IF_ERROR(db->Probe());

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,11 +25,21 @@ struct PostgresOptions {
   // with Unavailable (so a nested Acquire under load surfaces as a 503, not a hang).
   int max_connections = 16;
   int acquire_timeout_ms = 30000;
+  // Statements prepared once per connection and run by name (the default), or sent as
+  // unnamed statements with every call (Parse/Bind/Execute in one round trip): for
+  // PgBouncer in transaction mode, which hands a session's statements to any server
+  // connection. The URL parameter goldset_statements=prepared|unnamed sets it (and is
+  // removed before the URL reaches libpq).
+  bool server_prepared = true;
 };
 
 // `url` is a libpq connection URI (postgresql://user@host:port/db?...). Connects once
 // to fail early on a bad URL or an unreachable server.
 StatusOr<std::shared_ptr<Database>> OpenPostgres(const std::string& url, PostgresOptions options = {});
+
+// Removes the query parameter `name` from `url` and returns its (undecoded) value;
+// nullopt, and `url` unchanged, when absent.
+std::optional<std::string> TakeUrlParameter(std::string* url, std::string_view name);
 
 // True for postgresql:// and postgres:// URLs.
 bool IsPostgresUrl(std::string_view url);

@@ -271,6 +271,43 @@ class PostgresOnlyTest : public DatabaseTest {
   }
 };
 
+TEST_P(PostgresOnlyTest, UnnamedStatementModeTypesLikePreparedAndKeepsNothingOnTheServer) {
+  const std::string sep = env_.location.find('?') == std::string::npos ? "?" : "&";
+  auto unnamed = OpenPostgres(env_.location + sep + "goldset_statements=unnamed");
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status().ToString();
+  auto c = (*unnamed)->Acquire();
+  for (int round = 0; round < 2; ++round) {  // first call finds the typing, the second reuses it
+    auto rows = c->Query("SELECT ? + 1, ? IS NULL, ? || 'x'", {int64_t{41}, Null{}, std::string("y")});
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ((*rows)[0].Int(0), 42);
+    EXPECT_EQ((*rows)[0].Int(1), 1);
+    EXPECT_EQ((*rows)[0].Text(2), "yx");
+    ASSERT_TRUE(c->Exec("INSERT INTO t (id, i, s) VALUES (?, ?, ?)",
+                        {int64_t{10 + round}, std::string("123"), int64_t{9}}).ok());
+  }
+  EXPECT_EQ(*QueryInt(*c, "SELECT SUM(i) FROM t WHERE id IN (10, 11)"), 246);
+  // In a transaction: re-typing and a statement that never parses leave it usable; a
+  // real error still aborts it.
+  Status st = (*unnamed)->InTransaction(true, [&](Connection& tx) -> Status {
+    EXPECT_FALSE(tx.Query("SELECT no_such_column FROM t").ok());
+    auto typed = tx.Query("SELECT ? IS NULL, COALESCE(?, 'z') FROM t WHERE id = ?", {Null{}, Null{}, int64_t{10}});
+    if (!typed.ok()) return typed.status();
+    EXPECT_EQ((*typed)[0].Int(0), 1);
+    EXPECT_EQ((*typed)[0].Text(1), "z");
+    return tx.Exec("INSERT INTO t (id, i) SELECT ?, ? + 1", {int64_t{12}, int64_t{41}});
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(*QueryInt(*c, "SELECT i FROM t WHERE id = 12"), 42);
+  st = (*unnamed)->InTransaction(true, [&](Connection& tx) -> Status {
+    EXPECT_TRUE(tx.Exec("INSERT INTO t (id, u) VALUES (?, ?)", {int64_t{13}, std::string("dup")}).ok());
+    EXPECT_FALSE(tx.Exec("INSERT INTO t (id, u) VALUES (?, ?)", {int64_t{14}, std::string("dup")}).ok());
+    return tx.Exec("INSERT INTO t (id) VALUES (?)", {int64_t{15}});
+  });
+  EXPECT_FALSE(st.ok()) << "a constraint violation aborts the transaction, as with prepared statements";
+  EXPECT_EQ(*QueryInt(*c, "SELECT COUNT(*) FROM t WHERE id IN (13, 14, 15)"), 0);
+  EXPECT_EQ(*QueryInt(*c, "SELECT COUNT(*) FROM pg_prepared_statements"), 0) << "nothing named on the server";
+}
+
 TEST_P(PostgresOnlyTest, SkipLockedClaimsDoNotWaitForEachOther) {
   ASSERT_TRUE(db->Acquire()->ExecScript("INSERT INTO t (id, s) SELECT g, 'queued' FROM generate_series(1, 10) g").ok());
   const std::string claim = "WITH picked AS MATERIALIZED (SELECT id FROM t WHERE s = 'queued' ORDER BY id LIMIT 5" +

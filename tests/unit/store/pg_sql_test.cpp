@@ -25,6 +25,21 @@ TEST(DecodeByteaHex, DecodesAndRejectsGarbage) {
   EXPECT_FALSE(DecodeByteaHex("abc").ok());
 }
 
+TEST(TakeUrlParameter, RemovesOnlyTheNamedParameter) {
+  std::string url = "postgresql://u@h:1/db?sslmode=disable&goldset_statements=unnamed&application_name=x";
+  EXPECT_EQ(TakeUrlParameter(&url, "goldset_statements"), "unnamed");
+  EXPECT_EQ(url, "postgresql://u@h:1/db?sslmode=disable&application_name=x");
+  url = "postgresql://u@h:1/db?goldset_statements=prepared";
+  EXPECT_EQ(TakeUrlParameter(&url, "goldset_statements"), "prepared");
+  EXPECT_EQ(url, "postgresql://u@h:1/db");
+  url = "postgresql://u@h:1/db?goldset_statementsx=1";
+  EXPECT_EQ(TakeUrlParameter(&url, "goldset_statements"), std::nullopt);
+  EXPECT_EQ(url, "postgresql://u@h:1/db?goldset_statementsx=1");
+  url = "postgresql://u@h:1/db";
+  EXPECT_EQ(TakeUrlParameter(&url, "goldset_statements"), std::nullopt);
+  EXPECT_FALSE(OpenPostgres("postgresql://u@127.0.0.1:1/db?goldset_statements=maybe").ok());
+}
+
 TEST(IsPostgresUrl, Schemes) {
   EXPECT_TRUE(IsPostgresUrl("postgresql://u@127.0.0.1:5432/db"));
   EXPECT_TRUE(IsPostgresUrl("postgres://u@h/db"));

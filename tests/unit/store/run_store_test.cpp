@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -241,6 +242,134 @@ TEST_P(RunStoreTest, ExpireClaimsOfNodeFreesOnlyThatNodesClaims) {
   auto pending = runs.ClaimItem("c", NowMillis(), 600000);
   ASSERT_TRUE(pending->has_value());
   EXPECT_NE((*pending)->item_id, (*b)->item_id) << "node-b's claim still holds";
+}
+
+TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  auto first = runs.ClaimItems("a:1", NowMillis(), 600000, "node-a", 8);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 8u);
+  for (size_t i = 0; i < first->size(); ++i) {
+    EXPECT_EQ((*first)[i].seq, static_cast<int64_t>(i) + 1) << "FIFO order within the batch";
+    EXPECT_EQ((*first)[i].status, "PROCESSING");
+    EXPECT_EQ((*first)[i].attempts, 1);
+    EXPECT_EQ((*first)[i].lease_owner, "a:1");
+  }
+  EXPECT_EQ(*QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM evaluation_run_items WHERE lease_node = 'node-a'"), 8);
+  EXPECT_EQ(runs.GetRun("ws_1", run.id)->status, "PROCESSING");
+  // The rest go to the next claimer; nothing is handed out twice.
+  auto second = runs.ClaimItems("b:1", NowMillis(), 600000, "node-b", 100);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->size(), static_cast<size_t>(kItems - 8));
+  EXPECT_EQ((*second)[0].seq, 9);
+  EXPECT_TRUE(runs.ClaimItems("c:1", NowMillis(), 600000, "", 4)->empty());
+  // Each item of a batch holds its own lease: one renewed, one lapsed and reclaimed.
+  ASSERT_TRUE(*runs.RenewLease((*first)[0], NowMillis() + 600000));
+  ASSERT_TRUE(*runs.RenewLease((*first)[1], NowMillis() - 1));
+  auto reclaimed = runs.ClaimItems("c:2", NowMillis(), 600000, "node-c", 4);
+  ASSERT_TRUE(reclaimed.ok());
+  ASSERT_EQ(reclaimed->size(), 1u);
+  EXPECT_EQ((*reclaimed)[0].item_id, (*first)[1].item_id);
+  EXPECT_EQ((*reclaimed)[0].attempts, 2);
+}
+
+TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  int finalized = 0;
+  auto finalize = [&](Connection& c, const RunRecord& r) { ++finalized; return Finalize(c, r); };
+  auto batch = runs.ClaimItems("w:1", NowMillis(), 600000, "", kItems);
+  ASSERT_TRUE(batch.ok());
+  ASSERT_EQ(batch->size(), static_cast<size_t>(kItems));
+  // Item 0's lease lapses and another worker takes it: its result from this batch must not land.
+  ASSERT_TRUE(*runs.RenewLease((*batch)[0], NowMillis() - 1));
+  auto thief = runs.ClaimItem("w:2", NowMillis(), 600000);
+  ASSERT_TRUE(thief.ok() && thief->has_value());
+  // Every outcome shape in one statement: all failed (no correct/output), all passed, mixed.
+  std::vector<ItemCompletion> done(batch->size());
+  for (size_t i = 0; i < done.size(); ++i) {
+    done[i].failed = i % 3 == 0;
+    if (done[i].failed) {
+      done[i].error_code = "PARSING_ERROR";
+      done[i].error_message = "bad file " + std::to_string(i);
+    } else {
+      done[i].output = "{\"i\":" + std::to_string(i) + "}";
+      done[i].result = "{\"correct\":true}";
+      done[i].correct = i % 2 == 0;
+    }
+    done[i].latency_ms = static_cast<int64_t>(i);
+    done[i].num_pages = 1;
+  }
+  std::vector<RunStore::CompletionRef> failed_only, rest;
+  for (size_t i = 0; i < done.size(); ++i)
+    (done[i].failed ? failed_only : rest).push_back({&(*batch)[i], &done[i]});
+  auto landed = runs.CompleteItems(failed_only, finalize);
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  EXPECT_FALSE((*landed)[0]) << "item 0's claim was lost";
+  for (size_t i = 1; i < landed->size(); ++i) EXPECT_TRUE((*landed)[i]);
+  landed = runs.CompleteItems(rest, finalize);
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  for (bool b : *landed) EXPECT_TRUE(b);
+  // Landing the same batch again changes nothing.
+  landed = runs.CompleteItems(rest, finalize);
+  ASSERT_TRUE(landed.ok());
+  for (bool b : *landed) EXPECT_FALSE(b);
+  auto mid = runs.GetRun("ws_1", run.id);
+  EXPECT_EQ(mid->num_done, kItems - 1);
+  EXPECT_EQ(mid->num_failed, static_cast<int64_t>(failed_only.size()) - 1);
+  EXPECT_EQ(finalized, 0);
+  auto one = runs.GetItem(run.id, (*batch)[2].item_id);
+  EXPECT_EQ(one->status, "PROCESSED");
+  EXPECT_EQ(*one->output, "{\"i\":2}");
+  EXPECT_EQ(*one->correct, true);
+  EXPECT_EQ(*one->latency_ms, 2);
+  auto bad = runs.GetItem(run.id, (*batch)[3].item_id);
+  EXPECT_EQ(bad->status, "FAILED");
+  EXPECT_EQ(*bad->error_message, "bad file 3");
+  EXPECT_FALSE(bad->output.has_value());
+  // The thief's completion finishes the run, exactly once.
+  ItemCompletion ok;
+  ok.output = ok.result = "{}";
+  ASSERT_TRUE(*runs.CompleteItem(**thief, ok, finalize));
+  EXPECT_EQ(finalized, 1);
+  EXPECT_EQ(runs.GetRun("ws_1", run.id)->status, "PROCESSED");
+}
+
+TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  std::atomic<int> finalized{0}, completed{0};
+  auto finalize = [&](Connection&, const RunRecord&) -> StatusOr<std::string> {
+    finalized++;
+    return std::string("{}");
+  };
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      for (;;) {
+        auto c = runs.ClaimItems("w" + std::to_string(w), NowMillis(), 60000, "", 3);
+        if (!c.ok()) continue;  // busy: try again
+        if (c->empty()) return;
+        EXPECT_LE(c->size(), 3u);  // a claim never exceeds its LIMIT, however claims interleave
+        std::vector<ItemCompletion> done(c->size());
+        std::vector<RunStore::CompletionRef> refs;
+        for (size_t i = 0; i < c->size(); ++i) {
+          done[i].output = done[i].result = "{}";
+          refs.push_back({&(*c)[i], &done[i]});
+        }
+        StatusOr<std::vector<bool>> landed = Status::Unavailable("");
+        while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {}
+        for (bool b : *landed) completed += b ? 1 : 0;
+      }
+    });
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(completed.load(), kItems);
+  EXPECT_EQ(finalized.load(), 1);
+  EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
 }
 
 GOLDSET_BACKENDS(RunStoreTest);

@@ -8,6 +8,7 @@
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_database.h"
 #include "store/tenancy_store.h"
+#include "stub_http_server.h"
 #include "webhooks/webhooks.h"
 
 namespace goldset::webhooks {
@@ -304,6 +305,36 @@ TEST_F(OutboxTest, FailedAttemptIsRecordedRetriedThenGivenUpAndEndpointDisabled)
   EXPECT_EQ(*quick.RunOnce(), 0);
   ASSERT_TRUE(Enqueue(ws_, "extract_run.processed", "").ok());
   EXPECT_EQ(Count("webhook_deliveries"), 2);
+}
+
+// A batch's deliveries are renewed only until each is recorded: the renewal of a finished
+// one finds no claim, and that must not abort (and so resend) another delivery of the
+// batch whose POST the receiver already has. Lease 300 ms (renewed every 100 ms); the
+// receiver answers the first POST at once and the second after 700 ms.
+TEST_F(OutboxTest, SlowDeliveryInABatchIsSentOnceAfterAnotherFinished) {
+  std::atomic<int> received{0};
+  testing::StubHttpServer rx([&](const testing::StubHttpServer::Request&) {
+    return testing::StubHttpServer::Response{200, "ok", received++ == 0 ? 0 : 700};
+  });
+  std::string ep = AddEndpoint(ws_, {"extract_run.processed"}, "enabled", rx.Url("/hook"));
+  ASSERT_TRUE(Enqueue(ws_, "extract_run.processed", "").ok());
+  ASSERT_TRUE(Enqueue(ws_, "extract_run.processed", "").ok());
+  auto loopback = outbound::EgressPolicy::Parse("127.0.0.1/32");
+  ASSERT_TRUE(loopback.ok());
+  DispatcherOptions opts;
+  opts.batch = 4;
+  opts.lease_ms = 300;
+  opts.timeout_ms = 10'000;
+  WebhookDispatcher d(db_, *loopback, opts);
+  auto n = d.RunOnce();  // both claimed in one batch, sent one after the other
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  // Anything released for a retry would be claimable now.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(d.RunOnce().ok());
+  EXPECT_EQ(rx.requests().size(), 2u);
+  EXPECT_EQ(*store::QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'"), 2);
+  EXPECT_EQ(Count("webhook_attempts"), 2);
+  (void)ep;
 }
 
 }  // namespace
