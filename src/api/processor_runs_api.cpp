@@ -16,9 +16,9 @@ json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunR
   json::object o;
   o["object"] = k.object;
   o["id"] = r.id;
-  o["status"] = r.status;
+  o["status"] = model::ToString(r.status);
   if (r.output) o["output"] = ParsedOrNull(r.output);
-  if (r.status == "FAILED") {
+  if (r.status == model::ProcessorRunStatus::kFailed) {
     o["failureReason"] = r.failure_reason.value_or("INTERNAL_ERROR");
     o["failureMessage"] = r.failure_message.value_or("");
   }
@@ -69,7 +69,7 @@ StatusOr<store::ProcessorRunRecord> NewRunRecord(RequestContext& ctx, const RunK
     if (ctx.svc.validate_config) GOLDSET_RETURN_IF_ERROR(ctx.svc.validate_config(k.kind, inline_config->as_object()));
     r.config = json::serialize(*inline_config);
   }
-  r.status = "PENDING";
+  r.status = model::ProcessorRunStatus::kPending;
   r.created_by = ctx.caller.key_name;
   return r;
 }

@@ -114,9 +114,9 @@ StatusOr<Response> Promote(RequestContext& ctx) {
     body = std::move(parsed);
   }
   GOLDSET_ASSIGN_OR_RETURN(auto fields, FieldList(body));
-  if (run_item.status != "PROCESSED" || !run_item.output)
-    return Status::InvalidArgument("Item " + run_item.item_id + " is " + run_item.status + " in run " + run.id +
-                                   ": only items with an output can be promoted");
+  if (run_item.status != model::ItemStatus::kProcessed || !run_item.output)
+    return Status::InvalidArgument("Item " + run_item.item_id + " is " + model::ToString(run_item.status) + " in run " +
+                                   run.id + ": only items with an output can be promoted");
   GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, run.set_id));
   GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set.id, run_item.item_id));
   auto actual = ParseJson(*run_item.output);
@@ -152,7 +152,7 @@ StatusOr<Response> Rescore(RequestContext& ctx) {
     from_set = e->as_string() == "current";
   }
   if (!source.finished())
-    return Status::InvalidArgument("Run " + source.id + " is " + source.status +
+    return Status::InvalidArgument("Run " + source.id + " is " + model::ToString(source.status) +
                                    "; only a finished run can be re-scored");
   auto config = ParseJson(source.config);
   if (!config.ok() || !config->is_object()) return Status::Internal("run has a corrupt config snapshot");

@@ -59,8 +59,8 @@ StatusOr<Response> Analysis(RequestContext& ctx) {
     eval::RunAnalysis analysis(options);
     int64_t failed = 0;
     GOLDSET_RETURN_IF_ERROR(ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
-      if (item.status == "FAILED") ++failed;
-      if (item.status != "PROCESSED" || !item.result) return;
+      if (item.status == model::ItemStatus::kFailed) ++failed;
+      if (item.status != model::ItemStatus::kProcessed || !item.result) return;
       auto v = ParseJson(*item.result);
       if (!v.ok() || !v->is_object()) return;
       eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
@@ -76,7 +76,8 @@ StatusOr<Response> Analysis(RequestContext& ctx) {
       if (expected.ok() && expected->is_object()) cost.expected = expected->as_object().if_contains("value");
       analysis.Add(v->as_object(), cost);
     }));
-    json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", run.status}};
+    json::object out{
+        {"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", model::ToString(run.status)}};
     for (auto& kv : analysis.Build()) out[kv.key()] = std::move(kv.value());
     out["numItemsFailed"] = failed;
     return json::serialize(out);

@@ -20,18 +20,23 @@ constexpr size_t kMaxBatchInputs = 1000;
 // PENDING until a run starts; PROCESSING while any is unfinished; then FAILED when
 // every run failed, CANCELLED when every run was cancelled, else PROCESSED (a run's own
 // status tells how it ended).
-std::string BatchStatus(const store::RunBatch& b) {
+model::ProcessorRunStatus BatchStatus(const store::RunBatch& b) {
+  using model::ProcessorRunStatus;
   const int64_t unfinished = b.pending + b.processing;
   const int64_t finished = b.processed + b.failed + b.cancelled;
-  if (unfinished > 0) return b.processing == 0 && finished == 0 ? "PENDING" : "PROCESSING";
-  if (finished > 0 && b.failed == finished) return "FAILED";
-  if (finished > 0 && b.cancelled == finished) return "CANCELLED";
-  return "PROCESSED";
+  if (unfinished > 0)
+    return b.processing == 0 && finished == 0 ? ProcessorRunStatus::kPending : ProcessorRunStatus::kProcessing;
+  if (finished > 0 && b.failed == finished) return ProcessorRunStatus::kFailed;
+  if (finished > 0 && b.cancelled == finished) return ProcessorRunStatus::kCancelled;
+  return ProcessorRunStatus::kProcessed;
 }
 
 json::object BatchJson(const store::RunBatch& b) {
-  return json::object{{"object", "batch_run"}, {"id", b.id}, {"status", BatchStatus(b)},
-                      {"runCount", b.run_count}, {"createdAt", FormatRfc3339(b.created_at)}};
+  return json::object{{"object", "batch_run"},
+                      {"id", b.id},
+                      {"status", model::ToString(BatchStatus(b))},
+                      {"runCount", b.run_count},
+                      {"createdAt", FormatRfc3339(b.created_at)}};
 }
 
 // `overrideConfig`: top-level keys replace the version's (the SDK's "only the fields you
@@ -134,14 +139,15 @@ StatusOr<Response> GetLegacyRun(RequestContext& ctx) {
   json::object legacy_options{{"fuzzyMatchFields", At(options, "fuzzyMatchFields") ? *At(options, "fuzzyMatchFields") : json::array{}},
                               {"excludeFields", At(options, "excludeFields") ? *At(options, "excludeFields") : json::array{}}};
   // The legacy enum has no CANCELLING: a run being cancelled is still PROCESSING.
-  std::string status = run.status == "CANCELLING" ? "PROCESSING" : run.status;
+  const model::RunStatus status =
+      run.status == model::RunStatus::kCancelling ? model::RunStatus::kProcessing : run.status;
   json::object out{{"object", "batch_processor_run"},
                    {"id", run.id},
                    {"processorId", StringAt(entity, "id")},
                    {"processorVersionId", StringAt(version, "id")},
                    {"processorName", StringAt(entity, "name")},
                    {"metrics", std::move(legacy_metrics)},
-                   {"status", status},
+                   {"status", model::ToString(status)},
                    {"source", "EVAL_SET"},
                    {"sourceId", run.set_id},
                    {"runCount", run.num_items},

@@ -2,7 +2,6 @@
 // § Versions, history and re-scoring): GET /evaluation_sets/{id}/versions,
 // GET /evaluation_sets/{id}/items/{itemId}/history, POST /evaluation_sets/{id}/items/{itemId}/revert.
 #include "api/app.h"
-#include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/item_revisions.h"
 
@@ -44,7 +43,7 @@ StatusOr<Response> RevertItem(RequestContext& ctx) {
   auto c = ctx.svc.db->Acquire();
   auto old = store::SetHistory::GetRevision(*c, set.id, item.id, rev->as_int64());
   c.reset();
-  if (!old.ok()) return ErrorResponse(old.status(), ctx.request_id);
+  if (!old.ok()) return old.status();  // after the connection went back to the pool
   if (!old->expected_output)
     return Status::InvalidArgument("revision " + std::to_string(old->revision) +
                                    " is a deletion and has no expected output to restore");

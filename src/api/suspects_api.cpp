@@ -100,7 +100,7 @@ StatusOr<Response> Suspects(RequestContext& ctx) {
     eval::SuspectRun in;
     in.run_id = run.id;
     Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
-      if (item.status != "PROCESSED" || !item.result) return;
+      if (item.status != model::ItemStatus::kProcessed || !item.result) return;
       auto label = current.find(item.item_id);
       if (label == current.end()) return;
       auto expected = ParseJson(item.expected_output);

@@ -34,7 +34,9 @@ class SyncSlot {
   bool held_;
 };
 
-bool Finished(const std::string& status) { return status != "PENDING" && status != "PROCESSING"; }
+bool Finished(model::ProcessorRunStatus status) {
+  return status != model::ProcessorRunStatus::kPending && status != model::ProcessorRunStatus::kProcessing;
+}
 
 StatusOr<Response> RunAndWait(RequestContext& ctx, const RunKind& k) {
   const int64_t deadline = MonotonicMillis() + ctx.svc.config.sync_run_timeout_ms;

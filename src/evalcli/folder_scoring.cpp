@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "eval/analysis.h"
+#include "model/statuses.h"
 
 namespace goldset::evalcli {
 namespace {
@@ -59,7 +60,9 @@ std::optional<json::value> UnwrapActual(const json::value& v) {
   const auto& o = v.as_object();
   if (const json::value* st = o.if_contains("status"); st && st->is_string() && o.contains("id")) {
     const json::value* out = o.if_contains("output");
-    if (st->as_string() != "PROCESSED" || !out || out->is_null()) return std::nullopt;
+    if (model::ParseProcessorRunStatus(st->as_string()) != model::ProcessorRunStatus::kProcessed || !out ||
+        out->is_null())
+      return std::nullopt;
     return *out;
   }
   if (const json::value* out = o.if_contains("output"); out && out->is_object()) return *out;

@@ -6,6 +6,7 @@
 
 #include "evalcli/progress.h"
 #include "evalcli/server_client.h"
+#include "model/statuses.h"
 
 namespace goldset::evalcli {
 namespace {
@@ -13,8 +14,9 @@ namespace {
 constexpr int kRequestTimeoutMs = 120000;
 
 bool Finished(const json::object& run) {
-  auto status = GetString(run, "status").value_or("");
-  return status != "PENDING" && status != "PROCESSING" && status != "CANCELLING";
+  using model::RunStatus;
+  auto status = model::ParseRunStatus(GetString(run, "status").value_or(""));
+  return status != RunStatus::kPending && status != RunStatus::kProcessing && status != RunStatus::kCancelling;
 }
 
 int64_t Count(const json::object& run, const char* key) {

@@ -83,14 +83,16 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
         }
         it.run_id = target.id;
         it.updated_at = target.created_at;
-        if (it.status != "PROCESSED" && it.status != "FAILED") it.status = "CANCELLED";
+        if (it.status != model::ItemStatus::kProcessed && it.status != model::ItemStatus::kFailed)
+          it.status = model::ItemStatus::kCancelled;
         items.push_back(std::move(it));
       }
       // Score the page's PROCESSED items on `threads` threads, each a contiguous share.
       std::vector<Scored> scored(items.size());
       auto score_range = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i)
-          if (items[i].status == "PROCESSED") scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
+          if (items[i].status == model::ItemStatus::kProcessed)
+            scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
       };
       size_t n = std::max(1, threads);
       std::vector<std::thread> pool;
@@ -102,7 +104,7 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
       // In seq order, as ComputeRunMetrics visits them.
       for (size_t i = 0; i < items.size(); ++i) {
         store::RunItemRecord& it = items[i];
-        if (it.status == "PROCESSED") {
+        if (it.status == model::ItemStatus::kProcessed) {
           ++outcome.items_rescored;
           if (scored[i].result) {
             const json::object& r = *scored[i].result;
@@ -110,7 +112,7 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
             const json::value* c = r.if_contains("correct");
             it.correct = c && c->is_bool() && c->as_bool();
           } else {
-            it.status = "FAILED";
+            it.status = model::ItemStatus::kFailed;
             it.output.reset();
             it.result.reset();
             it.correct.reset();
@@ -118,10 +120,10 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
             it.error_message = scored[i].error_message;
           }
         }
-        if (it.status == "FAILED") {
+        if (it.status == model::ItemStatus::kFailed) {
           ++failed;
           metrics.AddFailed();
-        } else if (it.status == "PROCESSED") {
+        } else if (it.status == model::ItemStatus::kProcessed) {
           metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
         }
       }

@@ -59,7 +59,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
   RunMetricsAccumulator acc(run);
   if (!acc.ok()) return Status::Internal("run " + run.id + " has a corrupt config snapshot");
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
+    if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
       return;
     }

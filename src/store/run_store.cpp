@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "store/set_history.h"
+#include "store/status_column.h"
 
 namespace goldset::store {
 
@@ -26,7 +27,7 @@ RunRecord RunFromRow(const Row& r) {
   x.entity_version_json = r.Text(5);
   x.config = r.Text(6);
   x.options = r.Text(7);
-  x.status = r.Text(8);
+  x.status = RunStatusColumn(r.Text(8));
   if (!r.IsNull(9)) x.failure_message = r.Text(9);
   x.num_items = r.Int(10);
   x.num_done = r.Int(11);
@@ -74,7 +75,7 @@ RunItemRecord ItemFromRow(const Row& r) {
   if (!r.IsNull(4)) x.file_id = r.Text(4);
   x.file_ids = r.Text(5);
   x.expected_output = r.Text(6);
-  x.status = r.Text(7);
+  x.status = ItemStatusColumn(r.Text(7));
   x.attempts = static_cast<int>(r.Int(8));
   x.lease_owner = r.Text(9);
   if (!r.IsNull(10)) x.output = r.Text(10);
@@ -99,7 +100,7 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
         std::string("INSERT INTO evaluation_runs (") + kRunCols +
             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
         {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
-         run->config, run->options, run->status, run->created_at, run->updated_at, *run->set_version,
+         run->config, run->options, StatusParam(run->status), run->created_at, run->updated_at, *run->set_version,
          OptText(run->manifest)}));
     const std::string insert =
         "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
@@ -155,7 +156,7 @@ Status RunStore::InsertRescoredItems(const std::vector<RunItemRecord>& items) {
           "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
           "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
           {it.run_id, it.item_id, it.seq, it.workspace_id, OptText(it.file_id),
-           it.file_ids.empty() ? Param(Null{}) : Param(it.file_ids), it.expected_output, it.status,
+           it.file_ids.empty() ? Param(Null{}) : Param(it.file_ids), it.expected_output, StatusParam(it.status),
            int64_t{it.attempts}, OptText(it.output), OptText(it.result),
            it.correct ? Param(int64_t{*it.correct}) : Param(Null{}), OptText(it.error_code),
            it.error_message ? Param(StoredText(*it.error_message)) : Param(Null{}),
@@ -177,17 +178,17 @@ StatusOr<RunRecord> RunStore::FinishRescoredRun(const std::string& run_id, int64
     if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
     run = RunFromRow(rows->front());
     if (run.num_items > 0 && run.num_failed == run.num_items) {
-      run.status = "FAILED";
+      run.status = model::RunStatus::kFailed;
       run.failure_message = "Every item failed; see the run's results for each item's error";
     } else {
-      run.status = "PROCESSED";
+      run.status = model::RunStatus::kProcessed;
     }
     run.updated_at = NowMillis();
     auto metrics = finalize(c, run);
     if (!metrics.ok()) return metrics.status();
     run.metrics = *metrics;
     return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
-                  {run.status, OptText(run.failure_message), *metrics, run.updated_at, run.id});
+                  {StatusParam(run.status), OptText(run.failure_message), *metrics, run.updated_at, run.id});
   });
   if (!st.ok()) return st;
   return run;
@@ -299,16 +300,16 @@ Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const
   if (rows->empty()) return Status::NotFound("run " + run_id + " vanished");
   RunRecord run = RunFromRow(rows->front());
   if (run.finished() || run.num_done < run.num_items) return Status::OK();
-  if (run.status == "CANCELLING") run.status = "CANCELLED";
+  if (run.status == model::RunStatus::kCancelling) run.status = model::RunStatus::kCancelled;
   else if (run.num_items > 0 && run.num_failed == run.num_items) {
-    run.status = "FAILED";
+    run.status = model::RunStatus::kFailed;
     run.failure_message = "Every item failed; see the run's results for each item's error";
-  } else run.status = "PROCESSED";
+  } else run.status = model::RunStatus::kProcessed;
   run.updated_at = NowMillis();
   auto metrics = finalize(c, run);
   if (!metrics.ok()) return metrics.status();
   return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
-                {run.status, run.failure_message ? Param(*run.failure_message) : Param(Null{}), *metrics,
+                {StatusParam(run.status), run.failure_message ? Param(*run.failure_message) : Param(Null{}), *metrics,
                  run.updated_at, run.id});
 }
 
@@ -321,7 +322,8 @@ StatusOr<bool> RunStore::CompleteItem(const RunItemRecord& claimed, const ItemCo
         "UPDATE evaluation_run_items SET status = ?, output = ?, result = ?, correct = ?, error_code = ?, "
         "error_message = ?, latency_ms = ?, num_pages = ?, lease_until = NULL, updated_at = ? "
         "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {std::string(done.failed ? "FAILED" : "PROCESSED"), done.failed ? Param(Null{}) : Param(done.output),
+        {StatusParam(done.failed ? model::ItemStatus::kFailed : model::ItemStatus::kProcessed),
+         done.failed ? Param(Null{}) : Param(done.output),
          done.failed ? Param(Null{}) : Param(done.result), done.failed ? Param(Null{}) : Param(int64_t{done.correct}),
          done.failed ? Param(done.error_code) : Param(Null{}), done.failed ? Param(StoredText(done.error_message)) : Param(Null{}),
          done.latency_ms, int64_t{done.num_pages}, now, claimed.run_id, claimed.item_id, claimed.lease_owner}));
@@ -355,9 +357,9 @@ StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std:
                         {workspace_id, run_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
-    std::string status = rows->front().Text(0);
-    if (status != "PENDING" && status != "PROCESSING")
-      return Status::InvalidArgument("Run " + run_id + " is " + status + " and cannot be cancelled");
+    const model::RunStatus status = RunStatusColumn(rows->front().Text(0));
+    if (status != model::RunStatus::kPending && status != model::RunStatus::kProcessing)
+      return Status::InvalidArgument("Run " + run_id + " is " + model::ToString(status) + " and cannot be cancelled");
     int64_t now = NowMillis();
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE evaluation_run_items SET status = 'CANCELLED', updated_at = ? WHERE run_id = ? AND status = 'PENDING'",
@@ -404,7 +406,7 @@ Status RunStore::ForEachFinishedItem(Connection& c, const std::string& run_id,
     for (const Row& r : *rows) {
       RunItemRecord item = ItemFromRow(r);
       after = item.seq;
-      if (item.status == "PROCESSED" || item.status == "FAILED") fn(item);
+      if (item.status == model::ItemStatus::kProcessed || item.status == model::ItemStatus::kFailed) fn(item);
     }
   }
 }

@@ -60,7 +60,7 @@ class RescoreTest : public store::testing::BackendTest {
     run.entity_json = run.entity_version_json = "{}";
     run.config = json::serialize(config);
     run.options = json::serialize(options_json);
-    run.status = "PROCESSING";
+    run.status = model::RunStatus::kProcessing;
     run.created_at = run.updated_at = 1;
     eval::Options opts = eval::OptionsFromJson(options_json);
     opts.max_array_rows = max_array_rows;
@@ -123,7 +123,7 @@ class RescoreTest : public store::testing::BackendTest {
     store::RunStore runs(db);
     std::vector<std::string> out;
     EXPECT_TRUE(runs.ForEachFinishedItem(run_id, [&](const store::RunItemRecord& it) {
-      out.push_back(it.item_id + "|" + it.status + "|" + it.result.value_or("-") + "|" +
+      out.push_back(it.item_id + "|" + model::ToString(it.status) + "|" + it.result.value_or("-") + "|" +
                     (it.correct ? (*it.correct ? "1" : "0") : "-") + "|" + it.output.value_or("-") + "|" +
                     std::to_string(it.latency_ms.value_or(-1)) + "|" + std::to_string(it.num_pages.value_or(-1)) + "|" +
                     it.error_code.value_or("-"));

@@ -91,7 +91,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
     r.entity_json = r.entity_version_json = r.options = "{}";
     r.config = R"({"schema":{"type":"object","properties":{"invoice_number":{"type":["string","null"]}}},)"
                R"("engine":{"type":"http","url":")" + url + R"(","timeoutMs":20000}})";
-    r.status = "PENDING";
+    r.status = model::RunStatus::kPending;
     r.created_at = r.updated_at = NowMillis();
     EXPECT_TRUE(store::RunStore(db).CreateRun(&r, {}).ok());
     return r;
@@ -143,7 +143,7 @@ TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailW
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 2);
   EXPECT_EQ(item.error_code.value_or(""), "ENGINE_UNAVAILABLE");
   EXPECT_NE(item.error_message.value_or("").find("http engine returned 503: overloaded"), std::string::npos)
@@ -159,7 +159,7 @@ TEST_P(RunSchedulerTest, PermanentEngineErrorFailsAtOnce) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(item.error_code.value_or(""), "FAILED_TO_PROCESS_FILE");
   EXPECT_EQ(engine.requests().size(), 1u);
@@ -178,7 +178,7 @@ TEST_P(RunSchedulerTest, AttemptDeadlineAbortsTheEngineCall) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "TIMEOUT");
   EXPECT_NE(item.error_message.value_or("").find("--item-timeout-ms 300"), std::string::npos)
       << item.error_message.value_or("");
@@ -196,7 +196,7 @@ TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(engine.requests().size(), 1u);
 }
@@ -208,7 +208,7 @@ TEST_P(RunSchedulerTest, TransientStorageErrorIsRetried) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 2);
 }
 
@@ -223,7 +223,7 @@ TEST_P(RunSchedulerTest, ShutdownReleasesUnfinishedClaimsWithoutSpendingAnAttemp
   store::RunStore runs(db);
   auto item = runs.GetItem(run.id, "evi_1");
   ASSERT_TRUE(item.ok());
-  EXPECT_EQ(item->status, "PROCESSING");
+  EXPECT_EQ(item->status, model::ItemStatus::kProcessing);
   EXPECT_EQ(item->attempts, 0) << "a released claim does not count as an attempt";
   EXPECT_EQ(item->lease_owner, "");
   // Claimable at once by anyone, without waiting for a lease to lapse.
@@ -252,7 +252,7 @@ TEST_P(RunSchedulerTest, RestartedNodeTakesItsClaimsBackAtOnce) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run, 20000);  // far less than the 10-minute lease
   s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED");
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed);
   EXPECT_EQ(item.attempts, 2) << "the dead process's attempt still counts";
   EXPECT_EQ(engine.requests().size(), 1u);
 }
@@ -272,7 +272,7 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
   s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
   EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_EQ(engine.requests().size(), 0u);

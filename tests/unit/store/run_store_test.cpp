@@ -42,12 +42,14 @@ class RunStoreTest : public testing::BackendTest {
     r.set_id = "ev_1";
     r.entity_kind = "extractor";
     r.entity_json = r.entity_version_json = r.config = r.options = "{}";
-    r.status = "PENDING";
+    r.status = model::RunStatus::kPending;
     r.created_at = r.updated_at = NowMillis();
     return r;
   }
 
-  static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) { return std::string("{\"final\":\"" + run.status + "\"}"); }
+  static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) {
+    return std::string("{\"final\":\"" + std::string(model::ToString(run.status)) + "\"}");
+  }
 
   static constexpr int kItems = 20;
   std::shared_ptr<Database> db_;
@@ -65,7 +67,7 @@ TEST_P(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), static_cast<size_t>(kItems));
   EXPECT_EQ((*items)[0].item_id, "evi_0");  // seq follows item creation order
-  EXPECT_EQ((*items)[0].status, "PENDING");
+  EXPECT_EQ((*items)[0].status, model::ItemStatus::kPending);
 }
 
 TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
@@ -83,7 +85,7 @@ TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "PROCESSING");
+  EXPECT_EQ(got->status, model::RunStatus::kProcessing);
 }
 
 TEST_P(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
@@ -112,7 +114,7 @@ TEST_P(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
   EXPECT_FALSE(*again) << "a completion lands once";
   auto got = runs.GetRun("ws_1", run.id);
   EXPECT_EQ(got->num_done, 1);
-  EXPECT_EQ(got->status, "PROCESSED");
+  EXPECT_EQ(got->status, model::RunStatus::kProcessed);
   EXPECT_EQ(*got->metrics, "{\"final\":\"PROCESSED\"}");
 }
 
@@ -129,7 +131,7 @@ TEST_P(RunStoreTest, AllFailedMeansFailedRun) {
     ASSERT_TRUE(runs.CompleteItem(**c, fail, Finalize).ok());
   }
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "FAILED");
+  EXPECT_EQ(got->status, model::RunStatus::kFailed);
   EXPECT_EQ(got->num_failed, 2);
 }
 
@@ -153,13 +155,13 @@ TEST_P(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
   auto inflight = runs.ClaimItem("w", NowMillis(), 60000);
   auto cancelled = runs.Cancel("ws_1", run.id, Finalize);
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_EQ(cancelled->status, "CANCELLING");
+  EXPECT_EQ(cancelled->status, model::RunStatus::kCancelling);
   EXPECT_FALSE(runs.ClaimItem("w2", NowMillis(), 60000)->has_value());
   ItemCompletion done;
   done.output = done.result = "{}";
   ASSERT_TRUE(*runs.CompleteItem(**inflight, done, Finalize));
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "CANCELLED");
+  EXPECT_EQ(got->status, model::RunStatus::kCancelled);
   EXPECT_FALSE(runs.Cancel("ws_1", run.id, Finalize).ok());
   EXPECT_EQ(runs.Cancel("ws_other", run.id, Finalize).status().code(), Status::Code::kNotFound);
 }

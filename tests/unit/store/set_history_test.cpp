@@ -140,7 +140,7 @@ TEST_P(SetHistoryTest, RunRecordsTheVersionItSnapshots) {
   run.entity_kind = "extractor";
   run.entity_json = run.entity_version_json = run.config = run.options = "{}";
   run.manifest = R"({"scoringVersion":1})";
-  run.status = "PENDING";
+  run.status = model::RunStatus::kPending;
   run.created_at = run.updated_at = 5;
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
   auto stored = runs.GetRun("ws_1", "bpr_1");
