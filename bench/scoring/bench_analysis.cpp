@@ -139,8 +139,8 @@ int Main(int argc, char** argv) {
   std::vector<Item> items = Workload(n, fields, rows, 11);
   json::object config = Config(fields);
   Options options;
-  ItemScorer scorer(Kind::kExtract, config, options);
-  MetricsBuilder builder(Kind::kExtract, config, options);
+  ItemScorer scorer(Kind::kExtractor, config, options);
+  MetricsBuilder builder(Kind::kExtractor, config, options);
   std::vector<json::object> results;
   results.reserve(n);
   double t0 = CpuSeconds();

@@ -38,18 +38,18 @@ json::array StringArray(const std::vector<std::string>& v) {
 
 json::object ResponseSchema(Kind kind, const json::object& config) {
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       const json::value* s = Find(config, "schema");
       return s && s->is_object() ? StripExtensions(*s).as_object() : json::object{{"type", "object"}};
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
       return json::object{{"type", "object"},
                           {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}}}},
                           {"required", json::array{"type"}},
                           {"additionalProperties", false}};
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
       json::object item{{"type", "object"},
                         {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}},
@@ -69,13 +69,13 @@ json::object ResponseSchema(Kind kind, const json::object& config) {
 std::string SystemPrompt(Kind kind, const json::object& config) {
   std::string p;
   switch (kind) {
-    case Kind::kExtract:
+    case Kind::kExtractor:
       p = "Extract the fields of the JSON schema from the document. Use null for values the "
           "document does not contain. Dates as YYYY-MM-DD; currency amounts as numbers with "
           "ISO 4217 codes.";
       if (auto r = GetString(config, "extractionRules")) p += "\nRules:\n" + *r;
       break;
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       p = "Classify the document as exactly one of these types:\n";
       if (const json::value* l = Find(config, "classifications"); l && l->is_array())
         for (const auto& v : l->as_array())
@@ -85,7 +85,7 @@ std::string SystemPrompt(Kind kind, const json::object& config) {
       if (auto r = GetString(config, "classificationRules")) p += "Rules:\n" + *r;
       break;
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       p = "The document is a packet of several documents. List its sub-documents in page "
           "order as splits with 1-based inclusive startPage and endPage, each of one type:\n";
       if (const json::value* l = Find(config, "splitClassifications"); l && l->is_array())
@@ -198,7 +198,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   const json::object schema = ResponseSchema(kind, config);
   const std::string system = SystemPrompt(kind, config);
   std::vector<TextChunk> chunks = ChunkPages(doc, max_chars);
-  if (kind == Kind::kClassify) chunks.resize(1);
+  if (kind == Kind::kClassifier) chunks.resize(1);
   // Checked before the first call: a document is answered whole or not at all, and the
   // server never sends a third party more requests per item than the operator allows.
   if (chunks.size() > static_cast<size_t>(std::max(1, ctx.policy->max_llm_calls_per_item)))
@@ -247,9 +247,9 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     auto answer = ParseJson(StripCodeFence(content->as_string()));
     if (!answer.ok() || !answer->is_object())
       return Status::Unprocessable("llm engine's message content is not a JSON object");
-    if (kind == Kind::kExtract) {
+    if (kind == Kind::kExtractor) {
       merged = MergeExtracted(merged, *answer);
-    } else if (kind == Kind::kClassify) {
+    } else if (kind == Kind::kClassifier) {
       merged = *answer;
     } else if (const json::value* s = Find(answer->as_object(), "splits"); s && s->is_array()) {
       for (const auto& x : s->as_array()) splits.push_back(x);
@@ -271,13 +271,13 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     }
   }
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       json::object meta;
       MetadataFor("", merged, &meta);
       return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}},
                              file.id);
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
       std::string type = GetString(merged.as_object(), "type").value_or("");
       std::string canonical;
@@ -285,7 +285,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
       if (id.empty()) return Status::Unprocessable("llm engine answered type '" + type + "', which is not a classification");
       return json::value(json::object{{"id", id}, {"type", canonical}, {"confidence", kLlmPrior}, {"insights", json::array{}}});
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
       json::array out;
       for (auto& s : splits) {
