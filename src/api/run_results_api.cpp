@@ -10,6 +10,7 @@
 #include <set>
 
 #include "api/app.h"
+#include "api/request_fields.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
@@ -153,15 +154,7 @@ StatusOr<Response> ExportCsv(RequestContext& ctx) {
 StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
   eval::CompareOptions o;
   for (auto [name, slot] : {std::pair{"alpha", &o.alpha}, {"margin", &o.margin}, {"effect", &o.effect}}) {
-    std::vector<std::string> values = req.QueryValues(name);
-    if (values.empty()) continue;
-    const std::string& v = values.front();
-    double x = std::nan("");
-    if (values.size() == 1 && !v.empty() && v.size() <= 32) {
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
-      if (ec != std::errc() || end != v.data() + v.size()) x = std::nan("");
-    }
-    *slot = x;
+    if (std::optional<double> x = QueryNumber(req, name)) *slot = *x;
   }
   GOLDSET_RETURN_IF_ERROR(eval::ValidateCompareOptions(o));
   return o;

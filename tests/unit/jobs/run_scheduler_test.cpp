@@ -114,6 +114,17 @@ class RunSchedulerTest : public store::testing::BackendTest {
     return std::make_unique<RunScheduler>(db, blobs ? blobs : blobs_, std::move(c), nullptr);
   }
 
+  // Runs a scheduler with `c` (and `blobs`) until `run` is finished (bounded), stops it and
+  // returns the run's one item.
+  store::RunItemRecord RunToEnd(const store::RunRecord& run, SchedulerConfig c,
+                                std::shared_ptr<store::BlobStore> blobs = nullptr) {
+    auto s = Scheduler(std::move(c), std::move(blobs));
+    s->Start();
+    store::RunItemRecord item = WaitForItem(run);
+    s->Stop();
+    return item;
+  }
+
   // Waits (bounded) until the run is finished; returns its one item.
   store::RunItemRecord WaitForItem(const store::RunRecord& run, int timeout_ms = 60000) {
     store::RunStore runs(db);
@@ -139,10 +150,7 @@ TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailW
   store::RunRecord run = CreateRun(engine.Url("/process"));
   SchedulerConfig c = Config();
   c.max_attempts = 2;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, c);
   EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 2);
   EXPECT_EQ(item.error_code.value_or(""), "ENGINE_UNAVAILABLE");
@@ -155,10 +163,7 @@ TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailW
 TEST_P(RunSchedulerTest, PermanentEngineErrorFailsAtOnce) {
   StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{422, "bad document"}; });
   store::RunRecord run = CreateRun(engine.Url("/process"));
-  auto s = Scheduler(Config());
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, Config());
   EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(item.error_code.value_or(""), "FAILED_TO_PROCESS_FILE");
@@ -174,10 +179,7 @@ TEST_P(RunSchedulerTest, AttemptDeadlineAbortsTheEngineCall) {
   c.workers = 1;
   c.item_timeout_ms = 300;
   c.max_attempts = 1;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, c);
   EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "TIMEOUT");
   EXPECT_NE(item.error_message.value_or("").find("--item-timeout-ms 300"), std::string::npos)
@@ -192,10 +194,7 @@ TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
   store::RunRecord run = CreateRun(engine.Url("/process"));
   SchedulerConfig c = Config();
   c.lease_ms = 300;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, c);
   EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(engine.requests().size(), 1u);
@@ -204,10 +203,7 @@ TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
 TEST_P(RunSchedulerTest, TransientStorageErrorIsRetried) {
   StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
   store::RunRecord run = CreateRun(engine.Url("/process"));
-  auto s = Scheduler(Config(), std::make_shared<FlakyBlobStore>(blobs_, 1));
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, Config(), std::make_shared<FlakyBlobStore>(blobs_, 1));
   EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 2);
 }
@@ -268,10 +264,7 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
   }
   SchedulerConfig c = Config();
   c.max_attempts = 2;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
+  store::RunItemRecord item = RunToEnd(run, c);
   EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
   EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
