@@ -35,6 +35,13 @@ export function pValue(value, attrs = {}) {
   return num(value, text, attrs);
 }
 
+// Costs are small per item: enough significant digits to tell runs apart.
+export function money(value, currency, attrs = {}) {
+  const text = typeof value !== 'number' ? 'not reported'
+    : `${value < 1 ? value.toPrecision(3) : value.toFixed(2)}${currency ? ` ${currency}` : ''}`;
+  return num(value, text, { ...attrs, class: `${attrs.class || ''}${typeof value === 'number' ? '' : ' muted'}`.trim() });
+}
+
 function num(value, text, attrs) {
   const dataValue = typeof value === 'number' ? String(value) : '';
   return h('span', { ...attrs, class: `num ${attrs.class || ''}`.trim(), 'data-value': dataValue }, text);

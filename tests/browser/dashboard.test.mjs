@@ -142,11 +142,13 @@ describe('dashboard', { timeout: 600000 }, () => {
     for (const key of ['meanLatencyMs', 'p50LatencyMs', 'p90LatencyMs', 'p95LatencyMs', 'p99LatencyMs']) {
       if (typeof m[key] === 'number') await assertValue(page.locator(`#latency li[data-stat="${key}"] .latency-value`), m[key], key);
     }
-    // Calibration plots only where the engine reported confidences.
-    const calibrated = Object.entries(m.fieldMetrics).filter(([, f]) => f.calibration);
+    // Reliability diagrams (in the run analysis) only where the engine reported confidences.
+    await page.waitForSelector('#analysis[data-state="ready"]');
+    const analysis = await api.get(`/evaluation_set_runs/${run.id}/analysis`);
+    const calibrated = Object.entries(analysis.calibration).filter(([, c]) => c.numFields > 0);
     assert.equal(await page.locator('.calibration-box').count(), calibrated.length);
-    for (const [path, f] of calibrated) {
-      await assertValue(page.locator(`.calibration-box[data-field="${path}"] .ece`), f.calibration.ece, `${path} ECE`);
+    for (const [path, c] of calibrated) {
+      await assertValue(page.locator(`.calibration-box[data-field="${path}"] .ece`), c.ece, `${path} ECE`);
     }
     assert.equal(await page.locator('#results-table tbody tr').count(), data.candidateResults.length);
     for (const r of data.candidateResults) {

@@ -1,6 +1,7 @@
 // One run: live progress while it is pending/processing (polled every 2 s, with a Cancel
-// button), then its metrics (field bars, latency, confusion matrix, splitter metrics,
-// calibration) and the per-item results, a page at a time: runs can hold thousands of
+// button), then its metrics (field bars, latency, confusion matrix, splitter metrics),
+// the analysis of an extractor run (error categories, reliability, line items, cost;
+// pages/run-analysis.js) and the per-item results, a page at a time: runs can hold thousands of
 // items, so the first screen needs only the first page of results and the rest loads
 // behind it.
 import { rescoreControls } from '../versions.js';
@@ -10,7 +11,7 @@ import { count, dateTime, ms, pct, statusBadge } from '../format.js';
 import { pager } from '../widgets/pager.js';
 import { fractionBars, latencyBars } from '../charts/bars.js';
 import { confusionHeatmap } from '../charts/heatmap.js';
-import { calibrationPlot } from '../charts/calibration.js';
+import { analysisPanel } from './run-analysis.js';
 
 const POLL_MS = 2000;
 const ACTIVE = new Set(['PENDING', 'PROCESSING', 'CANCELLING']);
@@ -21,6 +22,7 @@ export async function render(main, { runId }, ctx) {
   let timer = null;
   ctx.onLeave(() => clearTimeout(timer));
   const results = resultsPanel(runId, ctx);
+  const analysis = analysisPanel(runId, ctx);
 
   const load = async () => {
     const run = await get(`/evaluation_set_runs/${enc(runId)}`);
@@ -31,7 +33,8 @@ export async function render(main, { runId }, ctx) {
       getAll('/evaluation_set_runs', { evaluationSetId: run.evaluationSetId, maxPageSize: 100 }).catch(() => []),
     ]);
     results.update(firstPage, ACTIVE.has(run.status));
-    return { run, set, results, siblings, poll: () => { clearTimeout(timer); poll(); } };
+    analysis.update(run, ACTIVE.has(run.status));
+    return { run, set, results, analysis, siblings, poll: () => { clearTimeout(timer); poll(); } };
   };
 
   const paint = (data) => {
@@ -74,7 +77,7 @@ function focusKey(el) {
   return href ? { href } : null;
 }
 
-function view({ run, set, results, siblings, poll }) {
+function view({ run, set, results, analysis, siblings, poll }) {
   const m = run.metrics || {};
   document.title = `Run ${run.id} · Goldset`;
   const active = ACTIVE.has(run.status);
@@ -95,6 +98,7 @@ function view({ run, set, results, siblings, poll }) {
     m.type === 'CLASSIFY' ? classifySection(m) : null,
     m.type === 'SPLITTER' ? splitterSection(m) : null,
     latencySection(m),
+    m.type === 'EXTRACT' || !m.type ? analysis.node : null,
     results.node,
   ];
 }
@@ -163,17 +167,10 @@ function extractSection(m) {
     key, label: key, value: f.accuracy,
     note: typeof f.countExpected === 'number' ? `${f.countAccurate ?? 0}/${f.countExpected}` : '',
   })).sort((a, b) => (a.value ?? 2) - (b.value ?? 2) || a.key.localeCompare(b.key));
-  const calibrated = Object.entries(fm).filter(([, f]) => f.calibration && Array.isArray(f.calibration.buckets));
-  return [
-    h('section', { 'aria-labelledby': 'fields-h' },
-      h('h2', { id: 'fields-h' }, 'Accuracy by field'),
-      rows.length ? fractionBars(rows, { id: 'field-bars', label: 'Accuracy by field, worst first' }) : h('p', { class: 'muted' }, 'No field metrics yet.'),
-      rows.length ? fieldTable(fm, rows) : null),
-    calibrated.length ? h('section', { 'aria-labelledby': 'cal-h' },
-      h('h2', { id: 'cal-h' }, 'Calibration'),
-      h('p', { class: 'muted small' }, 'Accuracy by confidence bucket; the diagonal is perfect calibration. Dot size: items in the bucket.'),
-      h('div', { class: 'grid-charts', id: 'calibration' }, calibrated.map(([k, f]) => calibrationPlot(k, f.calibration)))) : null,
-  ];
+  return h('section', { 'aria-labelledby': 'fields-h' },
+    h('h2', { id: 'fields-h' }, 'Accuracy by field'),
+    rows.length ? fractionBars(rows, { id: 'field-bars', label: 'Accuracy by field, worst first' }) : h('p', { class: 'muted' }, 'No field metrics yet.'),
+    rows.length ? fieldTable(fm, rows) : null);
 }
 
 function fieldTable(fm, rows) {

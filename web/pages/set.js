@@ -1,4 +1,5 @@
-// One evaluation set: its runs with the accuracy trend, and its items page by page (file,
+// One evaluation set: its runs with the accuracy trend and the cost / latency / accuracy
+// trade-off (pages/set-tradeoffs.js), and its items page by page (file,
 // expected output, outcome in the latest run) with links to label each one. Documents can
 // be added here (one item per file); runs start from "Start a run".
 //
@@ -10,6 +11,7 @@ import { h, mount, td } from '../dom.js';
 import { enc, get, getAll, mapLimit, post } from '../api.js';
 import { count, dateTime, pct, statusBadge, valueText } from '../format.js';
 import { trendChart } from '../charts/trend.js';
+import { tradeoffSection } from './set-tradeoffs.js';
 import { loadResults } from '../results.js';
 import { blankExpected, isBlank, labelsOf, setProcessor } from '../processors.js';
 import { pager } from '../widgets/pager.js';
@@ -127,6 +129,7 @@ export async function render(main, { setId }, ctx) {
           h('figcaption', { class: 'muted small' }, 'Overall accuracy per run, oldest to newest.'))
         : null,
       runs.length ? runsTable(runs) : h('p', { class: 'muted' }, 'No runs yet.')),
+    runs.length ? tradeoffSection(runs, ctx, { width: main.clientWidth - 48 }) : null,
 
     h('section', { 'aria-labelledby': 'items-h' },
       h('h2', { id: 'items-h' }, 'Items'),
