@@ -35,10 +35,7 @@ class RescoreTest : public store::testing::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     auto c = db->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
   }
 
   static std::string EntityKind(const std::string& case_kind) {

@@ -57,10 +57,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
     blobs_ = *store::OpenLocalBlobStore(blob_dir_.string());
     egress_ = *outbound::EgressPolicy::Parse("127.0.0.1/32");
     auto c = db->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
     const std::string text = "Invoice No: INV-1\n";
     model::File f;
     f.id = "file_1";

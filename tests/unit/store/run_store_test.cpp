@@ -24,10 +24,7 @@ class RunStoreTest : public testing::BackendTest {
     if (IsSkipped() || HasFailure()) return;
     db_ = db;
     auto c = db_->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(testing::SeedWorkspaceAndSet(*c).ok());
     for (int i = 0; i < kItems; ++i)
       ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
                           "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', '{}', ?, ?)",
