@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that Goldset's build, tests and benchmarks need.
 # npm packages of the test suites (tests/sdk: extend-ai; tests/integration: ajv and
-# ajv-formats, which validate every response against web/openapi.json; tests/browser)
+# ajv-formats, which validate every response against web/openapi.json, and s3rver, the
+# local S3-compatible server of the blob store tests; tests/browser)
 # are installed by their scripts (scripts/test-*.sh) with npm ci from their lock files.
 # Idempotent: asks dpkg first and only calls apt-get for what is missing; silent when
 # nothing is missing. Usage: scripts/install-deps.sh [build|test|bench|all]  (default: all)
@@ -52,8 +53,10 @@ if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   missing+=(npm)
 fi
-# The integration harness's response validator (ajv, ajv-formats; tests/integration/package-lock.json).
-if [ "$what" != build ] && [ ${#missing[@]} -eq 0 ] && [ ! -d "$(dirname "$0")/../tests/integration/node_modules/ajv" ] && command -v npm >/dev/null 2>&1; then
+# The integration harness's response validator (ajv, ajv-formats) and local S3 server
+# (s3rver); tests/integration/package-lock.json.
+int_modules="$(dirname "$0")/../tests/integration/node_modules"
+if [ "$what" != build ] && [ ${#missing[@]} -eq 0 ] && { [ ! -d "$int_modules/ajv" ] || [ ! -d "$int_modules/s3rver" ]; } && command -v npm >/dev/null 2>&1; then
   (cd "$(dirname "$0")/../tests/integration" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0

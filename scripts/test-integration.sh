@@ -8,7 +8,8 @@ if [ ! -x "$GOLDSET_BIN" ]; then
   echo "test-integration: $GOLDSET_BIN is missing; build first" >&2
   exit 1
 fi
-# The response validator (ajv, ajv-formats) the harness uses; npm ci when the lock changed.
+# The response validator (ajv, ajv-formats) and the local S3 server (s3rver) the tests
+# use; npm ci when the lock changed.
 int_lock=$(sha256sum tests/integration/package-lock.json | cut -d' ' -f1)
 int_stamp=tests/integration/node_modules/.goldset-lock-sha256
 if [ ! -f "$int_stamp" ] || [ "$(cat "$int_stamp")" != "$int_lock" ]; then

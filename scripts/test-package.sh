@@ -16,7 +16,10 @@ if dpkg-query -W -f='${Status}' goldset 2>/dev/null | grep -q 'ok installed'; th
   die "a goldset package is already installed on this machine; not touching it"
 fi
 rm -f "$BUILD_DIR"/goldset_*.deb
-cmake --build "$BUILD_DIR" --target package >/dev/null
+# Ninja reports compile errors on stdout: keep it, and show its end when the build fails.
+pkg_log=$(mktemp)
+cmake --build "$BUILD_DIR" --target package >"$pkg_log" 2>&1 || { tail -40 "$pkg_log" >&2; rm -f "$pkg_log"; die "building the package failed"; }
+rm -f "$pkg_log"
 deb=$(ls "$BUILD_DIR"/goldset_*.deb)
 echo "test-package: built $deb"
 contents=$(dpkg-deb -c "$deb")

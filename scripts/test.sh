@@ -5,19 +5,21 @@
 # asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite),
 # tsan (a ThreadSanitizer build in ${TSAN_DIR:-build-tsan}, same tests; only when named),
 # fuzz (the libFuzzer targets, clang ASan+UBSan in ${FUZZ_DIR:-build-fuzz}: each target
-# over its committed corpus, then FUZZ_SMOKE_SECONDS of fuzzing; scripts/fuzz.sh smoke).
+# over its committed corpus, then FUZZ_SMOKE_SECONDS of fuzzing; scripts/fuzz.sh smoke),
+# package (scripts/test-package.sh: builds the .deb, dpkg -i, starts it as the unit does,
+# removes it; only as root with dpkg, which CI has — skipped with a message otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,asan,fuzz}
+suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,package,asan,fuzz}
 jobs=$(nproc)
 
 has() { [[ ",$suites," == *",$1,"* ]]; }
 failed=()
 
 # The sanitizer suites build their own directories; the others test BUILD_DIR.
-if has unit || has integration || has sdk || has browser || has postgres; then
+if has unit || has integration || has sdk || has browser || has postgres || has package; then
   if [ ! -f "$build_dir/build.ninja" ]; then
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
@@ -34,6 +36,17 @@ for suite in integration sdk browser postgres; do
     GOLDSET_BIN="$PWD/$build_dir/goldset" "scripts/test-$suite.sh" || failed+=("$suite")
   fi
 done
+
+if has package; then
+  # It installs a package system-wide and creates the goldset user: root only, never sudo
+  # from here (a developer's `make test` must not prompt or touch their system).
+  if [ "$(id -u)" -eq 0 ] && command -v dpkg >/dev/null && command -v dpkg-deb >/dev/null; then
+    echo "== package tests"
+    scripts/test-package.sh "$build_dir" || failed+=(package)
+  else
+    echo "== package tests: skipped (need root and dpkg; run make test-package)"
+  fi
+fi
 
 # A sanitizer build in its own directory, then the unit tests and the integration suite on it.
 #   sanitized NAME DIR CMAKE_ARGS...

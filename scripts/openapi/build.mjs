@@ -103,7 +103,7 @@ const routes = [
   ['get', '/evaluation_set_runs/{id}/summary', 'Accuracies with intervals (extension)', ref('Object')],
   ['get', '/evaluation_set_runs/{id}/results/{itemId}', 'One item\'s result (extension)', ref('Object')],
   ['get', '/evaluation_set_runs/{id}/compare', 'Compare with ?baseline= (extension)', ref('Object')],
-  ['get', '/evaluation_set_runs/{id}/analysis', 'Analysis: ANLS*, error categories, line items, calibration, usage (extension; ?targetPrecision=, ?treeEdit=)', ref('Object')],
+  ['get', '/evaluation_set_runs/{id}/analysis', 'Analysis: ANLS*, error categories, line items, calibration, usage (extension; ?targetPrecision=, ?treeEdit=, ?grits=)', ref('Object')],
   ['post', '/evaluation_set_runs/{id}/rescore', 'Re-score the stored outputs without calling the processor (extension)', ref('EvaluationSetRun'), ref('Object')],
   ['post', '/evaluation_set_runs/{id}/results/{itemId}/promote', 'Copy an item\'s actual output into its expected output (extension; fields?)', ref('EvaluationSetItem'), ref('Object')],
   ['get', '/evaluation_sets/{id}/versions', 'Set versions (extension)', list(ref('Object'))],

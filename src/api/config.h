@@ -7,6 +7,7 @@
 #include <string>
 
 #include "processors/engine_policy.h"
+#include "store/blob_store_config.h"
 
 namespace goldset::api {
 
@@ -14,6 +15,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
   std::string database;          // empty: SQLite at data_dir/goldset.db; "postgresql://..." for PG
+  store::BlobStoreConfig blob_store;  // --blob-store and the S3 flags
   std::string public_url;        // base of presigned URLs; default http://<listen>
   int threads = 0;               // threads running the HTTP event loop; 0 = number of cores
   int handler_threads = 0;       // threads for blocking handlers; cli default: max(4, 2 * threads)

@@ -90,6 +90,10 @@ json::object RunResultJson(Services& svc, const store::RunItemRecord& item) {
   o["numPages"] = item.num_pages ? json::value(*item.num_pages) : json::value(nullptr);
   o["expectedOutput"] = ParsedOrNull(item.expected_output);
   o["actualOutput"] = ParsedOrNull(item.output);
+  // What the engine reported running the item cost (docs/metrics.md § Usage), beside latencyMs.
+  if (const json::value& out = o["actualOutput"]; out.is_object()) {
+    if (const json::value* u = out.as_object().if_contains("usage"); u && u->is_object()) o["usage"] = *u;
+  }
   json::value result = ParsedOrNull(item.result);
   if (result.is_object()) {
     const auto& r = result.as_object();

@@ -23,7 +23,8 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::InvalidArgument("cannot create data dir " + config.data_dir + ": " + ec.message());
-  // PostgreSQL: the database holds everything, blobs included, so nodes share nothing else.
+  // PostgreSQL: the database holds everything, blobs included unless --blob-store names a
+  // bucket, so nodes share nothing else.
   const bool postgres = !config.database.empty();
   if (postgres && !store::IsPostgresUrl(config.database))
     return Status::InvalidArgument("--database must be a postgresql:// URL (omit it for the embedded SQLite store)");
@@ -35,13 +36,11 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->db = *db;
   auto applied = store::ApplyMigrations(*svc->db);
   if (!applied.ok()) return applied.status();
-  if (postgres) {
-    svc->blobs = store::OpenDatabaseBlobStore(svc->db);
-  } else {
-    auto blobs = store::OpenLocalBlobStore(config.data_dir + "/blobs");
-    if (!blobs.ok()) return blobs.status();
-    svc->blobs = *blobs;
-  }
+  // Blobs: the database's table (PostgreSQL), files in data_dir (SQLite), or a bucket
+  // every node shares (--blob-store s3://…).
+  auto blobs = store::OpenBlobStore(config.blob_store, svc->db, config.data_dir);
+  if (!blobs.ok()) return blobs.status().WithContext("--blob-store");
+  svc->blobs = *blobs;
   svc->tenancy = std::make_unique<store::TenancyStore>(svc->db);
   svc->api_keys = std::make_unique<store::ApiKeyStore>(svc->db);
   svc->key_usage = std::make_unique<KeyUsage>(svc->api_keys.get());

@@ -13,11 +13,10 @@ Response Answer(std::string body, const char* cache) {
   return r;
 }
 
-}  // namespace
-
-StatusOr<Response> ServeStoredAnswer(RequestContext& ctx, const store::ComparisonKey& key, bool cacheable,
-                                     const std::function<StatusOr<std::string>()>& compute) {
-  store::ComparisonStore stored_answers(ctx.svc.db);
+template <typename Store, typename Key>
+StatusOr<Response> Serve(RequestContext& ctx, const Key& key, bool cacheable,
+                         const std::function<StatusOr<std::string>()>& compute) {
+  Store stored_answers(ctx.svc.db);
   if (cacheable) {
     auto stored = stored_answers.Get(key);
     if (stored.ok() && *stored) return Answer(std::move(**stored), "hit");
@@ -29,6 +28,18 @@ StatusOr<Response> ServeStoredAnswer(RequestContext& ctx, const store::Compariso
     stored = put.ok() && *put;
   }
   return Answer(std::move(body), stored ? "miss" : "bypass");
+}
+
+}  // namespace
+
+StatusOr<Response> ServeStoredAnswer(RequestContext& ctx, const store::ComparisonKey& key, bool cacheable,
+                                     const std::function<StatusOr<std::string>()>& compute) {
+  return Serve<store::ComparisonStore>(ctx, key, cacheable, compute);
+}
+
+StatusOr<Response> ServeStoredAnswer(RequestContext& ctx, const store::AnalysisKey& key, bool cacheable,
+                                     const std::function<StatusOr<std::string>()>& compute) {
+  return Serve<store::AnalysisStore>(ctx, key, cacheable, compute);
 }
 
 }  // namespace goldset::api

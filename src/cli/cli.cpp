@@ -24,6 +24,7 @@ void Usage() {
                "  backup      consistent backup of a data dir while it serves (--data-dir D --to FILE)\n"
                "  restore     restore a backup into an empty data dir (--from FILE --data-dir D)\n"
                "  doctor      check a store: schema, integrity, blobs, stuck runs (exit 1 on findings)\n"
+               "  migrate-blobs  copy file blobs between stores (--from local|db --to s3://…; resumable)\n"
                "  demo        load labelled sample data with finished runs (--data-dir D; --remove takes it out)\n"
                "  eval        score a folder of outputs offline (CI gate; exit 1 below --min-accuracy)\n");
 }
@@ -51,6 +52,7 @@ int Main(int argc, char** argv) {
   if (cmd == "backup") return RunBackupCommand(argc, argv);
   if (cmd == "restore") return RunRestoreCommand(argc, argv);
   if (cmd == "doctor") return RunDoctorCommand(argc, argv);
+  if (cmd == "migrate-blobs") return RunMigrateBlobsCommand(argc, argv);
   if (cmd == "demo") return RunDemoCommand(argc, argv);
   if (cmd == "routes") {
     // Every route the router knows, "METHOD /pattern" per line (tests compare it with

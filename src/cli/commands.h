@@ -27,6 +27,9 @@ void PrintServeHelp(const char* command);
 
 const std::set<std::string>& ServerFlagNames();
 StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f);
+// --blob-store, --blob-store-credentials, --s3-multipart-threshold-mb, --s3-max-attempts.
+Status ParseBlobStoreFlags(const Flags& f, store::BlobStoreConfig* config);
+int RunMigrateBlobsCommand(int argc, char** argv);
 
 // Builds the run workers for `svc` and wires svc.run_finalizer / svc.notify_workers.
 // `node` (may be null) is the identity recorded with the workers' claims.

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "store/backup.h"
+#include "store/blob_store_config.h"
 #include "store/doctor.h"
 #include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
@@ -66,7 +67,10 @@ int RunRestoreCommand(int argc, char** argv) {
 }
 
 int RunDoctorCommand(int argc, char** argv) {
-  auto f = ParseFlags(argc, argv, {"format", "stuck-after-ms"}, {"verify-blobs"});
+  auto f = ParseFlags(argc, argv,
+                      {"format", "stuck-after-ms", "blob-store", "blob-store-credentials", "s3-multipart-threshold-mb",
+                       "s3-max-attempts"},
+                      {"verify-blobs"});
   if (!f.ok()) return Fail("doctor", f.status(), 2);
   store::DoctorOptions options;
   options.verify_blobs = f->Has("verify-blobs");
@@ -100,6 +104,16 @@ int RunDoctorCommand(int argc, char** argv) {
     if (!sqlite.ok()) return Fail("doctor", sqlite.status(), 2);
     db = *sqlite;
     options.blob_dir = dir + "/blobs";
+  }
+  // Blobs outside the database and the data dir (--blob-store s3://…): checked through the store.
+  store::BlobStoreConfig blob_config;
+  if (Status st = ParseBlobStoreFlags(*f, &blob_config); !st.ok()) return Fail("doctor", st, 2);
+  if (store::IsS3Url(blob_config.spec)) {
+    auto external = store::OpenBlobStore(blob_config, db, "");
+    if (!external.ok()) return Fail("doctor", external.status().WithContext("--blob-store"), 2);
+    blobs = *external;
+    options.blob_dir.clear();
+    options.external_blobs = true;
   }
   store::DoctorReport report = store::RunDoctor(*db, blobs.get(), options);
   if (format == "json") std::printf("%s\n", json::serialize(report.ToJson()).c_str());

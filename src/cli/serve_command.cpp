@@ -244,6 +244,7 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   if (Status st = ParseInputLimitFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseScoringFlags(f, &c); !st.ok()) return st;
   if (Status st = ParseRunInputFlags(f, &c); !st.ok()) return st;
+  if (Status st = ParseBlobStoreFlags(f, &c.blob_store); !st.ok()) return st;
   return c;
 }
 
@@ -260,7 +261,8 @@ const std::set<std::string>& ServerFlagNames() {
                                           "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
                                           "max-document-words", "max-multipart-parts", "max-stored-comparisons",
                                           "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs",
-                                          "max-suspect-results"};
+                                          "max-suspect-results", "blob-store", "blob-store-credentials",
+                                          "s3-multipart-threshold-mb", "s3-max-attempts"};
   return k;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/rng.h"
+#include "eval/grits.h"
 #include "eval/tree_edit.h"
 
 namespace goldset::eval {
@@ -163,6 +164,49 @@ json::object CalibrationOf(std::vector<std::pair<double, bool>> samples, const A
 
 RunAnalysis::RunAnalysis(const AnalysisOptions& options) : options_(options) {}
 
+// The field's rows as grids over its scored columns (the result's `columns`, in schema
+// order), or over the keys its rows hold when it has none.
+void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows& r) const {
+  std::vector<std::vector<std::string>> columns;
+  const std::string prefix = path + "[].";
+  if (const json::value* cols = f.if_contains("columns"); cols && cols->is_object()) {
+    for (const auto& col : cols->as_object()) {
+      std::string_view rest(col.key());
+      if (rest.substr(0, prefix.size()) != prefix) continue;
+      rest.remove_prefix(prefix.size());
+      std::vector<std::string> keys;
+      for (size_t dot; (dot = rest.find('.')) != std::string_view::npos; rest.remove_prefix(dot + 1))
+        keys.emplace_back(rest.substr(0, dot));
+      keys.emplace_back(rest);
+      columns.push_back(std::move(keys));
+    }
+  } else {
+    std::set<std::string> seen;
+    for (const char* side : {"expected", "actual"}) {
+      const json::value* rows = f.if_contains(side);
+      if (!rows || !rows->is_array()) continue;
+      for (const auto& row : rows->as_array()) {
+        if (!row.is_object()) continue;
+        for (const auto& kv : row.as_object())
+          if (seen.insert(std::string(kv.key())).second) columns.push_back({std::string(kv.key())});
+      }
+    }
+  }
+  static const json::value kNone;
+  const json::value* e = f.if_contains("expected");
+  const json::value* a = f.if_contains("actual");
+  auto g = GritsCon(GridOfRows(e ? *e : kNone, columns), GridOfRows(a ? *a : kNone, columns));
+  if (!g.ok()) {
+    ++r.grits_too_large;
+    return;
+  }
+  ++r.grits_items;
+  r.grits += g->grits;
+  r.grits_precision += g->precision;
+  r.grits_recall += g->recall;
+  r.grits_upper += g->upper_bound;
+}
+
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   ++items_;
   if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
@@ -197,6 +241,9 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       }
       if (IsTable(f)) {
         Rows& r = rows_[path];
+        if (const json::value* v = f.if_contains("correctCells"); v && v->is_number()) r.correct_cells += v->to_number<int64_t>();
+        if (const json::value* v = f.if_contains("totalCells"); v && v->is_number()) r.total_cells += v->to_number<int64_t>();
+        if (options_.grits) AddGrits(path, f, r);
         std::set<std::string> seen_actual;
         if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
           for (const auto& row : act->as_array()) {
@@ -284,6 +331,17 @@ json::object RunAnalysis::Build() const {
     PrecisionRecallF1(lir, static_cast<double>(r.tp), static_cast<double>(r.predicted_cells),
                       static_cast<double>(r.expected_cells));
     o["lir"] = std::move(lir);
+    Ratio(o, "cellAccuracy", static_cast<double>(r.correct_cells), static_cast<double>(r.total_cells));
+    json::object grits{{"computed", options_.grits}, {"numItems", r.grits_items}};
+    if (options_.grits) grits["numItemsTooLarge"] = r.grits_too_large;
+    if (r.grits_items > 0) {
+      const double n = static_cast<double>(r.grits_items);
+      grits["score"] = r.grits / n;
+      grits["precision"] = r.grits_precision / n;
+      grits["recall"] = r.grits_recall / n;
+      grits["upperBound"] = r.grits_upper / n;
+    }
+    o["gritsCon"] = std::move(grits);
     lines[path] = std::move(o);
   }
   out["lineItems"] = std::move(lines);

@@ -7,7 +7,10 @@
 //    lineItems: {path: {rowsExpected, rowsActual, rowsMatched, dropped, extra,
 //                       duplicated, precision?, recall?, f1?, rowMatchShare,
 //                       lir: {truePositives, falsePositives, falseNegatives, precision?,
-//                             recall?, f1?}}},
+//                             recall?, f1?},
+//                       cellAccuracy?,                 // correct / total cells
+//                       gritsCon: {computed, numItems, numItemsTooLarge?, score?,
+//                                  precision?, recall?, upperBound?}}},  // means over items
 //    errors: {path: {correct, missing, hallucinated, formatOnly, nearMiss, wrongValue,
 //                    total}},
 //    calibration: {path: {numFields, ece, brier, auroc?, bins: [{low, high, count,
@@ -40,7 +43,12 @@ struct AnalysisOptions {
   // Tree-edit accuracy costs ~10 ms per item with a 30-row table (Zhang-Shasha is
   // quadratic in nodes): computed only when asked (?treeEdit=true).
   bool tree_edit = false;
+  // GriTS-Con of each array-of-objects field (grits.h) costs every true cell against every
+  // predicted one: also only when asked (?grits=true).
+  bool grits = false;
   uint64_t seed = 0x60D5E7;
+  // Whether Add needs ItemCost's expected and actual values.
+  bool NeedsValues() const { return tree_edit; }
 };
 // InvalidArgument naming the option and its range.
 Status ValidateAnalysisOptions(const AnalysisOptions& options);
@@ -70,7 +78,11 @@ class RunAnalysis {
   struct Rows {
     int64_t expected = 0, actual = 0, matched = 0, dropped = 0, extra = 0, duplicated = 0;
     int64_t tp = 0, expected_cells = 0, predicted_cells = 0;
+    int64_t correct_cells = 0, total_cells = 0;
+    int64_t grits_items = 0, grits_too_large = 0;
+    double grits = 0, grits_precision = 0, grits_recall = 0, grits_upper = 0;
   };
+  void AddGrits(const std::string& path, const json::object& field, Rows& rows) const;
   struct Sample {
     double confidence;
     bool correct;

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/clock.h"
+#include "jobs/run_analysis.h"
 #include "jobs/run_metrics.h"
+#include "store/analysis_store.h"
 
 namespace goldset::jobs {
 
@@ -58,6 +61,7 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
   opts.max_array_rows = max_array_rows;
   const eval::ItemScorer scorer(eval::KindOfEntity(target.entity_kind), config->as_object(), opts);
   RunMetricsAccumulator metrics(target);
+  RunAnalysisAccumulator analysis;  // stored with the final state, as for a worked run
   if (!metrics.ok()) return Status::Internal("run " + source.id + " has a corrupt config snapshot");
 
   std::map<std::string, std::string> current;
@@ -123,8 +127,10 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
         if (it.status == model::ItemStatus::kFailed) {
           ++failed;
           metrics.AddFailed();
+          analysis.AddFailed();
         } else if (it.status == model::ItemStatus::kProcessed) {
           metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
+          analysis.AddProcessed(it, &*scored[i].result);
         }
       }
       outcome.items_copied += static_cast<int64_t>(items.size());
@@ -135,6 +141,8 @@ StatusOr<RescoreOutcome> RescoreRun(store::RunStore& runs, const store::RunRecor
   if (st.ok()) {
     auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
       json::object m = metrics.Build(run);
+      GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(
+          c, {run.workspace_id, run.id, AnalysisParameters({})}, analysis.Body(run), NowMillis()));
       if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, m));
       return json::serialize(m);
     };

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "eval/outcomes.h"
 #include "eval/run_options.h"
+#include "jobs/run_analysis.h"
 #include "model/statuses.h"
 
 namespace goldset::jobs {
@@ -55,12 +56,14 @@ json::object RunMetricsAccumulator::Build(const store::RunRecord& run) const {
   return m;
 }
 
-StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run) {
+StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run,
+                                         RunAnalysisAccumulator* analysis) {
   RunMetricsAccumulator acc(run);
   if (!acc.ok()) return Status::Internal("run " + run.id + " has a corrupt config snapshot");
   auto visit = [&](const store::RunItemRecord& item) {
     if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
+      if (analysis) analysis->AddFailed();
       return;
     }
     std::optional<json::value> parsed;
@@ -69,6 +72,9 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
       if (r.ok() && r->is_object()) parsed = std::move(*r);
     }
     acc.AddProcessed(item.latency_ms, item.num_pages, parsed ? &parsed->as_object() : nullptr);
+    if (analysis && item.status == model::ItemStatus::kProcessed) {
+      analysis->AddProcessed(item, parsed ? &parsed->as_object() : nullptr);
+    }
   };
   Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
   if (!st.ok()) return st;

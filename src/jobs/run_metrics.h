@@ -15,9 +15,13 @@
 
 namespace goldset::jobs {
 
+class RunAnalysisAccumulator;
+
 // Computes metrics over the run's finished items. Reads through `tx` when given (inside
-// the transaction that finishes the run), else through a pooled connection.
-StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run);
+// the transaction that finishes the run), else through a pooled connection. `analysis`,
+// when given, is fed the same items in the same pass (the run analysis stored at finish).
+StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run,
+                                         RunAnalysisAccumulator* analysis = nullptr);
 
 // What ComputeRunMetrics does, fed one finished item at a time (in seq order) by a caller
 // that already holds the items' parsed results (jobs/rescore.h): the same metrics, bit

@@ -11,7 +11,9 @@
 #include "common/log.h"
 #include "eval/eval.h"
 #include "jobs/item_executor.h"
+#include "jobs/run_analysis.h"
 #include "jobs/run_metrics.h"
+#include "store/analysis_store.h"
 
 namespace goldset::jobs {
 
@@ -152,8 +154,12 @@ void RunScheduler::Notify() { cv_.notify_all(); }
 
 store::RunFinalizer RunScheduler::Finalizer() {
   return [this](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-    auto metrics = ComputeRunMetrics(runs_, &c, run);
+    // The default analysis is built in the metrics' pass and stored with the final state.
+    RunAnalysisAccumulator analysis;
+    auto metrics = ComputeRunMetrics(runs_, &c, run, &analysis);
     if (!metrics.ok()) return metrics.status();
+    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(
+        c, {run.workspace_id, run.id, AnalysisParameters({})}, analysis.Body(run), NowMillis()));
     if (on_run_ended_) GOLDSET_RETURN_IF_ERROR(on_run_ended_(c, run, *metrics));
     return json::serialize(*metrics);
   };

@@ -1,8 +1,11 @@
 #include "processors/llm_engine.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <map>
 
+#include "processors/llm_logprobs.h"
 #include "processors/output_shape.h"
 #include "processors/remote_call.h"
 #include "processors/schema_util.h"
@@ -100,16 +103,63 @@ std::string SystemPrompt(Kind kind, const json::object& config) {
   return p;
 }
 
-json::object MetadataFor(const std::string& prefix, const json::value& v, json::object* meta) {
+// Per metadata path: the tokens behind the value the output shows, and whether a chunk's
+// non-null value has decided it.
+using PathLogprobs = std::map<std::string, std::pair<TokenLogprobs, bool>>;
+
+json::object MetadataFor(const std::string& prefix, const json::value& v, json::object* meta,
+                         const PathLogprobs* logprobs) {
   if (v.is_object()) {
     for (const auto& [k, x] : v.as_object()) {
       std::string path = prefix.empty() ? std::string(k) : prefix + "." + std::string(k);
       const bool is_currency = x.is_object() && x.as_object().contains("amount");
-      if (x.is_object() && !is_currency) MetadataFor(path, x, meta);
-      else (*meta)[path] = json::object{{"confidence", x.is_null() ? 0.0 : kLlmPrior}, {"citations", json::array{}}};
+      if (x.is_object() && !is_currency) {
+        MetadataFor(path, x, meta, logprobs);
+        continue;
+      }
+      json::object m{{"confidence", x.is_null() ? 0.0 : kLlmPrior}, {"citations", json::array{}}};
+      if (logprobs) {
+        auto it = logprobs->find(path);
+        if (it != logprobs->end() && it->second.first.tokens > 0) {
+          const TokenLogprobs& t = it->second.first;
+          m["logprobsConfidence"] = std::exp(t.sum / static_cast<double>(t.tokens));
+        }
+      }
+      (*meta)[path] = std::move(m);
     }
   }
   return *meta;
+}
+
+// Adds one chunk's token log-probabilities the way MergeExtracted merges its answer: a
+// value's come from the first chunk with a non-null value (until then, a null's), an
+// array's from every chunk that contributed elements.
+void MergeLogprobs(const std::string& prefix, const json::value& answer, const std::map<std::string, TokenLogprobs>& lp,
+                   PathLogprobs* merged) {
+  if (!answer.is_object()) return;
+  for (const auto& [k, x] : answer.as_object()) {
+    std::string path = prefix.empty() ? std::string(k) : prefix + "." + std::string(k);
+    if (x.is_object() && !x.as_object().contains("amount")) {
+      MergeLogprobs(path, x, lp, merged);
+      continue;
+    }
+    auto found = lp.find(path);
+    if (found == lp.end()) continue;
+    auto& [acc, decided] = (*merged)[path];
+    if (x.is_array()) {
+      if (!decided) acc = {};
+      acc.sum += found->second.sum;
+      acc.tokens += found->second.tokens;
+      decided = true;
+    } else if (!decided) {
+      if (!x.is_null()) {
+        acc = found->second;
+        decided = true;
+      } else if (acc.tokens == 0) {
+        acc = found->second;
+      }
+    }
+  }
 }
 
 std::string IdForType(const Classes& c, const std::string& type, std::string* canonical_type) {
@@ -212,6 +262,11 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   // Tokens the endpoint reports (OpenAI's usage.prompt_tokens / completion_tokens).
   int64_t prompt_tokens = 0, completion_tokens = 0;
   bool reported = false;
+  // Extraction asks for token log-probabilities (logprobsConfidence per field); an
+  // endpoint that does not return them leaves the fields without one. One chunk without
+  // them leaves the whole output without, rather than half-measured.
+  PathLogprobs logprobs;
+  bool logprobs_complete = kind == Kind::kExtractor;
   for (const TextChunk& chunk : chunks) {
     json::object req{
         {"model", model},
@@ -223,16 +278,21 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
                       {"json_schema", json::object{{"name", std::string(KindName(kind)) + "_output"},
                                                    {"strict", true},
                                                    {"schema", schema}}}}}};
+    if (kind == Kind::kExtractor) req["logprobs"] = true;
     auto resp = PostWithRetries("llm engine", url, ToJson(req), headers, timeout_ms, ctx);
     if (!resp.ok()) return resp.status();
     auto body = ParseJson(resp->body);
     if (!body.ok()) return Status::Unprocessable("llm engine returned a body that is not JSON: " + body.status().message());
     const json::value* content = nullptr;
+    const json::value* token_logprobs = nullptr;  // choices[0].logprobs.content
     if (body->is_object())
       if (const json::value* ch = Find(body->as_object(), "choices"); ch && ch->is_array() && !ch->as_array().empty())
-        if (const json::value& c0 = ch->as_array()[0]; c0.is_object())
+        if (const json::value& c0 = ch->as_array()[0]; c0.is_object()) {
           if (const json::value* m = Find(c0.as_object(), "message"); m && m->is_object())
             content = Find(m->as_object(), "content");
+          if (const json::value* lp = Find(c0.as_object(), "logprobs"); lp && lp->is_object())
+            token_logprobs = Find(lp->as_object(), "content");
+        }
     if (!content || !content->is_string())
       return Status::Unprocessable("llm engine response has no choices[0].message.content string");
     if (const json::value* u = Find(body->as_object(), "usage"); u && u->is_object()) {
@@ -244,10 +304,16 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
         }
       }
     }
-    auto answer = ParseJson(StripCodeFence(content->as_string()));
+    const std::string_view content_text = content->as_string();
+    const std::string_view json_text = StripCodeFence(content_text);
+    auto answer = ParseJson(json_text);
     if (!answer.ok() || !answer->is_object())
       return Status::Unprocessable("llm engine's message content is not a JSON object");
     if (kind == Kind::kExtractor) {
+      std::optional<std::map<std::string, TokenLogprobs>> lp;
+      if (logprobs_complete && token_logprobs) lp = FieldTokenLogprobs(content_text, json_text, *token_logprobs);
+      if (lp) MergeLogprobs("", *answer, *lp, &logprobs);
+      else logprobs_complete = false;
       merged = MergeExtracted(merged, *answer);
     } else if (kind == Kind::kClassifier) {
       merged = *answer;
@@ -273,7 +339,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   switch (kind) {
     case Kind::kExtractor: {
       json::object meta;
-      MetadataFor("", merged, &meta);
+      MetadataFor("", merged, &meta, logprobs_complete ? &logprobs : nullptr);
       return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}},
                              file.id);
     }

@@ -97,7 +97,7 @@ DoctorCheck MissingBlobs(Connection& c, BlobStore* blobs, const DoctorOptions& o
   if (!shas.ok()) return Check("missing_blobs", "fail", shas.status().message());
   referenced->insert(shas->begin(), shas->end());
   std::vector<std::string> missing;
-  if (o.blob_dir.empty() && !verify) {
+  if (o.blob_dir.empty() && !o.external_blobs && !verify) {
     // Blobs in the database: one anti-join instead of a query per blob.
     auto absent = Texts(c,
                         "SELECT MIN(f.id) FROM files f WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE "
@@ -130,6 +130,7 @@ DoctorCheck MissingBlobs(Connection& c, BlobStore* blobs, const DoctorOptions& o
 
 DoctorCheck OrphanBlobs(Connection& c, const DoctorOptions& o, const std::set<std::string>& referenced) {
   int64_t count = 0, bytes = 0;
+  if (o.external_blobs) return Check("orphan_blobs", "skip", "blobs are in an external store (the bucket is not listed)");
   if (!o.blob_dir.empty()) {
     const auto cutoff = fs::file_time_type::clock::now() - std::chrono::milliseconds(o.orphan_grace_ms);
     std::error_code ec;

@@ -29,6 +29,9 @@ struct DoctorOptions {
   int64_t orphan_grace_ms = 60 * 60 * 1000;  // an upload in progress is briefly an orphan
   bool verify_blobs = false;                 // read and checksum every blob (slow)
   std::string blob_dir;                      // local blob store directory; "" for blobs in the database
+  // Blobs in a store outside the database (S3, --blob-store): checked one by one through
+  // `blobs`; orphans are not looked for (that would mean listing the bucket).
+  bool external_blobs = false;
 };
 
 struct DoctorCheck {

@@ -17,12 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsHexSha(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+constexpr size_t kChunkBytes = size_t{1} << 16;  // one read or write of a stream
 
 constexpr const char* kBackupLock = "backup.lock";  // see store/backup.h
 constexpr const char* kDeferredDir = "deferred";    // deletes a backup deferred
@@ -55,7 +50,7 @@ class LocalBlobStore final : public BlobStore {
   explicit LocalBlobStore(fs::path dir) : dir_(std::move(dir)) {}
 
   StatusOr<bool> Exists(const std::string& sha) override {
-    if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
+    if (!IsBlobKey(sha)) return Status::InvalidArgument("bad blob key");
     struct stat st;
     if (::stat(PathFor(sha).c_str(), &st) == 0) return true;
     if (errno == ENOENT) return false;
@@ -67,15 +62,23 @@ class LocalBlobStore final : public BlobStore {
   // upload costs about the same whether or not any workspace stored these bytes before:
   // its latency is no cheap oracle for "someone has this document" (F23; the residual
   // difference, a rename against an unlink, is documented in docs/storage.md).
-  StatusOr<std::string> Put(std::string_view bytes) override {
-    std::string sha = Sha256Hex(bytes);
-    fs::path final_path = PathFor(sha);
+  StatusOr<std::string> PutStream(BlobSource& source, const std::string& expected) override {
+    if (!expected.empty() && !IsBlobKey(expected)) return Status::InvalidArgument("bad blob key");
+    fs::path tmp = dir_ / "tmp" / ((expected.empty() ? std::string("stream") : expected) + "." + RandomToken(6));
+    auto sha = WriteDurably(tmp, source);
+    if (!sha.ok()) return sha.status();
     std::error_code ec;
+    if (!expected.empty() && *sha != expected) {
+      fs::remove(tmp, ec);
+      return Status::Internal("blob bytes do not match their expected checksum " + expected);
+    }
+    fs::path final_path = PathFor(*sha);
     const bool new_dir = fs::create_directories(final_path.parent_path(), ec);
-    if (ec) return IoError("create", final_path.parent_path(), ec.value());
+    if (ec) {
+      fs::remove(tmp, ec);
+      return IoError("create", final_path.parent_path(), ec.value());
+    }
     if (new_dir) GOLDSET_RETURN_IF_ERROR(SyncDir(dir_));
-    fs::path tmp = dir_ / "tmp" / (sha + "." + RandomToken(6));
-    GOLDSET_RETURN_IF_ERROR(WriteDurably(tmp, bytes));
     struct stat st;
     if (::stat(final_path.c_str(), &st) == 0) {
       fs::remove(tmp, ec);
@@ -93,8 +96,8 @@ class LocalBlobStore final : public BlobStore {
     return sha;
   }
 
-  StatusOr<std::string> Get(const std::string& sha) override {
-    if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
+  Status GetStream(const std::string& sha, BlobSink& sink) override {
+    if (!IsBlobKey(sha)) return Status::InvalidArgument("bad blob key");
     const fs::path path = PathFor(sha);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -102,28 +105,30 @@ class LocalBlobStore final : public BlobStore {
       if (errno == ENOENT) return Status::NotFound("blob " + sha + " is missing");
       return IoError("open", path, errno);
     }
-    std::string bytes;
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
+    Sha256Stream hash;
+    std::string buf(kChunkBytes, '\0');
+    Status st;
     for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
+      ssize_t n = ::read(fd, buf.data(), buf.size());
       if (n < 0) {
         if (errno == EINTR) continue;
-        int err = errno;
-        ::close(fd);
-        return IoError("read", path, err);
+        st = IoError("read", path, errno);
+        break;
       }
       if (n == 0) break;
-      bytes.append(buf, static_cast<size_t>(n));
+      const std::string_view chunk(buf.data(), static_cast<size_t>(n));
+      hash.Update(chunk);
+      st = sink.Write(chunk);
+      if (!st.ok()) break;
     }
     ::close(fd);
-    if (Sha256Hex(bytes) != sha) return Status::Internal("blob " + sha + " failed its checksum (corrupt)");
-    return bytes;
+    if (!st.ok()) return st;
+    if (hash.FinishHex() != sha) return Status::Internal("blob " + sha + " failed its checksum (corrupt)");
+    return Status::OK();
   }
 
   Status Delete(const std::string& sha) override {
-    if (!IsHexSha(sha)) return Status::InvalidArgument("bad blob key");
+    if (!IsBlobKey(sha)) return Status::InvalidArgument("bad blob key");
     // A backup in progress holds backup.lock exclusively (store/backup.h): the bytes stay
     // until it ends, marked in deferred/ for the backup to remove, so its snapshot never
     // lists a file whose bytes are gone.
@@ -146,23 +151,34 @@ class LocalBlobStore final : public BlobStore {
   }
 
  private:
-  // Writes `bytes` to a new file at `path` and fsyncs it; removes it on failure.
-  static Status WriteDurably(const fs::path& path, std::string_view bytes) {
+  // Writes what `source` yields to a new file at `path`, fsyncs it and returns the
+  // bytes' SHA-256; removes the file on failure.
+  static StatusOr<std::string> WriteDurably(const fs::path& path, BlobSource& source) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0) return IoError("create", path, errno);
-    size_t off = 0;
+    Sha256Stream hash;
+    std::string buffer;
     int err = 0;
-    while (off < bytes.size() && err == 0) {
-      ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-      if (n < 0 && errno != EINTR) err = errno;
-      if (n > 0) off += static_cast<size_t>(n);
-    }
-    if (err == 0 && ::fsync(fd) != 0) err = errno;
+    Status st = ForEachChunk(source, buffer, kChunkBytes, [&](std::string_view chunk) -> Status {
+      hash.Update(chunk);
+      size_t off = 0;
+      while (off < chunk.size()) {
+        ssize_t n = ::write(fd, chunk.data() + off, chunk.size() - off);
+        if (n < 0 && errno != EINTR) {
+          err = errno;
+          return IoError("write", path, err);
+        }
+        if (n > 0) off += static_cast<size_t>(n);
+      }
+      return Status::OK();
+    });
+    if (st.ok() && ::fsync(fd) != 0) err = errno;
     if (::close(fd) != 0 && err == 0) err = errno;
-    if (err == 0) return Status::OK();
+    if (st.ok() && err != 0) st = IoError("write", path, err);
+    if (st.ok()) return hash.FinishHex();
     std::error_code ec;
     fs::remove(path, ec);
-    return IoError("write", path, err);
+    return st;
   }
 
   fs::path PathFor(const std::string& sha) const { return dir_ / sha.substr(0, 2) / sha; }

@@ -24,5 +24,6 @@ std::vector<Migration> LeasesMigrations();
 std::vector<Migration> KeysMigrations();
 std::vector<Migration> SurfaceMigrations();
 std::vector<Migration> VersionsMigrations();
+std::vector<Migration> MetricsMigrations();
 
 }  // namespace goldset::store

@@ -17,7 +17,7 @@ const std::vector<Migration>& AllMigrations() {
     std::vector<Migration> all;
     for (auto part : {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations(),
                       LeasesMigrations(), KeysMigrations(), SurfaceMigrations(),
-                      VersionsMigrations()})
+                      VersionsMigrations(), MetricsMigrations()})
       all.insert(all.end(), part.begin(), part.end());
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;

@@ -10,6 +10,7 @@ Status DeleteSetsWithRuns(Database& db, const std::string& workspace_id, const s
       GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM run_comparisons WHERE run_id IN (" + runs + ") OR baseline_run_id IN (" +
                                          runs + ")",
                                      {workspace_id, set_id, workspace_id, set_id}));
+      GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM run_analyses WHERE run_id IN (" + runs + ")", {workspace_id, set_id}));
       GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_run_items WHERE run_id IN (" + runs + ")", {workspace_id, set_id}));
       GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_runs WHERE workspace_id = ? AND set_id = ?", {workspace_id, set_id}));
       GOLDSET_RETURN_IF_ERROR(c.Exec(

@@ -833,6 +833,24 @@ add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only 
     "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]}),
                "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}]})}],
     "expect": {"analysis": {"lineItems": {"li": {"rowsMatched": 1, "precision": 0.5, "recall": 0.5}}}}})
+# GriTS-Con values computed with the reference (grits_con of the grids [[x,1],[y,2],[z,3],[w,4]]
+# vs [[x,1],[y,9],[z,8]]: 0.5714285714285715, precision 2/3, recall 1/2; [[p,1]] vs
+# [[p,1],[q,7],[q,7]]: 0.5, precision 1/3, recall 1); the analysis gives their means.
+add(T, "line_items_grits", {"description": "gritsCon: the means of the reference's grits_con over items, beside cellAccuracy",
+    "kind": "extract", "config": schema(li=LI2), "analysisOptions": {"grits": True},
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}, {"a": "z", "b": 3}, {"a": "w", "b": 4}]}),
+               "actual": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 9}, {"a": "z", "b": 8}]})},
+              {"expected": value({"li": [{"a": "p", "b": 1}]}),
+               "actual": value({"li": [{"a": "p", "b": 1}, {"a": "q", "b": 7}, {"a": "q", "b": 7}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {
+        "cellAccuracy": 6 / 14,
+        "gritsCon": {"computed": True, "numItems": 2, "numItemsTooLarge": 0, "score": 0.5357142857142858,
+                     "precision": 0.5, "recall": 0.75, "upperBound": 0.5357142857142858}}}}}})
+add(T, "line_items_grits_off", {"description": "gritsCon is computed only when asked",
+    "kind": "extract", "config": schema(li=LI2),
+    "items": [{"expected": value({"li": [{"a": "x", "b": 1}]}), "actual": value({"li": [{"a": "x", "b": 2}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {"cellAccuracy": 0.5,
+        "gritsCon": {"computed": False, "numItems": 0, "score": "$absent"}}}}}})
 add(T, "tree_edit", {"description": "treeEditAccuracy: mean nTED accuracy (0.75 and 1) and the micro field F1 (1 of 2 and 2)",
     "kind": "extract", "config": schema(f=S), "analysisOptions": {"treeEdit": True},
     "items": [{"expected": value({"f": "abc"}), "actual": value({"f": "abd"})},
@@ -849,8 +867,9 @@ add(T, "anls_mean", {"description": "anlsStar: the mean of item scores; fields: 
     "expect": {"analysis": {"anlsStar": {"score": 0.75, "fields": {"a": 1, "b": 0.5}}}}})
 
 
-# Directories written by other generators (anls_reference.py) or by hand (tree_edit) survive a re-run.
-KEEP = {"anls_star", "tree_edit"}
+# Directories written by other generators (anls_reference.py, grits_reference.py) or by hand
+# (tree_edit) survive a re-run.
+KEEP = {"anls_star", "tree_edit", "grits"}
 
 
 def main():

@@ -12,7 +12,7 @@ const KEY = { correct: 'correct', missing: 'missing', hallucinated: 'hallucinate
   near_miss: 'nearMiss', wrong_value: 'wrongValue' };
 
 describe('run analysis', { timeout: 180000 }, () => {
-  let srv, seeded, runId, results;
+  let srv, seeded, runId, results, firstAnswer;
   before(async () => {
     srv = await startServer();
     seeded = await seedInvoiceSet(srv, 5, { wrong: (i) => (i === 1 ? ['vendor'] : i === 2 ? ['total'] : []) });
@@ -20,6 +20,7 @@ describe('run analysis', { timeout: 180000 }, () => {
     assert.equal(created.status, 200, JSON.stringify(created.body));
     runId = created.body.id;
     await waitForRun(srv.api, runId);
+    firstAnswer = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`);  // before any other request
     results = await allResults(srv.api, runId);
   });
   after(async () => srv?.stop());
@@ -64,6 +65,31 @@ describe('run analysis', { timeout: 180000 }, () => {
     assert.ok(on.body.treeEditAccuracy.score > 0.8 && on.body.treeEditAccuracy.score < 1, JSON.stringify(on.body.treeEditAccuracy));
     // str() as in the reference: an expected 100 (integer) and an extracted 100.0 differ.
     assert.ok(on.body.treeEditAccuracy.fieldF1 >= 0.75 && on.body.treeEditAccuracy.fieldF1 < 1, JSON.stringify(on.body.treeEditAccuracy));
+  });
+
+  test('the default analysis was stored when the run finished, in its own table', async () => {
+    const stored = firstAnswer;
+    assert.equal(stored.status, 200);
+    assert.equal(stored.headers['x-goldset-cache'], 'hit', 'the first request found it: the run\'s end stored it');
+    assert.equal(stored.body.status, 'PROCESSED');
+    // The same numbers as a fresh computation under other (equivalent-result) parameters.
+    const fresh = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { targetPrecision: '0.95' } });
+    assert.equal(fresh.headers['x-goldset-cache'], 'miss');
+    for (const k of ['numItems', 'numItemsFailed', 'anlsStar', 'errors', 'lineItems', 'usage']) {
+      assert.deepEqual(stored.body[k], fresh.body[k], k);
+    }
+  });
+
+  test('a rescored run stores its analysis when it finishes too', async () => {
+    const r = await srv.api('POST', `/evaluation_set_runs/${runId}/rescore`, { body: {} });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await waitForRun(srv.api, r.body.id);
+    const a = await srv.api('GET', `/evaluation_set_runs/${r.body.id}/analysis`);
+    assert.equal(a.headers['x-goldset-cache'], 'hit');
+    assert.equal(a.body.runId, r.body.id);
+    const original = (await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`)).body;
+    assert.deepEqual(a.body.errors, original.errors);
+    assert.equal(a.body.anlsStar.score, original.anlsStar.score);
   });
 
   test('a finished run is computed once and then served as stored', async () => {
@@ -129,6 +155,65 @@ function startLlm() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+// An endpoint that answers only when released: a run stays PROCESSING meanwhile.
+function startGatedLlm() {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', async () => {
+      const first = calls++ === 0;
+      if (!first) await gate;
+      const text = JSON.parse(body).messages.map((m) => m.content).join('\n');
+      const grab = (re) => (text.match(re) || [])[1] ?? null;
+      const value = { invoice_number: grab(/Invoice No:\s*([A-Z0-9-]+)/), vendor: grab(/Vendor:\s*([^\n]+)/),
+        total: Number(grab(/Total:\s*\$?([0-9.]+)/)), invoice_date: grab(/Date:\s*([0-9-]+)/) };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify(value) } }] }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, release: () => release() })));
+}
+
+describe('analysis while a run goes on', { timeout: 180000 }, () => {
+  let srv, llm;
+  before(async () => {
+    srv = await startServer();
+    llm = await startGatedLlm();
+  });
+  after(async () => {
+    llm?.release();
+    await srv?.stop();
+    await new Promise((r) => llm?.server.close(r));
+  });
+
+  test('computed live from the items finished so far, then stored at the end', async () => {
+    const engine = { type: 'llm', baseUrl: `http://127.0.0.1:${llm.server.address().port}/v1`, model: 'stand-in' };
+    const seeded = await seedInvoiceSet(srv, 3, { engine });
+    const run = await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    let live;
+    for (let i = 0; i < 600; ++i) {  // until the first item is done (the others wait at the gate)
+      live = await srv.api('GET', `/evaluation_set_runs/${run.body.id}/analysis`);
+      if (live.body.numItems >= 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(live.status, 200);
+    assert.equal(live.body.status, 'PROCESSING');
+    assert.equal(live.body.numItems, 1);
+    assert.equal(live.headers['x-goldset-cache'], 'bypass', 'a running run\'s analysis is not stored');
+    llm.release();
+    const done = await waitForRun(srv.api, run.body.id);
+    assert.equal(done.status, 'PROCESSED');
+    const stored = await srv.api('GET', `/evaluation_set_runs/${run.body.id}/analysis`);
+    assert.equal(stored.headers['x-goldset-cache'], 'hit');
+    assert.equal(stored.body.status, 'PROCESSED');
+    assert.equal(stored.body.numItems, 3);
+  });
+});
+
 describe('usage and cost from the llm engine', { timeout: 180000 }, () => {
   let srv, llm;
   before(async () => {
@@ -149,6 +234,12 @@ describe('usage and cost from the llm engine', { timeout: 180000 }, () => {
     const done = await waitForRun(srv.api, run.body.id);
     assert.equal(done.status, 'PROCESSED');
     const a = (await srv.api('GET', `/evaluation_set_runs/${run.body.id}/analysis`)).body;
+    for (const item of await allResults(srv.api, run.body.id)) {  // each item result carries its usage and latency
+      assert.equal(item.usage.promptTokens, 100, JSON.stringify(item.usage));
+      assert.equal(item.usage.completionTokens, 20);
+      assert.ok(Math.abs(item.usage.cost - (100 * 3 + 20 * 15) / 1e6) < 1e-15);
+      assert.equal(typeof item.latencyMs, 'number');
+    }
     assert.equal(a.usage.itemsWithUsage, 3);
     assert.equal(a.usage.promptTokens, 300);
     assert.equal(a.usage.completionTokens, 60);

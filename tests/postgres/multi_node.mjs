@@ -4,7 +4,10 @@
 // every item appears exactly once (2,000 unique ids, all PROCESSED, numFilesProcessed
 // 2,000), the work was spread over several worker threads, and the metrics equal those of
 // the same set run on a single SQLite node.
-// Usage: node multi_node.mjs --bin build/goldset --database postgresql://…/db
+// With --s3 1 every node and worker keeps file bytes in one S3 bucket (a local s3rver,
+// tests/integration/s3_server.mjs) instead of the database: the blobs table stays empty
+// and the bucket holds each distinct file once.
+// Usage: node multi_node.mjs --bin build/goldset --database postgresql://…/db [--items N] [--s3 1]
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,9 +34,11 @@ function fail(msg) {
   cleanup();
   process.exit(1);
 }
+let s3 = null;  // --s3: the shared bucket
 function cleanup() {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   fs.rmSync(work, { recursive: true, force: true });
+  if (s3) fs.rmSync(s3.directory, { recursive: true, force: true });
 }
 process.on('uncaughtException', (e) => fail(e.stack || String(e)));
 process.on('unhandledRejection', (e) => fail(e?.stack || String(e)));
@@ -139,10 +144,19 @@ function sameNumbers(a, b) {
 
 // --- PostgreSQL: 2 API nodes + 2 worker processes.
 const pgEnv = { GOLDSET_DATABASE: pgUrl };
+let blobArgs = [];
+if (args.s3) {
+  const { startS3, S3_ENV } = await import('../integration/s3_server.mjs');
+  s3 = await startS3();
+  blobArgs = ['--blob-store', s3.blobStore('multi')];
+  Object.assign(pgEnv, S3_ENV);
+  log(`file bytes in the S3 bucket at ${s3.endpoint}`);
+}
 const key = execFileSync(bin, ['keys', 'create', '--data-dir', path.join(work, 'cli')], { env: envWith(pgEnv) }).toString().trim();
 const nodeArgs = (n) => ['serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(work, n), '--no-access-log', '--workers', '1',
-  '--item-timeout-ms', '3000', '--lease-ms', '3000', '--egress-allow', '127.0.0.1/32', '--webhook-workers', '4', ...noLimits];
-const workerArgs = (n) => ['worker', '--data-dir', path.join(work, n), '--workers', '2', '--item-timeout-ms', '3000', '--lease-ms', '3000'];
+  '--item-timeout-ms', '3000', '--lease-ms', '3000', '--egress-allow', '127.0.0.1/32', '--webhook-workers', '4', ...noLimits, ...blobArgs];
+const workerArgs = (n) => ['worker', '--data-dir', path.join(work, n), '--workers', '2', '--item-timeout-ms', '3000', '--lease-ms', '3000',
+  ...blobArgs];
 const [urlA, urlB] = await Promise.all([start('serve-a', nodeArgs('a'), pgEnv), start('serve-b', nodeArgs('b'), pgEnv)]);
 await Promise.all([start('worker-1', workerArgs('w1'), pgEnv), start('worker-2', workerArgs('w2'), pgEnv)]);
 const [nodeA, , worker1] = procs;
@@ -199,6 +213,13 @@ const owners = execFileSync('psql', ['-X', '-qtA', pgUrl, '-c',
   `SELECT COUNT(DISTINCT split_part(lease_owner, ':', 1)) FROM evaluation_run_items WHERE run_id = '${run.id}'`]).toString().trim();
 if (Number(owners) < 3) fail(`work was done by only ${owners} worker threads`);
 log(`${ITEMS} unique items PROCESSED; ${reclaimed} reclaimed after the kill; ${owners} worker threads did the work`);
+if (s3) {
+  const rows = execFileSync('psql', ['-X', '-qtA', pgUrl, '-c', 'SELECT COUNT(*) FROM blobs']).toString().trim();
+  if (rows !== '0') fail(`${rows} blob rows in PostgreSQL although the bytes belong in S3`);
+  const objects = s3.objects('multi');
+  if (objects.length !== DISTINCT_FILES) fail(`${objects.length} objects in the bucket, expected ${DISTINCT_FILES}`);
+  log(`the bucket holds the ${DISTINCT_FILES} distinct files once each; no blob rows in PostgreSQL`);
+}
 
 // --- SQLite: the same seed on one node.
 const sqliteDir = path.join(work, 'sqlite');

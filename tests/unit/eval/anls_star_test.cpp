@@ -2,6 +2,10 @@
 // Python str() table and the work budget.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
+
+#include "common/rng.h"
 #include "eval/anls_star.h"
 #include "eval/munkres.h"
 
@@ -65,6 +69,112 @@ TEST(Munkres, RectangularFindsTheOptimum) {
   ASSERT_EQ(pairs.size(), 2u);
   EXPECT_EQ(pairs[0], std::make_pair(0, 2));
   EXPECT_EQ(pairs[1], std::make_pair(1, 0));
+}
+
+// The plain step formulation with a mark matrix (what munkres.cpp computed before it
+// kept its state in indexes): the fast one must choose the same pairs, ties included.
+std::vector<std::pair<int, int>> PlainMunkres(const std::vector<double>& cost, size_t rows, size_t cols) {
+  const size_t n = std::max(rows, cols);
+  std::vector<double> c(n * n, 0.0);
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t j = 0; j < cols; ++j) c[i * n + j] = cost[i * cols + j];
+  std::vector<int> mark(n * n, 0);  // 1 star, 2 prime
+  std::vector<bool> rc(n), cc(n);
+  auto clear = [&] {
+    std::fill(rc.begin(), rc.end(), false);
+    std::fill(cc.begin(), cc.end(), false);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    double m = *std::min_element(c.begin() + static_cast<long>(i * n), c.begin() + static_cast<long>((i + 1) * n));
+    for (size_t j = 0; j < n; ++j) c[i * n + j] -= m;
+  }
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      if (c[i * n + j] == 0 && !cc[j] && !rc[i]) {
+        mark[i * n + j] = 1;
+        cc[j] = rc[i] = true;
+        break;
+      }
+  clear();
+  for (;;) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < n; ++j)
+        if (mark[i * n + j] == 1 && !cc[j]) cc[j] = true, ++count;
+    if (count >= n) break;
+    size_t row = 0, col = 0;
+    for (;;) {
+      bool found = false;
+      const size_t i0 = row, j0 = col;
+      for (size_t di = 0; di < n && !found; ++di) {
+        size_t i = (i0 + di) % n;
+        if (rc[i]) continue;
+        for (size_t dj = 0; dj < n; ++dj) {
+          size_t j = (j0 + dj) % n;
+          if (c[i * n + j] == 0 && !cc[j]) row = i, col = j, found = true;
+        }
+      }
+      if (!found) {
+        double m = std::numeric_limits<double>::max();
+        for (size_t i = 0; i < n; ++i)
+          for (size_t j = 0; j < n; ++j)
+            if (!rc[i] && !cc[j]) m = std::min(m, c[i * n + j]);
+        for (size_t i = 0; i < n; ++i)
+          for (size_t j = 0; j < n; ++j) {
+            if (rc[i]) c[i * n + j] += m;
+            if (!cc[j]) c[i * n + j] -= m;
+          }
+        row = col = 0;
+        continue;
+      }
+      mark[row * n + col] = 2;
+      size_t star = n;
+      for (size_t j = 0; j < n; ++j)
+        if (mark[row * n + j] == 1) star = j;
+      if (star == n) break;
+      col = star;
+      rc[row] = true;
+      cc[star] = false;
+    }
+    std::vector<std::pair<size_t, size_t>> path{{row, col}};
+    for (;;) {
+      size_t r = n;
+      for (size_t i = 0; i < n && r == n; ++i)
+        if (mark[i * n + path.back().second] == 1) r = i;
+      if (r == n) break;
+      path.emplace_back(r, path.back().second);
+      size_t p = n;
+      for (size_t j = 0; j < n && p == n; ++j)
+        if (mark[r * n + j] == 2) p = j;
+      path.emplace_back(r, p);
+    }
+    for (auto [i, j] : path) mark[i * n + j] = mark[i * n + j] == 1 ? 0 : 1;
+    clear();
+    for (auto& m : mark)
+      if (m == 2) m = 0;
+  }
+  std::vector<std::pair<int, int>> out;
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t j = 0; j < cols; ++j)
+      if (mark[i * n + j] == 1) out.emplace_back(static_cast<int>(i), static_cast<int>(j));
+  return out;
+}
+
+TEST(Munkres, SamePairsAsThePlainFormulationOnTies) {
+  // Costs from a few values (many ties) and from the ANLS* shape (top - mean, with
+  // one-ulp nudges), square and rectangular, up to 70 x 70 (two 64-bit words per row).
+  Rng rng(20261204);
+  for (int round = 0; round < 400; ++round) {
+    size_t rows = 1 + rng.Below(round < 380 ? 12 : 70), cols = 1 + rng.Below(round < 380 ? 12 : 70);
+    int distinct = 1 + static_cast<int>(rng.Below(5));
+    std::vector<double> cost(rows * cols);
+    for (double& x : cost) {
+      x = static_cast<double>(rng.Below(static_cast<uint64_t>(distinct))) / 3.0;
+      if (rng.Below(4) == 0) x = std::nextafter(x, -1.0);
+    }
+    ASSERT_EQ(MunkresAssignment(cost, rows, cols), PlainMunkres(cost, rows, cols))
+        << "round " << round << ", " << rows << " x " << cols;
+  }
 }
 
 }  // namespace

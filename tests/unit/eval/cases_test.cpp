@@ -11,6 +11,7 @@
 #include "eval/anls_star.h"
 #include "eval/eval.h"
 #include "eval/item_scorer.h"
+#include "eval/grits.h"
 #include "eval/tree_edit.h"
 #include "json_match.h"
 
@@ -82,6 +83,54 @@ void RunTreeEditCases(const json::object& c) {
   EXPECT_GT(n, 0u);
 }
 
+TextGrid GridOf(const json::value& v) {
+  TextGrid g;
+  for (const auto& row : v.as_array()) {
+    std::vector<std::string> cells;
+    for (const auto& cell : row.as_array()) cells.emplace_back(cell.as_string());
+    g.push_back(std::move(cells));
+  }
+  return g;
+}
+
+std::u32string Utf32(const json::value& v) {
+  std::u32string out;
+  const json::string& s = v.as_string();
+  for (size_t i = 0; i < s.size();) {  // UTF-8 to code points (the data files are valid UTF-8)
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = len == 1 ? b : b & (0x3F >> (len - 1));
+    for (size_t k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(c);
+    i += len;
+  }
+  return out;
+}
+
+// kind "grits": {"cases": [{"true", "pred", "grits", "precision", "recall", "upperBound"}]}
+// (grids of strings), kind "grits_lcs": {"cases": [{"a", "b", "similarity"}]}; values
+// from the reference implementation (tests/cases/grits_reference.py), parity within 1e-9.
+void RunGritsCases(const json::object& c) {
+  size_t n = 0;
+  const bool lcs = c.at("kind") == "grits_lcs";
+  for (const auto& v : c.at("cases").as_array()) {
+    const json::object& one = v.as_object();
+    std::string what = "case " + std::to_string(n++) + ": " + json::serialize(one);
+    if (lcs) {
+      EXPECT_NEAR(LcsSimilarity(Utf32(one.at("a")), Utf32(one.at("b"))), one.at("similarity").to_number<double>(), 1e-9)
+          << what;
+      continue;
+    }
+    auto got = GritsCon(GridOf(one.at("true")), GridOf(one.at("pred")));
+    ASSERT_TRUE(got.ok()) << what << ": " << got.status().ToString();
+    EXPECT_NEAR(got->grits, one.at("grits").to_number<double>(), 1e-9) << what;
+    EXPECT_NEAR(got->precision, one.at("precision").to_number<double>(), 1e-9) << what;
+    EXPECT_NEAR(got->recall, one.at("recall").to_number<double>(), 1e-9) << what;
+    EXPECT_NEAR(got->upper_bound, one.at("upperBound").to_number<double>(), 1e-9) << what;
+  }
+  EXPECT_GT(n, 0u);
+}
+
 class ScoringCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScoringCase, MatchesExpectation) {
@@ -94,6 +143,10 @@ TEST_P(ScoringCase, MatchesExpectation) {
   if (c.contains("kind") && c.at("kind") == "anls") {
     SCOPED_TRACE(std::string(c.at("description").as_string()));
     return RunAnlsCases(c);
+  }
+  if (c.contains("kind") && (c.at("kind") == "grits" || c.at("kind") == "grits_lcs")) {
+    SCOPED_TRACE(std::string(c.at("description").as_string()));
+    return RunGritsCases(c);
   }
   if (c.contains("kind") && c.at("kind") == "ted") {
     SCOPED_TRACE(std::string(c.at("description").as_string()));
@@ -134,6 +187,7 @@ TEST_P(ScoringCase, MatchesExpectation) {
     if (const json::value* t = o->as_object().if_contains("targetPrecision")) analysis_options.target_precision = t->to_number<double>();
     if (const json::value* t = o->as_object().if_contains("rowMatchShare")) analysis_options.row_match_share = t->to_number<double>();
     if (const json::value* t = o->as_object().if_contains("treeEdit")) analysis_options.tree_edit = t->as_bool();
+    if (const json::value* t = o->as_object().if_contains("grits")) analysis_options.grits = t->as_bool();
   }
   RunAnalysis analysis(analysis_options);
   const ItemScorer scorer(kind, config, options);  // compiled once: must agree with ScoreItem

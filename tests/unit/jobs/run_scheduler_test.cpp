@@ -35,10 +35,12 @@ const char* kOutput = R"({"value":{"invoice_number":"INV-1"}})";
 class FlakyBlobStore final : public store::BlobStore {
  public:
   FlakyBlobStore(std::shared_ptr<store::BlobStore> real, int failures) : real_(std::move(real)), failures_(failures) {}
-  StatusOr<std::string> Put(std::string_view bytes) override { return real_->Put(bytes); }
-  StatusOr<std::string> Get(const std::string& sha) override {
+  StatusOr<std::string> PutStream(store::BlobSource& source, const std::string& expected) override {
+    return real_->PutStream(source, expected);
+  }
+  Status GetStream(const std::string& sha, store::BlobSink& sink) override {
     if (failures_.fetch_sub(1) > 0) return Status::Unavailable("blob store: read failed: Input/output error");
-    return real_->Get(sha);
+    return real_->GetStream(sha, sink);
   }
   StatusOr<bool> Exists(const std::string& sha) override { return real_->Exists(sha); }
   Status Delete(const std::string& sha) override { return real_->Delete(sha); }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 
 #include "common/clock.h"
@@ -132,6 +133,109 @@ std::string ChatAnswer(const std::string& content) {
                              {"choices", json::array{json::object{{"index", 0},
                                                                   {"message", json::object{{"role", "assistant"}, {"content", content}}},
                                                                   {"finish_reason", "stop"}}}}});
+}
+
+// A chat answer whose choices[0].logprobs.content lists `tokens` (text, logprob); the
+// content is their concatenation, as OpenAI-compatible servers return it.
+std::string ChatAnswerWithLogprobs(const std::vector<std::pair<std::string, double>>& tokens) {
+  std::string content;
+  json::array lp;
+  for (const auto& [t, l] : tokens) {
+    content += t;
+    lp.push_back(json::object{{"token", t}, {"logprob", l}, {"top_logprobs", json::array{}}});
+  }
+  return ToJson(json::object{
+      {"object", "chat.completion"},
+      {"choices", json::array{json::object{{"index", 0},
+                                           {"message", json::object{{"role", "assistant"}, {"content", content}}},
+                                           {"logprobs", json::object{{"content", std::move(lp)}}},
+                                           {"finish_reason", "stop"}}}}});
+}
+
+TEST(LlmEngine, TokenLogprobsBecomeEachFieldsLogprobsConfidence) {
+  Fixture f;
+  // {"a":"INV-1","b":7,"c":null,"e":{"f":"x"},"g":["p","q"]}
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.5}, {"INV", -0.1}, {"-1", -0.3},
+                                                                 {"\",\"", -0.2}, {"b\":", -0.4}, {"7", -0.05},
+                                                                 {",\"c\":", -0.6}, {"null", -0.7}, {",\"e\":{\"f\":\"", -0.1},
+                                                                 {"x", -0.25}, {"\"},\"g\":", -0.3}, {"[\"p", -0.2},
+                                                                 {"\",\"", -0.4}, {"q\"]", -0.6}, {"}", -0.9}})};
+  });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}}}};
+  auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(ParseJson(server.requests()[0].body)->at("logprobs"), true);
+  const json::value& meta = out->at("metadata");
+  auto conf = [&](const char* path) { return meta.at(path).at("logprobsConfidence").as_double(); };
+  EXPECT_NEAR(conf("a"), std::exp((-0.1 - 0.3) / 2), 1e-12);  // inside the quotes only
+  EXPECT_NEAR(conf("b"), std::exp(-0.05), 1e-12);
+  EXPECT_NEAR(conf("c"), std::exp(-0.7), 1e-12);
+  EXPECT_NEAR(conf("e.f"), std::exp(-0.25), 1e-12);            // nested objects by dotted path
+  EXPECT_NEAR(conf("g"), std::exp((-0.2 - 0.4 - 0.6) / 3), 1e-12);  // an array is one value
+  EXPECT_DOUBLE_EQ(meta.at("a").at("confidence").as_double(), 0.8);  // the prior stays beside it
+}
+
+TEST(LlmEngine, LogprobsThatDoNotSpellTheContentGiveNoConfidence) {
+  Fixture f;
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    json::value body = *ParseJson(ChatAnswerWithLogprobs({{"{\"a\":\"x\"}", -0.1}}));
+    body.at("choices").at(0).at("message").as_object()["content"] = "{\"a\":\"y\"}";  // not the tokens' text
+    return StubHttpServer::Response{200, ToJson(body)};
+  });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}}}};
+  auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->at("value").at("a"), "y");
+  EXPECT_FALSE(out->at("metadata").at("a").as_object().contains("logprobsConfidence"));
+  // Tokens that spell only the start of the content: none either.
+  StubHttpServer prefix([](const StubHttpServer::Request&) {
+    json::value body = *ParseJson(ChatAnswerWithLogprobs({{"{\"a\":", -0.1}, {"\"y\"", -0.2}}));
+    body.at("choices").at(0).at("message").as_object()["content"] = "{\"a\":\"y\"}";
+    return StubHttpServer::Response{200, ToJson(body)};
+  });
+  config["engine"].as_object()["baseUrl"] = prefix.Url("/v1");
+  auto part = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_FALSE(part->at("metadata").at("a").as_object().contains("logprobsConfidence"));
+  // No logprobs at all (most servers unless asked; some even then): none either.
+  StubHttpServer plain([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
+  });
+  config["engine"].as_object()["baseUrl"] = plain.Url("/v1");
+  auto bare = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_FALSE(bare->at("metadata").at("a").as_object().contains("logprobsConfidence"));
+}
+
+TEST(LlmEngine, ChunkedLogprobsFollowTheMergedValue) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  StubHttpServer server([&](const StubHttpServer::Request&) {
+    if (++calls == 1)  // {"a":null,"b":"first","items":[1]}
+      return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":", -0.1}, {"null", -1.0}, {",\"b\":\"", -0.1},
+                                                                   {"first", -0.2}, {"\",\"items\":", -0.1}, {"[1]", -0.3},
+                                                                   {"}", -0.1}})};
+    // {"a":"late","b":"second","items":[2]}
+    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.1}, {"late", -0.4}, {"\",\"b\":\"", -0.1},
+                                                                 {"second", -2.0}, {"\",\"items\":", -0.1}, {"[2]", -0.5},
+                                                                 {"}", -0.1}})};
+  });
+  json::object config{{"schema", {{"type", "object"}}},
+                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  parse::Document doc;
+  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
+  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, f.ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_EQ(calls.load(), 2);
+  const json::value& meta = out->at("metadata");
+  EXPECT_NEAR(meta.at("a").at("logprobsConfidence").as_double(), std::exp(-0.4), 1e-12);  // the chunk whose value won
+  EXPECT_NEAR(meta.at("b").at("logprobsConfidence").as_double(), std::exp(-0.2), 1e-12);  // first non-null
+  EXPECT_NEAR(meta.at("items").at("logprobsConfidence").as_double(), std::exp((-0.3 - 0.5) / 2), 1e-12);  // both chunks
 }
 
 TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {

@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "store/blob_store.h"
+#include "store/analysis_store.h"
 #include "store/comparison_store.h"
 #include "store/file_store.h"
 #include "store/tenancy_store.h"
@@ -257,6 +258,37 @@ TEST_P(StoresTest, ComparisonsBoundedPerRunPair) {
   EXPECT_TRUE(*c.Put(key("p4", "bpr_c"), "{c}", 6, kMax));  // another pair
   EXPECT_FALSE(c.Get(key("p1", "bpr_a", "ws_2"))->has_value());  // another workspace sees nothing
   EXPECT_FALSE(*c.Put(key("p9", "bpr_d"), "{d}", 7, 0));  // 0: never stored
+}
+
+// Stored analyses (their own table, migration 700): the one stored at finish through the
+// finishing transaction, then at most max_per_run parameter sets per run, that one
+// included; the same key stored once; other runs and workspaces apart.
+TEST_P(StoresTest, AnalysesStoredAtFinishThenBoundedPerRun) {
+  AnalysisStore a(db);
+  auto key = [](std::string params, std::string run = "bpr_a", std::string ws = "ws_1") {
+    return AnalysisKey{ws, run, std::move(params)};
+  };
+  ASSERT_TRUE(db->InTransaction(true, [&](Connection& c) {
+                  return AnalysisStore::PutAtFinish(c, key("default"), "{d}", 1);
+                }).ok());
+  ASSERT_TRUE(db->InTransaction(true, [&](Connection& c) {  // a second finish changes nothing
+                  return AnalysisStore::PutAtFinish(c, key("default"), "{other}", 2);
+                }).ok());
+  EXPECT_EQ(**a.Get(key("default")), "{d}");
+  const int64_t kMax = 3;
+  EXPECT_FALSE(*a.Put(key("default"), "{x}", 3, kMax));  // already stored: unchanged
+  EXPECT_TRUE(*a.Put(key("p2"), "{2}", 4, kMax));        // limit - 1 stored before
+  EXPECT_TRUE(*a.Put(key("p3"), "{3}", 5, kMax));        // reaches the limit
+  EXPECT_FALSE(*a.Put(key("p4"), "{4}", 6, kMax));       // over it: not stored
+  EXPECT_EQ(**a.Get(key("default")), "{d}");
+  EXPECT_EQ(**a.Get(key("p3")), "{3}");
+  EXPECT_FALSE(a.Get(key("p4"))->has_value());
+  EXPECT_TRUE(*a.Put(key("p4", "bpr_c"), "{c}", 7, kMax));       // another run
+  EXPECT_FALSE(a.Get(key("default", "bpr_a", "ws_2"))->has_value());  // another workspace sees nothing
+  EXPECT_FALSE(*a.Put(key("p9", "bpr_d"), "{d}", 8, 0));         // 0: never stored on request
+  // Not in the comparisons' table.
+  EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM run_comparisons"), 0);
+  EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM run_analyses"), 4);
 }
 
 GOLDSET_BACKENDS(StoresTest);
