@@ -17,17 +17,10 @@ items=${GOLDSET_BENCH_RUN_ITEMS:-2000}
 workers=${GOLDSET_BENCH_WORKERS:-4}
 unset GOLDSET_DATABASE
 
-admin=${GOLDSET_BENCH_DATABASE:-}
-if [ -z "$admin" ]; then
-  cluster=$(mktemp -d /tmp/goldset-bench-pg-XXXXXX)
-  trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-  admin=$(scripts/pg-cluster.sh start "$cluster")
-  echo "throwaway PostgreSQL at $admin"
-fi
-db="bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-psql -X -q "$admin" -c "CREATE DATABASE $db" >/dev/null
+. bench/pg_admin.sh
+url=$(fresh_db)
 
 echo "== recovery after kill -9 at 50%: $items items, 50 ms engine calls, $workers workers"
 node bench/recovery/recovery.mjs --bin "$bin" --items "$items" --workers "$workers" --label sqlite
-node bench/recovery/recovery.mjs --bin "$bin" --items "$items" --workers "$workers" --label postgres --database "${admin%/*}/$db"
-psql -X -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+node bench/recovery/recovery.mjs --bin "$bin" --items "$items" --workers "$workers" --label postgres --database "$url"
+drop_db "$url"

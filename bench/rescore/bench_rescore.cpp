@@ -97,7 +97,7 @@ int Main(int argc, char** argv) {
   const json::object config = Config();
   const json::object options{{"fuzzyMatchFields", json::array{"vendor"}}, {"excludeFields", json::array{}}};
   eval::Options opts = eval::OptionsFromJson(options);
-  eval::ItemScorer scorer(eval::Kind::kExtract, config, opts);
+  eval::ItemScorer scorer(eval::Kind::kExtractor, config, opts);
 
   std::mt19937 rng(11);
   std::vector<std::pair<json::value, json::value>> items(static_cast<size_t>(n));

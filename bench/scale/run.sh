@@ -18,19 +18,7 @@ items=${GOLDSET_BENCH_ITEMS:-100000}
 run_items=${GOLDSET_BENCH_RUN_ITEMS:-2000}
 unset GOLDSET_DATABASE
 
-admin=${GOLDSET_BENCH_DATABASE:-}
-if [ -z "$admin" ]; then
-  cluster=$(mktemp -d /tmp/goldset-bench-pg-XXXXXX)
-  trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
-  admin=$(scripts/pg-cluster.sh start "$cluster")
-  echo "throwaway PostgreSQL at $admin"
-fi
-fresh_db() {
-  local db="bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  psql -X -q "$admin" -c "CREATE DATABASE $db" >/dev/null
-  echo "${admin%/*}/$db"
-}
-drop_db() { psql -X -q "$admin" -c "DROP DATABASE IF EXISTS ${1##*/} WITH (FORCE)" >/dev/null 2>&1 || true; }
+. bench/pg_admin.sh
 
 echo "== creation, paging, run creation: $items items"
 sqlite=$(node bench/scale/scale.mjs --bin "$bin" --items "$items" --workers 1)

@@ -150,7 +150,7 @@ int Main(int argc, char** argv) {
   std::vector<Item> items = Workload(n, fields, rows, 11);
   json::object config = Config(fields);
   Options options;
-  ItemScorer scorer(Kind::kExtract, config, options);
+  ItemScorer scorer(Kind::kExtractor, config, options);
   // Three rounds, each phase's best kept: the machine is shared and noisy.
   std::vector<json::object> results;
   json::object metrics, built;
@@ -159,7 +159,7 @@ int Main(int argc, char** argv) {
     results.clear();
     results.reserve(n);
     double t0 = CpuSeconds();
-    MetricsBuilder builder(Kind::kExtract, config, options);
+    MetricsBuilder builder(Kind::kExtractor, config, options);
     for (const auto& it : items) {
       auto r = scorer.Score(it.expected, it.actual);
       builder.Add(*r);

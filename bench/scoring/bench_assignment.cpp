@@ -114,7 +114,7 @@ int Main(int argc, char** argv) {
     const json::object expected = Table(n, false), actual = Table(n, true);
     const double base_rss = PeakRssMb();
     const double t0 = CpuSeconds();
-    auto result = ScoreItem(Kind::kExtract, config, expected, actual, options);
+    auto result = ScoreItem(Kind::kExtractor, config, expected, actual, options);
     const double seconds = CpuSeconds() - t0;
     if (!result.ok()) {
       std::printf("error %s\n", result.status().message().c_str());

@@ -143,7 +143,7 @@ int Main(int argc, char** argv) {
   json::object config = MakeConfig();
   Options options;
   options.fuzzy_match_fields = {"vendor_name", "customer_name"};
-  if (!ValidateOptions(Kind::kExtract, config, options).ok()) return 2;
+  if (!ValidateOptions(Kind::kExtractor, config, options).ok()) return 2;
   std::vector<json::value> expected, actual;
   for (size_t i = 0; i < n_items; ++i) {
     json::object e = MakeExpected(rng);
@@ -177,8 +177,8 @@ int Main(int argc, char** argv) {
     double c0 = CpuSeconds();
     auto t0 = Clock::now();
     // The config is compiled once per run (timed), as peer.py reads its schema once.
-    ItemScorer scorer(Kind::kExtract, config, options);
-    MetricsBuilder builder(Kind::kExtract, config, options), first_builder(Kind::kExtract, config, options);
+    ItemScorer scorer(Kind::kExtractor, config, options);
+    MetricsBuilder builder(Kind::kExtractor, config, options), first_builder(Kind::kExtractor, config, options);
     for (size_t i = 0; i < n_items; ++i) {
       json::object r = *scorer.Score(expected[i], actual[i]);
       checksum += r.at("score").as_double();
@@ -202,7 +202,7 @@ int Main(int argc, char** argv) {
   std::vector<double> partial(threads, 0);
   auto t0 = Clock::now();
   {
-    const ItemScorer scorer(Kind::kExtract, config, options);
+    const ItemScorer scorer(Kind::kExtractor, config, options);
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {

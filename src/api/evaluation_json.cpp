@@ -60,7 +60,7 @@ json::object RunJson(const store::RunRecord& run, const json::object& metrics) {
   o["entity"] = ParsedOrNull(run.entity_json);
   o["entityVersion"] = ParsedOrNull(run.entity_version_json);
   o["metrics"] = metrics;
-  o["status"] = run.status;
+  o["status"] = model::ToString(run.status);
   json::value options = ParsedOrNull(run.options);
   o["options"] = options.is_object() ? options : json::object{};
   if (run.failure_message) o["failureMessage"] = *run.failure_message;
@@ -80,8 +80,8 @@ json::object RunResultJson(Services& svc, const store::RunItemRecord& item, File
   o["id"] = item.item_id;
   o["evaluationSetItemId"] = item.item_id;
   o["file"] = item.file_id ? FileSummaryOrNull(svc, item.workspace_id, *item.file_id, memo) : json::value(nullptr);
-  o["status"] = item.status;
-  if (item.error_code || (item.status == "FAILED" && item.error_message)) {
+  o["status"] = model::ToString(item.status);
+  if (item.error_code || (item.status == model::ItemStatus::kFailed && item.error_message)) {
     o["error"] = json::object{{"code", item.error_code.value_or("INTERNAL_ERROR")},
                               {"message", item.error_message.value_or("")}};
   } else {

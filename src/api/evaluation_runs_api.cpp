@@ -104,7 +104,7 @@ StatusOr<Response> CreateRun(RequestContext& ctx) {
   run.config = json::serialize(resolved.config);
   run.options = json::serialize(options);
   run.manifest = json::serialize(RunManifestBase(resolved.config));
-  run.status = "PENDING";
+  run.status = model::RunStatus::kPending;
   run.created_at = run.updated_at = NowMillis();
   GOLDSET_RETURN_IF_ERROR(ctx.svc.runs->CreateRun(&run, item_ids));
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();

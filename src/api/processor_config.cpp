@@ -385,10 +385,7 @@ Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config, c
     case ProcessorKind::kSplitter: deeper = eval::ValidateSplitConfig(config); break;
   }
   if (deeper.ok()) {
-    processors::Kind pk = kind == ProcessorKind::kExtractor    ? processors::Kind::kExtract
-                          : kind == ProcessorKind::kClassifier ? processors::Kind::kClassify
-                                                               : processors::Kind::kSplit;
-    deeper = processors::ValidateEngineConfig(pk, config, policy);
+    deeper = processors::ValidateEngineConfig(kind, config, policy);
   }
   if (!deeper.ok()) {
     const bool refused = deeper.code() == Status::Code::kUnprocessable;

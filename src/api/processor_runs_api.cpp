@@ -3,7 +3,6 @@
 // Asynchronous: created PENDING, executed by the workers.
 #include "api/app.h"
 #include "api/entity_catalog.h"
-#include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
 #include "api/processor_runs.h"
@@ -13,17 +12,13 @@
 
 namespace goldset::api {
 
-namespace {
-
-}  // namespace
-
 json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunRecord& r) {
   json::object o;
   o["object"] = k.object;
   o["id"] = r.id;
-  o["status"] = r.status;
+  o["status"] = model::ToString(r.status);
   if (r.output) o["output"] = ParsedOrNull(r.output);
-  if (r.status == "FAILED") {
+  if (r.status == model::ProcessorRunStatus::kFailed) {
     o["failureReason"] = r.failure_reason.value_or("INTERNAL_ERROR");
     o["failureMessage"] = r.failure_message.value_or("");
   }
@@ -62,19 +57,19 @@ StatusOr<store::ProcessorRunRecord> NewRunRecord(RequestContext& ctx, const RunK
       if (!v->is_string()) return Status::InvalidArgument(std::string(k.kind) + ".version must be a string");
       version = std::string(v->as_string());
     }
-    auto resolved = ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version);
-    if (!resolved.ok()) return resolved.status();
-    if (resolved->kind != k.kind)
-      return Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved->kind + ", not a " + k.kind);
-    r.processor_json = json::serialize(resolved->summary);
-    r.version_json = json::serialize(resolved->version);
-    r.config = json::serialize(resolved->config);
+    GOLDSET_ASSIGN_OR_RETURN(auto resolved,
+                             ctx.svc.entities->Resolve(ctx.caller.workspace_id, std::string(id->as_string()), version));
+    if (resolved.kind != k.kind)
+      return Status::InvalidArgument(std::string(id->as_string()) + " is a " + resolved.kind + ", not a " + k.kind);
+    r.processor_json = json::serialize(resolved.summary);
+    r.version_json = json::serialize(resolved.version);
+    r.config = json::serialize(resolved.config);
   } else {
     if (!inline_config->is_object()) return Status::InvalidArgument("config must be an object");
     if (ctx.svc.validate_config) GOLDSET_RETURN_IF_ERROR(ctx.svc.validate_config(k.kind, inline_config->as_object()));
     r.config = json::serialize(*inline_config);
   }
-  r.status = "PENDING";
+  r.status = model::ProcessorRunStatus::kPending;
   r.created_by = ctx.caller.key_name;
   return r;
 }
@@ -96,17 +91,13 @@ Status ReadRunOptions(const json::object& input, store::ProcessorRunRecord* r) {
 
 StatusOr<store::ProcessorRunRecord> CreateRun(RequestContext& ctx, const RunKind& k, const json::object& body,
                                               const CancelToken& cancel) {
-  auto r = NewRunRecord(ctx, k, body.if_contains(k.kind), body.if_contains("config"));
-  if (!r.ok()) return r.status();
-  GOLDSET_RETURN_IF_ERROR(ReadRunOptions(body, &*r));
+  GOLDSET_ASSIGN_OR_RETURN(auto r, NewRunRecord(ctx, k, body.if_contains(k.kind), body.if_contains("config")));
+  GOLDSET_RETURN_IF_ERROR(ReadRunOptions(body, &r));
   bool created = false;
-  auto file = ResolveRunFile(ctx, body.if_contains("file"), cancel, &created);
-  if (!file.ok()) return file.status();
-  r->file_id = *file;
-  r->created_at = r->updated_at = NowMillis();
-  Status st = ctx.svc.processor_runs->Insert(*r);
-  if (!st.ok()) {
-    if (created) (void)DeleteCreatedFile(ctx, *file);
+  GOLDSET_ASSIGN_OR_RETURN(r.file_id, ResolveRunFile(ctx, body.if_contains("file"), cancel, &created));
+  r.created_at = r.updated_at = NowMillis();
+  if (Status st = ctx.svc.processor_runs->Insert(r); !st.ok()) {
+    if (created) (void)DeleteCreatedFile(ctx, r.file_id);
     return st;
   }
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();
@@ -115,15 +106,13 @@ StatusOr<store::ProcessorRunRecord> CreateRun(RequestContext& ctx, const RunKind
 
 namespace {
 
-Response Create(RequestContext& ctx, const RunKind& k) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
+StatusOr<Response> Create(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
   CancelToken cancel;
   cancel.SetDeadline(MonotonicMillis() + ctx.svc.config.file_url_timeout_ms,
                      Status::DeadlineExceeded("file.url took longer than --file-url-timeout-ms"));
-  auto r = CreateRun(ctx, k, *body, cancel);
-  if (!r.ok()) return ErrorResponse(r.status(), ctx.request_id);
-  return JsonResponse(RunJson(ctx.svc, k, *r));
+  GOLDSET_ASSIGN_OR_RETURN(auto r, CreateRun(ctx, k, body, cancel));
+  return JsonResponse(RunJson(ctx.svc, k, r));
 }
 
 StatusOr<Response> Get(RequestContext& ctx, const RunKind& k) {

@@ -1,5 +1,8 @@
 #include "api/request_fields.h"
 
+#include <charconv>
+#include <cmath>
+
 #include "common/encoding.h"
 
 namespace goldset::api {
@@ -42,6 +45,18 @@ Status RejectUnknownFields(const json::object& body, const std::set<std::string>
   for (const auto& [k, v] : body)
     if (!allowed.count(std::string(k))) return Status::InvalidArgument("Unknown field '" + std::string(k) + "'");
   return Status::OK();
+}
+
+std::optional<double> QueryNumber(const Request& req, const std::string& name) {
+  std::vector<std::string> values = req.QueryValues(name);
+  if (values.empty()) return std::nullopt;
+  const std::string& v = values.front();
+  double x = std::nan("");
+  if (values.size() == 1 && !v.empty() && v.size() <= 32) {
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
+    if (ec != std::errc() || end != v.data() + v.size()) x = std::nan("");
+  }
+  return x;
 }
 
 }  // namespace goldset::api

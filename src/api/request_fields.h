@@ -9,11 +9,13 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/http.h"
 #include "common/json.h"
 #include "common/status.h"
 
@@ -42,5 +44,10 @@ StatusOr<std::vector<std::string>> StringArray(const json::value& v, const std::
 
 // InvalidArgument naming the first key of `body` that is not in `allowed`.
 Status RejectUnknownFields(const json::object& body, const std::set<std::string>& allowed);
+
+// Query parameter `name` as one plain number: nullopt when absent; NaN when repeated, empty,
+// over 32 bytes or not a whole number text ("abc", "1x"), so the caller's range check refuses
+// it with its one message.
+std::optional<double> QueryNumber(const Request& req, const std::string& name);
 
 }  // namespace goldset::api

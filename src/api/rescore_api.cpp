@@ -7,7 +7,6 @@
 #include <set>
 
 #include "api/app.h"
-#include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/item_revisions.h"
 #include "api/run_manifest.h"
@@ -107,90 +106,77 @@ StatusOr<std::vector<std::string>> FieldList(const json::object& body) {
   return fields;
 }
 
-Response Promote(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto run_item = ctx.svc.runs->GetItem(run->id, ctx.Param("itemId"));
-  if (!run_item.ok()) return ErrorResponse(run_item.status(), ctx.request_id);
+StatusOr<Response> Promote(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto run_item, ctx.svc.runs->GetItem(run.id, ctx.Param("itemId")));
   json::object body;
   if (!ctx.req.body.empty()) {
-    auto parsed = ctx.JsonBody();
-    if (!parsed.ok()) return ErrorResponse(parsed.status(), ctx.request_id);
-    body = std::move(*parsed);
+    GOLDSET_ASSIGN_OR_RETURN(auto parsed, ctx.JsonBody());
+    body = std::move(parsed);
   }
-  auto fields = FieldList(body);
-  if (!fields.ok()) return ErrorResponse(fields.status(), ctx.request_id);
-  if (run_item->status != "PROCESSED" || !run_item->output)
-    return ErrorResponse(Status::InvalidArgument("Item " + run_item->item_id + " is " + run_item->status +
-                                                 " in run " + run->id + ": only items with an output can be promoted"),
-                         ctx.request_id);
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, run->set_id);
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
-  auto item = ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set->id, run_item->item_id);
-  if (!item.ok()) return ErrorResponse(item.status(), ctx.request_id);
-  auto actual = ParseJson(*run_item->output);
-  auto current = ParseJson(item->expected_output);
-  if (!actual.ok() || !current.ok()) return ErrorResponse(Status::Internal("stored output is unreadable"), ctx.request_id);
-  auto expected = PromotedExpected(set->entity_kind, *current, *actual, *fields);
-  if (!expected.ok()) return ErrorResponse(expected.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto fields, FieldList(body));
+  if (run_item.status != model::ItemStatus::kProcessed || !run_item.output)
+    return Status::InvalidArgument("Item " + run_item.item_id + " is " + model::ToString(run_item.status) + " in run " +
+                                   run.id + ": only items with an output can be promoted");
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, run.set_id));
+  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set.id, run_item.item_id));
+  auto actual = ParseJson(*run_item.output);
+  auto current = ParseJson(item.expected_output);
+  if (!actual.ok() || !current.ok()) return Status::Internal("stored output is unreadable");
+  GOLDSET_ASSIGN_OR_RETURN(auto expected, PromotedExpected(set.entity_kind, *current, *actual, fields));
   store::RevisionCause cause = CauseOf(ctx, "promote");
-  cause.source_run_id = run->id;
-  auto written = ReviseExpected(ctx, *set, *item, *expected, cause);
-  if (!written.ok()) return ErrorResponse(written.status(), ctx.request_id);
-  item->expected_output = json::serialize(*expected);
-  json::object out = EvaluationItemJson(ctx.svc, *item, true);
-  out["revision"] = *written;
-  out["sourceRunId"] = run->id;
+  cause.source_run_id = run.id;
+  GOLDSET_ASSIGN_OR_RETURN(auto written, ReviseExpected(ctx, set, item, expected, cause));
+  item.expected_output = json::serialize(expected);
+  json::object out = EvaluationItemJson(ctx.svc, item, true);
+  out["revision"] = written;
+  out["sourceRunId"] = run.id;
   return JsonResponse(out);
 }
 
-Response Rescore(RequestContext& ctx) {
-  auto source = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!source.ok()) return ErrorResponse(source.status(), ctx.request_id);
+StatusOr<Response> Rescore(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto source, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   json::object body;
   if (!ctx.req.body.empty()) {
-    auto parsed = ctx.JsonBody();
-    if (!parsed.ok()) return ErrorResponse(parsed.status(), ctx.request_id);
-    body = std::move(*parsed);
+    GOLDSET_ASSIGN_OR_RETURN(auto parsed, ctx.JsonBody());
+    body = std::move(parsed);
   }
   for (const auto& kv : body)
     if (kv.key() != "options" && kv.key() != "expected")
-      return ErrorResponse(Status::InvalidArgument(std::string(kv.key()) + " is not a rescore parameter (options, expected)"),
-                           ctx.request_id);
+      return Status::InvalidArgument(std::string(kv.key()) + " is not a rescore parameter (options, expected)");
   bool from_set = false;
   if (const json::value* e = body.if_contains("expected"); e && !e->is_null()) {
     if (!e->is_string() || (e->as_string() != "run" && e->as_string() != "current"))
-      return ErrorResponse(Status::InvalidArgument("expected must be \"run\" (the source run's expected outputs) or "
-                                                   "\"current\" (the set's current ones)"), ctx.request_id);
+      return Status::InvalidArgument(
+          "expected must be \"run\" (the source run's expected outputs) or "
+          "\"current\" (the set's current ones)");
     from_set = e->as_string() == "current";
   }
-  if (!source->finished())
-    return ErrorResponse(Status::InvalidArgument("Run " + source->id + " is " + source->status +
-                                                 "; only a finished run can be re-scored"), ctx.request_id);
-  auto config = ParseJson(source->config);
-  if (!config.ok() || !config->is_object())
-    return ErrorResponse(Status::Internal("run has a corrupt config snapshot"), ctx.request_id);
-  std::string options_json = source->options;
+  if (!source.finished())
+    return Status::InvalidArgument("Run " + source.id + " is " + model::ToString(source.status) +
+                                   "; only a finished run can be re-scored");
+  auto config = ParseJson(source.config);
+  if (!config.ok() || !config->is_object()) return Status::Internal("run has a corrupt config snapshot");
+  std::string options_json = source.options;
   if (const json::value* o = body.if_contains("options"); o && !o->is_null()) {
-    auto options = ParseRunOptions(o, source->entity_kind, config->as_object());
-    if (!options.ok()) return ErrorResponse(options.status(), ctx.request_id);
-    options_json = json::serialize(*options);
+    GOLDSET_ASSIGN_OR_RETURN(auto options, ParseRunOptions(o, source.entity_kind, config->as_object()));
+    options_json = json::serialize(options);
   }
   store::RunRecord target;
   target.id = NewId("bpr_");
-  target.workspace_id = source->workspace_id;
-  target.set_id = source->set_id;
-  target.entity_kind = source->entity_kind;
-  target.entity_json = source->entity_json;
-  target.entity_version_json = source->entity_version_json;
-  target.config = source->config;
+  target.workspace_id = source.workspace_id;
+  target.set_id = source.set_id;
+  target.entity_kind = source.entity_kind;
+  target.entity_json = source.entity_json;
+  target.entity_version_json = source.entity_version_json;
+  target.config = source.config;
   target.options = options_json;
   json::object manifest = RunManifestBase(config->as_object());
   if (!from_set) {
     // The source's expected outputs: its set version and content hash.
-    target.set_version = source->set_version;
-    if (source->manifest) {
-      auto m = ParseJson(*source->manifest);
+    target.set_version = source.set_version;
+    if (source.manifest) {
+      auto m = ParseJson(*source.manifest);
       if (m.ok() && m->is_object()) {
         for (const char* k : {"evaluationSetVersion", "contentHash"})
           if (const json::value* v = m->as_object().if_contains(k)) manifest[k] = *v;
@@ -201,12 +187,10 @@ Response Rescore(RequestContext& ctx) {
   target.created_at = target.updated_at = NowMillis();
   // The work is the scheduler's (jobs/rescore.h): the run is answered PENDING, as a new run is.
   store::RescoreStore rescores(ctx.svc.db);
-  Status created = rescores.Create(&target, *source, from_set);
-  if (!created.ok()) return ErrorResponse(created, ctx.request_id);
+  GOLDSET_RETURN_IF_ERROR(rescores.Create(&target, source, from_set));
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, target);
-  if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  json::object out = RunJson(target, *metrics);
+  GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, target));
+  json::object out = RunJson(target, metrics);
   out["rescore"] = json::object{{"expected", from_set ? "current" : "run"}};
   return JsonResponse(out);
 }

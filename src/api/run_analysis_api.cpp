@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "api/app.h"
+#include "api/request_fields.h"
 #include "api/errors.h"
 #include "api/run_analysis_api.h"
 #include "api/stored_answer.h"
@@ -23,15 +24,7 @@ namespace {
 StatusOr<eval::AnalysisOptions> AnalysisOptionsOf(const Request& req) {
   eval::AnalysisOptions o;
   for (auto [name, slot] : {std::pair{"targetPrecision", &o.target_precision}, {"rowMatchShare", &o.row_match_share}}) {
-    std::vector<std::string> values = req.QueryValues(name);
-    if (values.empty()) continue;
-    const std::string& v = values.front();
-    double x = std::nan("");
-    if (values.size() == 1 && !v.empty() && v.size() <= 32) {
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
-      if (ec != std::errc() || end != v.data() + v.size()) x = std::nan("");
-    }
-    *slot = x;
+    if (std::optional<double> x = QueryNumber(req, name)) *slot = *x;
   }
   for (auto [name, slot] : {std::pair{"treeEdit", &o.tree_edit}, {"grits", &o.grits}}) {
     std::vector<std::string> v = req.QueryValues(name);

@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "api/app.h"
-#include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/processor_runs.h"
 #include "common/clock.h"
@@ -21,18 +20,23 @@ constexpr size_t kMaxBatchInputs = 1000;
 // PENDING until a run starts; PROCESSING while any is unfinished; then FAILED when
 // every run failed, CANCELLED when every run was cancelled, else PROCESSED (a run's own
 // status tells how it ended).
-std::string BatchStatus(const store::RunBatch& b) {
+model::ProcessorRunStatus BatchStatus(const store::RunBatch& b) {
+  using model::ProcessorRunStatus;
   const int64_t unfinished = b.pending + b.processing;
   const int64_t finished = b.processed + b.failed + b.cancelled;
-  if (unfinished > 0) return b.processing == 0 && finished == 0 ? "PENDING" : "PROCESSING";
-  if (finished > 0 && b.failed == finished) return "FAILED";
-  if (finished > 0 && b.cancelled == finished) return "CANCELLED";
-  return "PROCESSED";
+  if (unfinished > 0)
+    return b.processing == 0 && finished == 0 ? ProcessorRunStatus::kPending : ProcessorRunStatus::kProcessing;
+  if (finished > 0 && b.failed == finished) return ProcessorRunStatus::kFailed;
+  if (finished > 0 && b.cancelled == finished) return ProcessorRunStatus::kCancelled;
+  return ProcessorRunStatus::kProcessed;
 }
 
 json::object BatchJson(const store::RunBatch& b) {
-  return json::object{{"object", "batch_run"}, {"id", b.id}, {"status", BatchStatus(b)},
-                      {"runCount", b.run_count}, {"createdAt", FormatRfc3339(b.created_at)}};
+  return json::object{{"object", "batch_run"},
+                      {"id", b.id},
+                      {"status", model::ToString(BatchStatus(b))},
+                      {"runCount", b.run_count},
+                      {"createdAt", FormatRfc3339(b.created_at)}};
 }
 
 // `overrideConfig`: top-level keys replace the version's (the SDK's "only the fields you
@@ -52,24 +56,21 @@ StatusOr<std::string> ApplyOverride(RequestContext& ctx, const RunKind& k, const
   return json::serialize(merged);
 }
 
-Response CreateBatch(RequestContext& ctx, const RunKind& k) {
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
-  if (const json::value* c = body->if_contains("config"); c && !c->is_null())
-    return ErrorResponse(Status::InvalidArgument(std::string("a batch needs ") + k.kind + ": {id, version?}; inline config is not supported"),
-                         ctx.request_id);
-  const json::value* ref = body->if_contains(k.kind);
-  if (!ref || ref->is_null()) return ErrorResponse(Status::InvalidArgument(std::string(k.kind) + " is required"), ctx.request_id);
-  auto base = NewRunRecord(ctx, k, ref, nullptr);
-  if (!base.ok()) return ErrorResponse(base.status(), ctx.request_id);
-  auto config = ApplyOverride(ctx, k, base->config, ref->as_object().if_contains("overrideConfig"));
-  if (!config.ok()) return ErrorResponse(config.status(), ctx.request_id);
-  base->config = *config;
-  if (const json::value* p = body->if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
-    return ErrorResponse(Status::InvalidArgument("priority must be an integer"), ctx.request_id);
-  const json::value* inputs = body->if_contains("inputs");
+StatusOr<Response> CreateBatch(RequestContext& ctx, const RunKind& k) {
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
+  if (const json::value* c = body.if_contains("config"); c && !c->is_null())
+    return Status::InvalidArgument(std::string("a batch needs ") + k.kind +
+                                   ": {id, version?}; inline config is not supported");
+  const json::value* ref = body.if_contains(k.kind);
+  if (!ref || ref->is_null()) return Status::InvalidArgument(std::string(k.kind) + " is required");
+  GOLDSET_ASSIGN_OR_RETURN(auto base, NewRunRecord(ctx, k, ref, nullptr));
+  GOLDSET_ASSIGN_OR_RETURN(base.config,
+                           ApplyOverride(ctx, k, base.config, ref->as_object().if_contains("overrideConfig")));
+  if (const json::value* p = body.if_contains("priority"); p && !p->is_null() && !p->is_int64() && !p->is_uint64())
+    return Status::InvalidArgument("priority must be an integer");
+  const json::value* inputs = body.if_contains("inputs");
   if (!inputs || !inputs->is_array() || inputs->as_array().empty() || inputs->as_array().size() > kMaxBatchInputs)
-    return ErrorResponse(Status::InvalidArgument("inputs must be an array of 1 to 1000 {file, metadata?}"), ctx.request_id);
+    return Status::InvalidArgument("inputs must be an array of 1 to 1000 {file, metadata?}");
 
   store::RunBatch batch;
   batch.id = NewId("bpr_");
@@ -83,15 +84,16 @@ Response CreateBatch(RequestContext& ctx, const RunKind& k) {
                      Status::DeadlineExceeded("file.url downloads took longer than --file-url-timeout-ms"));
   std::vector<store::ProcessorRunRecord> runs;
   std::vector<std::string> created_files;
-  auto fail = [&](const Status& st) {
+  // All or nothing: a failure removes the files this request uploaded from file.url.
+  auto fail = [&](Status st) {
     for (const std::string& id : created_files) (void)DeleteCreatedFile(ctx, id);
-    return ErrorResponse(st, ctx.request_id);
+    return st;
   };
   size_t i = 0;
   for (const json::value& in : inputs->as_array()) {
     const std::string where = "inputs[" + std::to_string(i++) + "]";
     if (!in.is_object()) return fail(Status::InvalidArgument(where + " must be an object"));
-    store::ProcessorRunRecord r = *base;
+    store::ProcessorRunRecord r = base;
     r.id = NewId(k.prefix);
     r.batch_id = batch.id;
     r.created_at = r.updated_at = batch.created_at;
@@ -109,10 +111,9 @@ Response CreateBatch(RequestContext& ctx, const RunKind& k) {
   return JsonResponse(BatchJson(batch));
 }
 
-Response GetBatch(RequestContext& ctx) {
-  auto b = ctx.svc.processor_runs->GetBatch(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!b.ok()) return ErrorResponse(b.status(), ctx.request_id);
-  return JsonResponse(BatchJson(*b));
+StatusOr<Response> GetBatch(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto b, ctx.svc.processor_runs->GetBatch(ctx.caller.workspace_id, ctx.Param("id")));
+  return JsonResponse(BatchJson(b));
 }
 
 const json::value* At(const json::object& o, std::string_view key) { return o.if_contains(key); }
@@ -123,12 +124,10 @@ std::string StringAt(const json::object& o, std::string_view key) {
 }
 
 // The evaluation run in the legacy shape: {"success": true, "batchProcessorRun": {...}}.
-Response GetLegacyRun(RequestContext& ctx) {
-  auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-  auto metrics = ctx.svc.metrics.Get(*ctx.svc.runs, *run);
-  if (!metrics.ok()) return ErrorResponse(metrics.status(), ctx.request_id);
-  json::object current = RunJson(*run, *metrics);
+StatusOr<Response> GetLegacyRun(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
+  json::object current = RunJson(run, metrics);
   json::object entity = At(current, "entity") && At(current, "entity")->is_object() ? At(current, "entity")->as_object() : json::object{};
   json::object version = At(current, "entityVersion") && At(current, "entityVersion")->is_object()
                              ? At(current, "entityVersion")->as_object() : json::object{};
@@ -140,20 +139,21 @@ Response GetLegacyRun(RequestContext& ctx) {
   json::object legacy_options{{"fuzzyMatchFields", At(options, "fuzzyMatchFields") ? *At(options, "fuzzyMatchFields") : json::array{}},
                               {"excludeFields", At(options, "excludeFields") ? *At(options, "excludeFields") : json::array{}}};
   // The legacy enum has no CANCELLING: a run being cancelled is still PROCESSING.
-  std::string status = run->status == "CANCELLING" ? "PROCESSING" : run->status;
+  const model::RunStatus status =
+      run.status == model::RunStatus::kCancelling ? model::RunStatus::kProcessing : run.status;
   json::object out{{"object", "batch_processor_run"},
-                   {"id", run->id},
+                   {"id", run.id},
                    {"processorId", StringAt(entity, "id")},
                    {"processorVersionId", StringAt(version, "id")},
                    {"processorName", StringAt(entity, "name")},
                    {"metrics", std::move(legacy_metrics)},
-                   {"status", status},
+                   {"status", model::ToString(status)},
                    {"source", "EVAL_SET"},
-                   {"sourceId", run->set_id},
-                   {"runCount", run->num_items},
+                   {"sourceId", run.set_id},
+                   {"runCount", run.num_items},
                    {"options", std::move(legacy_options)},
-                   {"createdAt", FormatRfc3339(run->created_at)},
-                   {"updatedAt", FormatRfc3339(run->updated_at)}};
+                   {"createdAt", FormatRfc3339(run.created_at)},
+                   {"updatedAt", FormatRfc3339(run.updated_at)}};
   return JsonResponse(json::object{{"success", true}, {"batchProcessorRun", std::move(out)}});
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "api/app.h"
+#include "api/request_fields.h"
 #include "api/errors.h"
 #include "api/evaluation_json.h"
 #include "api/file_json.h"
@@ -101,9 +102,9 @@ std::string CsvRows(Services& svc, const store::RunItemRecord& item) {
   }
   const std::string prefix = CsvField(item.item_id) + "," + CsvField(file_name) + ",";
   std::string out;
-  if (item.status != "PROCESSED") {
-    out += prefix + ",,," + CsvField(item.status == "FAILED" ? "error" : "not_run") + ",," +
-           CsvField(item.error_message.value_or(item.status)) + ",\r\n";
+  if (item.status != model::ItemStatus::kProcessed) {
+    out += prefix + ",,," + CsvField(item.status == model::ItemStatus::kFailed ? "error" : "not_run") + ",," +
+           CsvField(item.error_message.value_or(model::ToString(item.status))) + ",\r\n";
     return out;
   }
   auto result = item.result ? ParseJson(*item.result) : StatusOr<json::value>(Status::NotFound(""));
@@ -158,15 +159,7 @@ StatusOr<Response> ExportCsv(RequestContext& ctx) {
 StatusOr<eval::CompareOptions> CompareOptionsOf(const Request& req) {
   eval::CompareOptions o;
   for (auto [name, slot] : {std::pair{"alpha", &o.alpha}, {"margin", &o.margin}, {"effect", &o.effect}}) {
-    std::vector<std::string> values = req.QueryValues(name);
-    if (values.empty()) continue;
-    const std::string& v = values.front();
-    double x = std::nan("");
-    if (values.size() == 1 && !v.empty() && v.size() <= 32) {
-      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x, std::chars_format::general);
-      if (ec != std::errc() || end != v.data() + v.size()) x = std::nan("");
-    }
-    *slot = x;
+    if (std::optional<double> x = QueryNumber(req, name)) *slot = *x;
   }
   GOLDSET_RETURN_IF_ERROR(eval::ValidateCompareOptions(o));
   return o;
@@ -179,7 +172,7 @@ Status CollectScored(Services& svc, const store::RunRecord& run, std::vector<eva
   return svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
     auto e = ParseJson(item.expected_output);
     (*expected)[item.item_id] = e.ok() ? CanonicalJson(*e) : item.expected_output;
-    if (item.status != "PROCESSED" || !item.result) return;
+    if (item.status != model::ItemStatus::kProcessed || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) out->push_back({item.item_id, std::move(v->as_object())});
   });
@@ -293,13 +286,14 @@ StatusOr<Response> Summary(RequestContext& ctx) {
   eval::ResultsSummary summary(eval::KindOfEntity(run.entity_kind));
   size_t failed = 0;
   Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
-    if (item.status == "FAILED") ++failed;
-    if (item.status != "PROCESSED" || !item.result) return;
+    if (item.status == model::ItemStatus::kFailed) ++failed;
+    if (item.status != model::ItemStatus::kProcessed || !item.result) return;
     auto v = ParseJson(*item.result);
     if (v.ok() && v->is_object()) summary.Add(v->as_object());
   });
   if (!st.ok()) return st;
-  json::object out{{"object", "evaluation_set_run_summary"}, {"runId", run.id}, {"status", run.status}};
+  json::object out{
+      {"object", "evaluation_set_run_summary"}, {"runId", run.id}, {"status", model::ToString(run.status)}};
   for (auto& kv : summary.Build()) out[kv.key()] = std::move(kv.value());
   out["numItemsFailed"] = failed;
   return JsonResponse(out);

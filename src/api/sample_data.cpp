@@ -1,7 +1,6 @@
 #include "api/sample_data.h"
 
 #include "api/app.h"
-#include "api/errors.h"
 #include "common/ids.h"
 #include "store/set_removal.h"
 #include "web/assets.h"
@@ -251,18 +250,18 @@ StatusOr<int> RemoveSampleData(Services& svc, const Caller& caller) {
 
 namespace {
 
-Response PostSampleData(RequestContext& ctx) {
-  auto data = LoadSampleData(ctx.svc, ctx.caller);
-  if (!data.ok()) return ErrorResponse(data.status(), ctx.request_id);
-  json::array sets(data->set_ids.begin(), data->set_ids.end()), runs(data->run_ids.begin(), data->run_ids.end());
-  return JsonResponse(json::object{{"object", "sample_data"}, {"created", data->created},
-                                   {"evaluationSetIds", std::move(sets)}, {"runIds", std::move(runs)}});
+StatusOr<Response> PostSampleData(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto data, LoadSampleData(ctx.svc, ctx.caller));
+  json::array sets(data.set_ids.begin(), data.set_ids.end()), runs(data.run_ids.begin(), data.run_ids.end());
+  return JsonResponse(json::object{{"object", "sample_data"},
+                                   {"created", data.created},
+                                   {"evaluationSetIds", std::move(sets)},
+                                   {"runIds", std::move(runs)}});
 }
 
-Response DeleteSampleData(RequestContext& ctx) {
-  auto removed = RemoveSampleData(ctx.svc, ctx.caller);
-  if (!removed.ok()) return ErrorResponse(removed.status(), ctx.request_id);
-  return JsonResponse(json::object{{"object", "sample_data"}, {"removed", *removed}});
+StatusOr<Response> DeleteSampleData(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto removed, RemoveSampleData(ctx.svc, ctx.caller));
+  return JsonResponse(json::object{{"object", "sample_data"}, {"removed", removed}});
 }
 
 }  // namespace

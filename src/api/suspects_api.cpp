@@ -7,7 +7,6 @@
 #include <set>
 
 #include "api/app.h"
-#include "api/errors.h"
 #include "common/canonical_json.h"
 #include "eval/suspects.h"
 
@@ -63,29 +62,23 @@ json::object Verdicts(const json::object& result) {
   return json::object{{"fields", std::move(fields)}};
 }
 
-Response Suspects(RequestContext& ctx) {
-  auto set = ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id"));
-  if (!set.ok()) return ErrorResponse(set.status(), ctx.request_id);
-  auto ids = RunIds(ctx.req);
-  if (!ids.ok()) return ErrorResponse(ids.status(), ctx.request_id);
-  auto limit = Limit(ctx.req);
-  if (!limit.ok()) return ErrorResponse(limit.status(), ctx.request_id);
+StatusOr<Response> Suspects(RequestContext& ctx) {
+  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
+  GOLDSET_ASSIGN_OR_RETURN(auto ids, RunIds(ctx.req));
+  GOLDSET_ASSIGN_OR_RETURN(auto limit, Limit(ctx.req));
   std::vector<store::RunRecord> runs;
-  for (const std::string& id : *ids) {
-    auto run = ctx.svc.runs->GetRun(ctx.caller.workspace_id, id);
-    if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
-    if (run->set_id != set->id)
-      return ErrorResponse(Status::InvalidArgument("Run " + id + " is a run of evaluation set " + run->set_id +
-                                                   ", not of " + set->id), ctx.request_id);
-    runs.push_back(std::move(*run));
+  for (const std::string& id : ids) {
+    GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, id));
+    if (run.set_id != set.id)
+      return Status::InvalidArgument("Run " + id + " is a run of evaluation set " + run.set_id + ", not of " + set.id);
+    runs.push_back(std::move(run));
   }
   int64_t results = 0;
   for (const auto& run : runs) results += run.num_items;
   if (results > ctx.svc.config.max_suspect_results)
-    return ErrorResponse(Status::InvalidArgument("runs hold " + std::to_string(results) + " item results together; at most " +
-                                                 std::to_string(ctx.svc.config.max_suspect_results) +
-                                                 " are ranked per request (--max-suspect-results): name fewer runs"),
-                         ctx.request_id);
+    return Status::InvalidArgument("runs hold " + std::to_string(results) + " item results together; at most " +
+                                   std::to_string(ctx.svc.config.max_suspect_results) +
+                                   " are ranked per request (--max-suspect-results): name fewer runs");
   // The current labels, canonical, to keep only verdicts made against them.
   std::map<std::string, std::string> current;
   store::PageRequest page;
@@ -93,14 +86,13 @@ Response Suspects(RequestContext& ctx) {
   page.descending = false;
   page.limit = 1000;
   for (;;) {
-    auto items = ctx.svc.evaluations->ListItems(set->id, page);
-    if (!items.ok()) return ErrorResponse(items.status(), ctx.request_id);
-    for (const auto& it : items->items) {
+    GOLDSET_ASSIGN_OR_RETURN(auto items, ctx.svc.evaluations->ListItems(set.id, page));
+    for (const auto& it : items.items) {
       auto v = ParseJson(it.expected_output);
       if (v.ok()) current[it.id] = CanonicalJson(*v);
     }
-    if (!items->next) break;
-    page.after = items->next;
+    if (!items.next) break;
+    page.after = items.next;
   }
   std::vector<eval::SuspectRun> inputs;
   json::array used;
@@ -108,7 +100,7 @@ Response Suspects(RequestContext& ctx) {
     eval::SuspectRun in;
     in.run_id = run.id;
     Status st = ctx.svc.runs->ForEachFinishedItem(run.id, [&](const store::RunItemRecord& item) {
-      if (item.status != "PROCESSED" || !item.result) return;
+      if (item.status != model::ItemStatus::kProcessed || !item.result) return;
       auto label = current.find(item.item_id);
       if (label == current.end()) return;
       auto expected = ParseJson(item.expected_output);
@@ -116,13 +108,13 @@ Response Suspects(RequestContext& ctx) {
       auto result = ParseJson(*item.result);
       if (result.ok() && result->is_object()) in.results.emplace(item.item_id, Verdicts(result->as_object()));
     });
-    if (!st.ok()) return ErrorResponse(st, ctx.request_id);
+    if (!st.ok()) return st;
     used.push_back(json::object{{"id", run.id}, {"itemsUsed", in.results.size()}});
     inputs.push_back(std::move(in));
   }
   std::vector<eval::Suspect> ranked = eval::RankSuspects(inputs);
   json::array data;
-  for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(*limit); ++i) {
+  for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(limit); ++i) {
     const auto& s = ranked[i];
     json::array agreeing;
     for (const auto& r : s.agreeing_runs) agreeing.emplace_back(r);

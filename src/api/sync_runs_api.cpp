@@ -34,39 +34,36 @@ class SyncSlot {
   bool held_;
 };
 
-bool Finished(const std::string& status) { return status != "PENDING" && status != "PROCESSING"; }
+bool Finished(model::ProcessorRunStatus status) {
+  return status != model::ProcessorRunStatus::kPending && status != model::ProcessorRunStatus::kProcessing;
+}
 
-Response RunAndWait(RequestContext& ctx, const RunKind& k) {
+StatusOr<Response> RunAndWait(RequestContext& ctx, const RunKind& k) {
   const int64_t deadline = MonotonicMillis() + ctx.svc.config.sync_run_timeout_ms;
   SyncSlot slot(std::max(1, ctx.svc.config.max_sync_runs));
   if (!slot.held())
-    return ErrorResponse(Status::RateLimited("Too many synchronous runs are waiting (--max-sync-runs); retry, or use POST " +
-                                             std::string(k.collection) + " and poll"),
-                         ctx.request_id);
-  auto body = ctx.JsonBody();
-  if (!body.ok()) return ErrorResponse(body.status(), ctx.request_id);
+    return Status::RateLimited("Too many synchronous runs are waiting (--max-sync-runs); retry, or use POST " +
+                               std::string(k.collection) + " and poll");
+  GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
   CancelToken cancel;
   cancel.SetDeadline(std::min(deadline, MonotonicMillis() + ctx.svc.config.file_url_timeout_ms),
                      Status::DeadlineExceeded("file.url took longer than --file-url-timeout-ms"));
-  auto run = CreateRun(ctx, k, *body, cancel);
-  if (!run.ok()) return ErrorResponse(run.status(), ctx.request_id);
+  GOLDSET_ASSIGN_OR_RETURN(auto run, CreateRun(ctx, k, body, cancel));
   // Polls the store: the run may execute on any worker of any node. Quick first looks
   // (rules runs finish in milliseconds), then at most 4 per second.
   int64_t pause_ms = 10;
   while (true) {
-    auto now = ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, run->id);
-    if (!now.ok()) return ErrorResponse(now.status(), ctx.request_id);  // deleted meanwhile: 404
-    if (Finished(now->status)) return JsonResponse(RunJson(ctx.svc, k, *now));
+    // Deleted meanwhile: 404.
+    GOLDSET_ASSIGN_OR_RETURN(auto now, ctx.svc.processor_runs->Get(ctx.caller.workspace_id, k.kind, run.id));
+    if (Finished(now.status)) return JsonResponse(RunJson(ctx.svc, k, now));
     const bool draining = ctx.svc.draining.load();
     if (draining || MonotonicMillis() >= deadline) {
       // Nothing keeps running for a caller that stopped waiting.
-      (void)ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, run->id);
-      if (draining)
-        return ErrorResponse(Status::Unavailable("The server is shutting down; run " + run->id + " was cancelled"),
-                             ctx.request_id);
+      (void)ctx.svc.processor_runs->Cancel(ctx.caller.workspace_id, k.kind, run.id);
+      if (draining) return Status::Unavailable("The server is shutting down; run " + run.id + " was cancelled");
       // Not a 408/5xx: the SDK would resend the request and start the run again (R1, R3).
       return ErrorResponse(422, "TIMEOUT",
-                           "Run " + run->id + " did not finish within " +
+                           "Run " + run.id + " did not finish within " +
                                std::to_string(ctx.svc.config.sync_run_timeout_ms / 1000) +
                                " s (the synchronous limit) and was cancelled; use POST " + std::string(k.collection) +
                                " and poll for long documents",

@@ -299,9 +299,9 @@ json::object WebhookDeliveryJson(const webhooks::Delivery& d) {
   o["eventId"] = d.event_id;
   o["eventType"] = d.event_type;
   o["webhookEndpointId"] = d.endpoint_id;
-  o["status"] = d.status;
+  o["status"] = model::ToString(d.status);
   o["attemptCount"] = d.attempt_count;
-  if (d.status == "pending") o["nextAttemptAt"] = FormatRfc3339(d.next_attempt_at);
+  if (d.status == model::DeliveryStatus::kPending) o["nextAttemptAt"] = FormatRfc3339(d.next_attempt_at);
   else o["nextAttemptAt"] = nullptr;
   if (d.last_status_code) o["lastStatusCode"] = *d.last_status_code;
   else o["lastStatusCode"] = nullptr;

@@ -29,8 +29,8 @@ double Score(const json::object& o) {
 
 // The item's contribution to the run accuracy as numerator/denominator.
 std::pair<double, double> Contribution(Kind kind, const json::object& r) {
-  if (kind == Kind::kClassify) return {ItemCorrect(r) ? 1.0 : 0.0, 1.0};
-  if (kind == Kind::kSplit) return {Score(r), 1.0};
+  if (kind == Kind::kClassifier) return {ItemCorrect(r) ? 1.0 : 0.0, 1.0};
+  if (kind == Kind::kSplitter) return {Score(r), 1.0};
   double num = 0, den = 0;
   if (const json::object* f = Fields(r)) {
     for (const auto& kv : *f) {
@@ -170,7 +170,7 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, c
       auto other = cand_units.find(name);
       if (other != cand_units.end()) units[name].Add(right, other->second);
     }
-    if (kind == Kind::kSplit) continue;
+    if (kind == Kind::kSplitter) continue;
     const json::object *bf = Fields(b), *cf = Fields(c.result);
     if (!bf || !cf) continue;
     for (const auto& kv : *bf) {

@@ -37,10 +37,12 @@
 
 #include "common/json.h"
 #include "common/status.h"
+#include "model/processor.h"
 
 namespace goldset::eval {
 
-enum class Kind { kExtract, kClassify, kSplit };
+// The kind of output being scored: model::ProcessorKind, whose table holds its names.
+using Kind = model::ProcessorKind;
 
 // The version of the scoring rules, recorded in every run's manifest. Bump it with any
 // change that could change a verdict or a metric: two runs are comparable only when
@@ -102,7 +104,7 @@ class ItemScorer {
 
  private:
   Kind kind_;
-  std::shared_ptr<const ExtractPlan> extract_;  // kExtract only
+  std::shared_ptr<const ExtractPlan> extract_;  // kExtractor only
 };
 
 // Aggregates item results (ScoreItem's objects) into the type-specific part of

@@ -197,15 +197,15 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
 }
 
 ItemScorer::ItemScorer(Kind kind, const json::object& config, const Options& options)
-    : kind_(kind), extract_(kind == Kind::kExtract ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
+    : kind_(kind), extract_(kind == Kind::kExtractor ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
 
 StatusOr<json::object> ItemScorer::Score(const json::value& expected, const json::value& actual) const {
   switch (kind_) {
-    case Kind::kExtract:
+    case Kind::kExtractor:
       return ScoreExtractItem(*extract_, expected, actual);
-    case Kind::kClassify:
+    case Kind::kClassifier:
       return ScoreClassifyItem(expected, actual);
-    case Kind::kSplit:
+    case Kind::kSplitter:
       return ScoreSplitItem(expected, actual);
   }
   return json::object();

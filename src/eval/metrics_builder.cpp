@@ -290,7 +290,7 @@ json::object BuildSplit(const std::vector<json::object>& items) {
 
 MetricsBuilder::MetricsBuilder(Kind kind, const json::object& config, const Options& options)
     : kind_(kind), config_(config), options_(options), arena_(json::make_shared_resource<json::monotonic_resource>()) {
-  if (kind == Kind::kExtract) extract_ = std::make_unique<ExtractTallies>(config, options);
+  if (kind == Kind::kExtractor) extract_ = std::make_unique<ExtractTallies>(config, options);
 }
 
 MetricsBuilder::~MetricsBuilder() = default;
@@ -321,7 +321,7 @@ void MetricsBuilder::Add(const json::object& item_result) {
         const json::value* v = f.if_contains(key);
         if (!v) continue;
         // Classifier labels are needed for the confusion matrix; other values only as presence.
-        if (kind_ == Kind::kClassify || v->is_null()) g[key] = *v;
+        if (kind_ == Kind::kClassifier || v->is_null()) g[key] = *v;
         else g[key] = true;
       }
       out[kv.key()] = std::move(g);
@@ -333,11 +333,11 @@ void MetricsBuilder::Add(const json::object& item_result) {
 
 json::object MetricsBuilder::Build() const {
   switch (kind_) {
-    case Kind::kExtract:
+    case Kind::kExtractor:
       return extract_->Build();
-    case Kind::kClassify:
+    case Kind::kClassifier:
       return BuildClassify(config_, items_);
-    case Kind::kSplit:
+    case Kind::kSplitter:
       return BuildSplit(items_);
   }
   return {};

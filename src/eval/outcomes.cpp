@@ -29,7 +29,7 @@ std::optional<bool> LabelledOutcome(const json::value& field) {
 }
 
 const char* MetricsTypeName(Kind kind) {
-  return kind == Kind::kExtract ? "EXTRACT" : kind == Kind::kClassify ? "CLASSIFY" : "SPLITTER";
+  return model::KindInfo(kind).metrics_type;
 }
 
 bool ItemCorrect(const json::object& result) {
@@ -44,9 +44,9 @@ std::map<std::string, bool> UnitOutcomes(Kind kind, const json::object& result) 
   for (const auto& kv : *fields) {
     std::optional<bool> right = LabelledOutcome(kv.value());
     if (!right) continue;
-    if (kind == Kind::kExtract) {
+    if (kind == Kind::kExtractor) {
       out.emplace(std::string(kv.key()), *right);
-    } else if (const json::string* type = ExpectedType(kv.value(), kind == Kind::kSplit)) {
+    } else if (const json::string* type = ExpectedType(kv.value(), kind == Kind::kSplitter)) {
       auto [it, inserted] = out.emplace(std::string(*type), *right);
       if (!inserted) it->second = it->second && *right;  // splitter: every split of the type
     }

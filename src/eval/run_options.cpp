@@ -5,12 +5,7 @@
 namespace goldset::eval {
 
 Kind KindOfEntity(std::string_view entity_kind) {
-  switch (model::KindFromName(entity_kind).value_or(model::ProcessorKind::kExtractor)) {
-    case model::ProcessorKind::kClassifier: return Kind::kClassify;
-    case model::ProcessorKind::kSplitter: return Kind::kSplit;
-    case model::ProcessorKind::kExtractor: break;
-  }
-  return Kind::kExtract;
+  return model::KindFromName(entity_kind).value_or(Kind::kExtractor);
 }
 
 Options OptionsFromJson(const json::object& o) {

@@ -13,7 +13,7 @@
 
 namespace goldset::eval {
 
-// "extractor" -> kExtract, "classifier" -> kClassify, "splitter" -> kSplit; any other name
+// "extractor" -> kExtractor, "classifier" -> kClassifier, "splitter" -> kSplitter; any other name
 // scores as an extractor.
 Kind KindOfEntity(std::string_view entity_kind);
 // Run options JSON {fuzzyMatchFields?, excludeFields?, fuzzyThreshold?} (as stored with a

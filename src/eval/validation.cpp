@@ -190,7 +190,7 @@ Status ValidateOptions(Kind kind, const json::object& config, const Options& opt
   if (!(options.fuzzy_threshold > 0 && options.fuzzy_threshold <= 1)) {
     return Status::InvalidArgument("fuzzyThreshold must be in (0, 1]; Path: options.fuzzyThreshold");
   }
-  if (kind != Kind::kExtract) {
+  if (kind != Kind::kExtractor) {
     if (!options.fuzzy_match_fields.empty()) return Status::InvalidArgument("fuzzyMatchFields apply to extractors only; Path: options.fuzzyMatchFields");
     if (!options.exclude_fields.empty()) return Status::InvalidArgument("excludeFields apply to extractors only; Path: options.excludeFields");
     return Status::OK();
@@ -229,14 +229,14 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config, const json:
   if (!expected.is_object()) return Unprocessable("expectedOutput must be an object", "expectedOutput");
   const auto& o = expected.as_object();
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       const json::value* value = o.if_contains("value");
       if (!value || !value->is_object()) return Unprocessable("Extractor expectedOutput must be {\"value\": {...}}", "expectedOutput.value");
       FieldSpec root = SchemaOfConfig(config);
       if (root.properties.empty()) return Status::OK();  // no schema: nothing to conform to
       return CheckValue(root, *value, "expectedOutput.value");
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       const json::value* id = o.if_contains("id");
       const json::value* type = o.if_contains("type");
       if (!id || !id->is_string()) return Unprocessable("`id` must be a string", "expectedOutput.id");
@@ -249,7 +249,7 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config, const json:
       }
       return Status::OK();
     }
-    case Kind::kSplit:
+    case Kind::kSplitter:
       return ValidateSplits(config, expected, page_count);
   }
   return Status::OK();

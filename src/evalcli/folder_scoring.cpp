@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "eval/analysis.h"
+#include "model/statuses.h"
 
 namespace goldset::evalcli {
 namespace {
@@ -33,12 +34,12 @@ json::object UnwrapConfig(const json::object& o) {
 }
 
 std::optional<Kind> InferKind(const std::string& flag, const json::object& config) {
-  if (flag == "extract") return Kind::kExtract;
-  if (flag == "classify") return Kind::kClassify;
-  if (flag == "split") return Kind::kSplit;
-  if (config.contains("schema")) return Kind::kExtract;
-  if (config.contains("classifications")) return Kind::kClassify;
-  if (config.contains("splitClassifications")) return Kind::kSplit;
+  if (flag == "extract") return Kind::kExtractor;
+  if (flag == "classify") return Kind::kClassifier;
+  if (flag == "split") return Kind::kSplitter;
+  if (config.contains("schema")) return Kind::kExtractor;
+  if (config.contains("classifications")) return Kind::kClassifier;
+  if (config.contains("splitClassifications")) return Kind::kSplitter;
   return std::nullopt;
 }
 
@@ -59,7 +60,9 @@ std::optional<json::value> UnwrapActual(const json::value& v) {
   const auto& o = v.as_object();
   if (const json::value* st = o.if_contains("status"); st && st->is_string() && o.contains("id")) {
     const json::value* out = o.if_contains("output");
-    if (st->as_string() != "PROCESSED" || !out || out->is_null()) return std::nullopt;
+    if (model::ParseProcessorRunStatus(st->as_string()) != model::ProcessorRunStatus::kProcessed || !out ||
+        out->is_null())
+      return std::nullopt;
     return *out;
   }
   if (const json::value* out = o.if_contains("output"); out && out->is_object()) return *out;
@@ -88,9 +91,9 @@ StatusOr<ExpectedSet> LoadExpected(const Flags& flags) {
   set.kind = *kind;
   set.options = flags.options;
   Status st;
-  if (set.kind == Kind::kExtract && set.config.contains("schema")) st = eval::ValidateExtractorSchema(set.config.at("schema"));
-  if (set.kind == Kind::kClassify) st = eval::ValidateClassifyConfig(set.config);
-  if (set.kind == Kind::kSplit) st = eval::ValidateSplitConfig(set.config);
+  if (set.kind == Kind::kExtractor && set.config.contains("schema")) st = eval::ValidateExtractorSchema(set.config.at("schema"));
+  if (set.kind == Kind::kClassifier) st = eval::ValidateClassifyConfig(set.config);
+  if (set.kind == Kind::kSplitter) st = eval::ValidateSplitConfig(set.config);
   if (st.ok()) st = eval::ValidateOptions(set.kind, set.config, set.options);
   if (!st.ok()) return Status::InvalidArgument(flags.config + ": " + st.message());
   if (files->empty()) return Status::InvalidArgument("no NAME.json files in " + flags.expected);
@@ -163,7 +166,7 @@ StatusOr<Report> ReportFromFolders(const Flags& flags) {
   r.kind = set->kind;
   r.metrics = std::move(candidate->metrics);
   r.items = std::move(candidate->items);
-  if (r.kind == eval::Kind::kExtract) {
+  if (r.kind == eval::Kind::kExtractor) {
     eval::RunAnalysis analysis;
     for (const auto& item : candidate->scored) analysis.Add(item.result);
     r.analysis = analysis.Build();

@@ -18,7 +18,7 @@
 namespace goldset::evalcli {
 
 struct ExpectedSet {
-  eval::Kind kind = eval::Kind::kExtract;
+  eval::Kind kind = eval::Kind::kExtractor;
   json::object config;
   eval::Options options;
   std::map<std::string, json::value> expected;  // NAME -> validated expected output

@@ -25,7 +25,7 @@ Gate EvaluateGate(eval::Kind kind, const json::object& metrics, const json::obje
   Gate g;
   g.fail_on = fail_on;
   g.min_accuracy = min_accuracy;
-  const char* headline = kind == eval::Kind::kSplit ? "f1" : "accuracy";
+  const char* headline = kind == eval::Kind::kSplitter ? "f1" : "accuracy";
   if (min_accuracy) {
     const json::value* acc = metrics.if_contains(headline);
     if (!acc || !acc->is_number()) {

@@ -128,7 +128,7 @@ std::string Table(const Report& r) {
 Rows MetricRows(const Report& r) {
   Rows t;
   const json::object& m = r.metrics;
-  if (r.kind == Kind::kExtract) {
+  if (r.kind == Kind::kExtractor) {
     t.header = {"field", "countTotal", "countExpected", "countPresent", "countAccurate", "accuracy", "score", "precision", "recall"};
     for (const auto& kv : ObjectAt(m, "fieldMetrics")) {
       if (!kv.value().is_object()) continue;
@@ -136,7 +136,7 @@ Rows MetricRows(const Report& r) {
       t.rows.push_back({std::string(kv.key()), Fmt(f, "countTotal"), Fmt(f, "countExpected"), Fmt(f, "countPresent"),
                         Fmt(f, "countAccurate"), Fmt(f, "accuracy"), Fmt(f, "score"), Fmt(f, "precision"), Fmt(f, "recall")});
     }
-  } else if (r.kind == Kind::kClassify) {
+  } else if (r.kind == Kind::kClassifier) {
     t.header = {"classification", "countExpected", "countPredicted", "countCorrect", "precision", "recall", "f1"};
     for (const auto& kv : ObjectAt(m, "classificationMetrics")) {
       if (!kv.value().is_object()) continue;
@@ -165,12 +165,12 @@ Rows ComparisonRows(const json::object& c) {
 }
 
 std::string HeadlineLine(const Report& r) {
-  const char* key = r.kind == Kind::kSplit ? "f1" : "accuracy";
+  const char* key = r.kind == Kind::kSplitter ? "f1" : "accuracy";
   const json::value* acc = r.metrics.if_contains(key);
   char value[32] = "n/a";
   if (acc && acc->is_number()) std::snprintf(value, sizeof(value), "%.4f", acc->to_number<double>());
   char line[160];
-  std::snprintf(line, sizeof(line), "%s: %s over %llu files (%llu failed)", r.kind == Kind::kSplit ? "Split F1" : "Overall accuracy",
+  std::snprintf(line, sizeof(line), "%s: %s over %llu files (%llu failed)", r.kind == Kind::kSplitter ? "Split F1" : "Overall accuracy",
                 value, static_cast<unsigned long long>(Num(r.metrics, "numFilesTotal")),
                 static_cast<unsigned long long>(Num(r.metrics, "numFilesFailed")));
   return line;

@@ -13,7 +13,7 @@
 namespace goldset::evalcli {
 
 struct Report {
-  eval::Kind kind = eval::Kind::kExtract;
+  eval::Kind kind = eval::Kind::kExtractor;
   json::object metrics;                         // the candidate's EvaluationSetRunMetrics (part)
   std::optional<json::array> items;             // folders mode: per-file results
   std::optional<json::object> baseline_metrics;

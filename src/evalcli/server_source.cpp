@@ -6,6 +6,7 @@
 
 #include "evalcli/progress.h"
 #include "evalcli/server_client.h"
+#include "model/statuses.h"
 
 namespace goldset::evalcli {
 namespace {
@@ -13,8 +14,9 @@ namespace {
 constexpr int kRequestTimeoutMs = 120000;
 
 bool Finished(const json::object& run) {
-  auto status = GetString(run, "status").value_or("");
-  return status != "PENDING" && status != "PROCESSING" && status != "CANCELLING";
+  using model::RunStatus;
+  auto status = model::ParseRunStatus(GetString(run, "status").value_or(""));
+  return status != RunStatus::kPending && status != RunStatus::kProcessing && status != RunStatus::kCancelling;
 }
 
 int64_t Count(const json::object& run, const char* key) {
@@ -46,9 +48,9 @@ StatusOr<json::object> FinishedRun(ServerClient& client, const std::string& id, 
 std::optional<eval::Kind> KindOfMetrics(const json::object& run) {
   const json::value* m = run.if_contains("metrics");
   auto type = m && m->is_object() ? GetString(m->as_object(), "type") : std::nullopt;
-  if (type == "EXTRACT") return eval::Kind::kExtract;
-  if (type == "CLASSIFY") return eval::Kind::kClassify;
-  if (type == "SPLITTER") return eval::Kind::kSplit;
+  if (type == "EXTRACT") return eval::Kind::kExtractor;
+  if (type == "CLASSIFY") return eval::Kind::kClassifier;
+  if (type == "SPLITTER") return eval::Kind::kSplitter;
   return std::nullopt;
 }
 
@@ -69,7 +71,7 @@ StatusOr<Report> ReportFromServer(const Flags& flags) {
   r.kind = *kind;
   const json::value* metrics = run->if_contains("metrics");
   r.metrics = metrics && metrics->is_object() ? metrics->as_object() : json::object{};
-  if (r.kind == eval::Kind::kExtract) {
+  if (r.kind == eval::Kind::kExtractor) {
     // A server without the extension answers 404: the report goes on without it.
     auto analysis = client.GetJson("/evaluation_set_runs/" + flags.run + "/analysis", {});
     if (analysis.ok()) r.analysis = std::move(*analysis);

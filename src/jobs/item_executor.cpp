@@ -35,14 +35,6 @@ class StoreParseCache final : public parse::ParseCache {
   ParseMemo* memo_;
 };
 
-processors::Kind ProcessorKindOf(eval::Kind k) {
-  switch (k) {
-    case eval::Kind::kClassify: return processors::Kind::kClassify;
-    case eval::Kind::kSplit: return processors::Kind::kSplit;
-    default: return processors::Kind::kExtract;
-  }
-}
-
 ItemOutcome Fail(Status st, std::string code) {
   ItemOutcome o;
   o.status = std::move(st);
@@ -180,7 +172,7 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
   ctx.egress = config_.egress;
   ctx.policy = config_.engine_policy;
   ctx.cancel = cancel;
-  auto output = processors::RunProcessor(ProcessorKindOf(kind), config, document, ref, ctx);
+  auto output = processors::RunProcessor(kind, config, document, ref, ctx);
   if (!output.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
   if (!output.ok()) return Fail(output.status(), EngineCodeFor(output.status()));
   ItemOutcome o;

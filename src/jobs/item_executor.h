@@ -21,7 +21,7 @@ namespace goldset::jobs {
 // A run's immutable inputs, parsed once per worker process.
 struct RunSnapshot {
   std::string run_id, workspace_id, entity_kind;
-  eval::Kind kind = eval::Kind::kExtract;
+  eval::Kind kind = eval::Kind::kExtractor;
   json::object config;
   std::optional<eval::ItemScorer> scorer;  // config and options compiled; always set by MakeRunSnapshot
 };

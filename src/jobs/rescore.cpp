@@ -57,7 +57,7 @@ std::vector<Scored> ScorePage(const eval::ItemScorer& scorer, const std::vector<
   std::vector<Scored> scored(items.size());
   auto score_range = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i)
-      if (items[i].status == "PROCESSED") scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
+      if (items[i].status == model::ItemStatus::kProcessed) scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
   };
   const size_t n = static_cast<size_t>(std::max(1, threads));
   const size_t share = (items.size() + n - 1) / n;
@@ -137,7 +137,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
       }
       it.run_id = target->id;
       it.updated_at = now;
-      if (it.status != "PROCESSED" && it.status != "FAILED") it.status = "CANCELLED";
+      if (it.status != model::ItemStatus::kProcessed && it.status != model::ItemStatus::kFailed) it.status = model::ItemStatus::kCancelled;
       items.push_back(std::move(it));
     }
     std::vector<Scored> scored = ScorePage(scorer, items, threads);
@@ -145,7 +145,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
     int64_t failed = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       store::RunItemRecord& it = items[i];
-      if (it.status == "PROCESSED") {
+      if (it.status == model::ItemStatus::kProcessed) {
         ++outcome.items_rescored;
         if (scored[i].result) {
           const json::object& r = *scored[i].result;
@@ -153,7 +153,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
           const json::value* c = r.if_contains("correct");
           it.correct = c && c->is_bool() && c->as_bool();
         } else {
-          it.status = "FAILED";
+          it.status = model::ItemStatus::kFailed;
           it.output.reset();
           it.result.reset();
           it.correct.reset();
@@ -161,11 +161,11 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
           it.error_message = scored[i].error_message;
         }
       }
-      if (it.status == "FAILED") {
+      if (it.status == model::ItemStatus::kFailed) {
         ++failed;
         metrics.AddFailed();
         analysis.AddFailed();
-      } else if (it.status == "PROCESSED") {
+      } else if (it.status == model::ItemStatus::kProcessed) {
         metrics.AddProcessed(it.latency_ms, it.num_pages, &*scored[i].result);
         analysis.AddProcessed(it, &*scored[i].result);
       }
@@ -193,7 +193,7 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
   auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
     json::object m;
     std::string body;
-    if (cancelling || run.status == "CANCELLED") {
+    if (cancelling || run.status == model::RunStatus::kCancelled) {
       // Some pages were not written: the metrics and analysis cover what was.
       RunAnalysisAccumulator written;
       auto stored = ComputeRunMetrics(runs, &c, run, &written);

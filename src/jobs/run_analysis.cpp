@@ -36,7 +36,7 @@ void RunAnalysisAccumulator::AddProcessed(const store::RunItemRecord& item, cons
 }
 
 std::string RunAnalysisAccumulator::Body(const store::RunRecord& run) const {
-  json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", run.status}};
+  json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", model::ToString(run.status)}};
   for (auto& kv : analysis_.Build()) out[kv.key()] = std::move(kv.value());
   out["numItemsFailed"] = failed_;
   return json::serialize(out);
@@ -46,11 +46,11 @@ StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connectio
                                          const eval::AnalysisOptions& options) {
   RunAnalysisAccumulator acc(options);
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
+    if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
       return;
     }
-    if (item.status != model::ToString(model::ItemStatus::kProcessed) || !item.result) return;
+    if (item.status != model::ItemStatus::kProcessed || !item.result) return;
     auto r = ParseJson(*item.result);
     if (r.ok() && r->is_object()) acc.AddProcessed(item, &r->as_object());
   };

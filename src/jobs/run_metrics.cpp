@@ -61,7 +61,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
   RunMetricsAccumulator acc(run);
   if (!acc.ok()) return Status::Internal("run " + run.id + " has a corrupt config snapshot");
   auto visit = [&](const store::RunItemRecord& item) {
-    if (item.status == model::ToString(model::ItemStatus::kFailed)) {
+    if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
       if (analysis) analysis->AddFailed();
       return;
@@ -72,7 +72,7 @@ StatusOr<json::object> ComputeRunMetrics(store::RunStore& runs, store::Connectio
       if (r.ok() && r->is_object()) parsed = std::move(*r);
     }
     acc.AddProcessed(item.latency_ms, item.num_pages, parsed ? &parsed->as_object() : nullptr);
-    if (analysis && item.status == model::ToString(model::ItemStatus::kProcessed)) {
+    if (analysis && item.status == model::ItemStatus::kProcessed) {
       analysis->AddProcessed(item, parsed ? &parsed->as_object() : nullptr);
     }
   };

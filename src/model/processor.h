@@ -10,9 +10,11 @@
 
 namespace goldset::model {
 
+// The one kind enum: the API's processors, the engines that run them (processors::Kind) and
+// the scorers that judge their output (eval::Kind) all use it.
 enum class ProcessorKind { kExtractor, kClassifier, kSplitter };
 
-// Everything that differs between the three kinds on the wire.
+// Everything that differs between the three kinds on the wire: the one string mapping.
 struct ProcessorKindInfo {
   ProcessorKind kind;
   const char* name;            // "extractor": the `object` value, the stored kind
@@ -23,16 +25,19 @@ struct ProcessorKindInfo {
   const char* version_object;  // "extractor_version"
   const char* owner_field;     // "extractorId" in version objects
   const char* clone_field;     // "cloneExtractorId" in create bodies
+  const char* verb;            // "extract": an http engine request's `kind`, the LLM schema name
+  const char* output_type;     // "ExtractOutput": the output shape, in engine error messages
+  const char* metrics_type;    // "EXTRACT": a run's metrics `type`
 };
 
 inline const ProcessorKindInfo& KindInfo(ProcessorKind k) {
   static const ProcessorKindInfo kInfo[] = {
       {ProcessorKind::kExtractor, "extractor", "extractors", "Extractor", "ex_", "exv_",
-       "extractor_version", "extractorId", "cloneExtractorId"},
+       "extractor_version", "extractorId", "cloneExtractorId", "extract", "ExtractOutput", "EXTRACT"},
       {ProcessorKind::kClassifier, "classifier", "classifiers", "Classifier", "cl_", "clv_",
-       "classifier_version", "classifierId", "cloneClassifierId"},
+       "classifier_version", "classifierId", "cloneClassifierId", "classify", "ClassifyOutput", "CLASSIFY"},
       {ProcessorKind::kSplitter, "splitter", "splitters", "Splitter", "spl_", "splv_",
-       "splitter_version", "splitterId", "cloneSplitterId"},
+       "splitter_version", "splitterId", "cloneSplitterId", "split", "SplitOutput", "SPLITTER"},
   };
   return kInfo[static_cast<int>(k)];
 }

@@ -25,7 +25,7 @@ StatusOr<json::value> RunHttpEngine(Kind kind, const json::object& config, const
   auto resp = PostWithRetries("http engine", url, ToJson(body), headers, timeout_ms, ctx);
   if (!resp.ok()) return resp.status();
   const std::string prefix = "http engine returned " + std::to_string(resp->status) +
-                             " with a body that is not a" + (kind == Kind::kExtract ? "n " : " ") +
+                             " with a body that is not a" + (kind == Kind::kExtractor ? "n " : " ") +
                              OutputTypeName(kind) + ": ";
   auto parsed = ParseJson(resp->body);
   if (!parsed.ok()) return Status::Unprocessable(prefix + parsed.status().message());

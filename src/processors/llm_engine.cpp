@@ -41,18 +41,18 @@ json::array StringArray(const std::vector<std::string>& v) {
 
 json::object ResponseSchema(Kind kind, const json::object& config) {
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       const json::value* s = Find(config, "schema");
       return s && s->is_object() ? StripExtensions(*s).as_object() : json::object{{"type", "object"}};
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
       return json::object{{"type", "object"},
                           {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}}}},
                           {"required", json::array{"type"}},
                           {"additionalProperties", false}};
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
       json::object item{{"type", "object"},
                         {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}},
@@ -72,13 +72,13 @@ json::object ResponseSchema(Kind kind, const json::object& config) {
 std::string SystemPrompt(Kind kind, const json::object& config) {
   std::string p;
   switch (kind) {
-    case Kind::kExtract:
+    case Kind::kExtractor:
       p = "Extract the fields of the JSON schema from the document. Use null for values the "
           "document does not contain. Dates as YYYY-MM-DD; currency amounts as numbers with "
           "ISO 4217 codes.";
       if (auto r = GetString(config, "extractionRules")) p += "\nRules:\n" + *r;
       break;
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       p = "Classify the document as exactly one of these types:\n";
       if (const json::value* l = Find(config, "classifications"); l && l->is_array())
         for (const auto& v : l->as_array())
@@ -88,7 +88,7 @@ std::string SystemPrompt(Kind kind, const json::object& config) {
       if (auto r = GetString(config, "classificationRules")) p += "Rules:\n" + *r;
       break;
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       p = "The document is a packet of several documents. List its sub-documents in page "
           "order as splits with 1-based inclusive startPage and endPage, each of one type:\n";
       if (const json::value* l = Find(config, "splitClassifications"); l && l->is_array())
@@ -248,7 +248,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   const json::object schema = ResponseSchema(kind, config);
   const std::string system = SystemPrompt(kind, config);
   std::vector<TextChunk> chunks = ChunkPages(doc, max_chars);
-  if (kind == Kind::kClassify) chunks.resize(1);
+  if (kind == Kind::kClassifier) chunks.resize(1);
   // Checked before the first call: a document is answered whole or not at all, and the
   // server never sends a third party more requests per item than the operator allows.
   if (chunks.size() > static_cast<size_t>(std::max(1, ctx.policy->max_llm_calls_per_item)))
@@ -266,7 +266,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   // endpoint that does not return them leaves the fields without one. One chunk without
   // them leaves the whole output without, rather than half-measured.
   PathLogprobs logprobs;
-  bool logprobs_complete = kind == Kind::kExtract;
+  bool logprobs_complete = kind == Kind::kExtractor;
   for (const TextChunk& chunk : chunks) {
     json::object req{
         {"model", model},
@@ -278,7 +278,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
                       {"json_schema", json::object{{"name", std::string(KindName(kind)) + "_output"},
                                                    {"strict", true},
                                                    {"schema", schema}}}}}};
-    if (kind == Kind::kExtract) req["logprobs"] = true;
+    if (kind == Kind::kExtractor) req["logprobs"] = true;
     auto resp = PostWithRetries("llm engine", url, ToJson(req), headers, timeout_ms, ctx);
     if (!resp.ok()) return resp.status();
     auto body = ParseJson(resp->body);
@@ -309,13 +309,13 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     auto answer = ParseJson(json_text);
     if (!answer.ok() || !answer->is_object())
       return Status::Unprocessable("llm engine's message content is not a JSON object");
-    if (kind == Kind::kExtract) {
+    if (kind == Kind::kExtractor) {
       std::optional<std::map<std::string, TokenLogprobs>> lp;
       if (logprobs_complete && token_logprobs) lp = FieldTokenLogprobs(content_text, json_text, *token_logprobs);
       if (lp) MergeLogprobs("", *answer, *lp, &logprobs);
       else logprobs_complete = false;
       merged = MergeExtracted(merged, *answer);
-    } else if (kind == Kind::kClassify) {
+    } else if (kind == Kind::kClassifier) {
       merged = *answer;
     } else if (const json::value* s = Find(answer->as_object(), "splits"); s && s->is_array()) {
       for (const auto& x : s->as_array()) splits.push_back(x);
@@ -337,13 +337,13 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     }
   }
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       json::object meta;
       MetadataFor("", merged, &meta, logprobs_complete ? &logprobs : nullptr);
       return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}},
                              file.id);
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
       std::string type = GetString(merged.as_object(), "type").value_or("");
       std::string canonical;
@@ -351,7 +351,7 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
       if (id.empty()) return Status::Unprocessable("llm engine answered type '" + type + "', which is not a classification");
       return json::value(json::object{{"id", id}, {"type", canonical}, {"confidence", kLlmPrior}, {"insights", json::array{}}});
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
       json::array out;
       for (auto& s : splits) {

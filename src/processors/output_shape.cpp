@@ -8,20 +8,13 @@ Status Bad(const std::string& why) { return Status::Unprocessable(why); }
 
 }  // namespace
 
-const char* OutputTypeName(Kind kind) {
-  switch (kind) {
-    case Kind::kExtract: return "ExtractOutput";
-    case Kind::kClassify: return "ClassifyOutput";
-    case Kind::kSplit: return "SplitOutput";
-  }
-  return "";
-}
+const char* OutputTypeName(Kind kind) { return model::KindInfo(kind).output_type; }
 
 StatusOr<json::value> NormalizeOutput(Kind kind, const json::value& v, const std::string& file_id) {
   if (!v.is_object()) return Bad("not a JSON object");
   json::object o = v.as_object();
   switch (kind) {
-    case Kind::kExtract: {
+    case Kind::kExtractor: {
       const json::value* value = Find(o, "value");
       if (!value) return Bad("missing 'value'");
       if (!value->is_object()) return Bad("'value' is not an object");
@@ -30,7 +23,7 @@ StatusOr<json::value> NormalizeOutput(Kind kind, const json::value& v, const std
       else if (!meta->is_object()) return Bad("'metadata' is not an object");
       return json::value(std::move(o));
     }
-    case Kind::kClassify: {
+    case Kind::kClassifier: {
       for (const char* key : {"id", "type"}) {
         const json::value* f = Find(o, key);
         if (!f) return Bad(std::string("missing '") + key + "'");
@@ -42,7 +35,7 @@ StatusOr<json::value> NormalizeOutput(Kind kind, const json::value& v, const std
       if (!Find(o, "insights")) o["insights"] = json::array{};
       return json::value(std::move(o));
     }
-    case Kind::kSplit: {
+    case Kind::kSplitter: {
       const json::value* s = Find(o, "splits");
       if (!s) return Bad("missing 'splits'");
       if (!s->is_array()) return Bad("'splits' is not an array");

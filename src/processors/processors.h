@@ -15,15 +15,17 @@
 #include "common/cancel.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "model/processor.h"
 #include "outbound/egress_policy.h"
 #include "processors/engine_policy.h"
 #include "parse/document.h"
 
 namespace goldset::processors {
 
-enum class Kind { kExtract, kClassify, kSplit };
+// What an engine produces: model::ProcessorKind, whose table holds its names.
+using Kind = model::ProcessorKind;
 
-const char* KindName(Kind kind);  // "extract", "classify", "split"
+inline const char* KindName(Kind kind) { return model::KindInfo(kind).verb; }  // "extract", ...
 
 struct FileRef {
   std::string id, name, type, url;

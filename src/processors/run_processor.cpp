@@ -7,15 +7,6 @@
 
 namespace goldset::processors {
 
-const char* KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kExtract: return "extract";
-    case Kind::kClassify: return "classify";
-    case Kind::kSplit: return "split";
-  }
-  return "";
-}
-
 StatusOr<json::value> RunProcessor(Kind kind, const json::object& config, const parse::Document& doc,
                                    const FileRef& file, const EngineContext& ctx) {
   if (!ctx.policy) return Status::Internal("no engine policy configured");
@@ -27,9 +18,9 @@ StatusOr<json::value> RunProcessor(Kind kind, const json::object& config, const 
   if (type == "http") return RunHttpEngine(kind, config, doc, file, ctx);
   if (type == "llm") return RunLlmEngine(kind, config, doc, file, ctx);
   switch (kind) {
-    case Kind::kExtract: return RulesExtract(config, doc);
-    case Kind::kClassify: return RulesClassify(config, doc);
-    case Kind::kSplit: return RulesSplit(config, doc, file.id);
+    case Kind::kExtractor: return RulesExtract(config, doc);
+    case Kind::kClassifier: return RulesClassify(config, doc);
+    case Kind::kSplitter: return RulesSplit(config, doc, file.id);
   }
   return Status::Internal("unknown processor kind");
 }

@@ -179,11 +179,11 @@ Status CheckClassRules(const json::object& config, const char* key, bool splitte
 Status ValidateEngineConfig(Kind kind, const json::object& config, const EnginePolicy& policy) {
   GOLDSET_RETURN_IF_ERROR(CheckEngine(config, policy));
   switch (kind) {
-    case Kind::kExtract:
+    case Kind::kExtractor:
       if (const json::value* s = Find(config, "schema")) return CheckSchema(*s, "config.schema", 0);
       return Status::OK();
-    case Kind::kClassify: return CheckClassRules(config, "classifications", false);
-    case Kind::kSplit: return CheckClassRules(config, "splitClassifications", true);
+    case Kind::kClassifier: return CheckClassRules(config, "classifications", false);
+    case Kind::kSplitter: return CheckClassRules(config, "splitClassifications", true);
   }
   return Status::OK();
 }

@@ -1,6 +1,7 @@
 #include "store/processor_run_store.h"
 
 #include "common/clock.h"
+#include "store/status_column.h"
 
 namespace goldset::store {
 
@@ -20,7 +21,7 @@ ProcessorRunRecord FromRow(const Row& r) {
   x.config = r.Text(5);
   x.file_id = r.Text(6);
   if (!r.IsNull(7)) x.metadata = r.Text(7);
-  x.status = r.Text(8);
+  x.status = ProcessorRunStatusColumn(r.Text(8));
   x.attempts = static_cast<int>(r.Int(9));
   x.lease_owner = r.Text(10);
   if (!r.IsNull(11)) x.output = r.Text(11);
@@ -43,7 +44,7 @@ Status InsertRun(Connection& c, const ProcessorRunRecord& r) {
       "status, attempts, next_attempt_at, created_by, created_at, updated_at, batch_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
       {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id, OptText(r.metadata),
-       r.status, r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
+       StatusParam(r.status), r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
        r.batch_id.empty() ? Param(Null{}) : Param(r.batch_id)});
 }
 
@@ -80,13 +81,14 @@ StatusOr<RunBatch> ProcessorRunStore::GetBatch(const std::string& workspace_id, 
   auto counts = conn->Query("SELECT status, COUNT(*) FROM processor_runs WHERE batch_id = ? GROUP BY status", {id});
   if (!counts.ok()) return counts.status();
   for (const Row& c : *counts) {
-    const std::string status = c.Text(0);
-    int64_t n = c.Int(1);
-    if (status == "PENDING") b.pending = n;
-    else if (status == "PROCESSING") b.processing = n;
-    else if (status == "PROCESSED") b.processed = n;
-    else if (status == "FAILED") b.failed = n;
-    else if (status == "CANCELLED") b.cancelled = n;
+    const int64_t n = c.Int(1);
+    switch (ProcessorRunStatusColumn(c.Text(0))) {
+      case model::ProcessorRunStatus::kPending: b.pending = n; break;
+      case model::ProcessorRunStatus::kProcessing: b.processing = n; break;
+      case model::ProcessorRunStatus::kProcessed: b.processed = n; break;
+      case model::ProcessorRunStatus::kFailed: b.failed = n; break;
+      case model::ProcessorRunStatus::kCancelled: b.cancelled = n; break;
+    }
   }
   return b;
 }
@@ -182,7 +184,8 @@ StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bo
         std::string("UPDATE processor_runs SET status = ?, output = ?, failure_reason = ?, failure_message = ?, "
                     "lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' RETURNING ") +
             kCols,
-        {std::string(failed ? "FAILED" : "PROCESSED"), failed ? Param(Null{}) : Param(output),
+        {StatusParam(failed ? model::ProcessorRunStatus::kFailed : model::ProcessorRunStatus::kProcessed),
+         failed ? Param(Null{}) : Param(output),
          failed ? Param(failure_reason) : Param(Null{}), failed ? Param(StoredText(failure_message)) : Param(Null{}), NowMillis(),
          claimed.id, claimed.lease_owner});
     if (!rows.ok()) return rows.status();
@@ -215,7 +218,7 @@ StatusOr<ProcessorRunRecord> ProcessorRunStore::Cancel(const std::string& worksp
   if (!rows->empty()) return FromRow(rows->front());
   auto current = Get(workspace_id, kind, id);
   if (!current.ok()) return current.status();
-  return Status::InvalidArgument("Run " + id + " is " + current->status +
+  return Status::InvalidArgument("Run " + id + " is " + model::ToString(current->status) +
                                  "; only PENDING or PROCESSING runs can be cancelled");
 }
 

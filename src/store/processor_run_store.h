@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "model/statuses.h"
 #include "store/database.h"
 #include "store/paging.h"
 
@@ -18,7 +19,7 @@ struct ProcessorRunRecord {
   std::optional<std::string> processor_json, version_json;  // summaries; absent for inline configs
   std::string config, file_id;
   std::optional<std::string> metadata;
-  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED | CANCELLED
+  model::ProcessorRunStatus status = model::ProcessorRunStatus::kPending;
   int attempts = 0;
   std::string lease_owner;
   std::optional<std::string> output, failure_reason, failure_message, created_by;

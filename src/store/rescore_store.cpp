@@ -1,6 +1,7 @@
 #include "store/rescore_store.h"
 
 #include "common/clock.h"
+#include "store/status_column.h"
 
 namespace goldset::store {
 
@@ -38,7 +39,7 @@ constexpr size_t kRowsPerInsert = 50;
 Status RescoreStore::Create(RunRecord* run, const RunRecord& source, bool expected_from_set) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
     if (expected_from_set) GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
-    run->status = "PENDING";
+    run->status = model::RunStatus::kPending;
     run->num_items = source.num_items;
     run->rescored_from = source.id;
     GOLDSET_RETURN_IF_ERROR(c.Exec(
@@ -164,7 +165,7 @@ StatusOr<std::vector<RunItemRecord>> RescoreStore::SourcePage(const std::string&
     if (!r.IsNull(3)) x.file_id = r.Text(3);
     x.file_ids = r.Text(4);
     x.expected_output = r.Text(5);
-    x.status = r.Text(6);
+    x.status = ItemStatusColumn(r.Text(6));
     x.attempts = static_cast<int>(r.Int(7));
     if (!r.IsNull(8)) x.output = r.Text(8);
     if (!r.IsNull(9)) x.result = r.Text(9);
@@ -210,7 +211,7 @@ StatusOr<bool> RescoreStore::InsertItems(const RescoreJob& claimed, std::vector<
         params.push_back(moved(it.file_id));
         params.push_back(it.file_ids.empty() ? Param(Null{}) : Param(std::move(it.file_ids)));
         params.push_back(std::move(it.expected_output));
-        params.push_back(std::move(it.status));
+        params.push_back(StatusParam(it.status));
         params.push_back(int64_t{it.attempts});
         params.push_back(moved(it.output));
         params.push_back(moved(it.result));
@@ -240,14 +241,14 @@ StatusOr<std::optional<RunRecord>> RescoreStore::Finish(const RescoreJob& claime
     if (!run.ok()) return run.status();
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_run_rescores WHERE run_id = ?", {claimed.run_id}));
     if (!run->finished()) {  // else cancelled and finished by RunStore::Cancel meanwhile
-      if (run->status == "CANCELLING") {
-        run->status = "CANCELLED";
+      if (run->status == model::RunStatus::kCancelling) {
+        run->status = model::RunStatus::kCancelled;
         run->num_items = run->num_done;
       } else if (run->num_items > 0 && run->num_failed == run->num_items) {
-        run->status = "FAILED";
+        run->status = model::RunStatus::kFailed;
         run->failure_message = "Every item failed; see the run's results for each item's error";
       } else {
-        run->status = "PROCESSED";
+        run->status = model::RunStatus::kProcessed;
       }
       run->updated_at = NowMillis();
       auto metrics = finalize(c, *run);
@@ -256,7 +257,7 @@ StatusOr<std::optional<RunRecord>> RescoreStore::Finish(const RescoreJob& claime
       GOLDSET_RETURN_IF_ERROR(c.Exec(
           "UPDATE evaluation_runs SET status = ?, failure_message = ?, num_items = ?, metrics = ?, updated_at = ? "
           "WHERE id = ?",
-          {run->status, OptText(run->failure_message), run->num_items, *metrics, run->updated_at, run->id}));
+          {StatusParam(run->status), OptText(run->failure_message), run->num_items, *metrics, run->updated_at, run->id}));
     }
     finished = std::move(*run);
     return Status::OK();
@@ -274,7 +275,7 @@ Status RescoreStore::Fail(const RescoreJob& claimed, const std::string& message,
     if (!run.ok()) return run.status();
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_run_rescores WHERE run_id = ?", {claimed.run_id}));
     if (run->finished()) return Status::OK();
-    run->status = "FAILED";
+    run->status = model::RunStatus::kFailed;
     run->failure_message = StoredText(message);
     run->num_items = run->num_done;
     run->updated_at = NowMillis();

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "store/set_history.h"
+#include "store/status_column.h"
 
 namespace goldset::store {
 
@@ -31,7 +32,7 @@ RunRecord RunFromRow(const Row& r) {
   x.entity_version_json = r.Text(5);
   x.config = r.Text(6);
   x.options = r.Text(7);
-  x.status = r.Text(8);
+  x.status = RunStatusColumn(r.Text(8));
   if (!r.IsNull(9)) x.failure_message = r.Text(9);
   x.num_items = r.Int(10);
   x.num_done = r.Int(11);
@@ -54,7 +55,7 @@ RunItemRecord ItemFromRow(const Row& r) {
   if (!r.IsNull(4)) x.file_id = r.Text(4);
   x.file_ids = r.Text(5);
   x.expected_output = r.Text(6);
-  x.status = r.Text(7);
+  x.status = ItemStatusColumn(r.Text(7));
   x.attempts = static_cast<int>(r.Int(8));
   x.lease_owner = r.Text(9);
   if (!r.IsNull(10)) x.output = r.Text(10);
@@ -108,7 +109,7 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
         std::string("INSERT INTO evaluation_runs (") + kRunCols +
             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
         {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
-         run->config, run->options, run->status, run->created_at, run->updated_at, *run->set_version,
+         run->config, run->options, StatusParam(run->status), run->created_at, run->updated_at, *run->set_version,
          OptText(run->manifest)}));
     const std::string insert =
         "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
@@ -258,16 +259,16 @@ Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const
 
 Status RunStore::FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize) {
   if (run.finished() || run.num_done < run.num_items) return Status::OK();
-  if (run.status == "CANCELLING") run.status = "CANCELLED";
+  if (run.status == model::RunStatus::kCancelling) run.status = model::RunStatus::kCancelled;
   else if (run.num_items > 0 && run.num_failed == run.num_items) {
-    run.status = "FAILED";
+    run.status = model::RunStatus::kFailed;
     run.failure_message = "Every item failed; see the run's results for each item's error";
-  } else run.status = "PROCESSED";
+  } else run.status = model::RunStatus::kProcessed;
   run.updated_at = NowMillis();
   auto metrics = finalize(c, run);
   if (!metrics.ok()) return metrics.status();
   return c.Exec("UPDATE evaluation_runs SET status = ?, failure_message = ?, metrics = ?, updated_at = ? WHERE id = ?",
-                {run.status, run.failure_message ? Param(*run.failure_message) : Param(Null{}), *metrics,
+                {StatusParam(run.status), run.failure_message ? Param(*run.failure_message) : Param(Null{}), *metrics,
                  run.updated_at, run.id});
 }
 
@@ -300,7 +301,7 @@ StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<Completion
       sql += "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
              "CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER))";
       for (Param p : {Param(item.run_id), Param(item.item_id), Param(item.lease_owner),
-                      Param(std::string(d.failed ? "FAILED" : "PROCESSED")),
+                      StatusParam(d.failed ? model::ItemStatus::kFailed : model::ItemStatus::kProcessed),
                       d.failed ? Param(Null{}) : Param(d.output), d.failed ? Param(Null{}) : Param(d.result),
                       d.failed ? Param(Null{}) : Param(int64_t{d.correct}),
                       d.failed ? Param(d.error_code) : Param(Null{}),
@@ -361,9 +362,9 @@ StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std:
                         {workspace_id, run_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
-    std::string status = rows->front().Text(0);
-    if (status != "PENDING" && status != "PROCESSING")
-      return Status::InvalidArgument("Run " + run_id + " is " + status + " and cannot be cancelled");
+    const model::RunStatus status = RunStatusColumn(rows->front().Text(0));
+    if (status != model::RunStatus::kPending && status != model::RunStatus::kProcessing)
+      return Status::InvalidArgument("Run " + run_id + " is " + model::ToString(status) + " and cannot be cancelled");
     int64_t now = NowMillis();
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE evaluation_run_items SET status = 'CANCELLED', updated_at = ? WHERE run_id = ? AND status = 'PENDING'",

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "model/statuses.h"
 #include "store/database.h"
 #include "store/paging.h"
 
@@ -27,7 +28,7 @@ namespace goldset::store {
 struct RunRecord {
   std::string id, workspace_id, set_id, entity_kind;
   std::string entity_json, entity_version_json, config, options;  // JSON text snapshots
-  std::string status;  // PENDING | PROCESSING | CANCELLING | PROCESSED | FAILED | CANCELLED
+  model::RunStatus status = model::RunStatus::kPending;
   std::optional<std::string> failure_message;
   int64_t num_items = 0, num_done = 0, num_failed = 0;
   std::optional<std::string> metrics;  // final metrics JSON, set when the run ends
@@ -37,7 +38,10 @@ struct RunRecord {
   std::optional<std::string> manifest;        // JSON object: api/run_manifest.h
   std::optional<std::string> rescored_from;   // the run whose outputs this one re-scored
 
-  bool finished() const { return status == "PROCESSED" || status == "FAILED" || status == "CANCELLED"; }
+  bool finished() const {
+    return status == model::RunStatus::kProcessed || status == model::RunStatus::kFailed ||
+           status == model::RunStatus::kCancelled;
+  }
 };
 
 struct RunItemRecord {
@@ -46,7 +50,7 @@ struct RunItemRecord {
   std::optional<std::string> file_id;
   std::string file_ids;  // JSON array text or ""
   std::string expected_output;
-  std::string status;  // PENDING | PROCESSING | PROCESSED | FAILED | CANCELLED
+  model::ItemStatus status = model::ItemStatus::kPending;
   int attempts = 0;
   std::string lease_owner;
   std::optional<std::string> output, result;

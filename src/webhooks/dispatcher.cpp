@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "outbound/http_client.h"
+#include "store/status_column.h"
 #include "webhooks/webhooks.h"
 
 namespace goldset::webhooks {
@@ -291,8 +292,8 @@ Status WebhookDispatcher::RecordAttempt(const std::string& delivery_id, const st
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL, "
         "lease_owner = NULL, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ? AND lease_owner = ?",
-        {std::string(give_up ? "failed" : "pending"), int64_t{attempts}, next,
-         code ? Param(int64_t{*code}) : Param(Null{}), *error, now, delivery_id, owner}));
+        {store::StatusParam(give_up ? model::DeliveryStatus::kFailed : model::DeliveryStatus::kPending),
+         int64_t{attempts}, next, code ? Param(int64_t{*code}) : Param(Null{}), *error, now, delivery_id, owner}));
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL", {now, endpoint_id}));
     auto since = c.Query("SELECT failing_since, status FROM webhook_endpoints WHERE id = ?", {endpoint_id});

@@ -9,8 +9,8 @@ namespace goldset::webhooks {
 namespace {
 
 const char* RunOutcome(const store::RunRecord& run) {
-  if (run.status == model::ToString(model::RunStatus::kProcessed)) return "processed";
-  if (run.status == model::ToString(model::RunStatus::kFailed)) return "failed";
+  if (run.status == model::RunStatus::kProcessed) return "processed";
+  if (run.status == model::RunStatus::kFailed) return "failed";
   return "cancelled";
 }
 
@@ -33,7 +33,7 @@ std::vector<std::string> RunEndedEventTypes(const store::RunRecord& run) {
 
 std::string ProcessorRunEndedEventType(const store::ProcessorRunRecord& run) {
   const char* prefix = run.kind == "classifier" ? "classify_run." : run.kind == "splitter" ? "split_run." : "extract_run.";
-  return std::string(prefix) + (run.status == model::ToString(model::ProcessorRunStatus::kFailed) ? "failed" : "processed");
+  return std::string(prefix) + (run.status == model::ProcessorRunStatus::kFailed ? "failed" : "processed");
 }
 
 Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const json::object& run_json) {
@@ -43,8 +43,11 @@ Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const
       GOLDSET_RETURN_IF_ERROR(EnqueueEvent(tx, run.workspace_id, type, run_json, entity_id));
       continue;
     }
-    json::object batch{{"object", "batch_run"}, {"id", run.id}, {"status", run.status},
-                       {"runCount", run.num_items}, {"createdAt", FormatRfc3339(run.created_at)}};
+    json::object batch{{"object", "batch_run"},
+                       {"id", run.id},
+                       {"status", model::ToString(run.status)},
+                       {"runCount", run.num_items},
+                       {"createdAt", FormatRfc3339(run.created_at)}};
     GOLDSET_RETURN_IF_ERROR(EnqueueEvent(tx, run.workspace_id, type, batch, entity_id));
   }
   return Status::OK();

@@ -1,6 +1,7 @@
 // WebhookStore: endpoints, subscriptions and the delivery log, scoped by workspace.
 #include "common/clock.h"
 #include "common/ids.h"
+#include "store/status_column.h"
 #include "webhooks/event_list.h"
 #include "webhooks/webhooks.h"
 
@@ -107,7 +108,7 @@ Delivery DeliveryFromRow(const Row& r) {
   d.event_id = r.Text(1);
   d.event_type = r.Text(2);
   d.endpoint_id = r.Text(3);
-  d.status = r.Text(4);
+  d.status = store::DeliveryStatusColumn(r.Text(4));
   d.attempt_count = static_cast<int>(r.Int(5));
   d.next_attempt_at = r.Int(6);
   if (!r.IsNull(7)) d.last_status_code = static_cast<int>(r.Int(7));

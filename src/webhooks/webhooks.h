@@ -31,6 +31,7 @@
 #include "common/cancel.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "model/statuses.h"
 #include "outbound/egress_policy.h"
 #include "store/database.h"
 #include "store/lease_keeper.h"
@@ -119,7 +120,7 @@ struct Delivery {
   std::string event_id;
   std::string event_type;
   std::string endpoint_id;
-  std::string status;  // pending | delivered | failed
+  model::DeliveryStatus status = model::DeliveryStatus::kPending;
   int attempt_count = 0;
   int64_t next_attempt_at = 0;
   std::optional<int> last_status_code;

@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(d->month >= 1 && d->month <= 12 && d->day >= 1 && d->day <= kDays[d->month - 1]);
     }
   }
-  auto result = ScoreItem(Kind::kExtract, Config(), Output(a), Output(b), {});
+  auto result = ScoreItem(Kind::kExtractor, Config(), Output(a), Output(b), {});
   if (!result.ok()) return 0;  // over a scoring limit; these fields hold no arrays
   if (const auto* fields = result->if_contains("fields"))
     for (const auto& [path, verdict] : fields->as_object())

@@ -72,6 +72,19 @@ export async function waitForRun(api, runId, { timeoutMs = 60000, until } = {}) 
   }
 }
 
+// Polls GET `path` (a processor run: /extract_runs/{id}, ...) until it leaves PENDING and
+// PROCESSING; throws on any other answer than 200 or once timeoutMs have passed.
+export async function waitRun(srv, path, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await srv.api('GET', path);
+    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
+    if (Date.now() > deadline) throw new Error(`${path} still ${r.body.status} after ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 export async function allResults(api, runId) {
   const out = [];
   let token;

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { databaseEnv, dropDatabase } from './pg.mjs';
 
 import { checkResponse } from './openapi_check.mjs';
+import { pdfOfObjects } from './hostile_docs.mjs';
 
 export const API_VERSION = '2026-02-09';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -399,17 +400,7 @@ export function makePdf(pages = 3) {
   objs.push('<< /Type /Catalog /Pages 2 0 R >>');
   objs.push(`<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages} >>`);
   for (let i = 0; i < pages; i++) objs.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>');
-  let out = '%PDF-1.4\n';
-  const offsets = [];
-  objs.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+  return pdfOfObjects(objs);
 }
 
 export const PNG_1x1 = Buffer.from(

@@ -21,6 +21,12 @@ export function textPdf(lines, { width = 612, height = 792 } = {}) {
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
     `<< /Length ${content.length} >>\nstream\n${content}endstream`,
   ];
+  return pdfOfObjects(objs);
+}
+
+// A PDF file of `objs` (object bodies, numbered from 1; object 1 is the catalog) with a
+// correct xref table, as a Buffer. Node built-ins only, so tests/fuzz can import it too.
+export function pdfOfObjects(objs) {
   let out = '%PDF-1.4\n';
   const offsets = [];
   objs.forEach((o, i) => {

@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { startServer, RawConn, authHeaders, expectError, sleep } from './harness.mjs';
 import { waitFor } from './webhook_receiver.mjs';
+import { waitRun } from './eval_fixtures.mjs';
 
 const VERSION = '2026-02-09';
 const SCHEMA = { type: 'object', properties: { a: { type: ['string', 'null'] } } };
@@ -203,17 +204,6 @@ async function startFloodReceiver({ bytes = 1 << 30, declared = false } = {}) {
   return rx;
 }
 
-async function waitRun(srv, path, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await srv.api('GET', path);
-    assert.equal(r.status, 200, r.text);
-    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
-    assert.ok(Date.now() < deadline, `${path} still ${r.body.status}`);
-    await sleep(100);
-  }
-}
-
 test('F6: 1 GB answers from the http and llm engines fail the item clearly; memory stays bounded',
   { timeout: 120000 }, async (t) => {
     const streamed = await startFloodReceiver();
@@ -230,7 +220,7 @@ test('F6: 1 GB answers from the http and llm engines fail the item clearly; memo
       const t0 = Date.now();
       const r = await srv.api('POST', '/extract_runs', { body: { config: { schema: SCHEMA, engine }, file: { text: 'hello' } } });
       assert.equal(r.status, 200, r.text);
-      const done = await waitRun(srv, `/extract_runs/${r.body.id}`);
+      const done = await waitRun(srv, `/extract_runs/${r.body.id}`, 60000);
       t.diagnostic(`${label}: ${done.status} after ${Date.now() - t0} ms; receiver sent ${(rx.sent / 2 ** 20).toFixed(0)} MiB so far`);
       assert.equal(done.status, 'FAILED');
       assert.equal(done.failureReason, 'FAILED_TO_PROCESS_FILE');
@@ -315,7 +305,7 @@ test('F13/F14 (R11): every egress spelling of the audit is refused for webhooks 
     }
     const t0 = Date.now();
     for (const [host, type, id] of runs) {
-      const done = await waitRun(srv, `/extract_runs/${id}`);
+      const done = await waitRun(srv, `/extract_runs/${id}`, 60000);
       assert.equal(done.status, 'FAILED', `${type} ${host}`);
       assert.match(done.failureMessage, /egress to .* is not allowed/, `${type} ${host}: ${done.failureMessage}`);
       assert.doesNotMatch(done.failureMessage, /Malformed|Couldn't connect/);

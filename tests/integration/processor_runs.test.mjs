@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
 import { startGatedEngine } from './gated_engine.mjs';
 import { startEngineStub } from './engine_stub.mjs';
-import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText } from './eval_fixtures.mjs';
-
-async function waitRun(srv, path) {
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    const r = await srv.api('GET', path);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
-    assert.ok(Date.now() < deadline, `${path} still ${r.body.status}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
+import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText, waitRun } from './eval_fixtures.mjs';
 
 describe('extract, classify and split runs', () => {
   let srv, extractor, classifier, splitter;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, runCli } from './harness.mjs';
 import { startGatedEngine } from './gated_engine.mjs';
-import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText, seedInvoiceSet, waitForRun } from './eval_fixtures.mjs';
+import { invoiceSchema, invoiceText, classifierConfig, classTexts, splitterConfig, uploadText, seedInvoiceSet, waitForRun, waitRun } from './eval_fixtures.mjs';
 
 // Serves `routes` ({path: {status, type, body}}) on 127.0.0.1; counts requests.
 function startFileHost(routes) {
@@ -24,17 +24,6 @@ function startFileHost(routes) {
     hits: () => hits,
     close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); },
   })));
-}
-
-async function waitRun(srv, path, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await srv.api('GET', path);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
-    assert.ok(Date.now() < deadline, `${path} still ${r.body.status}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
 }
 
 async function fileCount(srv) {

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { startServer, expectError, uploadFile, sleep } from './harness.mjs';
 import { waitFor } from './webhook_receiver.mjs';
+import { waitRun } from './eval_fixtures.mjs';
 
 const VERSION = '2026-02-09';
 const SCHEMA = { type: 'object', properties: { a: { type: ['string', 'null'] } } };
@@ -35,17 +36,6 @@ async function startRecorder() {
   rx.close = () => new Promise((r) => { rx.server.closeAllConnections(); rx.server.close(r); });
   rx.everything = () => JSON.stringify(rx.requests);
   return rx;
-}
-
-async function waitRun(srv, path, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await srv.api('GET', path);
-    assert.equal(r.status, 200, r.text);
-    if (!['PENDING', 'PROCESSING'].includes(r.body.status)) return r.body;
-    assert.ok(Date.now() < deadline, `${path} still ${r.body.status}`);
-    await sleep(100);
-  }
 }
 
 // ---- F1 ----

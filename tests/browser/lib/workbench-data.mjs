@@ -1,8 +1,8 @@
 // Documents and processors for the workbench tests: PDF invoices with a text layer (so
 // the rules engine cites word boxes), a schema with every field kind the label form
 // supports, a three-page PDF for the splitter, and an http engine that holds its answers.
-import http from 'node:http';
 import { textPdf } from './seed.mjs';
+import { startGatedEngine } from '../../integration/gated_engine.mjs';
 
 export const INVOICES = [
   { name: 'wb-inv1.pdf', number: 'INV-1001', vendor: 'Acme Supplies', country: 'US', date: '2026-01-15', paid: 'yes', category: 'goods',
@@ -88,27 +88,5 @@ export const SPLIT_DOC = {
 
 // An http engine that holds every request until release(); answers `output`.
 export function gatedEngine(output) {
-  const pending = [];
-  let calls = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls += 1;
-      pending.push(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(output));
-      });
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}/process`,
-    calls: () => calls,
-    waiting: () => pending.length,
-    release: () => { while (pending.length) pending.shift()(); },
-    close: () => {
-      while (pending.length) pending.shift()();
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  })));
+  return startGatedEngine({ output });
 }

@@ -32,9 +32,9 @@ std::vector<std::string> ListCases() {
 }
 
 Kind ParseKind(const std::string& k) {
-  if (k == "classify") return Kind::kClassify;
-  if (k == "split") return Kind::kSplit;
-  return Kind::kExtract;
+  if (k == "classify") return Kind::kClassifier;
+  if (k == "split") return Kind::kSplitter;
+  return Kind::kExtractor;
 }
 
 std::vector<std::string> Strings(const json::object& o, const char* key) {

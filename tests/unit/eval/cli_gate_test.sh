@@ -8,16 +8,7 @@
 # vendor.name improved, the 95% CI's lower bound -3.2 pp.
 # To refresh the golden files after an intended change, rerun the commands below with
 # > golden/… and review the diff.
-set -u
-BIN=$1
-FIX=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() {  # check NAME WANT_RC GOT_RC
-  if [ "$2" != "$3" ]; then echo "FAIL $1: exit $3, want $2"; fail=1; else echo "ok   $1"; fi
-}
-run() { "$BIN" eval --config "$FIX/config.json" --expected "$FIX/expected" --actual "$FIX/actual" "$@"; }
+. "$(dirname "$0")/cli_test_lib.sh"
 same() {  # same NAME FILE GOLDEN
   if cmp -s "$2" "$3"; then echo "ok   $1"; else echo "FAIL $1 differs from $3:"; diff "$3" "$2" | head -20; fail=1; fi
 }

@@ -1,16 +1,7 @@
 #!/bin/sh
 # Black-box tests of goldset-eval: exit codes, json and csv output.
 # usage: cli_test.sh PATH/TO/goldset-eval FIXTURES_DIR
-set -u
-BIN=$1
-FIX=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() {  # check NAME WANT_RC GOT_RC
-  if [ "$2" != "$3" ]; then echo "FAIL $1: exit $3, want $2"; fail=1; else echo "ok   $1"; fi
-}
-run() { "$BIN" eval --config "$FIX/config.json" --expected "$FIX/expected" --actual "$FIX/actual" "$@"; }
+. "$(dirname "$0")/cli_test_lib.sh"
 
 # 8 labelled fields: inv1 all right but vendor.name ("Acme Corp." exact mismatch), inv2 invoice_number wrong.
 run > "$TMP/table.txt" 2>"$TMP/err.txt"; check "table exit 0" 0 $?

@@ -26,7 +26,7 @@ TEST(CompareRuns, PairsByIdAndCountsFlips) {
   }
   base.push_back({"only_in_base", Result(true, true)});
   cand.push_back({"only_in_cand", Result(false, false)});
-  json::object r = CompareRuns(Kind::kExtract, base, cand);
+  json::object r = CompareRuns(Kind::kExtractor, base, cand);
   EXPECT_EQ(r.at("type"), "EXTRACT");
   EXPECT_EQ(r.at("numItemsCompared").to_number<int64_t>(), 40);
   const auto& acc = r.at("accuracy").as_object();
@@ -47,7 +47,7 @@ TEST(CompareRuns, PairsByIdAndCountsFlips) {
   EXPECT_EQ(reg[0].at("evaluationSetItemId"), "evi_0");
   EXPECT_EQ(reg[0].at("fields"), json::array{"b"});
   EXPECT_EQ(r.at("improvedItems").as_array().size(), 10u);
-  EXPECT_EQ(json::serialize(r), json::serialize(CompareRuns(Kind::kExtract, base, cand)));  // reproducible
+  EXPECT_EQ(json::serialize(r), json::serialize(CompareRuns(Kind::kExtractor, base, cand)));  // reproducible
 }
 
 TEST(CompareRuns, ClassifierAccuracyIsShareCorrect) {
@@ -60,7 +60,7 @@ TEST(CompareRuns, ClassifierAccuracyIsShareCorrect) {
     base.push_back({std::to_string(i), res(i < 5)});
     cand.push_back({std::to_string(i), res(i < 8)});
   }
-  json::object r = CompareRuns(Kind::kClassify, base, cand);
+  json::object r = CompareRuns(Kind::kClassifier, base, cand);
   EXPECT_DOUBLE_EQ(r.at("accuracy").at("baseline").as_double(), 0.5);
   EXPECT_DOUBLE_EQ(r.at("accuracy").at("candidate").as_double(), 0.8);
   EXPECT_EQ(r.at("mcnemar").at("improved").to_number<int64_t>(), 3);
@@ -78,7 +78,7 @@ TEST(CompareRuns, VerdictsIntervalsAndPowerPinned) {
     base.push_back({id, Result(i % 2 == 0, true)});
     cand.push_back({id, Result(i % 4 != 3, i != 0)});
   }
-  json::object r = CompareRuns(Kind::kExtract, base, cand);
+  json::object r = CompareRuns(Kind::kExtractor, base, cand);
   EXPECT_EQ(r.at("verdict"), "improved");  // McNemar(1, 10) = 0.01171875 < 0.05
   EXPECT_NEAR(r.at("pValue").as_double(), 0.01171875, 1e-15);
   EXPECT_EQ(r.at("delta").as_double(), r.at("accuracy").at("delta").as_double());
@@ -131,7 +131,7 @@ TEST(CompareRuns, VerdictsIntervalsAndPowerPinned) {
   // significant while field "a" (adjusted 0.0039) still is.
   CompareOptions strict;
   strict.alpha = 0.01;
-  json::object s = CompareRuns(Kind::kExtract, base, cand, strict);
+  json::object s = CompareRuns(Kind::kExtractor, base, cand, strict);
   EXPECT_EQ(s.at("verdict"), "no_change");
   EXPECT_EQ(s.at("fields").at("a").at("verdict"), "improved");
   EXPECT_NE(CompareRunsParameters(strict), CompareRunsParameters());
@@ -149,14 +149,14 @@ TEST(CompareRuns, FieldVerdictsUseTheHolmAdjustedPValue) {
   }
   CompareOptions between;
   between.alpha = 0.003;  // 0.001953125 < 0.003 < 0.00390625
-  const json::object r = CompareRuns(Kind::kExtract, base, cand, between);
+  const json::object r = CompareRuns(Kind::kExtractor, base, cand, between);
   const auto& a = r.at("fields").at("a").as_object();
   EXPECT_NEAR(a.at("pValue").as_double(), 0.001953125, 1e-15);
   EXPECT_NEAR(a.at("pValueAdjusted").as_double(), 0.00390625, 1e-15);
   EXPECT_EQ(a.at("verdict"), "no_change");
   CompareOptions above;
   above.alpha = 0.004;
-  EXPECT_EQ(CompareRuns(Kind::kExtract, base, cand, above).at("fields").at("a").at("verdict"), "improved");
+  EXPECT_EQ(CompareRuns(Kind::kExtractor, base, cand, above).at("fields").at("a").at("verdict"), "improved");
 }
 
 TEST(CompareRuns, RegressionsAndNonInferiority) {
@@ -169,16 +169,16 @@ TEST(CompareRuns, RegressionsAndNonInferiority) {
   }
   CompareOptions wide;
   wide.margin = 1.0;
-  json::object r = CompareRuns(Kind::kExtract, base, cand, wide);
+  json::object r = CompareRuns(Kind::kExtractor, base, cand, wide);
   EXPECT_EQ(r.at("verdict"), "regressed");
   EXPECT_EQ(r.at("fields").at("a").at("verdict"), "regressed");
   EXPECT_TRUE(r.at("nonInferior").as_bool());  // a margin of 1 accepts anything
   EXPECT_EQ(r.at("newlyIncorrect").as_array().size(), 10u);
   CompareOptions tight;
   tight.margin = 0.005;
-  EXPECT_FALSE(CompareRuns(Kind::kExtract, base, cand, tight).at("nonInferior").as_bool());
+  EXPECT_FALSE(CompareRuns(Kind::kExtractor, base, cand, tight).at("nonInferior").as_bool());
   // Nothing compared: no verdict, nothing shown non-inferior, no MDE.
-  json::object none = CompareRuns(Kind::kExtract, {}, {});
+  json::object none = CompareRuns(Kind::kExtractor, {}, {});
   EXPECT_EQ(none.at("verdict"), "no_change");
   EXPECT_FALSE(none.at("nonInferior").as_bool());
   EXPECT_TRUE(none.at("minimumDetectableEffect").is_null());
@@ -196,7 +196,7 @@ TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
     base.push_back({std::to_string(i), cls(type, true)});
     cand.push_back({std::to_string(i), cls(type, i >= 8)});  // the 8 invoices regress
   }
-  json::object r = CompareRuns(Kind::kClassify, base, cand);
+  json::object r = CompareRuns(Kind::kClassifier, base, cand);
   EXPECT_EQ(r.at("fields").at("Invoice").at("regressed").to_number<int64_t>(), 8);
   EXPECT_EQ(r.at("fields").at("Receipt").at("numItems").to_number<int64_t>(), 4);
   EXPECT_NEAR(r.at("fields").at("Invoice").at("pValue").as_double(), 0.0078125, 1e-15);  // 2 * 0.5^8
@@ -215,7 +215,7 @@ TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
     }
     return json::object{{"correct", all}, {"score", all ? 1.0 : 0.0}, {"fields", fields}};
   };
-  json::object s = CompareRuns(Kind::kSplit, {{"x", split({{"Invoice", true}, {"Invoice", true}, {"Receipt", true}})}},
+  json::object s = CompareRuns(Kind::kSplitter, {{"x", split({{"Invoice", true}, {"Invoice", true}, {"Receipt", true}})}},
                                {{"x", split({{"Invoice", true}, {"Invoice", false}, {"Receipt", true}})}});
   EXPECT_EQ(s.at("fields").at("Invoice").at("regressed").to_number<int64_t>(), 1);  // one split of the type wrong
   EXPECT_EQ(s.at("fields").at("Receipt").at("regressed").to_number<int64_t>(), 0);
@@ -240,7 +240,7 @@ TEST(CompareOptions, Ranges) {
 }
 
 TEST(ResultsSummary, WilsonOnItemsAndFields) {
-  ResultsSummary s(Kind::kExtract);
+  ResultsSummary s(Kind::kExtractor);
   for (int i = 0; i < 40; ++i) s.Add(Result(i < 20, i != 0));
   json::object r = s.Build();
   EXPECT_EQ(r.at("type"), "EXTRACT");
@@ -248,7 +248,7 @@ TEST(ResultsSummary, WilsonOnItemsAndFields) {
   EXPECT_EQ(r.at("fields").at("a").at("numCorrect").to_number<int64_t>(), 20);
   EXPECT_NEAR(r.at("fields").at("a").at("ci95").at("low").as_double(), 0.35199526933465386, 1e-14);  // Wilson 20/40
   EXPECT_NEAR(r.at("fields").at("b").at("ci95").at("low").as_double(), 0.8711863103652591, 1e-14);   // Wilson 39/40
-  ResultsSummary empty(Kind::kClassify);
+  ResultsSummary empty(Kind::kClassifier);
   json::object e = empty.Build();
   EXPECT_FALSE(e.at("itemAccuracy").as_object().contains("accuracy"));
   EXPECT_EQ(e.at("itemAccuracy").at("ci95").at("high").as_double(), 1.0);

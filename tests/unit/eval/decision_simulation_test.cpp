@@ -84,7 +84,7 @@ TEST(DecisionSimulation, AAComparisonsRarelyClaimAChange) {
       }
       CompareOptions opts;
       opts.resamples = 20;
-      json::object r = CompareRuns(Kind::kClassify, base, cand, opts);
+      json::object r = CompareRuns(Kind::kClassifier, base, cand, opts);
       EXPECT_EQ(r.at("verdict").as_string(), VerdictName(v)) << "simulation " << s;
       EXPECT_EQ(r.at("fields").at("Invoice").at("verdict").as_string(), VerdictName(v));
     }

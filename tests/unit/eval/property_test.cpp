@@ -215,10 +215,10 @@ TEST(Property, PerfectPredictionScoresOne) {
     json::object config{{"schema", schema}};
     json::value doc = g.Document(schema);
     json::object expected{{"value", doc}};
-    ASSERT_TRUE(ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ok())
-        << ValidateExpectedOutput(Kind::kExtract, config, expected, std::nullopt).ToString();
+    ASSERT_TRUE(ValidateExpectedOutput(Kind::kExtractor, config, expected, std::nullopt).ok())
+        << ValidateExpectedOutput(Kind::kExtractor, config, expected, std::nullopt).ToString();
     json::object actual{{"value", g.Shuffle(doc)}, {"metadata", json::object()}};
-    json::object result = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
+    json::object result = *ScoreItem(Kind::kExtractor, config, expected, actual, Options{});
     EXPECT_TRUE(result.at("correct").as_bool()) << "seed " << seed << ": " << json::serialize(result);
     EXPECT_DOUBLE_EQ(result.at("score").to_number<double>(), 1.0) << "seed " << seed;
   }
@@ -234,9 +234,9 @@ TEST(Property, InvariantUnderRowAndKeyOrder) {
     json::value predicted = g.Perturb(schema, doc);
     json::object expected{{"value", doc}}, shuffled_expected{{"value", g.Shuffle(doc)}};
     json::object actual{{"value", predicted}}, shuffled_actual{{"value", g.Shuffle(predicted)}};
-    json::object a = *ScoreItem(Kind::kExtract, config, expected, actual, Options{});
-    json::object b = *ScoreItem(Kind::kExtract, config, shuffled_expected, shuffled_actual, Options{});
-    EXPECT_EQ(json::value(*ItemScorer(Kind::kExtract, config, Options{}).Score(expected, actual)), json::value(a));
+    json::object a = *ScoreItem(Kind::kExtractor, config, expected, actual, Options{});
+    json::object b = *ScoreItem(Kind::kExtractor, config, shuffled_expected, shuffled_actual, Options{});
+    EXPECT_EQ(json::value(*ItemScorer(Kind::kExtractor, config, Options{}).Score(expected, actual)), json::value(a));
     EXPECT_EQ(FieldScores(a), FieldScores(b)) << "seed " << seed;
     EXPECT_NEAR(a.at("score").to_number<double>(), b.at("score").to_number<double>(), 1e-12);
     EXPECT_EQ(a.at("correct"), b.at("correct"));
@@ -279,8 +279,8 @@ TEST(Property, MetricsAreFractionsWithConsistentCounts) {
     json::object schema = g.Schema();
     json::object config{{"schema", schema}};
     Options options;
-    MetricsBuilder builder(Kind::kExtract, config, options);
-    const ItemScorer scorer(Kind::kExtract, config, options);
+    MetricsBuilder builder(Kind::kExtractor, config, options);
+    const ItemScorer scorer(Kind::kExtractor, config, options);
     for (int item = 0; item < 6; ++item) {
       json::value doc = g.Document(schema);
       json::value predicted = g.Break(schema, doc);

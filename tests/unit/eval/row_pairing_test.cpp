@@ -136,7 +136,7 @@ json::object TableConfig() {
 TEST(ArrayLimits, FiveThousandRowsScoreAndOneMoreFails) {
   const json::object config = TableConfig();
   Options options;  // max_array_rows 5000 by default
-  auto scored = ScoreItem(Kind::kExtract, config, Table(5000, false), Table(5000, true), options);
+  auto scored = ScoreItem(Kind::kExtractor, config, Table(5000, false), Table(5000, true), options);
   ASSERT_TRUE(scored.ok()) << scored.status().ToString();
   const json::object& f = scored->at("fields").at("lines").as_object();
   // 15,000 cells; wrong: 715 cent-off prices, 455 null descriptions (k % 77 == 0: 65 rows both).
@@ -144,17 +144,17 @@ TEST(ArrayLimits, FiveThousandRowsScoreAndOneMoreFails) {
   EXPECT_EQ(f.at("correctCells").as_int64(), 15000 - 715 - 455);
   EXPECT_EQ(f.at("columns").at("lines[].price").at("correct").to_number<int64_t>(), 5000 - 715);
 
-  auto over_actual = ScoreItem(Kind::kExtract, config, Table(5000, false), Table(5001, true), options);
+  auto over_actual = ScoreItem(Kind::kExtractor, config, Table(5000, false), Table(5001, true), options);
   ASSERT_FALSE(over_actual.ok());
   EXPECT_EQ(over_actual.status().code(), Status::Code::kTooLarge);
   EXPECT_EQ(over_actual.status().message(),
             "lines: the actual output has 5001 rows; at most 5000 rows per array are scored (--max-array-rows)");
-  auto over_expected = ScoreItem(Kind::kExtract, config, Table(5001, false), Table(10, true), options);
+  auto over_expected = ScoreItem(Kind::kExtractor, config, Table(5001, false), Table(10, true), options);
   ASSERT_FALSE(over_expected.ok());
   EXPECT_EQ(over_expected.status().message(),
             "lines: the expected output has 5001 rows; at most 5000 rows per array are scored (--max-array-rows)");
   options.max_array_rows = 4999;
-  EXPECT_FALSE(ScoreItem(Kind::kExtract, config, Table(5000, false), Table(5000, true), options).ok());
+  EXPECT_FALSE(ScoreItem(Kind::kExtractor, config, Table(5000, false), Table(5000, true), options).ok());
 }
 
 }  // namespace

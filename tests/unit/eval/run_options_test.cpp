@@ -7,11 +7,11 @@ namespace goldset::eval {
 namespace {
 
 TEST(RunOptions, KindOfEntityUsesTheProcessorKindNames) {
-  EXPECT_EQ(KindOfEntity("extractor"), Kind::kExtract);
-  EXPECT_EQ(KindOfEntity("classifier"), Kind::kClassify);
-  EXPECT_EQ(KindOfEntity("splitter"), Kind::kSplit);
-  EXPECT_EQ(KindOfEntity("workflow"), Kind::kExtract);  // unknown: scored as an extractor
-  EXPECT_EQ(KindOfEntity(""), Kind::kExtract);
+  EXPECT_EQ(KindOfEntity("extractor"), Kind::kExtractor);
+  EXPECT_EQ(KindOfEntity("classifier"), Kind::kClassifier);
+  EXPECT_EQ(KindOfEntity("splitter"), Kind::kSplitter);
+  EXPECT_EQ(KindOfEntity("workflow"), Kind::kExtractor);  // unknown: scored as an extractor
+  EXPECT_EQ(KindOfEntity(""), Kind::kExtractor);
 }
 
 TEST(RunOptions, OptionsFromStoredJson) {

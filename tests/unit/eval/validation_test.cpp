@@ -74,11 +74,11 @@ TEST(ExpectedOutput, ExtractErrorsArePathedAndUnprocessable) {
       {R"({"invoice_number":"x"})", "Path: expectedOutput.value"},
   };
   for (const auto& c : cases) {
-    Status st = ValidateExpectedOutput(Kind::kExtract, cfg, json::parse(c.expected), std::nullopt);
+    Status st = ValidateExpectedOutput(Kind::kExtractor, cfg, json::parse(c.expected), std::nullopt);
     EXPECT_EQ(st.code(), Status::Code::kUnprocessable) << c.expected;
     EXPECT_TRUE(EndsWith(st.message(), c.path)) << st.message();
   }
-  EXPECT_TRUE(ValidateExpectedOutput(Kind::kExtract, cfg,
+  EXPECT_TRUE(ValidateExpectedOutput(Kind::kExtractor, cfg,
                                      json::parse(R"({"value":{"invoice_number":null,"total":"1,234.50","issued":"31.12.2024",
                                        "vendor":{"name":"Acme"},"line_items":[],"status":"paid"}})"),
                                      std::nullopt)
@@ -89,16 +89,16 @@ TEST(ExpectedOutput, ClassifierAndSplitter) {
   json::object cls = json::parse(R"({"classifications":[{"id":"inv","type":"Invoice","description":""},
                                                         {"id":"rec","type":"Receipt","description":""}]})").as_object();
   EXPECT_TRUE(ValidateClassifyConfig(cls).ok());
-  EXPECT_TRUE(ValidateExpectedOutput(Kind::kClassify, cls, json::parse(R"({"id":"inv","type":"Invoice"})"), {}).ok());
-  Status st = ValidateExpectedOutput(Kind::kClassify, cls, json::parse(R"({"id":"inv","type":"Receipt"})"), {});
+  EXPECT_TRUE(ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"inv","type":"Invoice"})"), {}).ok());
+  Status st = ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"inv","type":"Receipt"})"), {});
   EXPECT_TRUE(EndsWith(st.message(), "Path: expectedOutput.type")) << st.message();
-  st = ValidateExpectedOutput(Kind::kClassify, cls, json::parse(R"({"id":"nope","type":"Invoice"})"), {});
+  st = ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"nope","type":"Invoice"})"), {});
   EXPECT_TRUE(EndsWith(st.message(), "Path: expectedOutput.id")) << st.message();
 
   json::object spl = json::parse(R"({"splitClassifications":[{"id":"inv","type":"Invoice","description":"","identifierKey":"number"}]})").as_object();
   EXPECT_TRUE(ValidateSplitConfig(spl).ok());
   auto split = [&](const char* s, std::optional<int> pages) {
-    return ValidateExpectedOutput(Kind::kSplit, spl, json::parse(s), pages);
+    return ValidateExpectedOutput(Kind::kSplitter, spl, json::parse(s), pages);
   };
   EXPECT_TRUE(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":1,"endPage":2}]})", 2).ok());
   EXPECT_TRUE(EndsWith(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":3,"endPage":2}]})", {}).message(),
@@ -127,21 +127,21 @@ TEST(Options, PathsMustBeScorable) {
   Options o;
   o.fuzzy_match_fields = {"vendor.name", "line_items[].description"};
   o.exclude_fields = {"line_items", "total"};
-  EXPECT_TRUE(ValidateOptions(Kind::kExtract, cfg, o).ok());
+  EXPECT_TRUE(ValidateOptions(Kind::kExtractor, cfg, o).ok());
   o.fuzzy_match_fields = {"total"};
-  Status st = ValidateOptions(Kind::kExtract, cfg, o);
+  Status st = ValidateOptions(Kind::kExtractor, cfg, o);
   EXPECT_NE(st.message().find("\"total\""), std::string::npos);
   o.fuzzy_match_fields = {"nope"};
-  EXPECT_FALSE(ValidateOptions(Kind::kExtract, cfg, o).ok());
+  EXPECT_FALSE(ValidateOptions(Kind::kExtractor, cfg, o).ok());
   o.fuzzy_match_fields = {};
   o.exclude_fields = {"vendor.nam"};
-  st = ValidateOptions(Kind::kExtract, cfg, o);
+  st = ValidateOptions(Kind::kExtractor, cfg, o);
   EXPECT_TRUE(EndsWith(st.message(), "Path: options.excludeFields[0]")) << st.message();
   o.exclude_fields = {};
   o.fuzzy_threshold = 0;
-  EXPECT_FALSE(ValidateOptions(Kind::kExtract, cfg, o).ok());
+  EXPECT_FALSE(ValidateOptions(Kind::kExtractor, cfg, o).ok());
   o.fuzzy_threshold = 1.0;
-  EXPECT_TRUE(ValidateOptions(Kind::kExtract, cfg, o).ok());
+  EXPECT_TRUE(ValidateOptions(Kind::kExtractor, cfg, o).ok());
 }
 
 TEST(Values, NumbersAndDates) {

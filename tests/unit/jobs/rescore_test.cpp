@@ -42,10 +42,7 @@ class RescoreTest : public store::testing::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     auto c = db->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
   }
 
   static std::string EntityKind(const std::string& case_kind) {
@@ -67,7 +64,7 @@ class RescoreTest : public store::testing::BackendTest {
     run.entity_json = run.entity_version_json = "{}";
     run.config = json::serialize(config);
     run.options = json::serialize(options_json);
-    run.status = "PROCESSING";
+    run.status = model::RunStatus::kProcessing;
     run.created_at = run.updated_at = 1;
     eval::Options opts = eval::OptionsFromJson(options_json);
     opts.max_array_rows = max_array_rows;
@@ -131,7 +128,7 @@ class RescoreTest : public store::testing::BackendTest {
     store::RunStore runs(db);
     std::vector<std::string> out;
     EXPECT_TRUE(runs.ForEachFinishedItem(run_id, [&](const store::RunItemRecord& it) {
-      out.push_back(it.item_id + "|" + it.status + "|" + it.result.value_or("-") + "|" +
+      out.push_back(it.item_id + "|" + model::ToString(it.status) + "|" + it.result.value_or("-") + "|" +
                     (it.correct ? (*it.correct ? "1" : "0") : "-") + "|" + it.output.value_or("-") + "|" +
                     std::to_string(it.latency_ms.value_or(-1)) + "|" + std::to_string(it.num_pages.value_or(-1)) + "|" +
                     it.error_code.value_or("-"));
@@ -311,10 +308,10 @@ TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefuse
   store::RunStore runs(db);
   store::RescoreStore jobs(db);
   ASSERT_TRUE(jobs.Create(&target, source, false).ok());
-  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->status, "PENDING");
+  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PENDING");
   auto dead = jobs.Claim("dead-worker", NowMillis(), 60000, "node-a");
   ASSERT_TRUE(dead.ok() && *dead);
-  EXPECT_EQ(runs.GetRun("ws_1", "bpr_resumed")->status, "PROCESSING");
+  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PROCESSING");
   // Its first page, partly wrong (as if scored under other rules), then it dies.
   ASSERT_TRUE(Or(jobs.BeginAttempt(**dead, 2500), false));
   auto page = runs.ListItems("bpr_src", 0, 700);
@@ -336,7 +333,7 @@ TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefuse
   auto outcome = WorkRescore(jobs, runs, **live, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(outcome->run->status, "PROCESSED");
+  EXPECT_EQ(model::ToString(outcome->run->status), "PROCESSED");
   EXPECT_EQ(outcome->run->num_items, 2500);
   EXPECT_EQ(*outcome->run->metrics, *source.metrics);
   EXPECT_EQ(Items("bpr_resumed"), Items("bpr_src"));
@@ -364,13 +361,13 @@ TEST_P(RescoreTest, ARescoredRunCancelledBeforeItIsWorkedEndsCancelled) {
     return std::string("{}");
   });
   ASSERT_TRUE(cancelling.ok());
-  EXPECT_EQ(cancelling->status, "CANCELLING");
+  EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
   auto job = jobs.Claim("w", NowMillis(), 60000);
   ASSERT_TRUE(job.ok() && *job);
   auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(outcome->run->status, "CANCELLED");
+  EXPECT_EQ(model::ToString(outcome->run->status), "CANCELLED");
   EXPECT_EQ(outcome->run->num_items, 0);
   EXPECT_TRUE(outcome->run->metrics);
 }
@@ -395,14 +392,14 @@ TEST_P(RescoreTest, ARescoredRunCancelledAfterADeadAttemptEndsWithConsistentCoun
     return std::string("{}");
   });
   ASSERT_TRUE(cancelling.ok());
-  EXPECT_EQ(cancelling->status, "CANCELLING");
+  EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
   ASSERT_EQ(Or(jobs.ExpireClaimsOfNode("node-a"), 0), 1);
   auto job = jobs.Claim("w", NowMillis(), 60000);
   ASSERT_TRUE(job.ok() && *job);
   auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(outcome->run->status, "CANCELLED");
+  EXPECT_EQ(model::ToString(outcome->run->status), "CANCELLED");
   auto stored = runs.GetRun("ws_1", "bpr_d_r");
   EXPECT_EQ(stored->num_done, static_cast<int64_t>(Items("bpr_d_r").size()));
   EXPECT_EQ(stored->num_items, stored->num_done);

@@ -60,10 +60,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
     blobs_ = *store::OpenLocalBlobStore(blob_dir_.string());
     egress_ = *outbound::EgressPolicy::Parse("127.0.0.1/32");
     auto c = db->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
     const std::string text = "Invoice No: INV-1\n";
     model::File f;
     f.id = "file_1";
@@ -94,7 +91,7 @@ class RunSchedulerTest : public store::testing::BackendTest {
     r.entity_json = r.entity_version_json = r.options = "{}";
     r.config = R"({"schema":{"type":"object","properties":{"invoice_number":{"type":["string","null"]}}},)"
                R"("engine":{"type":"http","url":")" + url + R"(","timeoutMs":20000}})";
-    r.status = "PENDING";
+    r.status = model::RunStatus::kPending;
     r.created_at = r.updated_at = NowMillis();
     EXPECT_TRUE(store::RunStore(db).CreateRun(&r, {}).ok());
     return r;
@@ -115,6 +112,17 @@ class RunSchedulerTest : public store::testing::BackendTest {
 
   std::unique_ptr<RunScheduler> Scheduler(SchedulerConfig c, std::shared_ptr<store::BlobStore> blobs = nullptr) {
     return std::make_unique<RunScheduler>(db, blobs ? blobs : blobs_, std::move(c), nullptr);
+  }
+
+  // Runs a scheduler with `c` (and `blobs`) until `run` is finished (bounded), stops it and
+  // returns the run's one item.
+  store::RunItemRecord RunToEnd(const store::RunRecord& run, SchedulerConfig c,
+                                std::shared_ptr<store::BlobStore> blobs = nullptr) {
+    auto s = Scheduler(std::move(c), std::move(blobs));
+    s->Start();
+    store::RunItemRecord item = WaitForItem(run);
+    s->Stop();
+    return item;
   }
 
   // Waits (bounded) until the run is finished; returns its one item.
@@ -142,11 +150,8 @@ TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailW
   store::RunRecord run = CreateRun(engine.Url("/process"));
   SchedulerConfig c = Config();
   c.max_attempts = 2;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  store::RunItemRecord item = RunToEnd(run, c);
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 2);
   EXPECT_EQ(item.error_code.value_or(""), "ENGINE_UNAVAILABLE");
   EXPECT_NE(item.error_message.value_or("").find("http engine returned 503: overloaded"), std::string::npos)
@@ -158,11 +163,8 @@ TEST_P(RunSchedulerTest, TransientEngineErrorsAreRetriedUpToMaxAttemptsThenFailW
 TEST_P(RunSchedulerTest, PermanentEngineErrorFailsAtOnce) {
   StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{422, "bad document"}; });
   store::RunRecord run = CreateRun(engine.Url("/process"));
-  auto s = Scheduler(Config());
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  store::RunItemRecord item = RunToEnd(run, Config());
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(item.error_code.value_or(""), "FAILED_TO_PROCESS_FILE");
   EXPECT_EQ(engine.requests().size(), 1u);
@@ -177,11 +179,8 @@ TEST_P(RunSchedulerTest, AttemptDeadlineAbortsTheEngineCall) {
   c.workers = 1;
   c.item_timeout_ms = 300;
   c.max_attempts = 1;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  store::RunItemRecord item = RunToEnd(run, c);
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "TIMEOUT");
   EXPECT_NE(item.error_message.value_or("").find("--item-timeout-ms 300"), std::string::npos)
       << item.error_message.value_or("");
@@ -195,11 +194,8 @@ TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
   store::RunRecord run = CreateRun(engine.Url("/process"));
   SchedulerConfig c = Config();
   c.lease_ms = 300;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  store::RunItemRecord item = RunToEnd(run, c);
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(engine.requests().size(), 1u);
 }
@@ -207,11 +203,8 @@ TEST_P(RunSchedulerTest, CallLongerThanTheLeaseIsMadeOnce) {
 TEST_P(RunSchedulerTest, TransientStorageErrorIsRetried) {
   StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
   store::RunRecord run = CreateRun(engine.Url("/process"));
-  auto s = Scheduler(Config(), std::make_shared<FlakyBlobStore>(blobs_, 1));
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED") << item.error_message.value_or("");
+  store::RunItemRecord item = RunToEnd(run, Config(), std::make_shared<FlakyBlobStore>(blobs_, 1));
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed) << item.error_message.value_or("");
   EXPECT_EQ(item.attempts, 2);
 }
 
@@ -226,7 +219,7 @@ TEST_P(RunSchedulerTest, ShutdownReleasesUnfinishedClaimsWithoutSpendingAnAttemp
   store::RunStore runs(db);
   auto item = runs.GetItem(run.id, "evi_1");
   ASSERT_TRUE(item.ok());
-  EXPECT_EQ(item->status, "PROCESSING");
+  EXPECT_EQ(item->status, model::ItemStatus::kProcessing);
   EXPECT_EQ(item->attempts, 0) << "a released claim does not count as an attempt";
   EXPECT_EQ(item->lease_owner, "");
   // Claimable at once by anyone, without waiting for a lease to lapse.
@@ -255,7 +248,7 @@ TEST_P(RunSchedulerTest, RestartedNodeTakesItsClaimsBackAtOnce) {
   s->Start();
   store::RunItemRecord item = WaitForItem(run, 20000);  // far less than the 10-minute lease
   s->Stop();
-  EXPECT_EQ(item.status, "PROCESSED");
+  EXPECT_EQ(item.status, model::ItemStatus::kProcessed);
   EXPECT_EQ(item.attempts, 2) << "the dead process's attempt still counts";
   EXPECT_EQ(engine.requests().size(), 1u);
 }
@@ -271,11 +264,8 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
   }
   SchedulerConfig c = Config();
   c.max_attempts = 2;
-  auto s = Scheduler(c);
-  s->Start();
-  store::RunItemRecord item = WaitForItem(run);
-  s->Stop();
-  EXPECT_EQ(item.status, "FAILED");
+  store::RunItemRecord item = RunToEnd(run, c);
+  EXPECT_EQ(item.status, model::ItemStatus::kFailed);
   EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
   EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_EQ(engine.requests().size(), 0u);
@@ -290,7 +280,7 @@ TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
   auto s = Scheduler(Config());
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
-  ASSERT_EQ(item.status, "PROCESSED");
+  ASSERT_EQ(model::ToString(item.status), "PROCESSED");
   s->Stop();
   store::RunStore runs(db);
   store::RunRecord source = *runs.GetRun("ws_1", run.id);
@@ -313,7 +303,7 @@ TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   hooked->Stop();
   auto done = runs.GetRun("ws_1", target.id);
-  EXPECT_EQ(done->status, "PROCESSED");
+  EXPECT_EQ(model::ToString(done->status), "PROCESSED");
   EXPECT_EQ(done->metrics, source.metrics);
   EXPECT_EQ(runs.GetItem(target.id, "evi_1")->result, item.result);
   EXPECT_EQ(ended.load(), 1);
@@ -326,7 +316,7 @@ TEST_P(RunSchedulerTest, ARescoreJobLostByDeadWorkersMoreThanMaxAttemptsFails) {
   store::RunRecord run = CreateRun(engine.Url("/process"));
   auto s = Scheduler(Config());
   s->Start();
-  ASSERT_EQ(WaitForItem(run).status, "PROCESSED");
+  ASSERT_EQ(model::ToString(WaitForItem(run).status), "PROCESSED");
   s->Stop();
   store::RunStore runs(db);
   store::RescoreStore jobs(db);
@@ -348,7 +338,7 @@ TEST_P(RunSchedulerTest, ARescoreJobLostByDeadWorkersMoreThanMaxAttemptsFails) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   again->Stop();
   auto done = runs.GetRun("ws_1", target.id);
-  EXPECT_EQ(done->status, "FAILED");
+  EXPECT_EQ(model::ToString(done->status), "FAILED");
   EXPECT_NE(done->failure_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_TRUE(done->metrics) << "a failed run has metrics (over no items), as any ended run";
   auto none = jobs.Claim("later", NowMillis() + 3600000, 1000);

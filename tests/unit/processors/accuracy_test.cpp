@@ -96,10 +96,10 @@ StatusOr<json::value> RunOn(Kind kind, const json::object& config, const Generat
 
 double ExtractionAccuracy(const std::vector<GeneratedDoc>& docs, const char* label) {
   json::object config = docgen::ExtractorConfig();
-  EXPECT_TRUE(ValidateEngineConfig(Kind::kExtract, config, EnginePolicy()).ok());
+  EXPECT_TRUE(ValidateEngineConfig(Kind::kExtractor, config, EnginePolicy()).ok());
   Score s;
   for (const auto& d : docs) {
-    auto out = RunOn(Kind::kExtract, config, d);
+    auto out = RunOn(Kind::kExtractor, config, d);
     EXPECT_TRUE(out.ok()) << d.name << ": " << out.status().ToString();
     if (!out.ok()) continue;
     std::string misses;
@@ -123,7 +123,7 @@ TEST(RulesAccuracy, Classifier) {
   json::object config = docgen::ClassifierConfig();
   Score s;
   for (const auto& d : docgen::ClassifySet(15, 303)) {
-    auto out = RunOn(Kind::kClassify, config, d);
+    auto out = RunOn(Kind::kClassifier, config, d);
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     ++s.total;
     if (out->at("id") == d.expected.at("id") && out->at("type") == d.expected.at("type")) ++s.right;
@@ -140,7 +140,7 @@ TEST(RulesAccuracy, Splitter) {
   json::object config = docgen::SplitterConfig();
   Score packets, splits;
   for (const auto& d : docgen::SplitSet(8, 404, 4)) {
-    auto out = RunOn(Kind::kSplit, config, d);
+    auto out = RunOn(Kind::kSplitter, config, d);
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     const json::array& want = d.expected.at("splits").as_array();
     const json::array& got = out->at("splits").as_array();

@@ -50,7 +50,7 @@ TEST(HttpEngine, PostsFileDocumentAndConfigAndValidatesTheAnswer) {
   });
   json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(),
                                    {{"type", "http"}, {"url", server.Url("/proc")}, {"headers", {{"X-Api-Key", "k1"}}}});
-  auto out = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  auto out = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("id"), "inv");
   EXPECT_DOUBLE_EQ(out->at("confidence").as_double(), 0.7);
@@ -76,7 +76,7 @@ TEST(HttpEngine, RetriesServerErrorsThenSucceeds) {
     return StubHttpServer::Response{200, R"J({"splits":[{"type":"Invoice","classificationId":"inv","startPage":1,"endPage":2}]})J"};
   });
   json::object config{{"splitClassifications", json::array{}}, {"engine", {{"type", "http"}, {"url", server.Url()}}}};
-  auto out = RunProcessor(Kind::kSplit, config, TwoPages(), kFile, f.ctx);
+  auto out = RunProcessor(Kind::kSplitter, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(calls.load(), 3);
   EXPECT_EQ(out->at("splits").at(0).at("fileId"), "file_abc");
@@ -85,7 +85,7 @@ TEST(HttpEngine, RetriesServerErrorsThenSucceeds) {
   f.ctx.http_attempts = 2;
   StubHttpServer down([](const StubHttpServer::Request&) { return StubHttpServer::Response{500, "oops"}; });
   config["engine"] = {{"type", "http"}, {"url", down.Url()}};
-  auto failed = RunProcessor(Kind::kSplit, config, TwoPages(), kFile, f.ctx);
+  auto failed = RunProcessor(Kind::kSplitter, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(failed.status().code(), Status::Code::kUnavailable);
   EXPECT_THAT(failed.status().message(), HasSubstr("http engine returned 500: oops (after 2 attempts)"));
   EXPECT_EQ(down.requests().size(), 2u);
@@ -95,35 +95,35 @@ TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
   Fixture f;
   StubHttpServer wrong([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, R"J({"id":"inv"})J"}; });
   json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(), {{"type", "http"}, {"url", wrong.Url()}});
-  auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  auto r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
   EXPECT_EQ(r.status().message(), "http engine returned 200 with a body that is not a ClassifyOutput: missing 'type'");
 
   StubHttpServer html([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "<html>"}; });
   config["engine"] = {{"type", "http"}, {"url", html.Url()}};
-  r = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  r = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   EXPECT_THAT(r.status().message(), HasSubstr("http engine returned 200 with a body that is not an ExtractOutput"));
 
   StubHttpServer client_error([](const StubHttpServer::Request&) { return StubHttpServer::Response{404, "no such route"}; });
   config["engine"] = {{"type", "http"}, {"url", client_error.Url()}};
-  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
   EXPECT_EQ(client_error.requests().size(), 1u);  // 4xx is not retried
 
   StubHttpServer slow([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "{}", 1000}; });
   config["engine"] = {{"type", "http"}, {"url", slow.Url()}, {"timeoutMs", 150}};
   f.ctx.http_attempts = 1;
-  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kDeadlineExceeded) << r.status().ToString();
 
   outbound::EgressPolicy public_only;
   EngineContext strict{&public_only, 2000, 3, &f.policy};
   config["engine"] = {{"type", "http"}, {"url", wrong.Url()}};
-  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, strict);
+  r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, strict);
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(r.status().message(), "egress to 127.0.0.1 is not allowed");
   config["engine"] = {{"type", "http"}, {"url", "http://10.1.2.3:8080/x"}};
-  EXPECT_THAT(RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx).status().message(),
+  EXPECT_THAT(RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx).status().message(),
               HasSubstr("egress to 10.1.2.3 is not allowed"));
 }
 
@@ -164,7 +164,7 @@ TEST(LlmEngine, TokenLogprobsBecomeEachFieldsLogprobsConfidence) {
   });
   json::object config{{"schema", {{"type", "object"}}},
                       {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}}}};
-  auto out = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(ParseJson(server.requests()[0].body)->at("logprobs"), true);
@@ -187,7 +187,7 @@ TEST(LlmEngine, LogprobsThatDoNotSpellTheContentGiveNoConfidence) {
   });
   json::object config{{"schema", {{"type", "object"}}},
                       {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}}}};
-  auto out = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("value").at("a"), "y");
   EXPECT_FALSE(out->at("metadata").at("a").as_object().contains("logprobsConfidence"));
@@ -198,7 +198,7 @@ TEST(LlmEngine, LogprobsThatDoNotSpellTheContentGiveNoConfidence) {
     return StubHttpServer::Response{200, ToJson(body)};
   });
   config["engine"].as_object()["baseUrl"] = prefix.Url("/v1");
-  auto part = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto part = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(part.ok()) << part.status().ToString();
   EXPECT_FALSE(part->at("metadata").at("a").as_object().contains("logprobsConfidence"));
   // No logprobs at all (most servers unless asked; some even then): none either.
@@ -206,7 +206,7 @@ TEST(LlmEngine, LogprobsThatDoNotSpellTheContentGiveNoConfidence) {
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
   });
   config["engine"].as_object()["baseUrl"] = plain.Url("/v1");
-  auto bare = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto bare = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(bare.ok()) << bare.status().ToString();
   EXPECT_FALSE(bare->at("metadata").at("a").as_object().contains("logprobsConfidence"));
 }
@@ -229,7 +229,7 @@ TEST(LlmEngine, ChunkedLogprobsFollowTheMergedValue) {
   parse::Document doc;
   doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
-  auto out = RunProcessor(Kind::kExtract, config, doc, kFile, f.ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(calls.load(), 2);
   const json::value& meta = out->at("metadata");
@@ -249,7 +249,7 @@ TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
       "total":{"type":"object","extend:type":"currency","properties":{"amount":{"type":["number","null"]},"iso_4217_currency_code":{"type":["string","null"]}},"required":["amount","iso_4217_currency_code"],"additionalProperties":false},
       "po":{"type":["string","null"]}},"required":["invoice_number","total","po"],"additionalProperties":false}})J")->as_object();
   config["engine"] = {{"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_LLM_TEST_KEY"}};
-  auto out = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("value").at("invoice_number"), "INV-1");
   EXPECT_EQ(out->at("value").at("total").at("iso_4217_currency_code"), "USD");
@@ -278,7 +278,7 @@ TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
   EXPECT_THAT(user, HasSubstr("--- Page 2 ---\nTotal Due: $5.00"));
 
   unsetenv("GOLDSET_LLM_TEST_KEY");
-  auto no_key = RunProcessor(Kind::kExtract, config, TwoPages(), kFile, f.ctx);
+  auto no_key = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(no_key.status().code(), Status::Code::kUnprocessable);
   EXPECT_THAT(no_key.status().message(), HasSubstr("no API key named GOLDSET_LLM_TEST_KEY is available"));
 }
@@ -296,7 +296,7 @@ TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
   parse::Document doc;
   doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
-  auto out = RunProcessor(Kind::kExtract, config, doc, kFile, f.ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(calls.load(), 2);
   EXPECT_EQ(out->at("value").at("a"), "late");
@@ -315,7 +315,7 @@ TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
     return StubHttpServer::Response{200, ChatAnswer("```json\n{\"type\":\"Receipt\"}\n```")};
   });
   json::object engine{{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}};
-  auto c = RunProcessor(Kind::kClassify, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(), kFile, f.ctx);
+  auto c = RunProcessor(Kind::kClassifier, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->at("id"), "rct");
   json::value creq = ParseJson(server.requests()[0].body).value();
@@ -323,7 +323,7 @@ TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
             R"J(["Invoice","Receipt"])J");
 
   json::object split_config{{"splitClassifications", ParseJson(kClassifyConfig)->at("classifications")}};
-  auto s = RunProcessor(Kind::kSplit, WithEngine(split_config, engine), TwoPages(), kFile, f.ctx);
+  auto s = RunProcessor(Kind::kSplitter, WithEngine(split_config, engine), TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->at("splits").at(1).at("classificationId"), "rct");
   EXPECT_EQ(s->at("splits").at(1).at("type"), "Receipt");
@@ -349,7 +349,7 @@ TEST(LlmEngine, GarbageAnswersAreReadableErrors) {
                             "llm engine answered type 'Passport', which is not a classification"};
   for (int m = 0; m < 4; ++m) {
     mode = m;
-    auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+    auto r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
     EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable) << m;
     EXPECT_THAT(r.status().message(), HasSubstr(expected[m])) << m;
   }
@@ -368,8 +368,8 @@ TEST(LlmEngine, F1_ApiKeyEnvOutsideTheAllowListIsRefusedAndNeverSent) {
   };
   // Refused by name, set or not, with one message that does not depend on the environment;
   // nothing reaches the receiver.
-  Status set = ValidateEngineConfig(Kind::kExtract, config("F1_OPERATOR_SECRET"), f.policy);
-  Status unset = ValidateEngineConfig(Kind::kExtract, config("F1_NOT_SET_ANYWHERE"), f.policy);
+  Status set = ValidateEngineConfig(Kind::kExtractor, config("F1_OPERATOR_SECRET"), f.policy);
+  Status unset = ValidateEngineConfig(Kind::kExtractor, config("F1_NOT_SET_ANYWHERE"), f.policy);
   EXPECT_EQ(set.code(), Status::Code::kUnprocessable);
   EXPECT_THAT(set.message(), HasSubstr("; Path: config.engine.apiKeyEnv"));
   EXPECT_EQ(set.message().find("hunter2"), std::string::npos);
@@ -378,20 +378,20 @@ TEST(LlmEngine, F1_ApiKeyEnvOutsideTheAllowListIsRefusedAndNeverSent) {
   std::string same = set.message();
   EXPECT_EQ(unset.message(), same.replace(same.find("F1_OPERATOR_SECRET"), 18, "F1_NOT_SET_ANYWHERE"));
   for (const char* env : {"F1_OPERATOR_SECRET", "PATH", "HOME", "GOLDSET_DATABASE"}) {
-    auto r = RunProcessor(Kind::kExtract, config(env), TwoPages(), kFile, f.ctx);
+    auto r = RunProcessor(Kind::kExtractor, config(env), TwoPages(), kFile, f.ctx);
     EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable) << env;
   }
   EXPECT_TRUE(server.requests().empty());
   // At call time an allowed but unset name gets the same words as a refused one.
-  auto unset_allowed = RunProcessor(Kind::kExtract, config("GOLDSET_LLM_NOT_SET"), TwoPages(), kFile, f.ctx);
-  auto refused = RunProcessor(Kind::kExtract, config("NOT_ALLOWED_XY"), TwoPages(), kFile, f.ctx);
+  auto unset_allowed = RunProcessor(Kind::kExtractor, config("GOLDSET_LLM_NOT_SET"), TwoPages(), kFile, f.ctx);
+  auto refused = RunProcessor(Kind::kExtractor, config("NOT_ALLOWED_XY"), TwoPages(), kFile, f.ctx);
   EXPECT_EQ(unset_allowed.status().code(), refused.status().code());
   std::string a = unset_allowed.status().message(), b = refused.status().message();
   EXPECT_EQ(a.replace(a.find("GOLDSET_LLM_NOT_SET"), 19, "NAME"), b.replace(b.find("NOT_ALLOWED_XY"), 14, "NAME"));
   EXPECT_TRUE(server.requests().empty());
 
   // An allowed, set name works and sends exactly that key.
-  auto ok = RunProcessor(Kind::kExtract, config("GOLDSET_LLM_F1"), TwoPages(), kFile, f.ctx);
+  auto ok = RunProcessor(Kind::kExtractor, config("GOLDSET_LLM_F1"), TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].headers["authorization"], "Bearer sk-tenant-shared");
@@ -426,11 +426,11 @@ TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
     return doc;
   };
   // 3000-character pages do not share a 4000-character chunk: one call per page.
-  ASSERT_TRUE(RunProcessor(Kind::kExtract, config, pages(2), kFile, f.ctx).ok());  // limit - 1
+  ASSERT_TRUE(RunProcessor(Kind::kExtractor, config, pages(2), kFile, f.ctx).ok());  // limit - 1
   EXPECT_EQ(server.requests().size(), 2u);
-  ASSERT_TRUE(RunProcessor(Kind::kExtract, config, pages(3), kFile, f.ctx).ok());  // limit
+  ASSERT_TRUE(RunProcessor(Kind::kExtractor, config, pages(3), kFile, f.ctx).ok());  // limit
   EXPECT_EQ(server.requests().size(), 5u);
-  auto over = RunProcessor(Kind::kExtract, config, pages(4), kFile, f.ctx);        // limit + 1
+  auto over = RunProcessor(Kind::kExtractor, config, pages(4), kFile, f.ctx);        // limit + 1
   EXPECT_EQ(over.status().code(), Status::Code::kUnprocessable);
   EXPECT_THAT(over.status().message(), HasSubstr("the document needs 4 llm engine calls of at most 4000 characters"));
   EXPECT_THAT(over.status().message(), HasSubstr("at most 3 per item (--llm-max-calls-per-item)"));
@@ -438,7 +438,7 @@ TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
   // A classifier reads the first chunk only, whatever the length.
   json::object classify = WithEngine(ParseJson(kClassifyConfig)->as_object(),
                                      {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}});
-  EXPECT_THAT(RunProcessor(Kind::kClassify, classify, pages(10), kFile, f.ctx).status().message(), Not(HasSubstr("calls")));
+  EXPECT_THAT(RunProcessor(Kind::kClassifier, classify, pages(10), kFile, f.ctx).status().message(), Not(HasSubstr("calls")));
 }
 
 // Audit F6: the http and llm engines' answers are bounded; over the limit the item fails
@@ -452,14 +452,14 @@ TEST(HttpEngine, F6_AnswerOverTheLimitFailsWithoutRetry) {
     return r;
   });
   json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(), {{"type", "http"}, {"url", big.Url()}});
-  auto r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  auto r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
   EXPECT_THAT(r.status().message(), HasSubstr("http engine: POST"));
   EXPECT_THAT(r.status().message(), HasSubstr("over the 64 KiB limit (--max-outbound-response-mb)"));
   EXPECT_THAT(r.status().message(), HasSubstr("not retried"));
   EXPECT_EQ(big.requests().size(), 1u);
   config["engine"] = {{"type", "llm"}, {"baseUrl", big.Url("/v1")}, {"model", "m"}};
-  r = RunProcessor(Kind::kClassify, config, TwoPages(), kFile, f.ctx);
+  r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_THAT(r.status().message(), HasSubstr("llm engine: POST"));
   EXPECT_EQ(big.requests().size(), 2u);
 }
@@ -480,7 +480,7 @@ TEST(EngineDeadline, AbortsAnHttpCallInFlightAndMakesNoRetry) {
   ctx.http_timeout_ms = 20000;
   ctx.cancel = &deadline;
   const int64_t t0 = MonotonicMillis();
-  auto out = RunProcessor(Kind::kExtract, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", server.Url("/p")}}),
+  auto out = RunProcessor(Kind::kExtractor, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", server.Url("/p")}}),
                           TwoPages(), kFile, ctx);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), Status::Code::kDeadlineExceeded);
@@ -507,7 +507,7 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
   EngineContext ctx = f.ctx;
   ctx.cancel = &token;
-  auto out = RunProcessor(Kind::kExtract, config, doc, kFile, ctx);
+  auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, ctx);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().message(), "lease lost");
   EXPECT_EQ(calls.load(), 1);
@@ -521,7 +521,7 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
     return StubHttpServer::Response{503, "busy"};
   });
   ctx.cancel = &later;
-  auto r = RunProcessor(Kind::kExtract, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", down.Url("/p")}}),
+  auto r = RunProcessor(Kind::kExtractor, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", down.Url("/p")}}),
                         TwoPages(), kFile, ctx);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "shutting down");

@@ -44,7 +44,7 @@ json::object Config(const std::string& schema_json) {
 }
 
 json::value Extract(const json::object& config, const parse::Document& doc) {
-  auto r = RunProcessor(Kind::kExtract, config, doc, FileRef{"file_1", "a.pdf", "PDF", ""}, RulesContext());
+  auto r = RunProcessor(Kind::kExtractor, config, doc, FileRef{"file_1", "a.pdf", "PDF", ""}, RulesContext());
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : json::value(nullptr);
 }
@@ -225,7 +225,7 @@ TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
   json::object classify = ParseJson(R"J({"classifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill with invoice number","x-rules":{"keywords":["invoice","bill to"]}},
     {"id":"rct","type":"Receipt","description":"store purchase receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
-  auto r = RunProcessor(Kind::kClassify, classify, Doc({"RECEIPT\nCashier: Bob\nTotal 3.00"}), {}, RulesContext());
+  auto r = RunProcessor(Kind::kClassifier, classify, Doc({"RECEIPT\nCashier: Bob\nTotal 3.00"}), {}, RulesContext());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("id"), "rct");
   EXPECT_EQ(r->at("type"), "Receipt");
@@ -235,7 +235,7 @@ TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
   json::object split = ParseJson(R"J({"splitClassifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill","x-rules":{"keywords":["invoice"],"startKeywords":["Invoice Number"]}},
     {"id":"rct","type":"Receipt","description":"store receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
-  auto s = RunProcessor(Kind::kSplit, split,
+  auto s = RunProcessor(Kind::kSplitter, split,
                         Doc({"Invoice Number: 1", "invoice continued", "", "Invoice Number: 2", "RECEIPT cashier"}),
                         FileRef{"file_9", "", "", ""}, RulesContext());
   ASSERT_TRUE(s.ok()) << s.status().ToString();

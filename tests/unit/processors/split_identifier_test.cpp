@@ -64,7 +64,7 @@ TEST(SplitIdentifier, RulesSplitFillsIdentifierPerSplit) {
 TEST(SplitIdentifier, BadIdentifierHintsAreRefusedWhenTheConfigIsWritten) {
   auto config = json::parse(R"js({"splitClassifications": [{"id": "a", "type": "A",
       "x-rules": {"identifier": {"patterns": ["no group"]}}}]})js").as_object();
-  Status st = ValidateEngineConfig(Kind::kSplit, config, EnginePolicy());
+  Status st = ValidateEngineConfig(Kind::kSplitter, config, EnginePolicy());
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("identifier.patterns[0]"), std::string::npos) << st.message();
 }

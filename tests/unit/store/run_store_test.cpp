@@ -25,10 +25,7 @@ class RunStoreTest : public testing::BackendTest {
     if (IsSkipped() || HasFailure()) return;
     db_ = db;
     auto c = db_->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(testing::SeedWorkspaceAndSet(*c).ok());
     for (int i = 0; i < kItems; ++i)
       ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
                           "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', '{}', ?, ?)",
@@ -43,12 +40,14 @@ class RunStoreTest : public testing::BackendTest {
     r.set_id = "ev_1";
     r.entity_kind = "extractor";
     r.entity_json = r.entity_version_json = r.config = r.options = "{}";
-    r.status = "PENDING";
+    r.status = model::RunStatus::kPending;
     r.created_at = r.updated_at = NowMillis();
     return r;
   }
 
-  static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) { return std::string("{\"final\":\"" + run.status + "\"}"); }
+  static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) {
+    return std::string("{\"final\":\"" + std::string(model::ToString(run.status)) + "\"}");
+  }
 
   static constexpr int kItems = 20;
   std::shared_ptr<Database> db_;
@@ -66,7 +65,7 @@ TEST_P(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
   ASSERT_TRUE(items.ok());
   ASSERT_EQ(items->size(), static_cast<size_t>(kItems));
   EXPECT_EQ((*items)[0].item_id, "evi_0");  // seq follows item creation order
-  EXPECT_EQ((*items)[0].status, "PENDING");
+  EXPECT_EQ((*items)[0].status, model::ItemStatus::kPending);
 }
 
 TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
@@ -84,7 +83,7 @@ TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "PROCESSING");
+  EXPECT_EQ(got->status, model::RunStatus::kProcessing);
 }
 
 TEST_P(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
@@ -113,7 +112,7 @@ TEST_P(RunStoreTest, ExpiredLeaseIsReclaimedAndStaleCompletionDiscarded) {
   EXPECT_FALSE(*again) << "a completion lands once";
   auto got = runs.GetRun("ws_1", run.id);
   EXPECT_EQ(got->num_done, 1);
-  EXPECT_EQ(got->status, "PROCESSED");
+  EXPECT_EQ(got->status, model::RunStatus::kProcessed);
   EXPECT_EQ(*got->metrics, "{\"final\":\"PROCESSED\"}");
 }
 
@@ -130,7 +129,7 @@ TEST_P(RunStoreTest, AllFailedMeansFailedRun) {
     ASSERT_TRUE(runs.CompleteItem(**c, fail, Finalize).ok());
   }
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "FAILED");
+  EXPECT_EQ(got->status, model::RunStatus::kFailed);
   EXPECT_EQ(got->num_failed, 2);
 }
 
@@ -154,13 +153,13 @@ TEST_P(RunStoreTest, CancelStopsClaimingAndWaitsForInFlight) {
   auto inflight = runs.ClaimItem("w", NowMillis(), 60000);
   auto cancelled = runs.Cancel("ws_1", run.id, Finalize);
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_EQ(cancelled->status, "CANCELLING");
+  EXPECT_EQ(cancelled->status, model::RunStatus::kCancelling);
   EXPECT_FALSE(runs.ClaimItem("w2", NowMillis(), 60000)->has_value());
   ItemCompletion done;
   done.output = done.result = "{}";
   ASSERT_TRUE(*runs.CompleteItem(**inflight, done, Finalize));
   auto got = runs.GetRun("ws_1", run.id);
-  EXPECT_EQ(got->status, "CANCELLED");
+  EXPECT_EQ(got->status, model::RunStatus::kCancelled);
   EXPECT_FALSE(runs.Cancel("ws_1", run.id, Finalize).ok());
   EXPECT_EQ(runs.Cancel("ws_other", run.id, Finalize).status().code(), Status::Code::kNotFound);
 }
@@ -253,12 +252,12 @@ TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
   ASSERT_EQ(first->size(), 8u);
   for (size_t i = 0; i < first->size(); ++i) {
     EXPECT_EQ((*first)[i].seq, static_cast<int64_t>(i) + 1) << "FIFO order within the batch";
-    EXPECT_EQ((*first)[i].status, "PROCESSING");
+    EXPECT_EQ(model::ToString((*first)[i].status), "PROCESSING");
     EXPECT_EQ((*first)[i].attempts, 1);
     EXPECT_EQ((*first)[i].lease_owner, "a:1");
   }
   EXPECT_EQ(*QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM evaluation_run_items WHERE lease_node = 'node-a'"), 8);
-  EXPECT_EQ(runs.GetRun("ws_1", run.id)->status, "PROCESSING");
+  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSING");
   // The rest go to the next claimer; nothing is handed out twice.
   auto second = runs.ClaimItems("b:1", NowMillis(), 600000, "node-b", 100);
   ASSERT_TRUE(second.ok());
@@ -322,12 +321,12 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   EXPECT_EQ(mid->num_failed, static_cast<int64_t>(failed_only.size()) - 1);
   EXPECT_EQ(finalized, 0);
   auto one = runs.GetItem(run.id, (*batch)[2].item_id);
-  EXPECT_EQ(one->status, "PROCESSED");
+  EXPECT_EQ(model::ToString(one->status), "PROCESSED");
   EXPECT_EQ(*one->output, "{\"i\":2}");
   EXPECT_EQ(*one->correct, true);
   EXPECT_EQ(*one->latency_ms, 2);
   auto bad = runs.GetItem(run.id, (*batch)[3].item_id);
-  EXPECT_EQ(bad->status, "FAILED");
+  EXPECT_EQ(model::ToString(bad->status), "FAILED");
   EXPECT_EQ(*bad->error_message, "bad file 3");
   EXPECT_FALSE(bad->output.has_value());
   // The thief's completion finishes the run, exactly once.
@@ -335,7 +334,7 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   ok.output = ok.result = "{}";
   ASSERT_TRUE(*runs.CompleteItem(**thief, ok, finalize));
   EXPECT_EQ(finalized, 1);
-  EXPECT_EQ(runs.GetRun("ws_1", run.id)->status, "PROCESSED");
+  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSED");
 }
 
 TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {

@@ -26,11 +26,10 @@ class SetHistoryTest : public testing::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     auto c = db->Acquire();
-    ASSERT_TRUE(c->Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_2', 'org_1', 'w', 0)").ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                        "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)").ok());
+    ASSERT_TRUE(testing::SeedWorkspaceAndSet(*c).ok());
+    ASSERT_TRUE(
+        c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_2', 'org_1', 'w', 0)")
+            .ok());
     for (const char* f : {"file_a", "file_b", "file_c"})
       ASSERT_TRUE(c->Exec("INSERT INTO files (id, workspace_id, name, mime_type, content_sha256, size_bytes, created_at, "
                           "updated_at) VALUES (?, 'ws_1', 'f.txt', 'text/plain', 'x', 1, 0, 0)", {std::string(f)}).ok());
@@ -156,7 +155,7 @@ TEST_P(SetHistoryTest, RunRecordsTheVersionItSnapshots) {
   run.entity_kind = "extractor";
   run.entity_json = run.entity_version_json = run.config = run.options = "{}";
   run.manifest = R"({"scoringVersion":1})";
-  run.status = "PENDING";
+  run.status = model::RunStatus::kPending;
   run.created_at = run.updated_at = 5;
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
   auto stored = runs.GetRun("ws_1", "bpr_1");

@@ -50,6 +50,17 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
   std::shared_ptr<Database> db;
 };
 
+// Inserts what an evaluation run hangs off: organization org_1, its workspace ws_1 and the
+// extractor evaluation set ev_1 (of processor ex_1) in it.
+inline Status SeedWorkspaceAndSet(Connection& c) {
+  GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)"));
+  GOLDSET_RETURN_IF_ERROR(
+      c.Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)"));
+  return c.Exec(
+      "INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+      "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)");
+}
+
 #define GOLDSET_BACKENDS(suite)                                                                 \
   INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                     \
                            ::testing::Values(::goldset::store::Backend::kSqlite,                \

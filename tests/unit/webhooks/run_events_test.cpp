@@ -19,7 +19,7 @@ namespace {
 store::RunRecord RunWithStatus(const std::string& status) {
   store::RunRecord run;
   run.id = "bpr_1";
-  run.status = status;
+  run.status = *model::ParseRunStatus(status);
   run.entity_json = R"({"object":"extractor","id":"ex_A"})";
   run.num_items = 3;
   return run;
@@ -42,7 +42,7 @@ TEST(RunEvents, ProcessorRunOutcomes) {
            {"classifier", "PROCESSED", "classify_run.processed"},
            {"splitter", "FAILED", "split_run.failed"}}) {
     r.kind = kind;
-    r.status = status;
+    r.status = *model::ParseProcessorRunStatus(status);
     EXPECT_EQ(ProcessorRunEndedEventType(r), want) << kind << " " << status;
   }
 }
@@ -120,7 +120,7 @@ TEST_F(RunEventsOutboxTest, ProcessorRunEndedMatchesTheProcessorId) {
   store::ProcessorRunRecord r;
   r.workspace_id = ws_;
   r.kind = "extractor";
-  r.status = "FAILED";
+  r.status = model::ProcessorRunStatus::kFailed;
   r.processor_json = R"({"object":"extractor","id":"ex_A"})";
   ASSERT_TRUE(db_->InTransaction(true, [&](store::Connection& tx) {
                    return EnqueueProcessorRunEnded(tx, r, json::object{{"object", "extract_run"}});

@@ -280,7 +280,7 @@ TEST_F(OutboxTest, FailedAttemptIsRecordedRetriedThenGivenUpAndEndpointDisabled)
   ASSERT_TRUE(deliveries.ok());
   ASSERT_EQ(deliveries->items.size(), 1u);
   const Delivery& del = deliveries->items[0];
-  EXPECT_EQ(del.status, "failed");
+  EXPECT_EQ(del.status, model::DeliveryStatus::kFailed);
   EXPECT_EQ(del.attempt_count, 3);
   ASSERT_EQ(del.attempts.size(), 3u);
   EXPECT_NE(del.attempts[0].error->find("not allowed"), std::string::npos);
