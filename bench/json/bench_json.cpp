@@ -26,7 +26,8 @@ std::string NumbersDoc(bool cents) {
     rows.push_back(json::object{{"description", "Widget " + std::to_string(i)},
                                 {"quantity", static_cast<int64_t>(rng() % 100)},
                                 {"unit_price", p},
-                                {"amount", cents ? std::round(p * static_cast<double>(rng() % 100) * 100) / 100 : p * static_cast<double>(rng() % 100)},
+                                {"amount", cents ? std::round(p * static_cast<double>(rng() % 100) * 100) / 100
+                                                 : p * static_cast<double>(rng() % 100)},
                                 {"rate", static_cast<double>(rng() % 10000) / 100}});
   }
   return json::serialize(json::object{{"value", json::object{{"line_items", rows}}}, {"metadata", json::object{}}});
@@ -49,7 +50,8 @@ std::string StringsDoc() {
   json::array pages;
   for (int p = 1; p <= 20; ++p) {
     std::string text;
-    for (int l = 0; l < 60; ++l) text += "Line " + std::to_string(l) + " of page " + std::to_string(p) + ": lorem ipsum dolor sit amet\n";
+    for (int l = 0; l < 60; ++l)
+      text += "Line " + std::to_string(l) + " of page " + std::to_string(p) + ": lorem ipsum dolor sit amet\n";
     pages.push_back(json::object{{"number", p}, {"text", text}, {"mean_confidence", 0.93}});
   }
   return json::serialize(json::object{{"v", 1}, {"pages", pages}});

@@ -194,7 +194,8 @@ int main(int argc, char** argv) {
   double child0 = ChildCpuSeconds();
   double cmd1 = TimeCommand("for f in" + image_list + "; do tesseract \"$f\" stdout >/dev/null 2>&1; done");
   double cmd1_cpu = ChildCpuSeconds() - child0;
-  double cmd2 = TimeCommand("printf '%s\\n'" + image_list + " | xargs -P2 -I{} sh -c 'tesseract \"{}\" stdout >/dev/null 2>&1'");
+  double cmd2 =
+      TimeCommand("printf '%s\\n'" + image_list + " | xargs -P2 -I{} sh -c 'tesseract \"{}\" stdout >/dev/null 2>&1'");
   double m = static_cast<double>(images.size());
   printf("OCR: %zu scanned pages (200 dpi PNG)\n", images.size());
   printf("  goldset 1 thread      : %6.2f images/s (%.2f CPU s/image)\n", m / ocr1, ocr1_cpu / m);
@@ -220,7 +221,7 @@ int main(int argc, char** argv) {
   double second = pass();
   uint64_t after = goldset::parse::ParsesPerformed();
   printf("cache: first pass %.2f s (%llu parses), second pass %.4f s (%llu parses) = %.2f%% of first (target < 5%%)\n",
-         first, static_cast<unsigned long long>(mid - before), second,
-         static_cast<unsigned long long>(after - mid), 100 * second / first);
+         first, static_cast<unsigned long long>(mid - before), second, static_cast<unsigned long long>(after - mid),
+         100 * second / first);
   return 0;
 }

@@ -20,8 +20,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   for (const auto& p : doc->pages)
-    std::cout << "=== page " << p.number << (p.ocr ? " (OCR, mean confidence " + std::to_string(p.mean_confidence) + ")" : "")
-              << " ===\n" << p.text << "\n";
+    std::cout << "=== page " << p.number
+              << (p.ocr ? " (OCR, mean confidence " + std::to_string(p.mean_confidence) + ")" : "") << " ===\n"
+              << p.text << "\n";
   for (const auto& w : doc->warnings) std::cout << "warning: " << w << "\n";
   return 0;
 }

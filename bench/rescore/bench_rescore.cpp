@@ -50,15 +50,20 @@ double ProcessCpuSeconds() {
 json::object Config() {
   auto str = [] { return json::object{{"type", json::array{"string", "null"}}}; };
   auto num = [] { return json::object{{"type", json::array{"number", "null"}}}; };
-  return json::object{{"schema", json::object{
-      {"type", "object"},
-      {"properties", json::object{
-          {"invoice_number", str()}, {"vendor", str()}, {"total", num()},
-          {"date", json::object{{"type", json::array{"string", "null"}}, {"format", "date"}}},
-          {"line_items", json::object{{"type", "array"},
-                                      {"items", json::object{{"type", "object"},
-                                                             {"properties", json::object{{"description", str()},
-                                                                                         {"amount", num()}}}}}}}}}}}};
+  return json::object{
+      {"schema",
+       json::object{
+           {"type", "object"},
+           {"properties",
+            json::object{{"invoice_number", str()},
+                         {"vendor", str()},
+                         {"total", num()},
+                         {"date", json::object{{"type", json::array{"string", "null"}}, {"format", "date"}}},
+                         {"line_items",
+                          json::object{{"type", "array"},
+                                       {"items", json::object{{"type", "object"},
+                                                              {"properties", json::object{{"description", str()},
+                                                                                          {"amount", num()}}}}}}}}}}}};
 }
 
 void Item(std::mt19937& rng, int i, json::value* expected, json::value* actual) {
@@ -67,7 +72,8 @@ void Item(std::mt19937& rng, int i, json::value* expected, json::value* actual) 
                  {"total", 100.0 + i * 0.25},
                  {"date", "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10)}};
   json::array lines;
-  for (int k = 0; k < 1 + i % 4; ++k) lines.push_back(json::object{{"description", "Item " + std::to_string(k)}, {"amount", k * 1.5 + i}});
+  for (int k = 0; k < 1 + i % 4; ++k)
+    lines.push_back(json::object{{"description", "Item " + std::to_string(k)}, {"amount", k * 1.5 + i}});
   v["line_items"] = lines;
   json::object a = v;
   if (rng() % 5 == 0) a["invoice_number"] = "INV-" + std::to_string(1001 + i);
@@ -118,9 +124,11 @@ int Main(int argc, char** argv) {
 
   Status st = (*db)->InTransaction(true, [&](store::Connection& c) -> Status {
     GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO organizations (id, name, created_at) VALUES ('org_1', 'o', 0)"));
-    GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)"));
-    GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
-                                   "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)"));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_1', 'org_1', 'w', 0)"));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+               "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)"));
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, "
         "options, status, num_items, num_done, num_failed, created_at, updated_at) "
@@ -131,8 +139,8 @@ int Main(int argc, char** argv) {
           "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, expected_output, status, "
           "attempts, output, result, correct, latency_ms, num_pages, updated_at) "
           "VALUES ('bpr_src', ?, ?, 'ws_1', 'file_1', ?, 'PROCESSED', 1, ?, ?, ?, ?, 1, 1)",
-          {"evi_" + std::to_string(i), int64_t(i + 1), json::serialize(items[i].first), json::serialize(items[i].second),
-           results[i], int64_t{correct[i]}, int64_t(100 + i % 50)}));
+          {"evi_" + std::to_string(i), int64_t(i + 1), json::serialize(items[i].first),
+           json::serialize(items[i].second), results[i], int64_t{correct[i]}, int64_t(100 + i % 50)}));
     return Status::OK();
   });
   if (!st.ok()) {

@@ -32,8 +32,8 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-const char* kWords[] = {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell",
-                        "Bolt", "Nut", "Gear", "Café", "Müller", "Blue", "Widget", "Gadget"};
+const char* kWords[] = {"Acme", "Globex", "Initech", "Umbrella", "Hooli",  "Stark", "Wayne",  "Tyrell",
+                        "Bolt", "Nut",    "Gear",    "Café",     "Müller", "Blue",  "Widget", "Gadget"};
 
 std::string Word(Rng& rng) { return kWords[rng.Below(16)]; }
 
@@ -55,7 +55,8 @@ json::value Perturb(Rng& rng, const json::value& v) {
 json::object Config(int fields) {
   json::object props;
   for (int f = 0; f < fields; ++f) {
-    props["f" + std::to_string(f)] = json::object{{"type", f % 4 == 3 ? json::array{"number", "null"} : json::array{"string", "null"}}};
+    props["f" + std::to_string(f)] =
+        json::object{{"type", f % 4 == 3 ? json::array{"number", "null"} : json::array{"string", "null"}}};
   }
   json::object row{{"description", json::object{{"type", json::array{"string", "null"}}}},
                    {"quantity", json::object{{"type", json::array{"number", "null"}}}},
@@ -169,7 +170,8 @@ int Main(int argc, char** argv) {
     score_s = std::min(score_s, CpuSeconds() - t0);
     t0 = CpuSeconds();
     double anls_sum = 0;
-    for (const auto& it : items) anls_sum += AnlsStarWithKeys(ExtractedValue(it.expected), ExtractedValue(it.actual))->score;
+    for (const auto& it : items)
+      anls_sum += AnlsStarWithKeys(ExtractedValue(it.expected), ExtractedValue(it.actual))->score;
     anls_s = std::min(anls_s, CpuSeconds() - t0);
     t0 = CpuSeconds();
     RunAnalysis analysis;

@@ -92,8 +92,8 @@ int Main(int argc, char** argv) {
   if (argc >= 5 && !std::strcmp(argv[1], "lap")) {
     const size_t n = std::stoul(argv[3]);
     std::vector<int32_t> cost = Matrix(argv[2], n);
-    std::ofstream(argv[4], std::ios::binary).write(reinterpret_cast<const char*>(cost.data()),
-                                                   static_cast<std::streamsize>(cost.size() * sizeof(int32_t)));
+    std::ofstream(argv[4], std::ios::binary)
+        .write(reinterpret_cast<const char*>(cost.data()), static_cast<std::streamsize>(cost.size() * sizeof(int32_t)));
     const double t0 = CpuSeconds();
     auto pair = MinCostAssignmentInPlace(cost.data(), n, n, 0);
     const double seconds = CpuSeconds() - t0;
@@ -105,10 +105,12 @@ int Main(int argc, char** argv) {
   if (argc >= 3 && !std::strcmp(argv[1], "item")) {
     const size_t n = std::stoul(argv[2]);
     json::object row{{"type", "object"},
-                     {"properties", {{"description", {{"type", json::array{"string", "null"}}}},
-                                     {"price", {{"type", json::array{"number", "null"}}}},
-                                     {"qty", {{"type", json::array{"integer", "null"}}}}}}};
-    json::object config{{"schema", {{"type", "object"}, {"properties", {{"lines", {{"type", "array"}, {"items", row}}}}}}}};
+                     {"properties",
+                      {{"description", {{"type", json::array{"string", "null"}}}},
+                       {"price", {{"type", json::array{"number", "null"}}}},
+                       {"qty", {{"type", json::array{"integer", "null"}}}}}}};
+    json::object config{
+        {"schema", {{"type", "object"}, {"properties", {{"lines", {{"type", "array"}, {"items", row}}}}}}}};
     Options options;
     if (argc >= 4 && !std::strcmp(argv[3], "fuzzy")) options.fuzzy_match_fields = {"lines[].description"};
     const json::object expected = Table(n, false), actual = Table(n, true);

@@ -34,8 +34,9 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-const char* kWords[] = {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell", "Cyberdyne",
-                        "Soylent", "Widget", "Gadget", "Bolt", "Nut", "Gear", "Café", "Zoë", "Ørsted", "Müller", "Blue"};
+const char* kWords[] = {"Acme",   "Globex",    "Initech", "Umbrella", "Hooli",  "Stark", "Wayne",
+                        "Tyrell", "Cyberdyne", "Soylent", "Widget",   "Gadget", "Bolt",  "Nut",
+                        "Gear",   "Café",      "Zoë",     "Ørsted",   "Müller", "Blue"};
 
 std::string Words(Rng& rng, int n) {
   std::string s;
@@ -56,22 +57,28 @@ json::object MakeConfig() {
   for (int i = 0; i < 4; ++i) props["number_" + std::to_string(i)] = {{"type", nullable_number}};
   props["issue_date"] = {{"type", nullable_string}, {"format", "date"}};
   props["due_date"] = {{"type", nullable_string}, {"format", "date"}};
-  props["total"] = {{"type", "object"}, {"extend:type", "currency"},
-                    {"properties", {{"amount", {{"type", nullable_number}}}, {"iso_4217_currency_code", {{"type", nullable_string}}}}}};
+  props["total"] = {
+      {"type", "object"},
+      {"extend:type", "currency"},
+      {"properties",
+       {{"amount", {{"type", nullable_number}}}, {"iso_4217_currency_code", {{"type", nullable_string}}}}}};
   props["paid"] = {{"type", json::array{"boolean", "null"}}};
   props["status"] = {{"type", nullable_string}, {"enum", json::array{"open", "paid", "void", nullptr}}};
   props["line_items"] = {{"type", "array"},
-                         {"items", {{"type", "object"},
-                                    {"properties", {{"description", {{"type", nullable_string}}},
-                                                    {"quantity", {{"type", nullable_number}}},
-                                                    {"unit_price", {{"type", nullable_number}}},
-                                                    {"amount", {{"type", nullable_number}}}}}}}};
+                         {"items",
+                          {{"type", "object"},
+                           {"properties",
+                            {{"description", {{"type", nullable_string}}},
+                             {"quantity", {{"type", nullable_number}}},
+                             {"unit_price", {{"type", nullable_number}}},
+                             {"amount", {{"type", nullable_number}}}}}}}};
   return {{"schema", {{"type", "object"}, {"properties", props}}}};
 }
 
 std::string Date(Rng& rng) {
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "2024-%02d-%02d", 1 + static_cast<int>(rng.Below(12)), 1 + static_cast<int>(rng.Below(28)));
+  std::snprintf(buf, sizeof(buf), "2024-%02d-%02d", 1 + static_cast<int>(rng.Below(12)),
+                1 + static_cast<int>(rng.Below(28)));
   return buf;
 }
 
@@ -161,12 +168,17 @@ int Main(int argc, char** argv) {
 
   if (!data_path.empty()) {
     json::array items, pairs, m;
-    for (size_t i = 0; i < n_items; ++i) items.push_back(json::object{{"expected", expected[i]}, {"actual", actual[i]}});
+    for (size_t i = 0; i < n_items; ++i)
+      items.push_back(json::object{{"expected", expected[i]}, {"actual", actual[i]}});
     for (size_t i = 0; i < n_pairs; ++i) pairs.push_back(json::array{json::string(lev_a[i]), json::string(lev_b[i])});
     for (double x : matrix) m.push_back(x);
     std::ofstream out(data_path);
-    out << json::serialize(json::object{{"config", config}, {"fuzzyMatchFields", json::array{"vendor_name", "customer_name"}},
-                                        {"items", items}, {"levPairs", pairs}, {"matrix", m}, {"dim", dim}});
+    out << json::serialize(json::object{{"config", config},
+                                        {"fuzzyMatchFields", json::array{"vendor_name", "customer_name"}},
+                                        {"items", items},
+                                        {"levPairs", pairs},
+                                        {"matrix", m},
+                                        {"dim", dim}});
   }
 
   // Items, one thread: best of 3 passes (CPU time), like peer.py.

@@ -84,8 +84,9 @@ StatusOr<Response> CreateKey(RequestContext& ctx) {
     admin = a->as_bool();
   }
   model::ApiKey created;
-  GOLDSET_ASSIGN_OR_RETURN(auto plaintext, ctx.svc.tenancy->CreateKey(ctx.caller.organization_id, ctx.caller.workspace_id, name, &created,
-                                              admin, ctx.caller.key_name));
+  GOLDSET_ASSIGN_OR_RETURN(
+      auto plaintext, ctx.svc.tenancy->CreateKey(ctx.caller.organization_id, ctx.caller.workspace_id, name, &created,
+                                                 admin, ctx.caller.key_name));
   json::object o = KeyJson(created, ctx.caller);
   o["key"] = plaintext;  // shown once: only its hash is stored
   return JsonResponse(o);

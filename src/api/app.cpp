@@ -55,7 +55,8 @@ App::App(Services& svc) : svc_(svc), key_cache_(svc.config.auth_cache_ms) {
 
 Status App::Authenticate(const Request& req, Caller* caller) {
   const std::string* auth = req.Header("authorization");
-  if (!auth || auth->empty()) return Status::Unauthorized("Missing Authorization header; send 'Authorization: Bearer <API key>'");
+  if (!auth || auth->empty())
+    return Status::Unauthorized("Missing Authorization header; send 'Authorization: Bearer <API key>'");
   std::string_view v = *auth;
   if (v.size() < 7 || (v.substr(0, 7) != "Bearer " && v.substr(0, 7) != "bearer "))
     return Status::Unauthorized("Malformed Authorization header; expected 'Bearer <API key>'");
@@ -107,9 +108,9 @@ Admission App::Admit(const Request& req, const std::string& request_id) {
   }
   if (!a.match.route) {
     if (a.match.method_mismatch)
-      a.reject = ErrorResponse(405, "METHOD_NOT_ALLOWED", "Method " + req.method + " is not allowed on " + req.path, false, request_id);
-    else
-      a.reject = ErrorResponse(Status::NotFound("No route for " + req.method + " " + req.path), request_id);
+      a.reject = ErrorResponse(405, "METHOD_NOT_ALLOWED", "Method " + req.method + " is not allowed on " + req.path,
+                               false, request_id);
+    else a.reject = ErrorResponse(Status::NotFound("No route for " + req.method + " " + req.path), request_id);
     a.reject->close = !req.body.empty();
     return a;
   }
@@ -123,16 +124,18 @@ Admission App::Admit(const Request& req, const std::string& request_id) {
     if (!st.ok()) return reject(st);
     const std::string* version = req.Header("x-extend-api-version");
     if (!version || version->empty())
-      return reject(Status::InvalidArgument(std::string("Missing x-extend-api-version header; send '") + kApiVersion + "'"));
+      return reject(
+          Status::InvalidArgument(std::string("Missing x-extend-api-version header; send '") + kApiVersion + "'"));
     if (*version != kApiVersion) {
       if (IsKnownLegacyVersion(*version))
-        return reject(Status::InvalidArgument("API version " + *version + " is not supported by this server; use " + kApiVersion));
+        return reject(Status::InvalidArgument("API version " + *version + " is not supported by this server; use " +
+                                              kApiVersion));
       return reject(Status::InvalidArgument("Unknown x-extend-api-version '" + *version + "'; use " + kApiVersion));
     }
     if (route.category != RateCategory::kNone) {
       double rate = route.category == RateCategory::kGet     ? svc_.config.rate_get
                     : route.category == RateCategory::kWrite ? svc_.config.rate_write
-                                                              : svc_.config.rate_run;
+                                                             : svc_.config.rate_run;
       // Uploads are never answered 429: the SDK cannot resend a streamed body (contract R4).
       if (route.body != BodyKind::kUpload) {
         int wait = svc_.limiter.Take(a.caller.organization_id, static_cast<int>(route.category), rate,
@@ -147,16 +150,26 @@ Admission App::Admit(const Request& req, const std::string& request_id) {
     }
   }
   switch (route.body) {
-    case BodyKind::kNone: a.body_limit = 64 << 10; a.body_timeout_ms = svc_.config.body_timeout_ms; break;
-    case BodyKind::kJson: a.body_limit = svc_.config.max_json_body; a.body_timeout_ms = svc_.config.body_timeout_ms; break;
-    case BodyKind::kUpload: a.body_limit = svc_.config.max_upload; a.body_timeout_ms = svc_.config.upload_timeout_ms; break;
+    case BodyKind::kNone:
+      a.body_limit = 64 << 10;
+      a.body_timeout_ms = svc_.config.body_timeout_ms;
+      break;
+    case BodyKind::kJson:
+      a.body_limit = svc_.config.max_json_body;
+      a.body_timeout_ms = svc_.config.body_timeout_ms;
+      break;
+    case BodyKind::kUpload:
+      a.body_limit = svc_.config.max_upload;
+      a.body_timeout_ms = svc_.config.upload_timeout_ms;
+      break;
   }
   if (const std::string* cl = req.Header("content-length")) {
     char* end = nullptr;
     long long n = std::strtoll(cl->c_str(), &end, 10);
     if (end && *end == '\0' && n > a.body_limit) {
       a.reject = ErrorResponse(Status::TooLarge("Request body of " + *cl + " bytes is over the " +
-                                                std::to_string(a.body_limit) + "-byte limit"), request_id);
+                                                std::to_string(a.body_limit) + "-byte limit"),
+                               request_id);
       a.reject->close = true;
     }
   }

@@ -15,9 +15,8 @@ StatusOr<json::object> RequestContext::JsonBody() const {
 }
 
 std::string EncodePageToken(const store::PageRequest& req, const store::Cursor& cursor) {
-  std::string raw = std::string("v1|") + (req.sort_column == "created_at" ? "c" : "u") +
-                    (req.descending ? "d" : "a") + "|" + std::to_string(cursor.sort_value) + "|" +
-                    cursor.id;
+  std::string raw = std::string("v1|") + (req.sort_column == "created_at" ? "c" : "u") + (req.descending ? "d" : "a") +
+                    "|" + std::to_string(cursor.sort_value) + "|" + cursor.id;
   return Base64UrlEncode(raw);
 }
 
@@ -35,7 +34,8 @@ StatusOr<store::Cursor> DecodePageToken(const std::string& token, const store::P
   if (p2 == std::string::npos) return bad;
   std::string expect = std::string(req.sort_column == "created_at" ? "c" : "u") + (req.descending ? "d" : "a");
   if (order != expect)
-    return Status::InvalidArgument("nextPageToken was issued for another sortBy/sortDir; keep them unchanged while paging");
+    return Status::InvalidArgument(
+        "nextPageToken was issued for another sortBy/sortDir; keep them unchanged while paging");
   store::Cursor c;
   std::string num = raw->substr(p1 + 1, p2 - p1 - 1);
   auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), c.sort_value);
@@ -84,8 +84,7 @@ Response JsonResponse(const json::value& v, int status) {
   return r;
 }
 
-Response ListResponse(json::array data, const store::PageRequest& req,
-                      const std::optional<store::Cursor>& next) {
+Response ListResponse(json::array data, const store::PageRequest& req, const std::optional<store::Cursor>& next) {
   json::object o;
   o["object"] = "list";
   o["data"] = std::move(data);

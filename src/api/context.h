@@ -25,8 +25,7 @@ struct Caller {
 
 class RequestContext {
  public:
-  RequestContext(const Request& req, std::map<std::string, std::string> params, Services& svc,
-                 std::string request_id)
+  RequestContext(const Request& req, std::map<std::string, std::string> params, Services& svc, std::string request_id)
       : req(req), params(std::move(params)), svc(svc), request_id(std::move(request_id)) {}
 
   const Request& req;
@@ -47,7 +46,6 @@ std::string EncodePageToken(const store::PageRequest& req, const store::Cursor& 
 
 Response JsonResponse(const json::value& v, int status = 200);
 // {"object":"list","data":[...],"nextPageToken":...}
-Response ListResponse(json::array data, const store::PageRequest& req,
-                      const std::optional<store::Cursor>& next);
+Response ListResponse(json::array data, const store::PageRequest& req, const std::optional<store::Cursor>& next);
 
 }  // namespace goldset::api

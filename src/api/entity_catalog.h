@@ -12,10 +12,11 @@
 namespace goldset::api {
 
 struct ResolvedEntity {
-  std::string kind;       // "extractor" | "classifier" | "splitter"
-  json::object summary;   // {object, id, name, createdAt, updatedAt}
-  json::object version;   // EvaluationSetRunEntityVersion: {object, id, version, description, <owner>Id, createdAt, createdBy}
-  json::object config;    // the exact config of that version
+  std::string kind;      // "extractor" | "classifier" | "splitter"
+  json::object summary;  // {object, id, name, createdAt, updatedAt}
+  json::object
+      version;  // EvaluationSetRunEntityVersion: {object, id, version, description, <owner>Id, createdAt, createdBy}
+  json::object config;  // the exact config of that version
 };
 
 class EntityCatalog {

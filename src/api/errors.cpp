@@ -41,8 +41,8 @@ const char* CodeFor(Status::Code code) {
 }
 }  // namespace
 
-Response ErrorResponse(int http_status, const std::string& code, const std::string& message,
-                       bool retryable, const std::string& request_id) {
+Response ErrorResponse(int http_status, const std::string& code, const std::string& message, bool retryable,
+                       const std::string& request_id) {
   Response r;
   r.status = http_status;
   json::object body;
@@ -63,14 +63,12 @@ std::string ClientMessage(const Status& status, const std::string& request_id) {
       stable = "Internal server error. Retry later; quote the requestId if it persists.";
       break;
     case Status::Code::kUnavailable:
-      stable = "The service is temporarily unavailable (its database or storage did not answer). Retry later; "
-               "quote the requestId if it persists.";
+      stable =
+          "The service is temporarily unavailable (its database or storage did not answer). Retry later; "
+          "quote the requestId if it persists.";
       break;
-    case Status::Code::kNoSpace:
-      stable = "The server's storage is full. Retry later.";
-      break;
-    default:
-      return status.message();
+    case Status::Code::kNoSpace: stable = "The server's storage is full. Retry later."; break;
+    default: return status.message();
   }
   LogError("request failed: " + status.message(), {{"requestId", request_id}});
   return stable;

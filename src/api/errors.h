@@ -20,7 +20,7 @@ std::string ClientMessage(const Status& status, const std::string& request_id);
 // {code, message: ClientMessage(status), retryable, requestId} with the status's HTTP code.
 Response ErrorResponse(const Status& status, const std::string& request_id);
 // For statuses outside the Status codes (405, 413 before routing, ...).
-Response ErrorResponse(int http_status, const std::string& code, const std::string& message,
-                       bool retryable, const std::string& request_id);
+Response ErrorResponse(int http_status, const std::string& code, const std::string& message, bool retryable,
+                       const std::string& request_id);
 
 }  // namespace goldset::api

@@ -32,8 +32,7 @@ json::object EvaluationSetJson(const store::EvaluationSetRecord& s, const json::
   return o;
 }
 
-json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full,
-                                FileMemo* memo) {
+json::object EvaluationItemJson(Services& svc, const store::EvaluationItemRecord& item, bool full, FileMemo* memo) {
   json::object o;
   o["object"] = "evaluation_set_item";
   o["id"] = item.id;

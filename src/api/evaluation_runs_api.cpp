@@ -24,7 +24,8 @@ StatusOr<json::object> ParseRunOptions(const json::value* v, const std::string& 
   const auto& o = v->as_object();
   for (const auto& [key, val] : o) {
     if (key != "fuzzyMatchFields" && key != "excludeFields" && key != "fuzzyThreshold")
-      return Status::InvalidArgument("options." + std::string(key) + " is not a known option (fuzzyMatchFields, excludeFields, fuzzyThreshold)");
+      return Status::InvalidArgument("options." + std::string(key) +
+                                     " is not a known option (fuzzyMatchFields, excludeFields, fuzzyThreshold)");
   }
   for (const char* key : {"fuzzyMatchFields", "excludeFields"}) {
     if (const json::value* a = o.if_contains(key); a && !a->is_null()) {
@@ -54,7 +55,8 @@ StatusOr<Response> CreateRun(RequestContext& ctx) {
   const json::value* set_id = body.if_contains("evaluationSetId");
   if (!set_id || !set_id->is_string() || set_id->as_string().empty())
     return Status::InvalidArgument("evaluationSetId is required (a string)");
-  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, std::string(set_id->as_string())));
+  GOLDSET_ASSIGN_OR_RETURN(auto set,
+                           ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, std::string(set_id->as_string())));
 
   std::string entity_id = set.entity_id, version = "draft";
   if (const json::value* e = body.if_contains("entity"); e && !e->is_null()) {
@@ -73,7 +75,7 @@ StatusOr<Response> CreateRun(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto resolved, ctx.svc.entities->Resolve(ctx.caller.workspace_id, entity_id, version));
   if (resolved.kind != set.entity_kind)
     return Status::InvalidArgument("entity " + entity_id + " is a " + resolved.kind + " but the set evaluates a " +
-                                                 set.entity_kind);
+                                   set.entity_kind);
 
   std::vector<std::string> item_ids;
   if (const json::value* ids = body.if_contains("evaluationSetItemIds"); ids && !ids->is_null()) {
@@ -84,11 +86,12 @@ StatusOr<Response> CreateRun(RequestContext& ctx) {
       for (size_t i = 0; i < list.size(); ++i)
         if (!have.count(list[i]))
           return Status::NotFound("evaluationSetItemIds[" + std::to_string(i) + "]: item " + list[i] +
-                                                " is not in evaluation set " + set.id);
+                                  " is not in evaluation set " + set.id);
     }
     item_ids = std::move(list);
   }
-  GOLDSET_ASSIGN_OR_RETURN(auto options, ParseRunOptions(body.if_contains("options"), set.entity_kind, resolved.config));
+  GOLDSET_ASSIGN_OR_RETURN(auto options,
+                           ParseRunOptions(body.if_contains("options"), set.entity_kind, resolved.config));
   if (item_ids.empty()) {
     GOLDSET_ASSIGN_OR_RETURN(auto n, ctx.svc.evaluations->CountItems(set.id));
     if (n == 0) return Status::InvalidArgument("Evaluation set " + set.id + " has no items to run");
@@ -134,7 +137,8 @@ StatusOr<Response> ListRuns(RequestContext& ctx) {
 }
 
 StatusOr<Response> CancelRun(RequestContext& ctx) {
-  GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->Cancel(ctx.caller.workspace_id, ctx.Param("id"), ctx.svc.run_finalizer));
+  GOLDSET_ASSIGN_OR_RETURN(auto run,
+                           ctx.svc.runs->Cancel(ctx.caller.workspace_id, ctx.Param("id"), ctx.svc.run_finalizer));
   GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
   return JsonResponse(RunJson(run, metrics));
 }

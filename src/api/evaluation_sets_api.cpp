@@ -57,16 +57,17 @@ StatusOr<Response> GetSet(RequestContext& ctx) {
 
 StatusOr<Response> ListSets(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
-  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.evaluations->ListSets(ctx.caller.workspace_id, ctx.req.QueryValue("entityId").value_or(""), page));
+  GOLDSET_ASSIGN_OR_RETURN(
+      auto result,
+      ctx.svc.evaluations->ListSets(ctx.caller.workspace_id, ctx.req.QueryValue("entityId").value_or(""), page));
   json::array data;
   for (const auto& s : result.items) data.push_back(EvaluationSetJson(s, SummaryOrStub(ctx, s)));
   return ListResponse(std::move(data), page, result.next);
 }
 
 // Validates one ItemInput; fills `out` (without ids/timestamps). `where` is "items[3]".
-Status ValidateItemInput(FileMemo& files, const store::EvaluationSetRecord& set,
-                         const json::object& config, const json::value& input, const std::string& where,
-                         store::EvaluationItemRecord* out) {
+Status ValidateItemInput(FileMemo& files, const store::EvaluationSetRecord& set, const json::object& config,
+                         const json::value& input, const std::string& where, store::EvaluationItemRecord* out) {
   if (!input.is_object()) return Status::InvalidArgument(where + " must be an object");
   const json::object& o = input.as_object();
   const json::value* file_id = o.if_contains("fileId");
@@ -93,7 +94,8 @@ Status ValidateItemInput(FileMemo& files, const store::EvaluationSetRecord& set,
     std::set<std::string> seen;
     for (size_t i = 0; i < arr.size(); ++i) {
       std::string path = where + ".fileIds[" + std::to_string(i) + "]";
-      if (!arr[i].is_string() || arr[i].as_string().empty()) return Status::InvalidArgument(path + " must be a file id");
+      if (!arr[i].is_string() || arr[i].as_string().empty())
+        return Status::InvalidArgument(path + " must be a file id");
       std::string id(arr[i].as_string());
       if (!seen.insert(id).second) return Status::InvalidArgument(path + ": duplicate file id " + id);
       auto f = files.Get(id);
@@ -128,7 +130,7 @@ StatusOr<Response> CreateItems(RequestContext& ctx) {
   if (arr.empty()) return Status::InvalidArgument("items must hold at least one item");
   if (arr.size() > kMaxItemsPerRequest)
     return Status::InvalidArgument("items holds " + std::to_string(arr.size()) +
-                                                 " items; at most 100 are accepted per request");
+                                   " items; at most 100 are accepted per request");
   GOLDSET_ASSIGN_OR_RETURN(auto config, SetConfig(ctx, set));
   std::vector<store::EvaluationItemRecord> records(arr.size());
   // Every file the batch names, looked up in one query rather than one per item.
@@ -136,7 +138,8 @@ StatusOr<Response> CreateItems(RequestContext& ctx) {
   std::vector<std::string> named;
   for (const auto& input : arr) {
     if (!input.is_object()) continue;
-    if (const auto* f = input.as_object().if_contains("fileId"); f && f->is_string()) named.emplace_back(f->as_string());
+    if (const auto* f = input.as_object().if_contains("fileId"); f && f->is_string())
+      named.emplace_back(f->as_string());
     if (const auto* fs = input.as_object().if_contains("fileIds"); fs && fs->is_array())
       for (const auto& f : fs->as_array())
         if (f.is_string() && named.size() < 5100) named.emplace_back(f.as_string());
@@ -144,7 +147,8 @@ StatusOr<Response> CreateItems(RequestContext& ctx) {
   (void)files.Prefetch(named);  // on failure each item looks its files up itself
   int64_t now = NowMillis();
   for (size_t i = 0; i < arr.size(); ++i) {
-    GOLDSET_RETURN_IF_ERROR(ValidateItemInput(files, set, config, arr[i], "items[" + std::to_string(i) + "]", &records[i]));
+    GOLDSET_RETURN_IF_ERROR(
+        ValidateItemInput(files, set, config, arr[i], "items[" + std::to_string(i) + "]", &records[i]));
     auto& r = records[i];
     r.id = NewId("evi_");
     r.workspace_id = ctx.caller.workspace_id;
@@ -161,24 +165,26 @@ StatusOr<Response> CreateItems(RequestContext& ctx) {
 }
 
 StatusOr<Response> GetItem(RequestContext& ctx) {
-  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId")));
+  GOLDSET_ASSIGN_OR_RETURN(auto item,
+                           ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, ctx.Param("id"), ctx.Param("itemId")));
   return JsonResponse(EvaluationItemJson(ctx.svc, item, true));
 }
 
 StatusOr<Response> UpdateItem(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
-  GOLDSET_ASSIGN_OR_RETURN(auto item, ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set.id, ctx.Param("itemId")));
+  GOLDSET_ASSIGN_OR_RETURN(auto item,
+                           ctx.svc.evaluations->GetItem(ctx.caller.workspace_id, set.id, ctx.Param("itemId")));
   GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
   const json::value* expected = body.if_contains("expectedOutput");
-  if (!expected || expected->is_null())
-    return Status::InvalidArgument("expectedOutput is required");
+  if (!expected || expected->is_null()) return Status::InvalidArgument("expectedOutput is required");
   GOLDSET_ASSIGN_OR_RETURN(auto config, SetConfig(ctx, set));
   std::optional<int> page_count;
   if (item.file_id) {
     auto f = ctx.svc.files->Get(ctx.caller.workspace_id, *item.file_id);
     if (f.ok()) page_count = f->page_count;
   }
-  GOLDSET_RETURN_IF_ERROR(eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count));
+  GOLDSET_RETURN_IF_ERROR(
+      eval::ValidateExpectedOutput(eval::KindOfEntity(set.entity_kind), config, *expected, page_count));
   int64_t now = NowMillis();
   GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations
                               ->UpdateItemExpected(ctx.caller.workspace_id, set.id, item.id, json::serialize(*expected),
@@ -218,8 +224,10 @@ void RegisterEvaluationSetRoutes(Router& r) {
   r.Add({"GET", "/evaluation_sets", ListSets, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"GET", "/evaluation_sets/{id}", GetSet, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/evaluation_sets/{id}/items", CreateItems, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/evaluation_sets/{id}/items", ListItems, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
-  r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}", GetItem, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add(
+      {"GET", "/evaluation_sets/{id}/items", ListItems, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}", GetItem, true, RateCategory::kGet, BodyKind::kNone,
+         Dispatch::kInline});
   r.Add({"POST", "/evaluation_sets/{id}/items/{itemId}", UpdateItem, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/evaluation_sets/{id}/items/{itemId}", DeleteItem, true, RateCategory::kWrite});
 }

@@ -50,7 +50,8 @@ StatusOr<Response> StoreUpload(RequestContext& ctx) {
   const std::string* ct = ctx.req.Header("content-type");
   if (!ct) return Status::InvalidArgument("Content-Type must be multipart/form-data");
   GOLDSET_ASSIGN_OR_RETURN(auto boundary, MultipartBoundary(*ct));
-  GOLDSET_ASSIGN_OR_RETURN(auto parts, ParseMultipart(ctx.req.body, boundary, MultipartLimits{ctx.svc.config.max_multipart_parts}));
+  GOLDSET_ASSIGN_OR_RETURN(auto parts,
+                           ParseMultipart(ctx.req.body, boundary, MultipartLimits{ctx.svc.config.max_multipart_parts}));
   const MultipartPart* file = nullptr;
   std::string_view password;
   for (const auto& p : parts) {
@@ -89,8 +90,8 @@ StatusOr<Response> Upload(RequestContext& ctx) {
   // A full disk: 413 rather than 507 (R4), with a code that says what it is — a code outside
   // the Status vocabulary, so this is the one handler that builds its error body itself.
   if (st.code() == Status::Code::kNoSpace)
-    return ErrorResponse(413, "INSUFFICIENT_STORAGE", "Upload could not be stored: " + ClientMessage(st, ctx.request_id),
-                         true, ctx.request_id);
+    return ErrorResponse(413, "INSUFFICIENT_STORAGE",
+                         "Upload could not be stored: " + ClientMessage(st, ctx.request_id), true, ctx.request_id);
   if (st.code() == Status::Code::kInvalidArgument || st.code() == Status::Code::kTooLarge) return st;
   // Infrastructure details (paths, hosts) stay in the log.
   return Status::InvalidArgument("Upload could not be stored: " + ClientMessage(st, ctx.request_id));
@@ -131,15 +132,14 @@ StatusOr<Response> DownloadFile(RequestContext& ctx) {
   const std::string& id = ctx.Param("id");
   auto expires = ctx.req.QueryValue("expires");
   auto signature = ctx.req.QueryValue("signature");
-  if (!expires || !signature)
-    return Status::Unauthorized("A signed URL needs expires and signature");
+  if (!expires || !signature) return Status::Unauthorized("A signed URL needs expires and signature");
   int64_t exp = std::strtoll(expires->c_str(), nullptr, 10);
   std::string expected = SignFileUrl(ctx.svc, id, exp);
   std::string given = "expires=" + *expires + "&signature=" + *signature;
-  if (!ConstantTimeEquals(expected, given))
-    return Status::Unauthorized("Invalid URL signature");
+  if (!ConstantTimeEquals(expected, given)) return Status::Unauthorized("Invalid URL signature");
   if (exp < NowMillis() / 1000) return Status::Unauthorized("This URL has expired");
-  GOLDSET_ASSIGN_OR_RETURN(auto rows, ctx.svc.db->Acquire()->Query("SELECT workspace_id FROM files WHERE id = ?", {id}));
+  GOLDSET_ASSIGN_OR_RETURN(auto rows,
+                           ctx.svc.db->Acquire()->Query("SELECT workspace_id FROM files WHERE id = ?", {id}));
   if (rows.empty()) return Status::NotFound("File " + id + " not found");
   GOLDSET_ASSIGN_OR_RETURN(auto f, ctx.svc.files->Get(rows.front().Text(0), id));
   GOLDSET_ASSIGN_OR_RETURN(auto bytes, ctx.svc.blobs->Get(f.content_sha256));
@@ -167,7 +167,9 @@ Status StoreNewFile(const Services& svc, model::File& f, std::string_view bytes)
     return svc.blobs->Put(bytes).status();
   });
   // A failed upload leaves nothing behind: not its bytes either, unless another file has them.
-  if (!st.ok()) (void)svc.files->DropContentIfUnused(f.content_sha256, [&](const std::string& sha) { return svc.blobs->Delete(sha); });
+  if (!st.ok())
+    (void)svc.files->DropContentIfUnused(f.content_sha256,
+                                         [&](const std::string& sha) { return svc.blobs->Delete(sha); });
   return st;
 }
 

@@ -14,10 +14,10 @@
 namespace goldset::api {
 
 struct Request {
-  std::string method;                         // "GET", "POST", ...
-  std::string target;                         // raw target as received
-  std::string path;                           // raw path (no query), still percent-encoded
-  std::vector<std::string> segments;          // path split on '/' first, then each percent-decoded
+  std::string method;                             // "GET", "POST", ...
+  std::string target;                             // raw target as received
+  std::string path;                               // raw path (no query), still percent-encoded
+  std::vector<std::string> segments;              // path split on '/' first, then each percent-decoded
   std::multimap<std::string, std::string> query;  // decoded; '+' stays '+'
   std::map<std::string, std::string> headers;     // names lower-cased; first value wins
   std::string body;
@@ -37,7 +37,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  BodyWriter stream;  // when set, sent with chunked encoding instead of `body`
+  BodyWriter stream;   // when set, sent with chunked encoding instead of `body`
   bool close = false;  // close the connection after this response
 };
 

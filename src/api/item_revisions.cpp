@@ -38,16 +38,15 @@ store::RevisionCause CauseOf(const RequestContext& ctx, const std::string& reaso
 }
 
 json::object SetVersionJson(const store::SetVersionRecord& v) {
-  return json::object{{"object", "evaluation_set_version"},
-                      {"evaluationSetId", v.set_id},
-                      {"version", v.version},
-                      {"contentHash", v.content_hash},
-                      {"itemCount", v.item_count},
-                      {"createdAt", FormatRfc3339(v.created_at)},
-                      {"createdBy", CreatedByJson(v.created_by)},
-                      {"change", json::object{{"created", v.num_created},
-                                              {"updated", v.num_updated},
-                                              {"deleted", v.num_deleted}}}};
+  return json::object{
+      {"object", "evaluation_set_version"},
+      {"evaluationSetId", v.set_id},
+      {"version", v.version},
+      {"contentHash", v.content_hash},
+      {"itemCount", v.item_count},
+      {"createdAt", FormatRfc3339(v.created_at)},
+      {"createdBy", CreatedByJson(v.created_by)},
+      {"change", json::object{{"created", v.num_created}, {"updated", v.num_updated}, {"deleted", v.num_deleted}}}};
 }
 
 json::object ItemRevisionJson(const store::ItemRevisionRecord& r) {

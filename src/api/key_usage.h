@@ -46,11 +46,11 @@ class KeyUsage {
   const int64_t interval_ms_;
   const size_t max_keys_;
   mutable std::mutex mu_;
-  StringMap<int64_t> marked_;          // key id -> when this node last queued it (guarded by mu_)
-  std::vector<store::KeyUse> pending_; // guarded by mu_
-  std::mutex flush_mu_;                // one Flush at a time, so writes keep their order
-  std::condition_variable wake_;       // with mu_
-  bool stopping_ = false;              // guarded by mu_
+  StringMap<int64_t> marked_;           // key id -> when this node last queued it (guarded by mu_)
+  std::vector<store::KeyUse> pending_;  // guarded by mu_
+  std::mutex flush_mu_;                 // one Flush at a time, so writes keep their order
+  std::condition_variable wake_;        // with mu_
+  bool stopping_ = false;               // guarded by mu_
   std::thread flusher_;
 };
 

@@ -38,7 +38,8 @@ StatusOr<Response> Metrics(RequestContext& ctx) {
     for (const auto& r : *rows)
       out += "goldset_evaluation_runs{status=\"" + r.Text(0) + "\"} " + std::to_string(r.Int(1)) + "\n";
   }
-  if (auto rows = conn->Query("SELECT status, COUNT(*) FROM evaluation_run_items WHERE status IN ('PENDING', 'PROCESSING') GROUP BY status");
+  if (auto rows = conn->Query("SELECT status, COUNT(*) FROM evaluation_run_items WHERE status IN ('PENDING', "
+                              "'PROCESSING') GROUP BY status");
       rows.ok()) {
     out += "# HELP goldset_run_items_open Run items waiting or in flight.\n# TYPE goldset_run_items_open gauge\n";
     for (const auto& r : *rows)

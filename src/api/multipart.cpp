@@ -30,7 +30,9 @@ std::string Param(std::string_view header_value, std::string_view key, bool* fou
       next = i + 1;
     } else {
       next = header_value.find(';', vstart);
-      value = std::string(Trim(header_value.substr(vstart, next == std::string_view::npos ? std::string_view::npos : next - vstart), kHeaderSpace));
+      value = std::string(
+          Trim(header_value.substr(vstart, next == std::string_view::npos ? std::string_view::npos : next - vstart),
+               kHeaderSpace));
     }
     if (k == key) {
       *found = true;

@@ -17,7 +17,7 @@ namespace goldset::api {
 
 struct MultipartPart {
   std::string name;
-  std::string filename;        // empty when the part has no filename parameter
+  std::string filename;  // empty when the part has no filename parameter
   bool has_filename = false;
   std::string content_type;
   std::string_view data;

@@ -48,8 +48,10 @@ StatusOr<Response> PageImage(RequestContext& ctx) {
   if (!png.ok()) {
     Status st = png.status();
     // Over the pixel budget (--max-page-megapixels): 422, the page exists but is not rendered.
-    if (st.code() == Status::Code::kTooLarge) st = Status::Unprocessable("Page " + std::to_string(page) + " is not rendered: " + st.message());
-    else if (st.code() == Status::Code::kUnprocessable) st = Status::NotFound("Page " + std::to_string(page) + " cannot be rendered: " + st.message());
+    if (st.code() == Status::Code::kTooLarge)
+      st = Status::Unprocessable("Page " + std::to_string(page) + " is not rendered: " + st.message());
+    else if (st.code() == Status::Code::kUnprocessable)
+      st = Status::NotFound("Page " + std::to_string(page) + " cannot be rendered: " + st.message());
     return st;
   }
   store::PutParseCacheEntry(*ctx.svc.db, key, *png);

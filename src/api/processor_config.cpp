@@ -101,8 +101,7 @@ StatusOr<NodeType> ReadType(const json::object& node, const std::string& path) {
   const json::value* v = Find(node, "type");
   if (!v) return t;
   const std::string tp = path + ".type";
-  const std::string want =
-      "type must be one of string, number, integer, boolean, object, array, or [<type>, \"null\"]";
+  const std::string want = "type must be one of string, number, integer, boolean, object, array, or [<type>, \"null\"]";
   if (v->is_string()) {
     t.base = std::string(v->as_string());
     if (t.base == "null") return Bad("type \"null\" alone is not allowed; use [<type>, \"null\"]", tp);
@@ -199,9 +198,10 @@ Status CheckField(const json::value& value, const std::string& path, int depth, 
       };
       std::string amount = field_type("amount"), code = field_type("iso_4217_currency_code");
       if (!(amount == "number" || amount == "integer") || code != "string")
-        return Bad("A currency field needs properties amount ([\"number\", \"null\"]) and iso_4217_currency_code "
-                   "([\"string\", \"null\"])",
-                   path + ".properties");
+        return Bad(
+            "A currency field needs properties amount ([\"number\", \"null\"]) and iso_4217_currency_code "
+            "([\"string\", \"null\"])",
+            path + ".properties");
     }
   } else if (Find(node, "properties")) {
     return Bad("properties is only allowed on object fields", path + ".properties");
@@ -213,7 +213,8 @@ Status CheckField(const json::value& value, const std::string& path, int depth, 
 Status CheckObjectBody(const json::object& node, const std::string& path, int depth) {
   const json::value* props = Find(node, "properties");
   if (!props) return Bad("An object needs a properties object", path + ".properties");
-  if (!props->is_object()) return Bad(std::string("properties must be an object, not ") + TypeName(*props), path + ".properties");
+  if (!props->is_object())
+    return Bad(std::string("properties must be an object, not ") + TypeName(*props), path + ".properties");
   for (const auto& kv : props->as_object()) {
     std::string_view key(kv.key().data(), kv.key().size());
     if (!IsValidKey(key))
@@ -229,7 +230,8 @@ Status CheckObjectBody(const json::object& node, const std::string& path, int de
       const std::string ip = rp + "[" + std::to_string(i++) + "]";
       if (!r.is_string()) return Bad(std::string("required entries must be strings, not ") + TypeName(r), ip);
       std::string name(r.as_string());
-      if (!props->as_object().contains(name)) return Bad("required names " + Quote(name) + ", which is not a property", ip);
+      if (!props->as_object().contains(name))
+        return Bad("required names " + Quote(name) + ", which is not a property", ip);
       if (!seen.insert(name).second) return Bad("required lists " + Quote(name) + " twice", ip);
     }
   }
@@ -238,7 +240,8 @@ Status CheckObjectBody(const json::object& node, const std::string& path, int de
 }
 
 Status CheckSchema(const json::value& schema, const std::string& path) {
-  if (!schema.is_object()) return Bad(std::string("schema must be a JSON Schema object, not ") + TypeName(schema), path);
+  if (!schema.is_object())
+    return Bad(std::string("schema must be a JSON Schema object, not ") + TypeName(schema), path);
   const json::object& root = schema.as_object();
   const json::value* type = Find(root, "type");
   if (!type || !type->is_string() || type->as_string() != "object")
@@ -278,7 +281,9 @@ Status CheckClassifications(const json::object& config, const char* key, bool sp
 }
 
 bool IsHttpUrl(std::string_view s) {
-  auto rest = s.substr(0, 7) == "http://" ? s.substr(7) : s.substr(0, 8) == "https://" ? s.substr(8) : std::string_view();
+  auto rest = s.substr(0, 7) == "http://"    ? s.substr(7)
+              : s.substr(0, 8) == "https://" ? s.substr(8)
+                                             : std::string_view();
   return !rest.empty() && rest.front() != '/';
 }
 
@@ -324,12 +329,13 @@ Status CheckEngine(const json::value& v) {
 }
 
 const std::vector<std::string>& KnownKeys(ProcessorKind kind) {
-  static const std::vector<std::string> extractor{"baseProcessor", "baseVersion", "extractionRules", "schema",
+  static const std::vector<std::string> extractor{"baseProcessor",   "baseVersion", "extractionRules", "schema",
                                                   "advancedOptions", "parseConfig", "engine"};
-  static const std::vector<std::string> classifier{"baseProcessor", "baseVersion", "classifications",
-                                                   "classificationRules", "advancedOptions", "parseConfig", "engine"};
-  static const std::vector<std::string> splitter{"baseProcessor", "baseVersion", "splitClassifications",
-                                                 "splitRules", "advancedOptions", "parseConfig", "engine"};
+  static const std::vector<std::string> classifier{
+      "baseProcessor",   "baseVersion", "classifications", "classificationRules",
+      "advancedOptions", "parseConfig", "engine"};
+  static const std::vector<std::string> splitter{
+      "baseProcessor", "baseVersion", "splitClassifications", "splitRules", "advancedOptions", "parseConfig", "engine"};
   switch (kind) {
     case ProcessorKind::kExtractor: return extractor;
     case ProcessorKind::kClassifier: return classifier;
@@ -389,7 +395,8 @@ Status ValidateProcessorConfig(ProcessorKind kind, const json::object& config, c
   }
   if (!deeper.ok()) {
     const bool refused = deeper.code() == Status::Code::kUnprocessable;
-    return Status(refused ? Status::Code::kUnprocessable : Status::Code::kInvalidArgument, AnchorPath(deeper.message()));
+    return Status(refused ? Status::Code::kUnprocessable : Status::Code::kInvalidArgument,
+                  AnchorPath(deeper.message()));
   }
   return Status::OK();
 }
@@ -408,10 +415,8 @@ json::object DefaultProcessorConfig(ProcessorKind kind) {
   switch (kind) {
     case ProcessorKind::kExtractor:
       return json::object{{"schema", json::object{{"type", "object"}, {"properties", json::object{}}}}};
-    case ProcessorKind::kClassifier:
-      return json::object{{"classifications", json::array{}}};
-    case ProcessorKind::kSplitter:
-      return json::object{{"splitClassifications", json::array{}}};
+    case ProcessorKind::kClassifier: return json::object{{"classifications", json::array{}}};
+    case ProcessorKind::kSplitter: return json::object{{"splitClassifications", json::array{}}};
   }
   return {};
 }

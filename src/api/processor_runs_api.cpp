@@ -42,7 +42,8 @@ json::object RunJson(Services& svc, const RunKind& k, const store::ProcessorRunR
 StatusOr<store::ProcessorRunRecord> NewRunRecord(RequestContext& ctx, const RunKind& k, const json::value* ref,
                                                  const json::value* inline_config) {
   bool has_ref = ref && !ref->is_null(), has_config = inline_config && !inline_config->is_null();
-  if (has_ref == has_config) return Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required");
+  if (has_ref == has_config)
+    return Status::InvalidArgument(std::string("exactly one of ") + k.kind + " and config is required");
   store::ProcessorRunRecord r;
   r.id = NewId(k.prefix);
   r.workspace_id = ctx.caller.workspace_id;
@@ -153,12 +154,14 @@ void RegisterProcessorRunRoutes(Router& router) {
   for (const RunKind& k : kRunKinds) {
     const RunKind* kp = &k;
     std::string base = k.collection;
-    router.Add({"POST", base, [kp](RequestContext& c) { return Create(c, *kp); }, true, RateCategory::kRun, BodyKind::kJson});
+    router.Add(
+        {"POST", base, [kp](RequestContext& c) { return Create(c, *kp); }, true, RateCategory::kRun, BodyKind::kJson});
     router.Add({"GET", base, [kp](RequestContext& c) { return List(c, *kp); }, true, RateCategory::kGet,
                 BodyKind::kNone, Dispatch::kInline});
     router.Add({"GET", base + "/{id}", [kp](RequestContext& c) { return Get(c, *kp); }, true, RateCategory::kGet,
                 BodyKind::kNone, Dispatch::kInline});
-    router.Add({"DELETE", base + "/{id}", [kp](RequestContext& c) { return Delete(c, *kp); }, true, RateCategory::kWrite});
+    router.Add(
+        {"DELETE", base + "/{id}", [kp](RequestContext& c) { return Delete(c, *kp); }, true, RateCategory::kWrite});
     router.Add({"POST", base + "/{id}/cancel", [kp](RequestContext& c) { return Cancel(c, *kp); }, true,
                 RateCategory::kWrite, BodyKind::kJson});
   }

@@ -71,8 +71,7 @@ StatusOr<Response> Create(RequestContext& ctx, ProcessorKind kind) {
   const json::value* generate = kind == ProcessorKind::kExtractor ? OptionalField(body, "generate") : nullptr;
   if ((clone != nullptr) + (config != nullptr) + (generate != nullptr) > 1) {
     return Status::InvalidArgument(std::string("At most one of ") + info.clone_field + ", config" +
-                                        (kind == ProcessorKind::kExtractor ? " and generate" : "") +
-                                        " may be given");
+                                   (kind == ProcessorKind::kExtractor ? " and generate" : "") + " may be given");
   }
   if (generate) {
     return Status::InvalidArgument(
@@ -86,7 +85,8 @@ StatusOr<Response> Create(RequestContext& ctx, ProcessorKind kind) {
     cfg = std::move(c);
   } else if (clone) {
     if (!clone->is_string()) return Status::InvalidArgument(std::string(info.clone_field) + " must be a string");
-    GOLDSET_ASSIGN_OR_RETURN(auto src, ctx.svc.processors->Get(ctx.caller.workspace_id, kind, std::string(clone->as_string())));
+    GOLDSET_ASSIGN_OR_RETURN(auto src,
+                             ctx.svc.processors->Get(ctx.caller.workspace_id, kind, std::string(clone->as_string())));
     cfg.text = src.draft_config;
   } else {
     cfg.text = json::serialize(DefaultProcessorConfig(kind));
@@ -129,8 +129,8 @@ StatusOr<Response> Update(RequestContext& ctx, ProcessorKind kind) {
   GOLDSET_ASSIGN_OR_RETURN(std::optional<ConfigInput> new_config, ReadOptionalConfig(ctx, kind, body));
   std::optional<std::string> config = new_config ? std::optional<std::string>(new_config->text) : std::nullopt;
   const std::vector<std::string> unknown = new_config ? new_config->unknown : std::vector<std::string>{};
-  GOLDSET_ASSIGN_OR_RETURN(auto p, ctx.svc.processors->Update(ctx.caller.workspace_id, kind, ctx.Param("id"), name, config,
-                                      ctx.caller.key_name, NowMillis()));
+  GOLDSET_ASSIGN_OR_RETURN(auto p, ctx.svc.processors->Update(ctx.caller.workspace_id, kind, ctx.Param("id"), name,
+                                                              config, ctx.caller.key_name, NowMillis()));
   return WithWarnings(JsonResponse(ProcessorJson(p)), unknown);
 }
 
@@ -141,7 +141,8 @@ StatusOr<Response> Delete(RequestContext& ctx, ProcessorKind kind) {
 
 StatusOr<Response> ListVersions(RequestContext& ctx, ProcessorKind kind) {
   GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
-  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.processors->ListVersions(ctx.caller.workspace_id, kind, ctx.Param("id"), page));
+  GOLDSET_ASSIGN_OR_RETURN(auto result,
+                           ctx.svc.processors->ListVersions(ctx.caller.workspace_id, kind, ctx.Param("id"), page));
   json::array data;
   for (const auto& v : result.items) data.push_back(ProcessorVersionJson(v, /*with_config=*/false));
   return ListResponse(std::move(data), page, result.next);
@@ -165,14 +166,14 @@ StatusOr<Response> Publish(RequestContext& ctx, ProcessorKind kind) {
   GOLDSET_ASSIGN_OR_RETURN(std::optional<ConfigInput> new_config, ReadOptionalConfig(ctx, kind, body));
   std::optional<std::string> config = new_config ? std::optional<std::string>(new_config->text) : std::nullopt;
   const std::vector<std::string> unknown = new_config ? new_config->unknown : std::vector<std::string>{};
-  GOLDSET_ASSIGN_OR_RETURN(auto v, ctx.svc.processors->Publish(ctx.caller.workspace_id, kind, ctx.Param("id"), release, description, config,
-                                       ctx.caller.key_name, NowMillis()));
+  GOLDSET_ASSIGN_OR_RETURN(auto v, ctx.svc.processors->Publish(ctx.caller.workspace_id, kind, ctx.Param("id"), release,
+                                                               description, config, ctx.caller.key_name, NowMillis()));
   return WithWarnings(JsonResponse(ProcessorVersionJson(v, /*with_config=*/true)), unknown);
 }
 
 StatusOr<Response> GetVersion(RequestContext& ctx, ProcessorKind kind) {
   GOLDSET_ASSIGN_OR_RETURN(auto v, ctx.svc.processors->ResolveVersion(ctx.caller.workspace_id, kind, ctx.Param("id"),
-                                              ctx.Param("versionId"), /*allow_id=*/true));
+                                                                      ctx.Param("versionId"), /*allow_id=*/true));
   return JsonResponse(ProcessorVersionJson(v, /*with_config=*/true));
 }
 
@@ -189,9 +190,11 @@ void RegisterProcessorRoutes(Router& r) {
     r.Add({"GET", base + "/{id}", bind(Retrieve), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
     r.Add({"POST", base + "/{id}", bind(Update), true, RateCategory::kWrite, BodyKind::kJson});
     r.Add({"DELETE", base + "/{id}", bind(Delete), true, RateCategory::kWrite});
-    r.Add({"GET", base + "/{id}/versions", bind(ListVersions), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+    r.Add({"GET", base + "/{id}/versions", bind(ListVersions), true, RateCategory::kGet, BodyKind::kNone,
+           Dispatch::kInline});
     r.Add({"POST", base + "/{id}/versions", bind(Publish), true, RateCategory::kWrite, BodyKind::kJson});
-    r.Add({"GET", base + "/{id}/versions/{versionId}", bind(GetVersion), true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+    r.Add({"GET", base + "/{id}/versions/{versionId}", bind(GetVersion), true, RateCategory::kGet, BodyKind::kNone,
+           Dispatch::kInline});
   }
 }
 

@@ -8,7 +8,7 @@
 namespace goldset::api {
 
 int RateLimiter::Take(const std::string& org_id, int category, double rate, double burst) {
-  if (rate <= 0) return 0;  // unlimited
+  if (rate <= 0) return 0;       // unlimited
   burst = std::max(1.0, burst);  // below one token no request could ever pass
   int64_t now = MonotonicMillis();
   if (category < 0 || category >= kCategories) return 0;

@@ -57,7 +57,8 @@ StatusOr<json::value> PromotedExpected(const std::string& kind, const json::valu
     return json::value(json::object{{"splits", std::move(splits)}});
   }
   const json::value* value = a.if_contains("value");
-  if (!value || !value->is_object()) return Status::InvalidArgument("the run's output for this item has no value object");
+  if (!value || !value->is_object())
+    return Status::InvalidArgument("the run's output for this item has no value object");
   json::object out = current.is_object() ? current.as_object() : json::object{};
   if (fields.empty()) {
     out["value"] = *value;
@@ -88,7 +89,8 @@ StatusOr<std::vector<std::string>> FieldList(const json::object& body) {
   const json::value* f = body.if_contains("fields");
   if (!f || f->is_null()) return fields;
   if (!f->is_array() || f->as_array().empty())
-    return Status::InvalidArgument("fields must be a non-empty array of field paths such as \"total\" or \"vendor.name\"");
+    return Status::InvalidArgument(
+        "fields must be a non-empty array of field paths such as \"total\" or \"vendor.name\"");
   if (f->as_array().size() > kMaxPromoteFields)
     return Status::InvalidArgument("fields holds more than " + std::to_string(kMaxPromoteFields) + " paths");
   std::set<std::string> seen;
@@ -198,7 +200,8 @@ StatusOr<Response> Rescore(RequestContext& ctx) {
 }  // namespace
 
 void RegisterRescoreRoutes(Router& r) {
-  r.Add({"POST", "/evaluation_set_runs/{id}/results/{itemId}/promote", Promote, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add({"POST", "/evaluation_set_runs/{id}/results/{itemId}/promote", Promote, true, RateCategory::kWrite,
+         BodyKind::kJson});
   r.Add({"POST", "/evaluation_set_runs/{id}/rescore", Rescore, true, RateCategory::kRun, BodyKind::kJson});
 }
 

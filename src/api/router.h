@@ -39,8 +39,8 @@ struct Route {
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;            // null: no route
-  bool method_mismatch = false;            // the path exists with another method
+  const Route* route = nullptr;  // null: no route
+  bool method_mismatch = false;  // the path exists with another method
   std::map<std::string, std::string> params;
 };
 

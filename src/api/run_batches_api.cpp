@@ -44,7 +44,8 @@ json::object BatchJson(const store::RunBatch& b) {
 StatusOr<std::string> ApplyOverride(RequestContext& ctx, const RunKind& k, const std::string& config_text,
                                     const json::value* override_config) {
   if (!override_config || override_config->is_null()) return config_text;
-  if (!override_config->is_object()) return Status::InvalidArgument(std::string(k.kind) + ".overrideConfig must be an object");
+  if (!override_config->is_object())
+    return Status::InvalidArgument(std::string(k.kind) + ".overrideConfig must be an object");
   auto base = ParseJson(config_text);
   if (!base.ok() || !base->is_object()) return Status::Internal("stored config is not a JSON object");
   json::object merged = base->as_object();
@@ -128,16 +129,22 @@ StatusOr<Response> GetLegacyRun(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   GOLDSET_ASSIGN_OR_RETURN(auto metrics, ctx.svc.metrics.Get(*ctx.svc.runs, run));
   json::object current = RunJson(run, metrics);
-  json::object entity = At(current, "entity") && At(current, "entity")->is_object() ? At(current, "entity")->as_object() : json::object{};
+  json::object entity =
+      At(current, "entity") && At(current, "entity")->is_object() ? At(current, "entity")->as_object() : json::object{};
   json::object version = At(current, "entityVersion") && At(current, "entityVersion")->is_object()
-                             ? At(current, "entityVersion")->as_object() : json::object{};
-  json::object m = At(current, "metrics") && At(current, "metrics")->is_object() ? At(current, "metrics")->as_object() : json::object{};
+                             ? At(current, "entityVersion")->as_object()
+                             : json::object{};
+  json::object m = At(current, "metrics") && At(current, "metrics")->is_object() ? At(current, "metrics")->as_object()
+                                                                                 : json::object{};
   json::object legacy_metrics;
   if (const json::value* v = At(m, "numFilesProcessed")) legacy_metrics["numFiles"] = *v;
   if (const json::value* v = At(m, "numPages")) legacy_metrics["numPages"] = *v;
-  json::object options = At(current, "options") && At(current, "options")->is_object() ? At(current, "options")->as_object() : json::object{};
-  json::object legacy_options{{"fuzzyMatchFields", At(options, "fuzzyMatchFields") ? *At(options, "fuzzyMatchFields") : json::array{}},
-                              {"excludeFields", At(options, "excludeFields") ? *At(options, "excludeFields") : json::array{}}};
+  json::object options = At(current, "options") && At(current, "options")->is_object()
+                             ? At(current, "options")->as_object()
+                             : json::object{};
+  json::object legacy_options{
+      {"fuzzyMatchFields", At(options, "fuzzyMatchFields") ? *At(options, "fuzzyMatchFields") : json::array{}},
+      {"excludeFields", At(options, "excludeFields") ? *At(options, "excludeFields") : json::array{}}};
   // The legacy enum has no CANCELLING: a run being cancelled is still PROCESSING.
   const model::RunStatus status =
       run.status == model::RunStatus::kCancelling ? model::RunStatus::kProcessing : run.status;

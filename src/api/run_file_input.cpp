@@ -104,7 +104,8 @@ StatusOr<std::string> ResolveRunFile(RequestContext& ctx, const json::value* v, 
     return id;
   }
   if (const json::value* text = o.if_contains("text"); text && !text->is_null()) {
-    if (!text->is_string() || text->as_string().empty()) return Status::InvalidArgument("file.text must be a non-empty string");
+    if (!text->is_string() || text->as_string().empty())
+      return Status::InvalidArgument("file.text must be a non-empty string");
     auto name = OptionalName(o, "document.txt");
     if (!name.ok()) return name.status();
     std::string_view bytes(text->as_string().data(), text->as_string().size());

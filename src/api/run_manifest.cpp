@@ -9,7 +9,8 @@ namespace goldset::api {
 json::object RunManifestBase(const json::object& config) {
   std::string engine = "rules";
   if (const json::value* e = config.if_contains("engine"); e && e->is_object())
-    if (const json::value* t = e->as_object().if_contains("type"); t && t->is_string()) engine = std::string(t->as_string());
+    if (const json::value* t = e->as_object().if_contains("type"); t && t->is_string())
+      engine = std::string(t->as_string());
   return json::object{{"configHash", CanonicalJsonSha256(config)},
                       {"scoringVersion", eval::kScoringVersion},
                       {"goldsetVersion", kGoldsetVersion},

@@ -221,7 +221,9 @@ json::object AlignVersions(const store::RunRecord& baseline, const store::RunRec
   for (const auto& i : *base_items) in_base.insert(i.item_id);
   size_t compared = 0;
   for (const auto& i : *cand_items) compared += in_base.count(i.item_id);
-  auto version = [](const store::RunRecord& r) { return r.set_version ? json::value(*r.set_version) : json::value(nullptr); };
+  auto version = [](const store::RunRecord& r) {
+    return r.set_version ? json::value(*r.set_version) : json::value(nullptr);
+  };
   auto scoring = [](const store::RunRecord& r) {
     auto v = ScoringVersionOf(r);
     return v ? json::value(*v) : json::value(nullptr);
@@ -255,8 +257,8 @@ StatusOr<Response> Compare(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto options, CompareOptionsOf(ctx.req));
   GOLDSET_ASSIGN_OR_RETURN(auto baseline, ctx.svc.runs->GetRun(ctx.caller.workspace_id, *baseline_id));
   if (baseline.set_id != run.set_id)
-    return Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run.set_id +
-                                                 " vs " + baseline.set_id + ")");
+    return Status::InvalidArgument("Runs of different evaluation sets cannot be compared (" + run.set_id + " vs " +
+                                   baseline.set_id + ")");
   // Finished runs never change, so neither does their comparison: it is computed once
   // (10,000 bootstrap resamples per request were a cheap way to load the handler pool,
   // F25a) and then served as stored, per parameter set (alpha, margin, effect), up to
@@ -264,7 +266,8 @@ StatusOr<Response> Compare(RequestContext& ctx) {
   // (computed and stored) or bypass (a run is still going, or the pair has its maximum
   // of stored sets; computed, not stored).
   const bool cacheable = run.finished() && baseline.finished();
-  const store::ComparisonKey key{ctx.caller.workspace_id, run.id, baseline.id, eval::CompareRunsParameters(options) + ";align=1"};
+  const store::ComparisonKey key{ctx.caller.workspace_id, run.id, baseline.id,
+                                 eval::CompareRunsParameters(options) + ";align=1"};
   return ServeStoredAnswer(ctx, key, cacheable, [&]() -> StatusOr<std::string> {
     std::vector<eval::ComparedItem> base_items, cand_items;
     std::map<std::string, std::string> base_expected, cand_expected;
@@ -305,7 +308,8 @@ void RegisterRunResultRoutes(Router& r) {
   r.Add({"GET", "/evaluation_set_runs/{id}/results", ListResults, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_set_runs/{id}/results.csv", ExportCsv, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_set_runs/{id}/summary", Summary, true, RateCategory::kGet});
-  r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/evaluation_set_runs/{id}/results/{itemId}", GetResult, true, RateCategory::kGet, BodyKind::kNone,
+         Dispatch::kInline});
   r.Add({"GET", "/evaluation_set_runs/{id}/compare", Compare, true, RateCategory::kGet});
 }
 

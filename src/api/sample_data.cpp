@@ -11,8 +11,8 @@ namespace {
 
 constexpr const char* kPrefix = "Sample: ";
 constexpr const char* kSetDescription = "Sample data loaded by goldset demo; remove it with goldset demo --remove";
-constexpr int kInvoices = 6;     // web/demo/invoice_00N.pdf
-constexpr int kScans = 2;        // of those, also as scanned page images
+constexpr int kInvoices = 6;  // web/demo/invoice_00N.pdf
+constexpr int kScans = 2;     // of those, also as scanned page images
 constexpr const char* kClassDocs[] = {"class_invoice_000", "class_receipt_001", "class_bank_statement_002",
                                       "class_invoice_003", "class_receipt_004", "class_bank_statement_005"};
 
@@ -43,7 +43,8 @@ class LocalClient {
 
   StatusOr<std::string> Bytes(const std::string& target) {
     Response r = app_.HandleAs(NewRequest("GET", target), caller_, NewRequestId());
-    if (r.status != 200) return Status::Internal("GET " + target + " answered " + std::to_string(r.status) + ": " + r.body);
+    if (r.status != 200)
+      return Status::Internal("GET " + target + " answered " + std::to_string(r.status) + ": " + r.body);
     return r.body;
   }
 
@@ -64,8 +65,9 @@ class LocalClient {
       std::string message = r.body;
       if (v.ok() && v->is_object())
         if (auto m = GetString(v->as_object(), "message")) message = *m;
-      Status::Code code = r.status == 404 ? Status::Code::kNotFound : r.status == 400 ? Status::Code::kInvalidArgument
-                                                                                      : Status::Code::kInternal;
+      Status::Code code = r.status == 404   ? Status::Code::kNotFound
+                          : r.status == 400 ? Status::Code::kInvalidArgument
+                                            : Status::Code::kInternal;
       return Status(code, req.method + " " + req.path + ": " + message);
     }
     if (!v.ok()) return Status::Internal(req.method + " " + req.path + " answered non-JSON");
@@ -125,7 +127,8 @@ json::value WithoutHints(const json::value& v) {
 
 StatusOr<json::value> MakeRun(LocalClient& client, const std::string& set_id, const std::string& entity_id,
                               const std::string& version) {
-  json::value body = json::object{{"evaluationSetId", set_id}, {"entity", json::object{{"id", entity_id}, {"version", version}}}};
+  json::value body =
+      json::object{{"evaluationSetId", set_id}, {"entity", json::object{{"id", entity_id}, {"version", version}}}};
   return client.Json("POST", "/evaluation_set_runs", &body);
 }
 
@@ -150,9 +153,10 @@ StatusOr<SampleData> LoadSampleData(Services& svc, const Caller& caller) {
   auto extractor = client.Json("POST", "/extractors", &ex_body);
   if (!extractor.ok()) return extractor.status();
   const std::string ex_id = IdOf(*extractor);
-  json::value weak = json::object{{"releaseType", "major"}, {"description", "Sample: no x-rules hints (weaker)"},
-                                  {"config", WithoutHints(*full)}};
-  json::value strong = json::object{{"releaseType", "major"}, {"description", "Sample: with x-rules hints"}, {"config", *full}};
+  json::value weak = json::object{
+      {"releaseType", "major"}, {"description", "Sample: no x-rules hints (weaker)"}, {"config", WithoutHints(*full)}};
+  json::value strong =
+      json::object{{"releaseType", "major"}, {"description", "Sample: with x-rules hints"}, {"config", *full}};
   for (const json::value* v : {&weak, &strong})
     if (auto published = client.Json("POST", "/extractors/" + ex_id + "/versions", v); !published.ok())
       return published.status();
@@ -200,8 +204,10 @@ StatusOr<SampleData> LoadSampleData(Services& svc, const Caller& caller) {
     std::string entity;
     json::array* items;
   };
-  for (const SetSpec& spec : {SetSpec{"Invoices", ex_id, &invoice_items}, SetSpec{"Document types", cl_id, &class_items}}) {
-    json::value body = json::object{{"name", std::string(kPrefix) + spec.name}, {"description", kSetDescription}, {"entityId", spec.entity}};
+  for (const SetSpec& spec :
+       {SetSpec{"Invoices", ex_id, &invoice_items}, SetSpec{"Document types", cl_id, &class_items}}) {
+    json::value body = json::object{
+        {"name", std::string(kPrefix) + spec.name}, {"description", kSetDescription}, {"entityId", spec.entity}};
     auto set = client.Json("POST", "/evaluation_sets", &body);
     if (!set.ok()) return set.status();
     out.set_ids.push_back(IdOf(*set));
@@ -209,7 +215,8 @@ StatusOr<SampleData> LoadSampleData(Services& svc, const Caller& caller) {
     if (auto created = client.Json("POST", "/evaluation_sets/" + IdOf(*set) + "/items", &items); !created.ok())
       return created.status();
   }
-  for (auto [set, entity, version] : {std::tuple{0, ex_id, "1.0"}, std::tuple{0, ex_id, "2.0"}, std::tuple{1, cl_id, "1.0"}}) {
+  for (auto [set, entity, version] :
+       {std::tuple{0, ex_id, "1.0"}, std::tuple{0, ex_id, "2.0"}, std::tuple{1, cl_id, "1.0"}}) {
     auto run = MakeRun(client, out.set_ids[set], entity, version);
     if (!run.ok()) return run.status();
     out.run_ids.push_back(IdOf(*run));
@@ -236,7 +243,8 @@ StatusOr<int> RemoveSampleData(Services& svc, const Caller& caller) {
   std::string token;
   std::vector<std::string> files;
   do {
-    auto page = client.Json("GET", "/files?maxPageSize=1000&nameContains=sample-" + (token.empty() ? "" : "&nextPageToken=" + token));
+    auto page = client.Json(
+        "GET", "/files?maxPageSize=1000&nameContains=sample-" + (token.empty() ? "" : "&nextPageToken=" + token));
     if (!page.ok()) return page.status();
     for (const auto& row : page->as_object().at("data").as_array())
       if (GetString(row.as_object(), "name").value_or("").rfind("sample-", 0) == 0) files.push_back(IdOf(row));

@@ -106,8 +106,11 @@ struct Shared {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Shared& shared, std::string remote_address, ConnectionLimiter::Slot slot)
-      : stream_(std::move(socket)), watchdog_(stream_.get_executor()), shared_(shared),
-        remote_address_(std::move(remote_address)), slot_(std::move(slot)) {
+      : stream_(std::move(socket)),
+        watchdog_(stream_.get_executor()),
+        shared_(shared),
+        remote_address_(std::move(remote_address)),
+        slot_(std::move(slot)) {
     beast::error_code ec;
     // Each response leaves in one writev; Nagle could only hold its tail back.
     stream_.set_option(tcp::no_delay(true), ec);
@@ -149,8 +152,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // The header timeout runs from the request's first byte, so a client that sends half
     // a header and stalls is dropped after header_timeout_ms, not after the idle timeout.
     SetDeadline(shared_.config.header_timeout_ms);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(self->Timed(ec)); });
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->OnHeader(self->Timed(ec));
+    });
   }
 
   // Between requests: wait (up to the idle timeout) for the next request's first bytes.
@@ -235,8 +239,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec) {
     if (ec) {
       if (ec == http::error::body_limit) {
-        Response r = ErrorResponse(Status::TooLarge("Request body is over the " + std::to_string(admission_.body_limit) +
-                                                    "-byte limit"), request_id_);
+        Response r = ErrorResponse(
+            Status::TooLarge("Request body is over the " + std::to_string(admission_.body_limit) + "-byte limit"),
+            request_id_);
         r.close = true;
         return Send(std::move(r));
       }
@@ -245,7 +250,8 @@ class Session : public std::enable_shared_from_this<Session> {
         Log(408, 0);
         return Close();
       }
-      Response r = ErrorResponse(400, "INVALID_REQUEST", "Malformed HTTP request body: " + ec.message(), false, request_id_);
+      Response r =
+          ErrorResponse(400, "INVALID_REQUEST", "Malformed HTTP request body: " + ec.message(), false, request_id_);
       r.close = true;
       return Send(std::move(r));
     }
@@ -253,14 +259,17 @@ class Session : public std::enable_shared_from_this<Session> {
     // No I/O is pending while the handler runs: no deadline, however long it takes.
     deadline_ms_ = 0;
     if (admission_.match.route->dispatch == Dispatch::kInline)
-      return Send(GuardRequest("handler", request_id_, [&] { return shared_.app.Handle(req_, admission_, request_id_); }));
+      return Send(
+          GuardRequest("handler", request_id_, [&] { return shared_.app.Handle(req_, admission_, request_id_); }));
     // The work guard keeps this connection's event loop running (through a drain) until
     // the response is handed back to it.
-    asio::post(shared_.pool, [self = shared_from_this(), guard = asio::make_work_guard(stream_.get_executor())]() mutable {
-      Response r = GuardRequest("handler", self->request_id_,
-                           [&] { return self->shared_.app.Handle(self->req_, self->admission_, self->request_id_); });
-      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
-    });
+    asio::post(
+        shared_.pool, [self = shared_from_this(), guard = asio::make_work_guard(stream_.get_executor())]() mutable {
+          Response r = GuardRequest("handler", self->request_id_, [&] {
+            return self->shared_.app.Handle(self->req_, self->admission_, self->request_id_);
+          });
+          asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->Send(std::move(r)); });
+        });
   }
 
   void Send(Response r) {
@@ -318,10 +327,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(!close);
     auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
     auto writer = std::make_shared<BodyWriter>(std::move(r.stream));
-    http::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr, writer, close](beast::error_code ec, size_t) {
-      if (ec) return self->AfterWrite(ec, true);
-      self->WriteChunks(writer, close);
-    });
+    http::async_write_header(stream_, *sr,
+                             [self = shared_from_this(), res, sr, writer, close](beast::error_code ec, size_t) {
+                               if (ec) return self->AfterWrite(ec, true);
+                               self->WriteChunks(writer, close);
+                             });
   }
 
   void WriteChunks(std::shared_ptr<BodyWriter> writer, bool close) {
@@ -343,8 +353,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteLastChunk(bool close) {
-    asio::async_write(stream_, http::make_chunk_last(),
-                      [self = shared_from_this(), close](beast::error_code ec, size_t) { self->AfterWrite(ec, close); });
+    asio::async_write(
+        stream_, http::make_chunk_last(),
+        [self = shared_from_this(), close](beast::error_code ec, size_t) { self->AfterWrite(ec, close); });
   }
 
   void AfterWrite(beast::error_code ec, bool close) {
@@ -366,10 +377,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Drain(std::shared_ptr<std::array<char, 16 * 1024>> scratch, size_t drained) {
-    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, drained](beast::error_code ec, size_t n) {
-      if (ec || drained + n > (64u << 20)) return self->Close();
-      self->Drain(scratch, drained + n);
-    });
+    stream_.async_read_some(asio::buffer(*scratch),
+                            [self = shared_from_this(), scratch, drained](beast::error_code ec, size_t n) {
+                              if (ec || drained + n > (64u << 20)) return self->Close();
+                              self->Drain(scratch, drained + n);
+                            });
   }
 
   // REQUIRES: on an event-loop thread (the pending lines are that thread's).
@@ -379,8 +391,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!shared_.config.access_log) return;
     thread_local std::string line;
     line.clear();
-    AppendAccessLogLine(&line, {req_.method, req_.path, status, bytes, duration, request_id_,
-                                admission_.caller.workspace_id});
+    AppendAccessLogLine(&line,
+                        {req_.method, req_.path, status, bytes, duration, request_id_, admission_.caller.workspace_id});
     // Writes of at most PIPE_BUF bytes stay whole when stderr is a pipe shared by the loop threads.
     if (t_turn.log_lines.size() + line.size() > PIPE_BUF) FlushLog();
     t_turn.log_lines += line;
@@ -467,9 +479,10 @@ void RefuseConnection(tcp::socket& socket, ConnectionLimiter::Verdict verdict) {
   body["retryable"] = true;
   body["requestId"] = NewRequestId();
   const std::string text = json::serialize(body);
-  const std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: " + ServerHeader() +
-                          "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
-                          std::to_string(text.size()) + "\r\n\r\n" + text;
+  const std::string out =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: " + ServerHeader() +
+      "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(text.size()) + "\r\n\r\n" + text;
   beast::error_code ec;
   socket.non_blocking(true, ec);
   socket.write_some(asio::buffer(out), ec);
@@ -512,8 +525,8 @@ class ThrottledLog {
 ConnectionLimits LimitsFor(const ServerConfig& config) {
   rlimit nofile{};
   uint64_t n = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY ? nofile.rlim_cur : 1024;
-  ConnectionLimits limits = DefaultConnectionLimits(
-      n, config.threads + config.handler_threads + config.workers + config.webhook_workers);
+  ConnectionLimits limits =
+      DefaultConnectionLimits(n, config.threads + config.handler_threads + config.workers + config.webhook_workers);
   if (config.max_connections > 0) {
     limits.max_total = config.max_connections;
     limits.max_per_peer = DefaultPerPeerLimit(limits.max_total);
@@ -530,9 +543,11 @@ ConnectionLimits LimitsFor(const ServerConfig& config) {
 // connection it is serving; the other threads go on serving the rest.
 struct HttpServer::Impl {
   Impl(App& app, const ServerConfig& config)
-      : threads(std::max(1, config.threads)), loop(threads),
+      : threads(std::max(1, config.threads)),
+        loop(threads),
         shared(app, config, std::max(1, config.handler_threads), LimitsFor(config)),
-        acceptor(asio::make_strand(loop)), backoff(acceptor.get_executor()) {}
+        acceptor(asio::make_strand(loop)),
+        backoff(acceptor.get_executor()) {}
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
@@ -592,9 +607,9 @@ struct HttpServer::Impl {
   // Keeps the loop running without connections until Stop().
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> idle_guard;
   Shared shared;
-  tcp::acceptor acceptor;  // on its own strand: Stop() closes it while an accept may complete
-  asio::steady_timer backoff;  // on the acceptor's strand
-  int accepts_since_sweep = 0;        // acceptor strand only
+  tcp::acceptor acceptor;              // on its own strand: Stop() closes it while an accept may complete
+  asio::steady_timer backoff;          // on the acceptor's strand
+  int accepts_since_sweep = 0;         // acceptor strand only
   int64_t last_pressure_sweep_ms = 0;  // under shared.mu
   ThrottledLog refusals, accept_failures;
 };
@@ -624,7 +639,8 @@ StatusOr<int> HttpServer::Bind() {
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::InvalidArgument("cannot listen on " + listen + ": " + ec.message());
   LogInfo("connection limits: " + std::to_string(impl_->shared.limiter.max_total()) + " in total, " +
-          std::to_string(impl_->shared.limiter.max_per_peer()) + " per client address (--max-connections, "
+          std::to_string(impl_->shared.limiter.max_per_peer()) +
+          " per client address (--max-connections, "
           "--max-connections-per-ip)");
   return static_cast<int>(a.local_endpoint().port());
 }

@@ -33,21 +33,26 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   // The connection budget (docs/scaling.md): every HTTP thread and worker may hold a
   // connection at once, a few spare for the rest; --database-pool overrides it. A pool
   // the server could never grant fails here instead of as 503s under load.
-  const int pool = config.database_pool ? config.database_pool
-                                        : std::clamp(config.threads + config.handler_threads + config.workers + 4, 8, 96);
+  const int pool = config.database_pool
+                       ? config.database_pool
+                       : std::clamp(config.threads + config.handler_threads + config.workers + 4, 8, 96);
   auto db = postgres ? store::OpenPostgres(config.database, {.max_connections = pool})
                      : store::OpenSqlite(config.data_dir + "/goldset.db");
   if (!db.ok()) return db.status();
   svc->db = *db;
   if (postgres) {
     auto c = svc->db->Acquire();
-    auto slots = store::QueryInt(*c, "SELECT CAST(current_setting('max_connections') AS BIGINT) - "
-                                     "CAST(current_setting('superuser_reserved_connections') AS BIGINT)");
+    auto slots = store::QueryInt(*c,
+                                 "SELECT CAST(current_setting('max_connections') AS BIGINT) - "
+                                 "CAST(current_setting('superuser_reserved_connections') AS BIGINT)");
     if (!slots.ok()) return slots.status().WithContext("reading max_connections");
     if (pool > *slots)
-      return Status::InvalidArgument("the database pool (" + std::to_string(pool) + " connections, --database-pool) exceeds "
-                                     "the server's max_connections less its reserved slots (" + std::to_string(*slots) +
-                                     "); lower --database-pool or the thread counts, or put PgBouncer in front (docs/scaling.md)");
+      return Status::InvalidArgument(
+          "the database pool (" + std::to_string(pool) +
+          " connections, --database-pool) exceeds "
+          "the server's max_connections less its reserved slots (" +
+          std::to_string(*slots) +
+          "); lower --database-pool or the thread counts, or put PgBouncer in front (docs/scaling.md)");
     LogInfo("database pool: at most " + std::to_string(pool) + " connections; " + std::to_string(*slots / pool) +
             " processes of this size fit the server's " + std::to_string(*slots) + " connection slots");
   }
@@ -76,8 +81,8 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->processors->on_change = [](store::Connection& c, const std::string& event, const model::Processor& p,
                                   const model::ProcessorVersion* v) -> Status {
     json::object payload = v ? ProcessorVersionJson(*v, /*with_config=*/true) : ProcessorJson(p);
-    return webhooks::EnqueueEvent(c, p.workspace_id, std::string(model::KindInfo(p.kind).name) + "." + event,
-                                  payload, p.id);
+    return webhooks::EnqueueEvent(c, p.workspace_id, std::string(model::KindInfo(p.kind).name) + "." + event, payload,
+                                  p.id);
   };
   const processors::EnginePolicy* policy = &svc->config.engine_policy;
   svc->validate_config = [policy](const std::string& kind, const json::object& config) {

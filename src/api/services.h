@@ -42,15 +42,15 @@ struct Services {
   std::function<Status(const std::string& kind, const json::object& config)> validate_config;
   std::unique_ptr<EntityCatalog> entities;
   jobs::MetricsCache metrics;
-  store::RunFinalizer run_finalizer;         // set by the process that owns the workers
-  std::function<void()> notify_workers;      // wakes idle workers after a run is created
+  store::RunFinalizer run_finalizer;     // set by the process that owns the workers
+  std::function<void()> notify_workers;  // wakes idle workers after a run is created
   std::unique_ptr<webhooks::WebhookStore> webhooks;
   // Delivery workers; built here, started by `goldset serve` (Start/Stop).
   std::unique_ptr<webhooks::WebhookDispatcher> webhook_dispatcher;
   RateLimiter limiter;
-  outbound::EgressPolicy egress;   // --egress-allow: private addresses outbound calls may reach
+  outbound::EgressPolicy egress;              // --egress-allow: private addresses outbound calls may reach
   std::unique_ptr<HmacSha256Key> url_signer;  // signs presigned file URLs (key kept in settings)
-  std::string public_url;          // e.g. http://127.0.0.1:8080
+  std::string public_url;                     // e.g. http://127.0.0.1:8080
   std::atomic<bool> draining{false};
   // Request counters by status class (1xx..5xx) and total handler time, for GET /metrics.
   std::atomic<int64_t> requests_by_class[6] = {};

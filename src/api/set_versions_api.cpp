@@ -62,7 +62,8 @@ StatusOr<Response> RevertItem(RequestContext& ctx) {
 void RegisterSetVersionRoutes(Router& r) {
   r.Add({"GET", "/evaluation_sets/{id}/versions", ListVersions, true, RateCategory::kGet});
   r.Add({"GET", "/evaluation_sets/{id}/items/{itemId}/history", ItemHistory, true, RateCategory::kGet});
-  r.Add({"POST", "/evaluation_sets/{id}/items/{itemId}/revert", RevertItem, true, RateCategory::kWrite, BodyKind::kJson});
+  r.Add(
+      {"POST", "/evaluation_sets/{id}/items/{itemId}/revert", RevertItem, true, RateCategory::kWrite, BodyKind::kJson});
 }
 
 }  // namespace goldset::api

@@ -24,13 +24,15 @@ StatusOr<std::vector<std::string>> RunIds(const Request& req) {
     for (;;) {
       size_t comma = value.find(',', start);
       std::string id = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (id.empty() || id.size() > 64) return Status::InvalidArgument("runs must be a comma-separated list of run ids");
+      if (id.empty() || id.size() > 64)
+        return Status::InvalidArgument("runs must be a comma-separated list of run ids");
       if (seen.insert(id).second) ids.push_back(id);
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
   }
-  if (ids.empty()) return Status::InvalidArgument("runs is required: the ids of 1 to 10 runs of this set, comma-separated");
+  if (ids.empty())
+    return Status::InvalidArgument("runs is required: the ids of 1 to 10 runs of this set, comma-separated");
   if (ids.size() > kMaxSuspectRuns)
     return Status::InvalidArgument("runs names " + std::to_string(ids.size()) + " runs; at most 10 are accepted");
   return ids;
@@ -126,13 +128,14 @@ StatusOr<Response> Suspects(RequestContext& ctx) {
                                 {"agreeingRuns", std::move(agreeing)},
                                 {"score", s.score}});
   }
-  json::object out{{"object", "list"},
-                   {"data", std::move(data)},
-                   {"nextPageToken", nullptr},
-                   {"totalSuspects", ranked.size()},
-                   {"runs", std::move(used)},
-                   {"reliability", eval::SuspectReliabilities(inputs)},
-                   {"method", "one-coin Dawid-Skene vote, leave-one-out run reliability per field (docs/evaluation.md)"}};
+  json::object out{
+      {"object", "list"},
+      {"data", std::move(data)},
+      {"nextPageToken", nullptr},
+      {"totalSuspects", ranked.size()},
+      {"runs", std::move(used)},
+      {"reliability", eval::SuspectReliabilities(inputs)},
+      {"method", "one-coin Dawid-Skene vote, leave-one-out run reliability per field (docs/evaluation.md)"}};
   return JsonResponse(out);
 }
 

@@ -55,8 +55,10 @@ StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v)
     if (!f || !f->is_string() || (f->as_string() != "json" && f->as_string() != "url"))
       return Status::InvalidArgument("advancedOptions.payload.format must be \"json\" or \"url\"");
     if (f->as_string() == "url")
-      return Status::InvalidArgument("advancedOptions.payload.format \"url\" (signed URL payloads) is not supported by this server; use \"json\"");
-    if (const json::value* t = Find(p->as_object(), "urlThresholdBytes"); t && !t->is_null() && !t->is_int64() && !t->is_uint64())
+      return Status::InvalidArgument(
+          "advancedOptions.payload.format \"url\" (signed URL payloads) is not supported by this server; use \"json\"");
+    if (const json::value* t = Find(p->as_object(), "urlThresholdBytes");
+        t && !t->is_null() && !t->is_int64() && !t->is_uint64())
       return Status::InvalidArgument("advancedOptions.payload.urlThresholdBytes must be an integer");
     out["payload"] = *p;
   }
@@ -66,7 +68,8 @@ StatusOr<std::optional<json::object>> ParseAdvancedOptions(const json::value& v)
 // ---- endpoints ----
 
 // What create and update accept (update: any subset).
-const std::set<std::string> kEndpointFields = {"url", "name", "enabledEvents", "apiVersion", "status", "advancedOptions"};
+const std::set<std::string> kEndpointFields = {"url",        "name",   "enabledEvents",
+                                               "apiVersion", "status", "advancedOptions"};
 
 StatusOr<Response> CreateEndpoint(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
@@ -125,8 +128,8 @@ StatusOr<Response> UpdateEndpoint(RequestContext& ctx) {
     GOLDSET_ASSIGN_OR_RETURN(auto url, RequiredString(body, "url", kMaxUrlBytes));
     GOLDSET_RETURN_IF_ERROR(webhooks::CheckEndpointUrl(url, ctx.svc.egress));
   }
-  auto updated = ctx.svc.webhooks->UpdateEndpoint(
-      ctx.caller.workspace_id, ctx.Param("id"), [&](webhooks::Endpoint& e) -> Status {
+  auto updated =
+      ctx.svc.webhooks->UpdateEndpoint(ctx.caller.workspace_id, ctx.Param("id"), [&](webhooks::Endpoint& e) -> Status {
         if (const json::value* v = Find(body, "apiVersion"); v && !v->is_null()) {
           if (!v->is_string() || v->as_string() != e.api_version)
             return Status::InvalidArgument("apiVersion cannot be changed; create a new endpoint for another version");
@@ -161,7 +164,8 @@ StatusOr<Response> DeleteEndpoint(RequestContext& ctx) {
 
 StatusOr<Response> ListDeliveries(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
-  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.webhooks->ListDeliveries(ctx.caller.workspace_id, ctx.Param("id"), page));
+  GOLDSET_ASSIGN_OR_RETURN(auto result,
+                           ctx.svc.webhooks->ListDeliveries(ctx.caller.workspace_id, ctx.Param("id"), page));
   json::array data;
   for (const auto& d : result.items) data.push_back(WebhookDeliveryJson(d));
   return ListResponse(std::move(data), page, result.next);
@@ -199,7 +203,8 @@ Status CheckSubscribedResource(RequestContext& ctx, const std::string& type, con
 
 StatusOr<Response> CreateSubscription(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto body, ctx.JsonBody());
-  GOLDSET_RETURN_IF_ERROR(RejectUnknownFields(body, {"webhookEndpointId", "resourceType", "resourceId", "enabledEvents"}));
+  GOLDSET_RETURN_IF_ERROR(
+      RejectUnknownFields(body, {"webhookEndpointId", "resourceType", "resourceId", "enabledEvents"}));
   webhooks::Subscription s;
   GOLDSET_ASSIGN_OR_RETURN(auto endpoint, RequiredString(body, "webhookEndpointId", kMaxIdBytes));
   GOLDSET_ASSIGN_OR_RETURN(auto type, RequiredString(body, "resourceType", kMaxTokenBytes));
@@ -228,9 +233,10 @@ StatusOr<Response> GetSubscription(RequestContext& ctx) {
 
 StatusOr<Response> ListSubscriptions(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams(/*allow_sort_by=*/false));
-  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.webhooks->ListSubscriptions(ctx.caller.workspace_id,
-                                                    ctx.req.QueryValue("webhookEndpointId").value_or(""),
-                                                    ctx.req.QueryValue("resourceId").value_or(""), page));
+  GOLDSET_ASSIGN_OR_RETURN(
+      auto result,
+      ctx.svc.webhooks->ListSubscriptions(ctx.caller.workspace_id, ctx.req.QueryValue("webhookEndpointId").value_or(""),
+                                          ctx.req.QueryValue("resourceId").value_or(""), page));
   json::array data;
   for (const auto& s : result.items) data.push_back(WebhookSubscriptionJson(s));
   return ListResponse(std::move(data), page, result.next);
@@ -330,11 +336,14 @@ void RegisterWebhookRoutes(Router& r) {
   r.Add({"GET", "/webhook_endpoints/{id}", GetEndpoint, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
   r.Add({"POST", "/webhook_endpoints/{id}", UpdateEndpoint, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/webhook_endpoints/{id}", DeleteEndpoint, true, RateCategory::kWrite});
-  r.Add({"GET", "/webhook_endpoints/{id}/deliveries", ListDeliveries, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/webhook_endpoints/{id}/deliveries", ListDeliveries, true, RateCategory::kGet, BodyKind::kNone,
+         Dispatch::kInline});
   r.Add({"POST", "/webhook_endpoints/{id}/test", SendTestEvent, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"POST", "/webhook_subscriptions", CreateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
-  r.Add({"GET", "/webhook_subscriptions", ListSubscriptions, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
-  r.Add({"GET", "/webhook_subscriptions/{id}", GetSubscription, true, RateCategory::kGet, BodyKind::kNone, Dispatch::kInline});
+  r.Add({"GET", "/webhook_subscriptions", ListSubscriptions, true, RateCategory::kGet, BodyKind::kNone,
+         Dispatch::kInline});
+  r.Add({"GET", "/webhook_subscriptions/{id}", GetSubscription, true, RateCategory::kGet, BodyKind::kNone,
+         Dispatch::kInline});
   r.Add({"POST", "/webhook_subscriptions/{id}", UpdateSubscription, true, RateCategory::kWrite, BodyKind::kJson});
   r.Add({"DELETE", "/webhook_subscriptions/{id}", DeleteSubscription, true, RateCategory::kWrite});
 }

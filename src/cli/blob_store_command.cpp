@@ -31,8 +31,8 @@ Status ParseBlobStoreFlags(const Flags& f, store::BlobStoreConfig* config) {
   config->spec = f.GetOr("blob-store", "");
   config->credentials_file = f.GetOr("blob-store-credentials", "");
   // S3 parts are at least 5 MiB (but the last); 1 GiB keeps one upload's buffer sane.
-  GOLDSET_ASSIGN_OR_RETURN(int64_t threshold_mb, ParseBounded(f.Get("s3-multipart-threshold-mb"), 16, 5, 1024,
-                                                              "s3-multipart-threshold-mb"));
+  GOLDSET_ASSIGN_OR_RETURN(int64_t threshold_mb,
+                           ParseBounded(f.Get("s3-multipart-threshold-mb"), 16, 5, 1024, "s3-multipart-threshold-mb"));
   GOLDSET_ASSIGN_OR_RETURN(int64_t attempts, ParseBounded(f.Get("s3-max-attempts"), 4, 1, 20, "s3-max-attempts"));
   config->multipart_threshold = static_cast<size_t>(threshold_mb) << 20;
   config->max_attempts = static_cast<int>(attempts);
@@ -45,9 +45,9 @@ Status ParseBlobStoreFlags(const Flags& f, store::BlobStoreConfig* config) {
 // Copies the blob of every file the store lists that `to` lacks, verifying each copy;
 // blobs already in `to` are skipped, so an interrupted run is resumed by running it again.
 int RunMigrateBlobsCommand(int argc, char** argv) {
-  auto f = Flags::Parse(argc, argv, 2,
-                        {"from", "to", "data-dir", "database", "blob-store-credentials", "s3-multipart-threshold-mb",
-                         "s3-max-attempts"});
+  auto f = Flags::Parse(
+      argc, argv, 2,
+      {"from", "to", "data-dir", "database", "blob-store-credentials", "s3-multipart-threshold-mb", "s3-max-attempts"});
   auto fail = [](const Status& st, int code) {
     std::fprintf(stderr, "goldset migrate-blobs: %s\n", st.message().c_str());
     return code;
@@ -65,7 +65,8 @@ int RunMigrateBlobsCommand(int argc, char** argv) {
   const std::string database = f->GetOr("database", "");
   std::shared_ptr<store::Database> db;
   if (!database.empty()) {
-    if (!store::IsPostgresUrl(database)) return fail(Status::InvalidArgument("--database must be a postgresql:// URL"), 2);
+    if (!store::IsPostgresUrl(database))
+      return fail(Status::InvalidArgument("--database must be a postgresql:// URL"), 2);
     auto pg = store::OpenPostgres(database, {.max_connections = 4});
     if (!pg.ok()) return fail(pg.status(), 2);
     db = *pg;

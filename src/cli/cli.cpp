@@ -40,7 +40,8 @@ int Main(int argc, char** argv) {
     std::printf("goldset %s\nscoring version %d\n", kGoldsetVersion, eval::kScoringVersion);
     return 0;
   }
-  if ((cmd == "serve" || cmd == "worker") && argc > 2 && (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) {
+  if ((cmd == "serve" || cmd == "worker") && argc > 2 &&
+      (!std::strcmp(argv[2], "--help") || !std::strcmp(argv[2], "-h"))) {
     PrintServeHelp(cmd.c_str());
     return 0;
   }

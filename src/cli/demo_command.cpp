@@ -59,10 +59,11 @@ int RunDemoCommand(int argc, char** argv) {
   }
   if (!data->created) {
     scheduler->Stop(0);
-    std::printf("The sample data is already in workspace %s (sets %s, %s); nothing was added.\n"
-                "Remove it with: goldset demo --remove --data-dir %s\n",
-                target.id.c_str(), data->set_ids[0].c_str(), data->set_ids.size() > 1 ? data->set_ids[1].c_str() : "",
-                config->data_dir.c_str());
+    std::printf(
+        "The sample data is already in workspace %s (sets %s, %s); nothing was added.\n"
+        "Remove it with: goldset demo --remove --data-dir %s\n",
+        target.id.c_str(), data->set_ids[0].c_str(), data->set_ids.size() > 1 ? data->set_ids[1].c_str() : "",
+        config->data_dir.c_str());
     return 0;
   }
   // The runs are short (14 documents, two of them OCR'd), but bounded all the same.
@@ -83,11 +84,14 @@ int RunDemoCommand(int argc, char** argv) {
   if (!first_key->empty()) std::printf("Created the default workspace. API key (shown once): %s\n", first_key->c_str());
   std::printf("Loaded the sample data into workspace %s in %.1f s (everything is named \"Sample: …\"):\n",
               target.id.c_str(), (MonotonicMillis() - started) / 1000.0);
-  std::printf("  evaluation sets %s (invoices) and %s (document types)\n", data->set_ids[0].c_str(), data->set_ids[1].c_str());
+  std::printf("  evaluation sets %s (invoices) and %s (document types)\n", data->set_ids[0].c_str(),
+              data->set_ids[1].c_str());
   std::printf("  finished runs %s (extractor 1.0, weaker), %s (extractor 2.0), %s (classifier 1.0)\n",
               data->run_ids[0].c_str(), data->run_ids[1].c_str(), data->run_ids[2].c_str());
-  std::printf("Compare them on the dashboard (goldset serve --data-dir %s), or remove them: goldset demo --remove --data-dir %s\n",
-              config->data_dir.c_str(), config->data_dir.c_str());
+  std::printf(
+      "Compare them on the dashboard (goldset serve --data-dir %s), or remove them: goldset demo --remove --data-dir "
+      "%s\n",
+      config->data_dir.c_str(), config->data_dir.c_str());
   return 0;
 }
 

@@ -70,9 +70,9 @@ int RunKeysCommand(int argc, char** argv) {
       target = *ws;
     }
     bool org = flags->Has("org");
-    auto key = tenancy.CreateKey(target.organization_id, org ? "" : target.id,
-                                 flags->GetOr("name", org ? "organization key" : "api key"), nullptr,
-                                 flags->Has("admin"));
+    auto key =
+        tenancy.CreateKey(target.organization_id, org ? "" : target.id,
+                          flags->GetOr("name", org ? "organization key" : "api key"), nullptr, flags->Has("admin"));
     if (!key.ok()) return Fail("keys", key.status());
     std::printf("%s\n", key->c_str());
     return 0;
@@ -125,7 +125,8 @@ int RunWorkspacesCommand(int argc, char** argv) {
       if (org.empty()) {
         auto all = tenancy.ListWorkspaces();
         if (!all.ok()) return Fail("workspaces", all.status());
-        if (all->empty()) return Fail("workspaces", Status::InvalidArgument("no organization yet; pass --new-organization"), 2);
+        if (all->empty())
+          return Fail("workspaces", Status::InvalidArgument("no organization yet; pass --new-organization"), 2);
         org = all->front().organization_id;
       }
       ws = tenancy.CreateWorkspace(org, name);

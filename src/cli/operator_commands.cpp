@@ -20,7 +20,8 @@ int Fail(const char* cmd, const Status& st, int code) {
 }
 
 // Flags of a command: `known` value flags (plus --data-dir and --database), `switches`.
-StatusOr<Flags> ParseFlags(int argc, char** argv, std::set<std::string> known, const std::set<std::string>& switches = {}) {
+StatusOr<Flags> ParseFlags(int argc, char** argv, std::set<std::string> known,
+                           const std::set<std::string>& switches = {}) {
   known.insert({"data-dir", "database"});
   return Flags::Parse(argc, argv, 2, known, switches);
 }
@@ -38,7 +39,8 @@ int RunBackupCommand(int argc, char** argv) {
   const std::string to = f->GetOr("to", "");
   if (to.empty()) return Fail("backup", Status::InvalidArgument("usage: goldset backup --data-dir DIR --to FILE"), 2);
   auto summary = store::BackupDataDir(f->GetOr("data-dir", "./data"), to);
-  if (!summary.ok()) return Fail("backup", summary.status(), summary.status().code() == Status::Code::kNotFound ? 2 : 1);
+  if (!summary.ok())
+    return Fail("backup", summary.status(), summary.status().code() == Status::Code::kNotFound ? 2 : 1);
   std::printf("backup %s: schema version %d, %lld files, %lld blobs (%llu bytes), database %llu bytes\n", to.c_str(),
               summary->schema_version, static_cast<long long>(summary->files), static_cast<long long>(summary->blobs),
               static_cast<unsigned long long>(summary->blob_bytes),
@@ -54,7 +56,8 @@ int RunRestoreCommand(int argc, char** argv) {
   if (from.empty() || dir.empty())
     return Fail("restore", Status::InvalidArgument("usage: goldset restore --from FILE --data-dir DIR"), 2);
   if (!f->GetOr("database", "").empty())
-    return Fail("restore", Status::InvalidArgument("restore a PostgreSQL store with pg_restore; see docs/operations.md"), 2);
+    return Fail("restore",
+                Status::InvalidArgument("restore a PostgreSQL store with pg_restore; see docs/operations.md"), 2);
   auto summary = store::RestoreDataDir(from, dir);
   if (!summary.ok()) {
     const auto code = summary.status().code();
@@ -77,7 +80,8 @@ int RunDoctorCommand(int argc, char** argv) {
   if (auto v = f->Get("stuck-after-ms")) {
     char* end = nullptr;
     long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end || n < 0) return Fail("doctor", Status::InvalidArgument("--stuck-after-ms must be a number"), 2);
+    if (v->empty() || *end || n < 0)
+      return Fail("doctor", Status::InvalidArgument("--stuck-after-ms must be a number"), 2);
     options.stuck_after_ms = n;
   }
   const std::string format = f->GetOr("format", "text");

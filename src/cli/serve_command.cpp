@@ -36,7 +36,8 @@ StatusOr<double> ParseDouble(const std::optional<std::string>& v, double fallbac
   if (!v) return fallback;
   char* end = nullptr;
   double d = std::strtod(v->c_str(), &end);
-  if (v->empty() || *end != '\0' || d < 0) return Status::InvalidArgument(std::string("--") + name + " must be a non-negative number");
+  if (v->empty() || *end != '\0' || d < 0)
+    return Status::InvalidArgument(std::string("--") + name + " must be a non-negative number");
   return d;
 }
 
@@ -58,7 +59,8 @@ Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
     return Status::InvalidArgument("--max-page-megapixels must be between 0.01 and 1000");
   auto parts = ParseInt(f.Get("max-multipart-parts"), c->max_multipart_parts, "max-multipart-parts");
   if (!parts.ok()) return parts.status();
-  if (*parts < 2 || *parts > 100000) return Status::InvalidArgument("--max-multipart-parts must be between 2 and 100000");
+  if (*parts < 2 || *parts > 100000)
+    return Status::InvalidArgument("--max-multipart-parts must be between 2 and 100000");
   auto words = ParseMillis(f.Get("max-document-words"), c->max_document_words, "max-document-words");
   if (!words.ok() || *words < 1 || *words > 100'000'000)
     return Status::InvalidArgument("--max-document-words must be between 1 and 100000000");
@@ -76,12 +78,14 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   if (!rows.ok()) return rows.status();
   if (*rows < 1 || *rows > 50000) return Status::InvalidArgument("--max-array-rows must be between 1 and 50000");
   c->max_array_rows = static_cast<size_t>(*rows);
-  auto stored = ParseInt(f.Get("max-stored-comparisons"), static_cast<int>(c->max_stored_comparisons), "max-stored-comparisons");
+  auto stored =
+      ParseInt(f.Get("max-stored-comparisons"), static_cast<int>(c->max_stored_comparisons), "max-stored-comparisons");
   if (!stored.ok()) return stored.status();
   if (*stored > 1000) return Status::InvalidArgument("--max-stored-comparisons must be between 0 and 1000");
   c->max_stored_comparisons = *stored;
   // --max-suspect-results: run item results one GET …/suspects may read (its memory).
-  auto suspects = ParseInt(f.Get("max-suspect-results"), static_cast<int>(c->max_suspect_results), "max-suspect-results");
+  auto suspects =
+      ParseInt(f.Get("max-suspect-results"), static_cast<int>(c->max_suspect_results), "max-suspect-results");
   if (!suspects.ok()) return suspects.status();
   if (*suspects < 1 || *suspects > 10'000'000)
     return Status::InvalidArgument("--max-suspect-results must be between 1 and 10000000");
@@ -96,8 +100,10 @@ Status ParseRunInputFlags(const Flags& f, api::ServerConfig* c) {
   auto sync_max = ParseInt(f.Get("max-sync-runs"), 0, "max-sync-runs");
   for (const Status* st : {&url_ms.status(), &sync_ms.status(), &sync_max.status()})
     if (!st->ok()) return *st;
-  if (*url_ms < 1 || *url_ms > 3'600'000) return Status::InvalidArgument("--file-url-timeout-ms must be between 1 and 3600000");
-  if (*sync_ms < 1 || *sync_ms > 3'600'000) return Status::InvalidArgument("--sync-run-timeout-ms must be between 1 and 3600000");
+  if (*url_ms < 1 || *url_ms > 3'600'000)
+    return Status::InvalidArgument("--file-url-timeout-ms must be between 1 and 3600000");
+  if (*sync_ms < 1 || *sync_ms > 3'600'000)
+    return Status::InvalidArgument("--sync-run-timeout-ms must be between 1 and 3600000");
   if (*sync_max < 0 || *sync_max > 10000) return Status::InvalidArgument("--max-sync-runs must be between 0 and 10000");
   c->file_url_timeout_ms = *url_ms;
   c->sync_run_timeout_ms = *sync_ms;
@@ -112,12 +118,14 @@ Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
   auto timeout = ParseMillis(f.Get("webhook-timeout-ms"), c->webhook_timeout_ms, "webhook-timeout-ms");
   auto base = ParseMillis(f.Get("webhook-retry-base-ms"), c->webhook_retry_base_ms, "webhook-retry-base-ms");
   auto max = ParseMillis(f.Get("webhook-retry-max-ms"), c->webhook_retry_max_ms, "webhook-retry-max-ms");
-  auto disable = ParseMillis(f.Get("webhook-disable-after-ms"), c->webhook_disable_after_ms, "webhook-disable-after-ms");
-  for (const Status* st : {&workers.status(), &attempts.status(), &timeout.status(), &base.status(), &max.status(),
-                           &disable.status()})
+  auto disable =
+      ParseMillis(f.Get("webhook-disable-after-ms"), c->webhook_disable_after_ms, "webhook-disable-after-ms");
+  for (const Status* st :
+       {&workers.status(), &attempts.status(), &timeout.status(), &base.status(), &max.status(), &disable.status()})
     if (!st->ok()) return *st;
   if (*workers < 1 || *attempts < 1 || *timeout < 1 || *base < 1 || *max < 1)
-    return Status::InvalidArgument("--webhook-workers, --webhook-max-attempts, --webhook-timeout-ms and --webhook-retry-*-ms must be at least 1");
+    return Status::InvalidArgument(
+        "--webhook-workers, --webhook-max-attempts, --webhook-timeout-ms and --webhook-retry-*-ms must be at least 1");
   c->webhook_workers = *workers;
   c->webhook_max_attempts = *attempts;
   c->webhook_timeout_ms = static_cast<int>(std::min<int64_t>(*timeout, 600000));
@@ -130,18 +138,21 @@ Status ParseWebhookFlags(const Flags& f, api::ServerConfig* c) {
 // Limits on what clients and tenants can make the server do (README "Security model").
 Status ParseSecurityFlags(const Flags& f, api::ServerConfig* c) {
   auto response_mb = ParseInt(f.Get("max-outbound-response-mb"), 16, "max-outbound-response-mb");
-  auto llm_calls = ParseInt(f.Get("llm-max-calls-per-item"), c->engine_policy.max_llm_calls_per_item, "llm-max-calls-per-item");
+  auto llm_calls =
+      ParseInt(f.Get("llm-max-calls-per-item"), c->engine_policy.max_llm_calls_per_item, "llm-max-calls-per-item");
   auto max_conns = ParseInt(f.Get("max-connections"), 0, "max-connections");
   auto per_ip = ParseInt(f.Get("max-connections-per-ip"), 0, "max-connections-per-ip");
   for (const Status* st : {&response_mb.status(), &llm_calls.status(), &max_conns.status(), &per_ip.status()})
     if (!st->ok()) return *st;
-  if (*response_mb < 1 || *response_mb > 4096) return Status::InvalidArgument("--max-outbound-response-mb must be between 1 and 4096");
+  if (*response_mb < 1 || *response_mb > 4096)
+    return Status::InvalidArgument("--max-outbound-response-mb must be between 1 and 4096");
   if (*llm_calls < 1) return Status::InvalidArgument("--llm-max-calls-per-item must be at least 1");
   // The server's own settings are never readable as an API key, whatever the patterns say.
   std::set<std::string> own_settings;
   for (const std::string& name : ServerFlagNames()) own_settings.insert(FlagEnvName(name));
   for (const char* name : {"no-access-log", "metrics"}) own_settings.insert(FlagEnvName(name));
-  auto allow = processors::KeyEnvAllowList::Parse(f.GetOr("llm-key-env-allow", "GOLDSET_LLM_*"), std::move(own_settings));
+  auto allow =
+      processors::KeyEnvAllowList::Parse(f.GetOr("llm-key-env-allow", "GOLDSET_LLM_*"), std::move(own_settings));
   if (!allow.ok()) return allow.status();
   c->max_outbound_response_bytes = int64_t{*response_mb} << 20;
   c->engine_policy.key_env_allow = std::move(*allow);
@@ -213,11 +224,11 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
   auto lease = ParseMillis(f.Get("lease-ms"), c.lease_ms, "lease-ms");
   auto drain = ParseMillis(f.Get("drain-ms"), c.drain_ms, "drain-ms");
   auto database_pool = ParseInt(f.Get("database-pool"), 0, "database-pool");
-  for (const Status* st : {&threads.status(), &workers.status(), &handler_threads.status(), &auth_cache.status(), &max_upload_mb.status(), &max_json_mb.status(),
-                           &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
-                           &rate_write.status(), &rate_run.status(), &item_timeout.status(),
-                           &item_attempts.status(), &retry_base.status(), &lease.status(), &drain.status(),
-                           &database_pool.status()})
+  for (const Status* st :
+       {&threads.status(), &workers.status(), &handler_threads.status(), &auth_cache.status(), &max_upload_mb.status(),
+        &max_json_mb.status(), &header_timeout.status(), &body_timeout.status(), &rate_get.status(),
+        &rate_write.status(), &rate_run.status(), &item_timeout.status(), &item_attempts.status(), &retry_base.status(),
+        &lease.status(), &drain.status(), &database_pool.status()})
     if (!st->ok()) return *st;
   if (*database_pool != 0 && (*database_pool < 2 || *database_pool > 1000))
     return Status::InvalidArgument("--database-pool must be between 2 and 1000 (0: derived from the thread counts)");
@@ -253,20 +264,52 @@ StatusOr<api::ServerConfig> ParseServerConfig(const Flags& f) {
 }
 
 const std::set<std::string>& ServerFlagNames() {
-  static const std::set<std::string> k = {"listen", "data-dir", "database", "public-url", "egress-allow",
-                                          "threads", "handler-threads", "auth-cache-ms", "workers", "max-upload-mb", "max-json-mb",
-                                          "header-timeout-ms", "body-timeout-ms", "rate-limit-get",
-                                          "rate-limit-write", "rate-limit-run",
-                                          "item-timeout-ms", "item-attempts", "retry-base-ms", "lease-ms",
-                                          "drain-ms", "database-pool", "webhook-workers",
-                                          "webhook-max-attempts", "webhook-timeout-ms", "webhook-retry-base-ms",
-                                          "webhook-retry-max-ms", "webhook-disable-after-ms", "llm-key-env-allow",
-                                          "llm-max-calls-per-item", "max-outbound-response-mb", "max-connections",
-                                          "max-connections-per-ip", "max-array-rows", "max-page-megapixels",
-                                          "max-document-words", "max-multipart-parts", "max-stored-comparisons",
-                                          "file-url-timeout-ms", "sync-run-timeout-ms", "max-sync-runs",
-                                          "max-suspect-results", "blob-store", "blob-store-credentials",
-                                          "s3-multipart-threshold-mb", "s3-max-attempts"};
+  static const std::set<std::string> k = {"listen",
+                                          "data-dir",
+                                          "database",
+                                          "public-url",
+                                          "egress-allow",
+                                          "threads",
+                                          "handler-threads",
+                                          "auth-cache-ms",
+                                          "workers",
+                                          "max-upload-mb",
+                                          "max-json-mb",
+                                          "header-timeout-ms",
+                                          "body-timeout-ms",
+                                          "rate-limit-get",
+                                          "rate-limit-write",
+                                          "rate-limit-run",
+                                          "item-timeout-ms",
+                                          "item-attempts",
+                                          "retry-base-ms",
+                                          "lease-ms",
+                                          "drain-ms",
+                                          "database-pool",
+                                          "webhook-workers",
+                                          "webhook-max-attempts",
+                                          "webhook-timeout-ms",
+                                          "webhook-retry-base-ms",
+                                          "webhook-retry-max-ms",
+                                          "webhook-disable-after-ms",
+                                          "llm-key-env-allow",
+                                          "llm-max-calls-per-item",
+                                          "max-outbound-response-mb",
+                                          "max-connections",
+                                          "max-connections-per-ip",
+                                          "max-array-rows",
+                                          "max-page-megapixels",
+                                          "max-document-words",
+                                          "max-multipart-parts",
+                                          "max-stored-comparisons",
+                                          "file-url-timeout-ms",
+                                          "sync-run-timeout-ms",
+                                          "max-sync-runs",
+                                          "max-suspect-results",
+                                          "blob-store",
+                                          "blob-store-credentials",
+                                          "s3-multipart-threshold-mb",
+                                          "s3-max-attempts"};
   return k;
 }
 
@@ -285,7 +328,8 @@ struct Started {
 
 // Frees the claims the previous process of this node held when it stopped or died, so
 // its items and deliveries resume now rather than when their leases lapse.
-void TakeBackClaims(const store::NodeIdentity& node, jobs::RunScheduler& scheduler, webhooks::WebhookDispatcher* dispatcher) {
+void TakeBackClaims(const store::NodeIdentity& node, jobs::RunScheduler& scheduler,
+                    webhooks::WebhookDispatcher* dispatcher) {
   if (!node.exclusive()) return;
   auto items = scheduler.TakeBackClaims();
   auto deliveries = dispatcher ? dispatcher->TakeBackClaims() : StatusOr<int64_t>(int64_t{0});
@@ -294,8 +338,8 @@ void TakeBackClaims(const store::NodeIdentity& node, jobs::RunScheduler& schedul
     return;
   }
   if (*items + *deliveries > 0)
-    LogInfo("node " + node.name() + " took back " + std::to_string(*items) + " item and " + std::to_string(*deliveries) +
-            " delivery claims of its previous process");
+    LogInfo("node " + node.name() + " took back " + std::to_string(*items) + " item and " +
+            std::to_string(*deliveries) + " delivery claims of its previous process");
 }
 
 Started StartProcess(int argc, char** argv, const char* command) {
@@ -316,8 +360,9 @@ Started StartProcess(int argc, char** argv, const char* command) {
   }
   out.node = std::move(*node);
   if (config->engine_policy.key_env_allow.HasLeadingWildcard())
-    WriteLogLines(FormatLogLine("warn", "--llm-key-env-allow has a pattern that starts with a wildcard: every tenant "
-                                        "can read every matching environment variable through engine.apiKeyEnv"));
+    WriteLogLines(FormatLogLine("warn",
+                                "--llm-key-env-allow has a pattern that starts with a wildcard: every tenant "
+                                "can read every matching environment variable through engine.apiKeyEnv"));
   sigemptyset(&out.signals);
   sigaddset(&out.signals, SIGINT);
   sigaddset(&out.signals, SIGTERM);

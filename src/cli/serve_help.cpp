@@ -21,10 +21,16 @@ const std::map<std::string, FlagHelp>& Descriptions() {
       {"listen", {"HOST:PORT", "where the server listens (default 127.0.0.1:8080; port 0 picks one)"}},
       {"data-dir", {"DIR", "SQLite database and blobs (default ./data)"}},
       {"database", {"URL", "postgresql://… for the PostgreSQL backend (default: SQLite in --data-dir)"}},
-      {"database-pool", {"N", "PostgreSQL connections per process (default threads + handler-threads + workers + 4, 8..96)"}},
-      {"blob-store", {"SPEC", "where file bytes live: local, db or s3://BUCKET/PREFIX?endpoint=URL&region=R (default: local with SQLite, db with PostgreSQL)"}},
-      {"blob-store-credentials", {"FILE", "S3 keys as AWS_ACCESS_KEY_ID=/AWS_SECRET_ACCESS_KEY= lines (default: those environment variables)"}},
-      {"s3-multipart-threshold-mb", {"N", "S3 objects above this go up in parts of this size, the most one upload buffers (default 16, min 5)"}},
+      {"database-pool",
+       {"N", "PostgreSQL connections per process (default threads + handler-threads + workers + 4, 8..96)"}},
+      {"blob-store",
+       {"SPEC",
+        "where file bytes live: local, db or s3://BUCKET/PREFIX?endpoint=URL&region=R (default: local with SQLite, db "
+        "with PostgreSQL)"}},
+      {"blob-store-credentials",
+       {"FILE", "S3 keys as AWS_ACCESS_KEY_ID=/AWS_SECRET_ACCESS_KEY= lines (default: those environment variables)"}},
+      {"s3-multipart-threshold-mb",
+       {"N", "S3 objects above this go up in parts of this size, the most one upload buffers (default 16, min 5)"}},
       {"s3-max-attempts", {"N", "tries per S3 request on 5xx, timeouts, lost connections (default 4)"}},
       {"public-url", {"URL", "base of presigned file URLs (default http://<listen>)"}},
       {"egress-allow", {"CIDR,…", "private networks outbound calls may reach (default: none)"}},
@@ -73,8 +79,10 @@ const std::map<std::string, FlagHelp>& Descriptions() {
 }  // namespace
 
 void PrintServeHelp(const char* command) {
-  std::printf("usage: goldset %s [flags]\n\nEvery flag can also be set as an environment variable "
-              "(--data-dir D is GOLDSET_DATA_DIR=D).\n\n", command);
+  std::printf(
+      "usage: goldset %s [flags]\n\nEvery flag can also be set as an environment variable "
+      "(--data-dir D is GOLDSET_DATA_DIR=D).\n\n",
+      command);
   std::set<std::string> names = ServerFlagNames();
   names.insert({"metrics", "no-access-log"});
   for (const std::string& name : names) {

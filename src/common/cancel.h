@@ -42,7 +42,7 @@ class CancelToken {
  private:
   std::atomic<bool> cancelled_{false};
   int64_t deadline_ = std::numeric_limits<int64_t>::max();  // written before sharing
-  Status expired_;                                         // written before sharing
+  Status expired_;                                          // written before sharing
   mutable std::mutex mu_;
   Status why_;  // guarded by mu_; set once, by the first Cancel
 };

@@ -60,10 +60,8 @@ void Append(const json::value& v, std::string* out) {
     case json::kind::int64: {
       int64_t i = v.get_int64();
       constexpr int64_t kLimit = int64_t{1} << 53;
-      if (i > kLimit || i < -kLimit)
-        AppendDouble(static_cast<double>(i), out);
-      else
-        *out += std::to_string(i);
+      if (i > kLimit || i < -kLimit) AppendDouble(static_cast<double>(i), out);
+      else *out += std::to_string(i);
       break;
     }
     case json::kind::uint64: {

@@ -37,10 +37,16 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
 std::string FormatRfc3339(int64_t unix_millis) {
   int64_t secs = unix_millis / 1000;
   int ms = static_cast<int>(unix_millis % 1000);
-  if (ms < 0) { ms += 1000; --secs; }
+  if (ms < 0) {
+    ms += 1000;
+    --secs;
+  }
   int64_t days = secs / 86400;
   int64_t sod = secs % 86400;
-  if (sod < 0) { sod += 86400; --days; }
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
   int64_t year;
   unsigned month, day;
   CivilFromDays(days, &year, &month, &day);
@@ -78,8 +84,7 @@ std::optional<int64_t> ParseRfc3339(std::string_view t) {
   int y, mo, d, h, mi, s;
   if (t.size() < 20) return std::nullopt;
   std::string str(t);
-  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-    return std::nullopt;
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
   size_t pos = 19;
   int ms = 0;
   if (pos < str.size() && str[pos] == '.') {

@@ -22,14 +22,12 @@ std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view data) {
-  return HexEncode(HmacSha256(key, data));
-}
+std::string HmacSha256Hex(std::string_view key, std::string_view data) { return HexEncode(HmacSha256(key, data)); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

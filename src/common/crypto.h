@@ -6,8 +6,8 @@
 
 namespace goldset {
 
-std::string Sha256(std::string_view data);     // 32 raw bytes
-std::string Sha256Hex(std::string_view data);  // 64 lowercase hex chars
+std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256Hex(std::string_view data);                         // 64 lowercase hex chars
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // Constant-time equality for secrets.

@@ -120,8 +120,8 @@ std::string PercentEncode(std::string_view in) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : in) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' || c == ')') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' || c == ')') {
       out += char(c);
     } else {
       out += '%';
@@ -155,19 +155,36 @@ int32_t DecodeUtf8(std::string_view s, size_t* i) {
   const unsigned char c = static_cast<unsigned char>(s[*i]);
   int len;
   uint32_t cp;
-  if (c < 0x80) { len = 1; cp = c; }
-  else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else { ++*i; return -1; }
-  if (*i + static_cast<size_t>(len) > n) { ++*i; return -1; }
+  if (c < 0x80) {
+    len = 1;
+    cp = c;
+  } else if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    ++*i;
+    return -1;
+  }
+  if (*i + static_cast<size_t>(len) > n) {
+    ++*i;
+    return -1;
+  }
   for (int k = 1; k < len; ++k) {
     const unsigned char cc = static_cast<unsigned char>(s[*i + static_cast<size_t>(k)]);
-    if ((cc & 0xC0) != 0x80) { ++*i; return -1; }
+    if ((cc & 0xC0) != 0x80) {
+      ++*i;
+      return -1;
+    }
     cp = (cp << 6) | (cc & 0x3F);
   }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF)) {
     ++*i;
     return -1;
   }

@@ -9,12 +9,12 @@
 
 namespace goldset {
 
-std::string Base64Encode(std::string_view bytes);         // standard alphabet, padded
-std::string Base64UrlEncode(std::string_view bytes);      // URL-safe alphabet, no padding
+std::string Base64Encode(std::string_view bytes);     // standard alphabet, padded
+std::string Base64UrlEncode(std::string_view bytes);  // URL-safe alphabet, no padding
 // Accepts both alphabets, with or without padding. nullopt on invalid input.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-std::string HexEncode(std::string_view bytes);            // lowercase
+std::string HexEncode(std::string_view bytes);  // lowercase
 std::optional<std::string> HexDecode(std::string_view hex);
 
 // Percent-decodes a path segment or query value. '+' stays '+' (contract T6).
@@ -35,7 +35,6 @@ void AppendUtf8(uint32_t cp, std::string* out);
 // every NUL (which PostgreSQL text refuses), becomes U+FFFD; the result is cut on a
 // character boundary to at most `max_bytes` bytes. *truncated (when given) tells whether
 // the cut dropped anything.
-std::string SanitizeUtf8(std::string_view s, size_t max_bytes = std::string::npos,
-                         bool* truncated = nullptr);
+std::string SanitizeUtf8(std::string_view s, size_t max_bytes = std::string::npos, bool* truncated = nullptr);
 
 }  // namespace goldset

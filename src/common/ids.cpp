@@ -28,7 +28,8 @@ namespace {
 Rng SeededGenerator() {
   uint64_t state[4] = {};
   do {
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(state), sizeof state) != 1) throw std::runtime_error("CSPRNG failure");
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(state), sizeof state) != 1)
+      throw std::runtime_error("CSPRNG failure");
   } while ((state[0] | state[1] | state[2] | state[3]) == 0);
   return Rng(state);
 }

@@ -21,7 +21,8 @@ class ExactNumberHandler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  ExactNumberHandler(json::storage_ptr temp, unsigned char* buffer, std::size_t size) : stack(std::move(temp), buffer, size) {}
+  ExactNumberHandler(json::storage_ptr temp, unsigned char* buffer, std::size_t size)
+      : stack(std::move(temp), buffer, size) {}
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -119,11 +120,13 @@ class ExactNumberHandler {
     p += negative;
     const char* digits_begin = p;
     uint64_t mantissa = 0;
-    while (p != end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    while (p != end && static_cast<unsigned>(*p - '0') < 10)
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
     long digits = p - digits_begin, exponent = 0;
     if (p != end && *p == '.') {
       const char* fraction = ++p;
-      while (p != end && static_cast<unsigned>(*p - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+      while (p != end && static_cast<unsigned>(*p - '0') < 10)
+        mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
       digits += p - fraction;
       exponent = -(p - fraction);
     }
@@ -161,7 +164,8 @@ class ExactNumberHandler {
     size_t point = std::min(mantissa.find('.'), mantissa.size());
     size_t first = mantissa.find_first_of("123456789");
     if (first == std::string_view::npos) return true;  // zero (from_chars never says so)
-    long long position = first < point ? static_cast<long long>(point - first - 1) : -static_cast<long long>(first - point);
+    long long position =
+        first < point ? static_cast<long long>(point - first - 1) : -static_cast<long long>(first - point);
     return exponent + position < 0;
   }
 

@@ -26,8 +26,7 @@ struct LogField {
 void AppendJsonString(std::string* out, std::string_view s, size_t max_bytes = 2048);
 
 // {"ts":"<RFC 3339>","level":"<level>","msg":"<msg>",<fields>}\n
-std::string FormatLogLine(std::string_view level, std::string_view msg,
-                          std::initializer_list<LogField> fields = {});
+std::string FormatLogLine(std::string_view level, std::string_view msg, std::initializer_list<LogField> fields = {});
 
 // The access log's line for one answered request (--access-log): {"ts", "method", "path",
 // "status", "bytes", "durationMs", "requestId", "workspace"}\n.

@@ -77,7 +77,8 @@ StatusOr<MultisetHash> MultisetHash::FromHex(std::string_view hex) {
   MultisetHash h;
   for (size_t i = 0; i < h.limbs_.size(); ++i) {
     const size_t at = kBytes - 4 * (i + 1);
-    h.limbs_[i] = (uint32_t{static_cast<uint8_t>(bytes[at])} << 24) | (uint32_t{static_cast<uint8_t>(bytes[at + 1])} << 16) |
+    h.limbs_[i] = (uint32_t{static_cast<uint8_t>(bytes[at])} << 24) |
+                  (uint32_t{static_cast<uint8_t>(bytes[at + 1])} << 16) |
                   (uint32_t{static_cast<uint8_t>(bytes[at + 2])} << 8) | uint32_t{static_cast<uint8_t>(bytes[at + 3])};
   }
   return h;

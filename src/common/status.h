@@ -52,8 +52,8 @@ class Status {
   const std::string& message() const { return message_; }
   // True for failures that may succeed when tried again unchanged.
   bool retryable() const {
-    return code_ == Code::kRateLimited || code_ == Code::kUnavailable ||
-           code_ == Code::kDeadlineExceeded || code_ == Code::kNoSpace || code_ == Code::kInternal;
+    return code_ == Code::kRateLimited || code_ == Code::kUnavailable || code_ == Code::kDeadlineExceeded ||
+           code_ == Code::kNoSpace || code_ == Code::kInternal;
   }
   std::string ToString() const;
 
@@ -92,10 +92,10 @@ class StatusOr {
 
 // Returns the Status of `expr` from the enclosing function unless it is OK. Variadic so
 // an expression with a top-level comma (a template argument list) needs no parentheses.
-#define GOLDSET_RETURN_IF_ERROR(...)            \
-  do {                                          \
-    ::goldset::Status _st = (__VA_ARGS__);      \
-    if (!_st.ok()) return _st;                  \
+#define GOLDSET_RETURN_IF_ERROR(...)       \
+  do {                                     \
+    ::goldset::Status _st = (__VA_ARGS__); \
+    if (!_st.ok()) return _st;             \
   } while (0)
 
 // GOLDSET_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr` (a StatusOr<T>); on error returns
@@ -108,5 +108,5 @@ class StatusOr {
   auto tmp = (__VA_ARGS__);                           \
   if (!tmp.ok()) return std::move(tmp).status();      \
   lhs = std::move(tmp).value()
-#define GOLDSET_STATUS_CONCAT_(a, b) GOLDSET_STATUS_CONCAT_INNER_(a, b)
+#define GOLDSET_STATUS_CONCAT_(a, b)       GOLDSET_STATUS_CONCAT_INNER_(a, b)
 #define GOLDSET_STATUS_CONCAT_INNER_(a, b) a##b

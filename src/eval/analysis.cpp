@@ -78,8 +78,9 @@ json::object CalibrationOf(std::vector<std::pair<double, bool>> samples, const A
   out["numFields"] = static_cast<int64_t>(n);
   if (n == 0) return out;
   for (auto& s : samples) s.first = std::clamp(s.first, 0.0, 1.0);
-  std::sort(samples.begin(), samples.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); });
+  std::sort(samples.begin(), samples.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first || (a.first == b.first && a.second < b.second);
+  });
   // Reliability: 10 equal-width bins, [0.1k, 0.1(k+1)), the last closed.
   struct Bin {
     size_t count = 0, right = 0;
@@ -105,8 +106,11 @@ json::object CalibrationOf(std::vector<std::pair<double, bool>> samples, const A
     double acc = static_cast<double>(b.right) / static_cast<double>(b.count);
     double mean = b.conf / static_cast<double>(b.count);
     ece += std::abs(acc - mean) * static_cast<double>(b.count) / static_cast<double>(n);
-    bin_list.push_back(json::object{{"low", k / 10.0}, {"high", (k + 1) / 10.0}, {"count", static_cast<int64_t>(b.count)},
-                                    {"accuracy", acc}, {"meanConfidence", mean}});
+    bin_list.push_back(json::object{{"low", k / 10.0},
+                                    {"high", (k + 1) / 10.0},
+                                    {"count", static_cast<int64_t>(b.count)},
+                                    {"accuracy", acc},
+                                    {"meanConfidence", mean}});
   }
   out["ece"] = ece;
   out["brier"] = brier / static_cast<double>(n);
@@ -241,8 +245,10 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       }
       if (IsTable(f)) {
         Rows& r = rows_[path];
-        if (const json::value* v = f.if_contains("correctCells"); v && v->is_number()) r.correct_cells += v->to_number<int64_t>();
-        if (const json::value* v = f.if_contains("totalCells"); v && v->is_number()) r.total_cells += v->to_number<int64_t>();
+        if (const json::value* v = f.if_contains("correctCells"); v && v->is_number())
+          r.correct_cells += v->to_number<int64_t>();
+        if (const json::value* v = f.if_contains("totalCells"); v && v->is_number())
+          r.total_cells += v->to_number<int64_t>();
         if (options_.grits) AddGrits(path, f, r);
         std::set<std::string> seen_actual;
         if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
@@ -291,7 +297,8 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   if (cost.usage && cost.usage->is_object()) {
     const json::object& u = cost.usage->as_object();
     ++usage_items_;
-    if (const json::value* v = u.if_contains("promptTokens"); v && v->is_number()) prompt_tokens_ += v->to_number<int64_t>();
+    if (const json::value* v = u.if_contains("promptTokens"); v && v->is_number())
+      prompt_tokens_ += v->to_number<int64_t>();
     if (const json::value* v = u.if_contains("completionTokens"); v && v->is_number()) {
       completion_tokens_ += v->to_number<int64_t>();
     }
@@ -316,15 +323,21 @@ json::object RunAnalysis::Build() const {
   json::object ted{{"computed", options_.tree_edit}, {"numItems", ted_items_}};
   if (ted_items_ > 0) ted["score"] = ted_sum_ / static_cast<double>(ted_items_);
   // The reference's cal_f1: tp / (tp + (fn + fp) / 2), summed over items.
-  if (ted_pred_ + ted_gt_ > 0) ted["fieldF1"] = 2.0 * static_cast<double>(ted_tp_) / static_cast<double>(ted_pred_ + ted_gt_);
+  if (ted_pred_ + ted_gt_ > 0)
+    ted["fieldF1"] = 2.0 * static_cast<double>(ted_tp_) / static_cast<double>(ted_pred_ + ted_gt_);
   out["treeEditAccuracy"] = std::move(ted);
 
   json::object lines;
   for (const auto& [path, r] : rows_) {
-    json::object o{{"rowsExpected", r.expected}, {"rowsActual", r.actual}, {"rowsMatched", r.matched},
-                   {"dropped", r.dropped},       {"extra", r.extra},           {"duplicated", r.duplicated},
+    json::object o{{"rowsExpected", r.expected},
+                   {"rowsActual", r.actual},
+                   {"rowsMatched", r.matched},
+                   {"dropped", r.dropped},
+                   {"extra", r.extra},
+                   {"duplicated", r.duplicated},
                    {"rowMatchShare", options_.row_match_share}};
-    PrecisionRecallF1(o, static_cast<double>(r.matched), static_cast<double>(r.actual), static_cast<double>(r.expected));
+    PrecisionRecallF1(o, static_cast<double>(r.matched), static_cast<double>(r.actual),
+                      static_cast<double>(r.expected));
     json::object lir{{"truePositives", r.tp},
                      {"falsePositives", r.predicted_cells - r.tp},
                      {"falseNegatives", r.expected_cells - r.tp}};
@@ -348,8 +361,12 @@ json::object RunAnalysis::Build() const {
 
   json::object errors;
   for (const auto& [path, e] : errors_) {
-    errors[path] = {{"correct", e.correct},         {"missing", e.missing},       {"hallucinated", e.hallucinated},
-                    {"formatOnly", e.format_only},  {"nearMiss", e.near_miss},    {"wrongValue", e.wrong_value},
+    errors[path] = {{"correct", e.correct},
+                    {"missing", e.missing},
+                    {"hallucinated", e.hallucinated},
+                    {"formatOnly", e.format_only},
+                    {"nearMiss", e.near_miss},
+                    {"wrongValue", e.wrong_value},
                     {"total", e.correct + e.missing + e.hallucinated + e.format_only + e.near_miss + e.wrong_value}};
   }
   out["errors"] = std::move(errors);

@@ -176,14 +176,14 @@ uint64_t CharBit(char32_t c) { return uint64_t{1} << ((static_cast<uint64_t>(c) 
 
 struct Node {
   Type type = Type::kNone;
-  const json::value* raw = nullptr;  // leaves (Python equality); dicts (key lookup)
-  std::u32string text;               // leaves
-  uint64_t hash = 0;                 // leaves: of `text`, to tell most unequal texts apart at once
-  uint64_t chars = 0;                // leaves: a bit per character class present (CharBit)
+  const json::value* raw = nullptr;          // leaves (Python equality); dicts (key lookup)
+  std::u32string text;                       // leaves
+  uint64_t hash = 0;                         // leaves: of `text`, to tell most unequal texts apart at once
+  uint64_t chars = 0;                        // leaves: a bit per character class present (CharBit)
   mutable std::unique_ptr<Pattern> pattern;  // ground-truth leaves, on first comparison
-  std::vector<Node> children;        // list elements, dict values (object order), options
-  int64_t len = 1;                   // the reference's len(): leaves (None counts 1)
-  bool nonish = true;                // obj in (None, "", [], {})
+  std::vector<Node> children;                // list elements, dict values (object order), options
+  int64_t len = 1;                           // the reference's len(): leaves (None counts 1)
+  bool nonish = true;                        // obj in (None, "", [], {})
 };
 
 StatusOr<Node> Build(const json::value& v, bool gt, const AnlsStarOptions& options) {
@@ -260,10 +260,10 @@ bool PyLeafEqual(const json::value& a, const json::value& b) {
 }
 
 struct Result {
-  double sum = 0;            // sum of the leaf scores
-  int64_t len = 0;           // pairwise length
-  bool exact = false;        // the reference's closest ground truth == the prediction
-  bool chosen_nonish = true; // that closest ground truth is none-ish
+  double sum = 0;             // sum of the leaf scores
+  int64_t len = 0;            // pairwise length
+  bool exact = false;         // the reference's closest ground truth == the prediction
+  bool chosen_nonish = true;  // that closest ground truth is none-ish
 };
 
 double Mean(const Result& r) { return r.len > 0 ? r.sum / static_cast<double>(r.len) : 1.0; }
@@ -281,8 +281,7 @@ class Scorer {
     if (!Spend(1)) return {};
     switch (g.type) {
       case Type::kLeaf: return Leaf(g, p);
-      case Type::kNone:
-        return {p.nonish ? 1.0 : 0.0, std::max<int64_t>(1, p.len), p.nonish, true};
+      case Type::kNone: return {p.nonish ? 1.0 : 0.0, std::max<int64_t>(1, p.len), p.nonish, true};
       case Type::kList: return List(g, p);
       case Type::kDict: return Dict(g, p);
       case Type::kOneOf: return OneOf(g, p);
@@ -306,8 +305,7 @@ class Scorer {
     // Distance at least the length difference, and at least the number of character
     // classes only one side holds: when twice that exceeds the longer length, the
     // similarity is below one half and counts 0 without computing the distance.
-    size_t classes = static_cast<size_t>(
-        std::max(Popcount(g.chars & ~p.chars), Popcount(p.chars & ~g.chars)));
+    size_t classes = static_cast<size_t>(std::max(Popcount(g.chars & ~p.chars), Popcount(p.chars & ~g.chars)));
     if (g.hash == p.hash && g.text == p.text) {
       q = 1.0;
     } else if (2 * std::max(longest - shortest, classes) > longest) {

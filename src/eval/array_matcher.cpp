@@ -16,8 +16,17 @@ template <typename Cost, typename Dist>
 class AugmentingPathSolver {
  public:
   AugmentingPathSolver(const Cost* cost, size_t nr, size_t nc, uint64_t max_steps)
-      : cost_(cost), nr_(nr), nc_(nc), steps_left_(max_steps ? max_steps : UINT64_MAX), u_(nr, 0), v_(nc, 0), shortest_(nc), path_(nc, -1), col4row_(nr, -1),
-        row4col_(nc, -1), remaining_(nc) {
+      : cost_(cost),
+        nr_(nr),
+        nc_(nc),
+        steps_left_(max_steps ? max_steps : UINT64_MAX),
+        u_(nr, 0),
+        v_(nc, 0),
+        shortest_(nc),
+        path_(nc, -1),
+        col4row_(nr, -1),
+        row4col_(nc, -1),
+        remaining_(nc) {
     rows_seen_.reserve(nr);
     cols_seen_.reserve(nr);
   }
@@ -33,8 +42,8 @@ class AugmentingPathSolver {
   }
 
  private:
-  static constexpr Dist kInf = std::is_floating_point_v<Dist> ? std::numeric_limits<Dist>::infinity()
-                                                               : std::numeric_limits<Dist>::max() / 4;
+  static constexpr Dist kInf =
+      std::is_floating_point_v<Dist> ? std::numeric_limits<Dist>::infinity() : std::numeric_limits<Dist>::max() / 4;
 
   // u = row minima, v = 0 (feasible); a row whose cheapest column is still free takes
   // it (tight). In scoring matrices most rows have one best partner, so most rows are
@@ -114,7 +123,8 @@ class AugmentingPathSolver {
     }
     u_[cur] += mv;
     for (int r : rows_seen_) {
-      if (static_cast<size_t>(r) != cur) u_[static_cast<size_t>(r)] += mv - shortest_[static_cast<size_t>(col4row_[static_cast<size_t>(r)])];
+      if (static_cast<size_t>(r) != cur)
+        u_[static_cast<size_t>(r)] += mv - shortest_[static_cast<size_t>(col4row_[static_cast<size_t>(r)])];
     }
     for (int c : cols_seen_) v_[static_cast<size_t>(c)] -= mv - shortest_[static_cast<size_t>(c)];
     size_t j = static_cast<size_t>(sink);
@@ -139,7 +149,8 @@ class AugmentingPathSolver {
 
 }  // namespace
 
-std::optional<std::vector<int>> MinCostAssignmentInPlace(const int32_t* cost, size_t rows, size_t cols, uint64_t max_steps) {
+std::optional<std::vector<int>> MinCostAssignmentInPlace(const int32_t* cost, size_t rows, size_t cols,
+                                                         uint64_t max_steps) {
   if (rows == 0) return std::vector<int>();
   return AugmentingPathSolver<int32_t, int64_t>(cost, rows, cols, max_steps).Solve();
 }

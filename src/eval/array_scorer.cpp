@@ -27,8 +27,8 @@ const json::value* Lookup(const json::value& row, const std::vector<std::string>
   return cur;
 }
 
-bool CellMatches(const FieldSpec& spec, const Cell& e, const Cell& a, const FieldRules& rules,
-                 const std::string& path, std::optional<double> fuzzy, ArrayBudget& budget) {
+bool CellMatches(const FieldSpec& spec, const Cell& e, const Cell& a, const FieldRules& rules, const std::string& path,
+                 std::optional<double> fuzzy, ArrayBudget& budget) {
   if (spec.type == FieldType::kArray) {
     bool e_null = !e.value || e.value->is_null();
     bool a_null = !a.value || a.value->is_null();
@@ -131,7 +131,8 @@ ArrayScore ScoreMultiset(const FieldSpec& item, const json::array& e, const json
     for (Cell& c : t.actual) column.push_back(&c);
     KeyColumn(column, e.size(), item.type);
   }
-  t.columns.push_back(PairingColumnOf(item, t.expected, t.actual, e.size(), a.size(), 1, 0, rules, item_path, fuzzy, budget));
+  t.columns.push_back(
+      PairingColumnOf(item, t.expected, t.actual, e.size(), a.size(), 1, 0, rules, item_path, fuzzy, budget));
   ArrayScore s;
   s.rows = json::array(sp);
   std::optional<std::vector<int>> pair = Pair(t, e.size(), a.size(), budget, path);
@@ -215,14 +216,16 @@ ArrayScore ScoreRows(const RowColumns& plan, const json::array& e, const json::a
       if (CellsEqual(t.columns[c], i, j)) {
         ++row_correct;
         ++s.columns[c].correct;
-        s.columns[c].correct_non_null += IsPresent(t.expected[i * nc + c].value) && IsPresent(t.actual[j * nc + c].value);
+        s.columns[c].correct_non_null +=
+            IsPresent(t.expected[i * nc + c].value) && IsPresent(t.actual[j * nc + c].value);
       } else if (with_detail) {
         mismatched.emplace_back(cols[c]->path);
       }
     }
     correct += row_correct;
     if (with_detail) {
-      json::object r = RowDetail(i, j, row_correct, nc, row_correct == nc ? "match" : "cell_mismatch", s.rows.storage());
+      json::object r =
+          RowDetail(i, j, row_correct, nc, row_correct == nc ? "match" : "cell_mismatch", s.rows.storage());
       if (!mismatched.empty()) r["mismatchedColumns"] = std::move(mismatched);
       s.rows.push_back(std::move(r));
     }

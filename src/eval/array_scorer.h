@@ -21,18 +21,18 @@ namespace goldset::eval {
 // actual array leaves every expected cell expected and wrong.
 struct ColumnTally {
   std::string path;
-  size_t expected = 0;        // expected rows (cells labelled, null included)
+  size_t expected = 0;           // expected rows (cells labelled, null included)
   size_t expected_non_null = 0;  // expected cells with a non-null value (relevant items)
-  size_t present = 0;         // actual cells with a non-null value (positives), paired or not
-  size_t correct = 0;         // correct cells in paired rows (null = null included)
-  size_t correct_non_null = 0;  // correct cells of paired rows with both sides non-null (true positives)
-  size_t cells = 0;           // max(expected rows, actual rows)
+  size_t present = 0;            // actual cells with a non-null value (positives), paired or not
+  size_t correct = 0;            // correct cells in paired rows (null = null included)
+  size_t correct_non_null = 0;   // correct cells of paired rows with both sides non-null (true positives)
+  size_t cells = 0;              // max(expected rows, actual rows)
 };
 
 struct ArrayScore {
-  Verdict verdict;                  // score = correct cells / max(expected, actual cells)
+  Verdict verdict;  // score = correct cells / max(expected, actual cells)
   size_t correct_cells = 0, total_cells = 0;
-  json::array rows;                 // pairing detail (when requested)
+  json::array rows;                  // pairing detail (when requested)
   std::vector<ColumnTally> columns;  // arrays of objects only
 };
 

@@ -26,8 +26,8 @@ void BinomialPmf(size_t n, double prob, Pmf* out) {
   const double nn = static_cast<double>(n);
   const size_t mode = std::min(n, static_cast<size_t>(std::floor((nn + 1) * prob)));
   const double m = static_cast<double>(mode);
-  const double at_mode = std::exp(std::lgamma(nn + 1) - std::lgamma(m + 1) - std::lgamma(nn - m + 1) + m * std::log(prob) +
-                                  (nn - m) * std::log1p(-prob));
+  const double at_mode = std::exp(std::lgamma(nn + 1) - std::lgamma(m + 1) - std::lgamma(nn - m + 1) +
+                                  m * std::log(prob) + (nn - m) * std::log1p(-prob));
   const double odds = prob / (1 - prob), floor_value = at_mode * 1e-18;
   size_t below = 0;
   double v = at_mode;
@@ -106,7 +106,8 @@ Interval ExactPairedBootstrapDelta(const BinaryPairs& pairs) {
     double cumulative = 0;
     for (size_t k = 0; k < mass.size(); ++k) {
       cumulative += mass[k];
-      if (cumulative >= (level - 1e-12) * total) return (static_cast<double>(k) - static_cast<double>(d_max)) / static_cast<double>(pairs.n);
+      if (cumulative >= (level - 1e-12) * total)
+        return (static_cast<double>(k) - static_cast<double>(d_max)) / static_cast<double>(pairs.n);
     }
     return static_cast<double>(d_max) / static_cast<double>(pairs.n);
   };

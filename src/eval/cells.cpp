@@ -18,7 +18,8 @@ constexpr int64_t kNullKey = -1;
 
 // Equal texts get equal ids 0, 1, ...: sorted by hash first, so strings are compared
 // only between equal hashes (one allocation, no hash nodes).
-void InternTexts(std::vector<std::pair<std::string_view, Cell*>>& texts, const std::function<int64_t(int64_t)>& key_of) {
+void InternTexts(std::vector<std::pair<std::string_view, Cell*>>& texts,
+                 const std::function<int64_t(int64_t)>& key_of) {
   std::vector<std::pair<size_t, size_t>> hashed;  // (hash, index into texts)
   hashed.reserve(texts.size());
   for (size_t k = 0; k < texts.size(); ++k) hashed.emplace_back(std::hash<std::string_view>{}(texts[k].first), k);
@@ -27,7 +28,9 @@ void InternTexts(std::vector<std::pair<std::string_view, Cell*>>& texts, const s
   });
   int64_t id = 0;
   for (size_t k = 0; k < hashed.size(); ++k) {
-    if (k > 0 && (hashed[k].first != hashed[k - 1].first || texts[hashed[k].second].first != texts[hashed[k - 1].second].first)) ++id;
+    if (k > 0 &&
+        (hashed[k].first != hashed[k - 1].first || texts[hashed[k].second].first != texts[hashed[k - 1].second].first))
+      ++id;
     Cell* cell = texts[hashed[k].second].second;
     cell->keyed = true;
     cell->key = key_of(id);
@@ -82,9 +85,7 @@ void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected, FieldType t
           c->key = invalid_key++;
         }
         break;
-      case Form::kText:
-        texts.emplace_back(canon.text, c);
-        break;
+      case Form::kText: texts.emplace_back(canon.text, c); break;
       case Form::kBool:
         c->keyed = true;
         c->key = canon.boolean;
@@ -104,12 +105,8 @@ void KeyColumn(const std::vector<Cell*>& cells, size_t num_expected, FieldType t
           enums.emplace_back(std::string_view(c->value->as_string()), c);
         }
         break;
-      case Form::kNumber:
-        numbers.push_back(c);
-        break;
-      case Form::kCurrency:
-        amounts.push_back(c);
-        break;
+      case Form::kNumber: numbers.push_back(c); break;
+      case Form::kCurrency: amounts.push_back(c); break;
     }
   }
   InternTexts(texts, [](int64_t id) { return id; });

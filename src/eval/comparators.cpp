@@ -102,12 +102,8 @@ Canonical Canonicalize(const FieldSpec& spec, const json::value* v, bool fuzzy) 
       c.form = Form::kBool;
       c.boolean = v->as_bool();
       break;
-    case FieldType::kEnum:
-      c.form = v->is_string() ? Form::kRaw : Form::kInvalid;
-      break;
-    default:
-      c.form = Form::kRaw;
-      break;
+    case FieldType::kEnum: c.form = v->is_string() ? Form::kRaw : Form::kInvalid; break;
+    default: c.form = Form::kRaw; break;
   }
   return c;
 }
@@ -150,17 +146,14 @@ Verdict CompareCanonical(const FieldSpec& spec, const Canonical& e, const Canoni
       if (e.date && a.date) return *e.date == *a.date ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
       return e.text == a.text ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
     case FieldType::kCurrency: {
-      bool amount_ok = (!e.number && !a.number) ||
-                       (e.number && a.number && std::fabs(*e.number - *a.number) < 0.005 + 1e-9);
+      bool amount_ok =
+          (!e.number && !a.number) || (e.number && a.number && std::fabs(*e.number - *a.number) < 0.005 + 1e-9);
       bool code_ok = e.has_code == a.has_code && e.text == a.text;
       return amount_ok && code_ok ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
     }
-    case FieldType::kBoolean:
-      return e.boolean == a.boolean ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
-    case FieldType::kEnum:
-      return *e.raw == *a.raw ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
-    default:
-      return LooseEqual(*e.raw, *a.raw) ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
+    case FieldType::kBoolean: return e.boolean == a.boolean ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
+    case FieldType::kEnum: return *e.raw == *a.raw ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
+    default: return LooseEqual(*e.raw, *a.raw) ? Verdict{1, "match"} : Verdict{0, "value_mismatch"};
   }
 }
 

@@ -18,11 +18,11 @@ namespace goldset::eval {
 struct Canonical {
   enum class Form { kMissing, kNull, kText, kNumber, kDate, kCurrency, kBool, kRaw, kInvalid };
   Form form = Form::kMissing;
-  std::string text;              // kText/kDate: normalized text; kCurrency: lower-case code
-  std::u32string folded;         // kText when the field is fuzzy
-  std::optional<double> number;  // kNumber; kCurrency amount (nullopt: null amount)
+  std::string text;                  // kText/kDate: normalized text; kCurrency: lower-case code
+  std::u32string folded;             // kText when the field is fuzzy
+  std::optional<double> number;      // kNumber; kCurrency amount (nullopt: null amount)
   std::optional<CalendarDate> date;  // kDate (nullopt: text not a date)
-  bool has_code = false;         // kCurrency: code present and non-null
+  bool has_code = false;             // kCurrency: code present and non-null
   bool boolean = false;
   const json::value* raw = nullptr;  // the JSON value (kRaw compares it structurally)
 };
@@ -32,9 +32,9 @@ struct Canonical {
 Canonical Canonicalize(const FieldSpec& spec, const json::value* v, bool fuzzy);
 
 struct Verdict {
-  double score = 0;        // 1 when equal; scalars are 0 or 1
+  double score = 0;         // 1 when equal; scalars are 0 or 1
   const char* reason = "";  // see eval.h
-  double similarity = -1;  // fuzzy comparisons only
+  double similarity = -1;   // fuzzy comparisons only
 };
 
 // `fuzzy_threshold` set when the field is fuzzy-matched (string fields).

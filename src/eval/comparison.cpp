@@ -61,7 +61,9 @@ json::object IntervalJson(Interval i) { return {{"low", i.low}, {"high", i.high}
 
 double Share(size_t k, size_t n) { return n ? static_cast<double>(k) / static_cast<double>(n) : 0.0; }
 
-int64_t Direction(const BinaryPairs& p) { return static_cast<int64_t>(p.cand_only) - static_cast<int64_t>(p.base_only); }
+int64_t Direction(const BinaryPairs& p) {
+  return static_cast<int64_t>(p.cand_only) - static_cast<int64_t>(p.base_only);
+}
 
 // One field's (class's) paired outcomes over the items where both runs labelled it.
 struct UnitTally {
@@ -120,15 +122,17 @@ Status ValidateCompareOptions(const CompareOptions& o) {
   if (!std::isfinite(o.alpha) || o.alpha <= 0 || o.alpha > 0.5)
     return Status::InvalidArgument("alpha must be a number in (0, 0.5], e.g. 0.05");
   if (!std::isfinite(o.margin) || o.margin < 0 || o.margin > 1)
-    return Status::InvalidArgument("margin must be a number in [0, 1]: the accuracy drop still accepted as non-inferior, e.g. 0.005");
+    return Status::InvalidArgument(
+        "margin must be a number in [0, 1]: the accuracy drop still accepted as non-inferior, e.g. 0.005");
   if (!std::isfinite(o.effect) || o.effect <= 0 || o.effect > 1)
-    return Status::InvalidArgument("effect must be a number in (0, 1]: the accuracy change to size the set for, e.g. 0.01");
+    return Status::InvalidArgument(
+        "effect must be a number in (0, 1]: the accuracy change to size the set for, e.g. 0.01");
   if (o.resamples < 1 || o.resamples > 1000000) return Status::InvalidArgument("resamples must be in [1, 1000000]");
   return Status::OK();
 }
 
-json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, const std::vector<ComparedItem>& candidate,
-                         const CompareOptions& options) {
+json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline,
+                         const std::vector<ComparedItem>& candidate, const CompareOptions& options) {
   std::unordered_map<std::string, const json::object*> base_by_id;
   for (const auto& b : baseline) base_by_id[b.item_id] = &b.result;
   std::vector<PairedSample> samples;
@@ -155,15 +159,19 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, c
     bool b_ok = ItemCorrect(b), c_ok = ItemCorrect(c.result);
     items.Add(b_ok, c_ok);
     if (b_ok && !c_ok) {
-      newly_incorrect.push_back(json::object{{"evaluationSetItemId", c.item_id}, {"fields", FieldsTurnedWrong(b, c.result)}});
+      newly_incorrect.push_back(
+          json::object{{"evaluationSetItemId", c.item_id}, {"fields", FieldsTurnedWrong(b, c.result)}});
     } else if (!b_ok && c_ok) {
-      newly_correct.push_back(json::object{{"evaluationSetItemId", c.item_id}, {"fields", FieldsTurnedWrong(c.result, b)}});
+      newly_correct.push_back(
+          json::object{{"evaluationSetItemId", c.item_id}, {"fields", FieldsTurnedWrong(c.result, b)}});
     }
     double b_score = Score(b), c_score = Score(c.result);
     if (c_score < b_score - 1e-12 || (b_ok && !c_ok)) {
-      regressed_items.push_back(json::object{{"evaluationSetItemId", c.item_id}, {"fields", LowerScoreFields(b, c.result)}});
+      regressed_items.push_back(
+          json::object{{"evaluationSetItemId", c.item_id}, {"fields", LowerScoreFields(b, c.result)}});
     } else if (c_score > b_score + 1e-12 || (!b_ok && c_ok)) {
-      improved_items.push_back(json::object{{"evaluationSetItemId", c.item_id}, {"fields", LowerScoreFields(c.result, b)}});
+      improved_items.push_back(
+          json::object{{"evaluationSetItemId", c.item_id}, {"fields", LowerScoreFields(c.result, b)}});
     }
     std::map<std::string, bool> base_units = UnitOutcomes(kind, b), cand_units = UnitOutcomes(kind, c.result);
     for (const auto& [name, right] : base_units) {
@@ -198,18 +206,15 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, c
   json::object out;
   out["type"] = MetricsTypeName(kind);
   out["numItemsCompared"] = n;
-  out["accuracy"] = {{"baseline", base_acc},
-                     {"candidate", cand_acc},
-                     {"delta", cand_acc - base_acc},
-                     {"ci95", IntervalJson(ci)},
-                     {"resamples", options.resamples},
-                     {"seed", kSeed}};
+  out["accuracy"] = {{"baseline", base_acc},     {"candidate", cand_acc},          {"delta", cand_acc - base_acc},
+                     {"ci95", IntervalJson(ci)}, {"resamples", options.resamples}, {"seed", kSeed}};
   out["mcnemar"] = {{"regressed", items.pairs.base_only}, {"improved", items.pairs.cand_only}, {"pValue", p_value}};
   out["fieldDeltas"] = std::move(deltas);
   out["regressedItems"] = std::move(regressed_items);
   out["improvedItems"] = std::move(improved_items);
   // The decision layer (issue #19): one verdict per comparison and per field.
-  out["parameters"] = {{"alpha", options.alpha}, {"margin", options.margin}, {"effect", options.effect}, {"power", kPower}};
+  out["parameters"] = {
+      {"alpha", options.alpha}, {"margin", options.margin}, {"effect", options.effect}, {"power", kPower}};
   out["verdict"] = VerdictName(Decide(p_value, options.alpha, Direction(items.pairs)));
   out["delta"] = cand_acc - base_acc;
   out["ci95"] = IntervalJson(ci);
@@ -220,7 +225,8 @@ json::object CompareRuns(Kind kind, const std::vector<ComparedItem>& baseline, c
   out["itemAccuracy"] = std::move(item_accuracy);
   out["discordanceRate"] = discordance;
   out["minimumDetectableEffect"] = mde ? json::value(*mde) : json::value(nullptr);
-  out["itemsNeeded"] = static_cast<uint64_t>(std::ceil(McNemarItemsNeeded(options.effect, discordance, options.alpha, kPower)));
+  out["itemsNeeded"] =
+      static_cast<uint64_t>(std::ceil(McNemarItemsNeeded(options.effect, discordance, options.alpha, kPower)));
   out["fields"] = FieldsJson(units, options.alpha);
   out["newlyIncorrect"] = std::move(newly_incorrect);
   out["newlyCorrect"] = std::move(newly_correct);

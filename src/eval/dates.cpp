@@ -50,9 +50,9 @@ int MonthFromName(std::string_view word) {
 }
 
 bool IsIgnorableWord(std::string_view word) {
-  static const char* kWords[] = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-                                 "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                                 "st", "nd", "rd", "th", "of", "the"};
+  static const char* kWords[] = {"mon",    "tue", "tues",   "wed",     "thu",       "thur",     "thurs",  "fri",
+                                 "sat",    "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                 "sunday", "st",  "nd",     "rd",      "th",        "of",       "the"};
   for (const char* w : kWords) {
     if (EqualsLower(word, w)) return true;
   }
@@ -191,7 +191,8 @@ std::optional<CalendarDate> ParseDateBody(std::string_view s, DateOrder order) {
   // Numeric dates need a separator other than spaces ("12 03 2024" is not read).
   if (nums.size() != 3 || sep == 0) return std::nullopt;
   const int a = Number(nums[0]), b = Number(nums[1]);
-  if (nums[0].size() == 4) return nums[1].size() <= 2 && nums[2].size() <= 2 ? Make(a, b, Number(nums[2])) : std::nullopt;
+  if (nums[0].size() == 4)
+    return nums[1].size() <= 2 && nums[2].size() <= 2 ? Make(a, b, Number(nums[2])) : std::nullopt;
   if (nums[0].size() > 2 || nums[1].size() > 2 || nums[2].size() == 3) return std::nullopt;
   if (order == DateOrder::kYMD) return Make(ExpandYear(nums[0]), b, Number(nums[2]));
   const int y = ExpandYear(nums[2]);

@@ -51,7 +51,8 @@ bool IsCurrencyCode(std::u32string_view w) {
                                        "hkd", "krw", "try", "rub", "aed", "sar", "ils", "thb", "twd", "rmb"};
   if (w.size() != 3) return false;
   for (const char* c : kCodes)
-    if (w[0] == static_cast<char32_t>(c[0]) && w[1] == static_cast<char32_t>(c[1]) && w[2] == static_cast<char32_t>(c[2]))
+    if (w[0] == static_cast<char32_t>(c[0]) && w[1] == static_cast<char32_t>(c[1]) &&
+        w[2] == static_cast<char32_t>(c[2]))
       return true;
   return false;
 }
@@ -86,7 +87,8 @@ std::optional<double> LooseNumber(const std::u32string& s) {
   if (last_mark != std::u32string::npos && (s[last_mark] == U'.' || s[last_mark] == U',')) {
     size_t tail = end - last_mark - 1;
     bool other_marks = false;
-    for (size_t k = i; k < last_mark; ++k) other_marks = other_marks || ((s[k] == U'.' || s[k] == U',') && s[k] != s[last_mark]);
+    for (size_t k = i; k < last_mark; ++k)
+      other_marks = other_marks || ((s[k] == U'.' || s[k] == U',') && s[k] != s[last_mark]);
     decimal = tail != 3 || other_marks || (marks == 1 && s[last_mark] == U'.');
   }
   for (size_t k = i; k < end; ++k) {

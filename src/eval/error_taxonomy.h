@@ -24,8 +24,8 @@ inline constexpr double kNearMissSimilarity = 0.8;
 
 // `expected`/`actual` are nullptr when the key is missing; `score` is the field's score
 // under its comparator; `cell_share` (arrays: correct cells / total cells, else < 0).
-const char* FieldCategory(const FieldSpec& spec, const json::value* expected, const json::value* actual,
-                          double score, double cell_share);
+const char* FieldCategory(const FieldSpec& spec, const json::value* expected, const json::value* actual, double score,
+                          double cell_share);
 
 // The aggressive normal form: a date ("date:2024-03-12") when the whole text reads as
 // one; else a number ("num:1234.5") once currency symbols/codes and spaces are dropped

@@ -79,8 +79,8 @@ Status ValidateOptions(Kind kind, const json::object& config, const Options& opt
 // Checks an item's expectedOutput against the entity's config. Errors are
 // Unprocessable with a path such as "expectedOutput.value.line_items[2].amount".
 // `page_count`, when known, bounds splitter endPage.
-Status ValidateExpectedOutput(Kind kind, const json::object& config,
-                              const json::value& expected, std::optional<int> page_count);
+Status ValidateExpectedOutput(Kind kind, const json::object& config, const json::value& expected,
+                              std::optional<int> page_count);
 
 // Scores one item. `expected` is the ProvidedProcessorOutput; `actual` the processor
 // output (ExtractOutput {value, metadata}, ClassifyOutput {id,type,confidence},
@@ -125,8 +125,8 @@ class MetricsBuilder {
   Kind kind_;
   json::object config_;
   Options options_;
-  json::storage_ptr arena_;           // holds items_: freed together with the builder
-  std::vector<json::object> items_;  // classify/split: the parts of each result that Build reads
+  json::storage_ptr arena_;                         // holds items_: freed together with the builder
+  std::vector<json::object> items_;                 // classify/split: the parts of each result that Build reads
   std::unique_ptr<struct ExtractTallies> extract_;  // extract: running tallies
 };
 

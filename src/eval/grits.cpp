@@ -244,13 +244,15 @@ StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint6
   double row_score = Align(
       tr, pr,
       [&](size_t ti, size_t pi) {
-        return Align(tc, pc, [&](size_t tj, size_t pj) { return at(ti, tj, pi, pj); }, nullptr);
+        return Align(
+            tc, pc, [&](size_t tj, size_t pj) { return at(ti, tj, pi, pj); }, nullptr);
       },
       &row_pairs);
   double col_score = Align(
       tc, pc,
       [&](size_t tj, size_t pj) {
-        return Align(tr, pr, [&](size_t ti, size_t pi) { return at(ti, tj, pi, pj); }, nullptr);
+        return Align(
+            tr, pr, [&](size_t ti, size_t pi) { return at(ti, tj, pi, pj); }, nullptr);
       },
       &col_pairs);
   const double num_true = static_cast<double>(tr * tc), num_pos = static_cast<double>(pr * pc);

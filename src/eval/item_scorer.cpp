@@ -92,7 +92,8 @@ ExtractPlan::ExtractPlan(FieldSpec root_spec, const Options& opts) : options(opt
   FieldRules rules(options);
   for (Leaf& leaf : FlattenObject(root)) {
     bool excluded = rules.IsExcluded(leaf.path);
-    std::optional<double> fuzzy = leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
+    std::optional<double> fuzzy =
+        leaf.spec->type == FieldType::kString ? rules.FuzzyThreshold(leaf.path) : std::nullopt;
     RowColumns columns;
     if (leaf.spec->type == FieldType::kArray && !leaf.spec->items.empty()) {
       columns = PlanRowColumns(leaf.spec->items[0], rules, leaf.path);
@@ -101,7 +102,8 @@ ExtractPlan::ExtractPlan(FieldSpec root_spec, const Options& opts) : options(opt
   }
 }
 
-StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual) {
+StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::value& expected,
+                                        const json::value& actual) {
   const json::value& exp_value = ExtractedValue(expected);
   const json::value& act_value = ExtractedValue(actual);
   // Without a schema, the fields come from this item's expected value.
@@ -148,20 +150,21 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
       // so its column cells count exactly as they would for null; only the verdict's
       // reason says "missing".
       ArrayBudget budget(p.options.max_array_rows);
-      ArrayScore as = ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, budget, sp, &planned.columns);
+      ArrayScore as =
+          ScoreArray(*leaf.spec, *e, a ? *a : kNullValue, rules, leaf.path, true, budget, sp, &planned.columns);
       if (budget.exhausted()) return budget.status();
       v = as.verdict;
       if (!a && !e->is_null() && !(e->is_array() && e->as_array().empty())) v = {0, "missing"};
-      cell_share = as.total_cells ? static_cast<double>(as.correct_cells) / static_cast<double>(as.total_cells) : v.score;
+      cell_share =
+          as.total_cells ? static_cast<double>(as.correct_cells) / static_cast<double>(as.total_cells) : v.score;
       f["correctCells"] = static_cast<int64_t>(as.correct_cells);
       f["totalCells"] = static_cast<int64_t>(as.total_cells);
       if (!as.rows.empty()) f["rows"] = std::move(as.rows);
       if (!as.columns.empty()) {
         json::object cols(sp);
         for (const ColumnTally& t : as.columns) {
-          cols[t.path] = {{"expected", t.expected},          {"expectedNonNull", t.expected_non_null},
-                          {"present", t.present},            {"correct", t.correct},
-                          {"correctNonNull", t.correct_non_null}, {"cells", t.cells}};
+          cols[t.path] = {{"expected", t.expected}, {"expectedNonNull", t.expected_non_null}, {"present", t.present},
+                          {"correct", t.correct},   {"correctNonNull", t.correct_non_null},   {"cells", t.cells}};
         }
         f["columns"] = std::move(cols);
       }
@@ -197,22 +200,20 @@ StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::val
 }
 
 ItemScorer::ItemScorer(Kind kind, const json::object& config, const Options& options)
-    : kind_(kind), extract_(kind == Kind::kExtractor ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
+    : kind_(kind),
+      extract_(kind == Kind::kExtractor ? std::make_shared<const ExtractPlan>(config, options) : nullptr) {}
 
 StatusOr<json::object> ItemScorer::Score(const json::value& expected, const json::value& actual) const {
   switch (kind_) {
-    case Kind::kExtractor:
-      return ScoreExtractItem(*extract_, expected, actual);
-    case Kind::kClassifier:
-      return ScoreClassifyItem(expected, actual);
-    case Kind::kSplitter:
-      return ScoreSplitItem(expected, actual);
+    case Kind::kExtractor: return ScoreExtractItem(*extract_, expected, actual);
+    case Kind::kClassifier: return ScoreClassifyItem(expected, actual);
+    case Kind::kSplitter: return ScoreSplitItem(expected, actual);
   }
   return json::object();
 }
 
-StatusOr<json::object> ScoreItem(Kind kind, const json::object& config, const json::value& expected, const json::value& actual,
-                       const Options& options) {
+StatusOr<json::object> ScoreItem(Kind kind, const json::object& config, const json::value& expected,
+                                 const json::value& actual, const Options& options) {
   return ItemScorer(kind, config, options).Score(expected, actual);
 }
 

@@ -29,7 +29,8 @@ struct ExtractPlan {
 
 // Fails (TooLarge) when an array is over Options::max_array_rows or its pairing over
 // the work those bound (see ArrayBudget).
-StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::value& expected, const json::value& actual);
+StatusOr<json::object> ScoreExtractItem(const ExtractPlan& plan, const json::value& expected,
+                                        const json::value& actual);
 json::object ScoreClassifyItem(const json::value& expected, const json::value& actual);
 json::object ScoreSplitItem(const json::value& expected, const json::value& actual);
 

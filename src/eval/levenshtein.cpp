@@ -167,12 +167,12 @@ size_t DistanceOneWordAscii(std::string_view p, std::string_view t) {
     const uint64_t eq = peq[static_cast<unsigned char>(c)];
     const uint64_t a = eq & pv;
     const uint64_t b = a + pv;
-    const uint64_t t1 = b | pv | eq;       // xh | pv
-    const uint64_t mh = (pv & ~b) | a;     // pv & xh
-    const uint64_t nxv = ~eq & nmv;        // ~xv
-    const uint64_t nph = t1 & nmv;         // ~ph, before the shift
-    pv = (mh | (nph & (nxv >> 1))) << 1;   // (mh << 1) | ((nph << 1) & ~xv)
-    nmv = nxv | (nph << 1);                // ~(xv & ~((ph << 1) | 1))
+    const uint64_t t1 = b | pv | eq;      // xh | pv
+    const uint64_t mh = (pv & ~b) | a;    // pv & xh
+    const uint64_t nxv = ~eq & nmv;       // ~xv
+    const uint64_t nph = t1 & nmv;        // ~ph, before the shift
+    pv = (mh | (nph & (nxv >> 1))) << 1;  // (mh << 1) | ((nph << 1) & ~xv)
+    nmv = nxv | (nph << 1);               // ~(xv & ~((ph << 1) | 1))
   }
   for (size_t i = 0; i < m; ++i) peq[pattern[i]] = 0;
   const uint64_t mask = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
@@ -205,7 +205,9 @@ struct AsciiFoldTable {
   unsigned char map[256];
   constexpr AsciiFoldTable() : map() {
     for (int c = 0; c < 256; ++c) {
-      map[c] = c >= 0x80 ? 0xFF : (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : static_cast<unsigned char>(c);
+      map[c] = c >= 0x80                ? 0xFF
+               : (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32)
+                                        : static_cast<unsigned char>(c);
     }
     map[0] = 0xFF;  // NUL takes the general path
     for (int c : {' ', '\t', '\n', '\r', '\f', '\v'}) map[c] = 0;

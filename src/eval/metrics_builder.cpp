@@ -50,8 +50,11 @@ class Calibration {
       if (!count_[b]) continue;
       double acc = acc_sum_[b] / count_[b], conf = conf_sum_[b] / count_[b];
       ece += count_[b] / static_cast<double>(n_) * std::fabs(acc - conf);
-      buckets.push_back(json::object{{"low", b / 10.0}, {"high", (b + 1) / 10.0}, {"count", count_[b]},
-                                     {"accuracy", acc}, {"meanConfidence", conf}});
+      buckets.push_back(json::object{{"low", b / 10.0},
+                                     {"high", (b + 1) / 10.0},
+                                     {"count", count_[b]},
+                                     {"accuracy", acc},
+                                     {"meanConfidence", conf}});
     }
     return {{"count", n_}, {"buckets", std::move(buckets)}, {"ece", ece}};
   }
@@ -210,7 +213,8 @@ json::object BuildClassify(const json::object& config, const std::vector<json::o
   if (const json::value* list = config.if_contains("classifications"); list && list->is_array()) {
     for (const auto& c : list->as_array()) {
       if (c.is_object()) {
-        if (const json::value* t = c.as_object().if_contains("type"); t && t->is_string()) labels.emplace_back(t->as_string());
+        if (const json::value* t = c.as_object().if_contains("type"); t && t->is_string())
+          labels.emplace_back(t->as_string());
       }
     }
   }
@@ -233,7 +237,8 @@ json::object BuildClassify(const json::object& config, const std::vector<json::o
     correct += ok;
     pairs.emplace_back(index(LabelOf(*f, "expected")), index(LabelOf(*f, "actual")));
     if (ok) hits.push_back(pairs.back().first);
-    if (const json::value* c = f->if_contains("confidence"); c && c->is_number()) calibration.Add(c->to_number<double>(), ok);
+    if (const json::value* c = f->if_contains("confidence"); c && c->is_number())
+      calibration.Add(c->to_number<double>(), ok);
   }
   std::vector<std::vector<int64_t>> counts(labels.size(), std::vector<int64_t>(labels.size(), 0));
   for (auto [e, a] : pairs) ++counts[e][a];
@@ -244,8 +249,9 @@ json::object BuildClassify(const json::object& config, const std::vector<json::o
       expected += static_cast<double>(counts[k][j]);
       predicted += static_cast<double>(counts[j][k]);
     }
-    json::object m{{"countExpected", static_cast<int64_t>(expected)}, {"countPredicted", static_cast<int64_t>(predicted)},
-                    {"countCorrect", static_cast<int64_t>(hit)}};
+    json::object m{{"countExpected", static_cast<int64_t>(expected)},
+                   {"countPredicted", static_cast<int64_t>(predicted)},
+                   {"countCorrect", static_cast<int64_t>(hit)}};
     PutPrf(m, hit, predicted, expected);
     per_class[labels[k]] = std::move(m);
   }
@@ -333,12 +339,9 @@ void MetricsBuilder::Add(const json::object& item_result) {
 
 json::object MetricsBuilder::Build() const {
   switch (kind_) {
-    case Kind::kExtractor:
-      return extract_->Build();
-    case Kind::kClassifier:
-      return BuildClassify(config_, items_);
-    case Kind::kSplitter:
-      return BuildSplit(items_);
+    case Kind::kExtractor: return extract_->Build();
+    case Kind::kClassifier: return BuildClassify(config_, items_);
+    case Kind::kSplitter: return BuildSplit(items_);
   }
   return {};
 }

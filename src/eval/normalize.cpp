@@ -47,7 +47,8 @@ std::string CollapseSimple(std::string_view s) {
   for (size_t i = 0; normalized && i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == ' ') normalized = s[i + 1] != ' ';  // s.back() != ' ', so s[i + 1] exists
-    else if ((c >= 0x09 && c <= 0x0D) || c == 0xC2) normalized = false;  // \t-\r; U+0085, U+00A0 (and other U+0080-00BF)
+    else if ((c >= 0x09 && c <= 0x0D) || c == 0xC2)
+      normalized = false;  // \t-\r; U+0085, U+00A0 (and other U+0080-00BF)
   }
   if (normalized) return std::string(s);
   std::string out;
@@ -67,7 +68,8 @@ std::string CollapseSimple(std::string_view s) {
 }
 
 icu::UnicodeString NormalizedUnicode(std::string_view utf8) {
-  icu::UnicodeString src = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString src =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   icu::UnicodeString nfc_text = U_SUCCESS(status) ? nfc->normalize(src, status) : src;

@@ -28,9 +28,7 @@ std::optional<bool> LabelledOutcome(const json::value& field) {
   return std::nullopt;
 }
 
-const char* MetricsTypeName(Kind kind) {
-  return model::KindInfo(kind).metrics_type;
-}
+const char* MetricsTypeName(Kind kind) { return model::KindInfo(kind).metrics_type; }
 
 bool ItemCorrect(const json::object& result) {
   const json::value* v = result.if_contains("correct");

@@ -65,12 +65,9 @@ void PairEqualRows(size_t ne, size_t na, const std::vector<PairingColumn>& colum
 
 bool CellsEqual(const PairingColumn& column, size_t i, size_t j) {
   switch (column.mode) {
-    case PairingColumn::Mode::kKeys:
-      return column.expected_keys[i] == column.actual_keys[j];
-    case PairingColumn::Mode::kNumbers:
-      return NumbersEqual(column.expected_numbers[i], column.actual_numbers[j]);
-    case PairingColumn::Mode::kCallback:
-      return column.equal(i, j);
+    case PairingColumn::Mode::kKeys: return column.expected_keys[i] == column.actual_keys[j];
+    case PairingColumn::Mode::kNumbers: return NumbersEqual(column.expected_numbers[i], column.actual_numbers[j]);
+    case PairingColumn::Mode::kCallback: return column.equal(i, j);
   }
   return false;
 }

@@ -20,9 +20,9 @@ namespace goldset::eval {
 struct PairingColumn {
   enum class Mode { kKeys, kNumbers, kCallback };
   Mode mode = Mode::kCallback;
-  std::vector<int64_t> expected_keys, actual_keys;     // kKeys: equal keys <=> equal cells
+  std::vector<int64_t> expected_keys, actual_keys;       // kKeys: equal keys <=> equal cells
   std::vector<double> expected_numbers, actual_numbers;  // kNumbers: NumbersEqual
-  std::function<bool(size_t i, size_t j)> equal;        // kCallback
+  std::function<bool(size_t i, size_t j)> equal;         // kCallback
 };
 
 bool CellsEqual(const PairingColumn& column, size_t i, size_t j);

@@ -4,9 +4,7 @@
 
 namespace goldset::eval {
 
-Kind KindOfEntity(std::string_view entity_kind) {
-  return model::KindFromName(entity_kind).value_or(Kind::kExtractor);
-}
+Kind KindOfEntity(std::string_view entity_kind) { return model::KindFromName(entity_kind).value_or(Kind::kExtractor); }
 
 Options OptionsFromJson(const json::object& o) {
   Options opts;

@@ -189,7 +189,8 @@ Status ValidateNode(const json::value& v, const std::string& path, int object_de
     }
   }
   if (const json::value* en = o.if_contains("enum")) {
-    if (!en->is_array() || en->as_array().empty()) return SchemaError("`enum` must be a non-empty array", path + ".enum");
+    if (!en->is_array() || en->as_array().empty())
+      return SchemaError("`enum` must be a non-empty array", path + ".enum");
     for (size_t i = 0; i < en->as_array().size(); ++i) {
       const auto& e = en->as_array()[i];
       if (!e.is_string() && !e.is_null()) {
@@ -198,7 +199,8 @@ Status ValidateNode(const json::value& v, const std::string& path, int object_de
     }
   }
   if (const json::value* et = o.if_contains("extend:type")) {
-    if (!et->is_string() || (et->as_string() != "currency" && et->as_string() != "date" && et->as_string() != "signature")) {
+    if (!et->is_string() ||
+        (et->as_string() != "currency" && et->as_string() != "date" && et->as_string() != "signature")) {
       return SchemaError("`extend:type` must be \"currency\", \"date\" or \"signature\"", path + ".extend:type");
     }
   }

@@ -44,9 +44,9 @@ inline bool IsScalar(FieldType t) { return t != FieldType::kObject && t != Field
 
 // A leaf of a flattened object: its dot path relative to the object and its spec.
 struct Leaf {
-  std::string path;             // "vendor.name"
+  std::string path;               // "vendor.name"
   std::vector<std::string> keys;  // {"vendor","name"}
-  const FieldSpec* spec;        // scalar or array
+  const FieldSpec* spec;          // scalar or array
 };
 // Flattens nested objects (not arrays, not currency) into leaves, in schema order.
 std::vector<Leaf> FlattenObject(const FieldSpec& object_spec);

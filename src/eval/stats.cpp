@@ -64,7 +64,8 @@ double NormalQuantile(double p) {
 PairedTest TestPairs(const BinaryPairs& pairs) {
   PairedTest t;
   if (pairs.n == 0) return t;
-  t.delta = (static_cast<double>(pairs.cand_only) - static_cast<double>(pairs.base_only)) / static_cast<double>(pairs.n);
+  t.delta =
+      (static_cast<double>(pairs.cand_only) - static_cast<double>(pairs.base_only)) / static_cast<double>(pairs.n);
   t.ci95 = ExactPairedBootstrapDelta(pairs);
   t.p_value = McNemarExactPValue(pairs.base_only, pairs.cand_only);
   return t;
@@ -77,12 +78,9 @@ Verdict Decide(double p_value, double alpha, int64_t direction) {
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kImproved:
-      return "improved";
-    case Verdict::kRegressed:
-      return "regressed";
-    case Verdict::kNoChange:
-      break;
+    case Verdict::kImproved: return "improved";
+    case Verdict::kRegressed: return "regressed";
+    case Verdict::kNoChange: break;
   }
   return "no_change";
 }

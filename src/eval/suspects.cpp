@@ -123,7 +123,8 @@ std::vector<Suspect> RankSuspects(const std::vector<SuspectRun>& runs, const Sus
       const json::object& verdict = v->as_object();
       if (const json::value* e = verdict.if_contains("expected")) expected = *e;
       const Tally& t = tallies[r][field];
-      double p = (static_cast<double>(t.correct - (correct ? 1 : 0)) + 1.0) / (static_cast<double>(t.labelled - 1) + 2.0);
+      double p =
+          (static_cast<double>(t.correct - (correct ? 1 : 0)) + 1.0) / (static_cast<double>(t.labelled - 1) + 2.0);
       double w = std::max(0.0, Logit(std::clamp(p, 0.001, 0.999)));
       const json::value* actual = verdict.if_contains("actual");
       std::string k = correct ? "" : CandidateKey(actual);

@@ -52,9 +52,9 @@ struct KeyedNorm;
 
 struct Norm {
   enum Kind { kEmpty, kDict, kStrings, kDicts } kind = kEmpty;
-  std::vector<KeyedNorm> keys;                     // kDict: value is kStrings or kDicts
-  std::vector<std::string> strings;                // kStrings
-  std::vector<Norm> dicts;                          // kDicts: each kDict
+  std::vector<KeyedNorm> keys;       // kDict: value is kStrings or kDicts
+  std::vector<std::string> strings;  // kStrings
+  std::vector<Norm> dicts;           // kDicts: each kDict
   bool empty() const;
 };
 
@@ -217,7 +217,8 @@ std::optional<TreeEditScore> TreeEditAccuracy(const json::value& gt, const json:
   int64_t d = Distance(pred_tree, gt_tree);
   int64_t full = 0;  // TED(empty, gt): every node of gt but its root inserted
   for (size_t i = 0; i + 1 < gt_tree.label.size(); ++i) full += InsertCost(gt_tree, i);
-  out.accuracy = full > 0 ? std::max(0.0, 1.0 - static_cast<double>(d) / static_cast<double>(full)) : (d == 0 ? 1.0 : 0.0);
+  out.accuracy =
+      full > 0 ? std::max(0.0, 1.0 - static_cast<double>(d) / static_cast<double>(full)) : (d == 0 ? 1.0 : 0.0);
   std::vector<std::pair<std::string, std::string>> gf, pf;
   Flatten(g, "", &gf);
   Flatten(p, "", &pf);

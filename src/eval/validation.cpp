@@ -40,7 +40,8 @@ Status ValidateLabelList(const json::object& config, const char* key, bool allow
       if (!k->is_string() && !k->is_null()) return Invalid("`identifierKey` must be a string", p + ".identifierKey");
     }
     if (!ids.insert(std::string(c.as_object().at("id").as_string())).second) return Invalid("Duplicate id", p + ".id");
-    if (!types.insert(std::string(c.as_object().at("type").as_string())).second) return Invalid("Duplicate type", p + ".type");
+    if (!types.insert(std::string(c.as_object().at("type").as_string())).second)
+      return Invalid("Duplicate type", p + ".type");
   }
   return Status::OK();
 }
@@ -78,18 +79,15 @@ Status CheckValue(const FieldSpec& spec, const json::value& v, const std::string
   if (v.is_null()) return Status::OK();  // lenient: null is always "not in the document"
   auto bad = [&] { return Unprocessable("Expected " + std::string(TypeWord(spec.type)), path); };
   switch (spec.type) {
-    case FieldType::kString:
-      return v.is_string() ? Status::OK() : bad();
-    case FieldType::kNumber:
-      return ParseNumber(v) ? Status::OK() : bad();
+    case FieldType::kString: return v.is_string() ? Status::OK() : bad();
+    case FieldType::kNumber: return ParseNumber(v) ? Status::OK() : bad();
     case FieldType::kInteger: {
       // Whole numbers of any size: int64 and uint64 values as sent, and integral doubles
       // (no cast to int64, which is undefined beyond its range).
       auto n = ParseNumber(v);
       return n && std::isfinite(*n) && std::floor(*n) == *n ? Status::OK() : bad();
     }
-    case FieldType::kBoolean:
-      return v.is_bool() ? Status::OK() : bad();
+    case FieldType::kBoolean: return v.is_bool() ? Status::OK() : bad();
     case FieldType::kEnum: {
       if (!v.is_string()) return bad();
       for (const auto& e : spec.enum_values) {
@@ -108,9 +106,11 @@ Status CheckValue(const FieldSpec& spec, const json::value& v, const std::string
       for (const auto& kv : v.as_object()) {
         std::string key(kv.key());
         if (key == "amount") {
-          if (!kv.value().is_null() && !ParseNumber(kv.value())) return Unprocessable("Expected a number", path + ".amount");
+          if (!kv.value().is_null() && !ParseNumber(kv.value()))
+            return Unprocessable("Expected a number", path + ".amount");
         } else if (key == "iso_4217_currency_code") {
-          if (!kv.value().is_null() && !kv.value().is_string()) return Unprocessable("Expected a string", path + "." + key);
+          if (!kv.value().is_null() && !kv.value().is_string())
+            return Unprocessable("Expected a string", path + "." + key);
         } else {
           return Unprocessable("Unknown key \"" + key + "\"", path + "." + key);
         }
@@ -138,8 +138,7 @@ Status CheckValue(const FieldSpec& spec, const json::value& v, const std::string
       }
       return Status::OK();
     }
-    case FieldType::kAny:
-      return Status::OK();
+    case FieldType::kAny: return Status::OK();
   }
   return Status::OK();
 }
@@ -157,17 +156,20 @@ Status ValidateSplits(const json::object& config, const json::value& expected, s
     if (!id || !id->is_string()) return Unprocessable("`classificationId` must be a string", p + ".classificationId");
     if (!type || !type->is_string()) return Unprocessable("`type` must be a string", p + ".type");
     if (!KnownLabel(config, "splitClassifications", id, nullptr)) {
-      return Unprocessable("Unknown classificationId \"" + std::string(id->as_string()) + "\"", p + ".classificationId");
+      return Unprocessable("Unknown classificationId \"" + std::string(id->as_string()) + "\"",
+                           p + ".classificationId");
     }
     if (!KnownLabel(config, "splitClassifications", id, type)) {
-      return Unprocessable("`type` does not match the split classification \"" + std::string(id->as_string()) + "\"", p + ".type");
+      return Unprocessable("`type` does not match the split classification \"" + std::string(id->as_string()) + "\"",
+                           p + ".type");
     }
     int64_t pages[2] = {0, 0};
     const char* names[2] = {"startPage", "endPage"};
     for (int k = 0; k < 2; ++k) {
       const json::value* n = o.if_contains(names[k]);
       if (!n || !n->is_int64() || n->as_int64() < 1) {
-        if (!(n && n->is_uint64())) return Unprocessable(std::string("`") + names[k] + "` must be a positive integer", p + "." + names[k]);
+        if (!(n && n->is_uint64()))
+          return Unprocessable(std::string("`") + names[k] + "` must be a positive integer", p + "." + names[k]);
         pages[k] = static_cast<int64_t>(n->as_uint64());
       } else {
         pages[k] = n->as_int64();
@@ -183,23 +185,30 @@ Status ValidateSplits(const json::object& config, const json::value& expected, s
 
 }  // namespace
 
-Status ValidateClassifyConfig(const json::object& config) { return ValidateLabelList(config, "classifications", false); }
-Status ValidateSplitConfig(const json::object& config) { return ValidateLabelList(config, "splitClassifications", true); }
+Status ValidateClassifyConfig(const json::object& config) {
+  return ValidateLabelList(config, "classifications", false);
+}
+Status ValidateSplitConfig(const json::object& config) {
+  return ValidateLabelList(config, "splitClassifications", true);
+}
 
 Status ValidateOptions(Kind kind, const json::object& config, const Options& options) {
   if (!(options.fuzzy_threshold > 0 && options.fuzzy_threshold <= 1)) {
     return Status::InvalidArgument("fuzzyThreshold must be in (0, 1]; Path: options.fuzzyThreshold");
   }
   if (kind != Kind::kExtractor) {
-    if (!options.fuzzy_match_fields.empty()) return Status::InvalidArgument("fuzzyMatchFields apply to extractors only; Path: options.fuzzyMatchFields");
-    if (!options.exclude_fields.empty()) return Status::InvalidArgument("excludeFields apply to extractors only; Path: options.excludeFields");
+    if (!options.fuzzy_match_fields.empty())
+      return Status::InvalidArgument("fuzzyMatchFields apply to extractors only; Path: options.fuzzyMatchFields");
+    if (!options.exclude_fields.empty())
+      return Status::InvalidArgument("excludeFields apply to extractors only; Path: options.excludeFields");
     return Status::OK();
   }
   std::vector<std::string> paths = FieldPaths(config);
   std::set<std::string> known(paths.begin(), paths.end());
   for (size_t i = 0; i < options.exclude_fields.size(); ++i) {
     if (!known.count(options.exclude_fields[i])) {
-      return Status::InvalidArgument("Unknown field \"" + options.exclude_fields[i] + "\"; Path: options.excludeFields[" + std::to_string(i) + "]");
+      return Status::InvalidArgument("Unknown field \"" + options.exclude_fields[i] +
+                                     "\"; Path: options.excludeFields[" + std::to_string(i) + "]");
     }
   }
   // Fuzzy paths must be string fields: top-level leaves or array columns.
@@ -219,7 +228,8 @@ Status ValidateOptions(Kind kind, const json::object& config, const Options& opt
     const std::string& p = options.fuzzy_match_fields[i];
     std::string at = "; Path: options.fuzzyMatchFields[" + std::to_string(i) + "]";
     if (!known.count(p)) return Status::InvalidArgument("Unknown field \"" + p + "\"" + at);
-    if (!strings.count(p)) return Status::InvalidArgument("Fuzzy matching applies to string fields only: \"" + p + "\"" + at);
+    if (!strings.count(p))
+      return Status::InvalidArgument("Fuzzy matching applies to string fields only: \"" + p + "\"" + at);
   }
   return Status::OK();
 }
@@ -231,7 +241,8 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config, const json:
   switch (kind) {
     case Kind::kExtractor: {
       const json::value* value = o.if_contains("value");
-      if (!value || !value->is_object()) return Unprocessable("Extractor expectedOutput must be {\"value\": {...}}", "expectedOutput.value");
+      if (!value || !value->is_object())
+        return Unprocessable("Extractor expectedOutput must be {\"value\": {...}}", "expectedOutput.value");
       FieldSpec root = SchemaOfConfig(config);
       if (root.properties.empty()) return Status::OK();  // no schema: nothing to conform to
       return CheckValue(root, *value, "expectedOutput.value");
@@ -245,12 +256,12 @@ Status ValidateExpectedOutput(Kind kind, const json::object& config, const json:
         return Unprocessable("Unknown classification id \"" + std::string(id->as_string()) + "\"", "expectedOutput.id");
       }
       if (!KnownLabel(config, "classifications", id, type)) {
-        return Unprocessable("`type` does not match classification \"" + std::string(id->as_string()) + "\"", "expectedOutput.type");
+        return Unprocessable("`type` does not match classification \"" + std::string(id->as_string()) + "\"",
+                             "expectedOutput.type");
       }
       return Status::OK();
     }
-    case Kind::kSplitter:
-      return ValidateSplits(config, expected, page_count);
+    case Kind::kSplitter: return ValidateSplits(config, expected, page_count);
   }
   return Status::OK();
 }

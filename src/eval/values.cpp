@@ -13,7 +13,6 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-
 }  // namespace
 
 std::optional<double> ParseNumberText(std::string_view s) {

@@ -38,8 +38,8 @@ bool PlainId(const std::string& id) {
   return true;
 }
 
-const std::set<std::string> kFolderFlags = {"--config", "--expected", "--actual", "--baseline", "--kind", "--fuzzy",
-                                            "--exclude", "--fuzzy-threshold", "--max-array-rows"};
+const std::set<std::string> kFolderFlags = {"--config", "--expected", "--actual",          "--baseline",      "--kind",
+                                            "--fuzzy",  "--exclude",  "--fuzzy-threshold", "--max-array-rows"};
 const std::set<std::string> kServerFlags = {"--run", "--baseline-run", "--wait"};
 const std::set<std::string> kCompareFlags = {"--alpha", "--margin", "--effect"};
 
@@ -47,14 +47,10 @@ const std::set<std::string> kCompareFlags = {"--alpha", "--margin", "--effect"};
 
 const char* FailOnName(FailOn f) {
   switch (f) {
-    case FailOn::kRegression:
-      return "regression";
-    case FailOn::kFieldRegression:
-      return "field-regression";
-    case FailOn::kNonInferiority:
-      return "non-inferiority";
-    case FailOn::kNever:
-      break;
+    case FailOn::kRegression: return "regression";
+    case FailOn::kFieldRegression: return "field-regression";
+    case FailOn::kNonInferiority: return "non-inferiority";
+    case FailOn::kNever: break;
   }
   return "never";
 }
@@ -104,7 +100,8 @@ std::string ParseFlags(int argc, char** argv, Flags* f) {
       if (!ParseDouble(val, &x)) x = std::nan("");
       (arg == "--alpha" ? f->compare.alpha : arg == "--margin" ? f->compare.margin : f->compare.effect) = x;
     } else if (arg == "--wait") {
-      if (!ParseDouble(val, &x) || x < 0 || x > 86400 || x != std::floor(x)) return "--wait needs whole seconds in [0, 86400]";
+      if (!ParseDouble(val, &x) || x < 0 || x > 86400 || x != std::floor(x))
+        return "--wait needs whole seconds in [0, 86400]";
       f->wait_seconds = static_cast<int>(x);
     } else if (arg == "--fail-on") {
       if (val == "regression") f->fail_on = FailOn::kRegression;
@@ -125,10 +122,12 @@ std::string ParseFlags(int argc, char** argv, Flags* f) {
   } else {
     for (const std::string& flag : kServerFlags)
       if (given.count(flag)) return flag + " needs --server";
-    if (f->config.empty() || f->expected.empty() || f->actual.empty()) return "--config, --expected and --actual are required";
+    if (f->config.empty() || f->expected.empty() || f->actual.empty())
+      return "--config, --expected and --actual are required";
     if (given.count("--baseline") && f->baseline.empty()) return "--baseline needs a folder";
   }
-  if (f->format != "table" && f->format != "json" && f->format != "csv" && f->format != "markdown" && f->format != "junit")
+  if (f->format != "table" && f->format != "json" && f->format != "csv" && f->format != "markdown" &&
+      f->format != "junit")
     return "--format must be table, json, csv, markdown or junit";
   if (!f->kind.empty() && f->kind != "extract" && f->kind != "classify" && f->kind != "split") {
     return "--kind must be extract, classify or split";
@@ -137,7 +136,8 @@ std::string ParseFlags(int argc, char** argv, Flags* f) {
     for (const std::string& flag : kCompareFlags)
       if (given.count(flag)) return flag + " applies to a comparison: pass --baseline (or --baseline-run)";
     if (f->fail_on && *f->fail_on != FailOn::kNever)
-      return std::string("--fail-on ") + FailOnName(*f->fail_on) + " needs a baseline: pass --baseline (or --baseline-run)";
+      return std::string("--fail-on ") + FailOnName(*f->fail_on) +
+             " needs a baseline: pass --baseline (or --baseline-run)";
   } else {
     if (Status st = eval::ValidateCompareOptions(f->compare); !st.ok()) return "--" + st.message();
     if (!f->fail_on) f->fail_on = FailOn::kRegression;

@@ -91,7 +91,8 @@ StatusOr<ExpectedSet> LoadExpected(const Flags& flags) {
   set.kind = *kind;
   set.options = flags.options;
   Status st;
-  if (set.kind == Kind::kExtractor && set.config.contains("schema")) st = eval::ValidateExtractorSchema(set.config.at("schema"));
+  if (set.kind == Kind::kExtractor && set.config.contains("schema"))
+    st = eval::ValidateExtractorSchema(set.config.at("schema"));
   if (set.kind == Kind::kClassifier) st = eval::ValidateClassifyConfig(set.config);
   if (set.kind == Kind::kSplitter) st = eval::ValidateSplitConfig(set.config);
   if (st.ok()) st = eval::ValidateOptions(set.kind, set.config, set.options);
@@ -114,7 +115,9 @@ StatusOr<ScoredFolder> ScoreFolder(const ExpectedSet& set, const std::string& di
   if (!actual_files.ok()) return actual_files.status();
   std::string unpaired;
   for (const auto& [name, e] : set.expected) {
-    if (!actual_files->count(name)) unpaired += "no actual output for " + (fs::path(set.expected_dir) / (name + ".json")).string() + " in " + dir + "\n";
+    if (!actual_files->count(name))
+      unpaired +=
+          "no actual output for " + (fs::path(set.expected_dir) / (name + ".json")).string() + " in " + dir + "\n";
   }
   for (const auto& [name, path] : *actual_files) {
     if (!set.expected.count(name)) unpaired += "no expected output for " + path.string() + "\n";
@@ -137,7 +140,8 @@ StatusOr<ScoredFolder> ScoreFolder(const ExpectedSet& set, const std::string& di
       item["failed"] = true;
     } else if (auto result = scorer.Score(expected, *actual); !result.ok()) {
       progress->Interrupt();
-      std::fprintf(stderr, "goldset eval: %s: %s\n", actual_files->at(name).string().c_str(), result.status().message().c_str());
+      std::fprintf(stderr, "goldset eval: %s: %s\n", actual_files->at(name).string().c_str(),
+                   result.status().message().c_str());
       ++failed;
       item["failed"] = true;
       item["error"] = result.status().message();

@@ -29,8 +29,8 @@ struct ExpectedSet {
 StatusOr<ExpectedSet> LoadExpected(const Flags& flags);
 
 struct ScoredFolder {
-  json::object metrics;  // EvaluationSetRunMetrics part + numFilesTotal/Processed/Failed
-  json::array items;     // [{name, result} | {name, failed: true, error?}] in name order
+  json::object metrics;                    // EvaluationSetRunMetrics part + numFilesTotal/Processed/Failed
+  json::array items;                       // [{name, result} | {name, failed: true, error?}] in name order
   std::vector<eval::ComparedItem> scored;  // item_id = NAME, for CompareRuns
 };
 

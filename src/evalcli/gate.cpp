@@ -20,8 +20,8 @@ bool Is(const json::object& o, const char* key, const char* value) {
 
 }  // namespace
 
-Gate EvaluateGate(eval::Kind kind, const json::object& metrics, const json::object* comparison, std::optional<FailOn> fail_on,
-                  std::optional<double> min_accuracy) {
+Gate EvaluateGate(eval::Kind kind, const json::object& metrics, const json::object* comparison,
+                  std::optional<FailOn> fail_on, std::optional<double> min_accuracy) {
   Gate g;
   g.fail_on = fail_on;
   g.min_accuracy = min_accuracy;
@@ -50,7 +50,8 @@ Gate EvaluateGate(eval::Kind kind, const json::object& metrics, const json::obje
     }
     if (*fail_on == FailOn::kNonInferiority) {
       const json::value* ni = c.if_contains("nonInferior");
-      if (!ni || !ni->is_bool() || !ni->as_bool()) g.reasons.push_back("not shown non-inferior: " + NonInferioritySentence(c));
+      if (!ni || !ni->is_bool() || !ni->as_bool())
+        g.reasons.push_back("not shown non-inferior: " + NonInferioritySentence(c));
     }
   }
   g.passed = g.reasons.empty();

@@ -13,10 +13,10 @@
 namespace goldset::evalcli {
 
 struct Gate {
-  std::optional<FailOn> fail_on;      // unset without a baseline
+  std::optional<FailOn> fail_on;  // unset without a baseline
   std::optional<double> min_accuracy;
   bool passed = true;
-  std::vector<std::string> reasons;   // why it failed, one sentence each
+  std::vector<std::string> reasons;  // why it failed, one sentence each
 };
 
 // Fails when the headline metric (split: f1, else accuracy) is missing or below

@@ -7,7 +7,8 @@
 
 namespace goldset::evalcli {
 
-Progress::Progress(size_t total, std::string what) : total_(total), what_(std::move(what)), shown_(isatty(STDERR_FILENO)) {}
+Progress::Progress(size_t total, std::string what)
+    : total_(total), what_(std::move(what)), shown_(isatty(STDERR_FILENO)) {}
 
 void Progress::Set(size_t done, size_t total) {
   // Redrawn at most 1,000 times over a run (a folder of 100,000 files would flood the terminal).
@@ -16,8 +17,8 @@ void Progress::Set(size_t done, size_t total) {
   total_ = total;
   if (!shown_ || total_ == 0 || !moved) return;
   const size_t width = 40, filled = width * std::min(done_, total_) / total_;
-  std::fprintf(stderr, "\r[%s%s] %zu/%zu %s", std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(), done_,
-               total_, what_.c_str());
+  std::fprintf(stderr, "\r[%s%s] %zu/%zu %s", std::string(filled, '#').c_str(),
+               std::string(width - filled, ' ').c_str(), done_, total_, what_.c_str());
   open_ = done_ < total_;
   if (!open_) std::fputc('\n', stderr);
   std::fflush(stderr);

@@ -112,8 +112,11 @@ std::string Table(const Report& r) {
   if (r.analysis) out += AnalysisText(*r.analysis);
   if (r.comparison) {
     const json::object& c = *r.comparison;
-    const size_t n_wrong = c.contains("newlyIncorrect") && c.at("newlyIncorrect").is_array() ? c.at("newlyIncorrect").as_array().size() : 0;
-    const size_t n_right = c.contains("newlyCorrect") && c.at("newlyCorrect").is_array() ? c.at("newlyCorrect").as_array().size() : 0;
+    const size_t n_wrong = c.contains("newlyIncorrect") && c.at("newlyIncorrect").is_array()
+                               ? c.at("newlyIncorrect").as_array().size()
+                               : 0;
+    const size_t n_right =
+        c.contains("newlyCorrect") && c.at("newlyCorrect").is_array() ? c.at("newlyCorrect").as_array().size() : 0;
     out += "\nCompared with the baseline:\n" + VerdictSentence(c) + "\n\n" + Aligned(ComparisonRows(c)) + "\n";
     out += "Newly incorrect (" + std::to_string(n_wrong) + "): " + ItemsText(c, "newlyIncorrect", 20) + "\n";
     out += "Newly correct (" + std::to_string(n_right) + "): " + ItemsText(c, "newlyCorrect", 20) + "\n";
@@ -129,24 +132,27 @@ Rows MetricRows(const Report& r) {
   Rows t;
   const json::object& m = r.metrics;
   if (r.kind == Kind::kExtractor) {
-    t.header = {"field", "countTotal", "countExpected", "countPresent", "countAccurate", "accuracy", "score", "precision", "recall"};
+    t.header = {"field",    "countTotal", "countExpected", "countPresent", "countAccurate",
+                "accuracy", "score",      "precision",     "recall"};
     for (const auto& kv : ObjectAt(m, "fieldMetrics")) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
       t.rows.push_back({std::string(kv.key()), Fmt(f, "countTotal"), Fmt(f, "countExpected"), Fmt(f, "countPresent"),
-                        Fmt(f, "countAccurate"), Fmt(f, "accuracy"), Fmt(f, "score"), Fmt(f, "precision"), Fmt(f, "recall")});
+                        Fmt(f, "countAccurate"), Fmt(f, "accuracy"), Fmt(f, "score"), Fmt(f, "precision"),
+                        Fmt(f, "recall")});
     }
   } else if (r.kind == Kind::kClassifier) {
     t.header = {"classification", "countExpected", "countPredicted", "countCorrect", "precision", "recall", "f1"};
     for (const auto& kv : ObjectAt(m, "classificationMetrics")) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
-      t.rows.push_back({std::string(kv.key()), Fmt(f, "countExpected"), Fmt(f, "countPredicted"), Fmt(f, "countCorrect"),
-                        Fmt(f, "precision"), Fmt(f, "recall"), Fmt(f, "f1")});
+      t.rows.push_back({std::string(kv.key()), Fmt(f, "countExpected"), Fmt(f, "countPredicted"),
+                        Fmt(f, "countCorrect"), Fmt(f, "precision"), Fmt(f, "recall"), Fmt(f, "f1")});
     }
   } else {
     t.header = {"metric", "value"};
-    for (const char* k : {"numSplitsExpected", "numSplitsPredicted", "numSplitsCorrect", "precision", "recall", "f1", "pageAccuracy"}) {
+    for (const char* k :
+         {"numSplitsExpected", "numSplitsPredicted", "numSplitsCorrect", "precision", "recall", "f1", "pageAccuracy"}) {
       t.rows.push_back({k, Fmt(m, k)});
     }
   }
@@ -158,8 +164,9 @@ Rows ComparisonRows(const json::object& c) {
   t.header = {"field", "items", "baseline", "candidate", "change", "95% CI", "p", "p (Holm)", "verdict"};
   for (const auto& [name, f] : SortedFields(c)) {
     t.rows.push_back({name, std::to_string(static_cast<uint64_t>(Num(*f, "numItems"))), Pct(Num(*f, "baseline")),
-                      Pct(Num(*f, "candidate")), SignedPp(Num(*f, "delta")), Interval(*f, "ci95"), PValue(Num(*f, "pValue")),
-                      PValue(Num(*f, "pValueAdjusted")), GetString(*f, "verdict").value_or("no_change")});
+                      Pct(Num(*f, "candidate")), SignedPp(Num(*f, "delta")), Interval(*f, "ci95"),
+                      PValue(Num(*f, "pValue")), PValue(Num(*f, "pValueAdjusted")),
+                      GetString(*f, "verdict").value_or("no_change")});
   }
   return t;
 }
@@ -170,8 +177,9 @@ std::string HeadlineLine(const Report& r) {
   char value[32] = "n/a";
   if (acc && acc->is_number()) std::snprintf(value, sizeof(value), "%.4f", acc->to_number<double>());
   char line[160];
-  std::snprintf(line, sizeof(line), "%s: %s over %llu files (%llu failed)", r.kind == Kind::kSplitter ? "Split F1" : "Overall accuracy",
-                value, static_cast<unsigned long long>(Num(r.metrics, "numFilesTotal")),
+  std::snprintf(line, sizeof(line), "%s: %s over %llu files (%llu failed)",
+                r.kind == Kind::kSplitter ? "Split F1" : "Overall accuracy", value,
+                static_cast<unsigned long long>(Num(r.metrics, "numFilesTotal")),
                 static_cast<unsigned long long>(Num(r.metrics, "numFilesFailed")));
   return line;
 }

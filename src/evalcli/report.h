@@ -14,11 +14,11 @@ namespace goldset::evalcli {
 
 struct Report {
   eval::Kind kind = eval::Kind::kExtractor;
-  json::object metrics;                         // the candidate's EvaluationSetRunMetrics (part)
-  std::optional<json::array> items;             // folders mode: per-file results
+  json::object metrics;              // the candidate's EvaluationSetRunMetrics (part)
+  std::optional<json::array> items;  // folders mode: per-file results
   std::optional<json::object> baseline_metrics;
-  std::optional<json::object> comparison;       // eval::CompareRuns' object (or the server's)
-  std::optional<json::object> analysis;         // extractors: eval::RunAnalysis (or the server's /analysis)
+  std::optional<json::object> comparison;  // eval::CompareRuns' object (or the server's)
+  std::optional<json::object> analysis;    // extractors: eval::RunAnalysis (or the server's /analysis)
   Gate gate;
 };
 
@@ -30,10 +30,10 @@ struct Rows {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
 };
-Rows MetricRows(const Report& report);         // per field / class / split metric
+Rows MetricRows(const Report& report);                // per field / class / split metric
 Rows ComparisonRows(const json::object& comparison);  // per field, regressions first
-std::string HeadlineLine(const Report& report);  // "Overall accuracy: 0.7500 over 2 files (0 failed)"
-std::string GateLine(const Gate& gate);          // "Gate (--fail-on regression): passed."
+std::string HeadlineLine(const Report& report);       // "Overall accuracy: 0.7500 over 2 files (0 failed)"
+std::string GateLine(const Gate& gate);               // "Gate (--fail-on regression): passed."
 std::string RenderMarkdown(const Report& report);
 std::string RenderJunit(const Report& report);
 

@@ -77,10 +77,10 @@ std::string VerdictSentence(const json::object& c) {
   const std::string verdict = Verdict(c);
   const double delta = Num(c, "delta");
   const char* moved = verdict == "regressed" || (verdict == "no_change" && delta < 0) ? "fell"
-                      : delta > 0                                                   ? "rose"
-                                                                                     : "went";
-  std::string s = std::string("Accuracy ") + moved + " from " + Pct(Num(acc, "baseline")) + " to " + Pct(Num(acc, "candidate")) +
-                  " (" + SignedPp(delta) + ", 95% CI " + Interval(c, "ci95") + ") over " +
+                      : delta > 0                                                     ? "rose"
+                                                                                      : "went";
+  std::string s = std::string("Accuracy ") + moved + " from " + Pct(Num(acc, "baseline")) + " to " +
+                  Pct(Num(acc, "candidate")) + " (" + SignedPp(delta) + ", 95% CI " + Interval(c, "ci95") + ") over " +
                   Thousands(static_cast<uint64_t>(Num(c, "numItemsCompared"))) + " paired items; McNemar p " +
                   (Num(c, "pValue") < 0.0001 ? "" : "= ") + PValue(Num(c, "pValue")) + ": ";
   if (verdict == "regressed") s += "a significant regression";
@@ -92,7 +92,8 @@ std::string VerdictSentence(const json::object& c) {
 std::string PowerSentence(const json::object& c) {
   const json::value* params = c.if_contains("parameters");
   const double effect = params && params->is_object() ? Num(params->as_object(), "effect") : 0.01;
-  std::string s = "With " + Thousands(static_cast<uint64_t>(Num(c, "numItemsCompared"))) + " paired items this comparison ";
+  std::string s =
+      "With " + Thousands(static_cast<uint64_t>(Num(c, "numItemsCompared"))) + " paired items this comparison ";
   const json::value* mde = c.if_contains("minimumDetectableEffect");
   if (mde && mde->is_number()) s += "detects a change of " + Pp(mde->to_number<double>()) + " with 80% power";
   else s += "cannot detect any change with 80% power";
@@ -107,8 +108,8 @@ std::string NonInferioritySentence(const json::object& c) {
   const double low = ci && ci->is_object() ? Num(ci->as_object(), "low") : 0;
   const json::value* ni = c.if_contains("nonInferior");
   const bool yes = ni && ni->is_bool() && ni->as_bool();
-  return "Non-inferior at a margin of " + Pp(margin) + ": " + (yes ? "yes" : "no") + " (the 95% CI's lower bound is " + SignedPp(low) +
-         ").";
+  return "Non-inferior at a margin of " + Pp(margin) + ": " + (yes ? "yes" : "no") + " (the 95% CI's lower bound is " +
+         SignedPp(low) + ").";
 }
 
 std::vector<std::pair<std::string, const json::object*>> SortedFields(const json::object& c) {

@@ -10,12 +10,12 @@
 
 namespace goldset::evalcli {
 
-double Num(const json::object& o, const char* key);  // 0 when absent
-std::string Pct(double x);                 // 0.9583 -> "95.8%"
-std::string SignedPp(double x);            // -0.0875 -> "-8.8 pp", 0 -> "0.0 pp"
-std::string Pp(double x);                  // size of a change: -0.0875 -> "8.8 pp"
+double Num(const json::object& o, const char* key);            // 0 when absent
+std::string Pct(double x);                                     // 0.9583 -> "95.8%"
+std::string SignedPp(double x);                                // -0.0875 -> "-8.8 pp", 0 -> "0.0 pp"
+std::string Pp(double x);                                      // size of a change: -0.0875 -> "8.8 pp"
 std::string Interval(const json::object& o, const char* key);  // ci95 -> "-12.5 to -5.0 pp"
-std::string PValue(double p);              // "0.0015", "< 0.0001"
+std::string PValue(double p);                                  // "0.0015", "< 0.0001"
 
 // "Accuracy fell from 95.8% to 87.1% (-8.8 pp, 95% CI -12.5 to -5.0 pp) over 60 paired
 // items; McNemar p = 0.0015: a significant regression at alpha 0.05."

@@ -68,12 +68,14 @@ std::string RenderJunit(const Report& r) {
   std::string summary = HeadlineLine(r) + (r.comparison ? ". " + VerdictSentence(*r.comparison) : std::string("."));
   std::string failure;
   for (size_t i = 0; i < r.gate.reasons.size(); ++i) failure += (i ? "; " : "") + r.gate.reasons[i];
-  gate.push_back({"gate", failure, "gate", summary + (r.gate.fail_on || r.gate.min_accuracy ? "\n" + GateLine(r.gate) : "")});
+  gate.push_back(
+      {"gate", failure, "gate", summary + (r.gate.fail_on || r.gate.min_accuracy ? "\n" + GateLine(r.gate) : "")});
   size_t failures = !failure.empty();
   for (const auto& c : fields) failures += !c.failure.empty();
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"goldset eval\" tests=\"" +
-         std::to_string(fields.size() + 1) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"0\">\n" +
-         Suite("goldset.fields", fields) + Suite("goldset.gate", gate) + "</testsuites>\n";
+         std::to_string(fields.size() + 1) + "\" failures=\"" + std::to_string(failures) +
+         "\" errors=\"0\" time=\"0\">\n" + Suite("goldset.fields", fields) + Suite("goldset.gate", gate) +
+         "</testsuites>\n";
 }
 
 }  // namespace goldset::evalcli

@@ -26,7 +26,9 @@ std::string Md(const std::string& s) {
 
 // Numbers right-aligned, text (names, intervals, verdicts) left; a regression in bold.
 std::string Table(const Rows& t) {
-  auto left = [](const std::string& h) { return h == "field" || h == "classification" || h == "metric" || h == "95% CI" || h == "verdict"; };
+  auto left = [](const std::string& h) {
+    return h == "field" || h == "classification" || h == "metric" || h == "95% CI" || h == "verdict";
+  };
   std::string out = "|";
   for (const auto& h : t.header) out += " " + Md(h) + " |";
   out += "\n|";
@@ -50,7 +52,8 @@ std::string ItemList(const json::object& c, const char* key, const char* title) 
     if (!items[i].is_object()) continue;
     const json::object& it = items[i].as_object();
     std::string fields = FieldList(it);
-    out += "- " + Md(GetString(it, "evaluationSetItemId").value_or("?")) + (fields.empty() ? "" : ": " + Md(fields)) + "\n";
+    out += "- " + Md(GetString(it, "evaluationSetItemId").value_or("?")) + (fields.empty() ? "" : ": " + Md(fields)) +
+           "\n";
   }
   if (n > kListedItems) out += "- and " + std::to_string(n - kListedItems) + " more\n";
   return out;
@@ -62,7 +65,8 @@ std::string RenderMarkdown(const Report& r) {
   std::string status;
   if (r.comparison) status = GetString(*r.comparison, "verdict").value_or("no_change");
   if (status == "no_change") status = "no significant change";
-  if (r.gate.fail_on || r.gate.min_accuracy) status += std::string(status.empty() ? "" : ", ") + (r.gate.passed ? "gate passed" : "gate failed");
+  if (r.gate.fail_on || r.gate.min_accuracy)
+    status += std::string(status.empty() ? "" : ", ") + (r.gate.passed ? "gate passed" : "gate failed");
   std::string out = "## Goldset evaluation" + (status.empty() ? std::string() : ": " + status) + "\n\n";
   if (r.comparison) {
     const json::object& c = *r.comparison;
@@ -70,10 +74,11 @@ std::string RenderMarkdown(const Report& r) {
     if (r.gate.fail_on || r.gate.min_accuracy) out += Md(GateLine(r.gate)) + "\n\n";
     Rows rows = ComparisonRows(c);
     out += rows.rows.empty() ? std::string("No per-field outcomes to compare.\n") : Table(rows);
-    out += "\n" + ItemList(c, "newlyIncorrect", "Newly incorrect items") + "\n" + ItemList(c, "newlyCorrect", "Newly correct items");
+    out += "\n" + ItemList(c, "newlyIncorrect", "Newly incorrect items") + "\n" +
+           ItemList(c, "newlyCorrect", "Newly correct items");
     out += "\n" + PowerSentence(c) + " " + NonInferioritySentence(c) + "\n\n";
-    out += "<sub>Paired bootstrap 95% intervals, exact McNemar tests, Holm-adjusted across fields. " + Md(HeadlineLine(r)) +
-           ".</sub>\n";
+    out += "<sub>Paired bootstrap 95% intervals, exact McNemar tests, Holm-adjusted across fields. " +
+           Md(HeadlineLine(r)) + ".</sub>\n";
     return out;
   }
   out += "**" + Md(HeadlineLine(r)) + ".**\n\n";

@@ -42,7 +42,10 @@ Status FromHttp(long status, const std::string& what) {
 }  // namespace
 
 ServerClient::ServerClient(std::string base_url, std::string api_key, std::string workspace_id, int timeout_ms)
-    : base_url_(std::move(base_url)), api_key_(std::move(api_key)), workspace_id_(std::move(workspace_id)), timeout_ms_(timeout_ms) {
+    : base_url_(std::move(base_url)),
+      api_key_(std::move(api_key)),
+      workspace_id_(std::move(workspace_id)),
+      timeout_ms_(timeout_ms) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
@@ -73,7 +76,8 @@ StatusOr<json::object> ServerClient::GetJson(const std::string& path, const std:
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Append);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   CURLcode rc = curl_easy_perform(c);
-  if (sink.over) return Status::Internal("GET " + path + ": the answer is over " + std::to_string(kMaxBodyBytes >> 20) + " MiB");
+  if (sink.over)
+    return Status::Internal("GET " + path + ": the answer is over " + std::to_string(kMaxBodyBytes >> 20) + " MiB");
   if (rc != CURLE_OK) return Status::Unavailable("GET " + url + " failed: " + curl_easy_strerror(rc));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -86,7 +90,8 @@ StatusOr<json::object> ServerClient::GetJson(const std::string& path, const std:
     }
     return FromHttp(status, what);
   }
-  if (!parsed.ok() || !parsed->is_object()) return Status::Internal("GET " + path + ": the answer is not a JSON object");
+  if (!parsed.ok() || !parsed->is_object())
+    return Status::Internal("GET " + path + ": the answer is not a JSON object");
   return std::move(parsed->as_object());
 }
 

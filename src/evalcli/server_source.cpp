@@ -33,7 +33,8 @@ StatusOr<json::object> FinishedRun(ServerClient& client, const std::string& id, 
   for (;;) {
     auto run = client.GetJson("/evaluation_set_runs/" + id);
     if (!run.ok()) return run.status();
-    progress.Set(static_cast<size_t>(Count(*run, "numFilesProcessed")), static_cast<size_t>(Count(*run, "numFilesTotal")));
+    progress.Set(static_cast<size_t>(Count(*run, "numFilesProcessed")),
+                 static_cast<size_t>(Count(*run, "numFilesTotal")));
     if (Finished(*run)) return run;
     if (std::chrono::steady_clock::now() >= deadline) {
       progress.Interrupt();
@@ -81,11 +82,11 @@ StatusOr<Report> ReportFromServer(const Flags& flags) {
     if (!baseline.ok()) return baseline.status();
     const json::value* bm = baseline->if_contains("metrics");
     r.baseline_metrics = bm && bm->is_object() ? bm->as_object() : json::object{};
-    auto comparison = client.GetJson("/evaluation_set_runs/" + flags.run + "/compare",
-                                     {{"baseline", flags.baseline_run},
-                                      {"alpha", Number(flags.compare.alpha)},
-                                      {"margin", Number(flags.compare.margin)},
-                                      {"effect", Number(flags.compare.effect)}});
+    auto comparison =
+        client.GetJson("/evaluation_set_runs/" + flags.run + "/compare", {{"baseline", flags.baseline_run},
+                                                                          {"alpha", Number(flags.compare.alpha)},
+                                                                          {"margin", Number(flags.compare.margin)},
+                                                                          {"effect", Number(flags.compare.effect)}});
     if (!comparison.ok()) return comparison.status();
     r.comparison = std::move(*comparison);
   }

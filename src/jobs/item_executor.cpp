@@ -72,17 +72,18 @@ StatusOr<std::shared_ptr<const RunSnapshot>> MakeRunSnapshot(const store::RunRec
   snap->entity_kind = run.entity_kind;
   snap->kind = eval::KindOfEntity(run.entity_kind);
   auto config = ParseJson(run.config);
-  if (!config.ok() || !config->is_object()) return Status::InvalidArgument("the run's config snapshot is not a JSON object");
+  if (!config.ok() || !config->is_object())
+    return Status::InvalidArgument("the run's config snapshot is not a JSON object");
   snap->config = std::move(config->as_object());
   eval::Options options;
-  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object()) options = eval::OptionsFromJson(parsed->as_object());
+  if (auto parsed = ParseJson(run.options); parsed.ok() && parsed->is_object())
+    options = eval::OptionsFromJson(parsed->as_object());
   options.max_array_rows = max_array_rows;
   snap->scorer.emplace(snap->kind, snap->config, options);
   return std::shared_ptr<const RunSnapshot>(snap);
 }
 
-ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRecord& item,
-                                  const CancelToken* cancel) {
+ItemOutcome ItemExecutor::Execute(const RunSnapshot& run, const store::RunItemRecord& item, const CancelToken* cancel) {
   std::vector<std::string> file_ids;
   if (item.file_id) file_ids.push_back(*item.file_id);
   if (!item.file_ids.empty()) {
@@ -134,7 +135,8 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
       ref.type = file->type.value_or("");
       if (config_.presign) ref.url = config_.presign(file->id);
     }
-    if (!file->type) return Fail(Status::Unprocessable("file " + id + " has an unknown type"), "FAILED_TO_PROCESS_FILE");
+    if (!file->type)
+      return Fail(Status::Unprocessable("file " + id + " has an unknown type"), "FAILED_TO_PROCESS_FILE");
     // The bytes are read only when the parsed document is not cached.
     Status load_error;
     auto load_bytes = [&]() -> StatusOr<std::string> {
@@ -159,7 +161,8 @@ ItemOutcome ItemExecutor::Produce(const std::string& workspace_id, eval::Kind ki
     if (!load_error.ok()) return Fail(load_error, "INTERNAL_ERROR");
     if (!doc.ok() && Interrupted(cancel)) return Fail(cancel->reason(), CodeFor(cancel->reason()));
     if (!doc.ok())
-      return Fail(doc.status().WithContext("parsing " + file->name), doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
+      return Fail(doc.status().WithContext("parsing " + file->name),
+                  doc.status().retryable() ? "INTERNAL_ERROR" : "PARSING_ERROR");
     for (const std::string& w : doc->warnings) warnings.push_back(file_ids.size() > 1 ? file->name + ": " + w : w);
     // A multifile item is one document: pages continue their numbering across files.
     for (auto& page : doc->pages) {

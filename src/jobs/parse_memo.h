@@ -31,9 +31,9 @@ class ParseMemo {
   using Entry = std::pair<std::string, std::string>;  // key, value
   const size_t max_bytes_, max_entry_bytes_;
   mutable std::mutex mu_;
-  std::list<Entry> lru_;  // most recent first; guarded by mu_
+  std::list<Entry> lru_;                                               // most recent first; guarded by mu_
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mu_
-  size_t bytes_ = 0;  // sum of value sizes; guarded by mu_
+  size_t bytes_ = 0;                                                   // sum of value sizes; guarded by mu_
 };
 
 }  // namespace goldset::jobs

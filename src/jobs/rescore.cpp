@@ -57,7 +57,8 @@ std::vector<Scored> ScorePage(const eval::ItemScorer& scorer, const std::vector<
   std::vector<Scored> scored(items.size());
   auto score_range = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i)
-      if (items[i].status == model::ItemStatus::kProcessed) scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
+      if (items[i].status == model::ItemStatus::kProcessed)
+        scored[i] = ScoreAgain(scorer, items[i], items[i].expected_output);
   };
   const size_t n = static_cast<size_t>(std::max(1, threads));
   const size_t share = (items.size() + n - 1) / n;
@@ -137,7 +138,8 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
       }
       it.run_id = target->id;
       it.updated_at = now;
-      if (it.status != model::ItemStatus::kProcessed && it.status != model::ItemStatus::kFailed) it.status = model::ItemStatus::kCancelled;
+      if (it.status != model::ItemStatus::kProcessed && it.status != model::ItemStatus::kFailed)
+        it.status = model::ItemStatus::kCancelled;
       items.push_back(std::move(it));
     }
     std::vector<Scored> scored = ScorePage(scorer, items, threads);

@@ -36,7 +36,8 @@ void RunAnalysisAccumulator::AddProcessed(const store::RunItemRecord& item, cons
 }
 
 std::string RunAnalysisAccumulator::Body(const store::RunRecord& run) const {
-  json::object out{{"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", model::ToString(run.status)}};
+  json::object out{
+      {"object", "evaluation_set_run_analysis"}, {"runId", run.id}, {"status", model::ToString(run.status)}};
   for (auto& kv : analysis_.Build()) out[kv.key()] = std::move(kv.value());
   out["numItemsFailed"] = failed_;
   return json::serialize(out);

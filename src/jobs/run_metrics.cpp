@@ -26,7 +26,8 @@ RunMetricsAccumulator::RunMetricsAccumulator(const store::RunRecord& run) {
   auto config = ParseJson(run.config);
   auto options = ParseJson(run.options);
   if (!config.ok() || !config->is_object() || !options.ok() || !options->is_object()) return;
-  builder_.emplace(eval::KindOfEntity(run.entity_kind), config->as_object(), eval::OptionsFromJson(options->as_object()));
+  builder_.emplace(eval::KindOfEntity(run.entity_kind), config->as_object(),
+                   eval::OptionsFromJson(options->as_object()));
 }
 
 void RunMetricsAccumulator::AddProcessed(const std::optional<int64_t>& latency_ms, const std::optional<int>& num_pages,

@@ -52,10 +52,10 @@ constexpr int64_t kMaxCompletionDelayMs = 100;
 
 struct RunScheduler::Impl {
   std::mutex mu;
-  std::condition_variable drained;  // signalled when in_flight shrinks
+  std::condition_variable drained;                                 // signalled when in_flight shrinks
   std::map<std::string, std::shared_ptr<const RunSnapshot>> runs;  // run id -> parsed snapshot; guarded by mu
-  std::set<CancelToken*> in_flight;  // tokens of running attempts; guarded by mu
-  ParseMemo parse_memo;  // thread-safe itself
+  std::set<CancelToken*> in_flight;                                // tokens of running attempts; guarded by mu
+  ParseMemo parse_memo;                                            // thread-safe itself
 };
 
 // One claimed attempt: its deadline and cancellation token, the lease kept alive while it
@@ -63,9 +63,10 @@ struct RunScheduler::Impl {
 class RunScheduler::Attempt {
  public:
   Attempt(RunScheduler* s, store::LeaseKeeper::Renew renew, int64_t lease_until) : s_(s) {
-    token_.SetDeadline(MonotonicMillis() + s->config_.item_timeout_ms,
-                       Status::DeadlineExceeded("the attempt did not finish within the item time limit (--item-timeout-ms " +
-                                                std::to_string(s->config_.item_timeout_ms) + ")"));
+    token_.SetDeadline(
+        MonotonicMillis() + s->config_.item_timeout_ms,
+        Status::DeadlineExceeded("the attempt did not finish within the item time limit (--item-timeout-ms " +
+                                 std::to_string(s->config_.item_timeout_ms) + ")"));
     {
       std::lock_guard<std::mutex> lock(s_->impl_->mu);
       s_->impl_->in_flight.insert(&token_);
@@ -133,7 +134,8 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       processor_runs_(db),
       rescores_(db),
       impl_(std::make_unique<Impl>()) {
-  if (config_.claim_prefix.empty()) config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
+  if (config_.claim_prefix.empty())
+    config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
   keeper_ = std::make_unique<store::LeaseKeeper>(config_.lease_ms);
 }
 
@@ -165,8 +167,8 @@ void RunScheduler::Stop(int64_t drain_ms) {
   StopClaiming();
   {
     std::unique_lock<std::mutex> lock(impl_->mu);
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
     impl_->drained.wait_until(lock, deadline, [&] { return impl_->in_flight.empty(); });
     // From here on every attempt, including one claimed just before StopClaiming that
     // registers late, is aborted and handed back.
@@ -191,8 +193,8 @@ store::RunFinalizer RunScheduler::Finalizer() {
     RunAnalysisAccumulator analysis;
     auto metrics = ComputeRunMetrics(runs_, &c, run, &analysis);
     if (!metrics.ok()) return metrics.status();
-    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(
-        c, {run.workspace_id, run.id, AnalysisParameters({})}, analysis.Body(run), NowMillis()));
+    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})},
+                                                              analysis.Body(run), NowMillis()));
     if (on_run_ended_) GOLDSET_RETURN_IF_ERROR(on_run_ended_(c, run, *metrics));
     return json::serialize(*metrics);
   };
@@ -229,10 +231,9 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
   // As many items as this worker expects to finish within kBatchTargetMs, by its running
   // average: fast items cost one claim and one completion transaction per batch, slow
   // ones (engine calls) are still claimed one at a time and spread over every worker.
-  const int want = *avg_item_ms <= 0
-                       ? 1
-                       : static_cast<int>(std::clamp(kBatchTargetMs / std::max(*avg_item_ms, 0.05), 1.0,
-                                                     static_cast<double>(kMaxClaimBatch)));
+  const int want = *avg_item_ms <= 0 ? 1
+                                     : static_cast<int>(std::clamp(kBatchTargetMs / std::max(*avg_item_ms, 0.05), 1.0,
+                                                                   static_cast<double>(kMaxClaimBatch)));
   // Each claim batch has its own owner token, so a result is tied to the claim that made it.
   const std::string owner = worker + ":" + RandomToken(6);
   const int64_t claimed_at = NowMillis();
@@ -246,7 +247,8 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
   // Every claimed item's lease is kept from the claim on; a queued item's by a hold of its
   // own until its attempt starts and takes over.
   std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;
-  for (const auto& item : items) queued.push_back(keeper_->Keep(RenewerOf(item), claimed_at + config_.lease_ms, nullptr));
+  for (const auto& item : items)
+    queued.push_back(keeper_->Keep(RenewerOf(item), claimed_at + config_.lease_ms, nullptr));
   // The batch's files in one query (each item would otherwise look its own up).
   std::vector<model::File> files;
   {
@@ -304,16 +306,23 @@ std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemR
     auto run = runs_.GetRunAnyWorkspace(item.run_id);
     if (!run.ok()) return std::nullopt;  // the lease lapses and the item is tried again
     auto snap = MakeRunSnapshot(*run, config_.max_array_rows);
-    if (!snap.ok()) return store::ItemCompletion{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
+    if (!snap.ok())
+      return store::ItemCompletion{true, "", "", false, "INVALID_CONFIGURATION", snap.status().message(), 0, 0};
     snapshot = *snap;
     std::lock_guard<std::mutex> lock(impl_->mu);
     if (impl_->runs.size() > 64) impl_->runs.clear();
     impl_->runs[item.run_id] = snapshot;
   }
   if (item.attempts > config_.max_attempts)
-    return store::ItemCompletion{true, "", "", false, "ABORTED",
-                                 "Processing did not complete after " + std::to_string(config_.max_attempts) +
-                                     " attempts (worker lost)", 0, 0};
+    return store::ItemCompletion{
+        true,
+        "",
+        "",
+        false,
+        "ABORTED",
+        "Processing did not complete after " + std::to_string(config_.max_attempts) + " attempts (worker lost)",
+        0,
+        0};
   ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
   executor.UseFiles(&files);
   int64_t start = MonotonicMillis();
@@ -334,8 +343,9 @@ std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemR
   if (!outcome.status.ok()) {
     if (outcome.status.retryable() && item.attempts < config_.max_attempts) {
       const int64_t next = NowMillis() + RetryDelayMs(config_.retry_base_ms, item.attempts);
-      Status later = attempt.CompleteWithRetries(
-          "retry " + item.run_id + "/" + item.item_id, [&] { return runs_.RetryLater(item, next, outcome.status.message()); });
+      Status later = attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
+        return runs_.RetryLater(item, next, outcome.status.message());
+      });
       // Without its (outside) error text, rather than leave it PROCESSING until its lease expires.
       if (!later.ok() && !attempt.lease_lost())
         (void)attempt.CompleteWithRetries("retry " + item.run_id + "/" + item.item_id, [&] {
@@ -343,11 +353,17 @@ std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemR
         });
       return std::nullopt;
     }
-    return store::ItemCompletion{true, "", "", false, outcome.error_code, outcome.status.message(), latency,
-                                 outcome.num_pages};
+    return store::ItemCompletion{
+        true, "", "", false, outcome.error_code, outcome.status.message(), latency, outcome.num_pages};
   }
-  return store::ItemCompletion{false, json::serialize(outcome.output), json::serialize(outcome.result), outcome.correct,
-                               "", "", latency, outcome.num_pages};
+  return store::ItemCompletion{false,
+                               json::serialize(outcome.output),
+                               json::serialize(outcome.result),
+                               outcome.correct,
+                               "",
+                               "",
+                               latency,
+                               outcome.num_pages};
 }
 
 void RunScheduler::Flush(PendingCompletions& pending) {
@@ -376,13 +392,19 @@ void RunScheduler::Flush(PendingCompletions& pending) {
 
 void RunScheduler::LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt) {
   const std::string what = "complete " + item.run_id + "/" + item.item_id;
-  Status landed = attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
+  Status landed =
+      attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, done, Finalizer()).status(); });
   if (!landed.ok() && !attempt.lease_lost()) {
     // An item whose outcome cannot be stored must still end, or it stays PROCESSING until
     // its lease expires and runs again: store a failure that carries no outside text.
-    store::ItemCompletion bare{true, "", "", false, "INTERNAL_ERROR",
+    store::ItemCompletion bare{true,
+                               "",
+                               "",
+                               false,
+                               "INTERNAL_ERROR",
                                "the item's outcome could not be stored (" + landed.message() + ")",
-                               done.latency_ms, done.num_pages};
+                               done.latency_ms,
+                               done.num_pages};
     (void)attempt.CompleteWithRetries(what, [&] { return runs_.CompleteItem(item, bare, Finalizer()).status(); });
   }
 }
@@ -394,8 +416,8 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
   if (!claimed.ok() || !*claimed) return false;
   const store::ProcessorRunRecord run = std::move(**claimed);
   store::ProcessorRunStore* store = &processor_runs_;
-  Attempt attempt(this, [store, run](int64_t until) { return store->RenewLease(run, until); },
-                  claimed_at + config_.lease_ms);
+  Attempt attempt(
+      this, [store, run](int64_t until) { return store->RenewLease(run, until); }, claimed_at + config_.lease_ms);
   auto config = ParseJson(run.config);
   ItemOutcome outcome;
   if (!config.ok() || !config->is_object()) {
@@ -408,7 +430,8 @@ bool RunScheduler::ProcessOneStandalone(const std::string& worker) {
   } else {
     ItemExecutor executor(*db_, *blobs_, files_, config_, &impl_->parse_memo);
     try {
-      outcome = executor.Produce(run.workspace_id, eval::KindOfEntity(run.kind), config->as_object(), {run.file_id}, &attempt.token());
+      outcome = executor.Produce(run.workspace_id, eval::KindOfEntity(run.kind), config->as_object(), {run.file_id},
+                                 &attempt.token());
     } catch (const std::exception& e) {
       outcome.status = Status::Internal(std::string("run execution failed: ") + e.what());
       outcome.error_code = "INTERNAL_ERROR";
@@ -455,8 +478,8 @@ bool RunScheduler::ProcessOneRescore(const std::string& worker) {
   if (!*claimed) return false;
   const store::RescoreJob job = std::move(**claimed);
   store::RescoreStore* store = &rescores_;
-  Attempt attempt(this, [store, job](int64_t until) { return store->RenewLease(job, until); },
-                  claimed_at + config_.lease_ms);
+  Attempt attempt(
+      this, [store, job](int64_t until) { return store->RenewLease(job, until); }, claimed_at + config_.lease_ms);
   const std::string what = "re-score " + job.run_id;
   Status failed;
   if (job.attempts > config_.max_attempts) {
@@ -485,9 +508,9 @@ bool RunScheduler::ProcessOneRescore(const std::string& worker) {
     failed = outcome.status();
   }
   attempt.CompleteWithRetries(what, [&] {
-    return rescores_.Fail(job, failed.message().rfind("Re-scoring", 0) == 0 ? failed.message()
-                                                                             : "Re-scoring failed: " + failed.message(),
-                          Finalizer());
+    return rescores_.Fail(
+        job, failed.message().rfind("Re-scoring", 0) == 0 ? failed.message() : "Re-scoring failed: " + failed.message(),
+        Finalizer());
   });
   return true;
 }

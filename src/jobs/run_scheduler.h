@@ -79,10 +79,10 @@ struct SchedulerConfig {
   int64_t retry_base_ms = 1000;
   int64_t idle_poll_ms = 250;
   int max_pages = 500;
-  double max_page_megapixels = 50;  // ParseOptions::max_page_megapixels
+  double max_page_megapixels = 50;   // ParseOptions::max_page_megapixels
   int max_document_words = 1000000;  // ParseOptions::max_words
-  size_t max_array_rows = 5000;  // eval::Options::max_array_rows
-  int rescore_threads = 2;       // scoring threads of one re-scoring job (jobs/rescore.h)
+  size_t max_array_rows = 5000;      // eval::Options::max_array_rows
+  int rescore_threads = 2;           // scoring threads of one re-scoring job (jobs/rescore.h)
   // Recorded with every claim (store/node_identity.h); "" when unknown (tests).
   std::string node;
   // Prefix of lease owners, unique per process start; a random one when empty.
@@ -151,13 +151,13 @@ class RunScheduler {
   store::RescoreStore rescores_;
   ProcessorRunEndedHook on_processor_run_ended_;
   std::unique_ptr<store::LeaseKeeper> keeper_;
-  std::unique_ptr<Impl> impl_;  // run snapshots and in-flight attempts; guarded by Impl::mu
+  std::unique_ptr<Impl> impl_;          // run snapshots and in-flight attempts; guarded by Impl::mu
   std::atomic<bool> stopping_{false};   // no new claims
   std::atomic<bool> releasing_{false};  // the drain time is over: give claims back
   std::mutex mu_;                       // guards notifications_ and the idle wait on cv_
   std::condition_variable cv_;
-  uint64_t notifications_ = 0;          // Notify() calls; guarded by mu_
-  std::vector<std::thread> threads_;    // touched by Start/Stop only
+  uint64_t notifications_ = 0;        // Notify() calls; guarded by mu_
+  std::vector<std::thread> threads_;  // touched by Start/Stop only
 };
 
 }  // namespace goldset::jobs

@@ -32,12 +32,12 @@ struct ProcessorKindInfo {
 
 inline const ProcessorKindInfo& KindInfo(ProcessorKind k) {
   static const ProcessorKindInfo kInfo[] = {
-      {ProcessorKind::kExtractor, "extractor", "extractors", "Extractor", "ex_", "exv_",
-       "extractor_version", "extractorId", "cloneExtractorId", "extract", "ExtractOutput", "EXTRACT"},
-      {ProcessorKind::kClassifier, "classifier", "classifiers", "Classifier", "cl_", "clv_",
-       "classifier_version", "classifierId", "cloneClassifierId", "classify", "ClassifyOutput", "CLASSIFY"},
-      {ProcessorKind::kSplitter, "splitter", "splitters", "Splitter", "spl_", "splv_",
-       "splitter_version", "splitterId", "cloneSplitterId", "split", "SplitOutput", "SPLITTER"},
+      {ProcessorKind::kExtractor, "extractor", "extractors", "Extractor", "ex_", "exv_", "extractor_version",
+       "extractorId", "cloneExtractorId", "extract", "ExtractOutput", "EXTRACT"},
+      {ProcessorKind::kClassifier, "classifier", "classifiers", "Classifier", "cl_", "clv_", "classifier_version",
+       "classifierId", "cloneClassifierId", "classify", "ClassifyOutput", "CLASSIFY"},
+      {ProcessorKind::kSplitter, "splitter", "splitters", "Splitter", "spl_", "splv_", "splitter_version", "splitterId",
+       "cloneSplitterId", "split", "SplitOutput", "SPLITTER"},
   };
   return kInfo[static_cast<int>(k)];
 }
@@ -63,7 +63,7 @@ struct Processor {
   ProcessorKind kind = ProcessorKind::kExtractor;
   std::string name;
   std::string draft_version_id;
-  std::string draft_config;  // JSON object text, kept as given
+  std::string draft_config;                     // JSON object text, kept as given
   std::optional<std::string> draft_updated_by;  // key name of the last draft edit
   int64_t draft_updated_at = 0;
   std::optional<std::string> created_by;  // key name

@@ -21,9 +21,9 @@ struct ApiKey {
   std::optional<std::string> workspace_id;  // nullopt: an organization-scoped key
   int64_t created_at = 0;
   std::optional<int64_t> revoked_at;
-  bool admin = false;                       // may manage the workspace's keys (/api_keys)
-  std::optional<int64_t> last_used_at;      // minute precision (api/key_usage.h)
-  std::optional<std::string> created_by;    // name of the key that created it; nullopt: the CLI
+  bool admin = false;                     // may manage the workspace's keys (/api_keys)
+  std::optional<int64_t> last_used_at;    // minute precision (api/key_usage.h)
+  std::optional<std::string> created_by;  // name of the key that created it; nullopt: the CLI
 };
 
 // Who created an object: the contract's CreatedBy, always {type:"api_key", name} here.
@@ -40,7 +40,7 @@ struct File {
   std::string content_sha256;
   int64_t size_bytes = 0;
   std::optional<int> page_count;
-  std::string password;  // for encrypted PDFs; never returned by the API
+  std::string password;                   // for encrypted PDFs; never returned by the API
   std::optional<std::string> created_by;  // key name
   int64_t created_at = 0;
   int64_t updated_at = 0;

@@ -22,8 +22,9 @@ struct Spelling {
   const char* text;
 };
 inline constexpr Spelling<RunStatus> kRun[] = {
-    {RunStatus::kPending, "PENDING"},     {RunStatus::kProcessing, "PROCESSING"}, {RunStatus::kCancelling, "CANCELLING"},
-    {RunStatus::kProcessed, "PROCESSED"}, {RunStatus::kFailed, "FAILED"},         {RunStatus::kCancelled, "CANCELLED"}};
+    {RunStatus::kPending, "PENDING"},       {RunStatus::kProcessing, "PROCESSING"},
+    {RunStatus::kCancelling, "CANCELLING"}, {RunStatus::kProcessed, "PROCESSED"},
+    {RunStatus::kFailed, "FAILED"},         {RunStatus::kCancelled, "CANCELLED"}};
 inline constexpr Spelling<ItemStatus> kItem[] = {{ItemStatus::kPending, "PENDING"},
                                                  {ItemStatus::kProcessing, "PROCESSING"},
                                                  {ItemStatus::kProcessed, "PROCESSED"},
@@ -34,8 +35,9 @@ inline constexpr Spelling<ProcessorRunStatus> kProcessorRun[] = {{ProcessorRunSt
                                                                  {ProcessorRunStatus::kProcessed, "PROCESSED"},
                                                                  {ProcessorRunStatus::kFailed, "FAILED"},
                                                                  {ProcessorRunStatus::kCancelled, "CANCELLED"}};
-inline constexpr Spelling<DeliveryStatus> kDelivery[] = {
-    {DeliveryStatus::kPending, "pending"}, {DeliveryStatus::kDelivered, "delivered"}, {DeliveryStatus::kFailed, "failed"}};
+inline constexpr Spelling<DeliveryStatus> kDelivery[] = {{DeliveryStatus::kPending, "pending"},
+                                                         {DeliveryStatus::kDelivered, "delivered"},
+                                                         {DeliveryStatus::kFailed, "failed"}};
 
 template <typename E, size_t N>
 constexpr const char* Name(const Spelling<E> (&table)[N], E e) {
@@ -57,7 +59,9 @@ constexpr const char* ToString(ProcessorRunStatus s) { return status_detail::Nam
 constexpr const char* ToString(DeliveryStatus s) { return status_detail::Name(status_detail::kDelivery, s); }
 
 // nullopt for a spelling that is not in the set.
-constexpr std::optional<RunStatus> ParseRunStatus(std::string_view t) { return status_detail::Parse(status_detail::kRun, t); }
+constexpr std::optional<RunStatus> ParseRunStatus(std::string_view t) {
+  return status_detail::Parse(status_detail::kRun, t);
+}
 constexpr std::optional<ItemStatus> ParseItemStatus(std::string_view t) {
   return status_detail::Parse(status_detail::kItem, t);
 }

@@ -58,9 +58,9 @@ bool NonPublicV4(uint32_t v4) {
     int prefix;
   };
   static constexpr Net kRefused[] = {
-      {0x00000000, 8},   {0x0a000000, 8},   {0x64400000, 10}, {0x7f000000, 8},   {0xa9fe0000, 16},
-      {0xac100000, 12},  {0xc0000000, 24},  {0xc0000200, 24}, {0xc0586300, 24},  {0xc0a80000, 16},
-      {0xc6120000, 15},  {0xc6336400, 24},  {0xcb007100, 24}, {0xe0000000, 4},   {0xf0000000, 4},
+      {0x00000000, 8},  {0x0a000000, 8},  {0x64400000, 10}, {0x7f000000, 8},  {0xa9fe0000, 16},
+      {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24}, {0xc0586300, 24}, {0xc0a80000, 16},
+      {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24}, {0xe0000000, 4},  {0xf0000000, 4},
   };
   for (const Net& n : kRefused)
     if ((v4 >> (32 - n.prefix)) == (n.net >> (32 - n.prefix))) return true;
@@ -75,9 +75,17 @@ bool InRefusedV6Range(const Addr16& a) {
   };
   static const std::vector<Net> kRefused = [] {
     std::vector<Net> out;
-    for (auto [text, prefix] : {std::pair{"fc00::", 7}, {"fe80::", 10}, {"fec0::", 10}, {"ff00::", 8},
-                                {"64:ff9b:1::", 48}, {"100::", 64}, {"2001:2::", 48}, {"2001:10::", 28},
-                                {"2001:20::", 28}, {"2001:db8::", 32}, {"3fff::", 20}}) {
+    for (auto [text, prefix] : {std::pair{"fc00::", 7},
+                                {"fe80::", 10},
+                                {"fec0::", 10},
+                                {"ff00::", 8},
+                                {"64:ff9b:1::", 48},
+                                {"100::", 64},
+                                {"2001:2::", 48},
+                                {"2001:10::", 28},
+                                {"2001:20::", 28},
+                                {"2001:db8::", 32},
+                                {"3fff::", 20}}) {
       Net n{{}, prefix};
       inet_pton(AF_INET6, text, n.net.data());
       out.push_back(n);
@@ -97,11 +105,11 @@ std::vector<uint32_t> EmbeddedV4(const Addr16& a) {
       if (a[i] != 0) return false;
     return true;
   };
-  if (zero(0, 10) && a[10] == 0xff && a[11] == 0xff) return {V4At(a, 12)};                 // ::ffff:a.b.c.d
+  if (zero(0, 10) && a[10] == 0xff && a[11] == 0xff) return {V4At(a, 12)};               // ::ffff:a.b.c.d
   if (zero(0, 8) && a[8] == 0xff && a[9] == 0xff && zero(10, 12)) return {V4At(a, 12)};  // ::ffff:0:a.b.c.d
   if (zero(0, 12)) return {V4At(a, 12)};                                                 // ::a.b.c.d
   if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && zero(4, 12)) return {V4At(a, 12)};
-  if (a[0] == 0x20 && a[1] == 0x02) return {V4At(a, 2)};  // 6to4
+  if (a[0] == 0x20 && a[1] == 0x02) return {V4At(a, 2)};                                          // 6to4
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) return {V4At(a, 4), ~V4At(a, 12)};  // Teredo
   return {};
 }
@@ -120,14 +128,16 @@ StatusOr<EgressPolicy> EgressPolicy::Parse(std::string_view list) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string_view item = list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) {
       size_t slash = item.find('/');
       std::string_view ip = item.substr(0, slash);
       auto addr = ToAddr16(ip);
-      if (!addr) return Status::InvalidArgument("egress allow-list entry '" + std::string(item) + "' is not an address/prefix");
+      if (!addr)
+        return Status::InvalidArgument("egress allow-list entry '" + std::string(item) + "' is not an address/prefix");
       bool v4 = IsV4Mapped(*addr) && ip.find(':') == std::string_view::npos;
       int max = v4 ? 32 : 128;
       int prefix = max;

@@ -24,8 +24,8 @@ std::optional<std::string> ConfiguredHeaderProblem(std::string_view name, std::s
   std::string lower(name);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::set<std::string, std::less<>> kReserved = {
-      "host", "content-length", "transfer-encoding", "connection", "content-type", "expect",
-      "user-agent", "te", "upgrade", "keep-alive", "trailer"};
+      "host", "content-length", "transfer-encoding", "connection", "content-type", "expect", "user-agent",
+      "te",   "upgrade",        "keep-alive",        "trailer"};
   if (kReserved.count(lower) || lower.rfind("proxy-", 0) == 0 || lower.rfind("x-extend-", 0) == 0)
     return std::string("is set by the server and cannot be configured");
   for (unsigned char c : value)

@@ -57,8 +57,7 @@ StatusOr<std::vector<std::string>> Resolve(const std::string& host, const std::s
     const void* src = a->ai_family == AF_INET
                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
-    if (inet_ntop(a->ai_family, src, buf, sizeof buf) &&
-        std::find(out.begin(), out.end(), buf) == out.end())
+    if (inet_ntop(a->ai_family, src, buf, sizeof buf) && std::find(out.begin(), out.end(), buf) == out.end())
       out.emplace_back(buf);
   }
   freeaddrinfo(res);
@@ -133,9 +132,8 @@ namespace {
 
 // One bounded, policy-checked transfer: a POST of `body` (JSON) when `body` is set, else a GET.
 StatusOr<HttpResponse> Transfer(const std::string& url, const std::string* body,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
-                                const CancelToken* cancel) {
+                                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
+                                const EgressPolicy& policy, int64_t max_response_bytes, const CancelToken* cancel) {
   const std::string method = body ? "POST" : "GET";
   GlobalInit();
   if (cancel && cancel->cancelled()) return cancel->reason();
@@ -200,7 +198,8 @@ StatusOr<HttpResponse> Transfer(const std::string& url, const std::string* body,
   if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_WRITE_ERROR && sink.body_over)) {
     resp.body.clear();
     resp.body.shrink_to_fit();
-    return Status::Unprocessable(method + " " + url + ": the response body is over the " + DescribeBytes(sink.max_body) +
+    return Status::Unprocessable(method + " " + url + ": the response body is over the " +
+                                 DescribeBytes(sink.max_body) +
                                  " limit (--max-outbound-response-mb); the transfer was stopped");
   }
   if (rc == CURLE_WRITE_ERROR && sink.headers_over)
@@ -216,9 +215,8 @@ StatusOr<HttpResponse> Transfer(const std::string& url, const std::string* body,
 }  // namespace
 
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
-                                const CancelToken* cancel) {
+                                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
+                                const EgressPolicy& policy, int64_t max_response_bytes, const CancelToken* cancel) {
   return Transfer(url, &body, headers, timeout_ms, policy, max_response_bytes, cancel);
 }
 

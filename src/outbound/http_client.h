@@ -43,8 +43,8 @@ inline constexpr int64_t kMaxResponseHeaderBytes = 256 << 10;
 // returns cancel->reason().
 // REQUIRES: max_response_bytes > 0.
 StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                int timeout_ms, const EgressPolicy& policy, int64_t max_response_bytes,
+                                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_ms,
+                                const EgressPolicy& policy, int64_t max_response_bytes,
                                 const CancelToken* cancel = nullptr);
 
 // GET of `url` under the same rules and limits as PostJson (errors name "GET").

@@ -32,8 +32,7 @@ struct TimeLimit {
 // in every iteration costs a compare.
 class DeadlineTicker {
  public:
-  explicit DeadlineTicker(const TimeLimit& limit, size_t stride = size_t{1} << 16)
-      : limit_(limit), stride_(stride) {}
+  explicit DeadlineTicker(const TimeLimit& limit, size_t stride = size_t{1} << 16) : limit_(limit), stride_(stride) {}
   bool Expired(size_t position) {
     if (position < next_) return false;
     next_ = position + stride_;

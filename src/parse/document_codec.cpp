@@ -103,8 +103,8 @@ StatusOr<Document> DeserializeDocument(std::string_view data) {
       for (const auto& wv : po.at("words").as_array()) {
         const json::array& wa = wv.as_array();
         p.words.push_back(Word{std::string(wa.at(0).as_string()), wa.at(1).to_number<double>(),
-                               wa.at(2).to_number<double>(), wa.at(3).to_number<double>(),
-                               wa.at(4).to_number<double>(), wa.at(5).to_number<double>()});
+                               wa.at(2).to_number<double>(), wa.at(3).to_number<double>(), wa.at(4).to_number<double>(),
+                               wa.at(5).to_number<double>()});
       }
       doc.pages.push_back(std::move(p));
     }

@@ -22,9 +22,8 @@ std::string Extension(std::string_view filename) {
 
 std::optional<std::string> FromExtension(const std::string& ext) {
   if (ext == "pdf") return "PDF";
-  if (ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "tif" || ext == "tiff" ||
-      ext == "gif" || ext == "bmp" || ext == "webp" || ext == "heic" || ext == "heif" ||
-      ext == "svg" || ext == "psd" || ext == "pcx")
+  if (ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "tif" || ext == "tiff" || ext == "gif" || ext == "bmp" ||
+      ext == "webp" || ext == "heic" || ext == "heif" || ext == "svg" || ext == "psd" || ext == "pcx")
     return "IMG";
   if (ext == "csv") return "CSV";
   if (ext == "txt" || ext == "md" || ext == "rtf" || ext == "lis" || ext == "eml") return "TXT";
@@ -51,9 +50,8 @@ std::optional<std::string> DetectFileType(std::string_view bytes, std::string_vi
                                           std::string_view mime_type) {
   const std::string ext = Extension(filename);
   if (StartsWith(bytes, "%PDF-")) return "PDF";
-  if (StartsWith(bytes, "\x89PNG\r\n\x1a\n") || StartsWith(bytes, "\xFF\xD8\xFF") ||
-      StartsWith(bytes, "II*\0") || StartsWith(bytes, std::string_view("MM\0*", 4)) ||
-      StartsWith(bytes, "GIF8") || StartsWith(bytes, "BM"))
+  if (StartsWith(bytes, "\x89PNG\r\n\x1a\n") || StartsWith(bytes, "\xFF\xD8\xFF") || StartsWith(bytes, "II*\0") ||
+      StartsWith(bytes, std::string_view("MM\0*", 4)) || StartsWith(bytes, "GIF8") || StartsWith(bytes, "BM"))
     return "IMG";
   if (StartsWith(bytes, std::string_view("II*\0", 4))) return "IMG";
   if (StartsWith(bytes, "PK\x03\x04")) {
@@ -82,8 +80,7 @@ std::optional<std::string> DetectFileType(std::string_view bytes, std::string_vi
     std::string_view trimmed = first == std::string::npos ? "" : std::string_view(head).substr(first);
     if (StartsWith(trimmed, "<!doctype html") || StartsWith(trimmed, "<html")) return "HTML";
     if (StartsWith(trimmed, "<?xml")) return "XML";
-    if (StartsWith(mime, "text/") || mime.empty() || mime == "application/octet-stream")
-      return "TXT";
+    if (StartsWith(mime, "text/") || mime.empty() || mime == "application/octet-stream") return "TXT";
   }
   return std::nullopt;
 }

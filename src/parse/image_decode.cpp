@@ -123,12 +123,8 @@ StatusOr<GrayFrame> DecodeWithLeptonica(std::string_view bytes, int page, double
   l_int32 format = IFF_UNKNOWN;
   if (bytes.size() < 12 || findFileFormatBuffer(data, &format) != 0) return UnreadableImage("", "unknown format");
   switch (format) {
-    case IFF_BMP:
-      GOLDSET_RETURN_IF_ERROR(CheckBmp(bytes, page, max_megapixels));
-      break;
-    case IFF_GIF:
-      GOLDSET_RETURN_IF_ERROR(CheckGif(bytes, page, max_megapixels));
-      break;
+    case IFF_BMP: GOLDSET_RETURN_IF_ERROR(CheckBmp(bytes, page, max_megapixels)); break;
+    case IFF_GIF: GOLDSET_RETURN_IF_ERROR(CheckGif(bytes, page, max_megapixels)); break;
     case IFF_PNM:
     case IFF_WEBP:
     case IFF_JP2: {
@@ -139,8 +135,7 @@ StatusOr<GrayFrame> DecodeWithLeptonica(std::string_view bytes, int page, double
       GOLDSET_RETURN_IF_ERROR(CheckPixelBudget(page, w, h, max_megapixels));
       break;
     }
-    default:
-      return UnreadableImage("", "unsupported image format");
+    default: return UnreadableImage("", "unsupported image format");
   }
   PixPtr pix(pixReadMem(data, bytes.size()));
   if (!pix) return UnreadableImage("", "");

@@ -30,9 +30,9 @@ struct ImageLimits {
 // One frame as 8-bit gray, 0 = black, rows top to bottom, no padding.
 struct GrayFrame {
   int width = 0;
-  int height = 0;  // rows the header declares
-  int rows = 0;    // rows decoded: `height`, or fewer when the data is damaged
-  int ppi = 0;     // resolution recorded in the file; 0 when unknown
+  int height = 0;               // rows the header declares
+  int rows = 0;                 // rows decoded: `height`, or fewer when the data is damaged
+  int ppi = 0;                  // resolution recorded in the file; 0 when unknown
   std::vector<uint8_t> pixels;  // rows × width
   std::string damage;           // set when rows < height: what went wrong, for the warning
 };

@@ -66,8 +66,7 @@ struct Decompressor {
 };
 
 // Header and decoder start-up. No C++ objects live here, so a longjmp skips no destructor.
-bool Start(Decompressor* d, const unsigned char* data, size_t size, int page, double max_megapixels,
-           Status* budget) {
+bool Start(Decompressor* d, const unsigned char* data, size_t size, int page, double max_megapixels, Status* budget) {
   if (setjmp(d->errors.jump)) return false;
   jpeg_create_decompress(&d->info);
   jpeg_mem_src(&d->info, data, static_cast<unsigned long>(size));

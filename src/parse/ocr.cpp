@@ -84,8 +84,7 @@ bool StopWhenCancelled(void* token, int) { return static_cast<const CancelToken*
 
 Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms, Page* page,
                  const CancelToken* cancel) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                    std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return Status::Unprocessable(TimeLimitMessage(timeout_ms));
   if (cancel && cancel->cancelled()) return cancel->reason();
   tesseract::ETEXT_DESC monitor;
@@ -99,8 +98,7 @@ Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms,
     api->Clear();
     return cancel->reason();
   }
-  if (std::chrono::steady_clock::now() >= deadline)
-    return Status::Unprocessable(TimeLimitMessage(timeout_ms));
+  if (std::chrono::steady_clock::now() >= deadline) return Status::Unprocessable(TimeLimitMessage(timeout_ms));
   if (rc != 0) return Status::Unprocessable("OCR failed to recognize the page image");
   CollectWords(api, page);
   api->Clear();
@@ -110,8 +108,7 @@ Status Recognize(tesseract::TessBaseAPI* api, Deadline deadline, int timeout_ms,
 }  // namespace
 
 Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_line, int ppi,
-                const std::string& language, Deadline deadline, int timeout_ms, Page* page,
-                const CancelToken* cancel) {
+                const std::string& language, Deadline deadline, int timeout_ms, Page* page, const CancelToken* cancel) {
   tesseract::TessBaseAPI* api = ThreadEngine(language);
   if (!api) return Status::Internal("OCR engine failed to start for language " + language);
   api->SetImage(data, width, height, 1, bytes_per_line);
@@ -121,8 +118,7 @@ Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_
   return Recognize(api, deadline, timeout_ms, page, cancel);
 }
 
-StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
-                                Deadline deadline) {
+StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options, Deadline deadline) {
   // Headers and the frame count first; then one frame at a time, decoded only after its
   // dimensions passed the pixel budget and freed before the next.
   auto file = ImageFile::Open(bytes, ImageLimits{options.max_page_megapixels, options.max_pages});
@@ -130,7 +126,8 @@ StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& opti
   Document doc;
   size_t words = 0;
   for (int i = 0; i < file->frames(); ++i) {
-    if (std::chrono::steady_clock::now() >= deadline) return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::Unprocessable(TimeLimitMessage(options.timeout_ms));
     auto frame = file->Decode(i);
     if (!frame.ok()) return frame.status();
     Page page;
@@ -140,7 +137,8 @@ StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& opti
                                      options.timeout_ms, &page, options.cancel));
     page.height = frame->height;  // page coordinates are those of the whole image
     if (!frame->damage.empty())
-      doc.warnings.push_back((file->frames() > 1 ? "page " + std::to_string(i + 1) + ": " : "") + DamageWarning(*frame));
+      doc.warnings.push_back((file->frames() > 1 ? "page " + std::to_string(i + 1) + ": " : "") +
+                             DamageWarning(*frame));
     words += page.words.size();
     if (words > options.max_words) return WordLimitError(options.max_words);
     doc.pages.push_back(std::move(page));

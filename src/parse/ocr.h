@@ -29,7 +29,6 @@ Status OcrGray8(const unsigned char* data, int width, int height, int bytes_per_
 // one frame at a time and OCRs every frame as one page. A frame over the pixel budget, or
 // more frames than max_pages, fails before anything is decoded; a frame decoded only in
 // part (damaged data) is OCR'd as far as it goes and adds a warning to the Document.
-StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options,
-                                Deadline deadline);
+StatusOr<Document> OcrImageFile(std::string_view bytes, const ParseOptions& options, Deadline deadline);
 
 }  // namespace goldset::parse

@@ -35,8 +35,8 @@ std::string AsUtf8(std::string_view bytes) {
 // The page and word limits, also for documents from the cache (limits may have changed).
 Status CheckLimits(const Document& doc, const ParseOptions& options) {
   if (static_cast<int>(doc.pages.size()) > options.max_pages)
-    return Status::Unprocessable("document has " + std::to_string(doc.pages.size()) +
-                                 " pages, over the " + std::to_string(options.max_pages) + "-page limit");
+    return Status::Unprocessable("document has " + std::to_string(doc.pages.size()) + " pages, over the " +
+                                 std::to_string(options.max_pages) + "-page limit");
   size_t words = 0;
   for (const Page& p : doc.pages) words += p.words.size();
   if (words > options.max_words) return WordLimitError(options.max_words);
@@ -58,11 +58,9 @@ StatusOr<Document> ParseTextFormat(const std::string& text, std::string_view fil
 
 uint64_t ParsesPerformed() { return g_parses.load(); }
 
-StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type,
-                                 const ParseOptions& options) {
+StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type, const ParseOptions& options) {
   g_parses.fetch_add(1);
-  const Deadline deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+  const Deadline deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
   if (bytes.empty()) return Status::Unprocessable("file is empty");
   StatusOr<Document> doc = Status::Internal("unreachable");
   if (file_type == "PDF") {
@@ -99,13 +97,13 @@ std::string ParseCacheKey(std::string_view scope, const std::string& content_sha
 
 std::string PageImageCacheKey(std::string_view scope, const std::string& content_sha256, const std::string& password,
                               int page_number, int dpi) {
-  return "png:v2:" + std::string(scope) + ":" + content_sha256 + ":" + PasswordDigest(content_sha256, password) +
-         ":" + std::to_string(page_number) + ":" + std::to_string(dpi);
+  return "png:v2:" + std::string(scope) + ":" + content_sha256 + ":" + PasswordDigest(content_sha256, password) + ":" +
+         std::to_string(page_number) + ":" + std::to_string(dpi);
 }
 
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
-                                       std::string_view file_type, const ParseOptions& options,
-                                       std::string_view scope, ParseCache* cache) {
+                                       std::string_view file_type, const ParseOptions& options, std::string_view scope,
+                                       ParseCache* cache) {
   return ParseDocumentCached([&]() -> StatusOr<std::string> { return std::string(bytes); }, content_sha256, file_type,
                              options, scope, cache);
 }

@@ -19,8 +19,7 @@ namespace goldset::parse {
 // images are OCR'd. Errors are Status::Unprocessable with a readable reason
 // (unsupported type, encrypted without/with wrong password, corrupt PDF, time or page
 // limit exceeded); a failure to start the OCR engine is Internal.
-StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type,
-                                 const ParseOptions& options);
+StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_type, const ParseOptions& options);
 
 // Cache keys of derived artifacts (parsed documents, page images). A key holds
 //  - `scope`: whose artifact it is. Callers pass the workspace id, so no workspace is ever
@@ -28,17 +27,17 @@ StatusOr<Document> ParseDocument(std::string_view bytes, std::string_view file_t
 //  - the content hash and a digest of the password salted with it (an encrypted PDF
 //    opened with a password is a different artifact from the same bytes without it);
 //  - every setting that changes the result.
-std::string ParseCacheKey(std::string_view scope, const std::string& content_sha256,
-                          std::string_view file_type, const ParseOptions& options);
-std::string PageImageCacheKey(std::string_view scope, const std::string& content_sha256,
-                              const std::string& password, int page_number, int dpi);
+std::string ParseCacheKey(std::string_view scope, const std::string& content_sha256, std::string_view file_type,
+                          const ParseOptions& options);
+std::string PageImageCacheKey(std::string_view scope, const std::string& content_sha256, const std::string& password,
+                              int page_number, int dpi);
 
 // As ParseDocument, but looks the result up in `cache` first (keyed by ParseCacheKey)
 // and stores successful results there. A hit performs no parsing or OCR.
 // `cache` may be null. REQUIRES: content_sha256 is the SHA-256 hex of `bytes`.
 StatusOr<Document> ParseDocumentCached(std::string_view bytes, const std::string& content_sha256,
-                                       std::string_view file_type, const ParseOptions& options,
-                                       std::string_view scope, ParseCache* cache);
+                                       std::string_view file_type, const ParseOptions& options, std::string_view scope,
+                                       ParseCache* cache);
 // The same with the bytes loaded by `load_bytes` only on a cache miss (a hit reads no
 // file content at all); an error from it is returned as is.
 StatusOr<Document> ParseDocumentCached(const std::function<StatusOr<std::string>()>& load_bytes,
@@ -56,7 +55,7 @@ StatusOr<Document> DeserializeDocument(std::string_view data);
 // Renders page `page_number` (1-based) of a PDF to PNG bytes at `dpi` (10..600).
 // A page over `max_megapixels` at that dpi is TooLarge, checked before rendering; a
 // missing page is NotFound; a corrupt or locked PDF is Unprocessable.
-StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password,
-                                       int page_number, int dpi, double max_megapixels = 50);
+StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password, int page_number, int dpi,
+                                       double max_megapixels = 50);
 
 }  // namespace goldset::parse

@@ -23,23 +23,19 @@ namespace {
 // Status instead, so the library's chatter is dropped.
 void SilencePoppler() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
-  });
+  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
 }
 
-StatusOr<std::unique_ptr<poppler::document>> OpenPdf(std::string_view bytes,
-                                                     const std::string& password) {
+StatusOr<std::unique_ptr<poppler::document>> OpenPdf(std::string_view bytes, const std::string& password) {
   SilencePoppler();
   if (bytes.size() < 8 || bytes.substr(0, 5) != "%PDF-")
     return Status::Unprocessable("corrupt or truncated PDF: missing %PDF- header");
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
-      bytes.data(), static_cast<int>(bytes.size()), password, password));
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size()), password, password));
   if (!doc) return Status::Unprocessable("corrupt or truncated PDF");
   if (doc->is_locked()) {
     doc->unlock(password, password);
-    if (doc->is_locked())
-      return Status::Unprocessable("PDF is encrypted and the password is missing or wrong");
+    if (doc->is_locked()) return Status::Unprocessable("PDF is encrypted and the password is missing or wrong");
   }
   if (doc->pages() <= 0) return Status::Unprocessable("corrupt or truncated PDF: no pages");
   return doc;
@@ -129,10 +125,9 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
         return Status::Unprocessable("corrupt PDF: page " + std::to_string(i + 1) + " cannot be rendered");
       Page ocr_page;
       ocr_page.number = i + 1;
-      GOLDSET_RETURN_IF_ERROR(OcrGray8(reinterpret_cast<const unsigned char*>(img.const_data()),
-                                       img.width(), img.height(), img.bytes_per_row(),
-                                       options.ocr_dpi, options.ocr_language, deadline,
-                                       options.timeout_ms, &ocr_page, options.cancel));
+      GOLDSET_RETURN_IF_ERROR(OcrGray8(reinterpret_cast<const unsigned char*>(img.const_data()), img.width(),
+                                       img.height(), img.bytes_per_row(), options.ocr_dpi, options.ocr_language,
+                                       deadline, options.timeout_ms, &ocr_page, options.cancel));
       page = std::move(ocr_page);
     }
     words += page.words.size();
@@ -142,8 +137,8 @@ StatusOr<Document> ParsePdf(std::string_view bytes, const ParseOptions& options,
   return out;
 }
 
-StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password,
-                                       int page_number, int dpi, double max_megapixels) {
+StatusOr<std::string> RenderPdfPagePng(std::string_view bytes, const std::string& password, int page_number, int dpi,
+                                       double max_megapixels) {
   if (dpi < 10 || dpi > 600) return Status::InvalidArgument("dpi must be between 10 and 600");
   auto opened = OpenPdf(bytes, password);
   if (!opened.ok()) return opened.status();

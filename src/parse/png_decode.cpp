@@ -16,11 +16,11 @@ namespace {
 struct PngDecode {
   int page = 0;
   double max_megapixels = 0;
-  Status budget;       // set when the header is over the budget
+  Status budget;  // set when the header is over the budget
   bool started = false;
   bool interlaced = false;
   int width = 0, height = 0, ppi = 0;
-  int rows = 0;        // rows complete, from the top
+  int rows = 0;                           // rows complete, from the top
   std::vector<unsigned char> gray;        // width × height
   std::vector<unsigned char> gray_alpha;  // interlaced only: passes combine here
   char error[200] = "";

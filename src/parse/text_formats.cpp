@@ -79,8 +79,8 @@ size_t TagEnd(std::string_view s, size_t j) {
 
 bool IsBlockTag(std::string_view tag) {
   static constexpr std::string_view kBlocks[] = {
-      "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section",
-      "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd", "title"};
+      "p",  "div", "br",      "tr",      "li",     "h1",     "h2",         "h3",  "h4", "h5", "h6", "table",
+      "ul", "ol",  "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd", "title"};
   for (std::string_view b : kBlocks)
     if (tag == b) return true;
   return false;

@@ -18,8 +18,7 @@ namespace goldset::parse {
 // Splits text into pages at form feeds (one page when there are none) and builds the
 // words of each page (boxes: x = token index in its line, y = line index). More than
 // `max_words` words -> WordLimitError, as soon as the count is passed.
-StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limit = {},
-                                    size_t max_words = SIZE_MAX);
+StatusOr<Document> DocumentFromText(std::string_view text, const TimeLimit& limit = {}, size_t max_words = SIZE_MAX);
 
 // The text a browser would show: tags removed, <script>/<style>/<head> content and
 // comments dropped, block elements become line breaks, entities decoded. A '<' that

@@ -12,14 +12,31 @@ struct NamedEntity {
   std::string_view name, utf8;
 };
 
-constexpr NamedEntity kNamed[] = {
-    {"amp", "&"},          {"lt", "<"},           {"gt", ">"},           {"quot", "\""},
-    {"apos", "'"},         {"nbsp", " "},         {"euro", "\xE2\x82\xAC"}, {"pound", "\xC2\xA3"},
-    {"copy", "\xC2\xA9"},  {"reg", "\xC2\xAE"},   {"trade", "\xE2\x84\xA2"}, {"cent", "\xC2\xA2"},
-    {"yen", "\xC2\xA5"},   {"sect", "\xC2\xA7"},  {"deg", "\xC2\xB0"},   {"times", "\xC3\x97"},
-    {"middot", "\xC2\xB7"}, {"bull", "\xE2\x80\xA2"}, {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"},
-    {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"}, {"mdash", "\xE2\x80\x94"},
-    {"ndash", "\xE2\x80\x93"}, {"hellip", "..."}};
+constexpr NamedEntity kNamed[] = {{"amp", "&"},
+                                  {"lt", "<"},
+                                  {"gt", ">"},
+                                  {"quot", "\""},
+                                  {"apos", "'"},
+                                  {"nbsp", " "},
+                                  {"euro", "\xE2\x82\xAC"},
+                                  {"pound", "\xC2\xA3"},
+                                  {"copy", "\xC2\xA9"},
+                                  {"reg", "\xC2\xAE"},
+                                  {"trade", "\xE2\x84\xA2"},
+                                  {"cent", "\xC2\xA2"},
+                                  {"yen", "\xC2\xA5"},
+                                  {"sect", "\xC2\xA7"},
+                                  {"deg", "\xC2\xB0"},
+                                  {"times", "\xC3\x97"},
+                                  {"middot", "\xC2\xB7"},
+                                  {"bull", "\xE2\x80\xA2"},
+                                  {"lsquo", "\xE2\x80\x98"},
+                                  {"rsquo", "\xE2\x80\x99"},
+                                  {"ldquo", "\xE2\x80\x9C"},
+                                  {"rdquo", "\xE2\x80\x9D"},
+                                  {"mdash", "\xE2\x80\x94"},
+                                  {"ndash", "\xE2\x80\x93"},
+                                  {"hellip", "..."}};
 
 bool IsEntityChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '#';

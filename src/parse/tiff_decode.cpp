@@ -96,12 +96,10 @@ bool ScanlineReadable(TIFF* t, Layout* l) {
     case PHOTOMETRIC_MINISWHITE:
     case PHOTOMETRIC_MINISBLACK:
       return l->samples >= 1 && (l->bits == 1 || l->bits == 2 || l->bits == 4 || l->bits == 8 || l->bits == 16);
-    case PHOTOMETRIC_RGB:
-      return l->samples >= 3 && (l->bits == 8 || l->bits == 16);
+    case PHOTOMETRIC_RGB: return l->samples >= 3 && (l->bits == 8 || l->bits == 16);
     case PHOTOMETRIC_PALETTE:
       return l->samples == 1 && l->bits <= 8 && TIFFGetField(t, TIFFTAG_COLORMAP, &l->red, &l->green, &l->blue);
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -178,7 +176,8 @@ StatusOr<GrayFrame> DecodeScanlines(TIFF* t, TiffSource* src, const Layout& l, G
       frame.damage = src->error[0] ? src->error : "unreadable scanline";
       break;
     }
-    RowToGray(row.data(), frame.pixels.data() + static_cast<size_t>(y) * frame.width, static_cast<uint32_t>(frame.width), l);
+    RowToGray(row.data(), frame.pixels.data() + static_cast<size_t>(y) * frame.width,
+              static_cast<uint32_t>(frame.width), l);
     frame.rows = static_cast<int>(y) + 1;
   }
   if (frame.rows == 0) return UnreadableImage("TIFF", frame.damage);
@@ -215,8 +214,8 @@ StatusOr<int> CountTiffFrames(std::string_view bytes, int max_frames) {
   const tdir_t n = TIFFNumberOfDirectories(t.get());
   if (n == 0) return UnreadableImage("TIFF", src.error);
   if (n > static_cast<tdir_t>(max_frames))
-    return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " + std::to_string(max_frames) +
-                                 "-page limit");
+    return Status::Unprocessable("document has " + std::to_string(n) + " pages, over the " +
+                                 std::to_string(max_frames) + "-page limit");
   return static_cast<int>(n);
 }
 

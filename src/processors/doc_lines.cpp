@@ -48,8 +48,7 @@ std::vector<DocLine> SplitLines(const parse::Document& doc) {
         while (i < line.text.size() && std::isspace(static_cast<unsigned char>(line.text[i]))) ++i;
         if (i >= line.text.size()) break;
         while (i < line.text.size() && !std::isspace(static_cast<unsigned char>(line.text[i]))) ++i;
-        line.word_confidence.push_back(word < page.words.size() ? page.words[word].confidence
-                                                                : page.mean_confidence);
+        line.word_confidence.push_back(word < page.words.size() ? page.words[word].confidence : page.mean_confidence);
         ++word;
       }
       if (!line.word_confidence.empty()) lines.push_back(std::move(line));
@@ -126,7 +125,8 @@ std::string CleanOcrLine(const std::string& line) {
       std::string t = tok.substr(b, e - b);
       // A lone "(" is debris; "(12.00)" is a negative amount.
       if (!t.empty() && t.front() == '(' && t.back() != ')') t.erase(0, 1);
-      if (t.size() >= 4 && t[t.size() - 3] == ':' && digit(t[t.size() - 4]) && digit(t[t.size() - 2]) && digit(t.back()))
+      if (t.size() >= 4 && t[t.size() - 3] == ':' && digit(t[t.size() - 4]) && digit(t[t.size() - 2]) &&
+          digit(t.back()))
         t[t.size() - 3] = '.';
       if (!out.empty()) out.push_back(' ');
       out += t;

@@ -16,7 +16,8 @@ StatusOr<KeyEnvAllowList> KeyEnvAllowList::Parse(std::string_view text, std::set
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) {
@@ -56,7 +57,8 @@ bool KeyEnvAllowList::HasLeadingWildcard() const {
 std::string ApiKeyUnavailableMessage(std::string_view name, const KeyEnvAllowList& allow) {
   return "engine.apiKeyEnv: no API key named " + std::string(name) +
          " is available to engines on this server (it reads only environment variables that match "
-         "--llm-key-env-allow [" + allow.Describe() + "] and that the operator has set); Path: config.engine.apiKeyEnv";
+         "--llm-key-env-allow [" +
+         allow.Describe() + "] and that the operator has set); Path: config.engine.apiKeyEnv";
 }
 
 StatusOr<std::string> ReadApiKey(std::string_view name, const KeyEnvAllowList& allow) {

@@ -58,9 +58,9 @@ StatusOr<std::string> ReadApiKey(std::string_view name, const KeyEnvAllowList& a
 inline constexpr int64_t kMinLlmInputChars = 4000;
 
 struct EnginePolicy {
-  KeyEnvAllowList key_env_allow;               // --llm-key-env-allow
-  int max_llm_calls_per_item = 50;             // --llm-max-calls-per-item: chunks per document
-  int64_t max_response_bytes = 16ll << 20;     // --max-outbound-response-mb: http and llm answers
+  KeyEnvAllowList key_env_allow;            // --llm-key-env-allow
+  int max_llm_calls_per_item = 50;          // --llm-max-calls-per-item: chunks per document
+  int64_t max_response_bytes = 16ll << 20;  // --max-outbound-response-mb: http and llm answers
 };
 
 }  // namespace goldset::processors

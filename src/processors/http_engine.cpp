@@ -18,15 +18,15 @@ StatusOr<json::value> RunHttpEngine(Kind kind, const json::object& config, const
 
   json::array pages;
   for (const auto& p : doc.pages) pages.push_back(json::object{{"number", p.number}, {"text", p.text}});
-  json::object body{{"kind", KindName(kind)},
-                    {"file", json::object{{"id", file.id}, {"name", file.name}, {"type", file.type}, {"url", file.url}}},
-                    {"document", json::object{{"pages", std::move(pages)}}},
-                    {"config", config}};
+  json::object body{
+      {"kind", KindName(kind)},
+      {"file", json::object{{"id", file.id}, {"name", file.name}, {"type", file.type}, {"url", file.url}}},
+      {"document", json::object{{"pages", std::move(pages)}}},
+      {"config", config}};
   auto resp = PostWithRetries("http engine", url, ToJson(body), headers, timeout_ms, ctx);
   if (!resp.ok()) return resp.status();
-  const std::string prefix = "http engine returned " + std::to_string(resp->status) +
-                             " with a body that is not a" + (kind == Kind::kExtractor ? "n " : " ") +
-                             OutputTypeName(kind) + ": ";
+  const std::string prefix = "http engine returned " + std::to_string(resp->status) + " with a body that is not a" +
+                             (kind == Kind::kExtractor ? "n " : " ") + OutputTypeName(kind) + ": ";
   auto parsed = ParseJson(resp->body);
   if (!parsed.ok()) return Status::Unprocessable(prefix + parsed.status().message());
   auto out = NormalizeOutput(kind, *parsed, file.id);

@@ -47,23 +47,26 @@ json::object ResponseSchema(Kind kind, const json::object& config) {
     }
     case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
-      return json::object{{"type", "object"},
-                          {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}}}},
-                          {"required", json::array{"type"}},
-                          {"additionalProperties", false}};
+      return json::object{
+          {"type", "object"},
+          {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}}}},
+          {"required", json::array{"type"}},
+          {"additionalProperties", false}};
     }
     case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
-      json::object item{{"type", "object"},
-                        {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}},
-                                                    {"startPage", json::object{{"type", "integer"}}},
-                                                    {"endPage", json::object{{"type", "integer"}}}}},
-                        {"required", json::array{"type", "startPage", "endPage"}},
-                        {"additionalProperties", false}};
-      return json::object{{"type", "object"},
-                          {"properties", json::object{{"splits", json::object{{"type", "array"}, {"items", std::move(item)}}}}},
-                          {"required", json::array{"splits"}},
-                          {"additionalProperties", false}};
+      json::object item{
+          {"type", "object"},
+          {"properties", json::object{{"type", json::object{{"type", "string"}, {"enum", StringArray(c.types)}}},
+                                      {"startPage", json::object{{"type", "integer"}}},
+                                      {"endPage", json::object{{"type", "integer"}}}}},
+          {"required", json::array{"type", "startPage", "endPage"}},
+          {"additionalProperties", false}};
+      return json::object{
+          {"type", "object"},
+          {"properties", json::object{{"splits", json::object{{"type", "array"}, {"items", std::move(item)}}}}},
+          {"required", json::array{"splits"}},
+          {"additionalProperties", false}};
     }
   }
   return {};
@@ -236,7 +239,8 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   if (!ctx.policy) return Status::Internal("llm engine: no engine policy configured");
   size_t max_chars = 100000;
   if (const json::value* m = Find(engine, "maxInputChars"); m && m->is_number())
-    max_chars = m->is_uint64() ? SIZE_MAX : static_cast<size_t>(std::max<int64_t>(kMinLlmInputChars, m->to_number<int64_t>()));
+    max_chars =
+        m->is_uint64() ? SIZE_MAX : static_cast<size_t>(std::max<int64_t>(kMinLlmInputChars, m->to_number<int64_t>()));
   std::vector<std::pair<std::string, std::string>> headers;
   if (auto env = GetString(engine, "apiKeyEnv")) {
     // Allowed and set, or one message for both failures (F1: no existence oracle).
@@ -252,11 +256,11 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
   // Checked before the first call: a document is answered whole or not at all, and the
   // server never sends a third party more requests per item than the operator allows.
   if (chunks.size() > static_cast<size_t>(std::max(1, ctx.policy->max_llm_calls_per_item)))
-    return Status::Unprocessable("the document needs " + std::to_string(chunks.size()) +
-                                 " llm engine calls of at most " + std::to_string(max_chars) +
-                                 " characters each; this server allows at most " +
-                                 std::to_string(ctx.policy->max_llm_calls_per_item) +
-                                 " per item (--llm-max-calls-per-item). Raise engine.maxInputChars or split the document");
+    return Status::Unprocessable(
+        "the document needs " + std::to_string(chunks.size()) + " llm engine calls of at most " +
+        std::to_string(max_chars) + " characters each; this server allows at most " +
+        std::to_string(ctx.policy->max_llm_calls_per_item) +
+        " per item (--llm-max-calls-per-item). Raise engine.maxInputChars or split the document");
   json::value merged = nullptr;
   json::array splits;
   // Tokens the endpoint reports (OpenAI's usage.prompt_tokens / completion_tokens).
@@ -273,16 +277,16 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
         {"temperature", 0},
         {"messages", json::array{json::object{{"role", "system"}, {"content", system}},
                                  json::object{{"role", "user"}, {"content", chunk.text}}}},
-        {"response_format",
-         json::object{{"type", "json_schema"},
-                      {"json_schema", json::object{{"name", std::string(KindName(kind)) + "_output"},
-                                                   {"strict", true},
-                                                   {"schema", schema}}}}}};
+        {"response_format", json::object{{"type", "json_schema"},
+                                         {"json_schema", json::object{{"name", std::string(KindName(kind)) + "_output"},
+                                                                      {"strict", true},
+                                                                      {"schema", schema}}}}}};
     if (kind == Kind::kExtractor) req["logprobs"] = true;
     auto resp = PostWithRetries("llm engine", url, ToJson(req), headers, timeout_ms, ctx);
     if (!resp.ok()) return resp.status();
     auto body = ParseJson(resp->body);
-    if (!body.ok()) return Status::Unprocessable("llm engine returned a body that is not JSON: " + body.status().message());
+    if (!body.ok())
+      return Status::Unprocessable("llm engine returned a body that is not JSON: " + body.status().message());
     const json::value* content = nullptr;
     const json::value* token_logprobs = nullptr;  // choices[0].logprobs.content
     if (body->is_object())
@@ -332,7 +336,8 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     if (const json::value* pr = Find(engine, "pricing"); pr && pr->is_object()) {
       const json::object& p = pr->as_object();
       usage["cost"] = (static_cast<double>(prompt_tokens) * p.at("promptPer1M").to_number<double>() +
-                       static_cast<double>(completion_tokens) * p.at("completionPer1M").to_number<double>()) / 1e6;
+                       static_cast<double>(completion_tokens) * p.at("completionPer1M").to_number<double>()) /
+                      1e6;
       if (auto cur = GetString(p, "currency")) usage["currency"] = *cur;
     }
   }
@@ -340,16 +345,18 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
     case Kind::kExtractor: {
       json::object meta;
       MetadataFor("", merged, &meta, logprobs_complete ? &logprobs : nullptr);
-      return NormalizeOutput(kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}},
-                             file.id);
+      return NormalizeOutput(
+          kind, json::object{{"value", merged}, {"metadata", std::move(meta)}, {"usage", std::move(usage)}}, file.id);
     }
     case Kind::kClassifier: {
       Classes c = ReadClasses(config, "classifications");
       std::string type = GetString(merged.as_object(), "type").value_or("");
       std::string canonical;
       std::string id = IdForType(c, type, &canonical);
-      if (id.empty()) return Status::Unprocessable("llm engine answered type '" + type + "', which is not a classification");
-      return json::value(json::object{{"id", id}, {"type", canonical}, {"confidence", kLlmPrior}, {"insights", json::array{}}});
+      if (id.empty())
+        return Status::Unprocessable("llm engine answered type '" + type + "', which is not a classification");
+      return json::value(
+          json::object{{"id", id}, {"type", canonical}, {"confidence", kLlmPrior}, {"insights", json::array{}}});
     }
     case Kind::kSplitter: {
       Classes c = ReadClasses(config, "splitClassifications");
@@ -359,13 +366,17 @@ StatusOr<json::value> RunLlmEngine(Kind kind, const json::object& config, const 
         json::object so = s.as_object();
         std::string type = GetString(so, "type").value_or(""), canonical;
         std::string id = IdForType(c, type, &canonical);
-        if (id.empty()) return Status::Unprocessable("llm engine answered split type '" + type + "', which is not a split classification");
+        if (id.empty())
+          return Status::Unprocessable("llm engine answered split type '" + type +
+                                       "', which is not a split classification");
         so["type"] = canonical;
         so["classificationId"] = id;
         out.push_back(std::move(so));
       }
       auto norm = NormalizeOutput(kind, json::object{{"splits", std::move(out)}}, file.id);
-      if (!norm.ok()) return Status::Unprocessable("llm engine returned splits that are not a SplitOutput: " + norm.status().message());
+      if (!norm.ok())
+        return Status::Unprocessable("llm engine returned splits that are not a SplitOutput: " +
+                                     norm.status().message());
       return norm;
     }
   }

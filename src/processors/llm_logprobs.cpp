@@ -104,8 +104,9 @@ class SpanScanner {
 
 }  // namespace
 
-std::optional<std::map<std::string, TokenLogprobs>> FieldTokenLogprobs(std::string_view content, std::string_view json_text,
-                                                                      const json::value& logprobs) {
+std::optional<std::map<std::string, TokenLogprobs>> FieldTokenLogprobs(std::string_view content,
+                                                                       std::string_view json_text,
+                                                                       const json::value& logprobs) {
   if (!logprobs.is_array() || json_text.data() < content.data() ||
       json_text.data() + json_text.size() > content.data() + content.size())
     return std::nullopt;

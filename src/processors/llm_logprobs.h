@@ -28,7 +28,8 @@ struct TokenLogprobs {
 // view into `content` (the message content, perhaps with a code fence around the JSON);
 // `logprobs` is choices[0].logprobs.content. nullopt when the tokens do not spell
 // `content` or an entry is malformed (no confidence then, rather than a wrong one).
-std::optional<std::map<std::string, TokenLogprobs>> FieldTokenLogprobs(std::string_view content, std::string_view json_text,
-                                                                      const json::value& logprobs);
+std::optional<std::map<std::string, TokenLogprobs>> FieldTokenLogprobs(std::string_view content,
+                                                                       std::string_view json_text,
+                                                                       const json::value& logprobs);
 
 }  // namespace goldset::processors

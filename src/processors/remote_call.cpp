@@ -38,7 +38,8 @@ StatusOr<outbound::HttpResponse> PostWithRetries(const std::string& what, const 
   Status last;
   for (int i = 0; i < attempts; ++i) {
     if (i > 0 && !SleepUnlessCancelled(100 << (i - 1), ctx.cancel)) return ctx.cancel->reason();
-    auto resp = outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress, ctx.policy->max_response_bytes, ctx.cancel);
+    auto resp =
+        outbound::PostJson(url, body, headers, timeout_ms, *ctx.egress, ctx.policy->max_response_bytes, ctx.cancel);
     if (ctx.cancel && ctx.cancel->cancelled()) return ctx.cancel->reason();
     if (!resp.ok()) {
       // An answer over the size limit would be as large the next time.

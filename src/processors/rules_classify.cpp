@@ -66,13 +66,12 @@ StatusOr<json::value> RulesClassify(const json::object& config, const parse::Doc
   double confidence = TfIdfClassifier::MarginConfidence(scores, &best);
   std::string why = "TF-IDF similarity " + Fixed(scores[best]) + " to '" + classes->types[best] + "'";
   return json::value(json::object{{"id", classes->ids[best]},
-                      {"type", classes->types[best]},
-                      {"confidence", confidence},
-                      {"insights", json::array{json::object{{"type", "reasoning"}, {"content", why}}}}});
+                                  {"type", classes->types[best]},
+                                  {"confidence", confidence},
+                                  {"insights", json::array{json::object{{"type", "reasoning"}, {"content", why}}}}});
 }
 
-StatusOr<json::value> RulesSplit(const json::object& config, const parse::Document& doc,
-                                 const std::string& file_id) {
+StatusOr<json::value> RulesSplit(const json::object& config, const parse::Document& doc, const std::string& file_id) {
   auto classes = ReadClasses(config, "splitClassifications");
   if (!classes.ok()) return classes.status();
   TfIdfClassifier clf(classes->profiles);
@@ -118,9 +117,8 @@ StatusOr<json::value> RulesSplit(const json::object& config, const parse::Docume
         {"startPage", r.start},
         {"endPage", r.end},
         {"identifier", std::move(identifier)},
-        {"observation", "pages " + std::to_string(r.start) + "-" + std::to_string(r.end) +
-                            " match '" + classes->types[r.cls] + "' (mean TF-IDF similarity " +
-                            Fixed(r.score_sum / pages) + ")"},
+        {"observation", "pages " + std::to_string(r.start) + "-" + std::to_string(r.end) + " match '" +
+                            classes->types[r.cls] + "' (mean TF-IDF similarity " + Fixed(r.score_sum / pages) + ")"},
         {"id", "split_" + std::to_string(i + 1)},
         {"fileId", file_id}});
   }

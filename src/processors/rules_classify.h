@@ -17,7 +17,6 @@ StatusOr<json::value> RulesClassify(const json::object& config, const parse::Doc
 // SplitOutput {"splits":[...]}: each page classified against config.splitClassifications;
 // a split starts where the class changes or a page contains one of its class's
 // x-rules.startKeywords.
-StatusOr<json::value> RulesSplit(const json::object& config, const parse::Document& doc,
-                                 const std::string& file_id);
+StatusOr<json::value> RulesSplit(const json::object& config, const parse::Document& doc, const std::string& file_id);
 
 }  // namespace goldset::processors

@@ -49,7 +49,6 @@ std::pair<size_t, size_t> SpanIn(const std::string& line, std::string_view piece
   return {begin, begin + trimmed.size()};
 }
 
-
 // Read with the scorer's rules (eval/dates.h): x-rules.dateOrder, else '.' day-first
 // and '/' or '-' month-first.
 eval::DateOrder OrderOf(const json::object* rules) {
@@ -134,7 +133,11 @@ std::optional<Found> ByPatterns(const json::array& patterns, const json::object&
       std::string reference;
       size_t begin = cap.data() - page.text.data();
       if (auto v = Convert(std::string(cap), prop, &reference))
-        return Found{*v, kPatternWeight * page.mean_confidence, page.mean_confidence, page.number, reference,
+        return Found{*v,
+                     kPatternWeight * page.mean_confidence,
+                     page.mean_confidence,
+                     page.number,
+                     reference,
                      ctx.words.BoxOf(page.number, begin, begin + cap.size())};
     }
   }
@@ -160,8 +163,8 @@ std::string LabelRegex(const std::string& label) {
   return re;
 }
 
-std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json::object& prop,
-                              double weight, Ctx& ctx) {
+std::optional<Found> ByLabels(const std::vector<std::string>& labels, const json::object& prop, double weight,
+                              Ctx& ctx) {
   for (const auto& label : labels) {
     if (Trim(label).empty()) continue;
     RE2 re(LabelRegex(std::string(Trim(label))));
@@ -237,13 +240,13 @@ json::object Meta(const Found& f) {
     auto point = [](double x, double y) { return json::object{{"x", x}, {"y", y}}; };
     citation["polygon"] = json::array{point(b.x0, b.y0), point(b.x1, b.y0), point(b.x1, b.y1), point(b.x0, b.y1)};
   }
-  return json::object{{"confidence", f.confidence}, {"ocrConfidence", f.ocr}, {"citations", json::array{std::move(citation)}}};
+  return json::object{
+      {"confidence", f.confidence}, {"ocrConfidence", f.ocr}, {"citations", json::array{std::move(citation)}}};
 }
 
 json::object MissingMeta() { return json::object{{"confidence", 0.0}, {"citations", json::array{}}}; }
 
-json::value ExtractRows(const std::string& path, const json::object& prop, const std::string& pattern,
-                        Ctx& ctx) {
+json::value ExtractRows(const std::string& path, const json::object& prop, const std::string& pattern, Ctx& ctx) {
   RE2 re(pattern);
   if (!re.ok()) return nullptr;
   const json::object* item_props = nullptr;
@@ -281,7 +284,7 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
       std::string raw(groups[index]), reference;
       const json::value* sub = item_props ? Find(*item_props, name) : nullptr;
       std::optional<json::value> v = sub && sub->is_object() ? Convert(raw, sub->as_object(), &reference)
-                                                              : std::optional<json::value>(json::value(Trim(raw)));
+                                                             : std::optional<json::value>(json::value(Trim(raw)));
       row[name] = v ? *v : json::value(nullptr);
       Found f{nullptr, v ? kPatternWeight * ocr : 0.0, ocr, line.page, reference, box_of(groups[index])};
       ctx.metadata[row_path + "." + name] = v ? Meta(f) : MissingMeta();
@@ -299,8 +302,8 @@ json::value ExtractRows(const std::string& path, const json::object& prop, const
     ctx.metadata[path] = MissingMeta();
     return json::array{};
   }
-  ctx.metadata[path] = Meta(Found{nullptr, conf_sum / rows.size(), conf_sum / rows.size() / kPatternWeight, first_page,
-                                  "", first_page_box});
+  ctx.metadata[path] = Meta(
+      Found{nullptr, conf_sum / rows.size(), conf_sum / rows.size() / kPatternWeight, first_page, "", first_page_box});
   return rows;
 }
 

@@ -45,7 +45,8 @@ std::string SplitIdentifier(const json::object& classification, const parse::Doc
       std::string re = "(?i)(?:^|[^A-Za-z0-9])";
       std::string stem = key.substr(0, sp);
       for (size_t i = 0; i < stem.size(); ++i)
-        re += std::isspace(static_cast<unsigned char>(stem[i])) ? std::string("[ \t]+") : RE2::QuoteMeta(stem.substr(i, 1));
+        re += std::isspace(static_cast<unsigned char>(stem[i])) ? std::string("[ \t]+")
+                                                                : RE2::QuoteMeta(stem.substr(i, 1));
       re += "[ \t]*(?:number|num\\.?|no\\.?|nr\\.?|#|id)[ \t]*[:#.\\-]?[ \t]*([A-Za-z0-9][A-Za-z0-9/._-]*)";
       patterns.push_back(json::value(re));
     }

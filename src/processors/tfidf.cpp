@@ -25,9 +25,9 @@ double Norm(const std::unordered_map<std::string, double>& v) {
 }  // namespace
 
 std::vector<std::string> Tokenize(std::string_view text) {
-  static const std::unordered_set<std::string> kStop = {
-      "the", "and", "of", "to", "a", "in", "for", "on", "is", "or", "by", "with", "an", "as",
-      "at", "be", "this", "that", "from", "it", "are", "document", "page"};
+  static const std::unordered_set<std::string> kStop = {"the",  "and",  "of",   "to",   "a",   "in",       "for", "on",
+                                                        "is",   "or",   "by",   "with", "an",  "as",       "at",  "be",
+                                                        "this", "that", "from", "it",   "are", "document", "page"};
   std::vector<std::string> out;
   std::string cur;
   auto flush = [&] {

@@ -10,9 +10,7 @@ namespace goldset::processors {
 
 namespace {
 
-Status Bad(const std::string& path, const std::string& why) {
-  return Status::InvalidArgument(path + " " + why);
-}
+Status Bad(const std::string& path, const std::string& why) { return Status::InvalidArgument(path + " " + why); }
 
 // A well-formed config the operator's policy refuses (422), in the "; Path: " form the
 // API's validator uses.
@@ -78,7 +76,8 @@ Status CheckEngine(const json::object& config, const EnginePolicy& policy) {
     }
     // Optional prices: {promptPer1M, completionPer1M, currency?} turn reported tokens into cost.
     if (const json::value* pr = Find(engine, "pricing")) {
-      if (!pr->is_object()) return Bad("config.engine.pricing", "must be an object {promptPer1M, completionPer1M, currency?}");
+      if (!pr->is_object())
+        return Bad("config.engine.pricing", "must be an object {promptPer1M, completionPer1M, currency?}");
       for (const char* key : {"promptPer1M", "completionPer1M"}) {
         const json::value* v = Find(pr->as_object(), key);
         if (!v || !v->is_number() || !(v->to_number<double>() >= 0) || v->to_number<double>() > 1e9)
@@ -139,7 +138,8 @@ Status CheckFieldRules(const json::value& rv, const std::string& path) {
     if (re.NamedCapturingGroups().empty()) return Bad(path + ".rowPattern", "must have named groups");
   }
   if (const json::value* c = Find(rules, "defaultCurrency")) {
-    if (!c->is_string() || c->as_string().size() != 3) return Bad(path + ".defaultCurrency", "must be an ISO 4217 code");
+    if (!c->is_string() || c->as_string().size() != 3)
+      return Bad(path + ".defaultCurrency", "must be an ISO 4217 code");
   }
   return Status::OK();
 }

@@ -40,8 +40,8 @@ std::optional<double> ParseNumber(std::string_view text) {
     if (c != '\'') s.push_back(c);
   size_t last_dot = s.rfind('.'), last_comma = s.rfind(',');
   char decimal = 0;
-  size_t last_sep = std::max(last_dot == std::string::npos ? 0 : last_dot + 1,
-                             last_comma == std::string::npos ? 0 : last_comma + 1);
+  size_t last_sep =
+      std::max(last_dot == std::string::npos ? 0 : last_dot + 1, last_comma == std::string::npos ? 0 : last_comma + 1);
   if (last_sep > 0 && s.size() - last_sep == 2) {
     // Two digits after the last separator are cents, whatever OCR made of the
     // separators before ("1,035,96").
@@ -77,7 +77,7 @@ std::optional<Currency> ParseCurrency(std::string_view text) {
   c.amount = ParseNumber(text);
   static const std::pair<const char*, const char*> kSymbols[] = {
       {"\xE2\x82\xAC", "EUR"}, {"\xC2\xA3", "GBP"}, {"\xC2\xA5", "JPY"}, {"\xE2\x82\xB9", "INR"},
-      {"US$", "USD"}, {"C$", "CAD"}, {"A$", "AUD"}, {"$", "USD"}};
+      {"US$", "USD"},          {"C$", "CAD"},       {"A$", "AUD"},       {"$", "USD"}};
   static const RE2 kCode(R"(\b(USD|EUR|GBP|JPY|CAD|AUD|CHF|CNY|INR|MXN|BRL|SEK|NOK|DKK|NZD|SGD|HKD|ZAR|PLN)\b)");
   std::string code;
   if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), kCode, &code)) {
@@ -115,8 +115,7 @@ std::optional<std::string> ClosestOption(std::string_view text, const std::vecto
   const std::string* best = nullptr;
   for (const auto& o : options) {
     std::string k = NormalizeKey(o);
-    if (!k.empty() && n.find(k) != std::string::npos && (!best || k.size() > NormalizeKey(*best).size()))
-      best = &o;
+    if (!k.empty() && n.find(k) != std::string::npos && (!best || k.size() > NormalizeKey(*best).size())) best = &o;
   }
   if (best) return *best;
   double best_ratio = 1.0;

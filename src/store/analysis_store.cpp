@@ -14,9 +14,9 @@ Status Insert(Connection& c, const AnalysisKey& key, const std::string& body, in
 }  // namespace
 
 StatusOr<std::optional<std::string>> AnalysisStore::Get(const AnalysisKey& key) {
-  auto rows = db_->Acquire()->Query(
-      "SELECT body FROM run_analyses WHERE run_id = ? AND parameters = ? AND workspace_id = ?",
-      {key.run_id, key.parameters, key.workspace_id});
+  auto rows =
+      db_->Acquire()->Query("SELECT body FROM run_analyses WHERE run_id = ? AND parameters = ? AND workspace_id = ?",
+                            {key.run_id, key.parameters, key.workspace_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows->front().Text(0));

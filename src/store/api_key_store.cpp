@@ -52,9 +52,9 @@ StatusOr<model::ApiKey> ApiKeyStore::Revoke(const std::string& workspace_id, con
                                             int64_t now_ms) {
   model::ApiKey key;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL",
-        {now_ms, key_id, workspace_id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL",
+               {now_ms, key_id, workspace_id}));
     auto rows = c.Query(std::string("SELECT ") + kApiKeyColumns + " FROM api_keys WHERE id = ? AND workspace_id = ?",
                         {key_id, workspace_id});
     if (!rows.ok()) return rows.status();
@@ -70,9 +70,9 @@ Status ApiKeyStore::RecordUse(const std::vector<KeyUse>& uses) {
   if (uses.empty()) return Status::OK();
   return db_->InTransaction(true, [&](Connection& c) -> Status {
     for (const KeyUse& u : uses) {
-      GOLDSET_RETURN_IF_ERROR(c.Exec(
-          "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-          {u.used_at, u.key_id, u.used_at}));
+      GOLDSET_RETURN_IF_ERROR(
+          c.Exec("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                 {u.used_at, u.key_id, u.used_at}));
     }
     return Status::OK();
   });

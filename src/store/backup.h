@@ -28,11 +28,11 @@ namespace goldset::store {
 
 struct BackupSummary {
   int schema_version = 0;
-  int64_t files = 0;       // file rows in the snapshot
-  int64_t blobs = 0;       // distinct blobs archived
+  int64_t files = 0;  // file rows in the snapshot
+  int64_t blobs = 0;  // distinct blobs archived
   uint64_t blob_bytes = 0;
   uint64_t database_bytes = 0;
-  int snapshots = 1;       // snapshots taken (more than 1 when files were deleted meanwhile)
+  int snapshots = 1;  // snapshots taken (more than 1 when files were deleted meanwhile)
 };
 
 // Writes a backup of `data_dir` (goldset.db + blobs/) to `archive`. Errors: NotFound when

@@ -66,6 +66,7 @@ class BlobPipe final : public BlobSink, public BlobSource {
   std::deque<std::string> chunks_;
   size_t offset_ = 0;
   bool closed_ = false, cancelled_ = false;
+
  public:
   bool writer_cancelled_ = false;  // read after the writer thread joined
 

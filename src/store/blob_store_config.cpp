@@ -17,7 +17,8 @@ StatusOr<std::shared_ptr<BlobStore>> OpenBlobStore(const BlobStoreConfig& config
     if (!db) return Status::InvalidArgument("--blob-store db needs a database");
     return OpenDatabaseBlobStore(std::move(db));
   }
-  if (!IsS3Url(spec)) return Status::InvalidArgument("--blob-store must be local, db or s3://BUCKET/PREFIX?endpoint=URL&region=R");
+  if (!IsS3Url(spec))
+    return Status::InvalidArgument("--blob-store must be local, db or s3://BUCKET/PREFIX?endpoint=URL&region=R");
   GOLDSET_ASSIGN_OR_RETURN(S3Options options, ParseS3Url(spec));
   GOLDSET_RETURN_IF_ERROR(LoadS3Credentials(options, config.credentials_file));
   options.multipart_threshold = config.multipart_threshold;

@@ -12,12 +12,13 @@ StatusOr<std::optional<std::string>> ComparisonStore::Get(const ComparisonKey& k
   return std::optional<std::string>(rows->front().Text(0));
 }
 
-StatusOr<bool> ComparisonStore::Put(const ComparisonKey& key, const std::string& body, int64_t now, int64_t max_per_pair) {
+StatusOr<bool> ComparisonStore::Put(const ComparisonKey& key, const std::string& body, int64_t now,
+                                    int64_t max_per_pair) {
   bool stored = false;
   Status st = db_->InTransaction(true, [&](Connection& c) {
-    auto count = QueryInt(c,
-                          "SELECT COUNT(*) FROM run_comparisons WHERE run_id = ? AND baseline_run_id = ? AND workspace_id = ?",
-                          {key.run_id, key.baseline_run_id, key.workspace_id});
+    auto count = QueryInt(
+        c, "SELECT COUNT(*) FROM run_comparisons WHERE run_id = ? AND baseline_run_id = ? AND workspace_id = ?",
+        {key.run_id, key.baseline_run_id, key.workspace_id});
     if (!count.ok()) return count.status();
     if (*count >= max_per_pair) return Status::OK();
     Status ins = c.Exec(

@@ -51,12 +51,11 @@ inline Param OptText(const std::optional<std::string>& s) { return s ? Param(*s)
 
 class Row {
  public:
-  explicit Row(std::vector<std::variant<Null, int64_t, double, std::string>> cols)
-      : cols_(std::move(cols)) {}
+  explicit Row(std::vector<std::variant<Null, int64_t, double, std::string>> cols) : cols_(std::move(cols)) {}
   size_t size() const { return cols_.size(); }
   bool IsNull(size_t i) const { return std::holds_alternative<Null>(cols_[i]); }
-  int64_t Int(size_t i) const;          // 0 when null; parses text
-  double Real(size_t i) const;          // 0 when null
+  int64_t Int(size_t i) const;              // 0 when null; parses text
+  double Real(size_t i) const;              // 0 when null
   const std::string& Text(size_t i) const;  // "" when null; blobs come back as text too
   std::string_view TextView(size_t i) const { return Text(i); }
 
@@ -70,8 +69,7 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual Status Exec(std::string_view sql, const std::vector<Param>& params = {}) = 0;
-  virtual StatusOr<std::vector<Row>> Query(std::string_view sql,
-                                           const std::vector<Param>& params = {}) = 0;
+  virtual StatusOr<std::vector<Row>> Query(std::string_view sql, const std::vector<Param>& params = {}) = 0;
   // Rows inserted/updated/deleted by the last INSERT/UPDATE/DELETE run through Exec or
   // Query (with RETURNING); a SELECT leaves it unchanged.
   virtual int64_t Changes() = 0;

@@ -52,9 +52,9 @@ class DatabaseBlobStore final : public BlobStore {
       Status db_error;
       auto insert = [&](std::string_view bytes) -> Status {
         hash.Update(bytes);
-        db_error = c.Exec(
-            "INSERT INTO blobs (sha256, chunk, data) VALUES (?, ?, ?) ON CONFLICT (sha256, chunk) DO NOTHING",
-            {key, chunk++, Blob{std::string(bytes)}});
+        db_error =
+            c.Exec("INSERT INTO blobs (sha256, chunk, data) VALUES (?, ?, ?) ON CONFLICT (sha256, chunk) DO NOTHING",
+                   {key, chunk++, Blob{std::string(bytes)}});
         return db_error;
       };
       Status read = ForEachChunk(source, buffer, kChunkBytes, insert);
@@ -110,7 +110,9 @@ class DatabaseBlobStore final : public BlobStore {
       if (*stored != read) return Status::Internal("blob " + sha + " has a missing chunk (corrupt)");
       return Status::OK();
     });
-    if (rerun) return Status::Unavailable("blob store: the read of " + sha + " was interrupted by a database failure; try again");
+    if (rerun)
+      return Status::Unavailable("blob store: the read of " + sha +
+                                 " was interrupted by a database failure; try again");
     if (!st.ok()) return st;
     if (hash.FinishHex() != sha) return Status::Internal("blob " + sha + " failed its checksum (corrupt)");
     return Status::OK();
@@ -118,9 +120,7 @@ class DatabaseBlobStore final : public BlobStore {
 
   Status Delete(const std::string& sha) override {
     if (!IsBlobKey(sha)) return Status::InvalidArgument("bad blob key");
-    return db_->InTransaction(true, [&](Connection& c) {
-      return c.Exec("DELETE FROM blobs WHERE sha256 = ?", {sha});
-    });
+    return db_->InTransaction(true, [&](Connection& c) { return c.Exec("DELETE FROM blobs WHERE sha256 = ?", {sha}); });
   }
 
  private:

@@ -31,7 +31,8 @@ StatusOr<std::vector<std::string>> Texts(Connection& c, const std::string& sql, 
   auto rows = c.Query(sql, params);
   if (!rows.ok()) return rows.status();
   std::vector<std::string> out;
-  for (const Row& r : *rows) out.push_back(r.IsNull(0) ? "" : (r.Text(0).empty() ? std::to_string(r.Int(0)) : r.Text(0)));
+  for (const Row& r : *rows)
+    out.push_back(r.IsNull(0) ? "" : (r.Text(0).empty() ? std::to_string(r.Int(0)) : r.Text(0)));
   return out;
 }
 
@@ -43,10 +44,12 @@ DoctorCheck Schema(Connection& c) {
   for (const Row& r : *applied) max = std::max<int>(max, static_cast<int>(r.Int(0)));
   const std::string where = "version " + std::to_string(max) + ", " + std::to_string(applied->size()) + " migrations";
   if (max > latest)
-    return Check("schema", "fail", where + ": newer than this binary knows (" + std::to_string(latest) + "); upgrade goldset");
+    return Check("schema", "fail",
+                 where + ": newer than this binary knows (" + std::to_string(latest) + "); upgrade goldset");
   if (max < latest)
-    return Check("schema", "warn", where + ": migrations up to " + std::to_string(latest) +
-                                       " are pending (applied at the next start, or `goldset migrate`)");
+    return Check("schema", "warn",
+                 where + ": migrations up to " + std::to_string(latest) +
+                     " are pending (applied at the next start, or `goldset migrate`)");
   return Check("schema", "ok", where + " (current)");
 }
 
@@ -55,19 +58,22 @@ DoctorCheck Integrity(Database& db, Connection& c) {
   if (db.backend() == Backend::kSqlite) {
     auto rows = Texts(c, "PRAGMA integrity_check");
     if (!rows.ok()) return Check("integrity", "fail", rows.status().message());
-    if (rows->size() != 1 || rows->front() != "ok") return Check("integrity", "fail", "integrity_check: " + Some(*rows, 3));
+    if (rows->size() != 1 || rows->front() != "ok")
+      return Check("integrity", "fail", "integrity_check: " + Some(*rows, 3));
     auto fk = c.Query("PRAGMA foreign_key_check");
     if (!fk.ok()) return Check("integrity", "fail", fk.status().message());
     if (!fk->empty())
-      return Check("integrity", "fail", std::to_string(fk->size()) + " rows break foreign keys (first in table " +
-                                            fk->front().Text(0) + ")");
+      return Check(
+          "integrity", "fail",
+          std::to_string(fk->size()) + " rows break foreign keys (first in table " + fk->front().Text(0) + ")");
     detail = "integrity_check ok, foreign keys ok";
   } else {
     detail = "database pages not checked here (use pg_amcheck)";
   }
-  auto bad = Texts(c,
-                   "SELECT r.id FROM evaluation_runs r WHERE r.num_done <> (SELECT COUNT(*) FROM evaluation_run_items i "
-                   "WHERE i.run_id = r.id AND i.status IN ('PROCESSED', 'FAILED', 'CANCELLED')) ORDER BY r.id");
+  auto bad =
+      Texts(c,
+            "SELECT r.id FROM evaluation_runs r WHERE r.num_done <> (SELECT COUNT(*) FROM evaluation_run_items i "
+            "WHERE i.run_id = r.id AND i.status IN ('PROCESSED', 'FAILED', 'CANCELLED')) ORDER BY r.id");
   if (!bad.ok()) return Check("integrity", "fail", bad.status().message());
   if (!bad->empty())
     return Check("integrity", "fail", "runs whose progress counters disagree with their items: " + Some(*bad));
@@ -123,14 +129,17 @@ DoctorCheck MissingBlobs(Connection& c, BlobStore* blobs, const DoctorOptions& o
     missing.push_back((ids.ok() && !ids->empty() ? ids->front() : sha) + " (" + st.message() + ")");
   }
   if (!missing.empty())
-    return Check("missing_blobs", "fail", std::to_string(missing.size()) + " blobs of stored files are " +
-                                              (verify ? "missing or corrupt: " : "missing: ") + Some(missing, 3));
-  return Check("missing_blobs", "ok", std::to_string(referenced->size()) + " blobs present" + (verify ? " and verified" : ""));
+    return Check("missing_blobs", "fail",
+                 std::to_string(missing.size()) + " blobs of stored files are " +
+                     (verify ? "missing or corrupt: " : "missing: ") + Some(missing, 3));
+  return Check("missing_blobs", "ok",
+               std::to_string(referenced->size()) + " blobs present" + (verify ? " and verified" : ""));
 }
 
 DoctorCheck OrphanBlobs(Connection& c, const DoctorOptions& o, const std::set<std::string>& referenced) {
   int64_t count = 0, bytes = 0;
-  if (o.external_blobs) return Check("orphan_blobs", "skip", "blobs are in an external store (the bucket is not listed)");
+  if (o.external_blobs)
+    return Check("orphan_blobs", "skip", "blobs are in an external store (the bucket is not listed)");
   if (!o.blob_dir.empty()) {
     const auto cutoff = fs::file_time_type::clock::now() - std::chrono::milliseconds(o.orphan_grace_ms);
     std::error_code ec;
@@ -157,8 +166,9 @@ DoctorCheck OrphanBlobs(Connection& c, const DoctorOptions& o, const std::set<st
     }
   }
   if (count > 0)
-    return Check("orphan_blobs", "warn", std::to_string(count) + " blobs (" + std::to_string(bytes) +
-                                             " bytes) are referenced by no file (left by interrupted uploads)");
+    return Check("orphan_blobs", "warn",
+                 std::to_string(count) + " blobs (" + std::to_string(bytes) +
+                     " bytes) are referenced by no file (left by interrupted uploads)");
   return Check("orphan_blobs", "ok", "none");
 }
 
@@ -169,7 +179,8 @@ DoctorCheck StuckRuns(Connection& c, const DoctorOptions& o) {
                                "AND num_done >= num_items AND num_items > 0 ORDER BY id");
   if (!unfinished_done.ok()) return Check("stuck_runs", "fail", unfinished_done.status().message());
   if (!unfinished_done->empty())
-    return Check("stuck_runs", "fail", "runs whose items all finished but which never ended: " + Some(*unfinished_done));
+    return Check("stuck_runs", "fail",
+                 "runs whose items all finished but which never ended: " + Some(*unfinished_done));
   auto waiting = Texts(c,
                        "SELECT DISTINCT run_id FROM evaluation_run_items WHERE "
                        "(status = 'PENDING' AND next_attempt_at < ?) OR (status = 'PROCESSING' AND lease_until < ?) "
@@ -179,18 +190,19 @@ DoctorCheck StuckRuns(Connection& c, const DoctorOptions& o) {
                           "SELECT id FROM processor_runs WHERE (status = 'PENDING' AND next_attempt_at < ?) "
                           "OR (status = 'PROCESSING' AND lease_until < ?) ORDER BY id",
                           {old, old});
-  auto rescoring = Texts(c,
-                         "SELECT run_id FROM evaluation_run_rescores WHERE (lease_until IS NULL AND next_attempt_at < ?) "
-                         "OR lease_until < ? ORDER BY run_id",
-                         {old, old});
+  auto rescoring =
+      Texts(c,
+            "SELECT run_id FROM evaluation_run_rescores WHERE (lease_until IS NULL AND next_attempt_at < ?) "
+            "OR lease_until < ? ORDER BY run_id",
+            {old, old});
   if (!waiting.ok() || !standalone.ok() || !rescoring.ok()) return Check("stuck_runs", "fail", "cannot read run items");
   std::vector<std::string> stuck = *waiting;
   stuck.insert(stuck.end(), standalone->begin(), standalone->end());
   stuck.insert(stuck.end(), rescoring->begin(), rescoring->end());
   if (!stuck.empty())
-    return Check("stuck_runs", "warn", std::to_string(stuck.size()) + " runs have work waiting for over " +
-                                           std::to_string(o.stuck_after_ms / 1000) +
-                                           " s (is a server or worker running?): " + Some(stuck));
+    return Check("stuck_runs", "warn",
+                 std::to_string(stuck.size()) + " runs have work waiting for over " +
+                     std::to_string(o.stuck_after_ms / 1000) + " s (is a server or worker running?): " + Some(stuck));
   return Check("stuck_runs", "ok", "none");
 }
 

@@ -196,10 +196,10 @@ Status EvaluationStore::InsertItems(const std::string& set_id, const std::vector
         std::string file_ids = it.file_ids.empty() ? "" : FileIdsJson(it.file_ids);
         content.added.push_back(ItemContentDigest(it.file_id, file_ids, it.expected_output));
         sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        for (Param p : {Param(it.id), Param(it.workspace_id), Param(set_id), OptText(it.file_id),
-                        file_ids.empty() ? Param(Null{}) : Param(file_ids), Param(it.expected_output),
-                        OptText(it.created_by), Param(it.created_at), Param(it.updated_at),
-                        Param(content.added.back())})
+        for (Param p :
+             {Param(it.id), Param(it.workspace_id), Param(set_id), OptText(it.file_id),
+              file_ids.empty() ? Param(Null{}) : Param(file_ids), Param(it.expected_output), OptText(it.created_by),
+              Param(it.created_at), Param(it.updated_at), Param(content.added.back())})
           params.push_back(std::move(p));
         ItemRevisionRecord rev;
         rev.set_id = set_id;
@@ -257,9 +257,10 @@ StatusOr<int64_t> EvaluationStore::UpdateItemExpected(const std::string& workspa
     rev.expected_output = expected_output;
     SetHistory::ContentChange content{{OldDigest(rows->front())},
                                       {ItemContentDigest(rev.file_id, rev.file_ids, expected_output)}};
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_set_items SET expected_output = ?, updated_at = ?, content_digest = ? WHERE set_id = ? AND id = ?",
-        {expected_output, now, content.added.front(), set_id, item_id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_set_items SET expected_output = ?, updated_at = ?, content_digest = ? WHERE set_id = "
+               "? AND id = ?",
+               {expected_output, now, content.added.front(), set_id, item_id}));
     auto recorded = SetHistory::RecordRevision(c, std::move(rev));
     if (!recorded.ok()) return recorded.status();
     revision = *recorded;
@@ -276,9 +277,11 @@ Status EvaluationStore::DeleteItem(const std::string& workspace_id, const std::s
     if (version.status().code() == Status::Code::kNotFound)
       return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
     if (!version.ok()) return version.status();
-    auto rows = c.Query("DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ? "
-                        "RETURNING " + std::string(kOldDigestCols),
-                        {workspace_id, set_id, item_id});
+    auto rows = c.Query(
+        "DELETE FROM evaluation_set_items WHERE workspace_id = ? AND set_id = ? AND id = ? "
+        "RETURNING " +
+            std::string(kOldDigestCols),
+        {workspace_id, set_id, item_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set item " + item_id + " not found in set " + set_id);
     int64_t now = NowMillis();
@@ -312,9 +315,9 @@ StatusOr<std::vector<std::string>> EvaluationStore::ExistingItemIds(const std::s
 
 StatusOr<int64_t> EvaluationStore::CountItemsUsingFile(Connection& c, const std::string& workspace_id,
                                                        const std::string& file_id) {
-  return QueryInt(c,
-                  "SELECT COUNT(*) FROM evaluation_set_items WHERE workspace_id = ? AND (file_id = ? OR file_ids LIKE ?)",
-                  {workspace_id, file_id, "%\"" + file_id + "\"%"});
+  return QueryInt(
+      c, "SELECT COUNT(*) FROM evaluation_set_items WHERE workspace_id = ? AND (file_id = ? OR file_ids LIKE ?)",
+      {workspace_id, file_id, "%\"" + file_id + "\"%"});
 }
 
 }  // namespace goldset::store

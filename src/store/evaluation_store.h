@@ -26,7 +26,7 @@ struct EvaluationItemRecord {
   std::string id, workspace_id, set_id;
   std::optional<std::string> file_id;
   std::vector<std::string> file_ids;  // multifile items; empty otherwise
-  std::string expected_output;       // JSON text
+  std::string expected_output;        // JSON text
   std::optional<std::string> created_by;
   int64_t created_at = 0, updated_at = 0;
 };
@@ -62,8 +62,7 @@ class EvaluationStore {
   Status DeleteItem(const std::string& workspace_id, const std::string& set_id, const std::string& item_id,
                     const RevisionCause& cause = {"delete"});
   // Items of a set, by id (for run creation over a subset). Missing ids are simply absent.
-  StatusOr<std::vector<std::string>> ExistingItemIds(const std::string& set_id,
-                                                     const std::vector<std::string>& ids);
+  StatusOr<std::vector<std::string>> ExistingItemIds(const std::string& set_id, const std::vector<std::string>& ids);
   // How many items reference the file (files in use can't be deleted). Call it inside
   // the deleting transaction, with the file's row locked (FileStore::Delete's check_unused).
   static StatusOr<int64_t> CountItemsUsingFile(Connection& c, const std::string& workspace_id,

@@ -39,9 +39,7 @@ std::string EscapeLike(const std::string& s) {
 }
 // Files with the same bytes share one blob; this lock orders every step that stores,
 // references or drops it (see FileStore::Insert).
-Status LockContent(Database& db, Connection& c, const std::string& sha256) {
-  return db.LockKey(c, "blob:" + sha256);
-}
+Status LockContent(Database& db, Connection& c, const std::string& sha256) { return db.LockKey(c, "blob:" + sha256); }
 
 // REQUIRES: the content's lock is held in c's transaction.
 Status DropIfUnreferenced(Connection& c, const std::string& sha256,
@@ -59,11 +57,9 @@ Status FileStore::Insert(const model::File& f, const std::function<Status()>& en
       GOLDSET_RETURN_IF_ERROR(LockContent(*db_, c, f.content_sha256));
       GOLDSET_RETURN_IF_ERROR(ensure_content());
     }
-    return c.Exec(std::string("INSERT INTO files (") + kCols +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {f.id, f.workspace_id, f.name, f.type ? Param(*f.type) : Param(Null{}), f.mime_type,
-                   f.content_sha256, f.size_bytes,
-                   f.page_count ? Param(int64_t{*f.page_count}) : Param(Null{}), f.password,
+    return c.Exec(std::string("INSERT INTO files (") + kCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {f.id, f.workspace_id, f.name, f.type ? Param(*f.type) : Param(Null{}), f.mime_type, f.content_sha256,
+                   f.size_bytes, f.page_count ? Param(int64_t{*f.page_count}) : Param(Null{}), f.password,
                    f.created_by ? Param(*f.created_by) : Param(Null{}), f.created_at, f.updated_at});
   });
 }
@@ -77,7 +73,7 @@ StatusOr<model::File> FileStore::Get(const std::string& workspace_id, const std:
 }
 
 StatusOr<std::vector<model::File>> FileStore::GetMany(const std::string& workspace_id,
-                                                     const std::vector<std::string>& ids) {
+                                                      const std::vector<std::string>& ids) {
   std::vector<std::string> unique(ids);
   std::sort(unique.begin(), unique.end());
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
@@ -99,8 +95,7 @@ StatusOr<std::vector<model::File>> FileStore::GetMany(const std::string& workspa
   return out;
 }
 
-StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id,
-                                            const std::string& name_contains,
+StatusOr<Page<model::File>> FileStore::List(const std::string& workspace_id, const std::string& name_contains,
                                             const PageRequest& page) {
   std::string sql = std::string("SELECT ") + kCols + " FROM files WHERE workspace_id = ?";
   std::vector<Param> params{workspace_id};
@@ -130,9 +125,9 @@ Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
     // The row lock makes the check and the deletion one step: a writer that refers to the
     // file (LockFiles) either committed before the check saw its rows, or waits and then
     // finds the file gone.
-    auto rows = c.Query("SELECT content_sha256 FROM files WHERE workspace_id = ? AND id = ?" +
-                            std::string(db_->ForUpdate()),
-                        {workspace_id, id});
+    auto rows =
+        c.Query("SELECT content_sha256 FROM files WHERE workspace_id = ? AND id = ?" + std::string(db_->ForUpdate()),
+                {workspace_id, id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("File " + id + " not found");
     sha256 = rows->front().Text(0);
@@ -145,7 +140,8 @@ Status FileStore::Delete(const std::string& workspace_id, const std::string& id,
   // Only now that no committed record can need them may the bytes go (DropContentIfUnused
   // re-counts under the content's lock: an upload of the same bytes may have come since).
   Status dropped = DropContentIfUnused(sha256, delete_content);
-  if (!dropped.ok()) LogError("file " + id + " deleted, its unreferenced bytes " + sha256 + " kept: " + dropped.message());
+  if (!dropped.ok())
+    LogError("file " + id + " deleted, its unreferenced bytes " + sha256 + " kept: " + dropped.message());
   return Status::OK();
 }
 

@@ -78,8 +78,8 @@ class LeaseKeeper {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<uint64_t, std::shared_ptr<Entry>> entries_;  // guarded by mu_ (and each Entry's fields)
-  uint64_t next_id_ = 0;                                 // guarded by mu_
-  bool stopping_ = false;                                // guarded by mu_
+  uint64_t next_id_ = 0;                                // guarded by mu_
+  bool stopping_ = false;                               // guarded by mu_
   std::thread thread_;
 };
 

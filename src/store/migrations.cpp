@@ -15,9 +15,9 @@ namespace {
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = [] {
     std::vector<Migration> all;
-    for (auto part : {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations(),
-                      LeasesMigrations(), KeysMigrations(), SurfaceMigrations(),
-                      VersionsMigrations(), MetricsMigrations()})
+    for (auto part :
+         {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations(),
+          LeasesMigrations(), KeysMigrations(), SurfaceMigrations(), VersionsMigrations(), MetricsMigrations()})
       all.insert(all.end(), part.begin(), part.end());
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;

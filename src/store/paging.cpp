@@ -2,10 +2,9 @@
 
 namespace goldset::store {
 
-void AppendKeyset(const PageRequest& req, const std::string& alias, std::string* sql,
-                  std::vector<Param>* params) {
-  const std::string col = (alias.empty() ? "" : alias + ".") +
-                          (req.sort_column == "created_at" ? "created_at" : "updated_at");
+void AppendKeyset(const PageRequest& req, const std::string& alias, std::string* sql, std::vector<Param>* params) {
+  const std::string col =
+      (alias.empty() ? "" : alias + ".") + (req.sort_column == "created_at" ? "created_at" : "updated_at");
   const std::string id = (alias.empty() ? "" : alias + ".") + "id";
   const char* cmp = req.descending ? "<" : ">";
   if (req.after) {

@@ -49,7 +49,6 @@ Page<T> ToPage(const std::vector<Row>& rows, const PageRequest& page, FromRow fr
 
 // Appends the keyset condition and ORDER BY/LIMIT to `sql` (which must already have a
 // WHERE clause) and the matching params. Fetches limit+1 rows to learn whether more exist.
-void AppendKeyset(const PageRequest& req, const std::string& table_alias, std::string* sql,
-                  std::vector<Param>* params);
+void AppendKeyset(const PageRequest& req, const std::string& table_alias, std::string* sql, std::vector<Param>* params);
 
 }  // namespace goldset::store

@@ -10,9 +10,10 @@ std::optional<std::string> GetParseCacheEntry(Database& db, const std::string& k
 
 void PutParseCacheEntry(Database& db, const std::string& key, const std::string& value) {
   (void)db.InTransaction(true, [&](Connection& c) {
-    return c.Exec("INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
-                  "ON CONFLICT (cache_key) DO NOTHING",
-                  {key, Blob{value}, int64_t{0}});
+    return c.Exec(
+        "INSERT INTO parse_cache (cache_key, document, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (cache_key) DO NOTHING",
+        {key, Blob{value}, int64_t{0}});
   });
 }
 

@@ -43,8 +43,8 @@ Status InsertRun(Connection& c, const ProcessorRunRecord& r) {
       "INSERT INTO processor_runs (id, workspace_id, kind, processor_json, version_json, config, file_id, metadata, "
       "status, attempts, next_attempt_at, created_by, created_at, updated_at, batch_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
-      {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id, OptText(r.metadata),
-       StatusParam(r.status), r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
+      {r.id, r.workspace_id, r.kind, OptText(r.processor_json), OptText(r.version_json), r.config, r.file_id,
+       OptText(r.metadata), StatusParam(r.status), r.created_at, OptText(r.created_by), r.created_at, r.updated_at,
        r.batch_id.empty() ? Param(Null{}) : Param(r.batch_id)});
 }
 
@@ -66,9 +66,10 @@ Status ProcessorRunStore::InsertBatch(const RunBatch& batch, const std::vector<P
 
 StatusOr<RunBatch> ProcessorRunStore::GetBatch(const std::string& workspace_id, const std::string& id) {
   auto conn = db_->Acquire();
-  auto rows = conn->Query("SELECT id, workspace_id, kind, run_count, created_at FROM processor_run_batches "
-                          "WHERE workspace_id = ? AND id = ?",
-                          {workspace_id, id});
+  auto rows = conn->Query(
+      "SELECT id, workspace_id, kind, run_count, created_at FROM processor_run_batches "
+      "WHERE workspace_id = ? AND id = ?",
+      {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Batch run " + id + " not found");
   RunBatch b;
@@ -122,12 +123,14 @@ StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::
   std::optional<ProcessorRunRecord> claimed;
   const std::string skip(db_->ForUpdateSkipLocked());
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
+    for (const char* due :
+         {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
       auto rows = c.Query(std::string("WITH picked AS MATERIALIZED (SELECT id FROM processor_runs WHERE ") + due +
                               " ORDER BY next_attempt_at, id LIMIT 1" + skip +
                               ") UPDATE processor_runs SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, "
                               "lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                              "WHERE id IN (SELECT id FROM picked) RETURNING " + kCols,
+                              "WHERE id IN (SELECT id FROM picked) RETURNING " +
+                              kCols,
                           {now, owner, node, now + lease_ms, now});
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
@@ -144,9 +147,9 @@ StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::
 StatusOr<bool> ProcessorRunStore::RenewLease(const ProcessorRunRecord& claimed, int64_t until) {
   bool held = false;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE processor_runs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {until, claimed.id, claimed.lease_owner}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE processor_runs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+               {until, claimed.id, claimed.lease_owner}));
     held = c.Changes() > 0;
     return Status::OK();
   });
@@ -175,19 +178,19 @@ StatusOr<int64_t> ProcessorRunStore::ExpireClaimsOfNode(const std::string& node)
   return n;
 }
 
-StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bool failed, const std::string& output,
-                                           const std::string& failure_reason, const std::string& failure_message,
-                                           const std::function<Status(Connection&, const ProcessorRunRecord&)>& on_done) {
+StatusOr<bool> ProcessorRunStore::Complete(
+    const ProcessorRunRecord& claimed, bool failed, const std::string& output, const std::string& failure_reason,
+    const std::string& failure_message, const std::function<Status(Connection&, const ProcessorRunRecord&)>& on_done) {
   bool landed = false;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     auto rows = c.Query(
         std::string("UPDATE processor_runs SET status = ?, output = ?, failure_reason = ?, failure_message = ?, "
-                    "lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' RETURNING ") +
+                    "lease_until = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING' "
+                    "RETURNING ") +
             kCols,
         {StatusParam(failed ? model::ProcessorRunStatus::kFailed : model::ProcessorRunStatus::kProcessed),
-         failed ? Param(Null{}) : Param(output),
-         failed ? Param(failure_reason) : Param(Null{}), failed ? Param(StoredText(failure_message)) : Param(Null{}), NowMillis(),
-         claimed.id, claimed.lease_owner});
+         failed ? Param(Null{}) : Param(output), failed ? Param(failure_reason) : Param(Null{}),
+         failed ? Param(StoredText(failure_message)) : Param(Null{}), NowMillis(), claimed.id, claimed.lease_owner});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::OK();
     landed = true;
@@ -199,9 +202,10 @@ StatusOr<bool> ProcessorRunStore::Complete(const ProcessorRunRecord& claimed, bo
 
 Status ProcessorRunStore::RetryLater(const ProcessorRunRecord& claimed, int64_t next_attempt_at) {
   return db_->InTransaction(true, [&](Connection& c) {
-    return c.Exec("UPDATE processor_runs SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, "
-                  "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-                  {next_attempt_at, NowMillis(), claimed.id, claimed.lease_owner});
+    return c.Exec(
+        "UPDATE processor_runs SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, "
+        "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+        {next_attempt_at, NowMillis(), claimed.id, claimed.lease_owner});
   });
 }
 
@@ -210,8 +214,9 @@ StatusOr<ProcessorRunRecord> ProcessorRunStore::Cancel(const std::string& worksp
   // One conditional statement: it cannot race a worker's Complete (which requires
   // PROCESSING and its own lease) on either backend.
   auto rows = db_->Acquire()->Query(
-      std::string("UPDATE processor_runs SET status = 'CANCELLED', lease_owner = NULL, lease_until = NULL, updated_at = ? "
-                  "WHERE workspace_id = ? AND kind = ? AND id = ? AND status IN ('PENDING', 'PROCESSING') RETURNING ") +
+      std::string(
+          "UPDATE processor_runs SET status = 'CANCELLED', lease_owner = NULL, lease_until = NULL, updated_at = ? "
+          "WHERE workspace_id = ? AND kind = ? AND id = ? AND status IN ('PENDING', 'PROCESSING') RETURNING ") +
           kCols,
       {NowMillis(), workspace_id, kind, id});
   if (!rows.ok()) return rows.status();

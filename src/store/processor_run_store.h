@@ -15,7 +15,7 @@
 namespace goldset::store {
 
 struct ProcessorRunRecord {
-  std::string id, workspace_id, kind;  // kind: "extractor" | "classifier" | "splitter"
+  std::string id, workspace_id, kind;                       // kind: "extractor" | "classifier" | "splitter"
   std::optional<std::string> processor_json, version_json;  // summaries; absent for inline configs
   std::string config, file_id;
   std::optional<std::string> metadata;
@@ -40,8 +40,8 @@ class ProcessorRunStore {
   Status Insert(const ProcessorRunRecord& r);
   StatusOr<ProcessorRunRecord> Get(const std::string& workspace_id, const std::string& kind, const std::string& id);
   // batch_id non-empty: only that batch's runs.
-  StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind, const PageRequest& page,
-                                          const std::string& batch_id = "");
+  StatusOr<Page<ProcessorRunRecord>> List(const std::string& workspace_id, const std::string& kind,
+                                          const PageRequest& page, const std::string& batch_id = "");
   // Stores a batch and all its runs in one transaction (all or nothing).
   Status InsertBatch(const RunBatch& batch, const std::vector<ProcessorRunRecord>& runs);
   // The batch with its runs' status counts; NotFound when absent from the workspace.

@@ -71,8 +71,7 @@ std::optional<std::pair<int, int>> ParseVersionNumber(const std::string& s) {
   int major = 0, minor = 0;
   auto [p1, e1] = std::from_chars(s.data(), s.data() + dot, major);
   auto [p2, e2] = std::from_chars(s.data() + dot + 1, s.data() + s.size(), minor);
-  if (e1 != std::errc() || p1 != s.data() + dot || e2 != std::errc() || p2 != s.data() + s.size())
-    return std::nullopt;
+  if (e1 != std::errc() || p1 != s.data() + dot || e2 != std::errc() || p2 != s.data() + s.size()) return std::nullopt;
   return std::make_pair(major, minor);
 }
 
@@ -93,11 +92,10 @@ ProcessorVersion ProcessorStore::DraftOf(const Processor& p) {
 
 Status ProcessorStore::Create(const Processor& p) {
   return db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(std::string("INSERT INTO processors (") + kCols +
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                   {p.id, p.workspace_id, std::string(model::KindInfo(p.kind).name), p.name,
-                                    p.draft_version_id, p.draft_config, OptText(p.draft_updated_by),
-                                    p.draft_updated_at, OptText(p.created_by), p.created_at, p.updated_at}));
+    GOLDSET_RETURN_IF_ERROR(c.Exec(
+        std::string("INSERT INTO processors (") + kCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {p.id, p.workspace_id, std::string(model::KindInfo(p.kind).name), p.name, p.draft_version_id, p.draft_config,
+         OptText(p.draft_updated_by), p.draft_updated_at, OptText(p.created_by), p.created_at, p.updated_at}));
     return on_change ? on_change(c, "created", p, nullptr) : Status::OK();
   });
 }
@@ -113,16 +111,15 @@ StatusOr<Processor> ProcessorStore::GetIn(Connection& c, const std::string& work
   return FromRow(rows->front());
 }
 
-StatusOr<Processor> ProcessorStore::Get(const std::string& workspace_id, ProcessorKind kind,
-                                        const std::string& id) {
+StatusOr<Processor> ProcessorStore::Get(const std::string& workspace_id, ProcessorKind kind, const std::string& id) {
   auto c = db_->Acquire();
   return GetIn(*c, workspace_id, kind, id);
 }
 
 StatusOr<Processor> ProcessorStore::FindIn(Connection& c, const std::string& workspace_id, const std::string& id) {
-  auto rows = c.Query(std::string("SELECT ") + kCols +
-                          " FROM processors WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL",
-                      {workspace_id, id});
+  auto rows = c.Query(
+      std::string("SELECT ") + kCols + " FROM processors WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL",
+      {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Processor " + id + " not found");
   return FromRow(rows->front());
@@ -135,8 +132,8 @@ StatusOr<Processor> ProcessorStore::Find(const std::string& workspace_id, const 
 
 StatusOr<Page<Processor>> ProcessorStore::List(const std::string& workspace_id, ProcessorKind kind,
                                                const PageRequest& page) {
-  std::string sql = std::string("SELECT ") + kCols +
-                    " FROM processors WHERE workspace_id = ? AND kind = ? AND deleted_at IS NULL";
+  std::string sql =
+      std::string("SELECT ") + kCols + " FROM processors WHERE workspace_id = ? AND kind = ? AND deleted_at IS NULL";
   std::vector<Param> params{workspace_id, std::string(model::KindInfo(kind).name)};
   AppendKeyset(page, "", &sql, &params);
   auto rows = db_->Acquire()->Query(sql, params);
@@ -144,10 +141,10 @@ StatusOr<Page<Processor>> ProcessorStore::List(const std::string& workspace_id, 
   return ToPage<Processor>(*rows, page, FromRow);
 }
 
-StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, ProcessorKind kind,
-                                           const std::string& id, const std::optional<std::string>& name,
-                                           const std::optional<std::string>& draft_config,
-                                           const std::string& by, int64_t now) {
+StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, ProcessorKind kind, const std::string& id,
+                                           const std::optional<std::string>& name,
+                                           const std::optional<std::string>& draft_config, const std::string& by,
+                                           int64_t now) {
   Processor out;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     // F11: without the row lock, two partial updates at once (name ∥ config) on
@@ -165,10 +162,10 @@ StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, Proc
       out.draft_updated_by = by;
       out.draft_updated_at = now;
     }
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE processors SET name = ?, draft_config = ?, draft_updated_by = ?, draft_updated_at = ?, "
-        "updated_at = ? WHERE id = ?",
-        {out.name, out.draft_config, OptText(out.draft_updated_by), out.draft_updated_at, out.updated_at, id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE processors SET name = ?, draft_config = ?, draft_updated_by = ?, draft_updated_at = ?, "
+               "updated_at = ? WHERE id = ?",
+               {out.name, out.draft_config, OptText(out.draft_updated_by), out.draft_updated_at, out.updated_at, id}));
     if (!on_change) return Status::OK();
     if (name) GOLDSET_RETURN_IF_ERROR(on_change(c, "updated", out, nullptr));
     if (draft_config) GOLDSET_RETURN_IF_ERROR(on_change(c, "draft.updated", out, nullptr));
@@ -181,8 +178,8 @@ StatusOr<Processor> ProcessorStore::Update(const std::string& workspace_id, Proc
 StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_id, ProcessorKind kind,
                                                    const std::string& id, ReleaseType release,
                                                    const std::optional<std::string>& description,
-                                                   const std::optional<std::string>& config,
-                                                   const std::string& by, int64_t now) {
+                                                   const std::optional<std::string>& config, const std::string& by,
+                                                   int64_t now) {
   ProcessorVersion v;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     // Concurrent publishes of one processor take turns (PostgreSQL write transactions do
@@ -190,9 +187,10 @@ StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_
     // and the draft it publishes is the one the last update left.
     auto p = GetIn(c, workspace_id, kind, id, /*lock=*/true);
     if (!p.ok()) return p.status();
-    auto top = c.Query("SELECT major, minor FROM processor_versions WHERE processor_id = ? "
-                       "ORDER BY major DESC, minor DESC LIMIT 1",
-                       {id});
+    auto top = c.Query(
+        "SELECT major, minor FROM processor_versions WHERE processor_id = ? "
+        "ORDER BY major DESC, minor DESC LIMIT 1",
+        {id});
     if (!top.ok()) return top.status();
     int major = 0, minor = 0;
     if (!top->empty()) {
@@ -217,10 +215,10 @@ StatusOr<ProcessorVersion> ProcessorStore::Publish(const std::string& workspace_
     v.config = config ? *config : p->draft_config;
     v.created_by = by;
     v.created_at = now;
-    GOLDSET_RETURN_IF_ERROR(c.Exec(std::string("INSERT INTO processor_versions (") + kVersionCols +
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                   {v.id, v.processor_id, int64_t{v.major}, int64_t{v.minor}, v.version,
-                                    OptText(v.description), v.config, OptText(v.created_by), v.created_at}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec(std::string("INSERT INTO processor_versions (") + kVersionCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {v.id, v.processor_id, int64_t{v.major}, int64_t{v.minor}, v.version, OptText(v.description), v.config,
+                OptText(v.created_by), v.created_at}));
     GOLDSET_RETURN_IF_ERROR(
         c.Exec("UPDATE processors SET updated_at = ? WHERE id = ?", {std::max(now, p->updated_at), id}));
     return on_change ? on_change(c, "version.published", *p, &v) : Status::OK();
@@ -266,8 +264,8 @@ StatusOr<Page<ProcessorVersion>> ProcessorStore::ListVersions(const std::string&
   return out;
 }
 
-StatusOr<ProcessorVersion> ProcessorStore::ResolveVersionIn(Connection& c, const Processor& p,
-                                                            const std::string& ref, bool allow_id) {
+StatusOr<ProcessorVersion> ProcessorStore::ResolveVersionIn(Connection& c, const Processor& p, const std::string& ref,
+                                                            bool allow_id) {
   const auto& info = model::KindInfo(p.kind);
   if (ref == "draft") return DraftOf(p);
   if (ref == "latest") {
@@ -278,8 +276,7 @@ StatusOr<ProcessorVersion> ProcessorStore::ResolveVersionIn(Connection& c, const
     if (rows->empty()) return DraftOf(p);
     return VersionFromRow(rows->front(), p.kind);
   }
-  const Status not_found =
-      Status::NotFound("Version " + ref + " of " + info.name + " " + p.id + " not found");
+  const Status not_found = Status::NotFound("Version " + ref + " of " + info.name + " " + p.id + " not found");
   if (auto num = ParseVersionNumber(ref)) {
     auto rows = c.Query(std::string("SELECT ") + kVersionCols +
                             " FROM processor_versions WHERE processor_id = ? AND major = ? AND minor = ?",
@@ -293,9 +290,9 @@ StatusOr<ProcessorVersion> ProcessorStore::ResolveVersionIn(Connection& c, const
                                    "\" must be \"draft\", \"latest\" or a published version number such as \"1.0\"");
   }
   if (ref == p.draft_version_id) return DraftOf(p);
-  auto rows = c.Query(std::string("SELECT ") + kVersionCols +
-                          " FROM processor_versions WHERE processor_id = ? AND id = ?",
-                      {p.id, ref});
+  auto rows =
+      c.Query(std::string("SELECT ") + kVersionCols + " FROM processor_versions WHERE processor_id = ? AND id = ?",
+              {p.id, ref});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return not_found;
   return VersionFromRow(rows->front(), p.kind);

@@ -40,8 +40,7 @@ class ProcessorStore {
 
   // Inserts p (id, draft_version_id and timestamps already set by the caller).
   Status Create(const model::Processor& p);
-  StatusOr<model::Processor> Get(const std::string& workspace_id, model::ProcessorKind kind,
-                                 const std::string& id);
+  StatusOr<model::Processor> Get(const std::string& workspace_id, model::ProcessorKind kind, const std::string& id);
   // A processor of any kind, judged by the row (for evaluation sets' entityId).
   StatusOr<model::Processor> Find(const std::string& workspace_id, const std::string& id);
   StatusOr<model::Processor> FindIn(Connection& c, const std::string& workspace_id, const std::string& id);
@@ -50,32 +49,29 @@ class ProcessorStore {
 
   // Renames and/or replaces the draft config; returns the processor after the change.
   // Nothing given: returns it unchanged.
-  StatusOr<model::Processor> Update(const std::string& workspace_id, model::ProcessorKind kind,
-                                    const std::string& id, const std::optional<std::string>& name,
-                                    const std::optional<std::string>& draft_config,
-                                    const std::string& by, int64_t now);
+  StatusOr<model::Processor> Update(const std::string& workspace_id, model::ProcessorKind kind, const std::string& id,
+                                    const std::optional<std::string>& name,
+                                    const std::optional<std::string>& draft_config, const std::string& by, int64_t now);
 
   // Publishes `config` (or the current draft config when nullopt) as the next version.
   StatusOr<model::ProcessorVersion> Publish(const std::string& workspace_id, model::ProcessorKind kind,
                                             const std::string& id, ReleaseType release,
                                             const std::optional<std::string>& description,
-                                            const std::optional<std::string>& config,
-                                            const std::string& by, int64_t now);
+                                            const std::optional<std::string>& config, const std::string& by,
+                                            int64_t now);
 
   // Draft first, then published versions newest first (sortDir desc, the default);
   // ascending is the exact reverse. The page cursor is (version ordinal, id).
-  StatusOr<Page<model::ProcessorVersion>> ListVersions(const std::string& workspace_id,
-                                                       model::ProcessorKind kind,
+  StatusOr<Page<model::ProcessorVersion>> ListVersions(const std::string& workspace_id, model::ProcessorKind kind,
                                                        const std::string& id, const PageRequest& page);
 
   // Resolves a version reference: "draft"; "latest" (newest published, else draft);
   // a number "1.0"; and, when allow_id, a version id (the draft's included).
   // Unknown numbers/ids: NotFound. A malformed reference without allow_id: InvalidArgument.
-  StatusOr<model::ProcessorVersion> ResolveVersion(const std::string& workspace_id,
-                                                   model::ProcessorKind kind, const std::string& id,
-                                                   const std::string& ref, bool allow_id);
-  StatusOr<model::ProcessorVersion> ResolveVersionIn(Connection& c, const model::Processor& p,
-                                                     const std::string& ref, bool allow_id);
+  StatusOr<model::ProcessorVersion> ResolveVersion(const std::string& workspace_id, model::ProcessorKind kind,
+                                                   const std::string& id, const std::string& ref, bool allow_id);
+  StatusOr<model::ProcessorVersion> ResolveVersionIn(Connection& c, const model::Processor& p, const std::string& ref,
+                                                     bool allow_id);
 
   // Soft-deletes; InvalidArgument while in_use_check says the processor is in use.
   Status Delete(const std::string& workspace_id, model::ProcessorKind kind, const std::string& id);
@@ -86,8 +82,8 @@ class ProcessorStore {
  private:
   // `lock`: read-modify-write transactions lock the row (ForUpdate), so on PostgreSQL a
   // concurrent update waits and then reads this one's result instead of overwriting it.
-  StatusOr<model::Processor> GetIn(Connection& c, const std::string& workspace_id,
-                                   model::ProcessorKind kind, const std::string& id, bool lock = false);
+  StatusOr<model::Processor> GetIn(Connection& c, const std::string& workspace_id, model::ProcessorKind kind,
+                                   const std::string& id, bool lock = false);
   std::shared_ptr<Database> db_;
 };
 

@@ -23,9 +23,9 @@ RescoreJob JobFromRow(const Row& r) {
 // Whether `claimed` still holds its job; takes the job row's lock, so a page, the finish
 // and a claim by another worker serialize.
 StatusOr<bool> Holds(Database& db, Connection& c, const RescoreJob& claimed) {
-  auto rows = c.Query("SELECT 1 FROM evaluation_run_rescores WHERE run_id = ? AND lease_owner = ?" +
-                          std::string(db.ForUpdate()),
-                      {claimed.run_id, claimed.lease_owner});
+  auto rows = c.Query(
+      "SELECT 1 FROM evaluation_run_rescores WHERE run_id = ? AND lease_owner = ?" + std::string(db.ForUpdate()),
+      {claimed.run_id, claimed.lease_owner});
   if (!rows.ok()) return rows.status();
   return !rows->empty();
 }
@@ -45,7 +45,8 @@ Status RescoreStore::Create(RunRecord* run, const RunRecord& source, bool expect
     GOLDSET_RETURN_IF_ERROR(c.Exec(
         "INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, "
         "options, status, failure_message, num_items, num_done, num_failed, metrics, created_at, updated_at, "
-        "set_version, manifest, rescored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', NULL, ?, 0, 0, NULL, ?, ?, ?, ?, ?)",
+        "set_version, manifest, rescored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', NULL, ?, 0, 0, NULL, ?, ?, "
+        "?, ?, ?)",
         {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
          run->config, run->options, run->num_items, run->created_at, run->updated_at,
          run->set_version ? Param(*run->set_version) : Param(Null{}), OptText(run->manifest), source.id}));
@@ -70,8 +71,9 @@ StatusOr<std::optional<RescoreJob>> RescoreStore::Claim(const std::string& owner
       if (!rows.ok()) return rows.status();
       if (!rows->empty()) {
         claimed = JobFromRow(rows->front());
-        return c.Exec("UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
-                      {now, claimed->run_id});
+        return c.Exec(
+            "UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
+            {now, claimed->run_id});
       }
     }
     return Status::OK();
@@ -83,8 +85,9 @@ StatusOr<std::optional<RescoreJob>> RescoreStore::Claim(const std::string& owner
 StatusOr<bool> RescoreStore::RenewLease(const RescoreJob& claimed, int64_t until) {
   bool held = false;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_run_rescores SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
-                                   {until, claimed.run_id, claimed.lease_owner}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_run_rescores SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
+               {until, claimed.run_id, claimed.lease_owner}));
     held = c.Changes() > 0;
     return Status::OK();
   });
@@ -121,9 +124,10 @@ StatusOr<bool> RescoreStore::BeginAttempt(const RescoreJob& claimed, int64_t num
     if (!(held = *holds)) return Status::OK();
     GOLDSET_RETURN_IF_ERROR(c.Exec("DELETE FROM evaluation_run_items WHERE run_id = ?", {claimed.run_id}));
     // Also while cancelling: the counters must keep agreeing with the items (doctor).
-    return c.Exec("UPDATE evaluation_runs SET num_items = ?, num_done = 0, num_failed = 0, updated_at = ? "
-                  "WHERE id = ? AND status IN ('PENDING', 'PROCESSING', 'CANCELLING')",
-                  {num_items, NowMillis(), claimed.run_id});
+    return c.Exec(
+        "UPDATE evaluation_runs SET num_items = ?, num_done = 0, num_failed = 0, updated_at = ? "
+        "WHERE id = ? AND status IN ('PENDING', 'PROCESSING', 'CANCELLING')",
+        {num_items, NowMillis(), claimed.run_id});
   });
   if (!st.ok()) return st;
   return held;
@@ -186,16 +190,17 @@ StatusOr<bool> RescoreStore::InsertItems(const RescoreJob& claimed, std::vector<
     if (!holds.ok()) return holds.status();
     if (!*holds) return Status::OK();
     // A run being cancelled takes no more items; the caller then finishes it.
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, updated_at = ? "
-        "WHERE id = ? AND status IN ('PENDING', 'PROCESSING')",
-        {static_cast<int64_t>(items.size()), num_failed, NowMillis(), claimed.run_id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, updated_at = ? "
+               "WHERE id = ? AND status IN ('PENDING', 'PROCESSING')",
+               {static_cast<int64_t>(items.size()), num_failed, NowMillis(), claimed.run_id}));
     if (c.Changes() == 0) return Status::OK();
     for (size_t from = 0; from < items.size(); from += kRowsPerInsert) {
       const size_t to = std::min(items.size(), from + kRowsPerInsert);
       std::string sql =
           "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, expected_output, "
-          "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, num_pages, "
+          "status, attempts, next_attempt_at, output, result, correct, error_code, error_message, latency_ms, "
+          "num_pages, "
           "updated_at) VALUES ";
       std::vector<Param> params;
       params.reserve((to - from) * 17);
@@ -257,7 +262,8 @@ StatusOr<std::optional<RunRecord>> RescoreStore::Finish(const RescoreJob& claime
       GOLDSET_RETURN_IF_ERROR(c.Exec(
           "UPDATE evaluation_runs SET status = ?, failure_message = ?, num_items = ?, metrics = ?, updated_at = ? "
           "WHERE id = ?",
-          {StatusParam(run->status), OptText(run->failure_message), run->num_items, *metrics, run->updated_at, run->id}));
+          {StatusParam(run->status), OptText(run->failure_message), run->num_items, *metrics, run->updated_at,
+           run->id}));
     }
     finished = std::move(*run);
     return Status::OK();
@@ -281,9 +287,10 @@ Status RescoreStore::Fail(const RescoreJob& claimed, const std::string& message,
     run->updated_at = NowMillis();
     auto metrics = finalize(c, *run);
     if (!metrics.ok()) return metrics.status();
-    return c.Exec("UPDATE evaluation_runs SET status = 'FAILED', failure_message = ?, num_items = ?, metrics = ?, "
-                  "updated_at = ? WHERE id = ?",
-                  {*run->failure_message, run->num_items, *metrics, run->updated_at, run->id});
+    return c.Exec(
+        "UPDATE evaluation_runs SET status = 'FAILED', failure_message = ?, num_items = ?, metrics = ?, "
+        "updated_at = ? WHERE id = ?",
+        {*run->failure_message, run->num_items, *metrics, run->updated_at, run->id});
   });
 }
 

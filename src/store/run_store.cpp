@@ -72,8 +72,8 @@ RunItemRecord ItemFromRow(const Row& r) {
 }  // namespace
 
 StatusOr<RunRecord> ReadRunForUpdate(Database& db, Connection& c, const std::string& run_id) {
-  auto rows = c.Query(std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?" + std::string(db.ForUpdate()),
-                      {run_id});
+  auto rows = c.Query(
+      std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE id = ?" + std::string(db.ForUpdate()), {run_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
   return RunFromRow(rows->front());
@@ -105,12 +105,11 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
     // The set row's lock orders this snapshot against item changes (SetHistory::BeginChange
     // updates the row first): the items copied below are exactly the version read here.
     GOLDSET_RETURN_IF_ERROR(StampSetVersion(*db_, c, run));
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        std::string("INSERT INTO evaluation_runs (") + kRunCols +
-            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
-        {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json, run->entity_version_json,
-         run->config, run->options, StatusParam(run->status), run->created_at, run->updated_at, *run->set_version,
-         OptText(run->manifest)}));
+    GOLDSET_RETURN_IF_ERROR(c.Exec(std::string("INSERT INTO evaluation_runs (") + kRunCols +
+                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, NULL, ?, ?, ?, ?, NULL)",
+                                   {run->id, run->workspace_id, run->set_id, run->entity_kind, run->entity_json,
+                                    run->entity_version_json, run->config, run->options, StatusParam(run->status),
+                                    run->created_at, run->updated_at, *run->set_version, OptText(run->manifest)}));
     const std::string insert =
         "INSERT INTO evaluation_run_items (run_id, item_id, seq, workspace_id, file_id, file_ids, "
         "expected_output, status, attempts, next_attempt_at, updated_at) "
@@ -140,7 +139,8 @@ Status RunStore::CreateRun(RunRecord* run, const std::vector<std::string>& item_
 
 StatusOr<RunRecord> RunStore::GetRun(const std::string& workspace_id, const std::string& id) {
   auto rows = db_->Acquire()->Query(
-      std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE workspace_id = ? AND id = ?", {workspace_id, id});
+      std::string("SELECT ") + kRunCols + " FROM evaluation_runs WHERE workspace_id = ? AND id = ?",
+      {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Evaluation set run " + id + " not found");
   return RunFromRow(rows->front());
@@ -181,17 +181,21 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     claimed.clear();  // a retried transaction starts over
     // Expired leases first (a worker died), then due pending items in FIFO order of runs.
-    for (const char* due : {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
+    for (const char* due :
+         {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
       const int64_t want = max - static_cast<int64_t>(claimed.size());
       if (want <= 0) break;
       // MATERIALIZED: PostgreSQL evaluates the locking subquery once (inside IN (…) it
       // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
-      std::string sql = std::string("WITH picked AS MATERIALIZED (SELECT run_id, item_id FROM evaluation_run_items "
-                                    "WHERE ") + due + " ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
+      std::string sql = std::string(
+                            "WITH picked AS MATERIALIZED (SELECT run_id, item_id FROM evaluation_run_items "
+                            "WHERE ") +
+                        due + " ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
                         std::string(db_->ForUpdateSkipLocked()) +
                         ") UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
                         "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                        "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM picked) RETURNING " + kItemCols;
+                        "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM picked) RETURNING " +
+                        kItemCols;
       auto rows = c.Query(sql, {now, want, owner, node, now + lease_ms, now});
       if (!rows.ok()) return rows.status();
       for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
@@ -203,9 +207,9 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
     std::set<std::string> runs;
     for (const auto& item : claimed) runs.insert(item.run_id);
     for (const auto& run_id : runs)  // sorted: concurrent claimers lock runs in one order
-      GOLDSET_RETURN_IF_ERROR(c.Exec(
-          "UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
-          {now, run_id}));
+      GOLDSET_RETURN_IF_ERROR(
+          c.Exec("UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                 {now, run_id}));
     return Status::OK();
   });
   if (!st.ok()) return st;
@@ -215,10 +219,10 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
 StatusOr<bool> RunStore::RenewLease(const RunItemRecord& claimed, int64_t until) {
   bool held = false;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_run_items SET lease_until = ? "
-        "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {until, claimed.run_id, claimed.item_id, claimed.lease_owner}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_run_items SET lease_until = ? "
+               "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+               {until, claimed.run_id, claimed.item_id, claimed.lease_owner}));
     held = c.Changes() > 0;
     return Status::OK();
   });
@@ -298,20 +302,22 @@ StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<Completion
       const RunItemRecord& item = *batch[i].item;
       const ItemCompletion& d = *batch[i].done;
       sql += i == 0 ? "" : ", ";
-      sql += "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
-             "CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER))";
-      for (Param p : {Param(item.run_id), Param(item.item_id), Param(item.lease_owner),
-                      StatusParam(d.failed ? model::ItemStatus::kFailed : model::ItemStatus::kProcessed),
-                      d.failed ? Param(Null{}) : Param(d.output), d.failed ? Param(Null{}) : Param(d.result),
-                      d.failed ? Param(Null{}) : Param(int64_t{d.correct}),
-                      d.failed ? Param(d.error_code) : Param(Null{}),
-                      d.failed ? Param(StoredText(d.error_message)) : Param(Null{}), Param(d.latency_ms),
-                      Param(int64_t{d.num_pages})})
+      sql +=
+          "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+          "CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER))";
+      for (Param p :
+           {Param(item.run_id), Param(item.item_id), Param(item.lease_owner),
+            StatusParam(d.failed ? model::ItemStatus::kFailed : model::ItemStatus::kProcessed),
+            d.failed ? Param(Null{}) : Param(d.output), d.failed ? Param(Null{}) : Param(d.result),
+            d.failed ? Param(Null{}) : Param(int64_t{d.correct}), d.failed ? Param(d.error_code) : Param(Null{}),
+            d.failed ? Param(StoredText(d.error_message)) : Param(Null{}), Param(d.latency_ms),
+            Param(int64_t{d.num_pages})})
         params.push_back(std::move(p));
     }
-    sql += ") AS v WHERE evaluation_run_items.run_id = v.column1 AND evaluation_run_items.item_id = v.column2 "
-           "AND evaluation_run_items.lease_owner = v.column3 AND evaluation_run_items.status = 'PROCESSING' "
-           "RETURNING evaluation_run_items.run_id, evaluation_run_items.item_id";
+    sql +=
+        ") AS v WHERE evaluation_run_items.run_id = v.column1 AND evaluation_run_items.item_id = v.column2 "
+        "AND evaluation_run_items.lease_owner = v.column3 AND evaluation_run_items.status = 'PROCESSING' "
+        "RETURNING evaluation_run_items.run_id, evaluation_run_items.item_id";
     auto rows = c.Query(sql, params);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::OK();  // every lease lost: others own the items now
@@ -333,7 +339,8 @@ StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<Completion
     for (const auto& [run_id, counts] : per_run) {
       // RETURNING hands the end check the updated row: one round trip instead of two.
       auto run = c.Query(std::string("UPDATE evaluation_runs SET num_done = num_done + ?, num_failed = num_failed + ?, "
-                                     "updated_at = ? WHERE id = ? RETURNING ") + kRunCols,
+                                     "updated_at = ? WHERE id = ? RETURNING ") +
+                             kRunCols,
                          {counts.first, counts.second, now, run_id});
       if (!run.ok()) return run.status();
       if (run->empty()) return Status::NotFound("run " + run_id + " vanished");
@@ -351,15 +358,17 @@ Status RunStore::RetryLater(const RunItemRecord& claimed, int64_t next_attempt_a
         "UPDATE evaluation_run_items SET status = 'PENDING', lease_owner = NULL, lease_until = NULL, "
         "next_attempt_at = ?, error_message = ?, updated_at = ? "
         "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-        {next_attempt_at, StoredText(error_message), NowMillis(), claimed.run_id, claimed.item_id, claimed.lease_owner});
+        {next_attempt_at, StoredText(error_message), NowMillis(), claimed.run_id, claimed.item_id,
+         claimed.lease_owner});
   });
 }
 
 StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std::string& run_id,
                                      const RunFinalizer& finalize) {
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    auto rows = c.Query("SELECT status FROM evaluation_runs WHERE workspace_id = ? AND id = ?" + std::string(db_->ForUpdate()),
-                        {workspace_id, run_id});
+    auto rows =
+        c.Query("SELECT status FROM evaluation_runs WHERE workspace_id = ? AND id = ?" + std::string(db_->ForUpdate()),
+                {workspace_id, run_id});
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::NotFound("Evaluation set run " + run_id + " not found");
     const model::RunStatus status = RunStatusColumn(rows->front().Text(0));
@@ -370,9 +379,9 @@ StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std:
         "UPDATE evaluation_run_items SET status = 'CANCELLED', updated_at = ? WHERE run_id = ? AND status = 'PENDING'",
         {now, run_id}));
     int64_t cancelled = c.Changes();
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_runs SET status = 'CANCELLING', num_done = num_done + ?, updated_at = ? WHERE id = ?",
-        {cancelled, now, run_id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_runs SET status = 'CANCELLING', num_done = num_done + ?, updated_at = ? WHERE id = ?",
+               {cancelled, now, run_id}));
     return FinishRunIfDone(c, run_id, finalize);
   });
   if (!st.ok()) return st;
@@ -390,9 +399,9 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ListItems(const std::string& run_
 }
 
 StatusOr<RunItemRecord> RunStore::GetItem(const std::string& run_id, const std::string& item_id) {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kItemCols +
-                                        " FROM evaluation_run_items WHERE run_id = ? AND item_id = ?",
-                                    {run_id, item_id});
+  auto rows = db_->Acquire()->Query(
+      std::string("SELECT ") + kItemCols + " FROM evaluation_run_items WHERE run_id = ? AND item_id = ?",
+      {run_id, item_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Item " + item_id + " is not part of run " + run_id);
   return ItemFromRow(rows->front());

@@ -34,9 +34,9 @@ struct RunRecord {
   std::optional<std::string> metrics;  // final metrics JSON, set when the run ends
   int64_t created_at = 0, updated_at = 0;
   // Versions (set_history.h); unset on runs from before them.
-  std::optional<int64_t> set_version;         // the set version the run's expected outputs are
-  std::optional<std::string> manifest;        // JSON object: api/run_manifest.h
-  std::optional<std::string> rescored_from;   // the run whose outputs this one re-scored
+  std::optional<int64_t> set_version;        // the set version the run's expected outputs are
+  std::optional<std::string> manifest;       // JSON object: api/run_manifest.h
+  std::optional<std::string> rescored_from;  // the run whose outputs this one re-scored
 
   bool finished() const {
     return status == model::RunStatus::kProcessed || status == model::RunStatus::kFailed ||

@@ -78,16 +78,18 @@ std::string ItemContentDigest(const std::optional<std::string>& file_id, const s
 }
 
 StatusOr<int64_t> SetHistory::BeginChange(Connection& c, const std::string& workspace_id, const std::string& set_id) {
-  auto rows = c.Query("UPDATE evaluation_sets SET version = version + 1 WHERE workspace_id = ? AND id = ? RETURNING version",
-                      {workspace_id, set_id});
+  auto rows =
+      c.Query("UPDATE evaluation_sets SET version = version + 1 WHERE workspace_id = ? AND id = ? RETURNING version",
+              {workspace_id, set_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Evaluation set " + set_id + " not found");
   return rows->front().Int(0);
 }
 
 StatusOr<int64_t> SetHistory::RecordRevision(Connection& c, ItemRevisionRecord rev) {
-  auto last = QueryInt(c, "SELECT COALESCE(MAX(revision), 0) FROM evaluation_item_revisions WHERE set_id = ? AND item_id = ?",
-                       {rev.set_id, rev.item_id});
+  auto last =
+      QueryInt(c, "SELECT COALESCE(MAX(revision), 0) FROM evaluation_item_revisions WHERE set_id = ? AND item_id = ?",
+               {rev.set_id, rev.item_id});
   if (!last.ok()) return last.status();
   rev.revision = *last + 1;
   GOLDSET_RETURN_IF_ERROR(c.Exec(
@@ -109,11 +111,11 @@ Status SetHistory::RecordFirstRevisions(Connection& c, const std::vector<ItemRev
     for (size_t j = i; j < end; ++j) {
       const ItemRevisionRecord& rev = revs[j];
       sql += j == i ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      for (Param p : {Param(rev.set_id), Param(rev.item_id), Param(int64_t{1}), Param(rev.workspace_id),
-                      Param(rev.set_version), OptText(rev.file_id),
-                      rev.file_ids.empty() ? Param(Null{}) : Param(rev.file_ids), OptText(rev.expected_output),
-                      Param(rev.cause.reason), OptText(rev.cause.source_run_id), Param(rev.cause.actor_type),
-                      OptText(rev.cause.actor_name), Param(rev.changed_at)})
+      for (Param p :
+           {Param(rev.set_id), Param(rev.item_id), Param(int64_t{1}), Param(rev.workspace_id), Param(rev.set_version),
+            OptText(rev.file_id), rev.file_ids.empty() ? Param(Null{}) : Param(rev.file_ids),
+            OptText(rev.expected_output), Param(rev.cause.reason), OptText(rev.cause.source_run_id),
+            Param(rev.cause.actor_type), OptText(rev.cause.actor_name), Param(rev.changed_at)})
         params.push_back(std::move(p));
     }
     GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
@@ -161,9 +163,10 @@ StatusOr<std::string> SetHistory::CurrentContentHash(Connection& c, const std::s
   if (!sum.ok()) return sum.status();
   std::string hash = sum->Digest();
   // Once per set: later reads find it stored. A change made meanwhile stored its own.
-  GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE evaluation_sets SET content_sum = ?, content_hash = ? "
-                                 "WHERE id = ? AND version = ? AND content_sum IS NULL",
-                                 {sum->Hex(), hash, set_id, version}));
+  GOLDSET_RETURN_IF_ERROR(
+      c.Exec("UPDATE evaluation_sets SET content_sum = ?, content_hash = ? "
+             "WHERE id = ? AND version = ? AND content_sum IS NULL",
+             {sum->Hex(), hash, set_id, version}));
   return hash;
 }
 
@@ -185,17 +188,17 @@ Status SetHistory::FinishChange(Connection& c, const std::string& workspace_id, 
   }
   const std::string hash = sum->Digest();
   // The item count from the previous version's, when there is one.
-  auto previous = c.Query("SELECT item_count FROM evaluation_set_versions WHERE set_id = ? AND version = ?",
-                          {set_id, version - 1});
+  auto previous =
+      c.Query("SELECT item_count FROM evaluation_set_versions WHERE set_id = ? AND version = ?", {set_id, version - 1});
   if (!previous.ok()) return previous.status();
   StatusOr<int64_t> n = previous->empty()
                             ? QueryInt(c, "SELECT COUNT(*) FROM evaluation_set_items WHERE set_id = ?", {set_id})
                             : StatusOr<int64_t>(previous->front().Int(0) + counts.created - counts.deleted);
   if (!n.ok()) return n.status();
-  GOLDSET_RETURN_IF_ERROR(c.Exec(
-      "UPDATE evaluation_sets SET content_sum = ?, content_hash = ?, "
-      "updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?",
-      {sum->Hex(), hash, now, now, set_id}));
+  GOLDSET_RETURN_IF_ERROR(
+      c.Exec("UPDATE evaluation_sets SET content_sum = ?, content_hash = ?, "
+             "updated_at = CASE WHEN updated_at < ? THEN ? ELSE updated_at END WHERE id = ?",
+             {sum->Hex(), hash, now, now, set_id}));
   return c.Exec(std::string("INSERT INTO evaluation_set_versions (") + kVersionCols +
                     ", workspace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {set_id, version, hash, *n, counts.created, counts.updated, counts.deleted, OptText(cause.actor_name),
@@ -245,8 +248,7 @@ StatusOr<ItemRevisionRecord> SetHistory::GetRevision(Connection& c, const std::s
                           " FROM evaluation_item_revisions WHERE set_id = ? AND item_id = ? AND revision = ?",
                       {set_id, item_id, revision});
   if (!rows.ok()) return rows.status();
-  if (rows->empty())
-    return Status::NotFound("Item " + item_id + " has no revision " + std::to_string(revision));
+  if (rows->empty()) return Status::NotFound("Item " + item_id + " has no revision " + std::to_string(revision));
   return RevisionFromRow(rows->front());
 }
 

@@ -77,9 +77,9 @@ class SetHistory {
   static Status RecordFirstRevisions(Connection& c, const std::vector<ItemRevisionRecord>& revs);
   // Updates the set's content sum by `content` (or computes it from the items when none is
   // stored) and stores the new contentHash on the set and the version row.
-  static Status FinishChange(Connection& c, const std::string& workspace_id, const std::string& set_id,
-                             int64_t version, const Counts& counts, const ContentChange& content,
-                             const RevisionCause& cause, int64_t now);
+  static Status FinishChange(Connection& c, const std::string& workspace_id, const std::string& set_id, int64_t version,
+                             const Counts& counts, const ContentChange& content, const RevisionCause& cause,
+                             int64_t now);
   // The contentHash of the set's current items, computed from all of them (read through c).
   static StatusOr<std::string> ComputeContentHash(Connection& c, const std::string& set_id);
   // The set's contentHash; for a set whose sum was never stored, computes it and stores it
@@ -92,8 +92,8 @@ class SetHistory {
   // Revisions of one item, newest first (or oldest first); cursor sort_value is the revision.
   static StatusOr<Page<ItemRevisionRecord>> ListRevisions(Connection& c, const std::string& set_id,
                                                           const std::string& item_id, const PageRequest& page);
-  static StatusOr<ItemRevisionRecord> GetRevision(Connection& c, const std::string& set_id,
-                                                  const std::string& item_id, int64_t revision);
+  static StatusOr<ItemRevisionRecord> GetRevision(Connection& c, const std::string& set_id, const std::string& item_id,
+                                                  int64_t revision);
 };
 
 }  // namespace goldset::store

@@ -53,8 +53,7 @@ StatusOr<uint64_t> GetSize(const char* field) {
 
 unsigned Checksum(const char* header) {
   unsigned sum = 0;
-  for (size_t i = 0; i < kBlock; ++i)
-    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(header[i]);
+  for (size_t i = 0; i < kBlock; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(header[i]);
   return sum;
 }
 
@@ -131,9 +130,8 @@ TarReader::~TarReader() {
   if (f_) std::fclose(f_);
 }
 
-Status TarReader::ForEach(
-    const std::function<Status(const std::string&, uint64_t, const std::function<StatusOr<size_t>(char*, size_t)>&)>&
-        entry) {
+Status TarReader::ForEach(const std::function<Status(const std::string&, uint64_t,
+                                                     const std::function<StatusOr<size_t>(char*, size_t)>&)>& entry) {
   const Status truncated = Status::InvalidArgument("archive " + path_ + " is truncated or corrupt");
   for (;;) {
     char h[kBlock];
@@ -141,7 +139,8 @@ Status TarReader::ForEach(
     bool zero = true;
     for (char c : h) zero = zero && c == 0;
     if (zero) return Status::OK();  // end-of-archive
-    if (std::memcmp(h + 257, "ustar", 5) != 0) return Status::InvalidArgument("archive " + path_ + " is not a ustar archive");
+    if (std::memcmp(h + 257, "ustar", 5) != 0)
+      return Status::InvalidArgument("archive " + path_ + " is not a ustar archive");
     unsigned stored = static_cast<unsigned>(std::strtoul(std::string(h + 148, 8).c_str(), nullptr, 8));
     if (stored != Checksum(h)) return Status::InvalidArgument("archive " + path_ + ": header checksum mismatch");
     auto size = GetSize(h + 124);

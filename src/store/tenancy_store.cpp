@@ -8,9 +8,7 @@
 namespace goldset::store {
 
 namespace {
-model::Workspace WorkspaceFromRow(const Row& r) {
-  return {r.Text(0), r.Text(1), r.Text(2), r.Int(3)};
-}
+model::Workspace WorkspaceFromRow(const Row& r) { return {r.Text(0), r.Text(1), r.Text(2), r.Int(3)}; }
 }  // namespace
 
 StatusOr<model::Workspace> TenancyStore::CreateOrganization(const std::string& org_name,
@@ -26,8 +24,7 @@ StatusOr<model::Workspace> TenancyStore::CreateOrganization(const std::string& o
   return ws;
 }
 
-StatusOr<model::Workspace> TenancyStore::CreateWorkspace(const std::string& organization_id,
-                                                         const std::string& name) {
+StatusOr<model::Workspace> TenancyStore::CreateWorkspace(const std::string& organization_id, const std::string& name) {
   model::Workspace ws{NewId("ws_"), organization_id, name, NowMillis()};
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     return c.Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)",
@@ -38,24 +35,22 @@ StatusOr<model::Workspace> TenancyStore::CreateWorkspace(const std::string& orga
 }
 
 StatusOr<model::Workspace> TenancyStore::GetWorkspace(const std::string& id) {
-  auto rows = db_->Acquire()->Query(
-      "SELECT id, organization_id, name, created_at FROM workspaces WHERE id = ?", {id});
+  auto rows = db_->Acquire()->Query("SELECT id, organization_id, name, created_at FROM workspaces WHERE id = ?", {id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("workspace " + id + " not found");
   return WorkspaceFromRow(rows->front());
 }
 
 StatusOr<std::vector<model::Workspace>> TenancyStore::ListWorkspaces() {
-  auto rows = db_->Acquire()->Query(
-      "SELECT id, organization_id, name, created_at FROM workspaces ORDER BY created_at, id");
+  auto rows =
+      db_->Acquire()->Query("SELECT id, organization_id, name, created_at FROM workspaces ORDER BY created_at, id");
   if (!rows.ok()) return rows.status();
   std::vector<model::Workspace> out;
   for (const Row& r : *rows) out.push_back(WorkspaceFromRow(r));
   return out;
 }
 
-StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id,
-                                              const std::string& workspace_id,
+StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id, const std::string& workspace_id,
                                               const std::string& name, model::ApiKey* out, bool admin,
                                               const std::optional<std::string>& created_by) {
   std::string plaintext = "sk_" + RandomToken(24);
@@ -81,17 +76,16 @@ StatusOr<std::string> TenancyStore::CreateKey(const std::string& organization_id
 }
 
 StatusOr<model::ApiKey> TenancyStore::FindActiveKey(const std::string& plaintext) {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kApiKeyColumns +
-                                        " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                                    {Sha256Hex(plaintext)});
+  auto rows = db_->Acquire()->Query(
+      std::string("SELECT ") + kApiKeyColumns + " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+      {Sha256Hex(plaintext)});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no such key");
   return ApiKeyFromRow(rows->front());
 }
 
 StatusOr<std::vector<model::ApiKey>> TenancyStore::ListKeys() {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kApiKeyColumns +
-                                    " FROM api_keys ORDER BY created_at, id");
+  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kApiKeyColumns + " FROM api_keys ORDER BY created_at, id");
   if (!rows.ok()) return rows.status();
   std::vector<model::ApiKey> out;
   for (const Row& r : *rows) out.push_back(ApiKeyFromRow(r));
@@ -101,8 +95,8 @@ StatusOr<std::vector<model::ApiKey>> TenancyStore::ListKeys() {
 Status TenancyStore::RevokeKey(const std::string& key_id) {
   int64_t changed = 0;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {NowMillis(), key_id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {NowMillis(), key_id}));
     changed = c.Changes();
     return Status::OK();
   });
@@ -111,8 +105,7 @@ Status TenancyStore::RevokeKey(const std::string& key_id) {
   return Status::OK();
 }
 
-StatusOr<std::string> TenancyStore::GetOrCreateSetting(const std::string& name,
-                                                       const std::string& initial) {
+StatusOr<std::string> TenancyStore::GetOrCreateSetting(const std::string& name, const std::string& initial) {
   std::string value;
   // Nodes starting at once may race to create the setting: the first insert wins and
   // everyone reads the winner's value (a read-then-insert would fail on PostgreSQL).

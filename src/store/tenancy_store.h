@@ -17,18 +17,15 @@ class TenancyStore {
   explicit TenancyStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   // Creates an organization with one workspace; returns the workspace.
-  StatusOr<model::Workspace> CreateOrganization(const std::string& org_name,
-                                                const std::string& workspace_name);
-  StatusOr<model::Workspace> CreateWorkspace(const std::string& organization_id,
-                                             const std::string& name);
+  StatusOr<model::Workspace> CreateOrganization(const std::string& org_name, const std::string& workspace_name);
+  StatusOr<model::Workspace> CreateWorkspace(const std::string& organization_id, const std::string& name);
   StatusOr<model::Workspace> GetWorkspace(const std::string& id);
   StatusOr<std::vector<model::Workspace>> ListWorkspaces();
 
   // Creates a key and returns its plaintext (shown once). workspace_id empty: org key.
   // admin: may manage the workspace's keys; created_by: the creating key's name, if any.
-  StatusOr<std::string> CreateKey(const std::string& organization_id,
-                                  const std::string& workspace_id, const std::string& name,
-                                  model::ApiKey* out, bool admin = false,
+  StatusOr<std::string> CreateKey(const std::string& organization_id, const std::string& workspace_id,
+                                  const std::string& name, model::ApiKey* out, bool admin = false,
                                   const std::optional<std::string>& created_by = std::nullopt);
   // Looks up an active (not revoked) key by its plaintext. NotFound otherwise.
   StatusOr<model::ApiKey> FindActiveKey(const std::string& plaintext);

@@ -16,15 +16,14 @@ namespace {
 
 const std::set<std::string>& GlobalEvents() {
   static const std::set<std::string> k = {
-      "parse_run.processed", "parse_run.failed", "edit_run.processed", "edit_run.failed",
-      "extract_run.processed", "extract_run.failed", "classify_run.processed", "classify_run.failed",
-      "split_run.processed", "split_run.failed", "batch_processor_run.processed",
-      "batch_processor_run.failed", "batch_parse_run.processed", "batch_parse_run.failed",
-      "extractor.created", "extractor.updated", "extractor.deleted", "extractor.draft.updated",
-      "extractor.version.published", "classifier.created", "classifier.updated", "classifier.deleted",
-      "classifier.draft.updated", "classifier.version.published", "splitter.created", "splitter.updated",
-      "splitter.deleted", "splitter.draft.updated", "splitter.version.published", "workflow.created",
-      "workflow.deployed", "workflow.deleted",
+      "parse_run.processed", "parse_run.failed", "edit_run.processed", "edit_run.failed", "extract_run.processed",
+      "extract_run.failed", "classify_run.processed", "classify_run.failed", "split_run.processed", "split_run.failed",
+      "batch_processor_run.processed", "batch_processor_run.failed", "batch_parse_run.processed",
+      "batch_parse_run.failed", "extractor.created", "extractor.updated", "extractor.deleted",
+      "extractor.draft.updated", "extractor.version.published", "classifier.created", "classifier.updated",
+      "classifier.deleted", "classifier.draft.updated", "classifier.version.published", "splitter.created",
+      "splitter.updated", "splitter.deleted", "splitter.draft.updated", "splitter.version.published",
+      "workflow.created", "workflow.deployed", "workflow.deleted",
       // Extensions (docs/decisions.md §5).
       "evaluation_set_run.processed", "evaluation_set_run.failed", "evaluation_set_run.cancelled"};
   return k;
@@ -37,9 +36,9 @@ const std::vector<std::string>* SubscriptionEvents(const std::string& resource_t
                                                       "batch_processor_run.processed", "batch_processor_run.failed"};
   static const std::vector<std::string> splitter = {"split_run.processed", "split_run.failed",
                                                     "batch_processor_run.processed", "batch_processor_run.failed"};
-  static const std::vector<std::string> workflow = {"workflow_run.completed", "workflow_run.failed",
+  static const std::vector<std::string> workflow = {"workflow_run.completed",    "workflow_run.failed",
                                                     "workflow_run.needs_review", "workflow_run.rejected",
-                                                    "workflow_run.cancelled", "workflow_run.step_run.processed"};
+                                                    "workflow_run.cancelled",    "workflow_run.step_run.processed"};
   if (resource_type == "extractor") return &extractor;
   if (resource_type == "classifier") return &classifier;
   if (resource_type == "splitter") return &splitter;
@@ -55,8 +54,7 @@ StatusOr<std::vector<std::string>> ParseEventList(const json::value& v, const st
   const json::array& a = v.as_array();
   if (a.size() > 100) return Status::InvalidArgument(field + " has more than 100 entries");
   for (size_t i = 0; i < a.size(); ++i) {
-    if (!a[i].is_string())
-      return Status::InvalidArgument(field + "[" + std::to_string(i) + "] must be a string");
+    if (!a[i].is_string()) return Status::InvalidArgument(field + "[" + std::to_string(i) + "] must be a string");
     std::string e(a[i].as_string());
     if (!allowed(e))
       return Status::InvalidArgument(field + "[" + std::to_string(i) + "]: '" + e + "' is not " + allowed_desc);
@@ -84,12 +82,10 @@ StatusOr<std::vector<std::string>> ParseEndpointEvents(const std::string& api_ve
 }
 
 StatusOr<std::vector<std::string>> ParseSubscriptionEvents(const std::string& api_version,
-                                                           const std::string& resource_type,
-                                                           const json::value& v) {
+                                                           const std::string& resource_type, const json::value& v) {
   GOLDSET_RETURN_IF_ERROR(ValidateApiVersion(api_version));
   const std::vector<std::string>* allowed = SubscriptionEvents(resource_type);
-  if (!allowed)
-    return Status::InvalidArgument("resourceType must be one of extractor, classifier, splitter, workflow");
+  if (!allowed) return Status::InvalidArgument("resourceType must be one of extractor, classifier, splitter, workflow");
   auto events = ParseEventList(
       v, "enabledEvents", [&](const std::string& e) { return Contains(*allowed, e); },
       "an event of resourceType " + resource_type);

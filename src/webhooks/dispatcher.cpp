@@ -56,10 +56,10 @@ StatusOr<int64_t> WebhookDispatcher::TakeBackClaims() {
   if (node_.empty()) return int64_t{0};
   int64_t n = 0;
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, lease_node = NULL "
-        "WHERE lease_node = ? AND status = 'pending'",
-        {node_}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, lease_node = NULL "
+               "WHERE lease_node = ? AND status = 'pending'",
+               {node_}));
     n = c.Changes();
     return Status::OK();
   });
@@ -77,8 +77,8 @@ void WebhookDispatcher::Stop(int64_t drain_ms) {
   stopping_ = true;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min<int64_t>(drain_ms, int64_t{1} << 40));
     drained_.wait_until(lock, deadline, [&] { return in_flight_.empty(); });
     releasing_ = true;
     for (CancelToken* t : in_flight_) t->Cancel(Status::Unavailable("the server is shutting down"));
@@ -129,9 +129,11 @@ StatusOr<int> WebhookDispatcher::ClaimAndSend(const std::string& owner) {
         "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
         "AND (d.lease_until IS NULL OR d.lease_until < ?) "
         "AND d.endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.status = 'enabled') "
-        "ORDER BY d.next_attempt_at, d.id LIMIT ?" + std::string(db_->ForUpdateSkipLocked()) + ") "
-        "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ?, lease_node = ? "
-        "WHERE id IN (SELECT id FROM picked) RETURNING id, next_attempt_at",
+        "ORDER BY d.next_attempt_at, d.id LIMIT ?" +
+            std::string(db_->ForUpdateSkipLocked()) +
+            ") "
+            "UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ?, lease_node = ? "
+            "WHERE id IN (SELECT id FROM picked) RETURNING id, next_attempt_at",
         {now, now, int64_t{std::max(1, opts_.batch)}, now + lease_ms, owner, node_});
     if (!rows.ok()) return rows.status();
     // RETURNING order is unspecified: send in due order.
@@ -274,11 +276,11 @@ Status WebhookDispatcher::RecordAttempt(const std::string& delivery_id, const st
   const bool delivered = !error.has_value();
   return db_->InTransaction(true, [&](Connection& c) -> Status {
     int64_t now = NowMillis();
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status_code, duration_ms, error) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {NewId("wha_"), delivery_id, attempted_at, code ? Param(int64_t{*code}) : Param(Null{}), duration,
-         error ? Param(*error) : Param(Null{})}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO webhook_attempts (id, delivery_id, attempted_at, status_code, duration_ms, error) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
+               {NewId("wha_"), delivery_id, attempted_at, code ? Param(int64_t{*code}) : Param(Null{}), duration,
+                error ? Param(*error) : Param(Null{})}));
     if (delivered) {
       GOLDSET_RETURN_IF_ERROR(c.Exec(
           "UPDATE webhook_deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, lease_owner = NULL, "
@@ -304,9 +306,8 @@ Status WebhookDispatcher::RecordAttempt(const std::string& delivery_id, const st
     std::string reason = "Disabled automatically at " + FormatRfc3339(now) + ": every delivery attempt since " +
                          FormatRfc3339(since->front().Int(0)) + " failed (last error: " + *error +
                          "). Fix the receiver, then set status to \"enabled\" to resume pending deliveries.";
-    return c.Exec(
-        "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
-        {reason, now, endpoint_id});
+    return c.Exec("UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+                  {reason, now, endpoint_id});
   });
 }
 

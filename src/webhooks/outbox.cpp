@@ -34,11 +34,9 @@ Status EnqueueEvent(store::Connection& tx, const std::string& workspace_id, cons
   // endpoint id -> matches. std::map keeps delivery insertion order deterministic.
   std::map<std::string, bool> targets;
   auto endpoints = tx.Query(
-      "SELECT id, enabled_events FROM webhook_endpoints WHERE workspace_id = ? AND status = 'enabled'",
-      {workspace_id});
+      "SELECT id, enabled_events FROM webhook_endpoints WHERE workspace_id = ? AND status = 'enabled'", {workspace_id});
   if (!endpoints.ok()) return endpoints.status();
-  for (const store::Row& r : *endpoints)
-    targets[r.Text(0)] = Contains(EventsFromText(r.Text(1)), event_type);
+  for (const store::Row& r : *endpoints) targets[r.Text(0)] = Contains(EventsFromText(r.Text(1)), event_type);
   if (targets.empty()) return Status::OK();
   if (!resource_id.empty()) {
     auto subs = tx.Query(

@@ -32,7 +32,9 @@ std::vector<std::string> RunEndedEventTypes(const store::RunRecord& run) {
 }
 
 std::string ProcessorRunEndedEventType(const store::ProcessorRunRecord& run) {
-  const char* prefix = run.kind == "classifier" ? "classify_run." : run.kind == "splitter" ? "split_run." : "extract_run.";
+  const char* prefix = run.kind == "classifier" ? "classify_run."
+                       : run.kind == "splitter" ? "split_run."
+                                                : "extract_run.";
   return std::string(prefix) + (run.status == model::ProcessorRunStatus::kFailed ? "failed" : "processed");
 }
 
@@ -55,7 +57,8 @@ Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const
 
 Status EnqueueProcessorRunEnded(store::Connection& tx, const store::ProcessorRunRecord& run,
                                 const json::object& run_json) {
-  return EnqueueEvent(tx, run.workspace_id, ProcessorRunEndedEventType(run), run_json, IdOf(run.processor_json.value_or("")));
+  return EnqueueEvent(tx, run.workspace_id, ProcessorRunEndedEventType(run), run_json,
+                      IdOf(run.processor_json.value_or("")));
 }
 
 }  // namespace goldset::webhooks

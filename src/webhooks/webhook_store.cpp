@@ -163,12 +163,12 @@ StatusOr<Endpoint> WebhookStore::UpdateEndpoint(const std::string& ws, const std
       e->failing_since.reset();
     }
     e->updated_at = std::max(NowMillis(), e->updated_at);
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE webhook_endpoints SET url = ?, name = ?, status = ?, enabled_events = ?, advanced_options = ?, "
-        "updated_at = ?, disabled_reason = ?, failing_since = ? WHERE workspace_id = ? AND id = ?",
-        {e->url, e->name, e->status, EventsToText(e->enabled_events),
-         e->advanced_options ? Param(ToJson(*e->advanced_options)) : Param(Null{}), e->updated_at,
-         Opt(e->disabled_reason), Opt(e->failing_since), ws, id}));
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE webhook_endpoints SET url = ?, name = ?, status = ?, enabled_events = ?, advanced_options = ?, "
+               "updated_at = ?, disabled_reason = ?, failing_since = ? WHERE workspace_id = ? AND id = ?",
+               {e->url, e->name, e->status, EventsToText(e->enabled_events),
+                e->advanced_options ? Param(ToJson(*e->advanced_options)) : Param(Null{}), e->updated_at,
+                Opt(e->disabled_reason), Opt(e->failing_since), ws, id}));
     result = std::move(*e);
     return Status::OK();
   });
@@ -208,10 +208,10 @@ StatusOr<Subscription> WebhookStore::UpsertSubscription(
       result = s;
       result.enabled_events = *events;
       result.created_at = result.updated_at = now;
-      return c.Exec(std::string("INSERT INTO webhook_subscriptions (") + kSubscriptionCols +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    {result.id, result.workspace_id, result.webhook_endpoint_id, result.resource_type,
-                     result.resource_id, EventsToText(result.enabled_events), result.created_at, result.updated_at});
+      return c.Exec(
+          std::string("INSERT INTO webhook_subscriptions (") + kSubscriptionCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          {result.id, result.workspace_id, result.webhook_endpoint_id, result.resource_type, result.resource_id,
+           EventsToText(result.enabled_events), result.created_at, result.updated_at});
     }
     result = SubscriptionFromRow(rows->front());
     result.resource_type = s.resource_type;

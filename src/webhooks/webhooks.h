@@ -49,13 +49,11 @@ inline constexpr const char* kTestEventType = "webhook_endpoint.test";
 Status ValidateApiVersion(const std::string& v);
 // The global enabledEvents of an endpoint: strings, each a WebhookEndpointEventType of the
 // version (plus the extension evaluation_set_run.processed|failed|cancelled); no duplicates.
-StatusOr<std::vector<std::string>> ParseEndpointEvents(const std::string& api_version,
-                                                       const json::value& v);
+StatusOr<std::vector<std::string>> ParseEndpointEvents(const std::string& api_version, const json::value& v);
 // A subscription's enabledEvents, valid for `resource_type` (contract §4.7 table);
 // InvalidArgument for an unknown resourceType or event, or an empty list.
 StatusOr<std::vector<std::string>> ParseSubscriptionEvents(const std::string& api_version,
-                                                           const std::string& resource_type,
-                                                           const json::value& v);
+                                                           const std::string& resource_type, const json::value& v);
 bool Contains(const std::vector<std::string>& events, const std::string& event_type);
 
 // ---- Signing and retry schedule (pure) ----
@@ -65,10 +63,10 @@ std::string Sign(const std::string& secret, int64_t unix_seconds, const std::str
 std::string NewSigningSecret();  // "wss_" + 32 random URL-safe characters
 
 struct RetryPolicy {
-  int64_t base_delay_ms = 30'000;           // delay after the first failure
-  int64_t max_delay_ms = 24ll * 3600'000;   // cap of a single delay
-  int max_attempts = 15;                    // then the delivery is `failed`
-  double jitter = 0.2;                      // delay x [1-jitter, 1+jitter], then capped
+  int64_t base_delay_ms = 30'000;          // delay after the first failure
+  int64_t max_delay_ms = 24ll * 3600'000;  // cap of a single delay
+  int max_attempts = 15;                   // then the delivery is `failed`
+  double jitter = 0.2;                     // delay x [1-jitter, 1+jitter], then capped
 };
 // Delay before the next attempt after `failed_attempts` (>= 1) failures:
 // min(max, base * 2^(failed_attempts-1)) scaled by jitter; `unit_random` in [0, 1).
@@ -150,12 +148,10 @@ class WebhookStore {
   // NotFound when the endpoint is not in `ws`. `validate` checks the events against the
   // endpoint's apiVersion before anything is written.
   StatusOr<Subscription> UpsertSubscription(
-      const Subscription& s,
-      const std::function<StatusOr<std::vector<std::string>>(const Endpoint&)>& events_for);
+      const Subscription& s, const std::function<StatusOr<std::vector<std::string>>(const Endpoint&)>& events_for);
   StatusOr<Subscription> GetSubscription(const std::string& ws, const std::string& id);
   StatusOr<store::Page<Subscription>> ListSubscriptions(const std::string& ws, const std::string& endpoint_id,
-                                                        const std::string& resource_id,
-                                                        const store::PageRequest& page);
+                                                        const std::string& resource_id, const store::PageRequest& page);
   StatusOr<Subscription> UpdateSubscription(
       const std::string& ws, const std::string& id,
       const std::function<StatusOr<std::vector<std::string>>(const Endpoint&, const Subscription&)>& events_for);
@@ -180,20 +176,19 @@ Status EnqueueEvent(store::Connection& tx, const std::string& workspace_id, cons
 
 // Enqueues a `webhook_endpoint.test` event for one endpoint only (Stripe-style "send test
 // event"), whatever its enabledEvents. Returns the event id. REQUIRES: write transaction.
-StatusOr<std::string> EnqueueTestEvent(store::Connection& tx, const Endpoint& endpoint,
-                                       const json::object& payload);
+StatusOr<std::string> EnqueueTestEvent(store::Connection& tx, const Endpoint& endpoint, const json::object& payload);
 
 // ---- Delivery ----
 
 struct DispatcherOptions {
   RetryPolicy retry;
   int threads = 2;
-  int timeout_ms = 30'000;                      // per POST; the receiver must answer within it
+  int timeout_ms = 30'000;                         // per POST; the receiver must answer within it
   int64_t disable_after_ms = 3ll * 24 * 3600'000;  // continuous failure before disabling
-  int poll_interval_ms = 200;                   // idle wait between claims
-  int batch = 4;                                // deliveries claimed per claim
-  int64_t max_response_bytes = 16ll << 20;      // a longer answer fails the attempt (transfer stopped)
-  int64_t lease_ms = 15'000;                    // claim lease, renewed every lease_ms/3 while held
+  int poll_interval_ms = 200;                      // idle wait between claims
+  int batch = 4;                                   // deliveries claimed per claim
+  int64_t max_response_bytes = 16ll << 20;         // a longer answer fails the attempt (transfer stopped)
+  int64_t lease_ms = 15'000;                       // claim lease, renewed every lease_ms/3 while held
 };
 
 class WebhookDispatcher {
@@ -237,8 +232,8 @@ class WebhookDispatcher {
   std::atomic<bool> stopping_{false};   // no new claims
   std::atomic<bool> releasing_{false};  // the drain time is over: abort and hand back
   std::mutex mu_;
-  std::condition_variable drained_;      // signalled when in_flight_ shrinks
-  std::set<CancelToken*> in_flight_;     // tokens of POSTs being sent; guarded by mu_
+  std::condition_variable drained_;   // signalled when in_flight_ shrinks
+  std::set<CancelToken*> in_flight_;  // tokens of POSTs being sent; guarded by mu_
   std::vector<std::thread> threads_;
 };
 

@@ -15,8 +15,8 @@ namespace goldset::store {
 namespace {
 
 // Type OIDs (catalog/pg_type_d.h is a server header; these values are fixed).
-constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
-              kTextOid = 25, kOidOid = 26, kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
+constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kTextOid = 25, kOidOid = 26,
+              kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
 // Key of the advisory lock that serializes migrations across processes. Transaction-
 // scoped, in a transaction kept open while the migrations run: a session lock would be
 // left on whichever server connection PgBouncer (transaction mode) ran it on.
@@ -53,8 +53,8 @@ Status PgError(PGconn* c, const PGresult* r, std::string_view what) {
   std::string msg = std::string(what) + ": " + Trimmed(primary ? primary : PQresultErrorMessage(r));
   std::string_view code(state);
   std::string_view cls = code.substr(0, 2);
-  if (code == "40001" || code == "40P01" || cls == "08" || code == "57P01" || code == "57P02" ||
-      code == "57P03" || code == "53300" || code == "55P03")
+  if (code == "40001" || code == "40P01" || cls == "08" || code == "57P01" || code == "57P02" || code == "57P03" ||
+      code == "53300" || code == "55P03")
     return Status::Unavailable(msg + " [" + std::string(code) + "]");
   if (code == "53100") return Status::NoSpace(msg + " [53100]");  // disk_full
   if (cls == "23" || cls == "22") return Status::InvalidArgument(msg);
@@ -86,9 +86,7 @@ class PgConnection final : public Connection {
   }
   bool healthy() const { return unusable_.empty() && conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
-  Status Exec(std::string_view sql, const std::vector<Param>& params) override {
-    return Run(sql, params, nullptr);
-  }
+  Status Exec(std::string_view sql, const std::vector<Param>& params) override { return Run(sql, params, nullptr); }
   StatusOr<std::vector<Row>> Query(std::string_view sql, const std::vector<Param>& params) override {
     std::vector<Row> rows;
     Status st = Run(sql, params, &rows);
@@ -100,8 +98,7 @@ class PgConnection final : public Connection {
   Status ExecScript(std::string_view sql) override { return Simple(std::string(sql), "script"); }
 
   Status Begin(bool write) override {
-    return Simple(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ",
-                  "begin");
+    return Simple(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ", "begin");
   }
   Status Commit() override {
     GOLDSET_RETURN_IF_ERROR(Usable());
@@ -160,8 +157,7 @@ class PgConnection final : public Connection {
     GOLDSET_RETURN_IF_ERROR(Usable());
     Result r(PQexec(conn_, sql.c_str()), &PQclear);
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
-      return PgError(conn_, r.get(), what);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) return PgError(conn_, r.get(), what);
     return Status::OK();
   }
 
@@ -229,8 +225,7 @@ class PgConnection final : public Connection {
         else if (text[i] == "-inf") text[i] = "-Infinity";
         else if (text[i] == "nan" || text[i] == "-nan") text[i] = "NaN";
       } else if (auto v = std::get_if<std::string>(&p)) {
-        if (v->find('\0') != std::string::npos)
-          return Status::InvalidArgument("text value contains a NUL byte");
+        if (v->find('\0') != std::string::npos) return Status::InvalidArgument("text value contains a NUL byte");
         values[i] = v->c_str();
         continue;
       } else if (auto v = std::get_if<Blob>(&p)) {
@@ -269,14 +264,16 @@ class PgConnection final : public Connection {
     const int n = static_cast<int>(params.size());
     if (p.attempt > 0) {
       std::vector<Oid> types = ParamTypes(params, p.attempt);
-      out->reset(PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
+      out->reset(
+          PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
       return Status::OK();
     }
     const bool in_transaction = PQtransactionStatus(conn_) == PQTRANS_INTRANS;
     if (in_transaction) GOLDSET_RETURN_IF_ERROR(Simple("SAVEPOINT goldset_prepare", "savepoint"));
     for (int attempt = 1; attempt <= 3; ++attempt) {
       std::vector<Oid> types = ParamTypes(params, attempt);
-      out->reset(PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
+      out->reset(
+          PQexecParams(conn_, p.text.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
       if (!TypingError(out->get())) {
         ExecStatusType s = *out ? PQresultStatus(out->get()) : PGRES_FATAL_ERROR;
         const char* state = *out ? PQresultErrorField(out->get(), PG_DIAG_SQLSTATE) : nullptr;
@@ -314,23 +311,21 @@ class PgConnection final : public Connection {
         const char* v = PQgetvalue(r, row, c);
         std::string_view sv(v, static_cast<size_t>(PQgetlength(r, row, c)));
         switch (types[static_cast<size_t>(c)]) {
-          case kInt2Oid: case kInt4Oid: case kInt8Oid: case kOidOid:
-            cols.emplace_back(static_cast<int64_t>(std::strtoll(v, nullptr, 10)));
-            break;
-          case kFloat4Oid: case kFloat8Oid: case kNumericOid:
-            cols.emplace_back(std::strtod(v, nullptr));
-            break;
-          case kBoolOid:
-            cols.emplace_back(int64_t{sv == "t" ? 1 : 0});
-            break;
+          case kInt2Oid:
+          case kInt4Oid:
+          case kInt8Oid:
+          case kOidOid: cols.emplace_back(static_cast<int64_t>(std::strtoll(v, nullptr, 10))); break;
+          case kFloat4Oid:
+          case kFloat8Oid:
+          case kNumericOid: cols.emplace_back(std::strtod(v, nullptr)); break;
+          case kBoolOid: cols.emplace_back(int64_t{sv == "t" ? 1 : 0}); break;
           case kByteaOid: {
             auto bytes = DecodeByteaHex(sv);
             if (!bytes.ok()) return bytes.status();
             cols.emplace_back(std::move(*bytes));
             break;
           }
-          default:
-            cols.emplace_back(std::string(sv));
+          default: cols.emplace_back(std::string(sv));
         }
       }
       out->emplace_back(std::move(cols));
@@ -357,8 +352,9 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
   std::string_view ForShare() const override { return " FOR SHARE"; }
   Status LockKey(Connection& c, std::string_view key) override {
     // The function returns void, which no column type maps; count its one row instead.
-    return c.Query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS l",
-                   {std::string(key)}).status();
+    return c
+        .Query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS l", {std::string(key)})
+        .status();
   }
 
   std::shared_ptr<Connection> Acquire() override {
@@ -370,8 +366,7 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
       if (!ready) {
         return std::make_shared<PgConnection>(
             url_, nullptr, options_.server_prepared,
-            "database connection pool exhausted (" + std::to_string(options_.max_connections) +
-                " connections busy)");
+            "database connection pool exhausted (" + std::to_string(options_.max_connections) + " connections busy)");
       }
       if (!idle_.empty()) {
         conn = std::move(idle_.back());
@@ -409,7 +404,8 @@ class PgDatabase final : public Database, public std::enable_shared_from_this<Pg
     std::unique_ptr<PGconn, decltype(&PQfinish)> c(Connect(url_), &PQfinish);
     if (!c || PQstatus(c.get()) != CONNECTION_OK) return ConnectionLost(c.get());
     Result begin(PQexec(c.get(), "BEGIN"), &PQclear);
-    if (!begin || PQresultStatus(begin.get()) != PGRES_COMMAND_OK) return PgError(c.get(), begin.get(), "migration lock");
+    if (!begin || PQresultStatus(begin.get()) != PGRES_COMMAND_OK)
+      return PgError(c.get(), begin.get(), "migration lock");
     Result r(PQexec(c.get(), kMigrationLockSql), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(c.get(), r.get(), "migration lock");
     Status st = fn();

@@ -99,9 +99,12 @@ class S3BlobStore final : public BlobStore {
     auto r = client_.Send(head);
     if (!r.ok()) return r.status();
     if (r->status == 200) return Status::OK();
-    if (r->status == 404) return Status::InvalidArgument("S3 bucket " + client_.options().bucket + " does not exist at " + client_.options().endpoint);
+    if (r->status == 404)
+      return Status::InvalidArgument("S3 bucket " + client_.options().bucket + " does not exist at " +
+                                     client_.options().endpoint);
     if (r->status == 403 || r->status == 401)
-      return Status::InvalidArgument("S3 refused the credentials for bucket " + client_.options().bucket + " (HTTP " + std::to_string(r->status) + ")");
+      return Status::InvalidArgument("S3 refused the credentials for bucket " + client_.options().bucket + " (HTTP " +
+                                     std::to_string(r->status) + ")");
     return Unexpected("HEAD bucket", *r);
   }
 
@@ -159,7 +162,8 @@ class S3BlobStore final : public BlobStore {
 
   Status PutObject(const std::string& key, std::string_view bytes) {
     const std::string md5 = ContentMd5(bytes);
-    GOLDSET_ASSIGN_OR_RETURN(auto r, client_.Send({.method = "PUT", .key = key, .body = bytes, .headers = {{"Content-MD5", md5}}}));
+    GOLDSET_ASSIGN_OR_RETURN(
+        auto r, client_.Send({.method = "PUT", .key = key, .body = bytes, .headers = {{"Content-MD5", md5}}}));
     if (r.status != 200) return Unexpected("PUT " + key, r);
     return CheckEtag(r.etag, md5, key);
   }
@@ -211,11 +215,15 @@ class S3BlobStore final : public BlobStore {
       st = Status::Internal("blob bytes do not match their expected checksum " + expected);
     if (st.ok()) {
       complete += "</CompleteMultipartUpload>";
-      auto r = client_.Send({.method = "POST", .key = key, .query = id_param, .body = complete,
+      auto r = client_.Send({.method = "POST",
+                             .key = key,
+                             .query = id_param,
+                             .body = complete,
                              .headers = {{"Content-Type", "application/xml"}}});
       // S3 may answer 200 and report the failure in the body.
       if (!r.ok()) st = r.status();
-      else if (r->status != 200 || r->body.find("<Error>") != std::string::npos) st = Unexpected("completion of a multipart upload", *r);
+      else if (r->status != 200 || r->body.find("<Error>") != std::string::npos)
+        st = Unexpected("completion of a multipart upload", *r);
       if (st.ok() && expected.empty()) st = CopyIntoPlace(key, sha);
       if (st.ok()) return sha;
       if (expected.empty()) (void)DeleteKey(key);
@@ -238,7 +246,8 @@ class S3BlobStore final : public BlobStore {
                                                    .headers = {{"Content-MD5", md5}}}));
     if (r.status != 200 || r.etag.empty()) return Unexpected("upload of part " + std::to_string(number), r);
     GOLDSET_RETURN_IF_ERROR(CheckEtag(r.etag, md5, key + " part " + std::to_string(number)));
-    complete += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + XmlText(r.etag) + "</ETag></Part>";
+    complete +=
+        "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" + XmlText(r.etag) + "</ETag></Part>";
     return Status::OK();
   }
 
@@ -249,7 +258,8 @@ class S3BlobStore final : public BlobStore {
                            .headers = {{"x-amz-copy-source", "/" + client_.options().bucket + "/" + tmp_key}}});
     Status st;
     if (!r.ok()) st = r.status();
-    else if (r->status != 200 || r->body.find("<Error>") != std::string::npos) st = Unexpected("copy of " + sha + " into place", *r);
+    else if (r->status != 200 || r->body.find("<Error>") != std::string::npos)
+      st = Unexpected("copy of " + sha + " into place", *r);
     (void)DeleteKey(tmp_key);
     return st;
   }

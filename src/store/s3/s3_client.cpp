@@ -84,10 +84,8 @@ bool TransientCurlError(CURLcode rc) {
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
   }
 }
 
@@ -196,7 +194,8 @@ StatusOr<S3Response> S3Client::Send(const S3Request& request) {
     } else if (request.method == "PUT" || request.method == "POST") {
       // POSTFIELDS (not a read callback) so that curl's SigV4 hashes the payload.
       curl_easy_setopt(c, CURLOPT_POST, 1L);
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());  // never null: that would mean "read callback"
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+                       request.body.empty() ? "" : request.body.data());  // never null: that would mean "read callback"
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else {
@@ -225,8 +224,9 @@ StatusOr<S3Response> S3Client::Send(const S3Request& request) {
     }
   }
   curl_easy_cleanup(c);  // its connection may be broken: not worth keeping
-  return Status::Unavailable("S3 " + request.method + " s3://" + options_.bucket + "/" + request.key + " failed after " +
-                             std::to_string(std::min(attempt, attempts)) + " attempt(s): " + last_error);
+  return Status::Unavailable("S3 " + request.method + " s3://" + options_.bucket + "/" + request.key +
+                             " failed after " + std::to_string(std::min(attempt, attempts)) +
+                             " attempt(s): " + last_error);
 }
 
 }  // namespace goldset::store

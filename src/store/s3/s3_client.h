@@ -26,7 +26,7 @@ struct S3Request {
   std::string query;           // canonical: sorted, %-encoded, every name with '='
   std::string_view body;       // PUT/POST payload; must outlive the call
   std::vector<std::pair<std::string, std::string>> headers;
-  BlobSink* sink = nullptr;    // receives a 2xx GET's body; else the body is kept (capped)
+  BlobSink* sink = nullptr;  // receives a 2xx GET's body; else the body is kept (capped)
 };
 
 struct S3Response {

@@ -114,8 +114,9 @@ Status LoadS3Credentials(S3Options& options, const std::string& credentials_file
   options.secret_key = values["AWS_SECRET_ACCESS_KEY"];
   options.session_token = values["AWS_SESSION_TOKEN"];
   if (options.access_key.empty() || options.secret_key.empty())
-    return Status::InvalidArgument(std::string("S3 credentials missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY") +
-                                   (credentials_file.empty() ? " in the environment" : " in " + credentials_file));
+    return Status::InvalidArgument(
+        std::string("S3 credentials missing: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY") +
+        (credentials_file.empty() ? " in the environment" : " in " + credentials_file));
   return Status::OK();
 }
 

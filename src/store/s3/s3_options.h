@@ -23,8 +23,8 @@ struct S3Options {
   // Objects of more bytes go up as a multipart upload of parts this large (S3's minimum
   // part is 5 MiB); it is also the most a Put holds in memory.
   size_t multipart_threshold = size_t{16} << 20;
-  int max_attempts = 4;           // per request, for 5xx answers, timeouts and lost connections
-  int64_t retry_base_ms = 200;    // first backoff; doubles per attempt (with jitter), at most 5 s
+  int max_attempts = 4;         // per request, for 5xx answers, timeouts and lost connections
+  int64_t retry_base_ms = 200;  // first backoff; doubles per attempt (with jitter), at most 5 s
   int64_t connect_timeout_ms = 10000;
   int64_t stall_timeout_ms = 30000;  // a transfer that moves no byte this long is retried
 };

@@ -395,7 +395,8 @@ StatusOr<RestoreSummary> RestoreDataDir(const std::string& archive, const std::s
     fs::create_directories(final_path.parent_path(), ec);
     Sha256Stream hash;
     Status copied = copy_to(tmp, &hash);
-    if (copied.ok() && hash.FinishHex() != sha) copied = Status::InvalidArgument("blob " + sha + " in the archive is corrupt");
+    if (copied.ok() && hash.FinishHex() != sha)
+      copied = Status::InvalidArgument("blob " + sha + " in the archive is corrupt");
     if (copied.ok()) fs::rename(tmp, final_path, ec);
     if (copied.ok() && ec) copied = Status::Internal("cannot place blob " + sha + ": " + ec.message());
     fs::remove(tmp, ec);
@@ -404,7 +405,8 @@ StatusOr<RestoreSummary> RestoreDataDir(const std::string& archive, const std::s
     return Status::OK();
   });
   if (!st.ok()) return st;
-  if (!have_manifest || !have_db) return Status::InvalidArgument("archive " + archive + " is incomplete (no manifest or database)");
+  if (!have_manifest || !have_db)
+    return Status::InvalidArgument("archive " + archive + " is incomplete (no manifest or database)");
 
   {
     auto db = OpenDb(restoring, SQLITE_OPEN_READWRITE);

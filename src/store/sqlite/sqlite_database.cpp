@@ -65,7 +65,13 @@ class SqliteConnection final : public Connection {
   SqliteConnection(sqlite3* db, WriteGeneration generation, std::chrono::milliseconds snapshot_max_age)
       : db_(db), generation_(std::move(generation)), snapshot_max_age_(snapshot_max_age) {
     // Runs inside the commit, before it is durable; the bump waits for the step to return.
-    sqlite3_commit_hook(db_, [](void* self) { static_cast<SqliteConnection*>(self)->committing_ = true; return 0; }, this);
+    sqlite3_commit_hook(
+        db_,
+        [](void* self) {
+          static_cast<SqliteConnection*>(self)->committing_ = true;
+          return 0;
+        },
+        this);
   }
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
@@ -242,7 +248,7 @@ class SqliteConnection final : public Connection {
   bool committing_ = false;         // set by the commit hook, published after the step
   bool explicit_txn_ = false;       // inside Begin() … Commit()/Rollback()
   bool share_snapshots_ = false;
-  bool shared_snapshot_ = false;    // a read transaction opened for a batch is open
+  bool shared_snapshot_ = false;  // a read transaction opened for a batch is open
   uint64_t snapshot_generation_ = 0;
   std::chrono::steady_clock::time_point snapshot_taken_;
 };
@@ -258,8 +264,7 @@ struct BatchConnection {
 thread_local BatchConnection t_batch;
 std::atomic<uint64_t> g_database_serial{0};
 
-class SqliteDatabase final : public Database,
-                             public std::enable_shared_from_this<SqliteDatabase> {
+class SqliteDatabase final : public Database, public std::enable_shared_from_this<SqliteDatabase> {
  public:
   SqliteDatabase(std::string path, const SqliteOptions& options) : path_(std::move(path)), options_(options) {}
 
@@ -291,8 +296,8 @@ class SqliteDatabase final : public Database,
 
   StatusOr<std::unique_ptr<SqliteConnection>> Open() {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path_.c_str(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc =
+        sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       Status st = SqliteError(db, rc, "open " + path_);
       sqlite3_close_v2(db);
@@ -306,9 +311,9 @@ class SqliteDatabase final : public Database,
       return st;
     }
     auto conn = std::make_unique<SqliteConnection>(db, generation_, options_.read_batch_snapshot_max_age);
-    GOLDSET_RETURN_IF_ERROR(conn->ExecScript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
+    GOLDSET_RETURN_IF_ERROR(
+        conn->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"));
     return conn;
   }
 

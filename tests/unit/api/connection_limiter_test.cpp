@@ -74,7 +74,11 @@ TEST(ConnectionLimiter, F3_DefaultsLeaveDescriptorsForTheRestOfTheServer) {
 }
 
 TEST(RequestGuard, F3_AnExceptionBecomesARetryable503) {
-  Response ok = GuardRequest("test", "req_1", [] { Response r; r.status = 201; return r; });
+  Response ok = GuardRequest("test", "req_1", [] {
+    Response r;
+    r.status = 201;
+    return r;
+  });
   EXPECT_EQ(ok.status, 201);
   for (int kind = 0; kind < 2; ++kind) {
     Response r = GuardRequest("test", "req_2", [&]() -> Response {
@@ -87,7 +91,8 @@ TEST(RequestGuard, F3_AnExceptionBecomesARetryable503) {
     EXPECT_EQ(body->at("code"), "SERVICE_UNAVAILABLE");
     EXPECT_EQ(body->at("retryable"), true);
     EXPECT_EQ(body->at("requestId"), "req_2");
-    EXPECT_EQ(std::string(body->at("message").as_string()).find("database"), std::string::npos);  // details stay in the log
+    EXPECT_EQ(std::string(body->at("message").as_string()).find("database"),
+              std::string::npos);  // details stay in the log
   }
 }
 

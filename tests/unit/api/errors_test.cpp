@@ -47,8 +47,9 @@ TEST(ErrorResponse, InfrastructureDetailsStayInTheLog) {
 }
 
 TEST(ErrorResponse, ClientMistakesKeepTheirMessage) {
-  for (const Status& st : {Status::InvalidArgument("name must be a string; Path: name"), Status::NotFound("File not found"),
-                           Status::Unprocessable("schema is not an object"), Status::TooLarge("body over 100 MiB")}) {
+  for (const Status& st :
+       {Status::InvalidArgument("name must be a string; Path: name"), Status::NotFound("File not found"),
+        Status::Unprocessable("schema is not an object"), Status::TooLarge("body over 100 MiB")}) {
     testing::internal::CaptureStderr();
     Response r = ErrorResponse(st, "r");
     EXPECT_EQ(testing::internal::GetCapturedStderr(), "");

@@ -9,8 +9,10 @@ namespace goldset::api {
 namespace {
 
 std::string Body(int empty_parts, const std::string& b = "x") {
-  std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
-                     "Content-Type: text/plain\r\n\r\nhello\r\n--" + b;
+  std::string body = "--" + b +
+                     "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                     "Content-Type: text/plain\r\n\r\nhello\r\n--" +
+                     b;
   for (int i = 0; i < empty_parts; ++i) body += "\r\n\r\n\r\n\r\n--" + b;
   return body + "--\r\n";
 }
@@ -78,7 +80,8 @@ TEST(F8MultipartBounds, SelfOverlappingBoundaryAndNearMisses) {
   const std::string b(70, '-');
   std::string near_misses;
   while (near_misses.size() < (4u << 20)) near_misses += "\r\n" + std::string(70, '-') + "X";
-  std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n" + near_misses + "\r\n--" + b + "--";
+  std::string body =
+      "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n" + near_misses + "\r\n--" + b + "--";
   auto parts = ParseMultipart(body, b);
   ASSERT_TRUE(parts.ok()) << parts.status().ToString();
   ASSERT_EQ(parts->size(), 1u);

@@ -13,13 +13,14 @@ std::string Canon(std::string_view text) {
 }
 
 TEST(CanonicalJson, SortsKeysDropsSpaceAndSpellsNumbersOnce) {
-  EXPECT_EQ(Canon(R"( {"b": [1, 2.50, {"z": null, "a": true}], "a": "x"} )"), R"({"a":"x","b":[1,2.5,{"a":true,"z":null}]})");
+  EXPECT_EQ(Canon(R"( {"b": [1, 2.50, {"z": null, "a": true}], "a": "x"} )"),
+            R"({"a":"x","b":[1,2.5,{"a":true,"z":null}]})");
   EXPECT_EQ(Canon("1.0"), "1");
   EXPECT_EQ(Canon("1e0"), "1");
   EXPECT_EQ(Canon("-0.0"), "0");
   EXPECT_EQ(Canon("0.1"), "0.1");
   EXPECT_EQ(Canon("1e300"), "1e+300");
-  EXPECT_EQ(Canon("9007199254740993"), "9007199254740992");  // beyond 2^53: the double it is
+  EXPECT_EQ(Canon("9007199254740993"), "9007199254740992");          // beyond 2^53: the double it is
   EXPECT_EQ(Canon("18446744073709551615"), "18446744073709551616");  // the double, in full
 }
 

@@ -52,8 +52,8 @@ TEST(Clock, Rfc3339RoundTrip) {
 TEST(Clock, Rfc3339MatchesGmtime) {
   std::mt19937_64 rng(7);
   std::vector<int64_t> samples = {0, -1, 951782400000, 951868799999, 4102444799999, 253402300799999, -62135596800000,
-                                 // years 10000, 0 and -1: outside RFC 3339, formatted as %04d would
-                                 253402300800000, 253433923199999, -62167219200000, -62198755200001};
+                                  // years 10000, 0 and -1: outside RFC 3339, formatted as %04d would
+                                  253402300800000, 253433923199999, -62167219200000, -62198755200001};
   for (int i = 0; i < 20000; ++i) samples.push_back(static_cast<int64_t>(rng() % 253402300800000ull) - 62135596800000);
   for (int64_t ms : samples) {
     time_t secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
@@ -61,8 +61,8 @@ TEST(Clock, Rfc3339MatchesGmtime) {
     struct tm tm;
     gmtime_r(&secs, &tm);
     char want[64];
-    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
     ASSERT_EQ(FormatRfc3339(ms), want) << ms;
     if (want[0] != '-' && want[4] == '-') {  // RFC 3339 years only
       ASSERT_EQ(*ParseRfc3339(want), ms) << want;
@@ -76,7 +76,8 @@ TEST(Ids, RequestIdsAreUniqueAndWellFormed) {
     std::string id = NewRequestId();
     ASSERT_EQ(id.size(), 4u + 22u);
     ASSERT_EQ(id.rfind("req_", 0), 0u);
-    ASSERT_EQ(id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 4), std::string::npos);
+    ASSERT_EQ(id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 4),
+              std::string::npos);
     ASSERT_TRUE(seen.insert(id).second) << id;
   }
 }

@@ -41,8 +41,9 @@ TEST(JsonNumbers, HardCasesAreCorrectlyRounded) {
   EXPECT_EQ(Bits(ParsedDouble("2.4703282292062328e-324")), 1u);                     // just above half of it
   EXPECT_EQ(Bits(ParsedDouble("1.7976931348623157e308")), Bits(1.7976931348623157e308));
   EXPECT_EQ(Bits(ParsedDouble("0.1")), Bits(0.1));
-  for (const char* s : {"9007199254740993.0", "123456789012345678901234567890", "1e23", "8.98846567431158e307",
-                        "0.30000000000000004", "-1.5e-310", "1.00000000000000011102230246251565404236316680908203125"}) {
+  for (const char* s :
+       {"9007199254740993.0", "123456789012345678901234567890", "1e23", "8.98846567431158e307", "0.30000000000000004",
+        "-1.5e-310", "1.00000000000000011102230246251565404236316680908203125"}) {
     EXPECT_EQ(Bits(ParsedDouble(s)), Bits(FromChars(s))) << s;
   }
 }
@@ -96,7 +97,8 @@ TEST(JsonNumbers, RandomDoublesRoundTripBitForBit) {
     // A processor's 17-digit spelling reads as the same double.
     char seventeen[64];
     std::snprintf(seventeen, sizeof seventeen, "%.17g", d);
-    ASSERT_EQ(Bits(ParsedDouble(std::string(seventeen) + (std::strpbrk(seventeen, ".en") ? "" : ".0"))), bits) << seventeen;
+    ASSERT_EQ(Bits(ParsedDouble(std::string(seventeen) + (std::strpbrk(seventeen, ".en") ? "" : ".0"))), bits)
+        << seventeen;
   }
 }
 
@@ -112,13 +114,13 @@ TEST(JsonParse, KeepsTheLimitsAndErrors) {
   std::string deep(64, '[');
   deep += std::string(64, ']');
   EXPECT_TRUE(ParseJson(deep).ok());
-  EXPECT_FALSE(ParseJson("[" + deep + "]").ok());      // 65 levels
+  EXPECT_FALSE(ParseJson("[" + deep + "]").ok());  // 65 levels
   EXPECT_TRUE(ParseJson("[[[1]]]", 3).ok());
   EXPECT_FALSE(ParseJson("[[[[1]]]]", 3).ok());
-  EXPECT_FALSE(ParseJson("{\"a\":1} x").ok());          // trailing garbage
-  EXPECT_FALSE(ParseJson("\"\xff\"").ok());             // invalid UTF-8
-  EXPECT_FALSE(ParseJson("[1,]").ok());                 // trailing comma
-  EXPECT_FALSE(ParseJson("// c\n1").ok());              // comments
+  EXPECT_FALSE(ParseJson("{\"a\":1} x").ok());  // trailing garbage
+  EXPECT_FALSE(ParseJson("\"\xff\"").ok());     // invalid UTF-8
+  EXPECT_FALSE(ParseJson("[1,]").ok());         // trailing comma
+  EXPECT_FALSE(ParseJson("// c\n1").ok());      // comments
   EXPECT_FALSE(ParseJson("").ok());
   EXPECT_FALSE(ParseJson("[1.5").ok());
   EXPECT_FALSE(ParseJson("1.").ok());

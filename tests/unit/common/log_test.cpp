@@ -45,7 +45,8 @@ TEST(SanitizeUtf8, F12_CutsOnACharacterBoundary) {
 }
 
 TEST(LogLine, F21_HostileMessageMakesOneValidJsonLine) {
-  std::string line = FormatLogLine("error", "deliver wd_1: " + kHostile, {{"component", "webhooks"}, {"requestId", kHostile}});
+  std::string line =
+      FormatLogLine("error", "deliver wd_1: " + kHostile, {{"component", "webhooks"}, {"requestId", kHostile}});
   ASSERT_FALSE(line.empty());
   EXPECT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line only: " << line;

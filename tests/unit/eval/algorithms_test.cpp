@@ -47,7 +47,8 @@ TEST(Levenshtein, MatchesDynamicProgrammingOnRandomStrings) {
 // FuzzySimilarity's ASCII path (one-word kernel, SSE2 folding) against the reference.
 TEST(Levenshtein, AsciiFastPathMatchesReference) {
   Rng rng(11);
-  const std::string alphabets[] = {"ab", "aB \t", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ", "xyzXYZ@[`{"};
+  const std::string alphabets[] = {"ab", "aB \t", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ",
+                                   "xyzXYZ@[`{"};
   for (int iter = 0; iter < 20000; ++iter) {
     const std::string& alpha = alphabets[iter % 4];
     auto make = [&] {
@@ -58,7 +59,8 @@ TEST(Levenshtein, AsciiFastPathMatchesReference) {
     std::string a = make(), b = make();
     std::u32string fa = FoldedCodePoints(a), fb = FoldedCodePoints(b);
     size_t longest = std::max(fa.size(), fb.size());
-    double want = longest == 0 ? 1.0 : 1.0 - static_cast<double>(ReferenceDistance(fa, fb)) / static_cast<double>(longest);
+    double want =
+        longest == 0 ? 1.0 : 1.0 - static_cast<double>(ReferenceDistance(fa, fb)) / static_cast<double>(longest);
     ASSERT_DOUBLE_EQ(FuzzySimilarity(a, b), want) << "iter " << iter << " [" << a << "] [" << b << "]";
   }
 }
@@ -128,7 +130,9 @@ TEST(Levenshtein, SimilarityOverCodePointsNotBytes) {
 TEST(Normalize, AlreadyNormalizedFastPathAgrees) {
   Rng rng(5);
   const std::string pieces[] = {"a", "Z", "\u00e9", "\u00c2", " ", "  ", "\t", "\r\n", "\u00a0", "\u0085", "\x01"};
-  auto is_space = [](std::string_view p) { return p == " " || p == "  " || p == "\t" || p == "\r\n" || p == "\u00a0" || p == "\u0085"; };
+  auto is_space = [](std::string_view p) {
+    return p == " " || p == "  " || p == "\t" || p == "\r\n" || p == "\u00a0" || p == "\u0085";
+  };
   for (int iter = 0; iter < 5000; ++iter) {
     std::string text, want;
     bool pending = false;

@@ -160,8 +160,10 @@ TEST_P(ScoringCase, MatchesExpectation) {
   if (const json::value* o = c.if_contains("options")) {
     options.fuzzy_match_fields = Strings(o->as_object(), "fuzzyMatchFields");
     options.exclude_fields = Strings(o->as_object(), "excludeFields");
-    if (const json::value* t = o->as_object().if_contains("fuzzyThreshold")) options.fuzzy_threshold = t->to_number<double>();
-    if (const json::value* m = o->as_object().if_contains("maxArrayRows")) options.max_array_rows = m->to_number<size_t>();
+    if (const json::value* t = o->as_object().if_contains("fuzzyThreshold"))
+      options.fuzzy_threshold = t->to_number<double>();
+    if (const json::value* m = o->as_object().if_contains("maxArrayRows"))
+      options.max_array_rows = m->to_number<size_t>();
   }
   const json::object& expect = c.at("expect").as_object();
   if (const json::value* v = expect.if_contains("optionsValid")) {
@@ -184,8 +186,10 @@ TEST_P(ScoringCase, MatchesExpectation) {
   MetricsBuilder builder(kind, config, options);
   AnalysisOptions analysis_options;
   if (const json::value* o = c.if_contains("analysisOptions")) {
-    if (const json::value* t = o->as_object().if_contains("targetPrecision")) analysis_options.target_precision = t->to_number<double>();
-    if (const json::value* t = o->as_object().if_contains("rowMatchShare")) analysis_options.row_match_share = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("targetPrecision"))
+      analysis_options.target_precision = t->to_number<double>();
+    if (const json::value* t = o->as_object().if_contains("rowMatchShare"))
+      analysis_options.row_match_share = t->to_number<double>();
     if (const json::value* t = o->as_object().if_contains("treeEdit")) analysis_options.tree_edit = t->as_bool();
     if (const json::value* t = o->as_object().if_contains("grits")) analysis_options.grits = t->as_bool();
   }
@@ -200,7 +204,8 @@ TEST_P(ScoringCase, MatchesExpectation) {
     if (const json::value* err = expect.if_contains("error")) {
       // The item fails on a limit: the message must contain the expected text.
       ASSERT_FALSE(scored.ok()) << "item " << i << " scored: " << json::serialize(*scored);
-      EXPECT_NE(scored.status().message().find(std::string(err->as_string())), std::string::npos) << scored.status().message();
+      EXPECT_NE(scored.status().message().find(std::string(err->as_string())), std::string::npos)
+          << scored.status().message();
       continue;
     }
     ASSERT_TRUE(scored.ok()) << scored.status().ToString();
@@ -221,7 +226,8 @@ TEST_P(ScoringCase, MatchesExpectation) {
   }
   if (const json::value* want = expect.if_contains("metrics")) {
     json::object metrics = builder.Build();
-    EXPECT_TRUE(testing::PartialMatch(*want, metrics, "metrics", &why)) << why << "\nfull: " << json::serialize(metrics);
+    EXPECT_TRUE(testing::PartialMatch(*want, metrics, "metrics", &why))
+        << why << "\nfull: " << json::serialize(metrics);
   }
 }
 

@@ -9,7 +9,9 @@ namespace goldset::eval {
 namespace {
 
 json::object Result(bool a_ok, bool b_ok) {
-  auto field = [](bool ok) { return json::object{{"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}}; };
+  auto field = [](bool ok) {
+    return json::object{{"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}};
+  };
   return {{"correct", a_ok && b_ok},
           {"score", ((a_ok ? 1.0 : 0.0) + (b_ok ? 1.0 : 0.0)) / 2},
           {"fields", {{"a", field(a_ok)}, {"b", field(b_ok)}}}};
@@ -20,7 +22,7 @@ TEST(CompareRuns, PairsByIdAndCountsFlips) {
   for (int i = 0; i < 40; ++i) {
     std::string id = "evi_" + std::to_string(i);
     bool base_a = i % 2 == 0, cand_a = i % 4 != 3;  // 10 improved on "a" (i%4==1)
-    bool base_b = true, cand_b = i != 0;             // item 0 regresses on "b"
+    bool base_b = true, cand_b = i != 0;            // item 0 regresses on "b"
     base.push_back({id, Result(base_a, base_b)});
     cand.push_back({id, Result(cand_a, cand_b)});
   }
@@ -54,8 +56,10 @@ TEST(CompareRuns, ClassifierAccuracyIsShareCorrect) {
   std::vector<ComparedItem> base, cand;
   for (int i = 0; i < 10; ++i) {
     auto res = [](bool ok) {
-      return json::object{{"correct", ok}, {"score", ok ? 1.0 : 0.0},
-                          {"fields", {{"classification", {{"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}}}}}};
+      return json::object{
+          {"correct", ok},
+          {"score", ok ? 1.0 : 0.0},
+          {"fields", {{"classification", {{"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}}}}}};
     };
     base.push_back({std::to_string(i), res(i < 5)});
     cand.push_back({std::to_string(i), res(i < 8)});
@@ -66,7 +70,6 @@ TEST(CompareRuns, ClassifierAccuracyIsShareCorrect) {
   EXPECT_EQ(r.at("mcnemar").at("improved").to_number<int64_t>(), 3);
   EXPECT_NEAR(r.at("mcnemar").at("pValue").as_double(), 0.25, 1e-12);
 }
-
 
 // The decision layer on the 40-item fixture above, pinned to values computed with SciPy
 // (see stats_test.cpp for the calls): field "a" 0 -> 10 flips (improved), "b" 1 flip back,
@@ -87,13 +90,13 @@ TEST(CompareRuns, VerdictsIntervalsAndPowerPinned) {
   EXPECT_EQ(r.at("parameters"), (json::value{{"alpha", 0.05}, {"margin", 0.01}, {"effect", 0.01}, {"power", 0.8}}));
   EXPECT_NEAR(r.at("discordanceRate").as_double(), 11.0 / 40, 1e-15);
   EXPECT_NEAR(r.at("minimumDetectableEffect").as_double(), 0.2255130182264821, 1e-12);  // brentq
-  EXPECT_EQ(r.at("itemsNeeded").to_number<int64_t>(), 21583);  // ceil(21582.06)
+  EXPECT_EQ(r.at("itemsNeeded").to_number<int64_t>(), 21583);                           // ceil(21582.06)
 
   const auto& items = r.at("itemAccuracy").as_object();
   EXPECT_EQ(items.at("numItems").to_number<int64_t>(), 40);
   EXPECT_DOUBLE_EQ(items.at("baseline").as_double(), 0.5);
   EXPECT_DOUBLE_EQ(items.at("candidate").as_double(), 29.0 / 40);
-  EXPECT_NEAR(items.at("baselineCi95").at("low").as_double(), 0.35199526933465386, 1e-14);  // Wilson 20/40
+  EXPECT_NEAR(items.at("baselineCi95").at("low").as_double(), 0.35199526933465386, 1e-14);   // Wilson 20/40
   EXPECT_NEAR(items.at("candidateCi95").at("high").as_double(), 0.8389198375233267, 1e-14);  // Wilson 29/40
   EXPECT_NEAR(items.at("ci95").at("low").as_double(), 3.0 / 40, 1e-12);  // exact bootstrap (40, 1, 10)
   EXPECT_NEAR(items.at("ci95").at("high").as_double(), 15.0 / 40, 1e-12);
@@ -187,8 +190,12 @@ TEST(CompareRuns, RegressionsAndNonInferiority) {
 
 TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
   auto cls = [](const char* expected, bool ok) {
-    return json::object{{"correct", ok}, {"score", ok ? 1.0 : 0.0},
-                        {"fields", {{"classification", {{"expected", expected}, {"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}}}}}};
+    return json::object{
+        {"correct", ok},
+        {"score", ok ? 1.0 : 0.0},
+        {"fields",
+         {{"classification",
+           {{"expected", expected}, {"verdict", ok ? "correct" : "incorrect"}, {"score", ok ? 1.0 : 0.0}}}}}};
   };
   std::vector<ComparedItem> base, cand;
   for (int i = 0; i < 12; ++i) {
@@ -199,7 +206,7 @@ TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
   json::object r = CompareRuns(Kind::kClassifier, base, cand);
   EXPECT_EQ(r.at("fields").at("Invoice").at("regressed").to_number<int64_t>(), 8);
   EXPECT_EQ(r.at("fields").at("Receipt").at("numItems").to_number<int64_t>(), 4);
-  EXPECT_NEAR(r.at("fields").at("Invoice").at("pValue").as_double(), 0.0078125, 1e-15);  // 2 * 0.5^8
+  EXPECT_NEAR(r.at("fields").at("Invoice").at("pValue").as_double(), 0.0078125, 1e-15);         // 2 * 0.5^8
   EXPECT_NEAR(r.at("fields").at("Invoice").at("pValueAdjusted").as_double(), 0.015625, 1e-15);  // Holm, 2 classes: x2
   EXPECT_EQ(r.at("fields").at("Invoice").at("verdict"), "regressed");
   EXPECT_EQ(r.at("fields").at("Receipt").at("verdict"), "no_change");
@@ -209,14 +216,16 @@ TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
     json::object fields;
     bool all = true;
     for (size_t i = 0; i < splits.size(); ++i) {
-      fields["splits[" + std::to_string(i) + "]"] = {{"expected", {{"type", splits[i].first}}}, {"verdict", splits[i].second ? "correct" : "incorrect"},
+      fields["splits[" + std::to_string(i) + "]"] = {{"expected", {{"type", splits[i].first}}},
+                                                     {"verdict", splits[i].second ? "correct" : "incorrect"},
                                                      {"score", splits[i].second ? 1.0 : 0.0}};
       all = all && splits[i].second;
     }
     return json::object{{"correct", all}, {"score", all ? 1.0 : 0.0}, {"fields", fields}};
   };
-  json::object s = CompareRuns(Kind::kSplitter, {{"x", split({{"Invoice", true}, {"Invoice", true}, {"Receipt", true}})}},
-                               {{"x", split({{"Invoice", true}, {"Invoice", false}, {"Receipt", true}})}});
+  json::object s =
+      CompareRuns(Kind::kSplitter, {{"x", split({{"Invoice", true}, {"Invoice", true}, {"Receipt", true}})}},
+                  {{"x", split({{"Invoice", true}, {"Invoice", false}, {"Receipt", true}})}});
   EXPECT_EQ(s.at("fields").at("Invoice").at("regressed").to_number<int64_t>(), 1);  // one split of the type wrong
   EXPECT_EQ(s.at("fields").at("Receipt").at("regressed").to_number<int64_t>(), 0);
   EXPECT_EQ(s.at("newlyIncorrect").as_array()[0].at("fields"), json::array{"splits[1]"});
@@ -224,7 +233,9 @@ TEST(CompareRuns, ClassesAndSplitTypesAreUnits) {
 
 TEST(CompareOptions, Ranges) {
   EXPECT_TRUE(ValidateCompareOptions({}).ok());
-  auto with = [](double alpha, double margin, double effect) { return ValidateCompareOptions({alpha, margin, effect, 10000}); };
+  auto with = [](double alpha, double margin, double effect) {
+    return ValidateCompareOptions({alpha, margin, effect, 10000});
+  };
   EXPECT_TRUE(with(0.5, 0, 1).ok());
   EXPECT_TRUE(with(1e-9, 1, 1e-6).ok());
   EXPECT_NE(with(0, 0.01, 0.01).message().find("alpha must be a number in (0, 0.5]"), std::string::npos);

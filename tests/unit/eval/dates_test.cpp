@@ -33,16 +33,17 @@ TEST(FindDate, FirstDateInFreeTextWithItsSpan) {
 
 TEST(ParseDate, TimesOfDayAfterTheDate) {
   const CalendarDate day{2018, 3, 25};
-  for (const char* s : {"25 Mar 2018 9:27PM", "25 Mar 2018 9:27 pm", "25 Mar 2018, 9:27 P.M.", "2018-03-25 21:27",
-                        "2018-03-25T21:27:05.123+02:00", "03/25/2018 21:27:05", "25.03.2018 21:27", "Mar 25, 2018 at 9:27PM",
-                        "25-MAR-18 09:27", "March 25th 2018 9 PM", "2018-03-25 21:27 UTC", "2018-03-25t21:27Z"}) {
+  for (const char* s :
+       {"25 Mar 2018 9:27PM", "25 Mar 2018 9:27 pm", "25 Mar 2018, 9:27 P.M.", "2018-03-25 21:27",
+        "2018-03-25T21:27:05.123+02:00", "03/25/2018 21:27:05", "25.03.2018 21:27", "Mar 25, 2018 at 9:27PM",
+        "25-MAR-18 09:27", "March 25th 2018 9 PM", "2018-03-25 21:27 UTC", "2018-03-25t21:27Z"}) {
     auto d = ParseDate(s, DateOrder::kDefault);
     ASSERT_TRUE(d.has_value()) << s;
     EXPECT_EQ(*d, day) << s;
   }
-  for (const char* s : {"25 Mar 2018 25:00", "25 Mar 2018 9:60", "25 Mar 2018 13:00 PM", "25 Mar 2018 9",
-                        "25 Mar 2018 9:27XM", "2018-03-25 garbage", "2018-03-25T", "2018-03-25T9", "9:27PM",
-                        "25 Mar 2018 9:27 +99:00"}) {
+  for (const char* s :
+       {"25 Mar 2018 25:00", "25 Mar 2018 9:60", "25 Mar 2018 13:00 PM", "25 Mar 2018 9", "25 Mar 2018 9:27XM",
+        "2018-03-25 garbage", "2018-03-25T", "2018-03-25T9", "9:27PM", "25 Mar 2018 9:27 +99:00"}) {
     EXPECT_FALSE(ParseDate(s, DateOrder::kDefault).has_value()) << s;
   }
 }

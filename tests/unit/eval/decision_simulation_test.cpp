@@ -52,7 +52,9 @@ Verdict ItemVerdict(const BinaryPairs& p) {
 json::object ClassifierResult(bool right) {
   return {{"correct", right},
           {"score", right ? 1.0 : 0.0},
-          {"fields", {{"classification", {{"expected", "Invoice"}, {"verdict", right ? "correct" : "incorrect"}, {"score", right ? 1.0 : 0.0}}}}}};
+          {"fields",
+           {{"classification",
+             {{"expected", "Invoice"}, {"verdict", right ? "correct" : "incorrect"}, {"score", right ? 1.0 : 0.0}}}}}};
 }
 
 // A/A: both runs are the same system (a nondeterministic one: 21.65% of items change
@@ -102,7 +104,9 @@ TEST(DecisionSimulation, AAComparisonsRarelyClaimAChange) {
 TEST(DecisionSimulation, ExactBootstrapCovers95Percent) {
   const size_t kSims = 1000, kItems = 500;
   Rng rng(0xC0FE);
-  auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * static_cast<double>(rng.Next() >> 11) * 0x1.0p-53; };
+  auto uniform = [&](double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(rng.Next() >> 11) * 0x1.0p-53;
+  };
   size_t covered = 0;
   for (size_t s = 0; s < kSims; ++s) {
     const Joint j{0.7, uniform(0.03, 0.12), uniform(0.03, 0.12)};
@@ -162,8 +166,8 @@ TEST(DecisionSimulation, PlantedFivePointDropIsDetected) {
   };
   const double planted = power({0.75, 0.125, 0.075});
   const double independent = power({0.8 * 0.75, 0.8 * 0.25, 0.2 * 0.75});
-  std::printf("planted 5 pp drop at n=%zu: detected %.1f%% (independent runs 80%%->75%%: %.1f%%)\n", kItems, 100 * planted,
-              100 * independent);
+  std::printf("planted 5 pp drop at n=%zu: detected %.1f%% (independent runs 80%%->75%%: %.1f%%)\n", kItems,
+              100 * planted, 100 * independent);
   EXPECT_GE(planted, 0.80);
   EXPECT_GT(independent, 0.6);
 }
@@ -199,7 +203,8 @@ TEST(DecisionSimulation, HolmKeepsFamilyWiseErrorBelowAlpha) {
     unadjusted_errors += any_raw;
   }
   const double fwer = static_cast<double>(family_errors) / kSims, raw = static_cast<double>(unadjusted_errors) / kSims;
-  std::printf("Holm over %zu null fields: family-wise error %.1f%% (unadjusted %.1f%%)\n", kFields, 100 * fwer, 100 * raw);
+  std::printf("Holm over %zu null fields: family-wise error %.1f%% (unadjusted %.1f%%)\n", kFields, 100 * fwer,
+              100 * raw);
   EXPECT_LE(fwer, kAlpha);
   EXPECT_GT(raw, 3 * kAlpha);
 }

@@ -10,11 +10,11 @@ namespace {
 TextGrid Column(size_t rows, const std::string& text) { return TextGrid(rows, std::vector<std::string>{text}); }
 
 TEST(GritsCon, CellPairsBoundedAtOneMillion) {
-  EXPECT_TRUE(GritsCon(Column(999, ""), Column(1000, "")).ok());   // limit - 1000
-  auto at = GritsCon(Column(1000, ""), Column(1000, ""));          // limit
+  EXPECT_TRUE(GritsCon(Column(999, ""), Column(1000, "")).ok());  // limit - 1000
+  auto at = GritsCon(Column(1000, ""), Column(1000, ""));         // limit
   ASSERT_TRUE(at.ok()) << at.status().ToString();
   EXPECT_DOUBLE_EQ(at->grits, 1.0);
-  auto over = GritsCon(Column(1001, ""), Column(1000, ""));        // limit + 1000
+  auto over = GritsCon(Column(1001, ""), Column(1000, ""));  // limit + 1000
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), Status::Code::kTooLarge);
 }

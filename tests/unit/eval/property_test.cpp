@@ -31,12 +31,13 @@ class Generator {
     }
     if (s.contains("extend:type") && s.at("extend:type") == "currency") {
       static const char* kCodes[] = {"USD", "eur", "JPY"};
-      return json::object{{"amount", static_cast<double>(rng_.Below(100000)) / 100}, {"iso_4217_currency_code", kCodes[rng_.Below(3)]}};
+      return json::object{{"amount", static_cast<double>(rng_.Below(100000)) / 100},
+                          {"iso_4217_currency_code", kCodes[rng_.Below(3)]}};
     }
     if (s.contains("format")) {
       char buf[64];
-      std::snprintf(buf, sizeof(buf), "20%02d-%02d-%02d", static_cast<int>(rng_.Below(30)), 1 + static_cast<int>(rng_.Below(12)),
-                    1 + static_cast<int>(rng_.Below(28)));
+      std::snprintf(buf, sizeof(buf), "20%02d-%02d-%02d", static_cast<int>(rng_.Below(30)),
+                    1 + static_cast<int>(rng_.Below(12)), 1 + static_cast<int>(rng_.Below(28)));
       return json::string(buf);
     }
     if (type == "string") return json::string(Word());
@@ -96,8 +97,8 @@ class Generator {
         const json::value* d = doc.as_object().if_contains(kv.key());
         if (!d) continue;
         uint64_t r = rng_.Below(10);
-        if (r == 0) continue;                  // drop the key
-        if (r == 1) o[kv.key()] = nullptr;     // null it
+        if (r == 0) continue;               // drop the key
+        if (r == 1) o[kv.key()] = nullptr;  // null it
         else o[kv.key()] = Break(kv.value(), *d);
       }
       return o;
@@ -159,19 +160,16 @@ class Generator {
     json::object s;
     s["type"] = json::array{kTypes[rng_.Below(4)], "null"};
     switch (rng_.Below(8)) {
-      case 0:
-        s = {{"type", json::array{"string", "null"}}, {"enum", json::array{"a", "b", "c", nullptr}}};
-        break;
-      case 1:
-        s = {{"type", json::array{"string", "null"}}, {"format", "date"}};
-        break;
+      case 0: s = {{"type", json::array{"string", "null"}}, {"enum", json::array{"a", "b", "c", nullptr}}}; break;
+      case 1: s = {{"type", json::array{"string", "null"}}, {"format", "date"}}; break;
       case 2:
-        s = {{"type", "object"}, {"extend:type", "currency"},
-             {"properties", {{"amount", {{"type", json::array{"number", "null"}}}},
-                             {"iso_4217_currency_code", {{"type", json::array{"string", "null"}}}}}}};
+        s = {{"type", "object"},
+             {"extend:type", "currency"},
+             {"properties",
+              {{"amount", {{"type", json::array{"number", "null"}}}},
+               {"iso_4217_currency_code", {{"type", json::array{"string", "null"}}}}}}};
         break;
-      default:
-        break;
+      default: break;
     }
     return s;
   }
@@ -184,8 +182,10 @@ class Generator {
       if (pick == 0 && depth < 2) {
         props[name] = {{"type", "object"}, {"properties", Properties(depth + 1, 1 + static_cast<int>(rng_.Below(3)))}};
       } else if (pick == 1 && depth < 2) {
-        props[name] = {{"type", "array"},
-                       {"items", {{"type", "object"}, {"properties", Properties(depth + 1, 1 + static_cast<int>(rng_.Below(4)))}}}};
+        props[name] = {
+            {"type", "array"},
+            {"items",
+             {{"type", "object"}, {"properties", Properties(depth + 1, 1 + static_cast<int>(rng_.Below(4)))}}}};
       } else if (pick == 2) {
         props[name] = {{"type", "array"}, {"items", Scalar()}};
       } else {

@@ -127,10 +127,12 @@ json::object Table(size_t n, bool actual) {
 
 json::object TableConfig() {
   json::object row{{"type", "object"},
-                   {"properties", {{"description", {{"type", json::array{"string", "null"}}}},
-                                   {"price", {{"type", json::array{"number", "null"}}}},
-                                   {"qty", {{"type", json::array{"integer", "null"}}}}}}};
-  return json::object{{"schema", {{"type", "object"}, {"properties", {{"lines", {{"type", "array"}, {"items", row}}}}}}}};
+                   {"properties",
+                    {{"description", {{"type", json::array{"string", "null"}}}},
+                     {"price", {{"type", json::array{"number", "null"}}}},
+                     {"qty", {{"type", json::array{"integer", "null"}}}}}}};
+  return json::object{
+      {"schema", {{"type", "object"}, {"properties", {{"lines", {{"type", "array"}, {"items", row}}}}}}}};
 }
 
 TEST(ArrayLimits, FiveThousandRowsScoreAndOneMoreFails) {

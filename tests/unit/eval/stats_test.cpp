@@ -74,8 +74,8 @@ TEST(ExactBootstrap, PinnedToMultinomialEnumeration) {
   struct Case {
     size_t n, b, c;
     int lo, hi;  // interval ends times n
-  } cases[] = {{40, 6, 2, -9, 1}, {500, 40, 25, -31, 1}, {200, 0, 9, 4, 15}, {30, 30, 0, -30, -30},
-               {40, 0, 10, 5, 16}, {40, 1, 0, -3, 0}, {40, 1, 10, 3, 15}};
+  } cases[] = {{40, 6, 2, -9, 1},  {500, 40, 25, -31, 1}, {200, 0, 9, 4, 15}, {30, 30, 0, -30, -30},
+               {40, 0, 10, 5, 16}, {40, 1, 0, -3, 0},     {40, 1, 10, 3, 15}};
   for (const Case& c : cases) {
     Interval got = ExactPairedBootstrapDelta({c.n, c.b, c.c});
     EXPECT_NEAR(got.low * static_cast<double>(c.n), c.lo, 1e-9) << c.n << " " << c.b << " " << c.c;

@@ -49,7 +49,8 @@ TEST(Suspects, AnUnreliableRunCountsLess) {
   // than when reliable run a alone disagrees.
   std::vector<int> half;
   for (int i = 1; i < 40; i += 2) half.push_back(i);
-  std::vector<SuspectRun> runs{MakeRun("bpr_a", 40, {4}, 1), MakeRun("bpr_b", 40, {}, 2), MakeRun("bpr_c", 40, half, 3)};
+  std::vector<SuspectRun> runs{MakeRun("bpr_a", 40, {4}, 1), MakeRun("bpr_b", 40, {}, 2),
+                               MakeRun("bpr_c", 40, half, 3)};
   auto ranked = RankSuspects(runs);
   double score_a = -1, score_c = -1;
   for (const auto& s : ranked) {

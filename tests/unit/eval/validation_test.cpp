@@ -8,9 +8,7 @@
 namespace goldset::eval {
 namespace {
 
-json::object Config(const char* schema_json) {
-  return json::object{{"schema", json::parse(schema_json)}};
-}
+json::object Config(const char* schema_json) { return json::object{{"schema", json::parse(schema_json)}}; }
 
 const char* kInvoice = R"({"type":"object","properties":{
   "invoice_number":{"type":["string","null"]},
@@ -54,8 +52,9 @@ TEST(Schema, ErrorsNamePaths) {
 }
 
 TEST(Schema, FieldPathsFlattenObjectsAndColumns) {
-  std::vector<std::string> want = {"invoice_number", "total", "issued", "vendor.name", "line_items",
-                                   "line_items[].description", "line_items[].amount", "status"};
+  std::vector<std::string> want = {"invoice_number",      "total",      "issued",
+                                   "vendor.name",         "line_items", "line_items[].description",
+                                   "line_items[].amount", "status"};
   EXPECT_EQ(FieldPaths(Config(kInvoice)), want);
 }
 
@@ -65,7 +64,8 @@ TEST(ExpectedOutput, ExtractErrorsArePathedAndUnprocessable) {
     const char* expected;
     const char* path;
   } cases[] = {
-      {R"({"value":{"line_items":[{"amount":1},{"amount":2},{"amount":"x"}]}})", "Path: expectedOutput.value.line_items[2].amount"},
+      {R"({"value":{"line_items":[{"amount":1},{"amount":2},{"amount":"x"}]}})",
+       "Path: expectedOutput.value.line_items[2].amount"},
       {R"({"value":{"bogus":1}})", "Path: expectedOutput.value.bogus"},
       {R"({"value":{"total":"abc"}})", "Path: expectedOutput.value.total"},
       {R"({"value":{"issued":"not a date"}})", "Path: expectedOutput.value.issued"},
@@ -78,16 +78,18 @@ TEST(ExpectedOutput, ExtractErrorsArePathedAndUnprocessable) {
     EXPECT_EQ(st.code(), Status::Code::kUnprocessable) << c.expected;
     EXPECT_TRUE(EndsWith(st.message(), c.path)) << st.message();
   }
-  EXPECT_TRUE(ValidateExpectedOutput(Kind::kExtractor, cfg,
-                                     json::parse(R"({"value":{"invoice_number":null,"total":"1,234.50","issued":"31.12.2024",
+  EXPECT_TRUE(
+      ValidateExpectedOutput(Kind::kExtractor, cfg,
+                             json::parse(R"({"value":{"invoice_number":null,"total":"1,234.50","issued":"31.12.2024",
                                        "vendor":{"name":"Acme"},"line_items":[],"status":"paid"}})"),
-                                     std::nullopt)
-                  .ok());
+                             std::nullopt)
+          .ok());
 }
 
 TEST(ExpectedOutput, ClassifierAndSplitter) {
   json::object cls = json::parse(R"({"classifications":[{"id":"inv","type":"Invoice","description":""},
-                                                        {"id":"rec","type":"Receipt","description":""}]})").as_object();
+                                                        {"id":"rec","type":"Receipt","description":""}]})")
+                         .as_object();
   EXPECT_TRUE(ValidateClassifyConfig(cls).ok());
   EXPECT_TRUE(ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"inv","type":"Invoice"})"), {}).ok());
   Status st = ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"inv","type":"Receipt"})"), {});
@@ -95,30 +97,39 @@ TEST(ExpectedOutput, ClassifierAndSplitter) {
   st = ValidateExpectedOutput(Kind::kClassifier, cls, json::parse(R"({"id":"nope","type":"Invoice"})"), {});
   EXPECT_TRUE(EndsWith(st.message(), "Path: expectedOutput.id")) << st.message();
 
-  json::object spl = json::parse(R"({"splitClassifications":[{"id":"inv","type":"Invoice","description":"","identifierKey":"number"}]})").as_object();
+  json::object spl =
+      json::parse(
+          R"({"splitClassifications":[{"id":"inv","type":"Invoice","description":"","identifierKey":"number"}]})")
+          .as_object();
   EXPECT_TRUE(ValidateSplitConfig(spl).ok());
   auto split = [&](const char* s, std::optional<int> pages) {
     return ValidateExpectedOutput(Kind::kSplitter, spl, json::parse(s), pages);
   };
   EXPECT_TRUE(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":1,"endPage":2}]})", 2).ok());
-  EXPECT_TRUE(EndsWith(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":3,"endPage":2}]})", {}).message(),
-                       "Path: expectedOutput.splits[0].startPage"));
-  EXPECT_TRUE(EndsWith(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":1,"endPage":5}]})", 4).message(),
-                       "Path: expectedOutput.splits[0].endPage"));
-  EXPECT_TRUE(EndsWith(split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":0,"endPage":1}]})", {}).message(),
-                       "Path: expectedOutput.splits[0].startPage"));
-  EXPECT_TRUE(EndsWith(split(R"({"splits":[{"classificationId":"x","type":"Invoice","startPage":1,"endPage":1}]})", {}).message(),
-                       "Path: expectedOutput.splits[0].classificationId"));
+  EXPECT_TRUE(EndsWith(
+      split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":3,"endPage":2}]})", {}).message(),
+      "Path: expectedOutput.splits[0].startPage"));
+  EXPECT_TRUE(EndsWith(
+      split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":1,"endPage":5}]})", 4).message(),
+      "Path: expectedOutput.splits[0].endPage"));
+  EXPECT_TRUE(EndsWith(
+      split(R"({"splits":[{"classificationId":"inv","type":"Invoice","startPage":0,"endPage":1}]})", {}).message(),
+      "Path: expectedOutput.splits[0].startPage"));
+  EXPECT_TRUE(EndsWith(
+      split(R"({"splits":[{"classificationId":"x","type":"Invoice","startPage":1,"endPage":1}]})", {}).message(),
+      "Path: expectedOutput.splits[0].classificationId"));
 }
 
 TEST(Configs, LabelListRules) {
   EXPECT_FALSE(ValidateClassifyConfig(json::object{}).ok());
   Status st = ValidateClassifyConfig(json::parse(R"({"classifications":[{"id":"a","type":"A","description":""},
-                                                                       {"id":"a","type":"B","description":""}]})").as_object());
+                                                                       {"id":"a","type":"B","description":""}]})")
+                                         .as_object());
   EXPECT_TRUE(EndsWith(st.message(), "Path: config.classifications[1].id")) << st.message();
   st = ValidateSplitConfig(json::parse(R"({"splitClassifications":[{"id":"a","type":"A"}]})").as_object());
   EXPECT_TRUE(EndsWith(st.message(), "Path: config.splitClassifications[0].description")) << st.message();
-  st = ValidateClassifyConfig(json::parse(R"({"classifications":[{"id":"a","type":"A","description":"","identifierKey":"x"}]})").as_object());
+  st = ValidateClassifyConfig(
+      json::parse(R"({"classifications":[{"id":"a","type":"A","description":"","identifierKey":"x"}]})").as_object());
   EXPECT_FALSE(st.ok());
 }
 

@@ -70,15 +70,17 @@ class RescoreTest : public store::testing::BackendTest {
     opts.max_array_rows = max_array_rows;
     eval::ItemScorer scorer(eval::KindOfEntity(entity_kind), config, opts);
     Status st = db->InTransaction(true, [&](Connection& c) -> Status {
-      GOLDSET_RETURN_IF_ERROR(c.Exec(
-          "INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, entity_version_json, config, "
-          "options, status, num_items, num_done, num_failed, created_at, updated_at) "
-          "VALUES (?, 'ws_1', 'ev_1', ?, '{}', '{}', ?, ?, 'PROCESSING', ?, ?, 0, 1, 1)",
-          {run.id, entity_kind, run.config, run.options, int64_t(items.size()), int64_t(items.size())}));
+      GOLDSET_RETURN_IF_ERROR(
+          c.Exec("INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, "
+                 "entity_version_json, config, "
+                 "options, status, num_items, num_done, num_failed, created_at, updated_at) "
+                 "VALUES (?, 'ws_1', 'ev_1', ?, '{}', '{}', ?, ?, 'PROCESSING', ?, ?, 0, 1, 1)",
+                 {run.id, entity_kind, run.config, run.options, int64_t(items.size()), int64_t(items.size())}));
       int64_t failed = 0;
       for (size_t i = 0; i < items.size(); ++i) {
         auto scored = scorer.Score(items[i].expected, items[i].actual);
-        std::vector<store::Param> p{run.id, "evi_" + std::to_string(i), int64_t(i + 1), json::serialize(items[i].expected)};
+        std::vector<store::Param> p{run.id, "evi_" + std::to_string(i), int64_t(i + 1),
+                                    json::serialize(items[i].expected)};
         if (scored.ok()) {
           if (i % 7 == 3) (*scored)["warnings"] = json::array{"page 1: damaged image decoded in part"};
           bool correct = scored->at("correct").as_bool();
@@ -106,8 +108,10 @@ class RescoreTest : public store::testing::BackendTest {
     auto metrics = ComputeRunMetrics(runs, nullptr, *stored);
     EXPECT_TRUE(metrics.ok());
     std::string status = stored->num_failed == stored->num_items && stored->num_items > 0 ? "FAILED" : "PROCESSED";
-    EXPECT_TRUE(db->Acquire()->Exec("UPDATE evaluation_runs SET status = ?, metrics = ? WHERE id = ?",
-                                    {status, json::serialize(*metrics), run.id}).ok());
+    EXPECT_TRUE(db->Acquire()
+                    ->Exec("UPDATE evaluation_runs SET status = ?, metrics = ? WHERE id = ?",
+                           {status, json::serialize(*metrics), run.id})
+                    .ok());
     return *runs.GetRun("ws_1", run.id);
   }
 
@@ -127,12 +131,16 @@ class RescoreTest : public store::testing::BackendTest {
   std::vector<std::string> Items(const std::string& run_id) {
     store::RunStore runs(db);
     std::vector<std::string> out;
-    EXPECT_TRUE(runs.ForEachFinishedItem(run_id, [&](const store::RunItemRecord& it) {
-      out.push_back(it.item_id + "|" + model::ToString(it.status) + "|" + it.result.value_or("-") + "|" +
-                    (it.correct ? (*it.correct ? "1" : "0") : "-") + "|" + it.output.value_or("-") + "|" +
-                    std::to_string(it.latency_ms.value_or(-1)) + "|" + std::to_string(it.num_pages.value_or(-1)) + "|" +
-                    it.error_code.value_or("-"));
-    }).ok());
+    EXPECT_TRUE(runs.ForEachFinishedItem(
+                        run_id,
+                        [&](const store::RunItemRecord& it) {
+                          out.push_back(it.item_id + "|" + model::ToString(it.status) + "|" + it.result.value_or("-") +
+                                        "|" + (it.correct ? (*it.correct ? "1" : "0") : "-") + "|" +
+                                        it.output.value_or("-") + "|" + std::to_string(it.latency_ms.value_or(-1)) +
+                                        "|" + std::to_string(it.num_pages.value_or(-1)) + "|" +
+                                        it.error_code.value_or("-"));
+                        })
+                    .ok());
     return out;
   }
 };
@@ -151,7 +159,8 @@ TEST_P(RescoreTest, EveryScoringCaseReproducesBitForBit) {
     // Metric parity cases (anls, ted) score no run; only run-shaped cases are re-scored.
     const json::value* case_kind = c.if_contains("kind");
     if (!case_kind || !case_kind->is_string() ||
-        (case_kind->as_string() != "extract" && case_kind->as_string() != "classify" && case_kind->as_string() != "split"))
+        (case_kind->as_string() != "extract" && case_kind->as_string() != "classify" &&
+         case_kind->as_string() != "split"))
       continue;
     const json::object& expect = c.at("expect").as_object();
     if (const json::value* v = expect.if_contains("optionsValid"); v && !v->as_bool()) continue;
@@ -197,7 +206,8 @@ std::vector<CaseItem> GeneratedItems(int n, uint32_t seed) {
                    {"total", 100.0 + i * 0.25},
                    {"date", "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10)}};
     json::array lines;
-    for (int k = 0; k < 1 + i % 3; ++k) lines.push_back(json::object{{"description", "Item " + std::to_string(k)}, {"amount", k * 1.5 + i}});
+    for (int k = 0; k < 1 + i % 3; ++k)
+      lines.push_back(json::object{{"description", "Item " + std::to_string(k)}, {"amount", k * 1.5 + i}});
     v["line_items"] = lines;
     json::object a = v;
     if (pick(5) == 0) a["invoice_number"] = "INV-" + std::to_string(1001 + i);
@@ -226,8 +236,8 @@ json::object GeneratedConfig() {
 }
 
 TEST_P(RescoreTest, GeneratedTenThousandItemRunReproducesBitForBit) {
-  const json::object options{{"fuzzyMatchFields", json::array{"vendor.name"}}, {"excludeFields", json::array{}},
-                             {"fuzzyThreshold", 0.8}};
+  const json::object options{
+      {"fuzzyMatchFields", json::array{"vendor.name"}}, {"excludeFields", json::array{}}, {"fuzzyThreshold", 0.8}};
   RunRecord source = StoreRun("bpr_gen", "extractor", GeneratedConfig(), options, 5000, GeneratedItems(10000, 7));
   auto outcome = Rescore(source, "bpr_gen_r", source.options, false, 5000);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
@@ -259,16 +269,20 @@ TEST_P(RescoreTest, CurrentLabelsAreUsedAndItemsGoneFromTheSetAreLeftOut) {
                         "file_id, expected_output, reason, changed_by_type, changed_at) "
                         "VALUES ('ev_1', ?, ?, 'ws_1', ?, 'file_1', ?, 'update', 'api_key', 0)",
                         {"evi_" + std::to_string(i), rev, version,
-                         expected ? store::Param(json::serialize(*expected)) : store::Param(store::Null{})}).ok());
+                         expected ? store::Param(json::serialize(*expected)) : store::Param(store::Null{})})
+                    .ok());
   };
   for (int i = 0; i < 20; ++i) revision(i, 1, 1, items[i].expected);
   revision(19, 2, 8, std::nullopt);
   revision(0, 2, 9, json::value(json::object{{"value", items[0].actual.at("value")}}));
   for (int i = 0; i < 19; ++i) {
-    json::value expected = i == 0 ? json::value(json::object{{"value", items[0].actual.at("value")}}) : items[i].expected;
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, created_at, "
-                        "updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', ?, ?, ?)",
-                        {"evi_" + std::to_string(i), json::serialize(expected), int64_t{i}, int64_t{i}}).ok());
+    json::value expected =
+        i == 0 ? json::value(json::object{{"value", items[0].actual.at("value")}}) : items[i].expected;
+    ASSERT_TRUE(
+        c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, created_at, "
+                "updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', ?, ?, ?)",
+                {"evi_" + std::to_string(i), json::serialize(expected), int64_t{i}, int64_t{i}})
+            .ok());
   }
   ASSERT_TRUE(c->Exec("UPDATE evaluation_sets SET version = 9 WHERE id = 'ev_1'").ok());
   RunRecord target = source;
@@ -340,7 +354,8 @@ TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefuse
   // The dead worker comes back: nothing it writes lands.
   EXPECT_FALSE(Or(jobs.InsertItems(**dead, *page, 0), true));
   EXPECT_FALSE(Or(jobs.BeginAttempt(**dead, 2500), true));
-  auto late = jobs.Finish(**dead, [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
+  auto late =
+      jobs.Finish(**dead, [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
   ASSERT_TRUE(late.ok());
   EXPECT_FALSE(*late);
   EXPECT_EQ(Items("bpr_resumed"), Items("bpr_src"));
@@ -357,9 +372,8 @@ TEST_P(RescoreTest, ARescoredRunCancelledBeforeItIsWorkedEndsCancelled) {
   store::RunStore runs(db);
   store::RescoreStore jobs(db);
   ASSERT_TRUE(jobs.Create(&target, source, false).ok());
-  auto cancelling = runs.Cancel("ws_1", "bpr_c_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> {
-    return std::string("{}");
-  });
+  auto cancelling = runs.Cancel(
+      "ws_1", "bpr_c_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
   ASSERT_TRUE(cancelling.ok());
   EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
   auto job = jobs.Claim("w", NowMillis(), 60000);
@@ -388,9 +402,8 @@ TEST_P(RescoreTest, ARescoredRunCancelledAfterADeadAttemptEndsWithConsistentCoun
   ASSERT_TRUE(page.ok());
   for (auto& it : *page) it.run_id = "bpr_d_r";
   ASSERT_TRUE(Or(jobs.InsertItems(**dead, *page, 0), false));
-  auto cancelling = runs.Cancel("ws_1", "bpr_d_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> {
-    return std::string("{}");
-  });
+  auto cancelling = runs.Cancel(
+      "ws_1", "bpr_d_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
   ASSERT_TRUE(cancelling.ok());
   EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
   ASSERT_EQ(Or(jobs.ExpireClaimsOfNode("node-a"), 0), 1);

@@ -73,7 +73,8 @@ class RunSchedulerTest : public store::testing::BackendTest {
     ASSERT_TRUE(store::FileStore(db).Insert(f).ok());
     ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
                         "created_at, updated_at) VALUES ('evi_1', 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
-                        {std::string(kOutput)}).ok());
+                        {std::string(kOutput)})
+                    .ok());
   }
   void TearDown() override {
     BackendTest::TearDown();
@@ -90,7 +91,8 @@ class RunSchedulerTest : public store::testing::BackendTest {
     r.entity_kind = "extractor";
     r.entity_json = r.entity_version_json = r.options = "{}";
     r.config = R"({"schema":{"type":"object","properties":{"invoice_number":{"type":["string","null"]}}},)"
-               R"("engine":{"type":"http","url":")" + url + R"(","timeoutMs":20000}})";
+               R"("engine":{"type":"http","url":")" +
+               url + R"(","timeoutMs":20000}})";
     r.status = model::RunStatus::kPending;
     r.created_at = r.updated_at = NowMillis();
     EXPECT_TRUE(store::RunStore(db).CreateRun(&r, {}).ok());
@@ -291,12 +293,12 @@ TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
   std::atomic<int> ended{0};
   std::string ended_id;
   SchedulerConfig c = Config();
-  auto hooked = std::make_unique<RunScheduler>(
-      db, blobs_, c, [&](store::Connection&, const store::RunRecord& r, const json::object&) {
-        ended_id = r.id;
-        ++ended;
-        return Status::OK();
-      });
+  auto hooked = std::make_unique<RunScheduler>(db, blobs_, c,
+                                               [&](store::Connection&, const store::RunRecord& r, const json::object&) {
+                                                 ended_id = r.id;
+                                                 ++ended;
+                                                 return Status::OK();
+                                               });
   hooked->Start();
   const int64_t until = MonotonicMillis() + 60000;
   while (MonotonicMillis() < until && !runs.GetRun("ws_1", target.id)->finished())

@@ -41,8 +41,7 @@ TEST(Statuses, ItemAndProcessorRunStatusesRoundTrip) {
 }
 
 TEST(Statuses, DeliveryStatusesAreLowerCase) {
-  ExpectRoundTrip({DeliveryStatus::kPending, DeliveryStatus::kDelivered, DeliveryStatus::kFailed},
-                  ParseDeliveryStatus);
+  ExpectRoundTrip({DeliveryStatus::kPending, DeliveryStatus::kDelivered, DeliveryStatus::kFailed}, ParseDeliveryStatus);
   EXPECT_STREQ(ToString(DeliveryStatus::kDelivered), "delivered");
   EXPECT_FALSE(ParseDeliveryStatus("PENDING").has_value());
 }

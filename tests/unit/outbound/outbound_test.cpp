@@ -9,18 +9,34 @@
 namespace goldset::outbound {
 namespace {
 
+using goldset::testing::StubHttpServer;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using goldset::testing::StubHttpServer;
 
 EgressPolicy Loopback() { return *EgressPolicy::Parse("127.0.0.1/32"); }
 constexpr int64_t kMaxBody = 1 << 20;
 
 TEST(EgressPolicyTest, RefusesNonPublicAddressesByDefault) {
   EgressPolicy none;
-  for (const char* ip : {"127.0.0.1", "127.9.9.9", "10.0.0.1", "172.16.5.4", "172.31.255.255", "192.168.1.1",
-                         "169.254.169.254", "0.0.0.0", "224.0.0.1", "255.255.255.255", "100.64.0.1", "::1", "::",
-                         "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
+  for (const char* ip : {"127.0.0.1",
+                         "127.9.9.9",
+                         "10.0.0.1",
+                         "172.16.5.4",
+                         "172.31.255.255",
+                         "192.168.1.1",
+                         "169.254.169.254",
+                         "0.0.0.0",
+                         "224.0.0.1",
+                         "255.255.255.255",
+                         "100.64.0.1",
+                         "::1",
+                         "::",
+                         "fe80::1",
+                         "fc00::1",
+                         "fd12:3456::1",
+                         "ff02::1",
+                         "::ffff:10.0.0.1",
+                         "::ffff:127.0.0.1",
                          "not-an-ip"})
     EXPECT_FALSE(none.IsAllowed(ip)) << ip;
   for (const char* ip : {"8.8.8.8", "1.1.1.1", "172.32.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"})
@@ -64,26 +80,25 @@ TEST(EgressPolicyTest, F13_SixToFourIsJudgedByItsEmbeddedAddressWhateverFollows)
 // and their public ones still work (NAT64 on IPv6-only networks).
 TEST(EgressPolicyTest, F13_TransitionReservedAndSiteLocalAddressesAreRefused) {
   EgressPolicy none;
-  for (const char* ip : {
-           // NAT64 well-known prefix carrying loopback, private, metadata and 0/8 addresses
-           "64:ff9b::7f00:1", "64:ff9b::127.0.0.1", "64:ff9b::a00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::c0a8:101",
-           "64:ff9b::",
-           // local-use NAT64 prefix: refused whatever it carries
-           "64:ff9b:1::1", "64:ff9b:1::808:808", "64:ff9b:1:ffff::1",
-           // 6to4 carrying 127.0.0.1, 10.0.0.1, 169.254.169.254
-           "2002:7f00:1::1", "2002:a00:1::", "2002:a9fe:a9fe::1",
-           // Teredo: server 127.0.0.1; client 127.0.0.1 and 10.0.0.1 (stored inverted)
-           "2001:0:7f00:1::808:808", "2001:0:808:808::80ff:fffe", "2001:0:808:808:8000:ffff:f5ff:fffe",
-           // IPv4-compatible and IPv4-translated
-           "::127.0.0.1", "::7f00:1", "::10.0.0.1", "::169.254.169.254", "::2", "::ffff:0:127.0.0.1",
-           "::ffff:0:a00:1", "::ffff:0:a9fe:a9fe",
-           // IPv4-mapped (as before) and site-local
-           "::ffff:7f00:1", "::ffff:192.0.0.170", "fec0::1", "feff::1",
-           // IPv4 ranges
-           "192.0.0.1", "192.0.0.170", "192.0.0.255", "198.18.0.1", "198.19.255.255", "192.0.2.1",
-           "198.51.100.7", "203.0.113.9", "192.88.99.1",
-           // other reserved IPv6
-           "100::1", "2001:2::1", "2001:10::1", "2001:20::1", "2001:db8::1", "3fff::1"})
+  for (const char* ip : {// NAT64 well-known prefix carrying loopback, private, metadata and 0/8 addresses
+                         "64:ff9b::7f00:1", "64:ff9b::127.0.0.1", "64:ff9b::a00:1", "64:ff9b::a9fe:a9fe",
+                         "64:ff9b::c0a8:101", "64:ff9b::",
+                         // local-use NAT64 prefix: refused whatever it carries
+                         "64:ff9b:1::1", "64:ff9b:1::808:808", "64:ff9b:1:ffff::1",
+                         // 6to4 carrying 127.0.0.1, 10.0.0.1, 169.254.169.254
+                         "2002:7f00:1::1", "2002:a00:1::", "2002:a9fe:a9fe::1",
+                         // Teredo: server 127.0.0.1; client 127.0.0.1 and 10.0.0.1 (stored inverted)
+                         "2001:0:7f00:1::808:808", "2001:0:808:808::80ff:fffe", "2001:0:808:808:8000:ffff:f5ff:fffe",
+                         // IPv4-compatible and IPv4-translated
+                         "::127.0.0.1", "::7f00:1", "::10.0.0.1", "::169.254.169.254", "::2", "::ffff:0:127.0.0.1",
+                         "::ffff:0:a00:1", "::ffff:0:a9fe:a9fe",
+                         // IPv4-mapped (as before) and site-local
+                         "::ffff:7f00:1", "::ffff:192.0.0.170", "fec0::1", "feff::1",
+                         // IPv4 ranges
+                         "192.0.0.1", "192.0.0.170", "192.0.0.255", "198.18.0.1", "198.19.255.255", "192.0.2.1",
+                         "198.51.100.7", "203.0.113.9", "192.88.99.1",
+                         // other reserved IPv6
+                         "100::1", "2001:2::1", "2001:10::1", "2001:20::1", "2001:db8::1", "3fff::1"})
     EXPECT_FALSE(none.IsAllowed(ip)) << ip;
   for (const char* ip : {"64:ff9b::808:808", "64:ff9b::8.8.8.8", "2002:808:808::1", "2001:0:808:808::f7f7:f7f7",
                          "::ffff:0:8.8.8.8", "::8.8.8.8", "192.0.1.1", "198.17.255.255", "198.20.0.1",
@@ -105,8 +120,11 @@ TEST(EgressPolicyTest, F13_TransitionReservedAndSiteLocalAddressesAreRefused) {
 // Audit F14: IPv6 literal URLs used to fail with "Malformed option provided in a setopt"
 // (the CURLOPT_RESOLVE pin cannot name an IPv6 literal).
 TEST(PostJsonTest, F14_Ipv6LiteralUrlWorksWhenAllowedAndIsRefusedOtherwise) {
-  StubHttpServer v6([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, "{\"v6\":true}"}; },
-                    /*ipv6=*/true);
+  StubHttpServer v6(
+      [](const StubHttpServer::Request&) {
+        return StubHttpServer::Response{200, "{\"v6\":true}"};
+      },
+      /*ipv6=*/true);
   auto refused = PostJson(v6.Url("/hook"), "{}", {}, 2000, Loopback(), kMaxBody);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().message(), "egress to ::1 is not allowed");
@@ -140,7 +158,8 @@ TEST(PostJsonTest, F6_ResponseBodyOverTheLimitFailsClearly) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
     EXPECT_FALSE(r.status().retryable());
-    EXPECT_THAT(r.status().message(), HasSubstr("response body is over the 256 KiB limit (--max-outbound-response-mb)"));
+    EXPECT_THAT(r.status().message(),
+                HasSubstr("response body is over the 256 KiB limit (--max-outbound-response-mb)"));
     // At the limit exactly, the answer is whole.
     auto at = PostJson(server->Url(), "{}", {}, 5000, Loopback(), static_cast<int64_t>(big.size()));
     ASSERT_TRUE(at.ok()) << at.status().ToString();
@@ -159,7 +178,8 @@ TEST(PostJsonTest, LoopbackRefusedWithoutAllowListAndAllowedWithIt) {
   EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(refused.status().message(), "egress to 127.0.0.1 is not allowed");
   // A name that resolves to loopback is judged by its resolved address.
-  auto by_name = PostJson("http://localhost:" + std::to_string(server.port()) + "/", "{}", {}, 2000, EgressPolicy(), kMaxBody);
+  auto by_name =
+      PostJson("http://localhost:" + std::to_string(server.port()) + "/", "{}", {}, 2000, EgressPolicy(), kMaxBody);
   EXPECT_EQ(by_name.status().code(), Status::Code::kInvalidArgument);
   EXPECT_TRUE(server.requests().empty());
 
@@ -187,7 +207,8 @@ TEST(PostJsonTest, PrivateAddressesRefusedBeforeConnecting) {
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << url;
     EXPECT_THAT(r.status().message(), HasSubstr("is not allowed")) << url;
   }
-  EXPECT_EQ(PostJson("ftp://127.0.0.1/", "{}", {}, 500, Loopback(), kMaxBody).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(PostJson("ftp://127.0.0.1/", "{}", {}, 500, Loopback(), kMaxBody).status().code(),
+            Status::Code::kInvalidArgument);
   EXPECT_EQ(PostJson("not a url", "{}", {}, 500, Loopback(), kMaxBody).status().code(), Status::Code::kInvalidArgument);
 }
 
@@ -202,7 +223,8 @@ TEST(PostJsonTest, TimeoutsConnectionFailuresAndRedirects) {
     StubHttpServer gone([](const StubHttpServer::Request&) { return StubHttpServer::Response{}; });
     closed_port = gone.port();
   }
-  auto refused = PostJson("http://127.0.0.1:" + std::to_string(closed_port) + "/", "{}", {}, 1000, Loopback(), kMaxBody);
+  auto refused =
+      PostJson("http://127.0.0.1:" + std::to_string(closed_port) + "/", "{}", {}, 1000, Loopback(), kMaxBody);
   EXPECT_EQ(refused.status().code(), Status::Code::kUnavailable) << refused.status().ToString();
 
   StubHttpServer redirect([](const StubHttpServer::Request&) {

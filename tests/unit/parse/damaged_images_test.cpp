@@ -148,7 +148,8 @@ TEST(DamagedScans, EveryCutDecodesOrFailsCleanly) {
   docgen::PageLayout small;
   small.lines.push_back({20, 40, 12, false, "cut 123"});
   const docgen::GrayImage img = docgen::RenderScan(small, 40, 4, 3);
-  for (const std::string& bytes : {JpegWithRestarts(img), docgen::EncodePng(img), StripTiff(img, 8), StripTiff(img, 1000)}) {
+  for (const std::string& bytes :
+       {JpegWithRestarts(img), docgen::EncodePng(img), StripTiff(img, 8), StripTiff(img, 1000)}) {
     for (size_t len = 1; len <= bytes.size(); len += std::max<size_t>(1, bytes.size() / 61)) {
       for (bool flip : {false, true}) {
         std::string b = bytes.substr(0, len);

@@ -8,7 +8,6 @@
 #include <jpeglib.h>
 #include <zlib.h>
 
-
 namespace goldset::parse::testing {
 
 namespace {
@@ -56,8 +55,14 @@ std::string SharedStripTiff(const std::vector<FrameSize>& frames) {
   std::string strip = Deflate(std::vector<unsigned char>(largest, 0xff));
   if (strip.size() % 2) strip.push_back('\0');
   std::string out("II*\0", 4);
-  auto le16 = [&](uint32_t v) { out.push_back(static_cast<char>(v)); out.push_back(static_cast<char>(v >> 8)); };
-  auto le32 = [&](uint32_t v) { le16(v & 0xffff); le16(v >> 16); };
+  auto le16 = [&](uint32_t v) {
+    out.push_back(static_cast<char>(v));
+    out.push_back(static_cast<char>(v >> 8));
+  };
+  auto le32 = [&](uint32_t v) {
+    le16(v & 0xffff);
+    le16(v >> 16);
+  };
   const uint32_t first_ifd = 8 + static_cast<uint32_t>(strip.size());
   const uint32_t ifd_size = 2 + 10 * 12 + 4;
   le32(first_ifd);
@@ -154,15 +159,22 @@ std::string StripTiff(const docgen::GrayImage& img, uint32_t rows_per_strip) {
   for (uint32_t s = 0; s < strips; ++s) {
     const size_t first = static_cast<size_t>(s) * rows_per_strip * width;
     const size_t rows = std::min<uint32_t>(rows_per_strip, height - s * rows_per_strip);
-    data.push_back(Deflate(std::vector<unsigned char>(img.pixels.begin() + first, img.pixels.begin() + first + rows * width)));
+    data.push_back(
+        Deflate(std::vector<unsigned char>(img.pixels.begin() + first, img.pixels.begin() + first + rows * width)));
   }
   const uint32_t entries = 13;
   const uint32_t ifd = 8, arrays = ifd + 2 + entries * 12 + 4;
   const uint32_t offsets_at = arrays, counts_at = offsets_at + 4 * strips, res_at = counts_at + 4 * strips;
   uint32_t data_at = res_at + 8;
   std::string out("II*\0", 4);
-  auto le16 = [&](uint32_t v) { out.push_back(static_cast<char>(v)); out.push_back(static_cast<char>(v >> 8)); };
-  auto le32 = [&](uint32_t v) { le16(v & 0xffff); le16(v >> 16); };
+  auto le16 = [&](uint32_t v) {
+    out.push_back(static_cast<char>(v));
+    out.push_back(static_cast<char>(v >> 8));
+  };
+  auto le32 = [&](uint32_t v) {
+    le16(v & 0xffff);
+    le16(v >> 16);
+  };
   auto tag = [&](uint32_t id, uint32_t type, uint32_t count, uint32_t value) {
     le16(id);
     le16(type);

@@ -123,7 +123,8 @@ TEST(ParseErrors, CorruptAndTruncatedPdfsNeverCrash) {
   EXPECT_GT(failures, 10);
   // Flipped bytes in the middle.
   std::string damaged = pdf;
-  for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 200; ++i) damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
+  for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 200; ++i)
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x5a);
   auto r = ParseDocument(damaged, "PDF", {});
   if (!r.ok()) {
     EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
@@ -198,9 +199,9 @@ TEST(F4WordLimit, PdfTextLayersAndOcrCountToo) {
   o.max_words = words;
   EXPECT_TRUE(ParseDocument(pdf, "PDF", o).ok());
   o.max_words = words - 1;
-  EXPECT_EQ(ParseDocument(pdf, "PDF", o).status().message(),
-            "document has more than " + std::to_string(words - 1) + " words, over the " + std::to_string(words - 1) +
-                "-word limit");
+  EXPECT_EQ(ParseDocument(pdf, "PDF", o).status().message(), "document has more than " + std::to_string(words - 1) +
+                                                                 " words, over the " + std::to_string(words - 1) +
+                                                                 "-word limit");
   PageLayout page;
   page.lines.push_back({72, 100, 14, false, "three scanned words"});
   o.max_words = 2;
@@ -215,8 +216,8 @@ std::string LockedPdf(const std::string& pdf) {
   auto dir = std::filesystem::temp_directory_path() / ("goldset_parse_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   { std::ofstream(dir / "plain.pdf", std::ios::binary) << pdf; }
-  std::string cmd = "qpdf --encrypt s3cret ownerpw 256 -- " + (dir / "plain.pdf").string() + " " +
-                    (dir / "locked.pdf").string();
+  std::string cmd =
+      "qpdf --encrypt s3cret ownerpw 256 -- " + (dir / "plain.pdf").string() + " " + (dir / "locked.pdf").string();
   std::string locked;
   if (std::system(cmd.c_str()) == 0) {
     std::ifstream in(dir / "locked.pdf", std::ios::binary);
@@ -413,8 +414,12 @@ TEST(Concurrency, ParallelOcrOnTwoThreads) {
     pngs.push_back(EncodePng(RenderScan(page, 150, 5, i)));
   }
   std::vector<std::string> texts(4);
-  std::thread a([&] { for (int i = 0; i < 4; i += 2) texts[i] = ParseDocument(pngs[i], "IMG", {})->pages[0].text; });
-  std::thread b([&] { for (int i = 1; i < 4; i += 2) texts[i] = ParseDocument(pngs[i], "IMG", {})->pages[0].text; });
+  std::thread a([&] {
+    for (int i = 0; i < 4; i += 2) texts[i] = ParseDocument(pngs[i], "IMG", {})->pages[0].text;
+  });
+  std::thread b([&] {
+    for (int i = 1; i < 4; i += 2) texts[i] = ParseDocument(pngs[i], "IMG", {})->pages[0].text;
+  });
   a.join();
   b.join();
   for (int i = 0; i < 4; ++i) EXPECT_THAT(texts[i], HasSubstr(std::to_string(1000 + i)));

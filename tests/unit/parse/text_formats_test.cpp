@@ -17,12 +17,15 @@ TEST(TextFormats, HtmlVisibleText) {
   auto doc = ParseDocument(html, "HTML", {});
   ASSERT_TRUE(doc.ok());
   const std::string& t = doc->pages[0].text;
-  EXPECT_EQ(t, "Invoice #42\nTotal: \xE2\x82\xAC" "1,200 & tax\na b");
+  EXPECT_EQ(t,
+            "Invoice #42\nTotal: \xE2\x82\xAC"
+            "1,200 & tax\na b");
   EXPECT_EQ(doc->pages[0].words.size(), 8u);
 }
 
 TEST(TextFormats, XmlCharacterData) {
-  auto doc = ParseDocument("<?xml version=\"1.0\"?><inv><!-- c --><no>A&lt;1</no><v><![CDATA[x <y>]]></v></inv>", "XML", {});
+  auto doc =
+      ParseDocument("<?xml version=\"1.0\"?><inv><!-- c --><no>A&lt;1</no><v><![CDATA[x <y>]]></v></inv>", "XML", {});
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(doc->pages[0].text, "A<1\nx <y>");
 }

@@ -78,7 +78,8 @@ void ScoreFields(const json::object& want, const json::object& got, Score* s, st
       s->total += total;
       if (right != total)
         *misses += " " + std::string(k) + ": " + std::to_string(total - right) + " of " + std::to_string(total) +
-                   " row fields wrong (" + std::to_string(w.size()) + " rows expected, " + std::to_string(a.size()) + " found);";
+                   " row fields wrong (" + std::to_string(w.size()) + " rows expected, " + std::to_string(a.size()) +
+                   " found);";
       continue;
     }
     ++s->total;
@@ -91,7 +92,8 @@ StatusOr<json::value> RunOn(Kind kind, const json::object& config, const Generat
   auto doc = parse::ParseDocument(d.bytes, d.file_type, {});
   if (!doc.ok()) return doc.status();
   static const EnginePolicy kPolicy;
-  return RunProcessor(kind, config, *doc, FileRef{"file_" + d.name, d.name, d.file_type, ""}, EngineContext{.policy = &kPolicy});
+  return RunProcessor(kind, config, *doc, FileRef{"file_" + d.name, d.name, d.file_type, ""},
+                      EngineContext{.policy = &kPolicy});
 }
 
 double ExtractionAccuracy(const std::vector<GeneratedDoc>& docs, const char* label) {

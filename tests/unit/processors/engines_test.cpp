@@ -15,9 +15,9 @@
 namespace goldset::processors {
 namespace {
 
+using goldset::testing::StubHttpServer;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using goldset::testing::StubHttpServer;
 
 parse::Document TwoPages() {
   parse::Document d;
@@ -48,8 +48,9 @@ TEST(HttpEngine, PostsFileDocumentAndConfigAndValidatesTheAnswer) {
   StubHttpServer server([](const StubHttpServer::Request&) {
     return StubHttpServer::Response{200, R"J({"id":"inv","type":"Invoice","confidence":0.7})J"};
   });
-  json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(),
-                                   {{"type", "http"}, {"url", server.Url("/proc")}, {"headers", {{"X-Api-Key", "k1"}}}});
+  json::object config =
+      WithEngine(ParseJson(kClassifyConfig)->as_object(),
+                 {{"type", "http"}, {"url", server.Url("/proc")}, {"headers", {{"X-Api-Key", "k1"}}}});
   auto out = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("id"), "inv");
@@ -73,7 +74,8 @@ TEST(HttpEngine, RetriesServerErrorsThenSucceeds) {
   std::atomic<int> calls{0};
   StubHttpServer server([&](const StubHttpServer::Request&) {
     if (++calls <= 2) return StubHttpServer::Response{503, "busy"};
-    return StubHttpServer::Response{200, R"J({"splits":[{"type":"Invoice","classificationId":"inv","startPage":1,"endPage":2}]})J"};
+    return StubHttpServer::Response{
+        200, R"J({"splits":[{"type":"Invoice","classificationId":"inv","startPage":1,"endPage":2}]})J"};
   });
   json::object config{{"splitClassifications", json::array{}}, {"engine", {{"type", "http"}, {"url", server.Url()}}}};
   auto out = RunProcessor(Kind::kSplitter, config, TwoPages(), kFile, f.ctx);
@@ -93,7 +95,9 @@ TEST(HttpEngine, RetriesServerErrorsThenSucceeds) {
 
 TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
   Fixture f;
-  StubHttpServer wrong([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, R"J({"id":"inv"})J"}; });
+  StubHttpServer wrong([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, R"J({"id":"inv"})J"};
+  });
   json::object config = WithEngine(ParseJson(kClassifyConfig)->as_object(), {{"type", "http"}, {"url", wrong.Url()}});
   auto r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
@@ -104,7 +108,9 @@ TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
   r = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   EXPECT_THAT(r.status().message(), HasSubstr("http engine returned 200 with a body that is not an ExtractOutput"));
 
-  StubHttpServer client_error([](const StubHttpServer::Request&) { return StubHttpServer::Response{404, "no such route"}; });
+  StubHttpServer client_error([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{404, "no such route"};
+  });
   config["engine"] = {{"type", "http"}, {"url", client_error.Url()}};
   r = RunProcessor(Kind::kClassifier, config, TwoPages(), kFile, f.ctx);
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
@@ -128,11 +134,12 @@ TEST(HttpEngine, GarbageAnswersTimeoutsAndEgress) {
 }
 
 std::string ChatAnswer(const std::string& content) {
-  return ToJson(json::object{{"id", "chatcmpl-1"},
-                             {"object", "chat.completion"},
-                             {"choices", json::array{json::object{{"index", 0},
-                                                                  {"message", json::object{{"role", "assistant"}, {"content", content}}},
-                                                                  {"finish_reason", "stop"}}}}});
+  return ToJson(json::object{
+      {"id", "chatcmpl-1"},
+      {"object", "chat.completion"},
+      {"choices", json::array{json::object{{"index", 0},
+                                           {"message", json::object{{"role", "assistant"}, {"content", content}}},
+                                           {"finish_reason", "stop"}}}}});
 }
 
 // A chat answer whose choices[0].logprobs.content lists `tokens` (text, logprob); the
@@ -156,11 +163,21 @@ TEST(LlmEngine, TokenLogprobsBecomeEachFieldsLogprobsConfidence) {
   Fixture f;
   // {"a":"INV-1","b":7,"c":null,"e":{"f":"x"},"g":["p","q"]}
   StubHttpServer server([](const StubHttpServer::Request&) {
-    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.5}, {"INV", -0.1}, {"-1", -0.3},
-                                                                 {"\",\"", -0.2}, {"b\":", -0.4}, {"7", -0.05},
-                                                                 {",\"c\":", -0.6}, {"null", -0.7}, {",\"e\":{\"f\":\"", -0.1},
-                                                                 {"x", -0.25}, {"\"},\"g\":", -0.3}, {"[\"p", -0.2},
-                                                                 {"\",\"", -0.4}, {"q\"]", -0.6}, {"}", -0.9}})};
+    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.5},
+                                                                 {"INV", -0.1},
+                                                                 {"-1", -0.3},
+                                                                 {"\",\"", -0.2},
+                                                                 {"b\":", -0.4},
+                                                                 {"7", -0.05},
+                                                                 {",\"c\":", -0.6},
+                                                                 {"null", -0.7},
+                                                                 {",\"e\":{\"f\":\"", -0.1},
+                                                                 {"x", -0.25},
+                                                                 {"\"},\"g\":", -0.3},
+                                                                 {"[\"p", -0.2},
+                                                                 {"\",\"", -0.4},
+                                                                 {"q\"]", -0.6},
+                                                                 {"}", -0.9}})};
   });
   json::object config{{"schema", {{"type", "object"}}},
                       {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}}}};
@@ -173,8 +190,8 @@ TEST(LlmEngine, TokenLogprobsBecomeEachFieldsLogprobsConfidence) {
   EXPECT_NEAR(conf("a"), std::exp((-0.1 - 0.3) / 2), 1e-12);  // inside the quotes only
   EXPECT_NEAR(conf("b"), std::exp(-0.05), 1e-12);
   EXPECT_NEAR(conf("c"), std::exp(-0.7), 1e-12);
-  EXPECT_NEAR(conf("e.f"), std::exp(-0.25), 1e-12);            // nested objects by dotted path
-  EXPECT_NEAR(conf("g"), std::exp((-0.2 - 0.4 - 0.6) / 3), 1e-12);  // an array is one value
+  EXPECT_NEAR(conf("e.f"), std::exp(-0.25), 1e-12);                  // nested objects by dotted path
+  EXPECT_NEAR(conf("g"), std::exp((-0.2 - 0.4 - 0.6) / 3), 1e-12);   // an array is one value
   EXPECT_DOUBLE_EQ(meta.at("a").at("confidence").as_double(), 0.8);  // the prior stays beside it
 }
 
@@ -216,16 +233,25 @@ TEST(LlmEngine, ChunkedLogprobsFollowTheMergedValue) {
   std::atomic<int> calls{0};
   StubHttpServer server([&](const StubHttpServer::Request&) {
     if (++calls == 1)  // {"a":null,"b":"first","items":[1]}
-      return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":", -0.1}, {"null", -1.0}, {",\"b\":\"", -0.1},
-                                                                   {"first", -0.2}, {"\",\"items\":", -0.1}, {"[1]", -0.3},
+      return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":", -0.1},
+                                                                   {"null", -1.0},
+                                                                   {",\"b\":\"", -0.1},
+                                                                   {"first", -0.2},
+                                                                   {"\",\"items\":", -0.1},
+                                                                   {"[1]", -0.3},
                                                                    {"}", -0.1}})};
     // {"a":"late","b":"second","items":[2]}
-    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.1}, {"late", -0.4}, {"\",\"b\":\"", -0.1},
-                                                                 {"second", -2.0}, {"\",\"items\":", -0.1}, {"[2]", -0.5},
+    return StubHttpServer::Response{200, ChatAnswerWithLogprobs({{"{\"a\":\"", -0.1},
+                                                                 {"late", -0.4},
+                                                                 {"\",\"b\":\"", -0.1},
+                                                                 {"second", -2.0},
+                                                                 {"\",\"items\":", -0.1},
+                                                                 {"[2]", -0.5},
                                                                  {"}", -0.1}})};
   });
-  json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  json::object config{
+      {"schema", {{"type", "object"}}},
+      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   parse::Document doc;
   doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
@@ -242,13 +268,17 @@ TEST(LlmEngine, ExtractSendsStructuredOutputRequestWithKeyFromEnv) {
   Fixture f;
   setenv("GOLDSET_LLM_TEST_KEY", "sk-test-123", 1);
   StubHttpServer server([](const StubHttpServer::Request&) {
-    return StubHttpServer::Response{200, ChatAnswer(R"J({"invoice_number":"INV-1","total":{"amount":5,"iso_4217_currency_code":"USD"},"po":null})J")};
+    return StubHttpServer::Response{
+        200,
+        ChatAnswer(R"J({"invoice_number":"INV-1","total":{"amount":5,"iso_4217_currency_code":"USD"},"po":null})J")};
   });
   json::object config = ParseJson(R"J({"extractionRules":"Dates are DMY.","schema":{"type":"object","properties":{
       "invoice_number":{"type":["string","null"],"x-rules":{"labels":["Invoice Number"]}},
       "total":{"type":"object","extend:type":"currency","properties":{"amount":{"type":["number","null"]},"iso_4217_currency_code":{"type":["string","null"]}},"required":["amount","iso_4217_currency_code"],"additionalProperties":false},
-      "po":{"type":["string","null"]}},"required":["invoice_number","total","po"],"additionalProperties":false}})J")->as_object();
-  config["engine"] = {{"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_LLM_TEST_KEY"}};
+      "po":{"type":["string","null"]}},"required":["invoice_number","total","po"],"additionalProperties":false}})J")
+                            ->as_object();
+  config["engine"] = {
+      {"type", "llm"}, {"baseUrl", server.Url("/v1/")}, {"model", "qwen2.5-7b"}, {"apiKeyEnv", "GOLDSET_LLM_TEST_KEY"}};
   auto out = RunProcessor(Kind::kExtractor, config, TwoPages(), kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(out->at("value").at("invoice_number"), "INV-1");
@@ -291,8 +321,9 @@ TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
     if (n == 1) return StubHttpServer::Response{200, ChatAnswer(R"J({"a":null,"b":"first","items":[1]})J")};
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"late","b":"second","items":[2]})J")};
   });
-  json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  json::object config{
+      {"schema", {{"type", "object"}}},
+      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   parse::Document doc;
   doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
@@ -311,11 +342,15 @@ TEST(LlmEngine, ClassifyAndSplitMapTypesToIds) {
   Fixture f;
   StubHttpServer server([](const StubHttpServer::Request& r) {
     if (r.body.find("startPage") != std::string::npos)
-      return StubHttpServer::Response{200, ChatAnswer(R"J({"splits":[{"type":"Invoice","startPage":1,"endPage":1},{"type":"receipt","startPage":2,"endPage":2}]})J")};
+      return StubHttpServer::Response{
+          200,
+          ChatAnswer(
+              R"J({"splits":[{"type":"Invoice","startPage":1,"endPage":1},{"type":"receipt","startPage":2,"endPage":2}]})J")};
     return StubHttpServer::Response{200, ChatAnswer("```json\n{\"type\":\"Receipt\"}\n```")};
   });
   json::object engine{{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}};
-  auto c = RunProcessor(Kind::kClassifier, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(), kFile, f.ctx);
+  auto c = RunProcessor(Kind::kClassifier, WithEngine(ParseJson(kClassifyConfig)->as_object(), engine), TwoPages(),
+                        kFile, f.ctx);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->at("id"), "rct");
   json::value creq = ParseJson(server.requests()[0].body).value();
@@ -361,10 +396,13 @@ TEST(LlmEngine, F1_ApiKeyEnvOutsideTheAllowListIsRefusedAndNeverSent) {
   Fixture f;
   setenv("F1_OPERATOR_SECRET", "postgresql://goldset:hunter2@db.internal/goldset", 1);
   setenv("GOLDSET_LLM_F1", "sk-tenant-shared", 1);
-  StubHttpServer server([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")}; });
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
+  });
   auto config = [&](const std::string& env) {
-    return json::object{{"schema", {{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}}}},
-                        {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"apiKeyEnv", env}}}};
+    return json::object{
+        {"schema", {{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}}}},
+        {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"apiKeyEnv", env}}}};
   };
   // Refused by name, set or not, with one message that does not depend on the environment;
   // nothing reaches the receiver.
@@ -417,9 +455,12 @@ TEST(LlmEngine, F1_ApiKeyEnvOutsideTheAllowListIsRefusedAndNeverSent) {
 TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
   Fixture f;
   f.policy.max_llm_calls_per_item = 3;
-  StubHttpServer server([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, ChatAnswer(R"J({})J")}; });
-  json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  StubHttpServer server([](const StubHttpServer::Request&) {
+    return StubHttpServer::Response{200, ChatAnswer(R"J({})J")};
+  });
+  json::object config{
+      {"schema", {{"type", "object"}}},
+      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   auto pages = [](int n) {
     parse::Document doc;
     for (int i = 1; i <= n; ++i) doc.pages.push_back({i, 0, 0, std::string(3000, 'p'), {}, false, 1});
@@ -430,15 +471,17 @@ TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
   EXPECT_EQ(server.requests().size(), 2u);
   ASSERT_TRUE(RunProcessor(Kind::kExtractor, config, pages(3), kFile, f.ctx).ok());  // limit
   EXPECT_EQ(server.requests().size(), 5u);
-  auto over = RunProcessor(Kind::kExtractor, config, pages(4), kFile, f.ctx);        // limit + 1
+  auto over = RunProcessor(Kind::kExtractor, config, pages(4), kFile, f.ctx);  // limit + 1
   EXPECT_EQ(over.status().code(), Status::Code::kUnprocessable);
   EXPECT_THAT(over.status().message(), HasSubstr("the document needs 4 llm engine calls of at most 4000 characters"));
   EXPECT_THAT(over.status().message(), HasSubstr("at most 3 per item (--llm-max-calls-per-item)"));
   EXPECT_EQ(server.requests().size(), 5u);  // nothing sent for the refused document
   // A classifier reads the first chunk only, whatever the length.
-  json::object classify = WithEngine(ParseJson(kClassifyConfig)->as_object(),
-                                     {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}});
-  EXPECT_THAT(RunProcessor(Kind::kClassifier, classify, pages(10), kFile, f.ctx).status().message(), Not(HasSubstr("calls")));
+  json::object classify =
+      WithEngine(ParseJson(kClassifyConfig)->as_object(),
+                 {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}});
+  EXPECT_THAT(RunProcessor(Kind::kClassifier, classify, pages(10), kFile, f.ctx).status().message(),
+              Not(HasSubstr("calls")));
 }
 
 // Audit F6: the http and llm engines' answers are bounded; over the limit the item fails
@@ -480,7 +523,8 @@ TEST(EngineDeadline, AbortsAnHttpCallInFlightAndMakesNoRetry) {
   ctx.http_timeout_ms = 20000;
   ctx.cancel = &deadline;
   const int64_t t0 = MonotonicMillis();
-  auto out = RunProcessor(Kind::kExtractor, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", server.Url("/p")}}),
+  auto out = RunProcessor(Kind::kExtractor,
+                          WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", server.Url("/p")}}),
                           TwoPages(), kFile, ctx);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), Status::Code::kDeadlineExceeded);
@@ -500,8 +544,9 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
     token.Cancel(Status::Unavailable("lease lost"));
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
   });
-  json::object config{{"schema", {{"type", "object"}}},
-                      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  json::object config{
+      {"schema", {{"type", "object"}}},
+      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
   parse::Document doc;
   doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
   doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
@@ -521,7 +566,8 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
     return StubHttpServer::Response{503, "busy"};
   });
   ctx.cancel = &later;
-  auto r = RunProcessor(Kind::kExtractor, WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", down.Url("/p")}}),
+  auto r = RunProcessor(Kind::kExtractor,
+                        WithEngine({{"schema", {{"type", "object"}}}}, {{"type", "http"}, {"url", down.Url("/p")}}),
                         TwoPages(), kFile, ctx);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "shutting down");

@@ -39,9 +39,7 @@ parse::Document Doc(const std::vector<std::string>& page_texts, double confidenc
   return d;
 }
 
-json::object Config(const std::string& schema_json) {
-  return json::object{{"schema", ParseJson(schema_json).value()}};
-}
+json::object Config(const std::string& schema_json) { return json::object{{"schema", ParseJson(schema_json).value()}}; }
 
 json::value Extract(const json::object& config, const parse::Document& doc) {
   auto r = RunProcessor(Kind::kExtractor, config, doc, FileRef{"file_1", "a.pdf", "PDF", ""}, RulesContext());
@@ -58,7 +56,8 @@ TEST(RulesExtract, HintsPatternsLabelsDatesAndRows) {
     "rows":{"type":"array","items":{"type":"object","properties":{"sku":{"type":["string","null"]},"qty":{"type":["integer","null"]},"note":{"type":["string","null"]}}},
             "x-rules":{"rowPattern":"^(?P<sku>[A-Z]{3}\\d{2})\\s+(?P<qty>\\d+)$"}}}})J");
   auto doc = Doc({"ACME   Invoice No.: A-77\nIssued: 03/04/2024\nPO # 123456\nABC12 4\nXYZ99 10",
-                  "Amount Due\n\xE2\x82\xAC" "1.250,00"});
+                  "Amount Due\n\xE2\x82\xAC"
+                  "1.250,00"});
   json::value out = Extract(config, doc);
   const json::object& v = out.at("value").as_object();
   EXPECT_EQ(v.at("po"), "123456");
@@ -88,8 +87,9 @@ TEST(RulesExtract, DatesAreIsoWithTheRawTextInMetadata) {
     "note":{"type":["string","null"],"format":"date","x-rules":{"labels":["Note"]}},
     "rows":{"type":"array","items":{"type":"object","properties":{"when":{"type":["string","null"],"format":"date"},"what":{"type":["string","null"]}}},
             "x-rules":{"rowPattern":"^\\* (?P<when>.+?)\\s{2,}(?P<what>\\S.*)$"}}}})J");
-  auto doc = Doc({"RECEIPT\nDate: 25 Mar 2018 9:27PM   Table 4\nDue: 03.04.18\nPaid Mar 26, 2018, 21:27:05\nNote: soon\n"
-                  "* 25-MAR-18  Soup\n* March 25th 2018  Bread"});
+  auto doc =
+      Doc({"RECEIPT\nDate: 25 Mar 2018 9:27PM   Table 4\nDue: 03.04.18\nPaid Mar 26, 2018, 21:27:05\nNote: soon\n"
+           "* 25-MAR-18  Soup\n* March 25th 2018  Bread"});
   json::value out = Extract(config, doc);
   const json::object& v = out.at("value").as_object();
   EXPECT_EQ(v.at("date"), "2018-03-25");
@@ -114,7 +114,9 @@ TEST(RulesExtract, HeuristicsWithoutHintsNestedObjectsAndMissingFields) {
     "status":{"type":["string","null"],"enum":["open","closed",null]},
     "ship_to":{"type":"object","properties":{"city":{"type":["string","null"]},"zip_code":{"type":["string","null"],"description":"labeled 'Postcode'"}}},
     "missing_field":{"type":["string","null"]}}})J");
-  auto doc = Doc({"Vendor   Name : Contoso Ltd\nTotal Amount 1,999.99\nIs Paid: yes\nStatus: CLOSED\nCity: Springfield\nPostcode: 12345"}, 0.8);
+  auto doc = Doc({"Vendor   Name : Contoso Ltd\nTotal Amount 1,999.99\nIs Paid: yes\nStatus: CLOSED\nCity: "
+                  "Springfield\nPostcode: 12345"},
+                 0.8);
   json::value out = Extract(config, doc);
   const json::object& v = out.at("value").as_object();
   EXPECT_EQ(v.at("vendor_name"), "Contoso Ltd");
@@ -184,7 +186,8 @@ TEST(RulesExtract, CitationsHaveWordPolygonsInPageCoordinates) {
     "ship_to":{"type":["string","null"],"x-rules":{"labels":["Ship to"]}},
     "rows":{"type":"array","items":{"type":"object","properties":{"sku":{"type":["string","null"]},"qty":{"type":["integer","null"]}}},
             "x-rules":{"rowPattern":"^(?P<sku>[A-Z]{3}\\d+) x (?P<qty>\\d+)$"}}}})J");
-  auto doc = PlacedDoc("Invoice No. A-77\nVendor: Acme Supplies\nDate: 25 Mar 2018\nShip to:\nHarbour Rd\nABC1 x 4\nXYZ22 x 10");
+  auto doc = PlacedDoc(
+      "Invoice No. A-77\nVendor: Acme Supplies\nDate: 25 Mar 2018\nShip to:\nHarbour Rd\nABC1 x 4\nXYZ22 x 10");
   json::value out = Extract(config, doc);
   const json::object& v = out.at("value").as_object();
   ASSERT_EQ(v.at("number"), "A-77") << ToJson(out);
@@ -213,7 +216,8 @@ TEST(RulesExtract, CitationsHaveWordPolygonsInPageCoordinates) {
 
 // Plain text has no page coordinates: citations name the page only.
 TEST(RulesExtract, PlainTextCitationsHaveNoPolygon) {
-  auto config = Config(R"J({"type":"object","properties":{"vendor":{"type":["string","null"],"x-rules":{"labels":["Vendor"]}}}})J");
+  auto config = Config(
+      R"J({"type":"object","properties":{"vendor":{"type":["string","null"],"x-rules":{"labels":["Vendor"]}}}})J");
   json::value out = Extract(config, Doc({"Vendor: Acme"}));
   const json::object& citation = out.at("metadata").at("vendor").at("citations").at(0).as_object();
   EXPECT_EQ(citation.at("page").at("number").as_int64(), 1);
@@ -224,7 +228,9 @@ TEST(RulesExtract, PlainTextCitationsHaveNoPolygon) {
 TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
   json::object classify = ParseJson(R"J({"classifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill with invoice number","x-rules":{"keywords":["invoice","bill to"]}},
-    {"id":"rct","type":"Receipt","description":"store purchase receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
+    {"id":"rct","type":"Receipt","description":"store purchase receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J")
+                              .value()
+                              .as_object();
   auto r = RunProcessor(Kind::kClassifier, classify, Doc({"RECEIPT\nCashier: Bob\nTotal 3.00"}), {}, RulesContext());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->at("id"), "rct");
@@ -234,7 +240,9 @@ TEST(RulesClassifyAndSplit, TfIdfAndStartKeywords) {
 
   json::object split = ParseJson(R"J({"splitClassifications":[
     {"id":"inv","type":"Invoice","description":"vendor bill","x-rules":{"keywords":["invoice"],"startKeywords":["Invoice Number"]}},
-    {"id":"rct","type":"Receipt","description":"store receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J").value().as_object();
+    {"id":"rct","type":"Receipt","description":"store receipt","x-rules":{"keywords":["receipt","cashier"]}}]})J")
+                           .value()
+                           .as_object();
   auto s = RunProcessor(Kind::kSplitter, split,
                         Doc({"Invoice Number: 1", "invoice continued", "", "Invoice Number: 2", "RECEIPT cashier"}),
                         FileRef{"file_9", "", "", ""}, RulesContext());

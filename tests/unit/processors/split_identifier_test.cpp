@@ -28,7 +28,8 @@ json::object SplitConfig() {
        "identifierKey": "the invoice number", "x-rules": {"startKeywords": ["invoice"]}},
       {"id": "receipt", "type": "Receipt", "description": "receipt paid thank you",
        "x-rules": {"startKeywords": ["receipt"], "identifier": {"patterns": ["Ref\\s+(R-[0-9]+)"]}}},
-      {"id": "other", "type": "Other", "description": "other"}]})js").as_object();
+      {"id": "other", "type": "Other", "description": "other"}]})js")
+      .as_object();
 }
 
 TEST(SplitIdentifier, ReadsTheKeyedValueFromTheSplitsOwnPages) {
@@ -63,7 +64,8 @@ TEST(SplitIdentifier, RulesSplitFillsIdentifierPerSplit) {
 
 TEST(SplitIdentifier, BadIdentifierHintsAreRefusedWhenTheConfigIsWritten) {
   auto config = json::parse(R"js({"splitClassifications": [{"id": "a", "type": "A",
-      "x-rules": {"identifier": {"patterns": ["no group"]}}}]})js").as_object();
+      "x-rules": {"identifier": {"patterns": ["no group"]}}}]})js")
+                    .as_object();
   Status st = ValidateEngineConfig(Kind::kSplitter, config, EnginePolicy());
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("identifier.patterns[0]"), std::string::npos) << st.message();

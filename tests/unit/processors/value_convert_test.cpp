@@ -23,7 +23,10 @@ TEST(ValueConvert, Currency) {
   EXPECT_DOUBLE_EQ(*usd->amount, 1200.5);
   EXPECT_EQ(*usd->code, "USD");
   EXPECT_EQ(*ParseCurrency("\xE2\x82\xAC 99")->code, "EUR");
-  EXPECT_EQ(*ParseCurrency("\xC2\xA3" "5.00")->code, "GBP");
+  EXPECT_EQ(*ParseCurrency("\xC2\xA3"
+                           "5.00")
+                 ->code,
+            "GBP");
   EXPECT_EQ(*ParseCurrency("EUR 1.234,00")->code, "EUR");
   EXPECT_DOUBLE_EQ(*ParseCurrency("EUR 1.234,00")->amount, 1234);
   EXPECT_FALSE(ParseCurrency("12.00")->code.has_value());

@@ -83,9 +83,10 @@ TEST_P(ApiKeyStoreTest, AdminFlagReachesAuthentication) {
 // Rows written before migration 500 (no admin value) read as non-admin keys.
 TEST_P(ApiKeyStoreTest, KeysFromBeforeTheMigrationAreNotAdmins) {
   ASSERT_TRUE(db->InTransaction(true, [&](Connection& c) {
-                  return c.Exec("INSERT INTO api_keys (id, key_hash, name, organization_id, workspace_id, created_at) "
-                                "VALUES ('key_old', 'h', 'old', ?, ?, 1)",
-                                {ws_a.organization_id, ws_a.id});
+                  return c.Exec(
+                      "INSERT INTO api_keys (id, key_hash, name, organization_id, workspace_id, created_at) "
+                      "VALUES ('key_old', 'h', 'old', ?, ?, 1)",
+                      {ws_a.organization_id, ws_a.id});
                 }).ok());
   auto k = keys->Get(ws_a.id, "key_old");
   ASSERT_TRUE(k.ok());

@@ -66,7 +66,8 @@ TEST_P(BlobStoreTest, DatabaseBlobStore) {
   EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM blobs WHERE sha256 = ?", {*sha}), 3);
   std::string tampered = bytes.substr(1u << 20, 1u << 20);
   tampered[17] ^= 1;
-  ASSERT_TRUE(db->Acquire()->Exec("UPDATE blobs SET data = ? WHERE sha256 = ? AND chunk = 1", {Blob{tampered}, *sha}).ok());
+  ASSERT_TRUE(
+      db->Acquire()->Exec("UPDATE blobs SET data = ? WHERE sha256 = ? AND chunk = 1", {Blob{tampered}, *sha}).ok());
   EXPECT_EQ(blobs->Get(*sha).status().code(), Status::Code::kInternal);
   ASSERT_TRUE(db->Acquire()->Exec("DELETE FROM blobs WHERE sha256 = ? AND chunk = 1", {*sha}).ok());
   auto missing = blobs->Get(*sha);

@@ -79,8 +79,10 @@ class ConsistencyTest : public BackendTest {
 // test table pins the file. The old code dropped the bytes inside the transaction, so the
 // file survived the failed commit without its bytes.
 TEST_P(ConsistencyTest, F24_BytesOutliveADeletionThatFailsToCommit) {
-  ASSERT_TRUE(db->Acquire()->Exec(
-      "CREATE TABLE file_pins (file_id TEXT NOT NULL REFERENCES files(id) DEFERRABLE INITIALLY DEFERRED)").ok());
+  ASSERT_TRUE(
+      db->Acquire()
+          ->Exec("CREATE TABLE file_pins (file_id TEXT NOT NULL REFERENCES files(id) DEFERRABLE INITIALLY DEFERRED)")
+          .ok());
   std::vector<std::pair<std::string, std::shared_ptr<BlobStore>>> stores;
   auto local = OpenLocalBlobStore(env_.dir.empty() ? ::testing::TempDir() + "/f24-" + NewId("t") : env_.dir + "/blobs");
   ASSERT_TRUE(local.ok());
@@ -140,18 +142,17 @@ TEST_P(ConsistencyTest, F10_ItemInsertAndFileDeletionNeverBothSucceed) {
       it.file_id = f.id;
       it.expected_output = "{}";
     }
-    auto [inserted, deleted] = Together(
-        [&] { return evaluations.InsertItems(set.id, items); },
-        [&] {
-          return files.Delete(
-              ws_, f.id,
-              [&](Connection& c) -> Status {
-                auto n = EvaluationStore::CountItemsUsingFile(c, ws_, f.id);
-                if (!n.ok()) return n.status();
-                return *n == 0 ? Status::OK() : Status::InvalidArgument("in use");
-              },
-              nullptr);
-        });
+    auto [inserted, deleted] = Together([&] { return evaluations.InsertItems(set.id, items); },
+                                        [&] {
+                                          return files.Delete(
+                                              ws_, f.id,
+                                              [&](Connection& c) -> Status {
+                                                auto n = EvaluationStore::CountItemsUsingFile(c, ws_, f.id);
+                                                if (!n.ok()) return n.status();
+                                                return *n == 0 ? Status::OK() : Status::InvalidArgument("in use");
+                                              },
+                                              nullptr);
+                                        });
     if (inserted.ok() && deleted.ok()) ++both;
     if (inserted.ok()) {
       ++items_won;
@@ -176,9 +177,9 @@ TEST_P(ConsistencyTest, F11_ConcurrentPartialUpdatesOfAProcessorLoseNothing) {
   for (int round = 0; round < 200; ++round) {
     const std::string name = "name " + std::to_string(round);
     const std::string config = "{\"round\":" + std::to_string(round) + "}";
-    auto [renamed, configured] = Together(
-        [&] { return processors.Update(ws_, p.kind, p.id, name, std::nullopt, "a", 10 + round).status(); },
-        [&] { return processors.Update(ws_, p.kind, p.id, std::nullopt, config, "b", 10 + round).status(); });
+    auto [renamed, configured] =
+        Together([&] { return processors.Update(ws_, p.kind, p.id, name, std::nullopt, "a", 10 + round).status(); },
+                 [&] { return processors.Update(ws_, p.kind, p.id, std::nullopt, config, "b", 10 + round).status(); });
     ASSERT_TRUE(renamed.ok()) << renamed.ToString();
     ASSERT_TRUE(configured.ok()) << configured.ToString();
     auto now = processors.Get(ws_, p.kind, p.id);

@@ -74,9 +74,11 @@ TEST_P(DatabaseTest, LowerFoldsUnicode) {
   EXPECT_EQ((*rows)[0].Int(2), 1);
   EXPECT_EQ((*rows)[0].Int(3), 1);
   if (GetParam() == Backend::kSqlite) {  // PostgreSQL refuses invalid UTF-8 outright
-    auto raw = c->Query("SELECT LOWER(CAST(? AS TEXT))", {Blob{std::string("A\xff\xc3" "B\xc3\x84")}});
+    auto raw = c->Query("SELECT LOWER(CAST(? AS TEXT))", {Blob{std::string("A\xff\xc3"
+                                                                           "B\xc3\x84")}});
     ASSERT_TRUE(raw.ok()) << raw.status().ToString();
-    EXPECT_EQ((*raw)[0].Text(0), std::string("a\xff\xc3" "b\xc3\xa4"));
+    EXPECT_EQ((*raw)[0].Text(0), std::string("a\xff\xc3"
+                                             "b\xc3\xa4"));
   }
 }
 
@@ -150,7 +152,8 @@ TEST_P(DatabaseTest, TransactionsCommitOrRollBack) {
   EXPECT_EQ(st.code(), Status::Code::kNotFound);  // the callback's own error is final
   EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM t"), 0);
 
-  ASSERT_TRUE(db->InTransaction(true, [](Connection& c) { return c.Exec("INSERT INTO t (id, u) VALUES (1, 'a')"); }).ok());
+  ASSERT_TRUE(
+      db->InTransaction(true, [](Connection& c) { return c.Exec("INSERT INTO t (id, u) VALUES (1, 'a')"); }).ok());
   // A constraint violation is InvalidArgument and undoes the whole transaction.
   st = db->InTransaction(true, [](Connection& c) -> Status {
     GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO t (id, u) VALUES (2, 'b')"));
@@ -190,7 +193,8 @@ TEST_P(DatabaseTest, ConcurrentReadModifyWriteLosesNoUpdate) {
 }
 
 TEST_P(DatabaseTest, DeadlocksAreRetried) {
-  ASSERT_TRUE(db->Acquire()->ExecScript("INSERT INTO t (id, i) VALUES (1, 0); INSERT INTO t (id, i) VALUES (2, 0)").ok());
+  ASSERT_TRUE(
+      db->Acquire()->ExecScript("INSERT INTO t (id, i) VALUES (1, 0); INSERT INTO t (id, i) VALUES (2, 0)").ok());
   auto crossed = [&](int64_t first, int64_t second) {
     return db->InTransaction(true, [&](Connection& c) -> Status {
       GOLDSET_RETURN_IF_ERROR(c.Exec("UPDATE t SET i = i + 1 WHERE id = ?", {first}));
@@ -218,9 +222,9 @@ TEST_P(DatabaseTest, ClaimIdiomHandsOutEachRowOnce) {
                     GOLDSET_RETURN_IF_ERROR(c.Exec("INSERT INTO t (id, s) VALUES (?, 'queued')", {i}));
                   return Status::OK();
                 }).ok());
-  const std::string claim =
-      "WITH picked AS MATERIALIZED (SELECT id FROM t WHERE s = 'queued' ORDER BY id LIMIT ?" +
-      std::string(db->ForUpdateSkipLocked()) + ") UPDATE t SET s = ? WHERE id IN (SELECT id FROM picked) RETURNING id";
+  const std::string claim = "WITH picked AS MATERIALIZED (SELECT id FROM t WHERE s = 'queued' ORDER BY id LIMIT ?" +
+                            std::string(db->ForUpdateSkipLocked()) +
+                            ") UPDATE t SET s = ? WHERE id IN (SELECT id FROM picked) RETURNING id";
   std::mutex mu;
   std::multiset<int64_t> claimed;
   std::atomic<int> oversized{0}, errors{0};
@@ -244,7 +248,8 @@ TEST_P(DatabaseTest, ClaimIdiomHandsOutEachRowOnce) {
         if (got.empty()) return;
         if (got.size() > static_cast<size_t>(kBatch)) ++oversized;
         for (int64_t id : got) {
-          Status done = db->InTransaction(true, [&](Connection& c) { return c.Exec("UPDATE t SET s = 'done' WHERE id = ?", {id}); });
+          Status done = db->InTransaction(
+              true, [&](Connection& c) { return c.Exec("UPDATE t SET s = 'done' WHERE id = ?", {id}); });
           if (!done.ok()) ++errors;
         }
         std::lock_guard<std::mutex> lock(mu);
@@ -282,8 +287,9 @@ TEST_P(PostgresOnlyTest, UnnamedStatementModeTypesLikePreparedAndKeepsNothingOnT
     EXPECT_EQ((*rows)[0].Int(0), 42);
     EXPECT_EQ((*rows)[0].Int(1), 1);
     EXPECT_EQ((*rows)[0].Text(2), "yx");
-    ASSERT_TRUE(c->Exec("INSERT INTO t (id, i, s) VALUES (?, ?, ?)",
-                        {int64_t{10 + round}, std::string("123"), int64_t{9}}).ok());
+    ASSERT_TRUE(
+        c->Exec("INSERT INTO t (id, i, s) VALUES (?, ?, ?)", {int64_t{10 + round}, std::string("123"), int64_t{9}})
+            .ok());
   }
   EXPECT_EQ(*QueryInt(*c, "SELECT SUM(i) FROM t WHERE id IN (10, 11)"), 246);
   // In a transaction: re-typing and a statement that never parses leave it usable; a
@@ -368,8 +374,9 @@ TEST_P(PostgresOnlyTest, RecoversAfterAllSessionsDie) {
       ASSERT_TRUE(held.back()->Query("SELECT 1").ok());
     }
   }
-  auto killed = QueryInt(*db->Acquire(),
-                         "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'restarttest'");
+  auto killed =
+      QueryInt(*db->Acquire(),
+               "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'restarttest'");
   ASSERT_TRUE(killed.ok()) << killed.status().ToString();
   EXPECT_EQ(*killed, 12);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -381,7 +388,8 @@ TEST_P(PostgresOnlyTest, RecoversAfterAllSessionsDie) {
 }
 
 TEST_P(PostgresOnlyTest, PoolIsBoundedAndAcquireBlocks) {
-  auto small = OpenPostgres(env_.location + "?application_name=pooltest", {.max_connections = 2, .acquire_timeout_ms = 400});
+  auto small =
+      OpenPostgres(env_.location + "?application_name=pooltest", {.max_connections = 2, .acquire_timeout_ms = 400});
   ASSERT_TRUE(small.ok()) << small.status().ToString();
   auto a = (*small)->Acquire();
   auto b = (*small)->Acquire();

@@ -19,7 +19,9 @@ TEST(TranslatePlaceholders, NumbersPlaceholdersOutsideQuotesAndComments) {
 
 TEST(DecodeByteaHex, DecodesAndRejectsGarbage) {
   EXPECT_EQ(*DecodeByteaHex("\\x"), "");
-  EXPECT_EQ(*DecodeByteaHex("\\x00ff41"), std::string("\0\xff" "A", 3));
+  EXPECT_EQ(*DecodeByteaHex("\\x00ff41"), std::string("\0\xff"
+                                                      "A",
+                                                      3));
   EXPECT_FALSE(DecodeByteaHex("\\x0").ok());
   EXPECT_FALSE(DecodeByteaHex("\\xzz").ok());
   EXPECT_FALSE(DecodeByteaHex("abc").ok());

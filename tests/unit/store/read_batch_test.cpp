@@ -207,9 +207,10 @@ TEST_F(SqliteReadBatchTest, AWriteOfThisProcessRenewsTheSnapshot) {
   }
   // A transaction of this process, committed on another thread, renews it too.
   std::thread writer([&] {
-    ASSERT_TRUE(db_->InTransaction(true, [](Connection& c) {
-                     return c.Exec("UPDATE kv SET v = 77 WHERE k = ?", {std::string("a")});
-                   }).ok());
+    ASSERT_TRUE(
+        db_->InTransaction(true,
+                           [](Connection& c) { return c.Exec("UPDATE kv SET v = 77 WHERE k = ?", {std::string("a")}); })
+            .ok());
   });
   writer.join();
   EXPECT_EQ(ReadValue(*db_), 77);

@@ -29,9 +29,13 @@ class RunStoreTest : public testing::BackendTest {
     for (int i = 0; i < kItems; ++i)
       ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
                           "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', '{}', ?, ?)",
-                          {"evi_" + std::to_string(i), int64_t{i}, int64_t{i}}).ok());
+                          {"evi_" + std::to_string(i), int64_t{i}, int64_t{i}})
+                      .ok());
   }
-  void TearDown() override { db_.reset(); BackendTest::TearDown(); }
+  void TearDown() override {
+    db_.reset();
+    BackendTest::TearDown();
+  }
 
   RunRecord NewRun() {
     RunRecord r;
@@ -279,7 +283,10 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
   int finalized = 0;
-  auto finalize = [&](Connection& c, const RunRecord& r) { ++finalized; return Finalize(c, r); };
+  auto finalize = [&](Connection& c, const RunRecord& r) {
+    ++finalized;
+    return Finalize(c, r);
+  };
   auto batch = runs.ClaimItems("w:1", NowMillis(), 600000, "", kItems);
   ASSERT_TRUE(batch.ok());
   ASSERT_EQ(batch->size(), static_cast<size_t>(kItems));
@@ -303,8 +310,7 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
     done[i].num_pages = 1;
   }
   std::vector<RunStore::CompletionRef> failed_only, rest;
-  for (size_t i = 0; i < done.size(); ++i)
-    (done[i].failed ? failed_only : rest).push_back({&(*batch)[i], &done[i]});
+  for (size_t i = 0; i < done.size(); ++i) (done[i].failed ? failed_only : rest).push_back({&(*batch)[i], &done[i]});
   auto landed = runs.CompleteItems(failed_only, finalize);
   ASSERT_TRUE(landed.ok()) << landed.status().ToString();
   EXPECT_FALSE((*landed)[0]) << "item 0's claim was lost";
@@ -361,7 +367,8 @@ TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
           refs.push_back({&(*c)[i], &done[i]});
         }
         StatusOr<std::vector<bool>> landed = Status::Unavailable("");
-        while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {}
+        while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {
+        }
         for (bool b : *landed) completed += b ? 1 : 0;
       }
     });

@@ -49,7 +49,8 @@ class S3BlobStoreTest : public ::testing::Test {
   void SetUp() override {
     const std::string root = GOLDSET_SOURCE_DIR;
     const std::string script = root + "/tests/integration/s3_process.mjs";
-    if (!std::filesystem::exists(root + "/tests/integration/node_modules/s3rver") || std::system("node --version >/dev/null 2>&1") != 0)
+    if (!std::filesystem::exists(root + "/tests/integration/node_modules/s3rver") ||
+        std::system("node --version >/dev/null 2>&1") != 0)
       GTEST_SKIP() << "node or s3rver missing (scripts/install-deps.sh test)";
     int out[2];
     ASSERT_EQ(pipe(out), 0);

@@ -31,8 +31,11 @@ class SetHistoryTest : public testing::BackendTest {
         c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_2', 'org_1', 'w', 0)")
             .ok());
     for (const char* f : {"file_a", "file_b", "file_c"})
-      ASSERT_TRUE(c->Exec("INSERT INTO files (id, workspace_id, name, mime_type, content_sha256, size_bytes, created_at, "
-                          "updated_at) VALUES (?, 'ws_1', 'f.txt', 'text/plain', 'x', 1, 0, 0)", {std::string(f)}).ok());
+      ASSERT_TRUE(
+          c->Exec("INSERT INTO files (id, workspace_id, name, mime_type, content_sha256, size_bytes, created_at, "
+                  "updated_at) VALUES (?, 'ws_1', 'f.txt', 'text/plain', 'x', 1, 0, 0)",
+                  {std::string(f)})
+              .ok());
   }
 
   static EvaluationItemRecord Item(const std::string& id, std::optional<std::string> file_id,
@@ -62,7 +65,8 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
   // Key order and number spelling differ from the canonical form on purpose.
   ASSERT_TRUE(sets.InsertItems("ev_1", {Item("evi_1", "file_a", {}, R"({"value":{"total":12.50,"name":"Acme"}})"),
                                         Item("evi_2", std::nullopt, {"file_b", "file_c"},
-                                             R"({"value":{"total":3.0,"name":"B\n"}})")}).ok());
+                                             R"({"value":{"total":3.0,"name":"B\n"}})")})
+                  .ok());
   auto v1 = sets.GetSet("ws_1", "ev_1");
   ASSERT_TRUE(v1.ok());
   EXPECT_EQ(v1->version, 1);
@@ -80,7 +84,8 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
 
   // Writing the first value back restores the first hash: the hash is of content only.
   RevisionCause revert{"revert", std::nullopt, "api_key", "key two"};
-  ASSERT_TRUE(sets.UpdateItemExpected("ws_1", "ev_1", "evi_1", R"({"value":{"name":"Acme","total":12.5}})", 3000, revert).ok());
+  ASSERT_TRUE(
+      sets.UpdateItemExpected("ws_1", "ev_1", "evi_1", R"({"value":{"name":"Acme","total":12.5}})", 3000, revert).ok());
   auto v3 = sets.GetSet("ws_1", "ev_1");
   EXPECT_EQ(v3->version, 3);
   EXPECT_EQ(v3->content_hash, v1->content_hash);

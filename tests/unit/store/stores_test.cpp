@@ -65,7 +65,8 @@ TEST_P(StoresTest, SettingCreatedOnceUnderConcurrency) {
   TenancyStore t(db);
   std::vector<std::future<StatusOr<std::string>>> racers;
   for (int i = 0; i < 8; ++i)
-    racers.push_back(std::async(std::launch::async, [&t, i] { return t.GetOrCreateSetting("secret", "v" + std::to_string(i)); }));
+    racers.push_back(
+        std::async(std::launch::async, [&t, i] { return t.GetOrCreateSetting("secret", "v" + std::to_string(i)); }));
   std::set<std::string> values;
   for (auto& r : racers) {
     auto v = r.get();
@@ -106,13 +107,18 @@ TEST_P(StoresTest, FilesAreScopedByWorkspace) {
   ASSERT_TRUE(files.Delete(a->id, f.id, nullptr, drop).ok());
   EXPECT_TRUE(dropped.empty()) << "the bytes are still used by copy.pdf";
   // A check that refuses leaves the file as it was.
-  EXPECT_EQ(files.Delete(a->id, same_bytes.id, [](Connection&) { return Status::InvalidArgument("in use"); }, drop).code(),
+  EXPECT_EQ(files
+                .Delete(
+                    a->id, same_bytes.id, [](Connection&) { return Status::InvalidArgument("in use"); }, drop)
+                .code(),
             Status::Code::kInvalidArgument);
   EXPECT_TRUE(files.Get(a->id, same_bytes.id).ok());
   EXPECT_TRUE(dropped.empty());
   // The bytes go after the deletion committed; failing to drop them does not undo it
   // (unreferenced bytes are left behind, never a file without bytes).
-  EXPECT_TRUE(files.Delete(a->id, same_bytes.id, nullptr, [](const std::string&) { return Status::Internal("disk gone"); }).ok());
+  EXPECT_TRUE(
+      files.Delete(a->id, same_bytes.id, nullptr, [](const std::string&) { return Status::Internal("disk gone"); })
+          .ok());
   EXPECT_EQ(files.Get(a->id, same_bytes.id).status().code(), Status::Code::kNotFound);
   model::File again = NewFile(a->id, "again.pdf", 2, 2);
   ASSERT_TRUE(files.Insert(again).ok());
@@ -136,7 +142,8 @@ TEST_P(StoresTest, StoringAndDeletingTheSameBytesAtOnceLosesNothing) {
   TenancyStore t(db);
   FileStore files(db);
   auto ws = t.CreateOrganization("A", "A");
-  auto blobs = OpenLocalBlobStore(env_.dir.empty() ? ::testing::TempDir() + "/blobs-" + NewId("t") : env_.dir + "/blobs");
+  auto blobs =
+      OpenLocalBlobStore(env_.dir.empty() ? ::testing::TempDir() + "/blobs-" + NewId("t") : env_.dir + "/blobs");
   ASSERT_TRUE(blobs.ok()) << blobs.status().ToString();
   auto store = [&](model::File& f, const std::string& bytes) -> Status {
     auto sha = (*blobs)->Put(bytes);
@@ -249,15 +256,15 @@ TEST_P(StoresTest, ComparisonsBoundedPerRunPair) {
   const int64_t kMax = 3;
   EXPECT_TRUE(*c.Put(key("p1"), "{1}", 1, kMax));
   EXPECT_FALSE(*c.Put(key("p1"), "{other}", 2, kMax));  // already stored: unchanged
-  EXPECT_TRUE(*c.Put(key("p2"), "{2}", 3, kMax));        // limit - 1 stored before
-  EXPECT_TRUE(*c.Put(key("p3"), "{3}", 4, kMax));        // reaches the limit
-  EXPECT_FALSE(*c.Put(key("p4"), "{4}", 5, kMax));       // over it: not stored
+  EXPECT_TRUE(*c.Put(key("p2"), "{2}", 3, kMax));       // limit - 1 stored before
+  EXPECT_TRUE(*c.Put(key("p3"), "{3}", 4, kMax));       // reaches the limit
+  EXPECT_FALSE(*c.Put(key("p4"), "{4}", 5, kMax));      // over it: not stored
   EXPECT_EQ(**c.Get(key("p1")), "{1}");
   EXPECT_EQ(**c.Get(key("p3")), "{3}");
   EXPECT_FALSE(c.Get(key("p4"))->has_value());
-  EXPECT_TRUE(*c.Put(key("p4", "bpr_c"), "{c}", 6, kMax));  // another pair
+  EXPECT_TRUE(*c.Put(key("p4", "bpr_c"), "{c}", 6, kMax));       // another pair
   EXPECT_FALSE(c.Get(key("p1", "bpr_a", "ws_2"))->has_value());  // another workspace sees nothing
-  EXPECT_FALSE(*c.Put(key("p9", "bpr_d"), "{d}", 7, 0));  // 0: never stored
+  EXPECT_FALSE(*c.Put(key("p9", "bpr_d"), "{d}", 7, 0));         // 0: never stored
 }
 
 // Stored analyses (their own table, migration 700): the one stored at finish through the
@@ -271,9 +278,11 @@ TEST_P(StoresTest, AnalysesStoredAtFinishThenBoundedPerRun) {
   ASSERT_TRUE(db->InTransaction(true, [&](Connection& c) {
                   return AnalysisStore::PutAtFinish(c, key("default"), "{d}", 1);
                 }).ok());
-  ASSERT_TRUE(db->InTransaction(true, [&](Connection& c) {  // a second finish changes nothing
-                  return AnalysisStore::PutAtFinish(c, key("default"), "{other}", 2);
-                }).ok());
+  ASSERT_TRUE(db->InTransaction(true,
+                                [&](Connection& c) {  // a second finish changes nothing
+                                  return AnalysisStore::PutAtFinish(c, key("default"), "{other}", 2);
+                                })
+                  .ok());
   EXPECT_EQ(**a.Get(key("default")), "{d}");
   const int64_t kMax = 3;
   EXPECT_FALSE(*a.Put(key("default"), "{x}", 3, kMax));  // already stored: unchanged
@@ -283,9 +292,9 @@ TEST_P(StoresTest, AnalysesStoredAtFinishThenBoundedPerRun) {
   EXPECT_EQ(**a.Get(key("default")), "{d}");
   EXPECT_EQ(**a.Get(key("p3")), "{3}");
   EXPECT_FALSE(a.Get(key("p4"))->has_value());
-  EXPECT_TRUE(*a.Put(key("p4", "bpr_c"), "{c}", 7, kMax));       // another run
+  EXPECT_TRUE(*a.Put(key("p4", "bpr_c"), "{c}", 7, kMax));            // another run
   EXPECT_FALSE(a.Get(key("default", "bpr_a", "ws_2"))->has_value());  // another workspace sees nothing
-  EXPECT_FALSE(*a.Put(key("p9", "bpr_d"), "{d}", 8, 0));         // 0: never stored on request
+  EXPECT_FALSE(*a.Put(key("p9", "bpr_d"), "{d}", 8, 0));              // 0: never stored on request
   // Not in the comparisons' table.
   EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM run_comparisons"), 0);
   EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM run_analyses"), 4);

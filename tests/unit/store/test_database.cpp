@@ -24,7 +24,8 @@ std::string WithDatabaseName(const std::string& url, const std::string& name) {
 std::string LowerAlnum(std::string s) {
   std::string out;
   for (char c : s)
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 }  // namespace

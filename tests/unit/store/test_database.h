@@ -61,10 +61,9 @@ inline Status SeedWorkspaceAndSet(Connection& c) {
       "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)");
 }
 
-#define GOLDSET_BACKENDS(suite)                                                                 \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                     \
-                           ::testing::Values(::goldset::store::Backend::kSqlite,                \
-                                             ::goldset::store::Backend::kPostgres),             \
-                           ::goldset::store::testing::BackendName)
+#define GOLDSET_BACKENDS(suite)                                                                                     \
+  INSTANTIATE_TEST_SUITE_P(                                                                                         \
+      Backends, suite, ::testing::Values(::goldset::store::Backend::kSqlite, ::goldset::store::Backend::kPostgres), \
+      ::goldset::store::testing::BackendName)
 
 }  // namespace goldset::store::testing

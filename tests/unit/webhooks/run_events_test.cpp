@@ -105,9 +105,12 @@ class RunEventsOutboxTest : public ::testing::Test {
 TEST_F(RunEventsOutboxTest, RunEndedEnqueuesBothEventsForTheEntity) {
   store::RunRecord run = RunWithStatus("PROCESSED");
   run.workspace_id = ws_;
-  ASSERT_TRUE(db_->InTransaction(true, [&](store::Connection& tx) {
-                   return EnqueueRunEnded(tx, run, json::object{{"object", "evaluation_set_run"}, {"id", run.id}});
-                 }).ok());
+  ASSERT_TRUE(db_->InTransaction(
+                     true,
+                     [&](store::Connection& tx) {
+                       return EnqueueRunEnded(tx, run, json::object{{"object", "evaluation_set_run"}, {"id", run.id}});
+                     })
+                  .ok());
   auto events = Events();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].first, "evaluation_set_run.processed");
@@ -122,14 +125,18 @@ TEST_F(RunEventsOutboxTest, ProcessorRunEndedMatchesTheProcessorId) {
   r.kind = "extractor";
   r.status = model::ProcessorRunStatus::kFailed;
   r.processor_json = R"({"object":"extractor","id":"ex_A"})";
-  ASSERT_TRUE(db_->InTransaction(true, [&](store::Connection& tx) {
-                   return EnqueueProcessorRunEnded(tx, r, json::object{{"object", "extract_run"}});
-                 }).ok());
+  ASSERT_TRUE(db_->InTransaction(true,
+                                 [&](store::Connection& tx) {
+                                   return EnqueueProcessorRunEnded(tx, r, json::object{{"object", "extract_run"}});
+                                 })
+                  .ok());
   // Another processor: the subscription does not match, nothing is written.
   r.processor_json = R"({"object":"extractor","id":"ex_B"})";
-  ASSERT_TRUE(db_->InTransaction(true, [&](store::Connection& tx) {
-                   return EnqueueProcessorRunEnded(tx, r, json::object{{"object", "extract_run"}});
-                 }).ok());
+  ASSERT_TRUE(db_->InTransaction(true,
+                                 [&](store::Connection& tx) {
+                                   return EnqueueProcessorRunEnded(tx, r, json::object{{"object", "extract_run"}});
+                                 })
+                  .ok());
   auto events = Events();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].first, "extract_run.failed");

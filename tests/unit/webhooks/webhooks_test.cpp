@@ -174,9 +174,7 @@ class OutboxTest : public ::testing::Test {
     return out;
   }
 
-  int64_t Count(const std::string& table) {
-    return *store::QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM " + table);
-  }
+  int64_t Count(const std::string& table) { return *store::QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM " + table); }
 
   std::filesystem::path dir_;
   std::shared_ptr<store::Database> db_;
