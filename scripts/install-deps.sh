@@ -24,7 +24,7 @@ test_pkgs=(
   chromium
   poppler-utils libcairo2-dev fonts-dejavu-core qpdf
   python3 curl sqlite3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format-14
 )
 bench_pkgs=(
   nginx-light wrk python3-levenshtein python3-numpy hyperfine

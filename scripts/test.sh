@@ -4,6 +4,7 @@
 # browser (Chromium), postgres (store + integration against a throwaway PostgreSQL),
 # asan (an ASan+UBSan build in ${ASAN_DIR:-build-asan}: unit tests + integration suite),
 # tsan (a ThreadSanitizer build in ${TSAN_DIR:-build-tsan}, same tests; only when named),
+# format (scripts/check-format.sh: the C++ sources as clang-format-14 lays them out),
 # fuzz (the libFuzzer targets, clang ASan+UBSan in ${FUZZ_DIR:-build-fuzz}: each target
 # over its committed corpus, then FUZZ_SMOKE_SECONDS of fuzzing; scripts/fuzz.sh smoke),
 # package (scripts/test-package.sh: builds the .deb, dpkg -i, starts it as the unit does,
@@ -12,11 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-suites=${GOLDSET_SUITES:-unit,integration,sdk,browser,postgres,package,asan,fuzz}
+suites=${GOLDSET_SUITES:-format,unit,integration,sdk,browser,postgres,package,asan,fuzz}
 jobs=$(nproc)
 
 has() { [[ ",$suites," == *",$1,"* ]]; }
 failed=()
+
+# First, so a formatting slip is reported in seconds rather than after the build.
+if has format; then
+  echo "== format"
+  scripts/check-format.sh || failed+=(format)
+fi
 
 # The sanitizer suites build their own directories; the others test BUILD_DIR.
 if has unit || has integration || has sdk || has browser || has postgres || has package; then
