@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "jobs/run_analysis.h"
+#include "jobs/run_end.h"
 #include "jobs/run_metrics.h"
 #include "store/analysis_store.h"
 
@@ -193,23 +194,9 @@ StatusOr<RescoreOutcome> WorkRescore(store::RescoreStore& jobs, store::RunStore&
     if (!*written) cancelling = true;
   }
   auto finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-    json::object m;
-    std::string body;
-    if (cancelling || run.status == model::RunStatus::kCancelled) {
-      // Some pages were not written: the metrics and analysis cover what was.
-      RunAnalysisAccumulator written;
-      auto stored = ComputeRunMetrics(runs, &c, run, &written);
-      if (!stored.ok()) return stored.status();
-      m = std::move(*stored);
-      body = written.Body(run);
-    } else {
-      m = metrics.Build(run);
-      body = analysis.Body(run);
-    }
-    GOLDSET_RETURN_IF_ERROR(
-        store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})}, body, NowMillis()));
-    if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, m));
-    return json::serialize(m);
+    // When some pages were not written, the metrics and analysis cover what was.
+    if (cancelling || run.status == model::RunStatus::kCancelled) return EndRunFromWrittenItems(runs, c, run, on_ended);
+    return EndRun(c, run, metrics.Build(run), analysis.Body(run), on_ended);
   };
   auto finished = jobs.Finish(job, finalize);
   if (!finished.ok()) return finished.status();
@@ -227,13 +214,7 @@ StatusOr<RescoreOutcome> RescoreNow(store::RescoreStore& jobs, store::RunStore& 
   auto outcome = WorkRescore(jobs, runs, **job, max_array_rows, on_ended, threads);
   if (outcome.ok()) return outcome;
   auto fail_finalize = [&](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-    RunAnalysisAccumulator written;
-    auto m = ComputeRunMetrics(runs, &c, run, &written);
-    if (!m.ok()) return m.status();
-    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})},
-                                                              written.Body(run), NowMillis()));
-    if (on_ended) GOLDSET_RETURN_IF_ERROR(on_ended(c, run, *m));
-    return json::serialize(*m);
+    return EndRunFromWrittenItems(runs, c, run, on_ended);
   };
   (void)jobs.Fail(**job, "Re-scoring failed: " + outcome.status().message(), fail_finalize);
   return outcome.status();

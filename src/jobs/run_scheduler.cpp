@@ -15,6 +15,7 @@
 #include "jobs/rescore.h"
 #include "jobs/parse_memo.h"
 #include "jobs/run_analysis.h"
+#include "jobs/run_end.h"
 #include "jobs/run_metrics.h"
 #include "store/analysis_store.h"
 
@@ -188,15 +189,9 @@ void RunScheduler::Notify() {
 }
 
 store::RunFinalizer RunScheduler::Finalizer() {
+  // The default analysis is built in the metrics' pass and stored with the final state.
   return [this](store::Connection& c, const store::RunRecord& run) -> StatusOr<std::string> {
-    // The default analysis is built in the metrics' pass and stored with the final state.
-    RunAnalysisAccumulator analysis;
-    auto metrics = ComputeRunMetrics(runs_, &c, run, &analysis);
-    if (!metrics.ok()) return metrics.status();
-    GOLDSET_RETURN_IF_ERROR(store::AnalysisStore::PutAtFinish(c, {run.workspace_id, run.id, AnalysisParameters({})},
-                                                              analysis.Body(run), NowMillis()));
-    if (on_run_ended_) GOLDSET_RETURN_IF_ERROR(on_run_ended_(c, run, *metrics));
-    return json::serialize(*metrics);
+    return EndRunFromWrittenItems(runs_, c, run, on_run_ended_);
   };
 }
 
