@@ -43,8 +43,9 @@ int64_t RetryDelayMs(int64_t base, int attempts) {
 }
 
 // Claim batches (ProcessBatch): at most kMaxClaimBatch items, about kBatchTargetMs of
-// work by the worker's average item time; a finished item waits at most
-// kMaxCompletionDelayMs for the rest of its batch before it lands.
+// work by the worker's average item time; a finished item waits for the rest of its batch
+// only while the next item is expected to end within kMaxCompletionDelayMs of it (an item
+// that runs far past its worker's average can still hold the results before it).
 constexpr int kMaxClaimBatch = 32;
 constexpr double kBatchTargetMs = 100;
 constexpr int64_t kMaxCompletionDelayMs = 100;
@@ -267,6 +268,17 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
       break;
     }
     if (queued[i]->lost()) continue;  // deleted or taken over while queued
+    // A cancel stops items that have not started, and one claimed in a batch has not: once
+    // the batch has run longer than its target (so fast batches pay no extra statement),
+    // each queued item first checks whether its run is being cancelled.
+    if (i > 0 && NowMillis() - claimed_at >= static_cast<int64_t>(kBatchTargetMs)) {
+      auto cancelled = runs_.CancelIfRunCancelling(items[i], Finalizer());
+      if (!cancelled.ok()) LogFailure("cancel check " + items[i].item_id, cancelled.status());
+      if (cancelled.ok() && *cancelled) {
+        queued[i].reset();
+        continue;
+      }
+    }
     auto attempt = std::make_unique<Attempt>(this, RenewerOf(items[i]), queued[i]->expires());
     queued[i].reset();
     const int64_t start = MonotonicMillis();
@@ -277,7 +289,13 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
       if (pending.empty()) pending.since = MonotonicMillis();
       pending.entries.push_back({items[i], std::move(*done), std::move(attempt)});
     }
-    if (!pending.empty() && (i + 1 == items.size() || MonotonicMillis() - pending.since >= kMaxCompletionDelayMs))
+    // Land what is pending unless one more item, at this worker's average, still fits in
+    // kMaxCompletionDelayMs. An item slower than that limit says the next may be slow too (an
+    // engine call that can take seconds): its result is not held behind the next one.
+    const bool slow = took >= static_cast<double>(kMaxCompletionDelayMs);
+    const double waited = static_cast<double>(MonotonicMillis() - pending.since);
+    if (!pending.empty() &&
+        (i + 1 == items.size() || slow || waited + *avg_item_ms >= static_cast<double>(kMaxCompletionDelayMs)))
       Flush(pending);
   }
   Flush(pending);

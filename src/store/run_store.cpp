@@ -283,6 +283,30 @@ StatusOr<bool> RunStore::CompleteItem(const RunItemRecord& claimed, const ItemCo
   return static_cast<bool>(landed->front());
 }
 
+StatusOr<bool> RunStore::CancelIfRunCancelling(const RunItemRecord& claimed, const RunFinalizer& finalize) {
+  bool cancelled = false;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    cancelled = false;
+    const int64_t now = NowMillis();
+    GOLDSET_RETURN_IF_ERROR(
+        c.Exec("UPDATE evaluation_run_items SET status = 'CANCELLED', lease_until = NULL, updated_at = ? "
+               "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING' "
+               "AND EXISTS (SELECT 1 FROM evaluation_runs WHERE id = ? AND status = 'CANCELLING')",
+               {now, claimed.run_id, claimed.item_id, claimed.lease_owner, claimed.run_id}));
+    if (c.Changes() == 0) return Status::OK();
+    cancelled = true;
+    auto run = c.Query(std::string("UPDATE evaluation_runs SET num_done = num_done + 1, updated_at = ? WHERE id = ? "
+                                   "RETURNING ") +
+                           kRunCols,
+                       {now, claimed.run_id});
+    if (!run.ok()) return run.status();
+    if (run->empty()) return Status::NotFound("run " + claimed.run_id + " vanished");
+    return FinishRunIfDone(c, RunFromRow(run->front()), finalize);
+  });
+  if (!st.ok()) return st;
+  return cancelled;
+}
+
 StatusOr<std::vector<bool>> RunStore::CompleteItems(const std::vector<CompletionRef>& batch,
                                                     const RunFinalizer& finalize) {
   std::vector<bool> landed(batch.size(), false);

@@ -116,6 +116,11 @@ class RunStore {
   // Records the final state of a claimed item. Returns false (and writes nothing) when the
   // claim no longer holds the item.
   StatusOr<bool> CompleteItem(const RunItemRecord& claimed, const ItemCompletion& c, const RunFinalizer& finalize);
+  // A claimed item not started yet whose run is being cancelled ends CANCELLED, counted
+  // done as Cancel counts the PENDING ones (and the run ends when it was the last). True
+  // when it was cancelled; false (nothing written) when the run is not cancelling or the
+  // claim no longer holds.
+  StatusOr<bool> CancelIfRunCancelling(const RunItemRecord& claimed, const RunFinalizer& finalize);
   // CompleteItem for several claimed items in one transaction (one UPDATE for the items,
   // one per run for its counters). Returns, per entry, whether it landed; an entry whose
   // claim no longer holds writes nothing. An error writes nothing at all.
