@@ -322,10 +322,10 @@ TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefuse
   store::RunStore runs(db);
   store::RescoreStore jobs(db);
   ASSERT_TRUE(jobs.Create(&target, source, false).ok());
-  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PENDING");
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PENDING");
   auto dead = jobs.Claim("dead-worker", NowMillis(), 60000, "node-a");
   ASSERT_TRUE(dead.ok() && *dead);
-  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PROCESSING");
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", "bpr_resumed")->status), "PROCESSING");
   // Its first page, partly wrong (as if scored under other rules), then it dies.
   ASSERT_TRUE(Or(jobs.BeginAttempt(**dead, 2500), false));
   auto page = runs.ListItems("bpr_src", 0, 700);
@@ -347,7 +347,7 @@ TEST_P(RescoreTest, AClaimThatLapsedMidJobIsStartedOverAndItsLateWritesAreRefuse
   auto outcome = WorkRescore(jobs, runs, **live, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(model::ToString(outcome->run->status), "PROCESSED");
+  EXPECT_STREQ(model::ToString(outcome->run->status), "PROCESSED");
   EXPECT_EQ(outcome->run->num_items, 2500);
   EXPECT_EQ(*outcome->run->metrics, *source.metrics);
   EXPECT_EQ(Items("bpr_resumed"), Items("bpr_src"));
@@ -375,13 +375,13 @@ TEST_P(RescoreTest, ARescoredRunCancelledBeforeItIsWorkedEndsCancelled) {
   auto cancelling = runs.Cancel(
       "ws_1", "bpr_c_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
   ASSERT_TRUE(cancelling.ok());
-  EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
+  EXPECT_STREQ(model::ToString(cancelling->status), "CANCELLING");
   auto job = jobs.Claim("w", NowMillis(), 60000);
   ASSERT_TRUE(job.ok() && *job);
   auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(model::ToString(outcome->run->status), "CANCELLED");
+  EXPECT_STREQ(model::ToString(outcome->run->status), "CANCELLED");
   EXPECT_EQ(outcome->run->num_items, 0);
   EXPECT_TRUE(outcome->run->metrics);
 }
@@ -405,14 +405,14 @@ TEST_P(RescoreTest, ARescoredRunCancelledAfterADeadAttemptEndsWithConsistentCoun
   auto cancelling = runs.Cancel(
       "ws_1", "bpr_d_r", [](Connection&, const RunRecord&) -> StatusOr<std::string> { return std::string("{}"); });
   ASSERT_TRUE(cancelling.ok());
-  EXPECT_EQ(model::ToString(cancelling->status), "CANCELLING");
+  EXPECT_STREQ(model::ToString(cancelling->status), "CANCELLING");
   ASSERT_EQ(Or(jobs.ExpireClaimsOfNode("node-a"), 0), 1);
   auto job = jobs.Claim("w", NowMillis(), 60000);
   ASSERT_TRUE(job.ok() && *job);
   auto outcome = WorkRescore(jobs, runs, **job, 5000, nullptr, 2);
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   ASSERT_TRUE(outcome->run);
-  EXPECT_EQ(model::ToString(outcome->run->status), "CANCELLED");
+  EXPECT_STREQ(model::ToString(outcome->run->status), "CANCELLED");
   auto stored = runs.GetRun("ws_1", "bpr_d_r");
   EXPECT_EQ(stored->num_done, static_cast<int64_t>(Items("bpr_d_r").size()));
   EXPECT_EQ(stored->num_items, stored->num_done);

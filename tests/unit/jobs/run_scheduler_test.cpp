@@ -282,7 +282,7 @@ TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
   auto s = Scheduler(Config());
   s->Start();
   store::RunItemRecord item = WaitForItem(run);
-  ASSERT_EQ(model::ToString(item.status), "PROCESSED");
+  ASSERT_STREQ(model::ToString(item.status), "PROCESSED");
   s->Stop();
   store::RunStore runs(db);
   store::RunRecord source = *runs.GetRun("ws_1", run.id);
@@ -305,7 +305,7 @@ TEST_P(RunSchedulerTest, ARescoreJobIsWorkedAndEndsThroughTheRunEndedHook) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   hooked->Stop();
   auto done = runs.GetRun("ws_1", target.id);
-  EXPECT_EQ(model::ToString(done->status), "PROCESSED");
+  EXPECT_STREQ(model::ToString(done->status), "PROCESSED");
   EXPECT_EQ(done->metrics, source.metrics);
   EXPECT_EQ(runs.GetItem(target.id, "evi_1")->result, item.result);
   EXPECT_EQ(ended.load(), 1);
@@ -318,7 +318,7 @@ TEST_P(RunSchedulerTest, ARescoreJobLostByDeadWorkersMoreThanMaxAttemptsFails) {
   store::RunRecord run = CreateRun(engine.Url("/process"));
   auto s = Scheduler(Config());
   s->Start();
-  ASSERT_EQ(model::ToString(WaitForItem(run).status), "PROCESSED");
+  ASSERT_STREQ(model::ToString(WaitForItem(run).status), "PROCESSED");
   s->Stop();
   store::RunStore runs(db);
   store::RescoreStore jobs(db);
@@ -340,7 +340,7 @@ TEST_P(RunSchedulerTest, ARescoreJobLostByDeadWorkersMoreThanMaxAttemptsFails) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   again->Stop();
   auto done = runs.GetRun("ws_1", target.id);
-  EXPECT_EQ(model::ToString(done->status), "FAILED");
+  EXPECT_STREQ(model::ToString(done->status), "FAILED");
   EXPECT_NE(done->failure_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_TRUE(done->metrics) << "a failed run has metrics (over no items), as any ended run";
   auto none = jobs.Claim("later", NowMillis() + 3600000, 1000);

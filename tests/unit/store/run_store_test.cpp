@@ -256,12 +256,12 @@ TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
   ASSERT_EQ(first->size(), 8u);
   for (size_t i = 0; i < first->size(); ++i) {
     EXPECT_EQ((*first)[i].seq, static_cast<int64_t>(i) + 1) << "FIFO order within the batch";
-    EXPECT_EQ(model::ToString((*first)[i].status), "PROCESSING");
+    EXPECT_STREQ(model::ToString((*first)[i].status), "PROCESSING");
     EXPECT_EQ((*first)[i].attempts, 1);
     EXPECT_EQ((*first)[i].lease_owner, "a:1");
   }
   EXPECT_EQ(*QueryInt(*db_->Acquire(), "SELECT COUNT(*) FROM evaluation_run_items WHERE lease_node = 'node-a'"), 8);
-  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSING");
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSING");
   // The rest go to the next claimer; nothing is handed out twice.
   auto second = runs.ClaimItems("b:1", NowMillis(), 600000, "node-b", 100);
   ASSERT_TRUE(second.ok());
@@ -327,12 +327,12 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   EXPECT_EQ(mid->num_failed, static_cast<int64_t>(failed_only.size()) - 1);
   EXPECT_EQ(finalized, 0);
   auto one = runs.GetItem(run.id, (*batch)[2].item_id);
-  EXPECT_EQ(model::ToString(one->status), "PROCESSED");
+  EXPECT_STREQ(model::ToString(one->status), "PROCESSED");
   EXPECT_EQ(*one->output, "{\"i\":2}");
   EXPECT_EQ(*one->correct, true);
   EXPECT_EQ(*one->latency_ms, 2);
   auto bad = runs.GetItem(run.id, (*batch)[3].item_id);
-  EXPECT_EQ(model::ToString(bad->status), "FAILED");
+  EXPECT_STREQ(model::ToString(bad->status), "FAILED");
   EXPECT_EQ(*bad->error_message, "bad file 3");
   EXPECT_FALSE(bad->output.has_value());
   // The thief's completion finishes the run, exactly once.
@@ -340,7 +340,7 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   ok.output = ok.result = "{}";
   ASSERT_TRUE(*runs.CompleteItem(**thief, ok, finalize));
   EXPECT_EQ(finalized, 1);
-  EXPECT_EQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSED");
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSED");
 }
 
 TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
