@@ -43,16 +43,12 @@ int64_t RetryDelayMs(int64_t base, int attempts) {
 }
 
 // Claim batches (ProcessBatch): at most kMaxClaimBatch items, about kBatchTargetMs of
-// work by the worker's average item time; a finished item waits for the rest of its batch
-// only while the next item is expected to end within kMaxCompletionDelayMs of it (an item
-// that runs far past its worker's average can still hold the results before it).
+// work by the worker's average item time. Completions are not held for the rest of the
+// batch: an item cannot know that the next one will not block (an engine call waiting on a
+// slow endpoint held a finished result for as long as that call took); only a
+// timer-driven flush could batch them safely.
 constexpr int kMaxClaimBatch = 32;
 constexpr double kBatchTargetMs = 100;
-// 0: a finished item lands before the next item of its batch starts. Holding results for
-// one transaction per batch saved round trips on PostgreSQL, but an item cannot know that
-// the next one will not block (an engine call that waits on a slow endpoint held a finished
-// result for as long as that call took): only a timer-driven flush could hold them safely.
-constexpr int64_t kMaxCompletionDelayMs = 0;
 
 }  // namespace
 
@@ -125,7 +121,6 @@ struct RunScheduler::PendingCompletions {
     std::unique_ptr<Attempt> attempt;
   };
   std::vector<Entry> entries;
-  int64_t since = 0;  // MonotonicMillis() when the first entry arrived
   bool empty() const { return entries.empty(); }
 };
 
@@ -290,17 +285,11 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
     const double took = static_cast<double>(MonotonicMillis() - start);
     *avg_item_ms = *avg_item_ms <= 0 ? std::max(took, 0.05) : 0.8 * *avg_item_ms + 0.2 * took;
     if (done) {
-      if (pending.empty()) pending.since = MonotonicMillis();
       pending.entries.push_back({items[i], std::move(*done), std::move(attempt)});
     }
-    // Land what is pending unless one more item, at this worker's average, still fits in
-    // kMaxCompletionDelayMs. An item slower than that limit says the next may be slow too (an
-    // engine call that can take seconds): its result is not held behind the next one.
-    const bool slow = took >= static_cast<double>(kMaxCompletionDelayMs);
-    const double waited = static_cast<double>(MonotonicMillis() - pending.since);
-    if (!pending.empty() &&
-        (i + 1 == items.size() || slow || waited + *avg_item_ms >= static_cast<double>(kMaxCompletionDelayMs)))
-      Flush(pending);
+    // A finished item lands before the next one starts: the next may block on an engine
+    // call for as long as that call takes (see the note on claim batches above).
+    Flush(pending);
   }
   Flush(pending);
   return true;

@@ -4,8 +4,7 @@
 // Each worker loops: claim a batch of due items (one transaction; as many as it expects
 // to finish in ~100 ms by its average item time, 1 to 32), then for each: parse its
 // file(s), run the snapshot config's engine, score the output against the snapshot
-// expected output; the batch's outcomes land together in one transaction (an item waits
-// at most 100 ms for the rest of its batch).
+// expected output, and land its outcome before the next item starts.
 // Standalone runs and re-scoring jobs (jobs/rescore.h: a whole re-scored run is one claim)
 // are claimed one at a time.
 //
