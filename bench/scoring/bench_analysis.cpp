@@ -212,6 +212,13 @@ int Main(int argc, char** argv) {
   std::printf("ted_ms_per_item %.3f\n", ted_ms);
   std::printf("analysis_ted_mean %.6f\n", ted_built.at("treeEditAccuracy").at("score").as_double());
   std::printf("grits_ms_per_item %.3f\n", grits_ms);
+  // What one unit of --max-analysis-work costs (its default is set from these).
+  std::printf("ted_work_per_item %.0f\nted_ns_per_work %.3f\n",
+              static_cast<double>(ted.work()) / static_cast<double>(ted_n),
+              ted_ms * 1e6 * static_cast<double>(ted_n) / static_cast<double>(std::max<uint64_t>(1, ted.work())));
+  std::printf("grits_work_per_item %.0f\ngrits_ns_per_work %.3f\n",
+              static_cast<double>(grits.work()) / static_cast<double>(ted_n),
+              grits_ms * 1e6 * static_cast<double>(ted_n) / static_cast<double>(std::max<uint64_t>(1, grits.work())));
   std::printf("analysis_grits_mean %.6f\n",
               grits_built.at("lineItems").at("line_items").at("gritsCon").at("score").as_double());
   std::printf("run_accuracy %.6f\n", metrics.at("accuracy").as_double());

@@ -40,7 +40,9 @@ struct ServerConfig {
   int64_t retry_base_ms = 1000;          // first retry delay; doubles per attempt
   size_t max_array_rows = 5000;          // rows per side of any scored array (eval::Options::max_array_rows)
   int64_t max_suspect_results = 500000;  // run item results one suspects request may read (runs x items)
-  int64_t max_stored_comparisons = 16;   // parameter sets stored per (run, baseline) (store/comparison_store.h)
+  // Tree-edit and GriTS work one GET …/analysis may do (eval::AnalysisOptions::max_work).
+  uint64_t max_analysis_work = 40'000'000'000;  // about 150 s of one core
+  int64_t max_stored_comparisons = 16;          // parameter sets stored per (run, baseline) (store/comparison_store.h)
   // file: {url} run inputs: time for all downloads of one request (the bytes are capped
   // by max_outbound_response_bytes per file).
   int64_t file_url_timeout_ms = 60000;

@@ -40,6 +40,7 @@ StatusOr<eval::AnalysisOptions> AnalysisOptionsOf(const Request& req) {
 StatusOr<Response> Analysis(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto run, ctx.svc.runs->GetRun(ctx.caller.workspace_id, ctx.Param("id")));
   GOLDSET_ASSIGN_OR_RETURN(auto options, AnalysisOptionsOf(ctx.req));
+  options.max_work = ctx.svc.config.max_analysis_work;
   const store::AnalysisKey key{ctx.caller.workspace_id, run.id, jobs::AnalysisParameters(options)};
   return ServeStoredAnswer(ctx, key, run.finished(),
                            [&] { return jobs::ComputeRunAnalysis(*ctx.svc.runs, nullptr, run, options); });

@@ -1,4 +1,5 @@
 // `goldset serve`: API + dashboard + embedded workers.
+#include <cmath>
 #include <pthread.h>
 #include <signal.h>
 
@@ -90,6 +91,12 @@ Status ParseScoringFlags(const Flags& f, api::ServerConfig* c) {
   if (*suspects < 1 || *suspects > 10'000'000)
     return Status::InvalidArgument("--max-suspect-results must be between 1 and 10000000");
   c->max_suspect_results = *suspects;
+  // --max-analysis-work: tree-edit and GriTS work of one GET …/analysis (its CPU time).
+  auto work = ParseDouble(f.Get("max-analysis-work"), static_cast<double>(c->max_analysis_work), "max-analysis-work");
+  if (!work.ok()) return work.status();
+  if (*work > 1e15 || *work != std::floor(*work))
+    return Status::InvalidArgument("--max-analysis-work must be a whole number between 0 and 1e15");
+  c->max_analysis_work = static_cast<uint64_t>(*work);
   return Status::OK();
 }
 
@@ -306,6 +313,7 @@ const std::set<std::string>& ServerFlagNames() {
                                           "sync-run-timeout-ms",
                                           "max-sync-runs",
                                           "max-suspect-results",
+                                          "max-analysis-work",
                                           "blob-store",
                                           "blob-store-credentials",
                                           "s3-multipart-threshold-mb",

@@ -66,6 +66,8 @@ const std::map<std::string, FlagHelp>& Descriptions() {
       {"max-document-words", {"N", "words in one parsed document (default 1000000)"}},
       {"max-multipart-parts", {"N", "parts of one upload (default 64)"}},
       {"max-stored-comparisons", {"N", "stored compare parameter sets per pair of runs (default 16)"}},
+      {"max-analysis-work",
+       {"N", "GriTS steps + 20 x tree-edit table cells one analysis request may do (default 4e10; 0: no bound)"}},
       {"max-suspect-results", {"N", "item results one suspect-label ranking may read (default 500000)"}},
       {"file-url-timeout-ms", {"MS", "time for the file {url} downloads of one request (default 60000)"}},
       {"sync-run-timeout-ms", {"MS", "how long POST /extract, /classify, /split wait (default 300000)"}},

@@ -168,9 +168,16 @@ json::object CalibrationOf(std::vector<std::pair<double, bool>> samples, const A
 
 RunAnalysis::RunAnalysis(const AnalysisOptions& options) : options_(options) {}
 
+bool RunAnalysis::Spend(uint64_t work) {
+  if (options_.max_work != 0 && work > options_.max_work - work_) over_budget_ = true;
+  if (over_budget_) return false;
+  work_ += work;
+  return true;
+}
+
 // The field's rows as grids over its scored columns (the result's `columns`, in schema
 // order), or over the keys its rows hold when it has none.
-void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows& r) const {
+void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows& r) {
   std::vector<std::vector<std::string>> columns;
   const std::string prefix = path + "[].";
   if (const json::value* cols = f.if_contains("columns"); cols && cols->is_object()) {
@@ -199,11 +206,14 @@ void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows&
   static const json::value kNone;
   const json::value* e = f.if_contains("expected");
   const json::value* a = f.if_contains("actual");
+  if (over_budget_) return;
   auto g = GritsCon(GridOfRows(e ? *e : kNone, columns), GridOfRows(a ? *a : kNone, columns));
   if (!g.ok()) {
     ++r.grits_too_large;
     return;
   }
+  // Charged after the fact: one field's work is bounded by GritsCon itself.
+  if (!Spend(g->steps)) return;
   ++r.grits_items;
   r.grits += g->grits;
   r.grits_precision += g->precision;
@@ -284,8 +294,11 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       }
     }
   }
-  if (options_.tree_edit && cost.expected && cost.actual) {
-    if (auto ted = TreeEditAccuracy(*cost.expected, *cost.actual)) {
+  if (options_.tree_edit && cost.expected && cost.actual && !over_budget_) {
+    uint64_t cells = 0;
+    auto ted = TreeEditAccuracy(*cost.expected, *cost.actual, 4'000'000, &cells);
+    if (ted && !Spend(cells * kTreeEditCellWork)) ted.reset();
+    if (ted) {
       ++ted_items_;
       ted_sum_ += ted->accuracy;
       ted_tp_ += ted->true_positives;

@@ -36,6 +36,10 @@ namespace goldset::eval {
 
 inline constexpr const char* kAnalysisVersion = "goldset-analysis-1";
 
+// A tree-edit distance-table cell costs about 20 GriTS steps (bench/scoring/bench_analysis:
+// 85 ns against 3.8 ns).
+inline constexpr uint64_t kTreeEditCellWork = 20;
+
 struct AnalysisOptions {
   double target_precision = 0.99;  // (0, 1]: the auto-accept threshold's target
   double row_match_share = 0.5;    // (0, 1]: a paired row matches at this share of cells
@@ -47,6 +51,11 @@ struct AnalysisOptions {
   // predicted one: also only when asked (?grits=true).
   bool grits = false;
   uint64_t seed = 0x60D5E7;
+  // Bound on one analysis's tree-edit and GriTS work, summed over its items, in GriTS
+  // cell-comparison steps (grits.h); a tree-edit distance-table cell counts
+  // kTreeEditCellWork of them. 0: none. Past it, neither is computed for further items
+  // and over_budget() says so.
+  uint64_t max_work = 0;
   // Whether Add needs ItemCost's expected and actual values.
   bool NeedsValues() const { return tree_edit; }
 };
@@ -70,8 +79,15 @@ class RunAnalysis {
   explicit RunAnalysis(const AnalysisOptions& options = {});
   void Add(const json::object& item_result, const ItemCost& cost = {});
   json::object Build() const;
+  // Whether an item's tree-edit or GriTS work went past options.max_work (the result then
+  // leaves items out; callers refuse it rather than serve it).
+  bool over_budget() const { return over_budget_; }
+  // The tree-edit and GriTS work done so far, in max_work's units.
+  uint64_t work() const { return work_; }
 
  private:
+  // Takes `work` from what options.max_work leaves; false (and over_budget) when it is not there.
+  bool Spend(uint64_t work);
   struct Errors {
     int64_t correct = 0, missing = 0, hallucinated = 0, format_only = 0, near_miss = 0, wrong_value = 0;
   };
@@ -82,7 +98,7 @@ class RunAnalysis {
     int64_t grits_items = 0, grits_too_large = 0;
     double grits = 0, grits_precision = 0, grits_recall = 0, grits_upper = 0;
   };
-  void AddGrits(const std::string& path, const json::object& field, Rows& rows) const;
+  void AddGrits(const std::string& path, const json::object& field, Rows& rows);
   struct Sample {
     double confidence;
     bool correct;
@@ -96,6 +112,8 @@ class RunAnalysis {
   std::map<std::string, std::vector<Sample>> confidence_;
   std::vector<int64_t> latencies_;
   int64_t ted_items_ = 0, ted_tp_ = 0, ted_pred_ = 0, ted_gt_ = 0;
+  uint64_t work_ = 0;
+  bool over_budget_ = false;
   double ted_sum_ = 0;
   int64_t prompt_tokens_ = 0, completion_tokens_ = 0, usage_items_ = 0;
   double cost_ = 0;

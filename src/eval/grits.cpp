@@ -225,6 +225,7 @@ StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint6
   if (t_len * p_len > static_cast<long double>(max_steps)) {
     return Status::TooLarge("GriTS: more than " + std::to_string(max_steps) + " cell comparison steps");
   }
+  const uint64_t steps = static_cast<uint64_t>(t_len * p_len);
   const size_t tr = t.rows, tc = t.cols, pr = p.rows, pc = p.cols;
   // The reward table holds a double per pair of cells: 8 MB at most.
   if (static_cast<long double>(tr * tc) * static_cast<long double>(pr * pc) > kMaxCellPairs) {
@@ -257,6 +258,7 @@ StatusOr<GritsScore> GritsCon(const TextGrid& truth, const TextGrid& pred, uint6
       &col_pairs);
   const double num_true = static_cast<double>(tr * tc), num_pos = static_cast<double>(pr * pc);
   GritsScore out;
+  out.steps = steps;
   FScore(std::min(row_score, col_score), num_pos, num_true, &out.upper_bound, nullptr, nullptr);
   double matched = 0;
   for (auto [ti, pi] : row_pairs)

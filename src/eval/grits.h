@@ -24,6 +24,7 @@ using TextGrid = std::vector<std::vector<std::string>>;
 
 struct GritsScore {
   double grits = 0, precision = 0, recall = 0, upper_bound = 0;
+  uint64_t steps = 0;  // the cell comparison steps it took (what max_steps bounds)
 };
 
 // grits_con(true_grid, pred_grid). An empty grid (no rows or no columns) has no cells:

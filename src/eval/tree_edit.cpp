@@ -207,12 +207,15 @@ void Flatten(const Norm& n, const std::string& key, std::vector<std::pair<std::s
 
 }  // namespace
 
-std::optional<TreeEditScore> TreeEditAccuracy(const json::value& gt, const json::value& pred, uint64_t max_cells) {
+std::optional<TreeEditScore> TreeEditAccuracy(const json::value& gt, const json::value& pred, uint64_t max_cells,
+                                              uint64_t* cells) {
   Norm g = Normalize(gt), p = Normalize(pred);
   Tree gt_tree, pred_tree, empty_tree;
   Build(g, U"<root>", &gt_tree);
   Build(p, U"<root>", &pred_tree);
-  if (static_cast<uint64_t>(gt_tree.label.size()) * pred_tree.label.size() > max_cells) return std::nullopt;
+  const uint64_t table = static_cast<uint64_t>(gt_tree.label.size()) * pred_tree.label.size();
+  if (cells) *cells = table;
+  if (table > max_cells) return std::nullopt;
   TreeEditScore out;
   int64_t d = Distance(pred_tree, gt_tree);
   int64_t full = 0;  // TED(empty, gt): every node of gt but its root inserted

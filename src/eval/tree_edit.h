@@ -28,8 +28,9 @@ struct TreeEditScore {
 };
 
 // nullopt when the trees' node counts multiply to more than `max_cells` (the distance
-// table's size).
+// table's size). `cells`, when given, receives that product either way (the work the
+// distance costs, or would have cost).
 std::optional<TreeEditScore> TreeEditAccuracy(const json::value& gt, const json::value& pred,
-                                              uint64_t max_cells = 4'000'000);
+                                              uint64_t max_cells = 4'000'000, uint64_t* cells = nullptr);
 
 }  // namespace goldset::eval

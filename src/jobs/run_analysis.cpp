@@ -57,6 +57,12 @@ StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connectio
   };
   Status st = tx ? runs.ForEachFinishedItem(*tx, run.id, visit) : runs.ForEachFinishedItem(run.id, visit);
   if (!st.ok()) return st;
+  if (acc.over_budget()) {
+    return Status::TooLarge("the tree-edit and GriTS work of this run's analysis is over --max-analysis-work (" +
+                            std::to_string(options.max_work) + " steps, a tree-edit table cell counting " +
+                            std::to_string(eval::kTreeEditCellWork) +
+                            "); ask without treeEdit=true / grits=true, or raise the flag");
+  }
   return acc.Body(run);
 }
 

@@ -28,6 +28,8 @@ class RunAnalysisAccumulator {
   void AddProcessed(const store::RunItemRecord& item, const json::object* result);
   // {object: "evaluation_set_run_analysis", runId, status, ...analysis, numItemsFailed}.
   std::string Body(const store::RunRecord& run) const;
+  // Whether options.max_work ran out (eval::RunAnalysis::over_budget).
+  bool over_budget() const { return analysis_.over_budget(); }
 
  private:
   eval::AnalysisOptions options_;
@@ -35,7 +37,9 @@ class RunAnalysisAccumulator {
   int64_t failed_ = 0;
 };
 
-// The body for `run` under `options`, reading through `tx` when given.
+// The body for `run` under `options`, reading through `tx` when given. TooLarge when
+// options.max_work runs out (it stops the tree-edit and GriTS work at once; the rest of
+// the items are only read).
 StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run,
                                          const eval::AnalysisOptions& options);
 

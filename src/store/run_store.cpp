@@ -413,12 +413,21 @@ StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std:
 }
 
 StatusOr<std::vector<RunItemRecord>> RunStore::ListItems(const std::string& run_id, int64_t after_seq, int limit) {
-  auto rows = db_->Acquire()->Query(std::string("SELECT ") + kItemCols +
-                                        " FROM evaluation_run_items WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-                                    {run_id, after_seq, int64_t{limit}});
-  if (!rows.ok()) return rows.status();
   std::vector<RunItemRecord> out;
-  for (const Row& r : *rows) out.push_back(ItemFromRow(r));
+  if (limit <= 0) return out;
+  auto c = db_->Acquire();
+  GOLDSET_ASSIGN_OR_RETURN(int64_t last, LastItemSeq(*c, run_id));
+  // Windows of seq (kSeqWindow's reason): one of `limit` when the numbers have no gaps,
+  // doubling while a window comes back short, so a sparse run takes a few more.
+  for (int64_t after = after_seq, window = limit; after < last && out.size() < static_cast<size_t>(limit);
+       after += window, window = std::min<int64_t>(window * 2, int64_t{1} << 30)) {
+    auto rows =
+        c->Query(std::string("SELECT ") + kItemCols +
+                     " FROM evaluation_run_items WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                 {run_id, after, after + window, int64_t{limit} - static_cast<int64_t>(out.size())});
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) out.push_back(ItemFromRow(r));
+  }
   return out;
 }
 
@@ -431,23 +440,26 @@ StatusOr<RunItemRecord> RunStore::GetItem(const std::string& run_id, const std::
   return ItemFromRow(rows->front());
 }
 
+StatusOr<int64_t> LastItemSeq(Connection& c, const std::string& run_id) {
+  auto rows = c.Query("SELECT MAX(seq) FROM evaluation_run_items WHERE run_id = ?", {run_id});
+  if (!rows.ok()) return rows.status();
+  return rows->empty() || rows->front().IsNull(0) ? 0 : rows->front().Int(0);
+}
+
 Status RunStore::ForEachFinishedItem(Connection& c, const std::string& run_id,
                                      const std::function<void(const RunItemRecord&)>& fn) {
-  // Pages keep memory flat for runs of 100,000 items with large outputs.
-  int64_t after = 0;
-  for (;;) {
+  // Pages (windows of seq, kSeqWindow) keep memory flat for runs of 100,000 items with
+  // large outputs.
+  GOLDSET_ASSIGN_OR_RETURN(int64_t last, LastItemSeq(c, run_id));
+  for (int64_t after = 0; after < last; after += kSeqWindow) {
     auto rows = c.Query(std::string("SELECT ") + kItemCols +
-                            " FROM evaluation_run_items WHERE run_id = ? AND seq > ? "
-                            "AND status IN ('PROCESSED', 'FAILED') ORDER BY seq LIMIT 1000",
-                        {run_id, after});
+                            " FROM evaluation_run_items WHERE run_id = ? AND seq > ? AND seq <= ? "
+                            "AND status IN ('PROCESSED', 'FAILED') ORDER BY seq",
+                        {run_id, after, after + kSeqWindow});
     if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::OK();
-    for (const Row& r : *rows) {
-      RunItemRecord item = ItemFromRow(r);
-      after = item.seq;
-      fn(item);
-    }
+    for (const Row& r : *rows) fn(ItemFromRow(r));
   }
+  return Status::OK();
 }
 
 Status RunStore::ForEachFinishedItem(const std::string& run_id, const std::function<void(const RunItemRecord&)>& fn) {

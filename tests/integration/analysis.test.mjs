@@ -135,6 +135,55 @@ describe('run analysis', { timeout: 180000 }, () => {
   });
 });
 
+// --max-analysis-work bounds the tree-edit and GriTS work of one analysis request: past it
+// the request is refused with 413 and a message naming the flag, never answered partially.
+describe('--max-analysis-work bounds one analysis request', { timeout: 120000 }, () => {
+  let srv, runId;
+  before(async () => {
+    // 5 invoices of 4 fields: about 9 x 9 tree-edit cells each, 20 work units per cell.
+    srv = await startServer({ args: ['--max-analysis-work', '3000'] });
+    const seeded = await seedInvoiceSet(srv, 5);
+    runId = (await srv.api('POST', '/evaluation_set_runs', { body: { evaluationSetId: seeded.set.id } })).body.id;
+    await waitForRun(srv.api, runId);
+  });
+  after(async () => srv?.stop());
+
+  test('over the bound: 413 with the flag named; the default analysis is unaffected', async () => {
+    const over = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { treeEdit: 'true' } });
+    assert.equal(over.status, 413, JSON.stringify(over.body));
+    assert.equal(over.body.code, 'INVALID_REQUEST');
+    assert.match(over.body.message, /over --max-analysis-work \(3000 steps/);
+    assert.equal(typeof over.body.requestId, 'string');
+    const plain = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.treeEditAccuracy.computed, false);
+    // GriTS needs array-of-objects fields; these invoices have none, so it costs nothing.
+    const grits = await srv.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { grits: 'true' } });
+    assert.equal(grits.status, 200);
+  });
+
+  test('a bound that fits the run answers, and 0 means no bound', async () => {
+    for (const args of [['--max-analysis-work', '1000000'], ['--max-analysis-work', '0']]) {
+      const other = await startServer({ dataDir: srv.dataDir, key: srv.key, args });
+      try {
+        const r = await other.api('GET', `/evaluation_set_runs/${runId}/analysis`, { query: { treeEdit: 'true' } });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.treeEditAccuracy.numItems, 5);
+      } finally {
+        await other.stop();
+      }
+    }
+  });
+
+  test('a value that is not a whole number in range stops the server at start', async () => {
+    for (const bad of ['-1', '2.5', '1e16', 'lots']) {
+      const r = await startServer({ args: ['--max-analysis-work', bad] }).then(() => null, (e) => e);
+      assert.ok(r, `--max-analysis-work ${bad} was accepted`);
+      assert.match(String(r.message), /--max-analysis-work must be/);
+    }
+  });
+});
+
 // A stand-in for an OpenAI-compatible endpoint: reads the invoice from the prompt and
 // reports usage, 100 prompt and 20 completion tokens per call.
 function startLlm() {

@@ -98,6 +98,51 @@ TEST_P(RunStoreTest, CreateSnapshotsEveryItemOrSubset) {
   EXPECT_EQ((*items)[0].status, model::ItemStatus::kPending);
 }
 
+// Readers page by windows of seq (run_store.h, kSeqWindow). A run whose numbers have gaps
+// (a rescored run leaves items out) still pages through every item once, in order, with
+// full pages while items remain.
+TEST_P(RunStoreTest, PagesWalkEveryItemOnceAcrossGapsInSeq) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  {
+    auto c = db_->Acquire();
+    // Leave seqs 2, 5..11 and 20 out: gaps inside a window, a window of nothing, the last.
+    ASSERT_TRUE(c->Exec("DELETE FROM evaluation_run_items WHERE run_id = ? AND (seq = 2 OR (seq >= 5 AND seq <= 11) "
+                        "OR seq = 20)",
+                        {run.id})
+                    .ok());
+    ASSERT_TRUE(
+        c->Exec("UPDATE evaluation_run_items SET status = 'PROCESSED' WHERE run_id = ? AND seq % 2 = 1", {run.id})
+            .ok());
+  }
+  auto last = LastItemSeq(*db_->Acquire(), run.id);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, 19);
+  const std::vector<int64_t> want = {1, 3, 4, 12, 13, 14, 15, 16, 17, 18, 19};
+  for (int limit : {1, 3, 4, 100}) {
+    std::vector<int64_t> got;
+    int64_t after = 0;
+    for (int pages = 0; pages < 50; ++pages) {
+      auto page = runs.ListItems(run.id, after, limit);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      if (page->empty()) break;
+      // Full pages until the items run out: a short page is the last one.
+      if (got.size() + page->size() < want.size()) {
+        EXPECT_EQ(page->size(), static_cast<size_t>(limit));
+      }
+      for (const auto& it : *page) got.push_back(it.seq);
+      after = page->back().seq;
+    }
+    EXPECT_EQ(got, want) << "limit " << limit;
+  }
+  std::vector<int64_t> finished;
+  ASSERT_TRUE(runs.ForEachFinishedItem(run.id, [&](const RunItemRecord& it) { finished.push_back(it.seq); }).ok());
+  EXPECT_EQ(finished, (std::vector<int64_t>{1, 3, 13, 15, 17, 19}));
+  EXPECT_TRUE(runs.ListItems(run.id, 19, 5)->empty());
+  EXPECT_TRUE(runs.ListItems(run.id, 0, 0)->empty());
+}
+
 TEST_P(RunStoreTest, ClaimsAreExclusiveAndCompleteOnce) {
   RunStore runs(db_);
   RunRecord run = NewRun();
