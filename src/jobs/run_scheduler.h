@@ -123,6 +123,7 @@ class RunScheduler {
   store::RunStore& runs() { return runs_; }
 
  private:
+  friend class RunSchedulerTestPeer;  // tests drive one worker's ProcessBatch directly
   struct Impl;
   class Attempt;
   struct PendingCompletions;

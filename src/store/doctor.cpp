@@ -68,7 +68,14 @@ DoctorCheck Integrity(Database& db, Connection& c) {
           std::to_string(fk->size()) + " rows break foreign keys (first in table " + fk->front().Text(0) + ")");
     detail = "integrity_check ok, foreign keys ok";
   } else {
-    detail = "database pages not checked here (use pg_amcheck)";
+    // Run items have no foreign key to their run on PostgreSQL (migration 900).
+    auto orphans = Texts(c,
+                         "SELECT DISTINCT i.run_id FROM evaluation_run_items i WHERE NOT EXISTS "
+                         "(SELECT 1 FROM evaluation_runs r WHERE r.id = i.run_id) ORDER BY i.run_id");
+    if (!orphans.ok()) return Check("integrity", "fail", orphans.status().message());
+    if (!orphans->empty())
+      return Check("integrity", "fail", "run items of runs that no longer exist: " + Some(*orphans));
+    detail = "database pages not checked here (use pg_amcheck), every run item has its run";
   }
   auto bad =
       Texts(c,

@@ -3,8 +3,9 @@
 //
 // Checks, each ok | warn | fail | skip with a one-line detail:
 //   schema        migrations applied vs. the ones this binary knows (newer: fail; older: warn)
-//   integrity     SQLite `PRAGMA integrity_check` + `foreign_key_check` (PostgreSQL: skip;
-//                 use pg_amcheck), and run counters that disagree with their items (fail)
+//   integrity     SQLite `PRAGMA integrity_check` + `foreign_key_check` (PostgreSQL: pages
+//                 not checked, use pg_amcheck; run items whose run is gone, as they have no
+//                 foreign key there), and run counters that disagree with their items (fail)
 //   missing_blobs file rows whose blob is absent (or, with verify_blobs, corrupt): fail
 //   orphan_blobs  blobs no file references, older than orphan_grace_ms: warn (disk waste)
 //   stuck_runs    unfinished runs whose items all finished (fail), or whose items have

@@ -14,6 +14,9 @@ struct Migration {
   int version;
   const char* name;
   const char* sql;  // portable SQL; {BLOB} becomes BLOB or BYTEA
+  // Run on PostgreSQL only; SQLite records the version without running it (a schema
+  // difference between the backends that the migration's comment justifies).
+  bool postgres_only = false;
 };
 
 std::vector<Migration> FoundationMigrations();
@@ -25,5 +28,6 @@ std::vector<Migration> KeysMigrations();
 std::vector<Migration> SurfaceMigrations();
 std::vector<Migration> VersionsMigrations();
 std::vector<Migration> MetricsMigrations();
+std::vector<Migration> PgspeedMigrations();
 
 }  // namespace goldset::store

@@ -15,9 +15,9 @@ namespace {
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = [] {
     std::vector<Migration> all;
-    for (auto part :
-         {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations(),
-          LeasesMigrations(), KeysMigrations(), SurfaceMigrations(), VersionsMigrations(), MetricsMigrations()})
+    for (auto part : {FoundationMigrations(), ProcessorsMigrations(), EvaluationMigrations(), WebhooksMigrations(),
+                      LeasesMigrations(), KeysMigrations(), SurfaceMigrations(), VersionsMigrations(),
+                      MetricsMigrations(), PgspeedMigrations()})
       all.insert(all.end(), part.begin(), part.end());
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;
@@ -53,7 +53,8 @@ StatusOr<int> ApplyMigrations(Database& db) {
         auto rows = c.Query("SELECT 1 FROM schema_migrations WHERE version = ?", {int64_t{m.version}});
         if (!rows.ok()) return rows.status();
         if (!rows->empty()) return Status::OK();
-        GOLDSET_RETURN_IF_ERROR(c.ExecScript(Substitute(m.sql, db.backend())));
+        if (!m.postgres_only || db.backend() == Backend::kPostgres)
+          GOLDSET_RETURN_IF_ERROR(c.ExecScript(Substitute(m.sql, db.backend())));
         did = true;
         return c.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                       {int64_t{m.version}, std::string(m.name), NowMillis()});

@@ -97,10 +97,23 @@ class PgConnection final : public Connection {
 
   Status ExecScript(std::string_view sql) override { return Simple(std::string(sql), "script"); }
 
+  // With statements prepared on the server, BEGIN is not sent on its own: it goes in one
+  // pipeline with the transaction's first statement when that one is prepared already (one
+  // round trip instead of two), else just before it. A transaction that ran nothing sends
+  // neither BEGIN nor COMMIT. (The snapshot of a REPEATABLE READ transaction is taken at
+  // its first statement either way.)
   Status Begin(bool write) override {
-    return Simple(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ", "begin");
+    const char* sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    if (!server_prepared_) return Simple(sql, "begin");
+    GOLDSET_RETURN_IF_ERROR(Usable());
+    pending_begin_ = sql;
+    return Status::OK();
   }
   Status Commit() override {
+    if (pending_begin_) {
+      pending_begin_ = nullptr;  // nothing ran
+      return Status::OK();
+    }
     GOLDSET_RETURN_IF_ERROR(Usable());
     Result r(PQexec(conn_, "COMMIT"), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return PgError(conn_, r.get(), "commit");
@@ -110,6 +123,7 @@ class PgConnection final : public Connection {
     return Status::OK();
   }
   void Rollback() override {
+    pending_begin_ = nullptr;
     if (healthy() && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
   }
 
@@ -155,9 +169,62 @@ class PgConnection final : public Connection {
 
   Status Simple(const std::string& sql, std::string_view what) {
     GOLDSET_RETURN_IF_ERROR(Usable());
+    GOLDSET_RETURN_IF_ERROR(FlushBegin());
     Result r(PQexec(conn_, sql.c_str()), &PQclear);
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) return PgError(conn_, r.get(), what);
+    return Status::OK();
+  }
+
+  // Sends a deferred BEGIN on its own (see Begin).
+  Status FlushBegin() {
+    if (!pending_begin_) return Status::OK();
+    const char* sql = pending_begin_;
+    pending_begin_ = nullptr;
+    Result r(PQexec(conn_, sql), &PQclear);
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return PgError(conn_, r.get(), "begin");
+    return Status::OK();
+  }
+
+  // Runs the deferred BEGIN and the prepared statement `name` in one pipeline; *out is the
+  // statement's result (or BEGIN's, when that failed). A pipeline that does not end in its
+  // sync leaves the connection unusable: it is closed (and reopened on its next Acquire).
+  Status RunAfterBegin(const std::string& name, const std::vector<const char*>& values, const std::vector<int>& lengths,
+                       const std::vector<int>& formats, Result* out) {
+    const char* begin = pending_begin_;
+    pending_begin_ = nullptr;
+    const int n = static_cast<int>(values.size());
+    bool sent = PQenterPipelineMode(conn_) == 1;
+    sent = sent && PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    sent = sent && PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), formats.data(), 0) == 1;
+    sent = sent && PQpipelineSync(conn_) == 1;
+    // Each query's results end with a null; the sync's result ends the pipeline.
+    std::vector<Result> results;
+    bool synced = false;
+    for (int nulls = 0; sent && nulls < 2;) {
+      PGresult* x = PQgetResult(conn_);
+      if (!x) {
+        if (PQstatus(conn_) == CONNECTION_BAD) break;
+        ++nulls;
+        continue;
+      }
+      nulls = 0;
+      if (PQresultStatus(x) == PGRES_PIPELINE_SYNC) {
+        PQclear(x);
+        synced = true;
+        break;
+      }
+      results.emplace_back(x, &PQclear);
+    }
+    if (!synced || results.size() != 2 || PQexitPipelineMode(conn_) != 1) {
+      Status lost = ConnectionLost(conn_);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      prepared_.clear();
+      return lost;
+    }
+    if (PQresultStatus(results[0].get()) != PGRES_COMMAND_OK) return PgError(conn_, results[0].get(), "begin");
+    *out = std::move(results[1]);
     return Status::OK();
   }
 
@@ -206,6 +273,9 @@ class PgConnection final : public Connection {
 
   Status Run(std::string_view sql, const std::vector<Param>& params, std::vector<Row>* out) {
     GOLDSET_RETURN_IF_ERROR(Usable());
+    // A statement not prepared yet needs the transaction (its typing attempts run under a
+    // savepoint): BEGIN goes first, on its own.
+    if (pending_begin_ && prepared_.find(std::string(sql)) == prepared_.end()) GOLDSET_RETURN_IF_ERROR(FlushBegin());
     auto prep = Prepare(sql, params);
     if (!prep.ok()) return prep.status();
     const size_t n = params.size();
@@ -237,7 +307,9 @@ class PgConnection final : public Connection {
       values[i] = text[i].c_str();
     }
     Result r(nullptr, &PQclear);
-    if (server_prepared_) {
+    if (pending_begin_) {
+      GOLDSET_RETURN_IF_ERROR(RunAfterBegin((*prep)->name, values, lengths, formats, &r));
+    } else if (server_prepared_) {
       r.reset(PQexecPrepared(conn_, (*prep)->name.c_str(), static_cast<int>(n), values.data(), lengths.data(),
                              formats.data(), /*resultFormat=*/0));
     } else {
@@ -338,6 +410,7 @@ class PgConnection final : public Connection {
   const bool server_prepared_;  // false: unnamed statements (PostgresOptions)
   std::string unusable_;
   std::unordered_map<std::string, Prepared> prepared_;
+  const char* pending_begin_ = nullptr;  // a BEGIN not sent yet (see Begin); a static string
   int64_t changes_ = 0;
   uint64_t statement_counter_ = 0;
 };

@@ -2,14 +2,17 @@
 // database, a real blob store and a real HTTP engine endpoint (StubHttpServer):
 // retry limit and error reporting, permanent errors, the attempt deadline aborting the
 // engine call, a call longer than the lease made once, transient storage errors, shutdown
-// releasing claims unspent, a restarted node taking its claims back.
+// releasing claims unspent, a restarted node taking its claims back, a cancel reaching the
+// queued items of a claimed batch.
 #include "jobs/run_scheduler.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "common/clock.h"
@@ -24,6 +27,16 @@
 #include "test_database.h"
 
 namespace goldset::jobs {
+
+// Runs one worker's claim-and-work step (RunScheduler::ProcessBatch) on the caller's thread,
+// with the worker's average item time given, so a test decides how many items one claim takes.
+class RunSchedulerTestPeer {
+ public:
+  static bool ProcessBatch(RunScheduler& s, const std::string& worker, double avg_item_ms) {
+    return s.ProcessBatch(worker, &avg_item_ms);
+  }
+};
+
 namespace {
 
 using goldset::testing::StubHttpServer;
@@ -49,6 +62,41 @@ class FlakyBlobStore final : public store::BlobStore {
  private:
   std::shared_ptr<store::BlobStore> real_;
   std::atomic<int> failures_;
+};
+
+// An http engine endpoint whose first call blocks until Open() (bounded by a minute), so
+// the item it serves stays in the engine while the test acts; later calls answer at once.
+class GatedEngine {
+ public:
+  GatedEngine() : server_([this](const StubHttpServer::Request&) { return Serve(); }) {}
+  ~GatedEngine() { Open(); }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
+  size_t calls() { return server_.requests().size(); }
+  // True once the first call has arrived (waits up to timeout_ms).
+  bool WaitEntered(int timeout_ms) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return entered_; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  StubHttpServer::Response Serve() {
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool first = !entered_;
+    entered_ = true;
+    cv_.notify_all();
+    if (first) cv_.wait_for(lock, std::chrono::minutes(1), [&] { return open_; });
+    return StubHttpServer::Response{200, kOutput};
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false, open_ = false;  // guarded by mu_
+  StubHttpServer server_;                // last: its thread stops before the rest goes
 };
 
 class RunSchedulerTest : public store::testing::BackendTest {
@@ -271,6 +319,75 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
   EXPECT_EQ(item.error_code.value_or(""), "ABORTED");
   EXPECT_NE(item.error_message.value_or("").find("worker lost"), std::string::npos);
   EXPECT_EQ(engine.requests().size(), 0u);
+}
+
+// A cancel reaches the items a worker claimed in one batch but has not started: they end
+// CANCELLED without an engine call (RunStore::CancelIfRunCancelling), the item in the engine
+// ends as its outcome dictates, and the run ends CANCELLED with nothing left claimed.
+TEST_P(RunSchedulerTest, CancelEndsTheQueuedItemsOfAClaimedBatchWithoutRunningThem) {
+  {
+    auto c = db->Acquire();
+    for (int i = 2; i <= 8; ++i)
+      ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
+                          "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
+                          {"evi_" + std::to_string(i), std::string(kOutput)})
+                      .ok());
+  }
+  GatedEngine engine;
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  auto s = Scheduler(Config());  // not started: the thread below is its one worker
+  std::atomic<bool> worked{false};
+  // An average of 1 ms per item: the claim takes up to 32 items, so all 8 in one batch.
+  std::thread worker([&] { worked = RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0); });
+  const bool entered = engine.WaitEntered(60000);
+  std::string owner;
+  if (entered) {
+    auto claimed = runs.ListItems(run.id, -1, 100);
+    EXPECT_TRUE(claimed.ok());
+    if (claimed.ok()) {
+      EXPECT_EQ(claimed->size(), 8u);
+      owner = claimed->empty() ? "" : claimed->front().lease_owner;
+      for (const auto& item : *claimed) {
+        EXPECT_STREQ(model::ToString(item.status), "PROCESSING") << item.item_id;
+        EXPECT_EQ(item.lease_owner, owner) << item.item_id << ": all claimed by one batch";
+      }
+    }
+    auto cancelling = runs.Cancel("ws_1", run.id, s->Finalizer());
+    EXPECT_TRUE(cancelling.ok());
+    if (cancelling.ok()) {
+      EXPECT_STREQ(model::ToString(cancelling->status), "CANCELLING");
+    }
+    // Past the batch's target time (100 ms), after which each queued item checks its run.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  engine.Open();
+  worker.join();
+  ASSERT_TRUE(entered) << "the first item never reached the engine";
+  EXPECT_TRUE(worked.load());
+  EXPECT_FALSE(owner.empty());
+  EXPECT_EQ(engine.calls(), 1u) << "only the item already in the engine calls it";
+
+  auto items = runs.ListItems(run.id, -1, 100);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 8u);
+  const store::RunItemRecord& first = items->front();
+  EXPECT_STREQ(model::ToString(first.status), "PROCESSED") << first.error_message.value_or("");
+  EXPECT_EQ(first.correct, std::optional<bool>(true));
+  EXPECT_EQ(first.attempts, 1);
+  for (size_t i = 1; i < items->size(); ++i) {
+    EXPECT_STREQ(model::ToString((*items)[i].status), "CANCELLED") << (*items)[i].item_id;
+    EXPECT_FALSE((*items)[i].output) << (*items)[i].item_id;
+  }
+  auto ended = runs.GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "CANCELLED");
+  EXPECT_EQ(ended->num_done, 8);
+  EXPECT_TRUE(ended->metrics);
+  // Nothing is left claimed: not even leases long expired are claimable.
+  auto again = runs.ClaimItems("later", NowMillis() + 3600000, 1000, "", 32);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
 }
 
 // Re-scoring is worked like a run item (jobs/rescore.h): a worker claims the job, ends the

@@ -387,6 +387,74 @@ TEST_P(PostgresOnlyTest, RecoversAfterAllSessionsDie) {
   EXPECT_EQ(failures, 0);
 }
 
+// BEGIN goes in one pipeline with a transaction's first statement when that statement is
+// prepared on the connection already (postgres_database.cpp): the transaction is still
+// one, its errors and its snapshot are as before, and a connection that died in between
+// is Unavailable (InTransaction retries on a new one).
+TEST_P(PostgresOnlyTest, BeginPipelinedWithAPreparedStatementIsStillATransaction) {
+  auto pool = OpenPostgres(env_.location + "?application_name=pipelinetest", {.max_connections = 2});
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  Database& one = **pool;
+  const std::string insert = "INSERT INTO t (id, u) VALUES (?, ?)";
+  const std::string count = "SELECT COUNT(*) FROM t";
+  auto prepare_on_every_connection = [&] {
+    auto a = one.Acquire();
+    auto b = one.Acquire();
+    for (auto* c : {a.get(), b.get()}) {
+      ASSERT_TRUE(c->Exec(insert, {int64_t{-1}, Null{}}).ok());
+      ASSERT_TRUE(c->Exec("DELETE FROM t WHERE id = ?", {int64_t{-1}}).ok());
+      ASSERT_TRUE(QueryInt(*c, count).ok());
+    }
+  };
+  prepare_on_every_connection();
+  // Committed together.
+  ASSERT_TRUE(one.InTransaction(true,
+                                [&](Connection& c) -> Status {
+                                  GOLDSET_RETURN_IF_ERROR(c.Exec(insert, {int64_t{1}, std::string("a")}));
+                                  return c.Exec(insert, {int64_t{2}, std::string("b")});
+                                })
+                  .ok());
+  EXPECT_EQ(*QueryInt(*db->Acquire(), count), 2);
+  // Rolled back: had BEGIN not run first, the first INSERT would have committed alone.
+  Status st = one.InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(insert, {int64_t{3}, std::string("c")}));
+    return Status::NotFound("caller gave up");
+  });
+  EXPECT_EQ(st.code(), Status::Code::kNotFound);
+  // The pipelined statement itself fails: InvalidArgument, nothing written.
+  st = one.InTransaction(true, [&](Connection& c) { return c.Exec(insert, {int64_t{4}, std::string("a")}); });
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.ToString();
+  EXPECT_EQ(*QueryInt(*db->Acquire(), count), 2);
+  // A read transaction keeps one snapshot from its first (pipelined) statement on.
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(
+      one.InTransaction(false,
+                        [&](Connection& c) -> Status {
+                          for (int i = 0; i < 2; ++i) {
+                            auto n = QueryInt(c, count);
+                            if (!n.ok()) return n.status();
+                            seen.push_back(*n);
+                            if (i == 0)
+                              GOLDSET_RETURN_IF_ERROR(db->Acquire()->Exec(insert, {int64_t{5}, std::string("e")}));
+                          }
+                          return Status::OK();
+                        })
+          .ok());
+  EXPECT_EQ(seen, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(*QueryInt(*db->Acquire(), count), 3);
+  // Both pooled sessions die between transactions: the pipeline finds its connection
+  // gone (Unavailable), and InTransaction's retry runs on a new one.
+  prepare_on_every_connection();
+  ASSERT_TRUE(db->Acquire()
+                  ->Query("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = "
+                          "'pipelinetest'")
+                  .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  st = one.InTransaction(true, [&](Connection& c) { return c.Exec(insert, {int64_t{6}, std::string("f")}); });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(*QueryInt(*db->Acquire(), "SELECT COUNT(*) FROM t WHERE id = 6"), 1);
+}
+
 TEST_P(PostgresOnlyTest, PoolIsBoundedAndAcquireBlocks) {
   auto small =
       OpenPostgres(env_.location + "?application_name=pooltest", {.max_connections = 2, .acquire_timeout_ms = 400});
