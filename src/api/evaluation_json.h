@@ -20,5 +20,8 @@ json::object RunJson(const store::RunRecord& run, const json::object& metrics);
 json::object RunResultJson(Services& svc, const store::RunItemRecord& item, FileMemo* files = nullptr);
 // extract_run / classify_run / split_run (processor_runs_api.cpp).
 json::object ProcessorRunJson(Services& svc, const store::ProcessorRunRecord& r);
+// A batch of processor runs: GET /batch_runs/{id} and the batch_processor_run.* payload
+// (run_batches_api.cpp).
+json::object BatchRunJson(const store::RunBatch& b);
 
 }  // namespace goldset::api

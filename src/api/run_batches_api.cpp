@@ -17,28 +17,6 @@ namespace {
 
 constexpr size_t kMaxBatchInputs = 1000;
 
-// PENDING until a run starts; PROCESSING while any is unfinished; then FAILED when
-// every run failed, CANCELLED when every run was cancelled, else PROCESSED (a run's own
-// status tells how it ended).
-model::ProcessorRunStatus BatchStatus(const store::RunBatch& b) {
-  using model::ProcessorRunStatus;
-  const int64_t unfinished = b.pending + b.processing;
-  const int64_t finished = b.processed + b.failed + b.cancelled;
-  if (unfinished > 0)
-    return b.processing == 0 && finished == 0 ? ProcessorRunStatus::kPending : ProcessorRunStatus::kProcessing;
-  if (finished > 0 && b.failed == finished) return ProcessorRunStatus::kFailed;
-  if (finished > 0 && b.cancelled == finished) return ProcessorRunStatus::kCancelled;
-  return ProcessorRunStatus::kProcessed;
-}
-
-json::object BatchJson(const store::RunBatch& b) {
-  return json::object{{"object", "batch_run"},
-                      {"id", b.id},
-                      {"status", model::ToString(BatchStatus(b))},
-                      {"runCount", b.run_count},
-                      {"createdAt", FormatRfc3339(b.created_at)}};
-}
-
 // `overrideConfig`: top-level keys replace the version's (the SDK's "only the fields you
 // provide"); the result is validated like any config.
 StatusOr<std::string> ApplyOverride(RequestContext& ctx, const RunKind& k, const std::string& config_text,
@@ -109,12 +87,12 @@ StatusOr<Response> CreateBatch(RequestContext& ctx, const RunKind& k) {
   if (Status st = ctx.svc.processor_runs->InsertBatch(batch, runs); !st.ok()) return fail(st);
   if (ctx.svc.notify_workers) ctx.svc.notify_workers();
   batch.pending = batch.run_count;
-  return JsonResponse(BatchJson(batch));
+  return JsonResponse(BatchRunJson(batch));
 }
 
 StatusOr<Response> GetBatch(RequestContext& ctx) {
   GOLDSET_ASSIGN_OR_RETURN(auto b, ctx.svc.processor_runs->GetBatch(ctx.caller.workspace_id, ctx.Param("id")));
-  return JsonResponse(BatchJson(b));
+  return JsonResponse(BatchRunJson(b));
 }
 
 const json::value* At(const json::object& o, std::string_view key) { return o.if_contains(key); }
@@ -165,6 +143,14 @@ StatusOr<Response> GetLegacyRun(RequestContext& ctx) {
 }
 
 }  // namespace
+
+json::object BatchRunJson(const store::RunBatch& b) {
+  return json::object{{"object", "batch_run"},
+                      {"id", b.id},
+                      {"status", model::ToString(store::BatchStatus(b))},
+                      {"runCount", b.run_count},
+                      {"createdAt", FormatRfc3339(b.created_at)}};
+}
 
 void RegisterRunBatchRoutes(Router& router) {
   for (const RunKind& k : kRunKinds) {

@@ -7,7 +7,9 @@
 
 #include "api/processor_catalog.h"
 #include "api/processor_config.h"
+#include "api/evaluation_json.h"
 #include "api/processor_json.h"
+#include "webhooks/run_events.h"
 #include "webhooks/webhooks.h"
 #include "common/ids.h"
 #include "store/migrations.h"
@@ -70,7 +72,10 @@ StatusOr<std::unique_ptr<Services>> OpenServices(const ServerConfig& config) {
   svc->processors = std::make_unique<store::ProcessorStore>(svc->db);
   svc->evaluations = std::make_unique<store::EvaluationStore>(svc->db);
   svc->runs = std::make_unique<store::RunStore>(svc->db);
-  svc->processor_runs = std::make_unique<store::ProcessorRunStore>(svc->db);
+  svc->on_batch_ended = [](store::Connection& c, const store::RunBatch& b, const store::ProcessorRunRecord& last) {
+    return webhooks::EnqueueBatchRunEnded(c, b, BatchRunJson(b), last);
+  };
+  svc->processor_runs = std::make_unique<store::ProcessorRunStore>(svc->db, svc->on_batch_ended);
   svc->entities = MakeProcessorCatalog(*svc->processors);
   store::EvaluationStore* evaluations = svc->evaluations.get();
   // A processor that an evaluation set evaluates cannot be deleted.

@@ -38,6 +38,9 @@ struct Services {
   std::unique_ptr<store::EvaluationStore> evaluations;
   std::unique_ptr<store::RunStore> runs;
   std::unique_ptr<store::ProcessorRunStore> processor_runs;
+  // Enqueues batch_processor_run.* when a batch's last run ends; every ProcessorRunStore
+  // of the process (this one, the workers') gets it.
+  store::BatchEndedHook on_batch_ended;
   // Validates a processor config of kind "extractor" | "classifier" | "splitter".
   std::function<Status(const std::string& kind, const json::object& config)> validate_config;
   std::unique_ptr<EntityCatalog> entities;

@@ -192,6 +192,7 @@ std::unique_ptr<jobs::RunScheduler> MakeScheduler(api::Services& svc, const stor
   sched.engine_policy = &svc.config.engine_policy;
   api::Services* services = &svc;
   sched.presign = [services](const std::string& file_id) { return api::PresignedFileUrl(*services, file_id); };
+  sched.on_batch_ended = svc.on_batch_ended;
   // Run events go to the webhook outbox inside the transaction that ends the run, so an
   // event exists exactly when the final state committed; which events is webhooks/run_events.h.
   auto on_run_ended = [](store::Connection& c, const store::RunRecord& run, const json::object& metrics) {

@@ -132,7 +132,7 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       on_run_ended_(std::move(on_run_ended)),
       runs_(db),
       files_(db),
-      processor_runs_(db),
+      processor_runs_(db, config_.on_batch_ended),
       rescores_(db),
       impl_(std::make_unique<Impl>()) {
   if (config_.claim_prefix.empty())

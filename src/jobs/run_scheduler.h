@@ -88,6 +88,8 @@ struct SchedulerConfig {
   std::string claim_prefix;
   // Signs a download URL for the http engine (the file's presignedUrl).
   std::function<std::string(const std::string& file_id)> presign;
+  // In the transaction that ends a batch's last run (webhook outbox); may be empty.
+  store::BatchEndedHook on_batch_ended;
   const outbound::EgressPolicy* egress = nullptr;
   const processors::EnginePolicy* engine_policy = nullptr;  // REQUIRES: non-null to run http/llm engines
 };

@@ -34,9 +34,34 @@ ProcessorRunRecord FromRow(const Row& r) {
   return x;
 }
 
-}  // namespace
+constexpr const char* kBatchCols = "id, workspace_id, kind, run_count, created_at";
 
-namespace {
+RunBatch BatchFromRow(const Row& r) {
+  RunBatch b;
+  b.id = r.Text(0);
+  b.workspace_id = r.Text(1);
+  b.kind = r.Text(2);
+  b.run_count = r.Int(3);
+  b.created_at = r.Int(4);
+  return b;
+}
+
+// Fills b's status counts from the runs still stored.
+Status CountBatchRuns(Connection& c, RunBatch* b) {
+  auto counts = c.Query("SELECT status, COUNT(*) FROM processor_runs WHERE batch_id = ? GROUP BY status", {b->id});
+  if (!counts.ok()) return counts.status();
+  for (const Row& r : *counts) {
+    const int64_t n = r.Int(1);
+    switch (ProcessorRunStatusColumn(r.Text(0))) {
+      case model::ProcessorRunStatus::kPending: b->pending = n; break;
+      case model::ProcessorRunStatus::kProcessing: b->processing = n; break;
+      case model::ProcessorRunStatus::kProcessed: b->processed = n; break;
+      case model::ProcessorRunStatus::kFailed: b->failed = n; break;
+      case model::ProcessorRunStatus::kCancelled: b->cancelled = n; break;
+    }
+  }
+  return Status::OK();
+}
 
 Status InsertRun(Connection& c, const ProcessorRunRecord& r) {
   return c.Exec(
@@ -66,32 +91,46 @@ Status ProcessorRunStore::InsertBatch(const RunBatch& batch, const std::vector<P
 
 StatusOr<RunBatch> ProcessorRunStore::GetBatch(const std::string& workspace_id, const std::string& id) {
   auto conn = db_->Acquire();
-  auto rows = conn->Query(
-      "SELECT id, workspace_id, kind, run_count, created_at FROM processor_run_batches "
-      "WHERE workspace_id = ? AND id = ?",
-      {workspace_id, id});
+  auto rows =
+      conn->Query(std::string("SELECT ") + kBatchCols + " FROM processor_run_batches WHERE workspace_id = ? AND id = ?",
+                  {workspace_id, id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Batch run " + id + " not found");
-  RunBatch b;
-  const Row& r = rows->front();
-  b.id = r.Text(0);
-  b.workspace_id = r.Text(1);
-  b.kind = r.Text(2);
-  b.run_count = r.Int(3);
-  b.created_at = r.Int(4);
-  auto counts = conn->Query("SELECT status, COUNT(*) FROM processor_runs WHERE batch_id = ? GROUP BY status", {id});
-  if (!counts.ok()) return counts.status();
-  for (const Row& c : *counts) {
-    const int64_t n = c.Int(1);
-    switch (ProcessorRunStatusColumn(c.Text(0))) {
-      case model::ProcessorRunStatus::kPending: b.pending = n; break;
-      case model::ProcessorRunStatus::kProcessing: b.processing = n; break;
-      case model::ProcessorRunStatus::kProcessed: b.processed = n; break;
-      case model::ProcessorRunStatus::kFailed: b.failed = n; break;
-      case model::ProcessorRunStatus::kCancelled: b.cancelled = n; break;
-    }
-  }
+  RunBatch b = BatchFromRow(rows->front());
+  GOLDSET_RETURN_IF_ERROR(CountBatchRuns(*conn, &b));
   return b;
+}
+
+model::ProcessorRunStatus BatchStatus(const RunBatch& b) {
+  using model::ProcessorRunStatus;
+  const int64_t unfinished = b.pending + b.processing;
+  const int64_t finished = b.processed + b.failed + b.cancelled;
+  if (unfinished > 0)
+    return b.processing == 0 && finished == 0 ? ProcessorRunStatus::kPending : ProcessorRunStatus::kProcessing;
+  if (finished > 0 && b.failed == finished) return ProcessorRunStatus::kFailed;
+  if (finished > 0 && b.cancelled == finished) return ProcessorRunStatus::kCancelled;
+  return ProcessorRunStatus::kProcessed;
+}
+
+// Exactly once on every backend: the batch row is locked before the runs are counted, so
+// of two transactions ending its last two runs at once the second waits, then counts in a
+// statement of its own (PostgreSQL READ COMMITTED: a fresh snapshot that sees the first's
+// commit); SQLite runs one write transaction at a time. ended_at makes the end happen once.
+Status ProcessorRunStore::EndBatchIfDone(Connection& c, const ProcessorRunRecord& run) {
+  if (run.batch_id.empty()) return Status::OK();
+  auto rows =
+      c.Query(std::string("SELECT ") + kBatchCols + " FROM processor_run_batches WHERE id = ? AND ended_at IS NULL" +
+                  std::string(db_->ForUpdate()),
+              {run.batch_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::OK();
+  RunBatch b = BatchFromRow(rows->front());
+  GOLDSET_RETURN_IF_ERROR(CountBatchRuns(c, &b));
+  if (b.pending + b.processing > 0) return Status::OK();
+  GOLDSET_RETURN_IF_ERROR(
+      c.Exec("UPDATE processor_run_batches SET ended_at = ? WHERE id = ? AND ended_at IS NULL", {NowMillis(), b.id}));
+  if (c.Changes() == 0 || !on_batch_ended_) return Status::OK();
+  return on_batch_ended_(c, b, run);
 }
 
 StatusOr<ProcessorRunRecord> ProcessorRunStore::Get(const std::string& workspace_id, const std::string& kind,
@@ -194,7 +233,9 @@ StatusOr<bool> ProcessorRunStore::Complete(
     if (!rows.ok()) return rows.status();
     if (rows->empty()) return Status::OK();
     landed = true;
-    return on_done ? on_done(c, FromRow(rows->front())) : Status::OK();
+    const ProcessorRunRecord ended = FromRow(rows->front());
+    if (on_done) GOLDSET_RETURN_IF_ERROR(on_done(c, ended));
+    return EndBatchIfDone(c, ended);
   });
   if (!st.ok()) return st;
   return landed;
@@ -213,14 +254,22 @@ StatusOr<ProcessorRunRecord> ProcessorRunStore::Cancel(const std::string& worksp
                                                        const std::string& id) {
   // One conditional statement: it cannot race a worker's Complete (which requires
   // PROCESSING and its own lease) on either backend.
-  auto rows = db_->Acquire()->Query(
-      std::string(
-          "UPDATE processor_runs SET status = 'CANCELLED', lease_owner = NULL, lease_until = NULL, updated_at = ? "
-          "WHERE workspace_id = ? AND kind = ? AND id = ? AND status IN ('PENDING', 'PROCESSING') RETURNING ") +
-          kCols,
-      {NowMillis(), workspace_id, kind, id});
-  if (!rows.ok()) return rows.status();
-  if (!rows->empty()) return FromRow(rows->front());
+  std::optional<ProcessorRunRecord> cancelled;
+  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
+    cancelled.reset();
+    auto rows = c.Query(
+        std::string(
+            "UPDATE processor_runs SET status = 'CANCELLED', lease_owner = NULL, lease_until = NULL, updated_at = ? "
+            "WHERE workspace_id = ? AND kind = ? AND id = ? AND status IN ('PENDING', 'PROCESSING') RETURNING ") +
+            kCols,
+        {NowMillis(), workspace_id, kind, id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::OK();
+    cancelled = FromRow(rows->front());
+    return EndBatchIfDone(c, *cancelled);
+  });
+  if (!st.ok()) return st;
+  if (cancelled) return *cancelled;
   auto current = Get(workspace_id, kind, id);
   if (!current.ok()) return current.status();
   return Status::InvalidArgument("Run " + id + " is " + model::ToString(current->status) +
@@ -228,10 +277,16 @@ StatusOr<ProcessorRunRecord> ProcessorRunStore::Cancel(const std::string& worksp
 }
 
 Status ProcessorRunStore::Delete(const std::string& workspace_id, const std::string& kind, const std::string& id) {
-  auto c = db_->Acquire();
-  GOLDSET_RETURN_IF_ERROR(
-      c->Exec("DELETE FROM processor_runs WHERE workspace_id = ? AND kind = ? AND id = ?", {workspace_id, kind, id}));
-  if (c->Changes() == 0) return Status::NotFound("Run " + id + " not found");
+  bool found = false;
+  GOLDSET_RETURN_IF_ERROR(db_->InTransaction(true, [&](Connection& c) -> Status {
+    auto rows = c.Query(
+        std::string("DELETE FROM processor_runs WHERE workspace_id = ? AND kind = ? AND id = ? RETURNING ") + kCols,
+        {workspace_id, kind, id});
+    if (!rows.ok()) return rows.status();
+    found = !rows->empty();
+    return found ? EndBatchIfDone(c, FromRow(rows->front())) : Status::OK();
+  }));
+  if (!found) return Status::NotFound("Run " + id + " not found");
   return Status::OK();
 }
 

@@ -38,6 +38,14 @@ std::string ProcessorRunEndedEventType(const store::ProcessorRunRecord& run) {
   return std::string(prefix) + (run.status == model::ProcessorRunStatus::kFailed ? "failed" : "processed");
 }
 
+std::string BatchRunEndedEventType(const store::RunBatch& batch) {
+  switch (store::BatchStatus(batch)) {
+    case model::ProcessorRunStatus::kProcessed: return "batch_processor_run.processed";
+    case model::ProcessorRunStatus::kFailed: return "batch_processor_run.failed";
+    default: return "";
+  }
+}
+
 Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const json::object& run_json) {
   const std::string entity_id = IdOf(run.entity_json);
   for (const std::string& type : RunEndedEventTypes(run)) {
@@ -59,6 +67,13 @@ Status EnqueueProcessorRunEnded(store::Connection& tx, const store::ProcessorRun
                                 const json::object& run_json) {
   return EnqueueEvent(tx, run.workspace_id, ProcessorRunEndedEventType(run), run_json,
                       IdOf(run.processor_json.value_or("")));
+}
+
+Status EnqueueBatchRunEnded(store::Connection& tx, const store::RunBatch& batch, const json::object& batch_json,
+                            const store::ProcessorRunRecord& last) {
+  const std::string type = BatchRunEndedEventType(batch);
+  if (type.empty()) return Status::OK();
+  return EnqueueEvent(tx, batch.workspace_id, type, batch_json, IdOf(last.processor_json.value_or("")));
 }
 
 }  // namespace goldset::webhooks

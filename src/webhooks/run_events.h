@@ -1,5 +1,5 @@
-// Which webhook events end a run: the one mapping from a finished evaluation run or
-// processor run to the event types enqueued for it (contract §4.8; docs/webhooks.md).
+// Which webhook events end a run: the one mapping from a finished evaluation run,
+// processor run or batch of processor runs to the event types enqueued for it (contract §4.8; docs/webhooks.md).
 // cli/ wires these into jobs::RunScheduler's end-of-run hooks; they run inside the
 // transaction that stores the final state, so an event exists exactly when that state
 // committed (docs/decisions.md §6).
@@ -24,6 +24,10 @@ namespace goldset::webhooks {
 std::vector<std::string> RunEndedEventTypes(const store::RunRecord& run);
 // The event type for a processor run that ended: "<extract|classify|split>_run.<processed|failed>".
 std::string ProcessorRunEndedEventType(const store::ProcessorRunRecord& run);
+// The event type for a batch of processor runs whose last run ended, by store::BatchStatus:
+// PROCESSED -> batch_processor_run.processed, FAILED -> batch_processor_run.failed,
+// CANCELLED -> "" (no event, as for a cancelled evaluation run).
+std::string BatchRunEndedEventType(const store::RunBatch& batch);
 
 // Enqueues RunEndedEventTypes(run): the evaluation_set_run event carries `run_json` (the
 // EvaluationSetRun the API serves), the batch_processor_run event a batch_run summary.
@@ -33,5 +37,10 @@ Status EnqueueRunEnded(store::Connection& tx, const store::RunRecord& run, const
 // subscriptions match the processor's id. REQUIRES: as above.
 Status EnqueueProcessorRunEnded(store::Connection& tx, const store::ProcessorRunRecord& run,
                                 const json::object& run_json);
+// Enqueues BatchRunEndedEventType(batch), if any, with `batch_json` (the BatchRun the API
+// serves); subscriptions match the processor of `last` (the run that ended the batch).
+// REQUIRES: `tx` is the transaction that ended the batch (a store::BatchEndedHook).
+Status EnqueueBatchRunEnded(store::Connection& tx, const store::RunBatch& batch, const json::object& batch_json,
+                            const store::ProcessorRunRecord& last);
 
 }  // namespace goldset::webhooks

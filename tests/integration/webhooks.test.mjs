@@ -174,10 +174,17 @@ test('webhook subscriptions: upsert, filters, update, validation', { timeout: 60
   const s3 = (await create({ webhookEndpointId: b.id, resourceType: 'extractor', resourceId: ex1, enabledEvents: ['extract_run.processed'] })).body;
   const s4 = (await create({ webhookEndpointId: b.id, resourceType: 'splitter', resourceId: sp1, enabledEvents: ['split_run.failed'] })).body;
 
-  const ids = async (query) => (await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 100, sortDir: 'asc', ...query } })).body.data.map((s) => s.id);
-  assert.deepEqual(await ids({}), [s1.body.id, s2.id, s3.id, s4.id]);
-  assert.deepEqual(await ids({ webhookEndpointId: a.id }), [s1.body.id, s2.id]);
-  assert.deepEqual(await ids({ resourceId: ex1 }), [s1.body.id, s3.id]);
+  // Ascending by createdAt; two made in the same millisecond may come in either order, so
+  // the order is checked on createdAt and the members as a set.
+  const ids = async (query) => {
+    const data = (await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 100, sortDir: 'asc', ...query } })).body.data;
+    for (let i = 1; i < data.length; i++) assert.ok(data[i - 1].createdAt <= data[i].createdAt, JSON.stringify(data));
+    return data.map((x) => x.id).sort();
+  };
+  const sorted = (...xs) => xs.sort();
+  assert.deepEqual(await ids({}), sorted(s1.body.id, s2.id, s3.id, s4.id));
+  assert.deepEqual(await ids({ webhookEndpointId: a.id }), sorted(s1.body.id, s2.id));
+  assert.deepEqual(await ids({ resourceId: ex1 }), sorted(s1.body.id, s3.id));
   assert.deepEqual(await ids({ webhookEndpointId: b.id, resourceId: ex1 }), [s3.id]);
   const p1 = await srv.api('GET', '/webhook_subscriptions', { query: { maxPageSize: 3 } });
   assert.equal(p1.body.data.length, 3);

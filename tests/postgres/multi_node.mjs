@@ -1,5 +1,6 @@
 // Two `goldset serve` nodes (one worker each) and two `goldset worker` processes on one
-// PostgreSQL database run a 2,000-item evaluation; once >= 200 items are done one worker
+// PostgreSQL database run batches of extract runs (one batch_processor_run event each) and
+// a 2,000-item evaluation; once >= 200 items are done one worker
 // and one API node are killed with SIGKILL. Through the surviving node: the run completes,
 // every item appears exactly once (2,000 unique ids, all PROCESSED, numFilesProcessed
 // 2,000), the work was spread over several worker threads, and the metrics equal those of
@@ -185,6 +186,36 @@ if (new Set(eventIds).size !== EVENTS) fail(`webhooks: ${new Set(eventIds).size}
 if (eventIds.length !== EVENTS) fail(`webhooks: ${eventIds.length - EVENTS} duplicate deliveries across nodes`);
 await rx.close();
 log(`${EVENTS} webhook test events created through both nodes, each delivered exactly once`);
+
+// Batches of extract runs, created through both nodes and worked by every process: each
+// batch sends batch_processor_run.processed exactly once, however many processes ended
+// its runs at the same moment (the decision is taken under the batch row's lock).
+const BATCHES = 20, RUNS_PER_BATCH = 5;
+const brx = await startReceiver();
+await apiA('POST', '/webhook_endpoints', { url: brx.url, name: 'batches', enabledEvents: ['batch_processor_run.processed', 'batch_processor_run.failed'], apiVersion: '2026-02-09' });
+const batchEx = await apiA('POST', '/extractors', { name: 'Batch extractor', config: { schema: invoiceSchema } });
+const batchIds = await Promise.all(Array.from({ length: BATCHES }, async (_, b) => (await (b % 2 ? apiB : apiA)('POST', '/extract_runs/batch', {
+  extractor: { id: batchEx.id },
+  inputs: Array.from({ length: RUNS_PER_BATCH }, (__, i) => ({ file: { text: invoiceText((b * RUNS_PER_BATCH + i) % DISTINCT_FILES), name: `b${b}-${i}.txt` } })),
+})).id));
+await waitFor(async () => (await Promise.all(batchIds.map((id) => apiB('GET', `/batch_runs/${id}`)))).every((b) => b.status === 'PROCESSED'),
+  { timeoutMs: 120000, intervalMs: 200 }) || fail('batches did not all end PROCESSED');
+last = -1;
+await waitFor(() => { const settled = brx.deliveries.length >= BATCHES && brx.deliveries.length === last; last = brx.deliveries.length; return settled; },
+  { timeoutMs: 60000, intervalMs: 1000 });
+const batchEvents = brx.deliveries.map((d) => JSON.parse(d.body));
+const perBatch = new Map(batchIds.map((id) => [id, 0]));
+for (const e of batchEvents) {
+  if (e.eventType !== 'batch_processor_run.processed' || e.payload.runCount !== RUNS_PER_BATCH || e.payload.status !== 'PROCESSED')
+    fail(`unexpected batch event ${JSON.stringify(e)}`);
+  perBatch.set(e.payload.id, (perBatch.get(e.payload.id) ?? 0) + 1);
+}
+const wrong = [...perBatch].filter(([, n]) => n !== 1);
+if (wrong.length) fail(`batch events per batch, expected 1 each: ${JSON.stringify(wrong)}`);
+await brx.close();
+const batchWorkers = execFileSync('psql', ['-X', '-qtA', psqlUrl, '-c',
+  "SELECT COUNT(DISTINCT regexp_replace(lease_owner, '/w[0-9]+:.*$', '')) FROM processor_runs WHERE batch_id IS NOT NULL"]).toString().trim();
+log(`${BATCHES} batches of ${RUNS_PER_BATCH} runs through both nodes (worked by ${batchWorkers} processes): one batch_processor_run.processed each`);
 
 const setId = await seed(urlA, key);
 log(`seeded ${ITEMS} items through node A`);

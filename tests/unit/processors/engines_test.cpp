@@ -26,6 +26,21 @@ parse::Document TwoPages() {
   return d;
 }
 
+// Two pages of 2,800 characters: two chunks under ChunkedLlmConfig's maxInputChars.
+parse::Document TwoLongPages() {
+  parse::Document d;
+  d.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
+  d.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  return d;
+}
+
+// An llm extractor on `server` that sends at most 4,000 characters per call.
+json::object ChunkedLlmConfig(const StubHttpServer& server) {
+  return json::object{
+      {"schema", {{"type", "object"}}},
+      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+}
+
 const FileRef kFile{"file_abc", "inv.pdf", "PDF", "https://files.example/inv.pdf"};
 
 struct Fixture {
@@ -249,12 +264,8 @@ TEST(LlmEngine, ChunkedLogprobsFollowTheMergedValue) {
                                                                  {"[2]", -0.5},
                                                                  {"}", -0.1}})};
   });
-  json::object config{
-      {"schema", {{"type", "object"}}},
-      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
-  parse::Document doc;
-  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
-  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  json::object config = ChunkedLlmConfig(server);
+  parse::Document doc = TwoLongPages();
   auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(calls.load(), 2);
@@ -321,12 +332,8 @@ TEST(LlmEngine, LongDocumentsAreChunkedAndMerged) {
     if (n == 1) return StubHttpServer::Response{200, ChatAnswer(R"J({"a":null,"b":"first","items":[1]})J")};
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"late","b":"second","items":[2]})J")};
   });
-  json::object config{
-      {"schema", {{"type", "object"}}},
-      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
-  parse::Document doc;
-  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
-  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  json::object config = ChunkedLlmConfig(server);
+  parse::Document doc = TwoLongPages();
   auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, f.ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(calls.load(), 2);
@@ -458,9 +465,7 @@ TEST(LlmEngine, F22_ChunksPerItemAreCappedBeforeAnyCall) {
   StubHttpServer server([](const StubHttpServer::Request&) {
     return StubHttpServer::Response{200, ChatAnswer(R"J({})J")};
   });
-  json::object config{
-      {"schema", {{"type", "object"}}},
-      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
+  json::object config = ChunkedLlmConfig(server);
   auto pages = [](int n) {
     parse::Document doc;
     for (int i = 1; i <= n; ++i) doc.pages.push_back({i, 0, 0, std::string(3000, 'p'), {}, false, 1});
@@ -544,12 +549,8 @@ TEST(EngineDeadline, CancelStopsRetryBackoffAndLaterLlmChunks) {
     token.Cancel(Status::Unavailable("lease lost"));
     return StubHttpServer::Response{200, ChatAnswer(R"J({"a":"x"})J")};
   });
-  json::object config{
-      {"schema", {{"type", "object"}}},
-      {"engine", {{"type", "llm"}, {"baseUrl", server.Url("/v1")}, {"model", "m"}, {"maxInputChars", 4000}}}};
-  parse::Document doc;
-  doc.pages.push_back({1, 0, 0, std::string(2800, 'x'), {}, false, 1});
-  doc.pages.push_back({2, 0, 0, std::string(2800, 'y'), {}, false, 1});
+  json::object config = ChunkedLlmConfig(server);
+  parse::Document doc = TwoLongPages();
   EngineContext ctx = f.ctx;
   ctx.cancel = &token;
   auto out = RunProcessor(Kind::kExtractor, config, doc, kFile, ctx);

@@ -13,18 +13,14 @@
 #include "common/crypto.h"
 #include "store/blob_store.h"
 #include "test_database.h"
+#include "random_bytes.h"
 
 namespace goldset::store {
 namespace {
 
 using testing::BackendTest;
 
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
-  return s;
-}
+using testing::RandomBytes;
 
 void ExerciseBlobStore(BlobStore& blobs) {
   const std::string big = RandomBytes((5u << 20) / 2 + 123, 7);  // 2.5 MiB: three chunks

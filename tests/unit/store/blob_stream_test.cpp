@@ -13,18 +13,14 @@
 #include "store/blob_store.h"
 #include "store/s3/s3_options.h"
 #include "test_database.h"
+#include "random_bytes.h"
 
 namespace goldset::store {
 namespace {
 
 using testing::BackendTest;
 
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
-  return s;
-}
+using testing::RandomBytes;
 
 // Hands out its bytes in irregular short reads, as a socket would.
 class TricklingSource final : public BlobSource {

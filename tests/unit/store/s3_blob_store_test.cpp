@@ -17,16 +17,12 @@
 
 #include "common/crypto.h"
 #include "store/s3/s3_blob_store.h"
+#include "random_bytes.h"
 
 namespace goldset::store {
 namespace {
 
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
-  return s;
-}
+using testing::RandomBytes;
 
 // Yields its bytes in reads of at most 100 KB.
 class ChunkedSource final : public BlobSource {

@@ -47,6 +47,23 @@ TEST(RunEvents, ProcessorRunOutcomes) {
   }
 }
 
+TEST(RunEvents, BatchOfProcessorRunsOutcomes) {
+  store::RunBatch b;
+  b.processed = 2;
+  b.failed = 1;
+  EXPECT_EQ(BatchRunEndedEventType(b), "batch_processor_run.processed");  // some failed
+  b.cancelled = 3;
+  EXPECT_EQ(BatchRunEndedEventType(b), "batch_processor_run.processed");
+  b = store::RunBatch{};
+  b.failed = 2;
+  EXPECT_EQ(BatchRunEndedEventType(b), "batch_processor_run.failed");  // every run failed
+  b = store::RunBatch{};
+  b.cancelled = 2;
+  EXPECT_EQ(BatchRunEndedEventType(b), "");  // every run cancelled: no event
+  b.failed = 1;
+  EXPECT_EQ(BatchRunEndedEventType(b), "batch_processor_run.processed");
+}
+
 class RunEventsOutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -140,6 +157,32 @@ TEST_F(RunEventsOutboxTest, ProcessorRunEndedMatchesTheProcessorId) {
   auto events = Events();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].first, "extract_run.failed");
+}
+
+TEST_F(RunEventsOutboxTest, BatchRunEndedMatchesTheProcessorOfItsRuns) {
+  store::RunBatch b;
+  b.id = "bpr_2";
+  b.workspace_id = ws_;
+  b.run_count = 2;
+  b.processed = 2;
+  store::ProcessorRunRecord last;
+  last.processor_json = R"({"object":"extractor","id":"ex_A"})";
+  const json::object payload{{"object", "batch_run"}, {"id", b.id}, {"runCount", 2}};
+  auto enqueue = [&] {
+    return db_->InTransaction(true, [&](store::Connection& tx) { return EnqueueBatchRunEnded(tx, b, payload, last); });
+  };
+  ASSERT_TRUE(enqueue().ok());
+  b.processed = 0;
+  b.cancelled = 2;  // no event for an all-cancelled batch
+  ASSERT_TRUE(enqueue().ok());
+  b.cancelled = 0;
+  b.processed = 2;
+  last.processor_json = R"({"object":"extractor","id":"ex_B"})";  // not subscribed
+  ASSERT_TRUE(enqueue().ok());
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].first, "batch_processor_run.processed");
+  EXPECT_EQ(events[0].second, ToJson(payload));
 }
 
 }  // namespace
