@@ -134,13 +134,22 @@ class LocalBlobStore final : public BlobStore {
     // lists a file whose bytes are gone.
     int lock = ::open((dir_ / kBackupLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (lock >= 0 && ::flock(lock, LOCK_SH | LOCK_NB) != 0) {
-      ::close(lock);
       std::error_code ec;
       fs::create_directories(dir_ / kDeferredDir, ec);
       int marker = ::open((dir_ / kDeferredDir / sha).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
-      if (marker < 0) return IoError("mark for deletion", dir_ / kDeferredDir / sha, errno);
+      if (marker < 0) {
+        ::close(lock);
+        return IoError("mark for deletion", dir_ / kDeferredDir / sha, errno);
+      }
       ::close(marker);
-      return Status::OK();
+      // The backup removes the marked blobs once it has let its lock go. If it let go
+      // between the check above and the marker, it may have looked already: the lock is
+      // free then, and this delete carries itself out. Otherwise the backup will see it.
+      if (::flock(lock, LOCK_SH | LOCK_NB) != 0) {
+        ::close(lock);
+        return Status::OK();
+      }
+      fs::remove(dir_ / kDeferredDir / sha, ec);
     }
     const fs::path path = PathFor(sha);
     Status st;

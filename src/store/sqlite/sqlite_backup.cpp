@@ -261,13 +261,17 @@ StatusOr<BackupSummary> BackupDataDir(const std::string& data_dir, const std::st
     }
   } cleanup{snapshot, partial};
 
-  auto lock = BackupLock::Take(blob_dir);
-  if (!lock.ok()) return lock.status();
+  // Declared before the lock, so it runs after the lock is let go: a delete that marked its
+  // blob while the lock was held then always finds its marker looked at, or the lock free
+  // (LocalBlobStore::Delete). Purging unlocked is safe: a newer backup whose snapshot
+  // still lists a purged file finds its blob missing and takes another snapshot.
   struct Purge {
     std::string live;
     fs::path blobs;
     ~Purge() { PurgeDeferred(live, blobs); }
   } purge{live, blob_dir};
+  auto lock = BackupLock::Take(blob_dir);
+  if (!lock.ok()) return lock.status();
 
   BackupSummary summary;
   Status missing;  // a blob still referenced by the live store when last looked at
