@@ -152,22 +152,14 @@ StatusOr<std::map<std::string, std::string>> RescoreStore::ExpectedAtVersion(con
 
 StatusOr<std::vector<RunItemRecord>> RescoreStore::SourcePage(const std::string& source_run_id, int64_t after_seq,
                                                               int limit) {
+  GOLDSET_ASSIGN_OR_RETURN(
+      auto rows,
+      ItemRowsAfter(*db_->Acquire(),
+                    "SELECT item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, output, "
+                    "CASE WHEN result LIKE '%\"warnings\"%' THEN result END, error_code, error_message, latency_ms, "
+                    "num_pages FROM evaluation_run_items",
+                    source_run_id, after_seq, limit));
   std::vector<RunItemRecord> out;
-  if (limit <= 0) return out;
-  auto c = db_->Acquire();
-  GOLDSET_ASSIGN_OR_RETURN(int64_t last, LastItemSeq(*c, source_run_id));
-  std::vector<Row> rows;
-  // Windows of seq (run_store.h, kSeqWindow), doubling while one comes back short.
-  for (int64_t after = after_seq, window = limit; after < last && rows.size() < static_cast<size_t>(limit);
-       after += window, window = std::min<int64_t>(window * 2, int64_t{1} << 30)) {
-    auto page = c->Query(
-        "SELECT item_id, seq, workspace_id, file_id, file_ids, expected_output, status, attempts, output, "
-        "CASE WHEN result LIKE '%\"warnings\"%' THEN result END, error_code, error_message, latency_ms, num_pages "
-        "FROM evaluation_run_items WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-        {source_run_id, after, after + window, int64_t{limit} - static_cast<int64_t>(rows.size())});
-    if (!page.ok()) return page.status();
-    for (Row& r : *page) rows.push_back(std::move(r));
-  }
   out.reserve(rows.size());
   for (const Row& r : rows) {
     RunItemRecord x;

@@ -413,21 +413,12 @@ StatusOr<RunRecord> RunStore::Cancel(const std::string& workspace_id, const std:
 }
 
 StatusOr<std::vector<RunItemRecord>> RunStore::ListItems(const std::string& run_id, int64_t after_seq, int limit) {
+  GOLDSET_ASSIGN_OR_RETURN(
+      auto rows, ItemRowsAfter(*db_->Acquire(), std::string("SELECT ") + kItemCols + " FROM evaluation_run_items",
+                               run_id, after_seq, limit));
   std::vector<RunItemRecord> out;
-  if (limit <= 0) return out;
-  auto c = db_->Acquire();
-  GOLDSET_ASSIGN_OR_RETURN(int64_t last, LastItemSeq(*c, run_id));
-  // Windows of seq (kSeqWindow's reason): one of `limit` when the numbers have no gaps,
-  // doubling while a window comes back short, so a sparse run takes a few more.
-  for (int64_t after = after_seq, window = limit; after < last && out.size() < static_cast<size_t>(limit);
-       after += window, window = std::min<int64_t>(window * 2, int64_t{1} << 30)) {
-    auto rows =
-        c->Query(std::string("SELECT ") + kItemCols +
-                     " FROM evaluation_run_items WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                 {run_id, after, after + window, int64_t{limit} - static_cast<int64_t>(out.size())});
-    if (!rows.ok()) return rows.status();
-    for (const Row& r : *rows) out.push_back(ItemFromRow(r));
-  }
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(ItemFromRow(r));
   return out;
 }
 
@@ -444,6 +435,21 @@ StatusOr<int64_t> LastItemSeq(Connection& c, const std::string& run_id) {
   auto rows = c.Query("SELECT MAX(seq) FROM evaluation_run_items WHERE run_id = ?", {run_id});
   if (!rows.ok()) return rows.status();
   return rows->empty() || rows->front().IsNull(0) ? 0 : rows->front().Int(0);
+}
+
+StatusOr<std::vector<Row>> ItemRowsAfter(Connection& c, const std::string& select_from, const std::string& run_id,
+                                         int64_t after_seq, int limit) {
+  std::vector<Row> rows;
+  if (limit <= 0) return rows;
+  GOLDSET_ASSIGN_OR_RETURN(int64_t last, LastItemSeq(c, run_id));
+  const std::string sql = select_from + " WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
+  for (int64_t after = after_seq, window = limit; after < last && rows.size() < static_cast<size_t>(limit);
+       after += window, window = std::min<int64_t>(window * 2, int64_t{1} << 30)) {
+    auto page = c.Query(sql, {run_id, after, after + window, int64_t{limit} - static_cast<int64_t>(rows.size())});
+    if (!page.ok()) return page.status();
+    for (Row& r : *page) rows.push_back(std::move(r));
+  }
+  return rows;
 }
 
 Status RunStore::ForEachFinishedItem(Connection& c, const std::string& run_id,

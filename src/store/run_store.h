@@ -91,6 +91,12 @@ StatusOr<RunRecord> ReadRunForUpdate(Database& db, Connection& c, const std::str
 inline constexpr int64_t kSeqWindow = 1000;
 // The highest seq of the run's items; 0 when it has none.
 StatusOr<int64_t> LastItemSeq(Connection& c, const std::string& run_id);
+// Up to `limit` rows of the run's items numbered after `after_seq`, in seq order, read by
+// windows of seq: one of `limit` seqs when the numbers have no gaps, doubling while a
+// window comes back short. `select_from` is "SELECT <columns> FROM evaluation_run_items";
+// the window's WHERE, ORDER BY and LIMIT are added here.
+StatusOr<std::vector<Row>> ItemRowsAfter(Connection& c, const std::string& select_from, const std::string& run_id,
+                                         int64_t after_seq, int limit);
 
 class RunStore {
  public:
