@@ -65,4 +65,15 @@ StatusOr<int64_t> QueryInt(Connection& c, std::string_view sql, const std::vecto
   return rows->front().Int(0);
 }
 
+StatusOr<int64_t> ExecCountingChanges(Database& db, std::string_view sql, const std::vector<Param>& params) {
+  int64_t changed = 0;
+  Status st = db.InTransaction(true, [&](Connection& c) -> Status {
+    GOLDSET_RETURN_IF_ERROR(c.Exec(sql, params));
+    changed = c.Changes();
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return changed;
+}
+
 }  // namespace goldset::store

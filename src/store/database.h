@@ -157,5 +157,7 @@ std::string StoredText(std::string_view s, size_t max_bytes = 4096);
 
 // One-row, one-column helpers.
 StatusOr<int64_t> QueryInt(Connection& c, std::string_view sql, const std::vector<Param>& params = {});
+// Runs one statement in a write transaction of its own; the rows it changed.
+StatusOr<int64_t> ExecCountingChanges(Database& db, std::string_view sql, const std::vector<Param>& params = {});
 
 }  // namespace goldset::store

@@ -184,16 +184,12 @@ StatusOr<std::optional<ProcessorRunRecord>> ProcessorRunStore::Claim(const std::
 }
 
 StatusOr<bool> ProcessorRunStore::RenewLease(const ProcessorRunRecord& claimed, int64_t until) {
-  bool held = false;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE processor_runs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-               {until, claimed.id, claimed.lease_owner}));
-    held = c.Changes() > 0;
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return held;
+  GOLDSET_ASSIGN_OR_RETURN(
+      int64_t changed,
+      ExecCountingChanges(
+          *db_, "UPDATE processor_runs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'PROCESSING'",
+          {until, claimed.id, claimed.lease_owner}));
+  return changed > 0;
 }
 
 Status ProcessorRunStore::Release(const ProcessorRunRecord& claimed) {
@@ -206,15 +202,8 @@ Status ProcessorRunStore::Release(const ProcessorRunRecord& claimed) {
 }
 
 StatusOr<int64_t> ProcessorRunStore::ExpireClaimsOfNode(const std::string& node) {
-  int64_t n = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE processor_runs SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node}));
-    n = c.Changes();
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return n;
+  return ExecCountingChanges(
+      *db_, "UPDATE processor_runs SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node});
 }
 
 StatusOr<bool> ProcessorRunStore::Complete(

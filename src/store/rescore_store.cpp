@@ -83,16 +83,12 @@ StatusOr<std::optional<RescoreJob>> RescoreStore::Claim(const std::string& owner
 }
 
 StatusOr<bool> RescoreStore::RenewLease(const RescoreJob& claimed, int64_t until) {
-  bool held = false;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE evaluation_run_rescores SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
-               {until, claimed.run_id, claimed.lease_owner}));
-    held = c.Changes() > 0;
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return held;
+  GOLDSET_ASSIGN_OR_RETURN(
+      int64_t changed,
+      ExecCountingChanges(*db_,
+                          "UPDATE evaluation_run_rescores SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
+                          {until, claimed.run_id, claimed.lease_owner}));
+  return changed > 0;
 }
 
 Status RescoreStore::Release(const RescoreJob& claimed, int64_t next_attempt_at, bool refund_attempt) {
@@ -105,15 +101,9 @@ Status RescoreStore::Release(const RescoreJob& claimed, int64_t next_attempt_at,
 }
 
 StatusOr<int64_t> RescoreStore::ExpireClaimsOfNode(const std::string& node) {
-  int64_t n = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_run_rescores SET lease_until = 0 WHERE lease_node = ? AND lease_until IS NOT NULL", {node}));
-    n = c.Changes();
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return n;
+  return ExecCountingChanges(
+      *db_, "UPDATE evaluation_run_rescores SET lease_until = 0 WHERE lease_node = ? AND lease_until IS NOT NULL",
+      {node});
 }
 
 StatusOr<bool> RescoreStore::BeginAttempt(const RescoreJob& claimed, int64_t num_items) {

@@ -217,17 +217,13 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
 }
 
 StatusOr<bool> RunStore::RenewLease(const RunItemRecord& claimed, int64_t until) {
-  bool held = false;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE evaluation_run_items SET lease_until = ? "
-               "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'",
-               {until, claimed.run_id, claimed.item_id, claimed.lease_owner}));
-    held = c.Changes() > 0;
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return held;
+  constexpr const char* kRenew =
+      "UPDATE evaluation_run_items SET lease_until = ? "
+      "WHERE run_id = ? AND item_id = ? AND lease_owner = ? AND status = 'PROCESSING'";
+  GOLDSET_ASSIGN_OR_RETURN(
+      int64_t changed,
+      ExecCountingChanges(*db_, kRenew, {until, claimed.run_id, claimed.item_id, claimed.lease_owner}));
+  return changed > 0;
 }
 
 Status RunStore::Release(const RunItemRecord& claimed) {
@@ -243,15 +239,8 @@ Status RunStore::Release(const RunItemRecord& claimed) {
 }
 
 StatusOr<int64_t> RunStore::ExpireClaimsOfNode(const std::string& node) {
-  int64_t n = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(c.Exec(
-        "UPDATE evaluation_run_items SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node}));
-    n = c.Changes();
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return n;
+  return ExecCountingChanges(
+      *db_, "UPDATE evaluation_run_items SET lease_until = 0 WHERE status = 'PROCESSING' AND lease_node = ?", {node});
 }
 
 Status RunStore::FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize) {

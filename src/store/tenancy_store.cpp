@@ -93,14 +93,10 @@ StatusOr<std::vector<model::ApiKey>> TenancyStore::ListKeys() {
 }
 
 Status TenancyStore::RevokeKey(const std::string& key_id) {
-  int64_t changed = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {NowMillis(), key_id}));
-    changed = c.Changes();
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
+  GOLDSET_ASSIGN_OR_RETURN(
+      int64_t changed,
+      ExecCountingChanges(*db_, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                          {NowMillis(), key_id}));
   if (changed == 0) return Status::NotFound("no active key " + key_id);
   return Status::OK();
 }

@@ -54,17 +54,10 @@ void WebhookDispatcher::SetNode(std::string node, std::string claim_prefix) {
 
 StatusOr<int64_t> WebhookDispatcher::TakeBackClaims() {
   if (node_.empty()) return int64_t{0};
-  int64_t n = 0;
-  Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
-    GOLDSET_RETURN_IF_ERROR(
-        c.Exec("UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, lease_node = NULL "
-               "WHERE lease_node = ? AND status = 'pending'",
-               {node_}));
-    n = c.Changes();
-    return Status::OK();
-  });
-  if (!st.ok()) return st;
-  return n;
+  return store::ExecCountingChanges(*db_,
+                                    "UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, "
+                                    "lease_node = NULL WHERE lease_node = ? AND status = 'pending'",
+                                    {node_});
 }
 
 void WebhookDispatcher::Start() {
