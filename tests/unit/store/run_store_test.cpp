@@ -56,6 +56,13 @@ class RunStoreTest : public testing::BackendTest {
   static StatusOr<std::string> Finalize(Connection&, const RunRecord& run) {
     return std::string("{\"final\":\"" + std::string(model::ToString(run.status)) + "\"}");
   }
+  // Finalize, counting its calls in *calls (atomic: workers race to end the run).
+  static RunFinalizer CountingFinalize(std::atomic<int>* calls) {
+    return [calls](Connection& c, const RunRecord& r) {
+      ++*calls;
+      return Finalize(c, r);
+    };
+  }
 
   // Inserts set `set_id` of ws_1 with kItems items.
   void AddSet(Connection& c, const std::string& set_id) {
@@ -244,10 +251,7 @@ TEST_P(RunStoreTest, ConcurrentWorkersFinishTheRunExactlyOnce) {
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
   std::atomic<int> finalized{0}, completed{0};
-  auto finalize = [&](Connection&, const RunRecord&) -> StatusOr<std::string> {
-    finalized++;
-    return std::string("{}");
-  };
+  const RunFinalizer finalize = CountingFinalize(&finalized);
   std::vector<std::thread> workers;
   for (int w = 0; w < 4; ++w)
     workers.emplace_back([&, w] {
@@ -353,11 +357,8 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
-  int finalized = 0;
-  auto finalize = [&](Connection& c, const RunRecord& r) {
-    ++finalized;
-    return Finalize(c, r);
-  };
+  std::atomic<int> finalized{0};
+  const RunFinalizer finalize = CountingFinalize(&finalized);
   auto batch = runs.ClaimItems("w:1", NowMillis(), 600000, "", kItems);
   ASSERT_TRUE(batch.ok());
   ASSERT_EQ(batch->size(), static_cast<size_t>(kItems));
@@ -396,7 +397,7 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   auto mid = runs.GetRun("ws_1", run.id);
   EXPECT_EQ(mid->num_done, kItems - 1);
   EXPECT_EQ(mid->num_failed, static_cast<int64_t>(failed_only.size()) - 1);
-  EXPECT_EQ(finalized, 0);
+  EXPECT_EQ(finalized.load(), 0);
   auto one = runs.GetItem(run.id, (*batch)[2].item_id);
   EXPECT_STREQ(model::ToString(one->status), "PROCESSED");
   EXPECT_EQ(*one->output, "{\"i\":2}");
@@ -410,7 +411,7 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   ItemCompletion ok;
   ok.output = ok.result = "{}";
   ASSERT_TRUE(*runs.CompleteItem(**thief, ok, finalize));
-  EXPECT_EQ(finalized, 1);
+  EXPECT_EQ(finalized.load(), 1);
   EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSED");
 }
 
@@ -419,10 +420,7 @@ TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
   std::atomic<int> finalized{0}, completed{0};
-  auto finalize = [&](Connection&, const RunRecord&) -> StatusOr<std::string> {
-    finalized++;
-    return std::string("{}");
-  };
+  const RunFinalizer finalize = CountingFinalize(&finalized);
   std::vector<std::thread> workers;
   for (int w = 0; w < 4; ++w)
     workers.emplace_back([&, w] {
