@@ -12,9 +12,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { invoiceSchema, invoiceText, invoiceExpected } from '../../tests/integration/eval_fixtures.mjs';
 
-import { parseArgs, startBenchServer } from './server.mjs';
+import { parseArgs, seedInvoiceSet, startBenchServer } from './server.mjs';
 
 const args = parseArgs();
 const bin = args.bin || 'build/goldset';
@@ -57,20 +56,7 @@ function machineTicks() {
 }
 
 const { url, auth, api, stop } = await startBenchServer({ bin, database, workers: 0, prefix: 'goldset-procs-' });
-const ex = await api('POST', '/extractors', { name: 'bench', config: { schema: invoiceSchema } });
-const set = await api('POST', '/evaluation_sets', { name: 'bench', entityId: ex.id });
-const files = [];
-for (let f = 0; f < 20; ++f) {
-  const form = new FormData();
-  form.append('file', new Blob([invoiceText(f)], { type: 'text/plain' }), `invoice-${f}.txt`);
-  files.push((await (await fetch(url + '/files/upload', { method: 'POST', headers: auth, body: form })).json()).id);
-}
-for (let start = 0; start < total; start += 100) {
-  const items = [];
-  for (let i = start; i < Math.min(total, start + 100); ++i)
-    items.push({ fileId: files[i % 20], expectedOutput: invoiceExpected(i % 20, []) });
-  await api('POST', `/evaluation_sets/${set.id}/items`, { items });
-}
+const set = await seedInvoiceSet({ url, auth, api, total, wrong: () => [] });
 
 // The workers, started and idle before the run exists.
 const env = { ...process.env };

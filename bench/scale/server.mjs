@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { invoiceSchema, invoiceText, invoiceExpected } from '../../tests/integration/eval_fixtures.mjs';
+
 // --name value pairs -> {name: value}.
 export function parseArgs(argv = process.argv.slice(2)) {
   return Object.fromEntries(argv.reduce((acc, a, i, all) =>
@@ -49,4 +51,25 @@ export async function startBenchServer({ bin, database, workers, prefix }) {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return { url, key, auth, api, peakRss: () => peakRss, stop };
+}
+
+// An extractor and an evaluation set of `total` invoice items over 20 uploaded invoices
+// (item i expects invoice i % 20, with the fields `wrong(i)` names made wrong), added 100
+// at a time. Resolves the set.
+export async function seedInvoiceSet({ url, auth, api, total, wrong }) {
+  const ex = await api('POST', '/extractors', { name: 'bench', config: { schema: invoiceSchema } });
+  const set = await api('POST', '/evaluation_sets', { name: 'bench', entityId: ex.id });
+  const files = [];
+  for (let f = 0; f < 20; ++f) {
+    const form = new FormData();
+    form.append('file', new Blob([invoiceText(f)], { type: 'text/plain' }), `invoice-${f}.txt`);
+    files.push((await (await fetch(url + '/files/upload', { method: 'POST', headers: auth, body: form })).json()).id);
+  }
+  for (let start = 0; start < total; start += 100) {
+    const items = [];
+    for (let i = start; i < Math.min(total, start + 100); ++i)
+      items.push({ fileId: files[i % 20], expectedOutput: invoiceExpected(i % 20, wrong(i)) });
+    await api('POST', `/evaluation_sets/${set.id}/items`, { items });
+  }
+  return set;
 }
