@@ -178,6 +178,7 @@ bool RunAnalysis::Spend(uint64_t work) {
 // The field's rows as grids over its scored columns (the result's `columns`, in schema
 // order), or over the keys its rows hold when it has none.
 void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows& r) {
+  if (over_budget_) return;
   std::vector<std::vector<std::string>> columns;
   const std::string prefix = path + "[].";
   if (const json::value* cols = f.if_contains("columns"); cols && cols->is_object()) {
@@ -206,7 +207,6 @@ void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows&
   static const json::value kNone;
   const json::value* e = f.if_contains("expected");
   const json::value* a = f.if_contains("actual");
-  if (over_budget_) return;
   auto g = GritsCon(GridOfRows(e ? *e : kNone, columns), GridOfRows(a ? *a : kNone, columns));
   if (!g.ok()) {
     ++r.grits_too_large;
