@@ -11,6 +11,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "eval/eval.h"
+#include "jobs/held_completions.h"
 #include "jobs/item_executor.h"
 #include "jobs/rescore.h"
 #include "jobs/parse_memo.h"
@@ -43,10 +44,9 @@ int64_t RetryDelayMs(int64_t base, int attempts) {
 }
 
 // Claim batches (ProcessBatch): at most kMaxClaimBatch items, about kBatchTargetMs of
-// work by the worker's average item time. Completions are not held for the rest of the
-// batch: an item cannot know that the next one will not block (an engine call waiting on a
-// slow endpoint held a finished result for as long as that call took); only a
-// timer-driven flush could batch them safely.
+// work by the worker's average item time. Their completions are held up to
+// SchedulerConfig::completion_hold_ms to land together; a timer lands them when the worker
+// is stuck (an item cannot know that the next one will not block on a slow engine).
 constexpr int kMaxClaimBatch = 32;
 constexpr double kBatchTargetMs = 100;
 
@@ -112,16 +112,12 @@ class RunScheduler::Attempt {
   std::unique_ptr<store::LeaseKeeper::Hold> hold_;
 };
 
-// Finished items of one batch waiting to land together (their attempts, and so their
-// leases' renewals, live until they have).
-struct RunScheduler::PendingCompletions {
-  struct Entry {
-    store::RunItemRecord item;
-    store::ItemCompletion done;
-    std::unique_ptr<Attempt> attempt;
-  };
-  std::vector<Entry> entries;
-  bool empty() const { return entries.empty(); }
+// A finished item waiting to land (its attempt, and so its lease's renewals and its place
+// among the in-flight work Stop drains, lives until it has).
+struct RunScheduler::Finished {
+  store::RunItemRecord item;
+  store::ItemCompletion done;
+  std::unique_ptr<Attempt> attempt;
 };
 
 RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<store::BlobStore> blobs,
@@ -138,6 +134,8 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
   if (config_.claim_prefix.empty())
     config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
   keeper_ = std::make_unique<store::LeaseKeeper>(config_.lease_ms);
+  held_ = std::make_unique<HeldCompletions<Finished>>(config_.completion_hold_ms,
+                                                      [this](std::vector<Finished> batch) { Land(std::move(batch)); });
 }
 
 RunScheduler::~RunScheduler() { Stop(); }
@@ -178,6 +176,7 @@ void RunScheduler::Stop(int64_t drain_ms) {
   }
   for (auto& t : threads_) t.join();
   threads_.clear();
+  held_->WaitIdle();  // a timed landing of the workers' last items
 }
 
 void RunScheduler::Notify() {
@@ -255,9 +254,13 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
       if (got.ok()) files.insert(files.end(), got->begin(), got->end());  // else each looks its own up
     }
   }
-  PendingCompletions pending;
+  // Finished items wait here to land together; the lane lands what it still holds if this
+  // batch is left early (an exception).
+  auto held = held_->Open();
+  const double hold_ms = static_cast<double>(held_->max_delay_ms());
   for (size_t i = 0; i < items.size(); ++i) {
     if (stopping_) {
+      Land(held->Take());
       // Hand the items not started yet back at once, without spending an attempt.
       for (size_t j = i; j < items.size(); ++j) {
         if (queued[j]->lost()) continue;
@@ -284,14 +287,12 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
     std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt, files);
     const double took = static_cast<double>(MonotonicMillis() - start);
     *avg_item_ms = *avg_item_ms <= 0 ? std::max(took, 0.05) : 0.8 * *avg_item_ms + 0.2 * took;
-    if (done) {
-      pending.entries.push_back({items[i], std::move(*done), std::move(attempt)});
-    }
-    // A finished item lands before the next one starts: the next may block on an engine
-    // call for as long as that call takes (see the note on claim batches above).
-    Flush(pending);
+    if (done) held->Add({items[i], std::move(*done), std::move(attempt)});
+    // What is held lands now unless one more item, at this worker's average, still ends
+    // within the bound. An item that turns out slower is covered by the timer.
+    if (static_cast<double>(held->waited_ms()) + *avg_item_ms >= hold_ms) Land(held->Take());
   }
-  Flush(pending);
+  Land(held->Take());
   return true;
 }
 
@@ -372,28 +373,33 @@ std::optional<store::ItemCompletion> RunScheduler::RunItem(const store::RunItemR
                                outcome.num_pages};
 }
 
-void RunScheduler::Flush(PendingCompletions& pending) {
-  if (pending.empty()) return;
-  std::vector<store::RunStore::CompletionRef> refs;
-  for (const auto& e : pending.entries) refs.push_back({&e.item, &e.done});
-  // The whole batch in one transaction, retried while the database is briefly unreachable
-  // and any of its leases still holds.
-  int64_t wait_ms = 50;
-  Status st;
-  for (;;) {
-    st = runs_.CompleteItems(refs, Finalizer()).status();
-    if (st.ok() || !st.retryable()) break;
-    bool held = false;
-    for (const auto& e : pending.entries) held = held || !e.attempt->lease_lost();
-    if (!held) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-    wait_ms = std::min<int64_t>(wait_ms * 2, 2000);
+void RunScheduler::Land(std::vector<Finished> batch) {
+  if (batch.empty()) return;
+  try {
+    std::vector<store::RunStore::CompletionRef> refs;
+    for (const auto& e : batch) refs.push_back({&e.item, &e.done});
+    // The whole batch in one transaction, retried while the database is briefly unreachable
+    // and any of its leases still holds.
+    int64_t wait_ms = 50;
+    Status st;
+    for (;;) {
+      st = runs_.CompleteItems(refs, Finalizer()).status();
+      if (st.ok() || !st.retryable()) break;
+      bool held = false;
+      for (const auto& e : batch) held = held || !e.attempt->lease_lost();
+      if (!held) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      wait_ms = std::min<int64_t>(wait_ms * 2, 2000);
+    }
+    if (!st.ok()) {
+      // One by one: an outcome that cannot be stored must not keep the others from landing.
+      for (auto& e : batch) LandOne(e.item, e.done, *e.attempt);
+    }
+  } catch (const std::exception& e) {
+    // E.g. out of memory: the claims lapse and the items run again elsewhere.
+    LogFailure("complete " + std::to_string(batch.size()) + " items", Status::Internal(e.what()));
   }
-  if (!st.ok()) {
-    // One by one: an outcome that cannot be stored must not keep the others from landing.
-    for (auto& e : pending.entries) LandOne(e.item, e.done, *e.attempt);
-  }
-  pending.entries.clear();  // ends the attempts: their leases are no longer renewed
+  // Leaving ends the attempts: their leases are no longer renewed.
 }
 
 void RunScheduler::LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt) {

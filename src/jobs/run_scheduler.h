@@ -4,7 +4,10 @@
 // Each worker loops: claim a batch of due items (one transaction; as many as it expects
 // to finish in ~100 ms by its average item time, 1 to 32), then for each: parse its
 // file(s), run the snapshot config's engine, score the output against the snapshot
-// expected output, and land its outcome before the next item starts.
+// expected output. Finished items land together, several in one transaction
+// (jobs/held_completions.h): each waits at most completion_hold_ms, landed by the worker
+// before an item it expects to end past that bound, at the batch's end or when stopping,
+// and by a timer thread when the worker is still busy (an engine call that blocks).
 // Standalone runs and re-scoring jobs (jobs/rescore.h: a whole re-scored run is one claim)
 // are claimed one at a time.
 //
@@ -27,14 +30,16 @@
 // * A lost lease (claim cancelled, deleted, or not renewable for a whole lease period)
 //   aborts the work; its result, if any, would not land and is dropped.
 // * Every claimed item's lease is renewed from the claim on, also while it waits in its
-//   worker's batch; a batch's items not started when stopping begins are released at once.
+//   worker's batch and while its result waits to land; a batch's items not started when
+//   stopping begins are released at once (what finished lands first).
 // * Stop(drain_ms): no new claims; items that do not finish within drain_ms are aborted
 //   and their claims released without spending an attempt, so another node (or the next
 //   start) takes them at once.
 //
 // Locks: Impl::mu (run_scheduler.cpp) guards the run-snapshot cache (cleared when it passes
 // 64 runs) and the set of in-flight attempts that Stop drains; mu_ guards the idle wait on
-// cv_ and its notification count. Neither is held across a store, parse or engine call.
+// cv_ and its notification count; held_ has its own. None is held across a store, parse or
+// engine call.
 //
 // Thread-safety: Start/StopClaiming/Stop/Notify may be called from any thread; Start and
 // Stop not concurrently with each other.
@@ -70,6 +75,9 @@ struct EnginePolicy;
 
 namespace goldset::jobs {
 
+template <typename Entry>
+class HeldCompletions;
+
 struct SchedulerConfig {
   int workers = 2;
   int64_t lease_ms = 15000;          // claim lease; renewed every lease_ms/3 while worked on
@@ -82,6 +90,9 @@ struct SchedulerConfig {
   int max_document_words = 1000000;  // ParseOptions::max_words
   size_t max_array_rows = 5000;      // eval::Options::max_array_rows
   int rescore_threads = 2;           // scoring threads of one re-scoring job (jobs/rescore.h)
+  // How long a finished item may wait to land in one transaction with the items finished
+  // after it (visible that much later; its lease is renewed meanwhile).
+  int64_t completion_hold_ms = 50;
   // Recorded with every claim (store/node_identity.h); "" when unknown (tests).
   std::string node;
   // Prefix of lease owners, unique per process start; a random one when empty.
@@ -126,7 +137,7 @@ class RunScheduler {
   friend class RunSchedulerTestPeer;  // tests drive one worker's ProcessBatch directly
   struct Impl;
   class Attempt;
-  struct PendingCompletions;
+  struct Finished;
 
   void WorkerLoop(int index);
   // Claims a batch of due items and works them in order; false when none was due.
@@ -136,8 +147,8 @@ class RunScheduler {
   // `files`: the batch's files, looked up together.
   std::optional<store::ItemCompletion> RunItem(const store::RunItemRecord& item, Attempt& attempt,
                                                const std::vector<model::File>& files);
-  // Lands a batch's completions in one transaction (one by one if that fails).
-  void Flush(PendingCompletions& pending);
+  // Lands finished items in one transaction (one by one if that fails). Never throws.
+  void Land(std::vector<Finished> batch);
   void LandOne(const store::RunItemRecord& item, const store::ItemCompletion& done, Attempt& attempt);
   store::LeaseKeeper::Renew RenewerOf(const store::RunItemRecord& item);
   bool ProcessOneStandalone(const std::string& worker);
@@ -153,10 +164,11 @@ class RunScheduler {
   store::RescoreStore rescores_;
   ProcessorRunEndedHook on_processor_run_ended_;
   std::unique_ptr<store::LeaseKeeper> keeper_;
-  std::unique_ptr<Impl> impl_;          // run snapshots and in-flight attempts; guarded by Impl::mu
-  std::atomic<bool> stopping_{false};   // no new claims
-  std::atomic<bool> releasing_{false};  // the drain time is over: give claims back
-  std::mutex mu_;                       // guards notifications_ and the idle wait on cv_
+  std::unique_ptr<Impl> impl_;                       // run snapshots and in-flight attempts; guarded by Impl::mu
+  std::unique_ptr<HeldCompletions<Finished>> held_;  // finished items not landed yet (before impl_ goes)
+  std::atomic<bool> stopping_{false};                // no new claims
+  std::atomic<bool> releasing_{false};               // the drain time is over: give claims back
+  std::mutex mu_;                                    // guards notifications_ and the idle wait on cv_
   std::condition_variable cv_;
   uint64_t notifications_ = 0;        // Notify() calls; guarded by mu_
   std::vector<std::thread> threads_;  // touched by Start/Stop only
