@@ -101,7 +101,7 @@ StatusOr<std::vector<std::string>> SampleIds(LocalClient& client, const std::str
     if (!page.ok()) return page.status();
     for (const auto& row : page->as_object().at("data").as_array()) {
       const json::object& o = row.as_object();
-      if (by_description ? GetString(o, "description").value_or("") == kSetDescription
+      if (by_description ? GetString(o, "description") == std::string(kSetDescription)
                          : GetString(o, "name").value_or("").rfind(kPrefix, 0) == 0)
         ids.push_back(IdOf(row));
     }
