@@ -3,7 +3,8 @@
 // retry limit and error reporting, permanent errors, the attempt deadline aborting the
 // engine call, a call longer than the lease made once, transient storage errors, shutdown
 // releasing claims unspent, a restarted node taking its claims back, a cancel reaching the
-// queued items of a claimed batch.
+// queued items of a claimed batch, finished items landing together yet never held behind a
+// slow item.
 #include "jobs/run_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -64,15 +65,17 @@ class FlakyBlobStore final : public store::BlobStore {
   std::atomic<int> failures_;
 };
 
-// An http engine endpoint whose first call blocks until Open() (bounded by a minute), so
-// the item it serves stays in the engine while the test acts; later calls answer at once.
+// An http engine endpoint whose `gated_call`-th call (the first by default) blocks until
+// Open() (bounded by a minute), so the item it serves stays in the engine while the test
+// acts; every other call answers at once.
 class GatedEngine {
  public:
-  GatedEngine() : server_([this](const StubHttpServer::Request&) { return Serve(); }) {}
+  explicit GatedEngine(size_t gated_call = 1)
+      : gated_call_(gated_call), server_([this](const StubHttpServer::Request&) { return Serve(); }) {}
   ~GatedEngine() { Open(); }
   std::string Url(const std::string& path) const { return server_.Url(path); }
   size_t calls() { return server_.requests().size(); }
-  // True once the first call has arrived (waits up to timeout_ms).
+  // True once the gated call has arrived (waits up to timeout_ms).
   bool WaitEntered(int timeout_ms) {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return entered_; });
@@ -86,15 +89,18 @@ class GatedEngine {
  private:
   StubHttpServer::Response Serve() {
     std::unique_lock<std::mutex> lock(mu_);
-    const bool first = !entered_;
-    entered_ = true;
-    cv_.notify_all();
-    if (first) cv_.wait_for(lock, std::chrono::minutes(1), [&] { return open_; });
+    if (++served_ == gated_call_) {
+      entered_ = true;
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::minutes(1), [&] { return open_; });
+    }
     return StubHttpServer::Response{200, kOutput};
   }
 
+  const size_t gated_call_;
   std::mutex mu_;
   std::condition_variable cv_;
+  size_t served_ = 0;                    // guarded by mu_
   bool entered_ = false, open_ = false;  // guarded by mu_
   StubHttpServer server_;                // last: its thread stops before the rest goes
 };
@@ -130,7 +136,39 @@ class RunSchedulerTest : public store::testing::BackendTest {
     std::filesystem::remove_all(blob_dir_, ec);
   }
 
-  // A run of the one item through an http engine at `url`.
+  // Adds items evi_2 … evi_<last> (of the same file and expected output) to the set.
+  void AddItems(int last) {
+    auto c = db->Acquire();
+    for (int i = 2; i <= last; ++i)
+      ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
+                          "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
+                          {"evi_" + std::to_string(i), std::string(kOutput)})
+                      .ok());
+  }
+
+  // From here on, counts the transactions that land finished items: each updates its runs'
+  // counters once (RunStore::CompleteItems), which a trigger counts in test_landings.
+  void CountLandings() {
+    auto c = db->Acquire();
+    ASSERT_TRUE(
+        c->ExecScript("CREATE TABLE test_landings (n BIGINT NOT NULL); INSERT INTO test_landings VALUES (0);").ok());
+    ASSERT_TRUE(c->ExecScript(GetParam() == Backend::kSqlite
+                                  ? "CREATE TRIGGER test_count_landings AFTER UPDATE OF num_done ON evaluation_runs "
+                                    "BEGIN UPDATE test_landings SET n = n + 1; END;"
+                                  : "CREATE FUNCTION test_count_landing() RETURNS trigger LANGUAGE plpgsql AS "
+                                    "$$ BEGIN UPDATE test_landings SET n = n + 1; RETURN NULL; END $$; "
+                                    "CREATE TRIGGER test_count_landings AFTER UPDATE OF num_done ON evaluation_runs "
+                                    "FOR EACH ROW EXECUTE FUNCTION test_count_landing();")
+                    .ok());
+  }
+  int64_t Landings() {
+    auto c = db->Acquire();
+    auto n = store::QueryInt(*c, "SELECT n FROM test_landings");
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  // A run of the set's items through an http engine at `url`.
   store::RunRecord CreateRun(const std::string& url) {
     store::RunRecord r;
     r.id = NewId("bpr_");
@@ -325,14 +363,7 @@ TEST_P(RunSchedulerTest, ItemLostByDeadWorkersMoreThanMaxAttemptsIsAborted) {
 // CANCELLED without an engine call (RunStore::CancelIfRunCancelling), the item in the engine
 // ends as its outcome dictates, and the run ends CANCELLED with nothing left claimed.
 TEST_P(RunSchedulerTest, CancelEndsTheQueuedItemsOfAClaimedBatchWithoutRunningThem) {
-  {
-    auto c = db->Acquire();
-    for (int i = 2; i <= 8; ++i)
-      ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
-                          "created_at, updated_at) VALUES (?, 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
-                          {"evi_" + std::to_string(i), std::string(kOutput)})
-                      .ok());
-  }
+  AddItems(8);
   GatedEngine engine;
   store::RunRecord run = CreateRun(engine.Url("/process"));
   store::RunStore runs(db);
@@ -388,6 +419,80 @@ TEST_P(RunSchedulerTest, CancelEndsTheQueuedItemsOfAClaimedBatchWithoutRunningTh
   auto again = runs.ClaimItems("later", NowMillis() + 3600000, 1000, "", 32);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->empty());
+}
+
+// The items of a claimed batch that finish within completion_hold_ms of each other land in
+// one transaction, not one each (PostgreSQL: a few round trips per transaction).
+TEST_P(RunSchedulerTest, FinishedItemsOfABatchLandInOneTransaction) {
+  AddItems(20);
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  CountLandings();
+  SchedulerConfig c = Config();
+  c.completion_hold_ms = 600000;  // longer than the batch can take, however busy the machine
+  auto s = Scheduler(c);
+  // An average of 1 ms per item: the claim takes all 20 (up to 32).
+  EXPECT_TRUE(RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0));
+  EXPECT_EQ(Landings(), 1) << "one landing for the batch, not one per item";
+  auto ended = store::RunStore(db).GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  EXPECT_EQ(ended->num_done, 20);
+  EXPECT_EQ(engine.requests().size(), 20u);
+}
+
+// The same through started workers at the default bound: fast items share landings.
+TEST_P(RunSchedulerTest, FastItemsShareLandingsAtTheDefaultBound) {
+  AddItems(40);
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  CountLandings();
+  SchedulerConfig c = Config();
+  c.workers = 1;
+  ASSERT_EQ(c.completion_hold_ms, SchedulerConfig{}.completion_hold_ms);
+  auto s = Scheduler(c);
+  s->Start();
+  EXPECT_STREQ(model::ToString(WaitForItem(run).status), "PROCESSED");
+  s->Stop();
+  auto ended = store::RunStore(db).GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  EXPECT_EQ(ended->num_done, 40);
+  const int64_t landings = Landings();
+  EXPECT_GE(landings, 1);
+  EXPECT_LT(landings, 40) << "some items landed together";
+}
+
+// A held item is not held behind a slow one: while the worker is stuck in the engine call
+// of the batch's second item, the timer lands the first (a cancel or a live view needs it).
+TEST_P(RunSchedulerTest, AHeldItemLandsWhileTheNextItemIsStuckInTheEngine) {
+  AddItems(3);
+  GatedEngine engine(/*gated_call=*/2);
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  auto s = Scheduler(Config());  // not started: the thread below is its one worker
+  std::thread worker([&] { RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0); });
+  const bool entered = engine.WaitEntered(60000);
+  int processed = 0;
+  // Well within the engine call's own timeout (20 s), after which the worker would go on.
+  const int64_t until = MonotonicMillis() + 15000;
+  while (entered && processed == 0 && MonotonicMillis() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto items = runs.ListItems(run.id, -1, 100);
+    ASSERT_TRUE(items.ok());
+    processed = 0;
+    for (const auto& item : *items) processed += item.status == model::ItemStatus::kProcessed ? 1 : 0;
+  }
+  const size_t calls_while_held = engine.calls();
+  engine.Open();
+  worker.join();
+  ASSERT_TRUE(entered) << "the second item never reached the engine";
+  EXPECT_EQ(processed, 1) << "the first item landed while the second was in the engine";
+  EXPECT_EQ(calls_while_held, 2u);
+  auto ended = runs.GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  EXPECT_EQ(ended->num_done, 3);
 }
 
 // Re-scoring is worked like a run item (jobs/rescore.h): a worker claims the job, ends the
