@@ -121,9 +121,14 @@ int Main(int argc, char** argv) {
   const int fields = 20;
   if (anls_only) {  // for a profiler: ANLS* alone on the run's workload
     std::vector<Item> items = Workload(n, fields, rows, 11);
-    double t0 = CpuSeconds(), sum = 0;
-    for (const auto& it : items) sum += AnlsStarWithKeys(it.expected.at("value"), it.actual.at("value"))->score;
-    std::printf("anls_us_per_item %.2f\nanls_mean %.12f\n", (CpuSeconds() - t0) * 1e6 / static_cast<double>(n),
+    double best = 1e9, sum = 0;
+    for (int rep = 0; rep < 10; ++rep) {  // mostly ANLS* in a profile, not the workload's making
+      double t0 = CpuSeconds();
+      sum = 0;
+      for (const auto& it : items) sum += AnlsStarWithKeys(it.expected.at("value"), it.actual.at("value"))->score;
+      best = std::min(best, CpuSeconds() - t0);
+    }
+    std::printf("anls_us_per_item %.2f\nanls_mean %.12f\n", best * 1e6 / static_cast<double>(n),
                 sum / static_cast<double>(n));
     return 0;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_set>
 
 #include "common/rng.h"
 #include "eval/grits.h"
@@ -19,6 +20,21 @@ void PrecisionRecallF1(json::object& o, double tp, double predicted, double expe
   Ratio(o, "precision", tp, predicted);
   Ratio(o, "recall", tp, expected);
   if (predicted + expected > 0) o["f1"] = 2 * tp / (predicted + expected);
+}
+
+// Rows equal to an earlier row (json::value equality: keys in any order).
+int64_t DuplicateRows(const json::array& rows) {
+  struct Hash {
+    size_t operator()(const json::value* v) const { return std::hash<json::value>()(*v); }
+  };
+  struct Equal {
+    bool operator()(const json::value* a, const json::value* b) const { return *a == *b; }
+  };
+  std::unordered_set<const json::value*, Hash, Equal> seen;
+  seen.reserve(rows.size());
+  int64_t duplicates = 0;
+  for (const json::value& row : rows) duplicates += !seen.insert(&row).second;
+  return duplicates;
 }
 
 bool IsTable(const json::object& f) {
@@ -260,11 +276,8 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
         if (const json::value* v = f.if_contains("totalCells"); v && v->is_number())
           r.total_cells += v->to_number<int64_t>();
         if (options_.grits) AddGrits(path, f, r);
-        std::set<std::string> seen_actual;
         if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
-          for (const auto& row : act->as_array()) {
-            if (!seen_actual.insert(json::serialize(row)).second) ++r.duplicated;
-          }
+          r.duplicated += DuplicateRows(act->as_array());
         }
         if (const json::value* rows = f.if_contains("rows"); rows && rows->is_array()) {
           for (const auto& rv : rows->as_array()) {
