@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eval/anls_text.h"
+#include "eval/leaf_grid.h"
 #include "eval/array_matcher.h"
 #include "eval/munkres.h"
 
@@ -20,12 +21,37 @@ std::string PythonFloat(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
+  if (const double a = std::fabs(d); a >= 1e-4 && a < 1e9) {
+    // Most numbers in documents have a few decimals: when d is the double nearest to
+    // r / 10^k (k <= 4), that decimal is repr's (shorter decimals that round to d would
+    // have to be within half a double spacing, < 1e-7 here, of it).
+    static constexpr double kScale[] = {1, 10, 100, 1000, 10000};
+    for (int k = 0; k <= 4; ++k) {
+      const long long r = std::llround(d * kScale[k]);
+      if (static_cast<double>(r) / kScale[k] != d) continue;
+      const long long whole = std::llabs(r) / static_cast<long long>(kScale[k]);
+      long long frac = std::llabs(r) % static_cast<long long>(kScale[k]);
+      char* end = buf;
+      if (d < 0) *end++ = '-';
+      end = std::to_chars(end, buf + sizeof buf, whole).ptr;
+      *end++ = '.';
+      if (k == 0) {
+        *end++ = '0';
+      } else {
+        char digits[4];
+        for (int i = k - 1; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+        int keep = k;
+        while (keep > 1 && digits[keep - 1] == '0') --keep;
+        end = std::copy(digits, digits + keep, end);
+      }
+      return std::string(buf, end);
+    }
+  }
   if (const double a = std::fabs(d); a == 0 || (a >= 1e-4 && a < 1e16)) {
     // Positional: the shortest round-trip digits in fixed notation are repr's digits.
-    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
-    std::string out(buf, r.ptr);
-    if (out.find('.') == std::string::npos) out += ".0";
-    return out;
+    char* end = std::to_chars(buf, buf + sizeof buf - 2, d, std::chars_format::fixed).ptr;
+    if (std::find(buf, end, '.') == end) *end++ = '.', *end++ = '0';
+    return std::string(buf, end);
   }
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string sci(buf, r.ptr);
@@ -147,7 +173,8 @@ constexpr size_t kArenaBytes = 256 * 1024;
 
 class Scorer {
  public:
-  Scorer(uint64_t budget, bool tables_by_weight) : budget_(budget), tables_by_weight_(tables_by_weight) {}
+  Scorer(uint64_t budget, bool tables_by_weight, std::pmr::memory_resource* arena)
+      : budget_(budget), tables_by_weight_(tables_by_weight), arena_(arena) {}
   bool over() const { return over_; }
   // When set, the top-level object's keys receive their own scores.
   std::vector<std::pair<std::string, double>>* keys = nullptr;
@@ -266,9 +293,9 @@ class Scorer {
     // exact, that pairing is optimal (bounds are never below the exact weights). In a
     // document's table most rows have one clear partner, so a few dozen row pairs are
     // compared in full instead of n x m.
-    std::vector<double> weight(n * m);
-    std::vector<char> exact(n * m);
-    LeafGrid g_cells(n, k), p_cells(m, k);
+    std::pmr::vector<double> weight(n * m, arena_);
+    std::pmr::vector<char> exact(n * m, arena_);
+    LeafGrid g_cells(n, k, arena_), p_cells(m, k, arena_);
     for (size_t i = 0; i < n; ++i)
       for (size_t c = 0; c < k; ++c) {
         const Node& cell = g.children[i].children[c];
@@ -314,8 +341,8 @@ class Scorer {
 
   // Per row of the n x m weight matrix, its column in a maximum-weight pairing (-1 for
   // none: only when n > m).
-  static std::vector<int> BestPairing(const std::vector<double>& weight, size_t n, size_t m) {
-    std::vector<double> cost(n * m);
+  std::vector<int> BestPairing(const std::pmr::vector<double>& weight, size_t n, size_t m) {
+    std::pmr::vector<double> cost(n * m, arena_);
     if (n <= m) {
       for (size_t x = 0; x < n * m; ++x) cost[x] = -weight[x];
       return MinCostAssignmentInPlace(cost.data(), n, m);
@@ -339,8 +366,8 @@ class Scorer {
   // only: it favours exact pairs on ties, so that is so exactly when some pairing of
   // exact pairs reaches the optimal total `best`.
   template <typename Settle>
-  static bool AllExactIsOptimal(const Node& g, const Node& p, Settle& settle, const std::vector<double>& weight,
-                                double best) {
+  bool AllExactIsOptimal(const Node& g, const Node& p, Settle& settle, const std::pmr::vector<double>& weight,
+                         double best) {
     const size_t n = g.children.size(), k = g.children[0].children.size();
     std::vector<std::vector<int>> exact_cols(n);
     for (size_t i = 0; i < n; ++i) {
@@ -448,6 +475,7 @@ class Scorer {
 
   uint64_t budget_;
   bool tables_by_weight_;
+  std::pmr::memory_resource* arena_;  // for a table's working arrays
   uint64_t used_ = 0;
   bool over_ = false;
 };
@@ -488,7 +516,7 @@ StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::val
     g->nonish = false;
     g->len = 1;
   }
-  Scorer scorer(options.max_comparisons, options.tables_by_weight);
+  Scorer scorer(options.max_comparisons, options.tables_by_weight, &arena);
   AnlsStarDetail out;
   if (g->type == Type::kDict) scorer.keys = &out.keys;
   Result r = scorer.Eval(*g, *p);

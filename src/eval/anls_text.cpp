@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 
 #include "eval/levenshtein.h"
 
@@ -60,7 +61,23 @@ int Popcount(uint64_t x) {
   return static_cast<int>((x * 0x0101010101010101ull) >> 56);
 }
 
-uint64_t CharBit(char32_t c) { return uint64_t{1} << ((static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> 58); }
+constexpr uint64_t CharBit(char32_t c) {
+  return uint64_t{1} << ((static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
+constexpr std::array<uint64_t, 128> kAsciiBits = [] {
+  std::array<uint64_t, 128> bits{};
+  for (char32_t c = 0; c < 128; ++c) bits[c] = CharBit(c);
+  return bits;
+}();
+
+// What tells unequal texts apart at once, in one compare (equal texts have equal
+// fingerprints): FNV-1a over the code points.
+uint64_t Fingerprint(std::u32string_view t) {
+  uint64_t h = 1469598103934665603ull;
+  for (char32_t c : t) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
 
 // Lower-cased code points to `out`, whitespace runs as one space, none at either end.
 template <typename CodePoints>
@@ -82,50 +99,49 @@ void CollapseSpaces(const CodePoints& lowered, std::pmr::u32string* out) {
 
 }  // namespace
 
+void LeafText::DropPattern() {
+  if (pattern_) std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator()).delete_object(pattern_);
+  pattern_ = nullptr;
+}
+
 void LeafText::Assign(std::string_view raw) {
-  pattern_.reset();
-  uint64_t h = 1469598103934665603ull;  // FNV-1a over the code points
+  DropPattern();
   uint64_t chars = 0;
-  auto finish = [&] {
-    for (char32_t c : text_) {
-      h = (h ^ c) * 1099511628211ull;
-      chars |= CharBit(c);
-    }
-    hash_ = h;
-    chars_ = chars;
-  };
   if (!std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     CollapseSpaces(LowerNonAscii(raw), &text_);
-    return finish();
-  }
-  // ASCII (most leaves): lower-cased, spaces collapsed, hashed in one pass.
-  text_.resize(raw.size());
-  size_t n = 0;
-  bool pending = false;
-  for (char ch : raw) {
-    const char32_t c = static_cast<char32_t>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-    if (c <= 0x20 && IsPySpace(c)) {
-      pending = n > 0;
-      continue;
+    for (char32_t c : text_) chars |= CharBit(c);
+  } else {
+    // ASCII (most leaves): lower-cased and spaces collapsed in one pass, through a buffer
+    // on the stack when short (most are).
+    char32_t small[64];
+    if (raw.size() > std::size(small)) text_.resize(raw.size());
+    char32_t* out = raw.size() > std::size(small) ? text_.data() : small;
+    size_t n = 0;
+    bool pending = false;
+    for (char ch : raw) {
+      const char32_t c = static_cast<char32_t>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      if (c <= 0x20 && IsPySpace(c)) {
+        pending = n > 0;
+        continue;
+      }
+      if (pending) {
+        out[n++] = U' ';
+        chars |= kAsciiBits[' '];
+        pending = false;
+      }
+      out[n++] = c;
+      chars |= kAsciiBits[c];
     }
-    if (pending) {
-      text_[n++] = U' ';
-      h = (h ^ U' ') * 1099511628211ull;
-      chars |= CharBit(U' ');
-      pending = false;
-    }
-    text_[n++] = c;
-    h = (h ^ c) * 1099511628211ull;
-    chars |= CharBit(c);
+    if (out == small) text_.assign(small, n);
+    else text_.resize(n);
   }
-  text_.resize(n);
-  hash_ = h;
   chars_ = chars;
+  hash_ = Fingerprint(text_);
 }
 
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
   *exact = true;
-  if (hash_ == pred.hash_ && text_ == pred.text_) return 1.0;
+  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == pred.text_) return 1.0;
   const size_t longest = std::max(text_.size(), pred.text_.size());
   const size_t shortest = std::min(text_.size(), pred.text_.size());
   const size_t classes =
@@ -138,7 +154,7 @@ double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
 
 double LeafText::Similarity(const LeafText& pred) const {
   const std::u32string_view t = pred.text_;
-  if (hash_ == pred.hash_ && text_ == t) return 1.0;
+  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == t) return 1.0;
   const size_t longest = std::max(text_.size(), t.size());
   const size_t shortest = std::min(text_.size(), t.size());
   // The distance is at least the length difference, and at least the number of
@@ -149,7 +165,10 @@ double LeafText::Similarity(const LeafText& pred) const {
   if (2 * std::max(longest - shortest, classes) > longest) return 0.0;
   size_t distance;
   if (text_.size() <= 64) {  // not empty: the texts differ and are within 2x in length
-    if (!pattern_) pattern_ = std::make_unique<Pattern>(text_);
+    if (!pattern_) {
+      pattern_ = std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator())
+                     .new_object<Pattern>(text_, text_.get_allocator().resource());
+    }
     distance = pattern_->Distance(t);
   } else {
     distance = LevenshteinDistance(text_, t);
@@ -158,70 +177,7 @@ double LeafText::Similarity(const LeafText& pred) const {
   return q < kThreshold ? 0.0 : q;
 }
 
-LeafGrid::LeafGrid(size_t rows, size_t cols)
-    : rows_(rows),
-      cols_(cols),
-      leaves_(rows * cols),
-      hash_(rows * cols),
-      chars_(rows * cols),
-      size_(rows * cols),
-      inverse_(rows * cols),
-      nonish_(rows * cols),
-      none_(rows * cols) {}
-
-void LeafGrid::Set(size_t row, size_t col, const LeafText* leaf, bool nonish) {
-  const size_t x = row * cols_ + col;
-  leaves_[x] = leaf;
-  hash_[x] = leaf ? leaf->hash_ : 0;
-  chars_[x] = leaf ? leaf->chars_ : 0;
-  size_[x] = leaf ? static_cast<int64_t>(leaf->text_.size()) : 0;
-  inverse_[x] = size_[x] ? 1.0 / static_cast<double>(size_[x]) : 0.0;
-  nonish_[x] = nonish ? 1.0 : 0.0;
-  none_[x] = leaf ? 0.0 : 1.0;
-}
-
-// SimilarityBound over packed cells, without branches or divisions in the common case
-// (a table's rows x rows x columns loop is mostly this); built twice, for processors
-// with and without a popcount instruction. A bound short of 1 - least / longest by the
-// rounding of a reciprocal is lifted by far more than that rounding (kSlack).
-__attribute__((target_clones("popcnt", "default"))) void LeafGrid::Bounds(const LeafGrid& g, const LeafGrid& p,
-                                                                          double* bound, char* exact) {
-  constexpr double kSlack = 1e-12;
-  const size_t n = g.rows_, m = p.rows_, k = g.cols_;
-  const uint64_t *g_hash = g.hash_.data(), *g_chars = g.chars_.data();
-  const uint64_t *p_hash = p.hash_.data(), *p_chars = p.chars_.data();
-  const int64_t *g_size = g.size_.data(), *p_size = p.size_.data();
-  const double *g_inverse = g.inverse_.data(), *p_inverse = p.inverse_.data();
-  const double *g_none = g.none_.data(), *p_nonish = p.nonish_.data();
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < m; ++j) {
-      double sum = 0;
-      bool settled = true;
-      for (size_t c = 0; c < k; ++c) {
-        const size_t gx = i * k + c, px = j * k + c;
-        if (g_hash[gx] == p_hash[px] && g.leaves_[gx] && p.leaves_[px] && g.leaves_[gx]->text_ == p.leaves_[px]->text_)
-            [[unlikely]] {
-          sum += 1.0;
-          continue;
-        }
-        const int64_t gs = g_size[gx], ps = p_size[px];
-        const int64_t longest = std::max(gs, ps), shortest = std::min(gs, ps);
-        const uint64_t gc = g_chars[gx], pc = p_chars[px];
-        const int64_t classes = std::max(__builtin_popcountll(gc & ~pc), __builtin_popcountll(pc & ~gc));
-        const int64_t least = std::max<int64_t>({longest - shortest, classes, 1});  // the texts differ
-        const bool zero = 2 * least > longest;  // below one half: 0, exactly (always, with an empty side)
-        const double inverse = std::min(g_inverse[gx], p_inverse[px]);  // 1 / longest unless masked
-        sum += (1.0 - static_cast<double>(least) * inverse + kSlack) * static_cast<double>(!zero) +
-               g_none[gx] * p_nonish[px];
-        settled &= zero;
-      }
-      bound[i * m + j] = sum;
-      exact[i * m + j] = settled;
-    }
-  }
-}
-
-LeafText::Pattern::Pattern(std::u32string_view p) : m_(p.size()) {
+LeafText::Pattern::Pattern(std::u32string_view p, std::pmr::memory_resource* arena) : m_(p.size()), other_(arena) {
   ascii_.fill(0);
   for (size_t i = 0; i < p.size(); ++i) {
     uint64_t bit = uint64_t{1} << i;

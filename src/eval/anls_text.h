@@ -21,6 +21,10 @@ namespace goldset::eval {
 class LeafText {
  public:
   explicit LeafText(std::pmr::memory_resource* arena = std::pmr::get_default_resource()) : text_(arena) {}
+  LeafText(LeafText&& o) noexcept
+      : text_(std::move(o.text_)), hash_(o.hash_), chars_(o.chars_), pattern_(std::exchange(o.pattern_, nullptr)) {}
+  LeafText& operator=(LeafText&&) = delete;
+  ~LeafText() { DropPattern(); }
   void Assign(std::string_view raw);
   const std::pmr::u32string& text() const { return text_; }
 
@@ -35,47 +39,21 @@ class LeafText {
   // Bit-parallel Levenshtein (Myers 1999, Hyyro's formulation) for 1..64 code points.
   class Pattern {
    public:
-    explicit Pattern(std::u32string_view p);
+    Pattern(std::u32string_view p, std::pmr::memory_resource* arena);
     size_t Distance(std::u32string_view t) const;
 
    private:
     size_t m_;
     std::array<uint64_t, 128> ascii_;
-    std::vector<std::pair<char32_t, uint64_t>> other_;
+    std::pmr::vector<std::pair<char32_t, uint64_t>> other_;
   };
+  void DropPattern();
 
-  friend class LeafGrid;
+  friend class LeafGrid;  // leaf_grid.h
   std::pmr::u32string text_;
-  uint64_t hash_ = 0;   // of text_: most unequal texts differ here at once
-  uint64_t chars_ = 0;  // a bit per character class present (64 classes)
-  mutable std::unique_ptr<Pattern> pattern_;
-};
-
-// The cells of a table's rows (rows x columns), packed for bounding every row of one
-// table against every row of another: what SimilarityBound reads of each cell, side by
-// side. A cell that is not a leaf is None-like: it scores 1 against a none-ish cell
-// ("none-ish" is the caller's to say) as a ground truth, and 0 against anything as a
-// prediction. Not thread-safe.
-class LeafGrid {
- public:
-  LeafGrid(size_t rows, size_t cols);
-  // `leaf` null: not a leaf.
-  void Set(size_t row, size_t col, const LeafText* leaf, bool nonish);
-
-  // For every ground-truth row i and predicted row j: bound[i * p.rows + j] = the sum
-  // over columns of each cell pair's SimilarityBound (or None score), and exact[...] =
-  // whether every one of them is the score itself.
-  // REQUIRES: g and p have the same number of columns; bound and exact hold g.rows x p.rows.
-  static void Bounds(const LeafGrid& g, const LeafGrid& p, double* bound, char* exact);
-
- private:
-  size_t rows_, cols_;
-  std::vector<const LeafText*> leaves_;
-  std::vector<uint64_t> hash_, chars_;
-  std::vector<int64_t> size_;    // 0 when not a leaf (bounded by 0 then, as an empty text would be)
-  std::vector<double> inverse_;  // 1 / size_, 0 for 0
-  std::vector<double> nonish_;   // 1 for a none-ish cell
-  std::vector<double> none_;     // 1 for a cell that is not a leaf
+  uint64_t hash_ = 0;                   // Fingerprint(text_): most unequal texts differ here at once
+  uint64_t chars_ = 0;                  // a bit per character class present (64 classes)
+  mutable Pattern* pattern_ = nullptr;  // in the text's arena, on first use
 };
 
 }  // namespace goldset::eval

@@ -21,7 +21,9 @@ void RunAnalysisAccumulator::AddProcessed(const store::RunItemRecord& item, cons
   eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
   StatusOr<json::value> output = Status::NotFound("");
   StatusOr<json::value> expected = Status::NotFound("");
-  if (item.output) {
+  // The output is read for its usage alone unless an option needs its value: one without
+  // the word "usage" anywhere has none, and a document's output is large to parse.
+  if (item.output && (options_.NeedsValues() || item.output->find("\"usage\"") != std::string::npos)) {
     output = ParseJson(*item.output);
     if (output.ok() && output->is_object()) {
       cost.usage = output->as_object().if_contains("usage");

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "common/rng.h"
@@ -37,6 +39,24 @@ TEST(AnlsStar, PythonStrOfScalars) {
   EXPECT_EQ(PythonStr(Parse("0.1")), "0.1");
   EXPECT_EQ(PythonStr(Parse("5e-324")), "5e-324");
   EXPECT_EQ(PythonStr(Parse("1.7976931348623157e308")), "1.7976931348623157e+308");
+}
+
+// Numbers with a few decimals take a shortcut; it must print what repr prints: the
+// shortest round-trip digits, positional (std::to_chars in fixed notation gives those).
+TEST(AnlsStar, PythonStrOfDecimalsEqualsShortestRoundTrip) {
+  Rng rng(42);
+  char buf[64];
+  for (int i = 0; i < 200000; ++i) {
+    const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1e6};
+    const int64_t r = static_cast<int64_t>(rng.Below(2'000'000'000)) - 1'000'000'000;
+    double d = static_cast<double>(r) / scale[rng.Below(7)];
+    if (i % 5 == 0) d = std::nextafter(d, 1e300);  // a neighbour that is no short decimal
+    if (std::fabs(d) < 1e-4) continue;
+    char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed).ptr;
+    std::string want(buf, end);
+    if (want.find('.') == std::string::npos) want += ".0";
+    ASSERT_EQ(PythonStr(json::value(d)), want) << r;
+  }
 }
 
 // A list of n elements against n: n*n pair steps plus n^3 for the pairing.
