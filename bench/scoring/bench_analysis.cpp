@@ -112,12 +112,13 @@ int Main(int argc, char** argv) {
   size_t n = 10000;
   int rows = 30;
   const char* data = nullptr;
-  bool anls_only = false;
+  bool anls_only = false, analysis_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--items")) n = std::stoul(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--rows")) rows = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
     else if (!std::strcmp(argv[i], "--anls-only")) anls_only = !std::strcmp(argv[i + 1], "1");
+    else if (!std::strcmp(argv[i], "--analysis-only")) analysis_only = !std::strcmp(argv[i + 1], "1");
   }
   const int fields = 20;
   if (anls_only) {  // for a profiler: ANLS* alone on the run's workload
@@ -131,6 +132,25 @@ int Main(int argc, char** argv) {
     }
     std::printf("anls_us_per_item %.2f\nanls_mean %.12f\n", best * 1e6 / static_cast<double>(n),
                 sum / static_cast<double>(n));
+    return 0;
+  }
+  if (analysis_only) {  // for a profiler: the run analysis alone over scored items
+    std::vector<Item> items = Workload(n, fields, rows, 11);
+    ItemScorer scorer(Kind::kExtractor, Config(fields), Options{});
+    std::vector<json::object> results;
+    for (const auto& it : items) results.push_back(*scorer.Score(it.expected, it.actual));
+    double best = 1e9, best_build = 1e9;
+    for (int rep = 0; rep < 10; ++rep) {
+      double t0 = CpuSeconds();
+      RunAnalysis analysis;
+      for (const auto& r : results) analysis.Add(r, {int64_t{1200}, nullptr, nullptr, nullptr});
+      const double t1 = CpuSeconds();
+      (void)analysis.Build();
+      best = std::min(best, CpuSeconds() - t0);
+      best_build = std::min(best_build, CpuSeconds() - t1);
+    }
+    std::printf("analysis_us_per_item %.2f\nof_which_build_us_per_item %.2f\n", best * 1e6 / static_cast<double>(n),
+                best_build * 1e6 / static_cast<double>(n));
     return 0;
   }
   // 1. ANLS* alone on the peer's workload (smaller tables: the reference is slow).

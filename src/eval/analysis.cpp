@@ -237,6 +237,16 @@ void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows&
   r.grits_upper += g->upper_bound;
 }
 
+template <typename Value>
+Value* RunAnalysis::SlotOf(std::vector<std::pair<std::string, Value*>>& slots, std::map<std::string, Value>& map,
+                           size_t index, std::string_view key) {
+  if (index < slots.size() && slots[index].first == key) return slots[index].second;
+  if (index >= slots.size()) slots.resize(index + 1);
+  slots[index].first.assign(key);
+  slots[index].second = &map[slots[index].first];  // map nodes stay where they are
+  return slots[index].second;
+}
+
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   ++items_;
   if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
@@ -244,21 +254,23 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
     ++anls_items_;
   }
   if (const json::value* keys = result.if_contains("anlsStarFields"); keys && keys->is_object()) {
+    size_t index = 0;
     for (const auto& kv : keys->as_object()) {
-      auto& slot = anls_fields_[std::string(kv.key())];
+      auto& slot = *SlotOf(anls_slots_, anls_fields_, index++, kv.key());
       slot.first += kv.value().to_number<double>();
       ++slot.second;
     }
   }
   if (const json::value* fields = result.if_contains("fields"); fields && fields->is_object()) {
+    size_t index = 0;
     for (const auto& kv : fields->as_object()) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
       const json::value* category = f.if_contains("category");
       if (!category || !category->is_string()) continue;  // excluded, unlabeled
-      std::string path(kv.key());
+      Errors& e = *SlotOf(error_slots_, errors_, index++, kv.key());
+      const std::string& path = error_slots_[index - 1].first;
       const json::string& c = category->as_string();
-      Errors& e = errors_[path];
       bool ok = c == "correct";
       if (ok) ++e.correct, ++correct_fields_;
       else if (c == "missing") ++e.missing;

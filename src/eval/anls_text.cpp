@@ -73,9 +73,11 @@ constexpr std::array<uint64_t, 128> kAsciiBits = [] {
 
 // What tells unequal texts apart at once, in one compare (equal texts have equal
 // fingerprints): FNV-1a over the code points.
+constexpr uint64_t kFnvBasis = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+
 uint64_t Fingerprint(std::u32string_view t) {
-  uint64_t h = 1469598103934665603ull;
-  for (char32_t c : t) h = (h ^ c) * 1099511628211ull;
+  uint64_t h = kFnvBasis;
+  for (char32_t c : t) h = (h ^ c) * kFnvPrime;
   return h;
 }
 
@@ -106,10 +108,12 @@ void LeafText::DropPattern() {
 
 void LeafText::Assign(std::string_view raw) {
   DropPattern();
-  uint64_t chars = 0;
+  uint64_t chars = 0, h = kFnvBasis;
   if (!std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     CollapseSpaces(LowerNonAscii(raw), &text_);
     for (char32_t c : text_) chars |= CharBit(c);
+    chars_ = chars;
+    hash_ = Fingerprint(text_);
   } else {
     // ASCII (most leaves): lower-cased and spaces collapsed in one pass, through a buffer
     // on the stack when short (most are).
@@ -127,16 +131,18 @@ void LeafText::Assign(std::string_view raw) {
       if (pending) {
         out[n++] = U' ';
         chars |= kAsciiBits[' '];
+        h = (h ^ U' ') * kFnvPrime;
         pending = false;
       }
       out[n++] = c;
       chars |= kAsciiBits[c];
+      h = (h ^ c) * kFnvPrime;
     }
     if (out == small) text_.assign(small, n);
     else text_.resize(n);
+    chars_ = chars;
+    hash_ = h;
   }
-  chars_ = chars;
-  hash_ = Fingerprint(text_);
 }
 
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {

@@ -24,7 +24,9 @@ class LeafText {
   LeafText(LeafText&& o) noexcept
       : text_(std::move(o.text_)), hash_(o.hash_), chars_(o.chars_), pattern_(std::exchange(o.pattern_, nullptr)) {}
   LeafText& operator=(LeafText&&) = delete;
-  ~LeafText() { DropPattern(); }
+  ~LeafText() {
+    if (pattern_) DropPattern();
+  }
   void Assign(std::string_view raw);
   const std::pmr::u32string& text() const { return text_; }
 
