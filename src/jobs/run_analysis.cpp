@@ -49,6 +49,7 @@ StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connectio
                                          const eval::AnalysisOptions& options) {
   RunAnalysisAccumulator acc(options);
   auto visit = [&](const store::RunItemRecord& item) {
+    if (acc.over_budget()) return;  // refused below: the rest is only read, not parsed
     if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
       return;
