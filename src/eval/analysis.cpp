@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_set>
 
 #include "common/rng.h"
 #include "eval/grits.h"
@@ -19,6 +20,21 @@ void PrecisionRecallF1(json::object& o, double tp, double predicted, double expe
   Ratio(o, "precision", tp, predicted);
   Ratio(o, "recall", tp, expected);
   if (predicted + expected > 0) o["f1"] = 2 * tp / (predicted + expected);
+}
+
+// Rows equal to an earlier row (json::value equality: keys in any order).
+int64_t DuplicateRows(const json::array& rows) {
+  struct Hash {
+    size_t operator()(const json::value* v) const { return std::hash<json::value>()(*v); }
+  };
+  struct Equal {
+    bool operator()(const json::value* a, const json::value* b) const { return *a == *b; }
+  };
+  std::unordered_set<const json::value*, Hash, Equal> seen;
+  seen.reserve(rows.size());
+  int64_t duplicates = 0;
+  for (const json::value& row : rows) duplicates += !seen.insert(&row).second;
+  return duplicates;
 }
 
 bool IsTable(const json::object& f) {
@@ -221,6 +237,16 @@ void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows&
   r.grits_upper += g->upper_bound;
 }
 
+template <typename Value>
+Value* RunAnalysis::SlotOf(std::vector<std::pair<std::string, Value*>>& slots, std::map<std::string, Value>& map,
+                           size_t index, std::string_view key) {
+  if (index < slots.size() && slots[index].first == key) return slots[index].second;
+  if (index >= slots.size()) slots.resize(index + 1);
+  slots[index].first.assign(key);
+  slots[index].second = &map[slots[index].first];  // map nodes stay where they are
+  return slots[index].second;
+}
+
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   ++items_;
   if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
@@ -228,21 +254,23 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
     ++anls_items_;
   }
   if (const json::value* keys = result.if_contains("anlsStarFields"); keys && keys->is_object()) {
+    size_t index = 0;
     for (const auto& kv : keys->as_object()) {
-      auto& slot = anls_fields_[std::string(kv.key())];
+      auto& slot = *SlotOf(anls_slots_, anls_fields_, index++, kv.key());
       slot.first += kv.value().to_number<double>();
       ++slot.second;
     }
   }
   if (const json::value* fields = result.if_contains("fields"); fields && fields->is_object()) {
+    size_t index = 0;
     for (const auto& kv : fields->as_object()) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
       const json::value* category = f.if_contains("category");
       if (!category || !category->is_string()) continue;  // excluded, unlabeled
-      std::string path(kv.key());
+      Errors& e = *SlotOf(error_slots_, errors_, index++, kv.key());
+      const std::string& path = error_slots_[index - 1].first;
       const json::string& c = category->as_string();
-      Errors& e = errors_[path];
       bool ok = c == "correct";
       if (ok) ++e.correct, ++correct_fields_;
       else if (c == "missing") ++e.missing;
@@ -260,11 +288,8 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
         if (const json::value* v = f.if_contains("totalCells"); v && v->is_number())
           r.total_cells += v->to_number<int64_t>();
         if (options_.grits) AddGrits(path, f, r);
-        std::set<std::string> seen_actual;
         if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
-          for (const auto& row : act->as_array()) {
-            if (!seen_actual.insert(json::serialize(row)).second) ++r.duplicated;
-          }
+          r.duplicated += DuplicateRows(act->as_array());
         }
         if (const json::value* rows = f.if_contains("rows"); rows && rows->is_array()) {
           for (const auto& rv : rows->as_array()) {

@@ -110,6 +110,13 @@ class RunAnalysis {
   std::map<std::string, Errors> errors_;
   std::map<std::string, Rows> rows_;
   std::map<std::string, std::vector<Sample>> confidence_;
+  // The map entries of the keys the last item listed, by position: a run's items list the
+  // same fields in the same order, so finding one is mostly a single compare.
+  template <typename Value>
+  static Value* SlotOf(std::vector<std::pair<std::string, Value*>>& slots, std::map<std::string, Value>& map,
+                       size_t index, std::string_view key);
+  std::vector<std::pair<std::string, std::pair<double, int64_t>*>> anls_slots_;
+  std::vector<std::pair<std::string, Errors*>> error_slots_;
   std::vector<int64_t> latencies_;
   int64_t ted_items_ = 0, ted_tp_ = 0, ted_pred_ = 0, ted_gt_ = 0;
   uint64_t work_ = 0;

@@ -1,92 +1,58 @@
 #include "eval/anls_star.h"
 
-#include <unicode/ustring.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
-#include <array>
 #include <charconv>
-#include <memory>
 #include <cmath>
 #include <cstdlib>
+#include <memory_resource>
 #include <string>
 #include <vector>
 
-#include "eval/levenshtein.h"
+#include "eval/anls_text.h"
+#include "eval/leaf_grid.h"
+#include "eval/array_matcher.h"
 #include "eval/munkres.h"
 
 namespace goldset::eval {
 namespace {
-
-constexpr double kThreshold = 0.5;
-
-// Python's str.isspace() set (what str.split() splits on).
-bool IsPySpace(char32_t c) {
-  if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-// " ".join(str(x).strip().lower().split()) as code points.
-std::u32string LeafText(const std::string& s) {
-  std::u32string lowered;
-  lowered.reserve(s.size());
-  bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (ascii) {
-    lowered.resize(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      char c = s[i];
-      lowered[i] = static_cast<char32_t>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-  } else {
-    // Full lower-case mapping (str.lower(): U+0130 -> "i\u0307", final sigma), via UTF-16.
-    std::u16string in;
-    int32_t i = 0, n = static_cast<int32_t>(s.size());
-    while (i < n) {
-      UChar32 c;
-      U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
-      if (c < 0) c = 0xFFFD;
-      if (c > 0xFFFF) {
-        in.push_back(static_cast<char16_t>(U16_LEAD(c)));
-        in.push_back(static_cast<char16_t>(U16_TRAIL(c)));
-      } else {
-        in.push_back(static_cast<char16_t>(c));
-      }
-    }
-    std::u16string out(in.size() * 3 + 4, u'\0');
-    UErrorCode err = U_ZERO_ERROR;
-    int32_t len = u_strToLower(reinterpret_cast<UChar*>(out.data()), static_cast<int32_t>(out.size()),
-                               reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()), "", &err);
-    if (U_FAILURE(err)) {
-      out = in;
-      len = static_cast<int32_t>(in.size());
-    }
-    for (int32_t k = 0; k < len;) {
-      UChar32 c;
-      U16_NEXT(out.data(), k, len, c);
-      lowered.push_back(static_cast<char32_t>(c));
-    }
-  }
-  std::u32string text;
-  text.reserve(lowered.size());
-  bool pending = false;
-  for (char32_t c : lowered) {
-    if (IsPySpace(c)) {
-      pending = !text.empty();
-      continue;
-    }
-    if (pending) text.push_back(U' ');
-    pending = false;
-    text.push_back(c);
-  }
-  return text;
-}
 
 // repr(float): shortest round-trip digits; positional when -4 <= exponent < 16.
 std::string PythonFloat(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
+  if (const double a = std::fabs(d); a >= 1e-4 && a < 1e9) {
+    // Most numbers in documents have a few decimals: when d is the double nearest to
+    // r / 10^k (k <= 4), that decimal is repr's (shorter decimals that round to d would
+    // have to be within half a double spacing, < 1e-7 here, of it).
+    static constexpr double kScale[] = {1, 10, 100, 1000, 10000};
+    for (int k = 0; k <= 4; ++k) {
+      const long long r = std::llround(d * kScale[k]);
+      if (static_cast<double>(r) / kScale[k] != d) continue;
+      const long long whole = std::llabs(r) / static_cast<long long>(kScale[k]);
+      long long frac = std::llabs(r) % static_cast<long long>(kScale[k]);
+      char* end = buf;
+      if (d < 0) *end++ = '-';
+      end = std::to_chars(end, buf + sizeof buf, whole).ptr;
+      *end++ = '.';
+      if (k == 0) {
+        *end++ = '0';
+      } else {
+        char digits[4];
+        for (int i = k - 1; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+        int keep = k;
+        while (keep > 1 && digits[keep - 1] == '0') --keep;
+        end = std::copy(digits, digits + keep, end);
+      }
+      return std::string(buf, end);
+    }
+  }
+  if (const double a = std::fabs(d); a == 0 || (a >= 1e-4 && a < 1e16)) {
+    // Positional: the shortest round-trip digits in fixed notation are repr's digits.
+    char* end = std::to_chars(buf, buf + sizeof buf - 2, d, std::chars_format::fixed).ptr;
+    if (std::find(buf, end, '.') == end) *end++ = '.', *end++ = '0';
+    return std::string(buf, end);
+  }
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string sci(buf, r.ptr);
   size_t e = sci.find('e');
@@ -113,95 +79,31 @@ std::string PythonFloat(double d) {
 
 enum class Type : unsigned char { kNone, kLeaf, kList, kDict, kOneOf };
 
-// A ground-truth leaf's match masks, built once and reused against every prediction leaf
-// it meets (list pairing compares each with many): bit-parallel Levenshtein (Myers 1999,
-// Hyyro's formulation) for texts of 1..64 code points.
-class Pattern {
- public:
-  explicit Pattern(const std::u32string& p) : m_(p.size()) {
-    ascii_.fill(0);
-    for (size_t i = 0; i < p.size(); ++i) {
-      uint64_t bit = uint64_t{1} << i;
-      if (p[i] < 128) {
-        ascii_[p[i]] |= bit;
-        continue;
-      }
-      auto it = std::find_if(other_.begin(), other_.end(), [&](const auto& e) { return e.first == p[i]; });
-      if (it == other_.end()) other_.emplace_back(p[i], bit);
-      else it->second |= bit;
-    }
-  }
-  size_t Distance(const std::u32string& t) const {
-    const uint64_t high = uint64_t{1} << (m_ - 1);
-    uint64_t pv = ~uint64_t{0}, mv = 0;
-    size_t score = m_;
-    for (char32_t c : t) {
-      uint64_t eq = 0;
-      if (c < 128) {
-        eq = ascii_[c];
-      } else {
-        for (const auto& [ch, mask] : other_)
-          if (ch == c) eq = mask;
-      }
-      uint64_t xv = eq | mv;
-      uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-      uint64_t ph = mv | ~(xh | pv);
-      uint64_t mh = pv & xh;
-      if (ph & high) ++score;
-      else if (mh & high) --score;
-      ph = (ph << 1) | 1;
-      mh <<= 1;
-      pv = mh | ~(xv | ph);
-      mv = ph & xv;
-    }
-    return score;
-  }
-
- private:
-  size_t m_;
-  std::array<uint64_t, 128> ascii_;
-  std::vector<std::pair<char32_t, uint64_t>> other_;
-};
-
-// Characters fall into 64 classes: a class present in one text and absent from the
-// other stands for at least one character that needs an edit.
-int Popcount(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
-}
-
-uint64_t CharBit(char32_t c) { return uint64_t{1} << ((static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> 58); }
-
 struct Node {
   Type type = Type::kNone;
-  const json::value* raw = nullptr;          // leaves (Python equality); dicts (key lookup)
-  std::u32string text;                       // leaves
-  uint64_t hash = 0;                         // leaves: of `text`, to tell most unequal texts apart at once
-  uint64_t chars = 0;                        // leaves: a bit per character class present (CharBit)
-  mutable std::unique_ptr<Pattern> pattern;  // ground-truth leaves, on first comparison
-  std::vector<Node> children;                // list elements, dict values (object order), options
-  int64_t len = 1;                           // the reference's len(): leaves (None counts 1)
-  bool nonish = true;                        // obj in (None, "", [], {})
+  const json::value* raw = nullptr;  // leaves (Python equality); dicts (key lookup)
+  explicit Node(std::pmr::memory_resource* arena = std::pmr::get_default_resource()) : text(arena), children(arena) {}
+  LeafText text;                    // leaves
+  std::pmr::vector<Node> children;  // list elements, dict values (object order), options
+  int64_t len = 1;                  // the reference's len(): leaves (None counts 1)
+  bool nonish = true;               // obj in (None, "", [], {})
 };
 
-StatusOr<Node> Build(const json::value& v, bool gt, const AnlsStarOptions& options) {
-  Node n;
+// Fills `n` (freshly made in the arena) from `v`; children are made in place.
+Status Build(const json::value& v, bool gt, const AnlsStarOptions& options, std::pmr::memory_resource* arena, Node& n) {
   n.raw = &v;
-  if (v.is_null()) return n;
+  if (v.is_null()) return Status::OK();
   if (v.is_array()) {
     n.type = Type::kList;
     n.len = 0;
     n.children.reserve(v.as_array().size());
     for (const auto& e : v.as_array()) {
-      auto child = Build(e, gt, options);
-      if (!child.ok()) return child.status();
-      n.len += child->len;
-      n.children.push_back(std::move(*child));
+      Node& child = n.children.emplace_back(arena);
+      if (Status st = Build(e, gt, options, arena, child); !st.ok()) return st;
+      n.len += child.len;
     }
     n.nonish = n.children.empty();
-    return n;
+    return Status::OK();
   }
   if (v.is_object()) {
     const json::object& o = v.as_object();
@@ -213,37 +115,34 @@ StatusOr<Node> Build(const json::value& v, bool gt, const AnlsStarOptions& optio
       if (o.begin()->value().as_array().empty()) {
         return Status::InvalidArgument("ANLS*: a one-of-n ground truth needs at least one option");
       }
+      n.children.reserve(o.begin()->value().as_array().size());
       for (const auto& e : o.begin()->value().as_array()) {
-        auto child = Build(e, gt, options);
-        if (!child.ok()) return child.status();
-        n.len = std::max(n.len, child->len);
-        n.children.push_back(std::move(*child));
+        Node& child = n.children.emplace_back(arena);
+        if (Status st = Build(e, gt, options, arena, child); !st.ok()) return st;
+        n.len = std::max(n.len, child.len);
       }
-      return n;
+      return Status::OK();
     }
     n.type = Type::kDict;
     n.len = 0;
     n.children.reserve(o.size());
     for (const auto& kv : o) {
-      auto child = Build(kv.value(), gt, options);
-      if (!child.ok()) return child.status();
-      n.len += child->len;
-      n.children.push_back(std::move(*child));
+      Node& child = n.children.emplace_back(arena);
+      if (Status st = Build(kv.value(), gt, options, arena, child); !st.ok()) return st;
+      n.len += child.len;
     }
     n.nonish = n.children.empty();
-    return n;
+    return Status::OK();
   }
   n.type = Type::kLeaf;
-  std::string s = PythonStr(v);
-  n.nonish = v.is_string() && s.empty();
-  n.text = LeafText(s);
-  uint64_t h = 1469598103934665603ull;  // FNV-1a over the code points
-  for (char32_t c : n.text) {
-    h = (h ^ c) * 1099511628211ull;
-    n.chars |= CharBit(c);
+  if (v.is_string()) {
+    n.nonish = v.as_string().empty();
+    n.text.Assign(v.as_string());
+  } else {
+    n.nonish = false;
+    n.text.Assign(PythonStr(v));
   }
-  n.hash = h;
-  return n;
+  return Status::OK();
 }
 
 // Python == between two leaf values: strings by content, numbers and booleans by value.
@@ -270,9 +169,12 @@ double Mean(const Result& r) { return r.len > 0 ? r.sum / static_cast<double>(r.
 
 const Node kNoneNode;
 
+constexpr size_t kArenaBytes = 256 * 1024;
+
 class Scorer {
  public:
-  explicit Scorer(uint64_t budget) : budget_(budget) {}
+  Scorer(uint64_t budget, bool tables_by_weight, std::pmr::memory_resource* arena)
+      : budget_(budget), tables_by_weight_(tables_by_weight), arena_(arena) {}
   bool over() const { return over_; }
   // When set, the top-level object's keys receive their own scores.
   std::vector<std::pair<std::string, double>>* keys = nullptr;
@@ -298,30 +200,8 @@ class Scorer {
 
   Result Leaf(const Node& g, const Node& p) {
     if (p.type != Type::kLeaf) return {0.0, std::max<int64_t>(1, p.len), false, g.nonish};
-    if (!Spend(g.text.size() + p.text.size())) return {};
-    size_t longest = std::max(g.text.size(), p.text.size());
-    size_t shortest = std::min(g.text.size(), p.text.size());
-    double q = 1.0;
-    // Distance at least the length difference, and at least the number of character
-    // classes only one side holds: when twice that exceeds the longer length, the
-    // similarity is below one half and counts 0 without computing the distance.
-    size_t classes = static_cast<size_t>(std::max(Popcount(g.chars & ~p.chars), Popcount(p.chars & ~g.chars)));
-    if (g.hash == p.hash && g.text == p.text) {
-      q = 1.0;
-    } else if (2 * std::max(longest - shortest, classes) > longest) {
-      q = 0.0;
-    } else {
-      size_t distance;
-      if (g.text.size() <= 64) {  // not empty: the texts differ and are within 2x in length
-        if (!g.pattern) g.pattern = std::make_unique<Pattern>(g.text);
-        distance = g.pattern->Distance(p.text);
-      } else {
-        distance = LevenshteinDistance(g.text, p.text);
-      }
-      q = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
-    }
-    if (q < kThreshold) q = 0.0;
-    return {q, 1, PyLeafEqual(*g.raw, *p.raw), g.nonish};
+    if (!Spend(g.text.text().size() + p.text.text().size())) return {};
+    return {g.text.Similarity(p.text), 1, PyLeafEqual(*g.raw, *p.raw), g.nonish};
   }
 
   Result List(const Node& g, const Node& p) {
@@ -334,6 +214,7 @@ class Scorer {
     std::vector<double> mean(n * m);
     double top = -1;
     const bool flat = FlatTable(g, p);
+    if (flat && tables_by_weight_) return TableByWeight(g, p);
     for (size_t i = 0; i < n; ++i) {
       for (size_t j = 0; j < m; ++j) {
         Result r = flat ? FlatRowPair(g.children[i], p.children[j]) : Eval(g.children[i], p.children[j]);
@@ -382,6 +263,138 @@ class Scorer {
       }
     }
     return true;
+  }
+
+  // The pairing of a FlatTable's rows without a Result per row pair. Every row pair
+  // has the same pairwise length (one per column), as has every row left unpaired, so
+  // the score is the optimal total similarity over max(n, m) rows whichever optimal
+  // pairing is taken: cells are scored column by column into one n x m weight matrix
+  // and any optimal assignment (array_matcher.h) gives it. Which pairing the reference
+  // takes matters only to `exact` (AllExactIsOptimal). Charges what the row-by-row
+  // path charges, up front.
+  Result TableByWeight(const Node& g, const Node& p) {
+    const size_t n = g.children.size(), m = p.children.size(), k = g.children[0].children.size();
+    uint64_t work = static_cast<uint64_t>(n) * m * (1 + k);
+    for (size_t c = 0; c < k; ++c) {
+      uint64_t g_leaves = 0, g_chars = 0, p_leaves = 0, p_chars = 0;
+      for (const Node& row : g.children) {
+        const Node& cell = row.children[c];
+        if (cell.type == Type::kLeaf) ++g_leaves, g_chars += cell.text.text().size();
+      }
+      for (const Node& row : p.children) {
+        const Node& cell = row.children[c];
+        if (cell.type == Type::kLeaf) ++p_leaves, p_chars += cell.text.text().size();
+      }
+      work += g_chars * p_leaves + p_chars * g_leaves;
+    }
+    if (!Spend(work)) return {};
+    // Upper bounds first (LeafText::SimilarityBound), a row pair's exact weight only
+    // when an optimal pairing under the bounds takes it: once every pair taken is
+    // exact, that pairing is optimal (bounds are never below the exact weights). In a
+    // document's table most rows have one clear partner, so a few dozen row pairs are
+    // compared in full instead of n x m.
+    std::pmr::vector<double> weight(n * m, arena_);
+    std::pmr::vector<char> exact(n * m, arena_);
+    LeafGrid g_cells(n, k, arena_), p_cells(m, k, arena_);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t c = 0; c < k; ++c) {
+        const Node& cell = g.children[i].children[c];
+        g_cells.Set(i, c, cell.type == Type::kLeaf ? &cell.text : nullptr, cell.nonish);
+      }
+    for (size_t j = 0; j < m; ++j)
+      for (size_t c = 0; c < k; ++c) {
+        const Node& cell = p.children[j].children[c];
+        p_cells.Set(j, c, cell.type == Type::kLeaf ? &cell.text : nullptr, cell.nonish);
+      }
+    LeafGrid::Bounds(g_cells, p_cells, weight.data(), exact.data());
+    auto settle = [&](size_t i, size_t j) {
+      if (exact[i * m + j]) return false;
+      double w = 0;
+      for (size_t c = 0; c < k; ++c) {
+        const Node& gc = g.children[i].children[c];
+        const Node& pc = p.children[j].children[c];
+        if (gc.type != Type::kLeaf) w += pc.nonish ? 1.0 : 0.0;
+        else if (pc.type == Type::kLeaf) w += gc.text.Similarity(pc.text);
+      }
+      weight[i * m + j] = w;
+      exact[i * m + j] = 1;
+      return true;
+    };
+    std::vector<int> col_of;
+    for (int round = 0;; ++round) {
+      if (round == 4) {  // bounds too loose to settle it soon: every pair exact, one last solve
+        for (size_t i = 0; i < n; ++i)
+          for (size_t j = 0; j < m; ++j) settle(i, j);
+      }
+      col_of = BestPairing(weight, n, m);
+      bool settled_any = false;
+      for (size_t i = 0; i < n; ++i)
+        if (col_of[i] >= 0) settled_any |= settle(i, static_cast<size_t>(col_of[i]));
+      if (!settled_any) break;
+    }
+    Result out{0.0, static_cast<int64_t>(std::max(n, m) * k), false, g.nonish};
+    for (size_t i = 0; i < n; ++i)
+      if (col_of[i] >= 0) out.sum += weight[i * m + static_cast<size_t>(col_of[i])];
+    out.exact = n == m && AllExactIsOptimal(g, p, settle, weight, out.sum);
+    return out;
+  }
+
+  // Per row of the n x m weight matrix, its column in a maximum-weight pairing (-1 for
+  // none: only when n > m).
+  std::vector<int> BestPairing(const std::pmr::vector<double>& weight, size_t n, size_t m) {
+    std::pmr::vector<double> cost(n * m, arena_);
+    if (n <= m) {
+      for (size_t x = 0; x < n * m; ++x) cost[x] = -weight[x];
+      return MinCostAssignmentInPlace(cost.data(), n, m);
+    }
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < m; ++j) cost[j * n + i] = -weight[i * m + j];
+    std::vector<int> row_of = MinCostAssignmentInPlace(cost.data(), m, n);
+    std::vector<int> col_of(n, -1);
+    for (size_t j = 0; j < m; ++j) col_of[static_cast<size_t>(row_of[j])] = static_cast<int>(j);
+    return col_of;
+  }
+
+  // Python equality of two cells of a FlatTable (the reference's closest ground truth
+  // == the prediction).
+  static bool CellExact(const Node& gc, const Node& pc) {
+    if (gc.type != Type::kLeaf) return pc.nonish;
+    return pc.type == Type::kLeaf && PyLeafEqual(*gc.raw, *pc.raw);
+  }
+
+  // Whether the reference's pairing of two equally long tables consists of exact pairs
+  // only: it favours exact pairs on ties, so that is so exactly when some pairing of
+  // exact pairs reaches the optimal total `best`.
+  template <typename Settle>
+  bool AllExactIsOptimal(const Node& g, const Node& p, Settle& settle, const std::pmr::vector<double>& weight,
+                         double best) {
+    const size_t n = g.children.size(), k = g.children[0].children.size();
+    std::vector<std::vector<int>> exact_cols(n);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j < n; ++j) {
+        size_t c = 0;
+        while (c < k && CellExact(g.children[i].children[c], p.children[j].children[c])) ++c;
+        if (c == k) {
+          settle(i, j);
+          exact_cols[i].push_back(static_cast<int>(j));
+        }
+      }
+      if (exact_cols[i].empty()) return false;
+    }
+    // Exact pairs only, others priced out: each costs more than any whole pairing of
+    // exact pairs gains (weights are within [0, k]).
+    const double out_of_reach = static_cast<double>(n * k + 1);
+    std::vector<double> cost(n * n, out_of_reach);
+    for (size_t i = 0; i < n; ++i)
+      for (int j : exact_cols[i]) cost[i * n + static_cast<size_t>(j)] = -weight[i * n + static_cast<size_t>(j)];
+    const std::vector<int> col_of = MinCostAssignmentInPlace(cost.data(), n, n);
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const double x = cost[i * n + static_cast<size_t>(col_of[i])];
+      if (x == out_of_reach) return false;  // no pairing of exact pairs only
+      total -= x;
+    }
+    return total >= best - 1e-12 * std::max(1.0, best);
   }
 
   // Eval of two rows of a FlatTable: what Dict computes when every key is in both, in
@@ -461,6 +474,8 @@ class Scorer {
   }
 
   uint64_t budget_;
+  bool tables_by_weight_;
+  std::pmr::memory_resource* arena_;  // for a table's working arrays
   uint64_t used_ = 0;
   bool over_ = false;
 };
@@ -484,10 +499,15 @@ StatusOr<double> AnlsStar(const json::value& gt, const json::value& pred, const 
 
 StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::value& pred,
                                           const AnlsStarOptions& options) {
-  auto g = Build(gt, true, options);
-  if (!g.ok()) return g.status();
-  auto p = Build(pred, false, options);
-  if (!p.ok()) return p.status();
+  // The trees' nodes and texts are built once, read, and freed at once: in a buffer
+  // each thread keeps (a document's trees fit; larger ones continue on the heap).
+  thread_local std::unique_ptr<std::byte[]> buffer(new std::byte[kArenaBytes]);
+  std::pmr::monotonic_buffer_resource arena(buffer.get(), kArenaBytes);
+  Node g_node(&arena), p_node(&arena);
+  if (Status st = Build(gt, true, options, &arena, g_node); !st.ok()) return st;
+  if (Status st = Build(pred, false, options, &arena, p_node); !st.ok()) return st;
+  Node* g = &g_node;
+  Node* p = &p_node;
   // VQA compatibility: a list of strings against a string is a list of options.
   if (g->type == Type::kList && p->type == Type::kLeaf && pred.is_string() &&
       std::all_of(gt.as_array().begin(), gt.as_array().end(), [](const json::value& e) { return e.is_string(); })) {
@@ -496,7 +516,7 @@ StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::val
     g->nonish = false;
     g->len = 1;
   }
-  Scorer scorer(options.max_comparisons);
+  Scorer scorer(options.max_comparisons, options.tables_by_weight, &arena);
   AnlsStarDetail out;
   if (g->type == Type::kDict) scorer.keys = &out.keys;
   Result r = scorer.Eval(*g, *p);

@@ -34,6 +34,10 @@ struct AnlsStarOptions {
   // element pair, recursively); beyond it the score fails with TooLarge rather than
   // holding a worker.
   uint64_t max_comparisons = 4'000'000;
+  // Tables (lists of objects of scalars with the same keys in the same order) paired by
+  // their total similarity alone; false pairs them row pair by row pair, as every other
+  // list is (the same score: tests compare the two).
+  bool tables_by_weight = true;
 };
 
 // anls_score(gt, pred). A ground-truth array of strings against a string prediction is

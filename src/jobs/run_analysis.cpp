@@ -21,7 +21,9 @@ void RunAnalysisAccumulator::AddProcessed(const store::RunItemRecord& item, cons
   eval::ItemCost cost{item.latency_ms, nullptr, nullptr, nullptr};
   StatusOr<json::value> output = Status::NotFound("");
   StatusOr<json::value> expected = Status::NotFound("");
-  if (item.output) {
+  // The output is read for its usage alone unless an option needs its value: one without
+  // the word "usage" anywhere has none, and a document's output is large to parse.
+  if (item.output && (options_.NeedsValues() || item.output->find("\"usage\"") != std::string::npos)) {
     output = ParseJson(*item.output);
     if (output.ok() && output->is_object()) {
       cost.usage = output->as_object().if_contains("usage");
@@ -47,6 +49,7 @@ StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connectio
                                          const eval::AnalysisOptions& options) {
   RunAnalysisAccumulator acc(options);
   auto visit = [&](const store::RunItemRecord& item) {
+    if (acc.over_budget()) return;  // refused below: the rest is only read, not parsed
     if (item.status == model::ItemStatus::kFailed) {
       acc.AddFailed();
       return;

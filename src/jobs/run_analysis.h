@@ -39,7 +39,7 @@ class RunAnalysisAccumulator {
 
 // The body for `run` under `options`, reading through `tx` when given. TooLarge when
 // options.max_work runs out (it stops the tree-edit and GriTS work at once; the rest of
-// the items are only read).
+// the items are only read, not parsed).
 StatusOr<std::string> ComputeRunAnalysis(store::RunStore& runs, store::Connection* tx, const store::RunRecord& run,
                                          const eval::AnalysisOptions& options);
 

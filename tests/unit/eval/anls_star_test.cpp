@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "common/rng.h"
@@ -28,6 +30,33 @@ TEST(AnlsStar, PythonStrOfScalars) {
   EXPECT_EQ(PythonStr(Parse("123456789.123")), "123456789.123");
   EXPECT_EQ(PythonStr(Parse("12345678901234567890")), "12345678901234567890");
   EXPECT_EQ(PythonStr(Parse("\"x\"")), "x");
+  // Either side of repr's switch between positional and scientific notation.
+  EXPECT_EQ(PythonStr(Parse("9999999999999998.0")), "9999999999999998.0");
+  EXPECT_EQ(PythonStr(Parse("1000000000000000.2")), "1000000000000000.2");
+  EXPECT_EQ(PythonStr(Parse("9.999999999999999e-05")), "9.999999999999999e-05");
+  EXPECT_EQ(PythonStr(Parse("0.00012345678901234567")), "0.00012345678901234567");
+  EXPECT_EQ(PythonStr(Parse("-123.456")), "-123.456");
+  EXPECT_EQ(PythonStr(Parse("0.1")), "0.1");
+  EXPECT_EQ(PythonStr(Parse("5e-324")), "5e-324");
+  EXPECT_EQ(PythonStr(Parse("1.7976931348623157e308")), "1.7976931348623157e+308");
+}
+
+// Numbers with a few decimals take a shortcut; it must print what repr prints: the
+// shortest round-trip digits, positional (std::to_chars in fixed notation gives those).
+TEST(AnlsStar, PythonStrOfDecimalsEqualsShortestRoundTrip) {
+  Rng rng(42);
+  char buf[64];
+  for (int i = 0; i < 200000; ++i) {
+    const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1e6};
+    const int64_t r = static_cast<int64_t>(rng.Below(2'000'000'000)) - 1'000'000'000;
+    double d = static_cast<double>(r) / scale[rng.Below(7)];
+    if (i % 5 == 0) d = std::nextafter(d, 1e300);  // a neighbour that is no short decimal
+    if (std::fabs(d) < 1e-4) continue;
+    char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed).ptr;
+    std::string want(buf, end);
+    if (want.find('.') == std::string::npos) want += ".0";
+    ASSERT_EQ(PythonStr(json::value(d)), want) << r;
+  }
 }
 
 // A list of n elements against n: n*n pair steps plus n^3 for the pairing.
@@ -54,6 +83,99 @@ TEST(AnlsStar, OneOfObjectsOnlyWhenAsked) {
   json::value pred = Parse(R"({"a": "y"})");
   EXPECT_NEAR(*AnlsStar(gt, pred, {.one_of_objects = true}), 1.0, 1e-12);
   EXPECT_NEAR(*AnlsStar(gt, pred), 0.0, 1e-12);  // a plain object against a string
+}
+
+// Tables paired by their total similarity (the default) against the row-by-row pairing
+// every other list gets, on random tables whose cells tie, repeat, differ only in case,
+// type ("10", 10, 10.0, true, 1) or none-ishness, also as elements of an outer list
+// (where whether a table's pairing is all exact pairs decides ties).
+json::value RandomCell(Rng& rng, bool tiny = false) {
+  if (tiny) {  // ties everywhere: equal texts that are not equal values, and equal values
+    switch (rng.Below(6)) {
+      case 0: return json::value("a");
+      case 1: return json::value("A");
+      case 2: return json::value("10");
+      case 3: return json::value("10.0");
+      case 4: return json::value(int64_t{10});
+      default: return json::value(10.0);
+    }
+  }
+  static const char* kPool[] = {"a", "A", "", "ab", "abc", "b", "10", "x y", "X  Y", "10.0", "Müller", "müller"};
+  switch (rng.Below(8)) {
+    case 0: return nullptr;
+    case 1: return json::value(int64_t{10});
+    case 2: return json::value(10.0);
+    case 3: return json::value(rng.Below(2) == 0);
+    case 4: return json::value(int64_t{1});
+    default: return json::value(kPool[rng.Below(12)]);
+  }
+}
+
+json::value RandomTable(Rng& rng, const std::vector<std::string>& keys, size_t max_rows, bool tiny = false) {
+  json::array rows;
+  const size_t n = rng.Below(max_rows + 1);
+  for (size_t r = 0; r < n; ++r) {
+    json::object row;
+    for (const auto& k : keys) row[k] = RandomCell(rng, tiny);
+    if (r > 0 && rng.Below(4) == 0) rows.push_back(rows[rng.Below(r)]);  // a repeated row
+    else rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+TEST(AnlsStar, TablesByWeightEqualRowByRowPairing) {
+  Rng rng(20261205);
+  AnlsStarOptions by_rows;
+  by_rows.tables_by_weight = false;
+  int tables = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> keys = {"k0"};
+    for (uint64_t c = rng.Below(3); c > 0; --c) keys.push_back("k" + std::to_string(keys.size()));
+    json::value gt, pred;
+    const bool tiny = round % 3 == 2;
+    if (round % 2 == 0) {
+      gt = json::object{{"t", RandomTable(rng, keys, 7)}, {"v", RandomCell(rng)}};
+      pred = json::object{{"t", RandomTable(rng, keys, 7)}, {"v", RandomCell(rng)}};
+    } else {  // tables inside an outer list's elements
+      json::array g, p;
+      for (uint64_t e = 1 + rng.Below(3); e > 0; --e)
+        g.push_back(json::object{{"t", RandomTable(rng, keys, tiny ? 2 : 4, tiny)}});
+      for (uint64_t e = 1 + rng.Below(3); e > 0; --e)
+        p.push_back(json::object{{"t", RandomTable(rng, keys, tiny ? 2 : 4, tiny)}});
+      gt = g;
+      pred = p;
+    }
+    auto fast = AnlsStar(gt, pred);
+    auto slow = AnlsStar(gt, pred, by_rows);
+    ASSERT_TRUE(fast.ok() && slow.ok());
+    ASSERT_NEAR(*fast, *slow, 1e-12) << json::serialize(gt) << " vs " << json::serialize(pred);
+    tables += *fast != 1.0;
+  }
+  EXPECT_GT(tables, 2000);  // the cases are not trivially equal
+}
+
+// Both pairings charge the same work: the budget refuses the same tables.
+TEST(AnlsStar, TablesByWeightChargeTheRowByRowWork) {
+  Rng rng(7);
+  AnlsStarOptions fast, slow;
+  slow.tables_by_weight = false;
+  for (int round = 0; round < 50; ++round) {
+    json::value gt = RandomTable(rng, {"a", "b"}, 6), pred = RandomTable(rng, {"a", "b"}, 6);
+    uint64_t lo = 0, hi = 100'000;  // the least budget the row-by-row pairing accepts
+    while (lo < hi) {
+      slow.max_comparisons = (lo + hi) / 2;
+      if (AnlsStar(gt, pred, slow).ok()) hi = slow.max_comparisons;
+      else lo = slow.max_comparisons + 1;
+    }
+    fast.max_comparisons = lo;
+    EXPECT_TRUE(AnlsStar(gt, pred, fast).ok());
+    if (lo > 0) {
+      fast.max_comparisons = lo - 1;
+      auto over = AnlsStar(gt, pred, fast);
+      ASSERT_FALSE(over.ok()) << json::serialize(gt) << " vs " << json::serialize(pred);
+      EXPECT_EQ(over.status().code(), Status::Code::kTooLarge);
+    }
+  }
 }
 
 TEST(Munkres, TiesTakeTheFirstStarredZero) {

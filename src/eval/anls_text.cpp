@@ -1,0 +1,226 @@
+#include "eval/anls_text.h"
+
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+
+#include "eval/levenshtein.h"
+
+namespace goldset::eval {
+namespace {
+
+constexpr double kThreshold = 0.5;
+
+// Python's str.isspace() set (what str.split() splits on).
+bool IsPySpace(char32_t c) {
+  if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+// Full lower-case mapping (str.lower(): U+0130 -> "i\u0307", final sigma), via UTF-16.
+std::u32string LowerNonAscii(std::string_view s) {
+  std::u16string in;
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, n, c);
+    if (c < 0) c = 0xFFFD;
+    if (c > 0xFFFF) {
+      in.push_back(static_cast<char16_t>(U16_LEAD(c)));
+      in.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+    } else {
+      in.push_back(static_cast<char16_t>(c));
+    }
+  }
+  std::u16string out(in.size() * 3 + 4, u'\0');
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t len = u_strToLower(reinterpret_cast<UChar*>(out.data()), static_cast<int32_t>(out.size()),
+                             reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()), "", &err);
+  if (U_FAILURE(err)) {
+    out = in;
+    len = static_cast<int32_t>(in.size());
+  }
+  std::u32string lowered;
+  for (int32_t k = 0; k < len;) {
+    UChar32 c;
+    U16_NEXT(out.data(), k, len, c);
+    lowered.push_back(static_cast<char32_t>(c));
+  }
+  return lowered;
+}
+
+// Characters fall into 64 classes: a class present in one text and absent from the
+// other stands for at least one character that needs an edit.
+int Popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+}
+
+constexpr uint64_t CharBit(char32_t c) {
+  return uint64_t{1} << ((static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
+constexpr std::array<uint64_t, 128> kAsciiBits = [] {
+  std::array<uint64_t, 128> bits{};
+  for (char32_t c = 0; c < 128; ++c) bits[c] = CharBit(c);
+  return bits;
+}();
+
+// What tells unequal texts apart at once, in one compare (equal texts have equal
+// fingerprints): FNV-1a over the code points.
+constexpr uint64_t kFnvBasis = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+
+uint64_t Fingerprint(std::u32string_view t) {
+  uint64_t h = kFnvBasis;
+  for (char32_t c : t) h = (h ^ c) * kFnvPrime;
+  return h;
+}
+
+// Lower-cased code points to `out`, whitespace runs as one space, none at either end.
+template <typename CodePoints>
+void CollapseSpaces(const CodePoints& lowered, std::pmr::u32string* out) {
+  out->resize(lowered.size());
+  size_t n = 0;
+  bool pending = false;
+  for (char32_t c : lowered) {
+    if (IsPySpace(c)) {
+      pending = n > 0;
+      continue;
+    }
+    if (pending) (*out)[n++] = U' ';
+    pending = false;
+    (*out)[n++] = c;
+  }
+  out->resize(n);
+}
+
+}  // namespace
+
+void LeafText::DropPattern() {
+  if (pattern_) std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator()).delete_object(pattern_);
+  pattern_ = nullptr;
+}
+
+void LeafText::Assign(std::string_view raw) {
+  DropPattern();
+  uint64_t chars = 0, h = kFnvBasis;
+  if (!std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    CollapseSpaces(LowerNonAscii(raw), &text_);
+    for (char32_t c : text_) chars |= CharBit(c);
+    chars_ = chars;
+    hash_ = Fingerprint(text_);
+  } else {
+    // ASCII (most leaves): lower-cased and spaces collapsed in one pass, through a buffer
+    // on the stack when short (most are).
+    char32_t small[64];
+    if (raw.size() > std::size(small)) text_.resize(raw.size());
+    char32_t* out = raw.size() > std::size(small) ? text_.data() : small;
+    size_t n = 0;
+    bool pending = false;
+    for (char ch : raw) {
+      const char32_t c = static_cast<char32_t>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      if (c <= 0x20 && IsPySpace(c)) {
+        pending = n > 0;
+        continue;
+      }
+      if (pending) {
+        out[n++] = U' ';
+        chars |= kAsciiBits[' '];
+        h = (h ^ U' ') * kFnvPrime;
+        pending = false;
+      }
+      out[n++] = c;
+      chars |= kAsciiBits[c];
+      h = (h ^ c) * kFnvPrime;
+    }
+    if (out == small) text_.assign(small, n);
+    else text_.resize(n);
+    chars_ = chars;
+    hash_ = h;
+  }
+}
+
+double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
+  *exact = true;
+  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == pred.text_) return 1.0;
+  const size_t longest = std::max(text_.size(), pred.text_.size());
+  const size_t shortest = std::min(text_.size(), pred.text_.size());
+  const size_t classes =
+      static_cast<size_t>(std::max(Popcount(chars_ & ~pred.chars_), Popcount(pred.chars_ & ~chars_)));
+  const size_t least = std::max<size_t>({longest - shortest, classes, 1});  // the texts differ
+  if (2 * least > longest) return 0.0;
+  *exact = false;
+  return 1.0 - static_cast<double>(least) / static_cast<double>(longest);
+}
+
+double LeafText::Similarity(const LeafText& pred) const {
+  const std::u32string_view t = pred.text_;
+  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == t) return 1.0;
+  const size_t longest = std::max(text_.size(), t.size());
+  const size_t shortest = std::min(text_.size(), t.size());
+  // The distance is at least the length difference, and at least the number of
+  // character classes only one side holds: when twice that exceeds the longer length,
+  // the similarity is below one half and counts 0 without computing the distance.
+  const size_t classes =
+      static_cast<size_t>(std::max(Popcount(chars_ & ~pred.chars_), Popcount(pred.chars_ & ~chars_)));
+  if (2 * std::max(longest - shortest, classes) > longest) return 0.0;
+  size_t distance;
+  if (text_.size() <= 64) {  // not empty: the texts differ and are within 2x in length
+    if (!pattern_) {
+      pattern_ = std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator())
+                     .new_object<Pattern>(text_, text_.get_allocator().resource());
+    }
+    distance = pattern_->Distance(t);
+  } else {
+    distance = LevenshteinDistance(text_, t);
+  }
+  const double q = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
+  return q < kThreshold ? 0.0 : q;
+}
+
+LeafText::Pattern::Pattern(std::u32string_view p, std::pmr::memory_resource* arena) : m_(p.size()), other_(arena) {
+  ascii_.fill(0);
+  for (size_t i = 0; i < p.size(); ++i) {
+    uint64_t bit = uint64_t{1} << i;
+    if (p[i] < 128) {
+      ascii_[p[i]] |= bit;
+      continue;
+    }
+    auto it = std::find_if(other_.begin(), other_.end(), [&](const auto& e) { return e.first == p[i]; });
+    if (it == other_.end()) other_.emplace_back(p[i], bit);
+    else it->second |= bit;
+  }
+}
+
+size_t LeafText::Pattern::Distance(std::u32string_view t) const {
+  const uint64_t high = uint64_t{1} << (m_ - 1);
+  uint64_t pv = ~uint64_t{0}, mv = 0;
+  size_t score = m_;
+  for (char32_t c : t) {
+    uint64_t eq = 0;
+    if (c < 128) {
+      eq = ascii_[c];
+    } else {
+      for (const auto& [ch, mask] : other_)
+        if (ch == c) eq = mask;
+    }
+    uint64_t xv = eq | mv;
+    uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & high) ++score;
+    else if (mh & high) --score;
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return score;
+}
+
+}  // namespace goldset::eval

@@ -1,0 +1,133 @@
+// ANLS* leaf similarity bounds (anls_text.h, leaf_grid.h): a bound is never below the
+// similarity, is the similarity when it says so, and the packed loops (portable and, when
+// the processor has it, AVX-512) compute the scalar bound.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/rng.h"
+#include "eval/anls_text.h"
+#include "eval/leaf_grid.h"
+
+namespace goldset::eval {
+namespace {
+
+// Short texts over a small alphabet (many near and equal pairs), some non-ASCII, some
+// long enough for the general Levenshtein (> 64 code points), some with spaces to collapse.
+std::string RandomText(Rng& rng) {
+  static const char* kPieces[] = {"a", "b", "A", "1", "2", ".", " ", "  ", "é", "x", "ab", "10"};
+  size_t n = rng.Below(8);
+  if (rng.Below(40) == 0) n = 40 + rng.Below(30);
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += kPieces[rng.Below(12)];
+  return s;
+}
+
+TEST(LeafText, BoundIsNeverBelowTheSimilarityAndExactWhenItSaysSo) {
+  Rng rng(1);
+  int exact_count = 0, loose_count = 0;
+  for (int round = 0; round < 100000; ++round) {
+    LeafText g, p;
+    g.Assign(RandomText(rng));
+    p.Assign(RandomText(rng));
+    bool exact = false;
+    const double bound = g.SimilarityBound(p, &exact);
+    const double similarity = g.Similarity(p);
+    ASSERT_GE(bound + 1e-15, similarity) << round;
+    if (exact) {
+      ASSERT_EQ(bound, similarity) << round;
+      ++exact_count;
+    } else {
+      ++loose_count;
+    }
+  }
+  EXPECT_GT(exact_count, 10000);
+  EXPECT_GT(loose_count, 10000);
+}
+
+TEST(LeafText, TextIsLowerCasedWithSpacesCollapsed) {
+  LeafText a, b;
+  a.Assign("  Hello \t WORLD  ");
+  b.Assign("hello world");
+  EXPECT_EQ(a.text(), b.text());
+  EXPECT_EQ(a.Similarity(b), 1.0);
+  a.Assign("MÜLLER");  // the non-ASCII path
+  b.Assign("müller");
+  EXPECT_EQ(a.text(), b.text());
+  a.Assign("abcd");
+  b.Assign("abcx");
+  EXPECT_DOUBLE_EQ(a.Similarity(b), 0.75);
+  b.Assign("axyz");
+  EXPECT_EQ(a.Similarity(b), 0.0);  // 1 - 3/4 is below one half
+}
+
+struct Table {
+  std::vector<LeafText> cells;  // row-major
+  std::vector<char> leaf, nonish;
+};
+
+Table RandomTable(Rng& rng, size_t rows, size_t cols) {
+  Table t;
+  t.cells.reserve(rows * cols);
+  for (size_t x = 0; x < rows * cols; ++x) {
+    t.cells.emplace_back();
+    const bool leaf = rng.Below(6) != 0;
+    const std::string text = leaf ? RandomText(rng) : "";
+    t.cells.back().Assign(text);
+    t.leaf.push_back(leaf);
+    t.nonish.push_back(!leaf || text.empty());
+  }
+  return t;
+}
+
+LeafGrid GridOf(const Table& t, size_t rows, size_t cols) {
+  LeafGrid grid(rows, cols);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) {
+      const size_t x = r * cols + c;
+      grid.Set(r, c, t.leaf[x] ? &t.cells[x] : nullptr, t.nonish[x]);
+    }
+  return grid;
+}
+
+TEST(LeafGrid, BoundsEqualTheScalarBoundsOnEveryPath) {
+  Rng rng(2);
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = 1 + rng.Below(20), m = 1 + rng.Below(20), k = 1 + rng.Below(5);  // m not a multiple of 8, too
+    Table gt = RandomTable(rng, n, k), pred = RandomTable(rng, m, k);
+    LeafGrid g = GridOf(gt, n, k), p = GridOf(pred, m, k);
+    for (LeafGrid::Isa isa : {LeafGrid::Isa::kPortable, LeafGrid::Isa::kBest}) {
+      std::vector<double> bound(n * m, -1);
+      std::vector<char> exact(n * m, 2);
+      LeafGrid::Bounds(g, p, bound.data(), exact.data(), isa);
+      for (size_t i = 0; i < n; ++i) {
+        for (size_t j = 0; j < m; ++j) {
+          double want = 0, similarity = 0;
+          bool settled = true;
+          for (size_t c = 0; c < k; ++c) {
+            const size_t gx = i * k + c, px = j * k + c;
+            if (!gt.leaf[gx]) {
+              want += pred.nonish[px];
+              similarity += pred.nonish[px];
+            } else if (pred.leaf[px]) {
+              bool cell_exact;
+              want += gt.cells[gx].SimilarityBound(pred.cells[px], &cell_exact);
+              similarity += gt.cells[gx].Similarity(pred.cells[px]);
+              settled = settled && cell_exact;
+            }
+          }
+          ASSERT_NEAR(bound[i * m + j], want, 1e-9) << round << " " << i << " " << j;
+          ASSERT_GE(bound[i * m + j] + 1e-15, similarity);
+          ASSERT_EQ(exact[i * m + j], settled ? 1 : 0);
+          if (settled) {
+            ASSERT_NEAR(bound[i * m + j], similarity, 1e-12);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace goldset::eval
