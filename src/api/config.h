@@ -22,6 +22,7 @@ struct ServerConfig {
   int workers = 0;                    // run-item workers; 0 = number of cores
   int64_t max_json_body = 10ll << 20;
   int64_t max_upload = 100ll << 20;
+  int64_t max_body_memory = 1024ll << 20;  // request bodies held at once, all connections (api/body_budget.h)
   int header_timeout_ms = 10000;
   int body_timeout_ms = 60000;
   int upload_timeout_ms = 300000;

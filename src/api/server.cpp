@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api/connection_limiter.h"
+#include "api/body_budget.h"
 #include "api/errors.h"
 #include "api/request_guard.h"
 #include "common/clock.h"
@@ -91,7 +92,11 @@ constexpr int kPressureIdleTimeoutMs = 1000;
 
 struct Shared {
   Shared(App& a, const ServerConfig& c, int pool_threads, ConnectionLimits limits)
-      : app(a), config(c), pool(static_cast<size_t>(pool_threads)), limiter(limits.max_total, limits.max_per_peer) {}
+      : app(a),
+        config(c),
+        pool(static_cast<size_t>(pool_threads)),
+        limiter(limits.max_total, limits.max_per_peer),
+        bodies(c.max_body_memory) {}
   App& app;
   const ServerConfig& config;
   // Handlers that may block for long (writes, uploads, exports) run here, so an event
@@ -99,6 +104,7 @@ struct Shared {
   asio::thread_pool pool;
   std::atomic<bool> stopping{false};
   ConnectionLimiter limiter;
+  BodyBudget bodies;
   std::mutex mu;
   std::list<std::weak_ptr<Session>> sessions;
 };
@@ -217,8 +223,19 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(r));
     }
     parser_->body_limit(static_cast<std::uint64_t>(admission_.body_limit));
-    SetDeadline(admission_.body_timeout_ms);
     if (parser_->is_done()) return OnBody({});
+    // The body's bytes are reserved before any is read (before a 100 Continue, too).
+    const boost::optional<std::uint64_t> declared = parser_->content_length();
+    body_ticket_ = shared_.bodies.TryReserve(declared ? static_cast<int64_t>(*declared) : admission_.body_limit);
+    if (!body_ticket_.held()) {
+      Response r = ErrorResponse(503, "SERVICE_UNAVAILABLE",
+                                 "The server holds as many request bodies as it may at once (--max-body-memory-mb); "
+                                 "retry shortly",
+                                 true, request_id_);  // with Retry-After: 1
+      r.close = true;
+      return Send(std::move(r));
+    }
+    SetDeadline(admission_.body_timeout_ms);
     auto expect = req_.headers.find("expect");
     if (expect != req_.headers.end() && AsciiLower(expect->second) == "100-continue") {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
@@ -360,6 +377,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void AfterWrite(beast::error_code ec, bool close) {
     Log(status_, bytes_);
+    // The request is answered: its body is freed and its bytes go back to the budget.
+    req_.body = std::string();
+    body_ticket_ = BodyBudget::Ticket();
     if (ec) return Close();
     if (close) return LingeringClose();
     ReadHeader();
@@ -464,7 +484,8 @@ class Session : public std::enable_shared_from_this<Session> {
   int status_ = 0;
   size_t bytes_ = 0;
   int64_t start_ms_ = 0;
-  ConnectionLimiter::Slot slot_;  // released when the session (and its socket) is gone
+  ConnectionLimiter::Slot slot_;    // released when the session (and its socket) is gone
+  BodyBudget::Ticket body_ticket_;  // the current request body's bytes, until it is answered
 };
 
 // A connection over a limit gets a short 503 written without waiting (the socket buffer of

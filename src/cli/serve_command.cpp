@@ -68,6 +68,17 @@ Status ParseInputLimitFlags(const Flags& f, api::ServerConfig* c) {
   c->max_page_megapixels = *megapixels;
   c->max_document_words = static_cast<int>(*words);
   c->max_multipart_parts = *parts;
+  // REQUIRES: c->max_upload and c->max_json_body already set (one largest body must fit).
+  auto body_memory =
+      ParseInt(f.Get("max-body-memory-mb"), static_cast<int>(c->max_body_memory >> 20), "max-body-memory-mb");
+  if (!body_memory.ok()) return body_memory.status();
+  const int64_t body_bytes = int64_t{*body_memory} << 20;
+  if (*body_memory < 1 || *body_memory > 1'048'576 || body_bytes < std::max(c->max_upload, c->max_json_body)) {
+    return Status::InvalidArgument(
+        "--max-body-memory-mb must be between --max-upload-mb (and --max-json-mb) and 1048576: one largest "
+        "body must fit");
+  }
+  c->max_body_memory = body_bytes;
   return Status::OK();
 }
 
@@ -282,6 +293,7 @@ const std::set<std::string>& ServerFlagNames() {
                                           "auth-cache-ms",
                                           "workers",
                                           "max-upload-mb",
+                                          "max-body-memory-mb",
                                           "max-json-mb",
                                           "header-timeout-ms",
                                           "body-timeout-ms",

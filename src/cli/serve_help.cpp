@@ -39,6 +39,8 @@ const std::map<std::string, FlagHelp>& Descriptions() {
       {"workers", {"N", "run-item workers (default: cores)"}},
       {"auth-cache-ms", {"MS", "how long a node trusts a checked key (default 1000)"}},
       {"max-upload-mb", {"N", "upload body limit in MiB (default 100)"}},
+      {"max-body-memory-mb",
+       {"N", "request bodies held at once over all connections, MiB (default 1024; at least max-upload-mb)"}},
       {"max-json-mb", {"N", "JSON body limit in MiB (default 10)"}},
       {"header-timeout-ms", {"MS", "time for a request's headers (default 10000)"}},
       {"body-timeout-ms", {"MS", "time for a request's body (default 60000)"}},

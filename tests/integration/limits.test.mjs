@@ -168,3 +168,84 @@ test('a rate below one request per burst still admits the first request', { time
   expectError(assert, r, 429, 'RATE_LIMIT_EXCEEDED');
   assert.ok(Number(r.headers['retry-after']) >= 3, `Retry-After ${r.headers['retry-after']}`);
 });
+
+// --max-body-memory-mb: request bodies held at once over all connections. A body is
+// reserved at its header (Content-Length) and given back once it is answered; one that
+// does not fit is refused before it is read: 503, retryable, Retry-After.
+test('request bodies held at once are bounded over all connections', { timeout: 60000 }, async (t) => {
+  const mb = 1 << 20;
+  const srv = await startServer({ t, args: ['--max-upload-mb', '1', '--max-json-mb', '1', '--max-body-memory-mb', '2'] });
+  // An upload of exactly `size` bytes, as head (sent at once) and rest (sent later).
+  const upload = (size) => {
+    const empty = multipartBody([{ name: 'file', filename: 'a.bin', type: 'application/octet-stream', data: '' }]);
+    const { body, contentType } = multipartBody([{
+      name: 'file', filename: 'a.bin', type: 'application/octet-stream', data: Buffer.alloc(size - empty.body.length, 0x61),
+    }]);
+    assert.equal(body.length, size);
+    const head = `POST /files/upload HTTP/1.1\r\nHost: x\r\n${authHeaders(srv.key)}Content-Type: ${contentType}\r\n` +
+      `Content-Length: ${size}\r\n\r\n`;
+    return { head, first: body.subarray(0, 1000), rest: body.subarray(1000) };
+  };
+  const open = async (size) => {
+    const c = new RawConn(srv.url);
+    const u = upload(size);
+    await c.write(u.head);
+    await c.write(u.first);
+    return { c, rest: u.rest };
+  };
+  const refusedNow = async (size) => {
+    const c = new RawConn(srv.url);
+    try {
+      await c.write(upload(size).head);
+      const r = await c.readResponse(5000);
+      return r;
+    } finally { c.destroy(); }
+  };
+  const conns = [];
+  try {
+    // Two 1 MiB bodies in flight hold the whole 2 MiB (the limit itself is allowed).
+    const a = await open(mb);
+    const b = await open(mb);
+    conns.push(a.c, b.c);
+    await sleep(300);  // both headers admitted
+    // One byte more does not fit.
+    const r = await refusedNow(1000);
+    const body = expectError(assert, r, 503);
+    assert.equal(body.retryable, true);
+    assert.equal(r.headers['retry-after'], '1');
+    assert.match(body.message, /--max-body-memory-mb/);
+    // `a` completes: its bytes come back once it is answered, and a 1 MiB upload fits again.
+    await a.c.write(a.rest);
+    const done = await a.c.readResponse(10000);
+    assert.equal(done.status, 200, done.text);
+    const c = await open(mb);
+    conns.push(c.c);
+    await c.c.write(c.rest);
+    const r2 = await c.c.readResponse(10000);
+    assert.equal(r2.status, 200, r2.text);
+    // A client that disconnects mid-body gives its bytes back too: two new 1 MiB bodies fit.
+    b.c.destroy();
+    await sleep(300);
+    const d = await open(mb);
+    const e = await open(mb);
+    conns.push(d.c, e.c);
+    await sleep(300);
+    expectError(assert, await refusedNow(1000), 503);
+    // Bodyless requests never wait on the budget.
+    const list = await request(srv.url, 'GET', '/files', { key: srv.key });
+    assert.equal(list.status, 200);
+  } finally {
+    for (const c of conns) c.destroy();
+  }
+});
+
+test('--max-body-memory-mb below the largest body stops the server at start', { timeout: 30000 }, async () => {
+  for (const args of [['--max-body-memory-mb', '99'], ['--max-body-memory-mb', '0'],
+    ['--max-upload-mb', '1', '--max-json-mb', '4', '--max-body-memory-mb', '3']]) {
+    const r = await startServer({ args }).then((s) => { s.stop(); return null; }, (e) => e);
+    assert.ok(r, `${args.join(' ')} was accepted`);
+    assert.match(String(r.message), /--max-body-memory-mb must be/);
+  }
+  const ok = await startServer({ args: ['--max-upload-mb', '1', '--max-json-mb', '4', '--max-body-memory-mb', '4'] });
+  await ok.stop();
+});
