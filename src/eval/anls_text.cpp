@@ -72,14 +72,22 @@ constexpr std::array<uint64_t, 128> kAsciiBits = [] {
 }();
 
 // What tells unequal texts apart at once, in one compare (equal texts have equal
-// fingerprints): FNV-1a over the code points.
-constexpr uint64_t kFnvBasis = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+// fingerprints, whichever path built them): code points packed three to a word, 21 bits
+// each, and the words mixed by FNV-1a's multiply.
+class Fingerprint {
+ public:
+  void Add(char32_t c) {
+    word_ = (word_ << 21) ^ c;
+    if (++count_ % 3 == 0) {
+      h_ = (h_ ^ word_) * 1099511628211ull;
+      word_ = 0;
+    }
+  }
+  uint64_t Done() const { return (h_ ^ word_ ^ (count_ << 58)) * 1099511628211ull; }
 
-uint64_t Fingerprint(std::u32string_view t) {
-  uint64_t h = kFnvBasis;
-  for (char32_t c : t) h = (h ^ c) * kFnvPrime;
-  return h;
-}
+ private:
+  uint64_t h_ = 1469598103934665603ull, word_ = 0, count_ = 0;
+};
 
 // Lower-cased code points to `out`, whitespace runs as one space, none at either end.
 template <typename CodePoints>
@@ -108,41 +116,53 @@ void LeafText::DropPattern() {
 
 void LeafText::Assign(std::string_view raw) {
   DropPattern();
-  uint64_t chars = 0, h = kFnvBasis;
-  if (!std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    CollapseSpaces(LowerNonAscii(raw), &text_);
-    for (char32_t c : text_) chars |= CharBit(c);
-    chars_ = chars;
-    hash_ = Fingerprint(text_);
-  } else {
-    // ASCII (most leaves): lower-cased and spaces collapsed in one pass, through a buffer
-    // on the stack when short (most are).
-    char32_t small[64];
-    if (raw.size() > std::size(small)) text_.resize(raw.size());
-    char32_t* out = raw.size() > std::size(small) ? text_.data() : small;
-    size_t n = 0;
-    bool pending = false;
-    for (char ch : raw) {
-      const char32_t c = static_cast<char32_t>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-      if (c <= 0x20 && IsPySpace(c)) {
-        pending = n > 0;
-        continue;
-      }
-      if (pending) {
-        out[n++] = U' ';
-        chars |= kAsciiBits[' '];
-        h = (h ^ U' ') * kFnvPrime;
-        pending = false;
-      }
-      out[n++] = c;
-      chars |= kAsciiBits[c];
-      h = (h ^ c) * kFnvPrime;
-    }
-    if (out == small) text_.assign(small, n);
-    else text_.resize(n);
-    chars_ = chars;
-    hash_ = h;
+  // ASCII (most leaves) in one pass: lower-cased, spaces collapsed, character classes and
+  // fingerprint gathered, through a buffer on the stack when short (most are). A byte
+  // beyond ASCII sends the text through the full lower-case mapping instead.
+  char32_t small[64];
+  char32_t* out = small;
+  if (raw.size() > std::size(small)) {
+    text_.resize(raw.size());
+    out = text_.data();
   }
+  uint64_t chars = 0;
+  Fingerprint fingerprint;
+  size_t n = 0;
+  bool pending = false;
+  for (char ch : raw) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80) return AssignBeyondAscii(raw);
+    const char32_t c = b >= 'A' && b <= 'Z' ? b + 32 : b;
+    if (c <= 0x20 && IsPySpace(c)) {
+      pending = n > 0;
+      continue;
+    }
+    if (pending) {
+      out[n++] = U' ';
+      chars |= kAsciiBits[' '];
+      fingerprint.Add(U' ');
+      pending = false;
+    }
+    out[n++] = c;
+    chars |= kAsciiBits[c];
+    fingerprint.Add(c);
+  }
+  if (out == small) text_.assign(small, n);
+  else text_.resize(n);
+  chars_ = chars;
+  hash_ = fingerprint.Done();
+}
+
+void LeafText::AssignBeyondAscii(std::string_view raw) {
+  CollapseSpaces(LowerNonAscii(raw), &text_);
+  uint64_t chars = 0;
+  Fingerprint fingerprint;
+  for (char32_t c : text_) {
+    chars |= CharBit(c);
+    fingerprint.Add(c);
+  }
+  chars_ = chars;
+  hash_ = fingerprint.Done();
 }
 
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {

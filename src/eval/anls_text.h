@@ -50,6 +50,7 @@ class LeafText {
     std::pmr::vector<std::pair<char32_t, uint64_t>> other_;
   };
   void DropPattern();
+  void AssignBeyondAscii(std::string_view raw);
 
   friend class LeafGrid;  // leaf_grid.h
   std::pmr::u32string text_;

@@ -55,6 +55,13 @@ TEST(LeafText, TextIsLowerCasedWithSpacesCollapsed) {
   a.Assign("MÜLLER");  // the non-ASCII path
   b.Assign("müller");
   EXPECT_EQ(a.text(), b.text());
+  a.Assign("\u212A");  // KELVIN SIGN lower-cases to an ASCII "k": both paths fingerprint alike
+  b.Assign("k");
+  EXPECT_EQ(a.text(), b.text());
+  EXPECT_EQ(a.Similarity(b), 1.0);
+  bool exact = false;
+  EXPECT_EQ(a.SimilarityBound(b, &exact), 1.0);
+  EXPECT_TRUE(exact);
   a.Assign("abcd");
   b.Assign("abcx");
   EXPECT_DOUBLE_EQ(a.Similarity(b), 0.75);
