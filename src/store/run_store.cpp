@@ -178,42 +178,65 @@ StatusOr<std::optional<RunItemRecord>> RunStore::ClaimItem(const std::string& ow
 StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& owner, int64_t now, int64_t lease_ms,
                                                           const std::string& node, int max) {
   std::vector<RunItemRecord> claimed;
+  std::vector<std::string> started;  // runs this claim moved out of PENDING
   Status st = db_->InTransaction(true, [&](Connection& c) -> Status {
     claimed.clear();  // a retried transaction starts over
-    // Expired leases first (a worker died), then due pending items in FIFO order of runs.
-    for (const char* due :
-         {"status = 'PROCESSING' AND lease_until < ?", "status = 'PENDING' AND next_attempt_at <= ?"}) {
-      const int64_t want = max - static_cast<int64_t>(claimed.size());
-      if (want <= 0) break;
-      // MATERIALIZED: PostgreSQL evaluates the locking subquery once (inside IN (…) it
-      // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
-      std::string sql = std::string(
-                            "WITH picked AS MATERIALIZED (SELECT run_id, item_id FROM evaluation_run_items "
-                            "WHERE ") +
-                        due + " ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
-                        std::string(db_->ForUpdateSkipLocked()) +
-                        ") UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, "
-                        "lease_node = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                        "WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM picked) RETURNING " +
-                        kItemCols;
-      auto rows = c.Query(sql, {now, want, owner, node, now + lease_ms, now});
-      if (!rows.ok()) return rows.status();
-      for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
-    }
+    started.clear();
+    // Expired leases first (a worker died), then due pending items in FIFO order of runs;
+    // one statement, one round trip. Each side locks at most `max` rows; when some leases
+    // expired, pending rows beyond the batch stay locked, unchanged, until this commits.
+    // MATERIALIZED: PostgreSQL evaluates the locking subqueries once (inside IN (…) they
+    // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
+    const std::string lock(db_->ForUpdateSkipLocked());
+    const std::string sql =
+        "WITH picked AS MATERIALIZED ("
+        "SELECT run_id, item_id, 0 AS expired_last, next_attempt_at, seq FROM (SELECT run_id, item_id, "
+        "next_attempt_at, seq FROM evaluation_run_items WHERE status = 'PROCESSING' AND lease_until < ? "
+        "ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
+        lock +
+        ") expired UNION ALL "
+        "SELECT run_id, item_id, 1, next_attempt_at, seq FROM (SELECT run_id, item_id, next_attempt_at, seq "
+        "FROM evaluation_run_items WHERE status = 'PENDING' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
+        lock +
+        ") due), chosen AS (SELECT run_id, item_id FROM picked "
+        "ORDER BY expired_last, next_attempt_at, run_id, seq LIMIT ?) "
+        "UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, lease_until = ?, "
+        "attempts = attempts + 1, updated_at = ? WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM chosen) "
+        "RETURNING " +
+        std::string(kItemCols);
+    auto rows = c.Query(sql, {now, max, now, max, max, owner, node, now + lease_ms, now});
+    if (!rows.ok()) return rows.status();
+    for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
     // RETURNING order is unspecified: work the batch in FIFO order.
     std::sort(claimed.begin(), claimed.end(), [](const RunItemRecord& a, const RunItemRecord& b) {
       return std::tie(a.run_id, a.seq) < std::tie(b.run_id, b.seq);
     });
     std::set<std::string> runs;
     for (const auto& item : claimed) runs.insert(item.run_id);
-    for (const auto& run_id : runs)  // sorted: concurrent claimers lock runs in one order
+    for (const auto& run_id : runs) {            // sorted: concurrent claimers lock runs in one order
+      if (started_->Contains(run_id)) continue;  // no round trip for a run seen started
       GOLDSET_RETURN_IF_ERROR(
           c.Exec("UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? WHERE id = ? AND status = 'PENDING'",
                  {now, run_id}));
+      started.push_back(run_id);
+    }
     return Status::OK();
   });
   if (!st.ok()) return st;
+  for (const auto& run_id : started) started_->Add(run_id);  // committed: not PENDING any more
   return claimed;
+}
+
+bool RunStore::StartedRuns::Contains(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ids_.count(run_id) > 0;
+}
+
+void RunStore::StartedRuns::Add(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ids_.size() >= 4096) ids_.clear();  // forgetting costs one more no-op update, never a wrong one
+  ids_.insert(run_id);
 }
 
 StatusOr<bool> RunStore::RenewLease(const RunItemRecord& claimed, int64_t until) {

@@ -15,8 +15,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "model/statuses.h"
@@ -166,7 +168,20 @@ class RunStore {
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
   // The same with the run's current row already read (under its lock) by the caller.
   Status FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize);
+  // Runs this store has seen leave PENDING (committed): a claim need not move them to
+  // PROCESSING again. A run never returns to PENDING, so the set can be incomplete but
+  // never wrong. Shared by copies of the store. Thread-safe.
+  class StartedRuns {
+   public:
+    bool Contains(const std::string& run_id);
+    void Add(const std::string& run_id);
+
+   private:
+    std::mutex mu_;
+    std::unordered_set<std::string> ids_;
+  };
   std::shared_ptr<Database> db_;
+  std::shared_ptr<StartedRuns> started_ = std::make_shared<StartedRuns>();
 };
 
 }  // namespace goldset::store

@@ -353,6 +353,36 @@ TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
   EXPECT_EQ((*reclaimed)[0].attempts, 2);
 }
 
+// Expired leases and due items come from one statement: the expired first, the batch
+// never larger than asked, and each run moved out of PENDING (the second run's too).
+TEST_P(RunStoreTest, ClaimItemsTakesExpiredLeasesBeforeDueItemsWithinTheBatchSize) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  auto lapsed = runs.ClaimItems("dead:1", NowMillis(), 600000, "node-dead", 3);
+  ASSERT_TRUE(lapsed.ok());
+  ASSERT_EQ(lapsed->size(), 3u);
+  for (const auto& item : *lapsed) ASSERT_TRUE(*runs.RenewLease(item, NowMillis() - 1));
+  auto batch = runs.ClaimItems("live:1", NowMillis(), 600000, "node-live", 5);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 5u);
+  int reclaimed = 0;
+  std::set<int64_t> due;
+  for (const auto& item : *batch) {
+    if (item.attempts == 2) ++reclaimed;
+    else due.insert(item.seq);
+  }
+  EXPECT_EQ(reclaimed, 3) << "every expired lease before any due item";
+  EXPECT_EQ(due, (std::set<int64_t>{4, 5}));
+  RunRecord other = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&other, {}).ok());
+  auto rest = runs.ClaimItems("live:2", NowMillis(), 600000, "node-live", 1000);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->size(), static_cast<size_t>(2 * kItems - 5));
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSING");
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", other.id)->status), "PROCESSING");
+}
+
 TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   RunStore runs(db_);
   RunRecord run = NewRun();
