@@ -187,6 +187,10 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
     // expired, pending rows beyond the batch stay locked, unchanged, until this commits.
     // MATERIALIZED: PostgreSQL evaluates the locking subqueries once (inside IN (…) they
     // may be rescanned and pick more than LIMIT rows); see Database::ForUpdateSkipLocked.
+    // The update finds its rows by (run_id, item_id, seq): with statistics from before the
+    // run's items existed, PostgreSQL may reach them through the (run_id, seq) index, and
+    // with run_id alone as its condition that walked the whole run for each row claimed
+    // (25-40 ms per claim at 20,000 items, growing with the run).
     const std::string lock(db_->ForUpdateSkipLocked());
     const std::string sql =
         "WITH picked AS MATERIALIZED ("
@@ -199,11 +203,11 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
         "FROM evaluation_run_items WHERE status = 'PENDING' AND next_attempt_at <= ? "
         "ORDER BY next_attempt_at, run_id, seq LIMIT ?" +
         lock +
-        ") due), chosen AS (SELECT run_id, item_id FROM picked "
+        ") due), chosen AS (SELECT run_id, item_id, seq FROM picked "
         "ORDER BY expired_last, next_attempt_at, run_id, seq LIMIT ?) "
         "UPDATE evaluation_run_items SET status = 'PROCESSING', lease_owner = ?, lease_node = ?, lease_until = ?, "
-        "attempts = attempts + 1, updated_at = ? WHERE (run_id, item_id) IN (SELECT run_id, item_id FROM chosen) "
-        "RETURNING " +
+        "attempts = attempts + 1, updated_at = ? "
+        "WHERE (run_id, item_id, seq) IN (SELECT run_id, item_id, seq FROM chosen) RETURNING " +
         std::string(kItemCols);
     auto rows = c.Query(sql, {now, max, now, max, max, owner, node, now + lease_ms, now});
     if (!rows.ok()) return rows.status();
