@@ -1,7 +1,7 @@
 // BodyBudget: how many bytes of request bodies the server holds at once, over every
 // connection (--max-body-memory-mb). A body's bytes are reserved when its header is
 // admitted (its Content-Length, or the route's body limit when it is chunked) and given
-// back once its response has been written; a body that does not fit is refused before
+// back when its handler is done, before the answer is written; a body that does not fit is refused before
 // it is read (503, retryable). Without it, connections x --max-upload-mb is the bound,
 // and one client with many connections could take the process's memory.
 //

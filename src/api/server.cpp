@@ -290,6 +290,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Send(Response r) {
+    // The handler is done with the request: its body is freed and its bytes go back to the
+    // budget before any of the answer is written, so a client that has read the answer finds
+    // them given back. (No response, streamed ones included, refers to the request body.)
+    req_.body = std::string();
+    body_ticket_ = BodyBudget::Ticket();
     bool close = r.close || !keep_alive_ || shared_.stopping;
     status_ = r.status;
     SetDeadline(shared_.config.body_timeout_ms);
@@ -377,9 +382,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void AfterWrite(beast::error_code ec, bool close) {
     Log(status_, bytes_);
-    // The request is answered: its body is freed and its bytes go back to the budget.
-    req_.body = std::string();
-    body_ticket_ = BodyBudget::Ticket();
     if (ec) return Close();
     if (close) return LingeringClose();
     ReadHeader();
