@@ -210,11 +210,11 @@ class Scorer {
     if (n == 0 || m == 0) return {0.0, g.len + p.len, n == 0 && m == 0, g.nonish};
     // Charged before the pair tables exist: a hostile list is refused, not allocated.
     if (!Spend(n * m * std::max(n, m))) return {};  // Munkres on the padded square
+    const bool flat = FlatTable(g, p);
+    if (flat && tables_by_weight_) return TableByWeight(g, p);
     std::vector<Result> pair(n * m);
     std::vector<double> mean(n * m);
     double top = -1;
-    const bool flat = FlatTable(g, p);
-    if (flat && tables_by_weight_) return TableByWeight(g, p);
     for (size_t i = 0; i < n; ++i) {
       for (size_t j = 0; j < m; ++j) {
         Result r = flat ? FlatRowPair(g.children[i], p.children[j]) : Eval(g.children[i], p.children[j]);
@@ -274,19 +274,10 @@ class Scorer {
   // path charges, up front.
   Result TableByWeight(const Node& g, const Node& p) {
     const size_t n = g.children.size(), m = p.children.size(), k = g.children[0].children.size();
+    LeafGrid g_cells(n, k, arena_), p_cells(m, k, arena_);
+    const std::vector<ColumnLeaves> g_cols = Pack(g, g_cells), p_cols = Pack(p, p_cells);
     uint64_t work = static_cast<uint64_t>(n) * m * (1 + k);
-    for (size_t c = 0; c < k; ++c) {
-      uint64_t g_leaves = 0, g_chars = 0, p_leaves = 0, p_chars = 0;
-      for (const Node& row : g.children) {
-        const Node& cell = row.children[c];
-        if (cell.type == Type::kLeaf) ++g_leaves, g_chars += cell.text.text().size();
-      }
-      for (const Node& row : p.children) {
-        const Node& cell = row.children[c];
-        if (cell.type == Type::kLeaf) ++p_leaves, p_chars += cell.text.text().size();
-      }
-      work += g_chars * p_leaves + p_chars * g_leaves;
-    }
+    for (size_t c = 0; c < k; ++c) work += g_cols[c].chars * p_cols[c].leaves + p_cols[c].chars * g_cols[c].leaves;
     if (!Spend(work)) return {};
     // Upper bounds first (LeafText::SimilarityBound), a row pair's exact weight only
     // when an optimal pairing under the bounds takes it: once every pair taken is
@@ -295,17 +286,6 @@ class Scorer {
     // compared in full instead of n x m.
     std::pmr::vector<double> weight(n * m, arena_);
     std::pmr::vector<char> exact(n * m, arena_);
-    LeafGrid g_cells(n, k, arena_), p_cells(m, k, arena_);
-    for (size_t i = 0; i < n; ++i)
-      for (size_t c = 0; c < k; ++c) {
-        const Node& cell = g.children[i].children[c];
-        g_cells.Set(i, c, cell.type == Type::kLeaf ? &cell.text : nullptr, cell.nonish);
-      }
-    for (size_t j = 0; j < m; ++j)
-      for (size_t c = 0; c < k; ++c) {
-        const Node& cell = p.children[j].children[c];
-        p_cells.Set(j, c, cell.type == Type::kLeaf ? &cell.text : nullptr, cell.nonish);
-      }
     LeafGrid::Bounds(g_cells, p_cells, weight.data(), exact.data());
     auto settle = [&](size_t i, size_t j) {
       if (exact[i * m + j]) return false;
@@ -337,6 +317,25 @@ class Scorer {
       if (col_of[i] >= 0) out.sum += weight[i * m + static_cast<size_t>(col_of[i])];
     out.exact = n == m && AllExactIsOptimal(g, p, settle, weight, out.sum);
     return out;
+  }
+
+  // A table's leaf cells and code points, column by column: what comparing every row with
+  // every row of another table charges.
+  struct ColumnLeaves {
+    uint64_t leaves = 0, chars = 0;
+  };
+  // Fills `cells` with the rows of `table` (a FlatTable side) and tallies its columns.
+  static std::vector<ColumnLeaves> Pack(const Node& table, LeafGrid& cells) {
+    std::vector<ColumnLeaves> columns(table.children[0].children.size());
+    for (size_t r = 0; r < table.children.size(); ++r) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        const Node& cell = table.children[r].children[c];
+        const bool leaf = cell.type == Type::kLeaf;
+        cells.Set(r, c, leaf ? &cell.text : nullptr, cell.nonish);
+        if (leaf) ++columns[c].leaves, columns[c].chars += cell.text.text().size();
+      }
+    }
+    return columns;
   }
 
   // Per row of the n x m weight matrix, its column in a maximum-weight pairing (-1 for
@@ -503,23 +502,21 @@ StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::val
   // each thread keeps (a document's trees fit; larger ones continue on the heap).
   thread_local std::unique_ptr<std::byte[]> buffer(new std::byte[kArenaBytes]);
   std::pmr::monotonic_buffer_resource arena(buffer.get(), kArenaBytes);
-  Node g_node(&arena), p_node(&arena);
-  if (Status st = Build(gt, true, options, &arena, g_node); !st.ok()) return st;
-  if (Status st = Build(pred, false, options, &arena, p_node); !st.ok()) return st;
-  Node* g = &g_node;
-  Node* p = &p_node;
+  Node g(&arena), p(&arena);
+  if (Status st = Build(gt, true, options, &arena, g); !st.ok()) return st;
+  if (Status st = Build(pred, false, options, &arena, p); !st.ok()) return st;
   // VQA compatibility: a list of strings against a string is a list of options.
-  if (g->type == Type::kList && p->type == Type::kLeaf && pred.is_string() &&
+  if (g.type == Type::kList && p.type == Type::kLeaf && pred.is_string() &&
       std::all_of(gt.as_array().begin(), gt.as_array().end(), [](const json::value& e) { return e.is_string(); })) {
-    if (g->children.empty()) return Status::InvalidArgument("ANLS*: a one-of-n ground truth needs at least one option");
-    g->type = Type::kOneOf;
-    g->nonish = false;
-    g->len = 1;
+    if (g.children.empty()) return Status::InvalidArgument("ANLS*: a one-of-n ground truth needs at least one option");
+    g.type = Type::kOneOf;
+    g.nonish = false;
+    g.len = 1;
   }
   Scorer scorer(options.max_comparisons, options.tables_by_weight, &arena);
   AnlsStarDetail out;
-  if (g->type == Type::kDict) scorer.keys = &out.keys;
-  Result r = scorer.Eval(*g, *p);
+  if (g.type == Type::kDict) scorer.keys = &out.keys;
+  Result r = scorer.Eval(g, p);
   if (scorer.over()) {
     return Status::TooLarge("ANLS*: more than " + std::to_string(options.max_comparisons) +
                             " leaf comparisons (list pairing compares every pair)");

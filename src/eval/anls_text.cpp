@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "eval/levenshtein.h"
 
@@ -54,13 +55,6 @@ std::u32string LowerNonAscii(std::string_view s) {
 
 // Characters fall into 64 classes: a class present in one text and absent from the
 // other stands for at least one character that needs an edit.
-int Popcount(uint64_t x) {
-  x = x - ((x >> 1) & 0x5555555555555555ull);
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
-}
-
 constexpr uint64_t CharBit(char32_t c) {
   return uint64_t{1} << ((static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ull) >> 58);
 }
@@ -165,13 +159,16 @@ void LeafText::AssignBeyondAscii(std::string_view raw) {
   hash_ = fingerprint.Done();
 }
 
+// The distance of unequal texts is at least 1, the length difference, and the number of
+// character classes only one side holds: when twice that exceeds the longer length, the
+// similarity is below one half and counts 0.
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
   *exact = true;
   if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == pred.text_) return 1.0;
   const size_t longest = std::max(text_.size(), pred.text_.size());
   const size_t shortest = std::min(text_.size(), pred.text_.size());
   const size_t classes =
-      static_cast<size_t>(std::max(Popcount(chars_ & ~pred.chars_), Popcount(pred.chars_ & ~chars_)));
+      static_cast<size_t>(std::max(std::popcount(chars_ & ~pred.chars_), std::popcount(pred.chars_ & ~chars_)));
   const size_t least = std::max<size_t>({longest - shortest, classes, 1});  // the texts differ
   if (2 * least > longest) return 0.0;
   *exact = false;
@@ -179,16 +176,11 @@ double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
 }
 
 double LeafText::Similarity(const LeafText& pred) const {
+  bool settled;
+  const double bound = SimilarityBound(pred, &settled);
+  if (settled) return bound;  // equal texts, or too far apart to reach one half
   const std::u32string_view t = pred.text_;
-  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == t) return 1.0;
   const size_t longest = std::max(text_.size(), t.size());
-  const size_t shortest = std::min(text_.size(), t.size());
-  // The distance is at least the length difference, and at least the number of
-  // character classes only one side holds: when twice that exceeds the longer length,
-  // the similarity is below one half and counts 0 without computing the distance.
-  const size_t classes =
-      static_cast<size_t>(std::max(Popcount(chars_ & ~pred.chars_), Popcount(pred.chars_ & ~chars_)));
-  if (2 * std::max(longest - shortest, classes) > longest) return 0.0;
   size_t distance;
   if (text_.size() <= 64) {  // not empty: the texts differ and are within 2x in length
     if (!pattern_) {

@@ -11,6 +11,9 @@ namespace {
 // more than that rounding.
 constexpr double kSlack = 1e-12;
 
+// The lanes of an 8-wide step that hold cells when `left` cells remain.
+__mmask8 Lanes(size_t left) { return left >= 8 ? __mmask8{0xFF} : static_cast<__mmask8>((1u << left) - 1); }
+
 bool HasAvx512Popcount() {
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                           __builtin_cpu_supports("avx512vpopcntdq");
@@ -101,7 +104,7 @@ __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::Bound
       const size_t gx = c * n + i, base = c * m;
       if (!g.leaves_[gx]) {
         for (size_t b = 0, j = 0; b < blocks; ++b, j += 8) {
-          const __mmask8 lane = m - j >= 8 ? __mmask8{0xFF} : static_cast<__mmask8>((1u << (m - j)) - 1);
+          const __mmask8 lane = Lanes(m - j);
           const __m512d o = _mm512_maskz_loadu_pd(lane, out + j);
           _mm512_mask_storeu_pd(out + j, lane, _mm512_add_pd(o, _mm512_maskz_loadu_pd(lane, &p.nonish_[base + j])));
         }
@@ -113,7 +116,7 @@ __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::Bound
       const __m512i gs = _mm512_set1_epi64(g.size_[gx]);
       const __m512d g_inverse = _mm512_set1_pd(g.inverse_[gx]);
       for (size_t b = 0, j = 0; b < blocks; ++b, j += 8) {
-        const __mmask8 lane = m - j >= 8 ? __mmask8{0xFF} : static_cast<__mmask8>((1u << (m - j)) - 1);
+        const __mmask8 lane = Lanes(m - j);
         const __m512i ps = _mm512_maskz_loadu_epi64(lane, &p.size_[base + j]);
         const __m512i pc = _mm512_maskz_loadu_epi64(lane, &p.chars_[base + j]);
         const __m512i ph = _mm512_maskz_loadu_epi64(lane, &p.hash_[base + j]);
