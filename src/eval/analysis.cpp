@@ -238,13 +238,15 @@ void RunAnalysis::AddGrits(const std::string& path, const json::object& f, Rows&
 }
 
 template <typename Value>
-Value* RunAnalysis::SlotOf(std::vector<std::pair<std::string, Value*>>& slots, std::map<std::string, Value>& map,
-                           size_t index, std::string_view key) {
-  if (index < slots.size() && slots[index].first == key) return slots[index].second;
+std::pair<std::string, Value*>& RunAnalysis::SlotOf(std::vector<std::pair<std::string, Value*>>& slots,
+                                                    std::map<std::string, Value>& map, size_t index,
+                                                    std::string_view key) {
   if (index >= slots.size()) slots.resize(index + 1);
-  slots[index].first.assign(key);
-  slots[index].second = &map[slots[index].first];  // map nodes stay where they are
-  return slots[index].second;
+  auto& slot = slots[index];
+  if (slot.second && slot.first == key) return slot;
+  slot.first.assign(key);
+  slot.second = &map[slot.first];  // map nodes stay where they are
+  return slot;
 }
 
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
@@ -256,9 +258,9 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   if (const json::value* keys = result.if_contains("anlsStarFields"); keys && keys->is_object()) {
     size_t index = 0;
     for (const auto& kv : keys->as_object()) {
-      auto& slot = *SlotOf(anls_slots_, anls_fields_, index++, kv.key());
-      slot.first += kv.value().to_number<double>();
-      ++slot.second;
+      auto& sum = *SlotOf(anls_slots_, anls_fields_, index++, kv.key()).second;
+      sum.first += kv.value().to_number<double>();
+      ++sum.second;
     }
   }
   if (const json::value* fields = result.if_contains("fields"); fields && fields->is_object()) {
@@ -268,8 +270,8 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       const json::object& f = kv.value().as_object();
       const json::value* category = f.if_contains("category");
       if (!category || !category->is_string()) continue;  // excluded, unlabeled
-      Errors& e = *SlotOf(error_slots_, errors_, index++, kv.key());
-      const std::string& path = error_slots_[index - 1].first;
+      const auto& [path, errors] = SlotOf(error_slots_, errors_, index++, kv.key());
+      Errors& e = *errors;
       const json::string& c = category->as_string();
       bool ok = c == "correct";
       if (ok) ++e.correct, ++correct_fields_;

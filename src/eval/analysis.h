@@ -112,9 +112,10 @@ class RunAnalysis {
   std::map<std::string, std::vector<Sample>> confidence_;
   // The map entries of the keys the last item listed, by position: a run's items list the
   // same fields in the same order, so finding one is mostly a single compare.
+  // Returns {key, its map entry}.
   template <typename Value>
-  static Value* SlotOf(std::vector<std::pair<std::string, Value*>>& slots, std::map<std::string, Value>& map,
-                       size_t index, std::string_view key);
+  static std::pair<std::string, Value*>& SlotOf(std::vector<std::pair<std::string, Value*>>& slots,
+                                                std::map<std::string, Value>& map, size_t index, std::string_view key);
   std::vector<std::pair<std::string, std::pair<double, int64_t>*>> anls_slots_;
   std::vector<std::pair<std::string, Errors*>> error_slots_;
   std::vector<int64_t> latencies_;
