@@ -22,10 +22,32 @@ void PrecisionRecallF1(json::object& o, double tp, double predicted, double expe
   if (predicted + expected > 0) o["f1"] = 2 * tp / (predicted + expected);
 }
 
+// A hash of a row consistent with json::value equality (keys in any order, numbers equal
+// across int64/uint64): members combined by sum, scalars hashed from their bytes.
+size_t RowHash(const json::value& row) {
+  if (!row.is_object()) return std::hash<json::value>()(row);
+  size_t h = row.as_object().size();
+  for (const auto& kv : row.as_object()) {
+    const json::value& v = kv.value();
+    size_t x = std::hash<std::string_view>()(kv.key());
+    if (v.is_string()) {
+      x ^= std::hash<std::string_view>()(v.as_string()) * 0x9e3779b97f4a7c15ULL;
+    } else if (v.is_double()) {
+      x ^= std::hash<double>()(v.as_double()) + 1;
+    } else if (v.is_int64() || (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(INT64_MAX))) {
+      x ^= std::hash<int64_t>()(v.is_int64() ? v.as_int64() : static_cast<int64_t>(v.as_uint64())) + 2;
+    } else {
+      x ^= std::hash<json::value>()(v) + 3;
+    }
+    h += x * 0xff51afd7ed558ccdULL;
+  }
+  return h;
+}
+
 // Rows equal to an earlier row (json::value equality: keys in any order).
 int64_t DuplicateRows(const json::array& rows) {
   struct Hash {
-    size_t operator()(const json::value* v) const { return std::hash<json::value>()(*v); }
+    size_t operator()(const json::value* v) const { return RowHash(*v); }
   };
   struct Equal {
     bool operator()(const json::value* a, const json::value* b) const { return *a == *b; }
@@ -37,15 +59,39 @@ int64_t DuplicateRows(const json::array& rows) {
   return duplicates;
 }
 
-bool IsTable(const json::object& f) {
-  auto rows_of_objects = [](const json::value* v) {
-    if (!v || !v->is_array()) return false;
-    for (const auto& e : v->as_array())
-      if (e.is_object()) return true;
-    return false;
-  };
-  return f.contains("totalCells") && (f.contains("columns") || rows_of_objects(f.if_contains("expected")) ||
-                                      rows_of_objects(f.if_contains("actual")));
+// The members of a field verdict the analysis reads, found in one pass over its keys.
+struct FieldView {
+  const json::value *category = nullptr, *confidence = nullptr, *correct_cells = nullptr, *total_cells = nullptr;
+  const json::value *expected = nullptr, *actual = nullptr, *rows = nullptr, *columns = nullptr;
+  explicit FieldView(const json::object& f) {
+    for (const auto& kv : f) {
+      const std::string_view k = kv.key();
+      const json::value* v = &kv.value();
+      if (k == "category") category = v;
+      else if (k == "confidence") confidence = v;
+      else if (k == "correctCells") correct_cells = v;
+      else if (k == "totalCells") total_cells = v;
+      else if (k == "expected") expected = v;
+      else if (k == "actual") actual = v;
+      else if (k == "rows") rows = v;
+      else if (k == "columns") columns = v;
+    }
+  }
+  bool IsTable() const {
+    auto rows_of_objects = [](const json::value* v) {
+      if (!v || !v->is_array()) return false;
+      for (const auto& e : v->as_array())
+        if (e.is_object()) return true;
+      return false;
+    };
+    return total_cells && (columns || rows_of_objects(expected) || rows_of_objects(actual));
+  }
+};
+
+// A member of `o` looked for at `slot` first: the scorer writes a row's members in one order.
+const json::value& MemberAt(const json::object& o, size_t slot, std::string_view key) {
+  if (slot < o.size() && (o.begin() + slot)->key() == key) return (o.begin() + slot)->value();
+  return o.at(key);
 }
 
 double Percentile(std::vector<int64_t> v, double p) {
@@ -249,6 +295,17 @@ std::pair<std::string, Value*>& RunAnalysis::SlotOf(std::vector<std::pair<std::s
   return slot;
 }
 
+RunAnalysis::FieldSlot& RunAnalysis::FieldSlotOf(size_t index, std::string_view key) {
+  if (index >= field_slots_.size()) field_slots_.resize(index + 1);
+  FieldSlot& slot = field_slots_[index];
+  if (slot.errors && slot.key == key) return slot;
+  slot.key.assign(key);
+  slot.errors = &errors_[slot.key];  // map nodes stay where they are
+  slot.confidence = nullptr;
+  slot.rows = nullptr;
+  return slot;
+}
+
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   ++items_;
   if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
@@ -268,11 +325,11 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
     for (const auto& kv : fields->as_object()) {
       if (!kv.value().is_object()) continue;
       const json::object& f = kv.value().as_object();
-      const json::value* category = f.if_contains("category");
-      if (!category || !category->is_string()) continue;  // excluded, unlabeled
-      const auto& [path, errors] = SlotOf(error_slots_, errors_, index++, kv.key());
-      Errors& e = *errors;
-      const json::string& c = category->as_string();
+      const FieldView view(f);
+      if (!view.category || !view.category->is_string()) continue;  // excluded, unlabeled
+      FieldSlot& slot = FieldSlotOf(index++, kv.key());
+      Errors& e = *slot.errors;
+      const json::string& c = view.category->as_string();
       bool ok = c == "correct";
       if (ok) ++e.correct, ++correct_fields_;
       else if (c == "missing") ++e.missing;
@@ -280,28 +337,27 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       else if (c == "format_only") ++e.format_only;
       else if (c == "near_miss") ++e.near_miss;
       else ++e.wrong_value;
-      if (const json::value* conf = f.if_contains("confidence"); conf && conf->is_number()) {
-        confidence_[path].push_back({conf->to_number<double>(), ok});
+      if (view.confidence && view.confidence->is_number()) {
+        if (!slot.confidence) slot.confidence = &confidence_[slot.key];
+        slot.confidence->push_back({view.confidence->to_number<double>(), ok});
       }
-      if (IsTable(f)) {
-        Rows& r = rows_[path];
-        if (const json::value* v = f.if_contains("correctCells"); v && v->is_number())
-          r.correct_cells += v->to_number<int64_t>();
-        if (const json::value* v = f.if_contains("totalCells"); v && v->is_number())
-          r.total_cells += v->to_number<int64_t>();
-        if (options_.grits) AddGrits(path, f, r);
-        if (const json::value* act = f.if_contains("actual"); act && act->is_array()) {
-          r.duplicated += DuplicateRows(act->as_array());
-        }
-        if (const json::value* rows = f.if_contains("rows"); rows && rows->is_array()) {
-          for (const auto& rv : rows->as_array()) {
-            const json::object& row = rv.as_object();
-            bool has_e = !row.at("expectedIndex").is_null(), has_a = !row.at("actualIndex").is_null();
+      if (view.IsTable()) {
+        if (!slot.rows) slot.rows = &rows_[slot.key];
+        Rows& r = *slot.rows;
+        if (view.correct_cells->is_number()) r.correct_cells += view.correct_cells->to_number<int64_t>();
+        if (view.total_cells->is_number()) r.total_cells += view.total_cells->to_number<int64_t>();
+        if (options_.grits) AddGrits(slot.key, f, r);
+        if (view.actual && view.actual->is_array()) r.duplicated += DuplicateRows(view.actual->as_array());
+        if (view.rows && view.rows->is_array()) {
+          for (const auto& rv : view.rows->as_array()) {
+            const json::object& row = rv.as_object();  // array_scorer.cpp RowDetail's order
+            bool has_e = !MemberAt(row, 0, "expectedIndex").is_null();
+            bool has_a = !MemberAt(row, 1, "actualIndex").is_null();
             r.expected += has_e;
             r.actual += has_a;
             if (has_e && has_a) {
-              double total = row.at("totalCells").to_number<double>();
-              double right = row.at("correctCells").to_number<double>();
+              double right = MemberAt(row, 2, "correctCells").to_number<double>();
+              double total = MemberAt(row, 3, "totalCells").to_number<double>();
               if (total == 0 || right >= options_.row_match_share * total) ++r.matched;
             } else if (has_e) {
               ++r.dropped;
@@ -310,12 +366,12 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
             }
           }
         }
-        if (const json::value* cols = f.if_contains("columns"); cols && cols->is_object()) {
-          for (const auto& col : cols->as_object()) {
-            const json::object& t = col.value().as_object();
-            r.tp += t.at("correctNonNull").to_number<int64_t>();
-            r.expected_cells += t.at("expectedNonNull").to_number<int64_t>();
-            r.predicted_cells += t.at("present").to_number<int64_t>();
+        if (view.columns && view.columns->is_object()) {
+          for (const auto& col : view.columns->as_object()) {
+            const json::object& t = col.value().as_object();  // item_scorer.cpp's order
+            r.tp += MemberAt(t, 4, "correctNonNull").to_number<int64_t>();
+            r.expected_cells += MemberAt(t, 1, "expectedNonNull").to_number<int64_t>();
+            r.predicted_cells += MemberAt(t, 2, "present").to_number<int64_t>();
           }
         }
       }

@@ -117,7 +117,15 @@ class RunAnalysis {
   static std::pair<std::string, Value*>& SlotOf(std::vector<std::pair<std::string, Value*>>& slots,
                                                 std::map<std::string, Value>& map, size_t index, std::string_view key);
   std::vector<std::pair<std::string, std::pair<double, int64_t>*>> anls_slots_;
-  std::vector<std::pair<std::string, Errors*>> error_slots_;
+  // A field's entries in errors_, confidence_ and rows_ (the last two made on first use).
+  struct FieldSlot {
+    std::string key;
+    Errors* errors = nullptr;
+    std::vector<Sample>* confidence = nullptr;
+    Rows* rows = nullptr;
+  };
+  FieldSlot& FieldSlotOf(size_t index, std::string_view key);
+  std::vector<FieldSlot> field_slots_;
   std::vector<int64_t> latencies_;
   int64_t ted_items_ = 0, ted_tp_ = 0, ted_pred_ = 0, ted_gt_ = 0;
   uint64_t work_ = 0;

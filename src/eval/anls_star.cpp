@@ -16,37 +16,36 @@
 namespace goldset::eval {
 namespace {
 
+// repr(float) of most numbers in documents, which have a few decimals: when d is the
+// double nearest to r / 10^4, that decimal without its trailing zeros is repr's (another
+// decimal that rounds to d would have to be within half a double spacing, < 1e-7 here, of
+// it, and decimals of four places are 1e-4 apart). Writes it to `buf` (24 bytes) and
+// returns its length; 0 when d is not such a number.
+size_t ShortDecimal(double d, char* buf) {
+  if (const double a = std::fabs(d); !(a >= 1e-4 && a < 1e9)) return 0;
+  const double x = d * 1e4;  // within 1e-3 of r: the nearest integer is r
+  const auto r = static_cast<long long>(x < 0 ? x - 0.5 : x + 0.5);
+  if (static_cast<double>(r) / 1e4 != d) return 0;  // exact: r < 2^53, one rounding
+  const long long whole = std::llabs(r) / 10000;
+  long long frac = std::llabs(r) % 10000;
+  char* end = buf;
+  if (d < 0) *end++ = '-';
+  end = std::to_chars(end, buf + 24, whole).ptr;
+  *end++ = '.';
+  char digits[4];
+  for (int i = 3; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+  int keep = 4;
+  while (keep > 1 && digits[keep - 1] == '0') --keep;
+  end = std::copy(digits, digits + keep, end);
+  return static_cast<size_t>(end - buf);
+}
+
 // repr(float): shortest round-trip digits; positional when -4 <= exponent < 16.
 std::string PythonFloat(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
-  if (const double a = std::fabs(d); a >= 1e-4 && a < 1e9) {
-    // Most numbers in documents have a few decimals: when d is the double nearest to
-    // r / 10^k (k <= 4), that decimal is repr's (shorter decimals that round to d would
-    // have to be within half a double spacing, < 1e-7 here, of it).
-    static constexpr double kScale[] = {1, 10, 100, 1000, 10000};
-    for (int k = 0; k <= 4; ++k) {
-      const long long r = std::llround(d * kScale[k]);
-      if (static_cast<double>(r) / kScale[k] != d) continue;
-      const long long whole = std::llabs(r) / static_cast<long long>(kScale[k]);
-      long long frac = std::llabs(r) % static_cast<long long>(kScale[k]);
-      char* end = buf;
-      if (d < 0) *end++ = '-';
-      end = std::to_chars(end, buf + sizeof buf, whole).ptr;
-      *end++ = '.';
-      if (k == 0) {
-        *end++ = '0';
-      } else {
-        char digits[4];
-        for (int i = k - 1; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
-        int keep = k;
-        while (keep > 1 && digits[keep - 1] == '0') --keep;
-        end = std::copy(digits, digits + keep, end);
-      }
-      return std::string(buf, end);
-    }
-  }
+  if (size_t n = ShortDecimal(d, buf)) return std::string(buf, n);
   if (const double a = std::fabs(d); a == 0 || (a >= 1e-4 && a < 1e16)) {
     // Positional: the shortest round-trip digits in fixed notation are repr's digits.
     char* end = std::to_chars(buf, buf + sizeof buf - 2, d, std::chars_format::fixed).ptr;
@@ -140,7 +139,10 @@ Status Build(const json::value& v, bool gt, const AnlsStarOptions& options, std:
     n.text.Assign(v.as_string());
   } else {
     n.nonish = false;
-    n.text.Assign(PythonStr(v));
+    char buf[24];
+    const size_t len = v.is_double() ? ShortDecimal(v.as_double(), buf) : 0;
+    if (len > 0) n.text.Assign({buf, len});
+    else n.text.Assign(PythonStr(v));  // the rare numbers ShortDecimal leaves, booleans
   }
   return Status::OK();
 }
@@ -502,7 +504,11 @@ StatusOr<AnlsStarDetail> AnlsStarWithKeys(const json::value& gt, const json::val
   // each thread keeps (a document's trees fit; larger ones continue on the heap).
   thread_local std::unique_ptr<std::byte[]> buffer(new std::byte[kArenaBytes]);
   std::pmr::monotonic_buffer_resource arena(buffer.get(), kArenaBytes);
-  Node g(&arena), p(&arena);
+  // The trees are never destroyed: all they hold is in the arena, which lets go of it at
+  // once (a node's destructor would only hand each piece back to it one by one).
+  std::pmr::polymorphic_allocator<Node> nodes(&arena);
+  Node& g = *nodes.new_object<Node>(&arena);
+  Node& p = *nodes.new_object<Node>(&arena);
   if (Status st = Build(gt, true, options, &arena, g); !st.ok()) return st;
   if (Status st = Build(pred, false, options, &arena, p); !st.ok()) return st;
   // VQA compatibility: a list of strings against a string is a list of options.

@@ -21,8 +21,31 @@ bool IsPySpace(char32_t c) {
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+// str.lower() of a text within Latin-1 (accented Western letters: most non-ASCII text in
+// documents), with every code point decoded to `out`; false (out unspecified) when some
+// code point is beyond U+00FF or the UTF-8 is malformed. Latin-1's upper-case letters are
+// A-Z and U+00C0-U+00DE but for U+00D7 (the multiplication sign), each 0x20 below its
+// lower-case letter; no other code point there changes.
+bool LowerLatin1(std::string_view s, std::u32string& out) {
+  out.clear();
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    char32_t c = b;
+    if (b >= 0x80) {
+      if ((b != 0xC2 && b != 0xC3) || i + 1 == s.size()) return false;
+      const auto t = static_cast<unsigned char>(s[++i]);
+      if ((t & 0xC0) != 0x80) return false;
+      c = static_cast<char32_t>(((b & 0x1F) << 6) | (t & 0x3F));
+    }
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
+    out.push_back(c);
+  }
+  return true;
+}
+
 // Full lower-case mapping (str.lower(): U+0130 -> "i\u0307", final sigma), via UTF-16.
 std::u32string LowerNonAscii(std::string_view s) {
+  if (std::u32string latin1; LowerLatin1(s, latin1)) return latin1;
   std::u16string in;
   int32_t i = 0, n = static_cast<int32_t>(s.size());
   while (i < n) {
@@ -83,10 +106,9 @@ class Fingerprint {
   uint64_t h_ = 1469598103934665603ull, word_ = 0, count_ = 0;
 };
 
-// Lower-cased code points to `out`, whitespace runs as one space, none at either end.
-template <typename CodePoints>
-void CollapseSpaces(const CodePoints& lowered, std::pmr::u32string* out) {
-  out->resize(lowered.size());
+// Lower-cased code points to `out` (room for all of them), whitespace runs as one space,
+// none at either end; returns how many were written.
+size_t CollapseSpaces(std::u32string_view lowered, char32_t* out) {
   size_t n = 0;
   bool pending = false;
   for (char32_t c : lowered) {
@@ -94,31 +116,35 @@ void CollapseSpaces(const CodePoints& lowered, std::pmr::u32string* out) {
       pending = n > 0;
       continue;
     }
-    if (pending) (*out)[n++] = U' ';
+    if (pending) out[n++] = U' ';
     pending = false;
-    (*out)[n++] = c;
+    out[n++] = c;
   }
-  out->resize(n);
+  return n;
 }
 
 }  // namespace
 
-void LeafText::DropPattern() {
-  if (pattern_) std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator()).delete_object(pattern_);
+void LeafText::Release() {
+  if (pattern_) std::pmr::polymorphic_allocator<Pattern>(arena_).delete_object(pattern_);
   pattern_ = nullptr;
+  if (data_) arena_->deallocate(data_, capacity_ * sizeof(char32_t), alignof(char32_t));
+  data_ = nullptr;
+  size_ = capacity_ = 0;
+}
+
+char32_t* LeafText::Reserve(size_t n) {
+  Release();
+  capacity_ = static_cast<uint32_t>(std::max<size_t>(n, 1));
+  data_ = static_cast<char32_t*>(arena_->allocate(capacity_ * sizeof(char32_t), alignof(char32_t)));
+  return data_;
 }
 
 void LeafText::Assign(std::string_view raw) {
-  DropPattern();
-  // ASCII (most leaves) in one pass: lower-cased, spaces collapsed, character classes and
-  // fingerprint gathered, through a buffer on the stack when short (most are). A byte
-  // beyond ASCII sends the text through the full lower-case mapping instead.
-  char32_t small[64];
-  char32_t* out = small;
-  if (raw.size() > std::size(small)) {
-    text_.resize(raw.size());
-    out = text_.data();
-  }
+  // ASCII (most leaves) in one pass, straight into the arena: lower-cased, spaces
+  // collapsed, character classes and fingerprint gathered. A byte beyond ASCII sends the
+  // text through the full lower-case mapping instead.
+  char32_t* out = Reserve(raw.size());
   uint64_t chars = 0;
   Fingerprint fingerprint;
   size_t n = 0;
@@ -141,17 +167,17 @@ void LeafText::Assign(std::string_view raw) {
     chars |= kAsciiBits[c];
     fingerprint.Add(c);
   }
-  if (out == small) text_.assign(small, n);
-  else text_.resize(n);
+  size_ = static_cast<uint32_t>(n);
   chars_ = chars;
   hash_ = fingerprint.Done();
 }
 
 void LeafText::AssignBeyondAscii(std::string_view raw) {
-  CollapseSpaces(LowerNonAscii(raw), &text_);
+  const std::u32string lowered = LowerNonAscii(raw);
+  size_ = static_cast<uint32_t>(CollapseSpaces(lowered, Reserve(lowered.size())));
   uint64_t chars = 0;
   Fingerprint fingerprint;
-  for (char32_t c : text_) {
+  for (char32_t c : text()) {
     chars |= CharBit(c);
     fingerprint.Add(c);
   }
@@ -164,9 +190,9 @@ void LeafText::AssignBeyondAscii(std::string_view raw) {
 // similarity is below one half and counts 0.
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
   *exact = true;
-  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text_ == pred.text_) return 1.0;
-  const size_t longest = std::max(text_.size(), pred.text_.size());
-  const size_t shortest = std::min(text_.size(), pred.text_.size());
+  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text() == pred.text()) return 1.0;
+  const size_t longest = std::max(size_, pred.size_);
+  const size_t shortest = std::min(size_, pred.size_);
   const size_t classes =
       static_cast<size_t>(std::max(std::popcount(chars_ & ~pred.chars_), std::popcount(pred.chars_ & ~chars_)));
   const size_t least = std::max<size_t>({longest - shortest, classes, 1});  // the texts differ
@@ -179,17 +205,14 @@ double LeafText::Similarity(const LeafText& pred) const {
   bool settled;
   const double bound = SimilarityBound(pred, &settled);
   if (settled) return bound;  // equal texts, or too far apart to reach one half
-  const std::u32string_view t = pred.text_;
-  const size_t longest = std::max(text_.size(), t.size());
+  const std::u32string_view t = pred.text();
+  const size_t longest = std::max<size_t>(size_, t.size());
   size_t distance;
-  if (text_.size() <= 64) {  // not empty: the texts differ and are within 2x in length
-    if (!pattern_) {
-      pattern_ = std::pmr::polymorphic_allocator<Pattern>(text_.get_allocator())
-                     .new_object<Pattern>(text_, text_.get_allocator().resource());
-    }
+  if (size_ <= 64) {  // not empty: the texts differ and are within 2x in length
+    if (!pattern_) pattern_ = std::pmr::polymorphic_allocator<Pattern>(arena_).new_object<Pattern>(text(), arena_);
     distance = pattern_->Distance(t);
   } else {
-    distance = LevenshteinDistance(text_, t);
+    distance = LevenshteinDistance(text(), t);
   }
   const double q = 1.0 - static_cast<double>(distance) / static_cast<double>(longest);
   return q < kThreshold ? 0.0 : q;

@@ -17,18 +17,22 @@ namespace goldset::eval {
 
 // A leaf's text with what comparing it needs, computed once per leaf: the reference's
 // " ".join(str(x).strip().lower().split()) as code points (Python's full lower-case
-// mapping, str.split()'s whitespace). The text lives in `arena`.
+// mapping, str.split()'s whitespace). The text and its pattern live in `arena`.
 class LeafText {
  public:
-  explicit LeafText(std::pmr::memory_resource* arena = std::pmr::get_default_resource()) : text_(arena) {}
+  explicit LeafText(std::pmr::memory_resource* arena = std::pmr::get_default_resource()) : arena_(arena) {}
   LeafText(LeafText&& o) noexcept
-      : text_(std::move(o.text_)), hash_(o.hash_), chars_(o.chars_), pattern_(std::exchange(o.pattern_, nullptr)) {}
+      : arena_(o.arena_),
+        data_(std::exchange(o.data_, nullptr)),
+        size_(std::exchange(o.size_, 0)),
+        capacity_(std::exchange(o.capacity_, 0)),
+        hash_(o.hash_),
+        chars_(o.chars_),
+        pattern_(std::exchange(o.pattern_, nullptr)) {}
   LeafText& operator=(LeafText&&) = delete;
-  ~LeafText() {
-    if (pattern_) DropPattern();
-  }
+  ~LeafText() { Release(); }
   void Assign(std::string_view raw);
-  const std::pmr::u32string& text() const { return text_; }
+  std::u32string_view text() const { return {data_, size_}; }
 
   // 1 - Levenshtein / longer length; 0 below the reference's threshold of 1/2.
   // Called on ground-truth leaves (their pattern is reused against many predictions).
@@ -49,12 +53,16 @@ class LeafText {
     std::array<uint64_t, 128> ascii_;
     std::pmr::vector<std::pair<char32_t, uint64_t>> other_;
   };
-  void DropPattern();
+  // Room for `n` code points in the arena (what was held before is given back).
+  char32_t* Reserve(size_t n);
+  void Release();
   void AssignBeyondAscii(std::string_view raw);
 
   friend class LeafGrid;  // leaf_grid.h
-  std::pmr::u32string text_;
-  uint64_t hash_ = 0;                   // Fingerprint(text_): most unequal texts differ here at once
+  std::pmr::memory_resource* arena_;
+  char32_t* data_ = nullptr;  // size_ code points, in arena_
+  uint32_t size_ = 0, capacity_ = 0;
+  uint64_t hash_ = 0;                   // Fingerprint(text()): most unequal texts differ here at once
   uint64_t chars_ = 0;                  // a bit per character class present (64 classes)
   mutable Pattern* pattern_ = nullptr;  // in the text's arena, on first use
 };

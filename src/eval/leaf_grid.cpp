@@ -37,7 +37,7 @@ void LeafGrid::Set(size_t row, size_t col, const LeafText* leaf, bool nonish) {
   leaves_[x] = leaf;
   hash_[x] = leaf ? leaf->hash_ : 0;
   chars_[x] = leaf ? leaf->chars_ : 0;
-  size_[x] = leaf ? static_cast<int64_t>(leaf->text_.size()) : 0;
+  size_[x] = leaf ? static_cast<int64_t>(leaf->size_) : 0;
   inverse_[x] = size_[x] ? 1.0 / static_cast<double>(size_[x]) : 0.0;
   nonish_[x] = nonish ? 1.0 : 0.0;
 }
@@ -69,7 +69,7 @@ __attribute__((target_clones("popcnt", "default"))) void LeafGrid::BoundsPortabl
       const double* p_inverse = p.inverse_.data() + base;
       const LeafText* const* p_leaves = p.leaves_.data() + base;
       for (size_t j = 0; j < m; ++j) {
-        if (gh == p_hash[j] && p_leaves[j] && gl->text_ == p_leaves[j]->text_) [[unlikely]] {
+        if (gh == p_hash[j] && p_leaves[j] && gl->text() == p_leaves[j]->text()) [[unlikely]] {
           out[j] += 1.0;
           continue;
         }
@@ -131,7 +131,7 @@ __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::Bound
         __mmask8 equal = _mm512_mask_cmpeq_epi64_mask(lane, ph, gh);
         for (unsigned bits = equal; bits; bits &= bits - 1) {
           const LeafText* pl = p.leaves_[base + j + static_cast<size_t>(__builtin_ctz(bits))];
-          if (!pl || gl->text_ != pl->text_) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
+          if (!pl || gl->text() != pl->text()) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
         }
         const __mmask8 bounded = static_cast<__mmask8>(lane & ~zero & ~equal);
         __m512d o = _mm512_maskz_loadu_pd(lane, out + j);

@@ -828,6 +828,13 @@ add(T, "line_items", {"description": "rows matched at half their cells, dropped,
         "rowsExpected": 5, "rowsActual": 6, "rowsMatched": 4, "dropped": 1, "extra": 2, "duplicated": 1,
         "precision": 4 / 6, "recall": 4 / 5, "f1": 8 / 11, "rowMatchShare": 0.5,
         "lir": {"truePositives": 6, "falsePositives": 6, "falseNegatives": 4, "precision": 0.5, "recall": 0.6, "f1": 12 / 22}}}}}})
+add(T, "line_items_duplicates", {"description": "a row equal to an earlier one of its item, keys in any order, counts once per repeat; a case or value apart is no repeat",
+    "kind": "extract", "config": schema(li=LI2),
+    "items": [{"expected": value({"li": [{"a": "q", "b": 7}]}),
+               "actual": value({"li": [{"a": "q", "b": 7}, {"b": 7, "a": "q"}, {"a": "Q", "b": 7}, {"a": "q", "b": 7},
+                                       {"a": "q", "b": 8}, {"b": None, "a": None}, {"a": None, "b": None}]})},
+              {"expected": value({"li": [{"a": "q", "b": 7}]}), "actual": value({"li": [{"a": "q", "b": 7}]})}],
+    "expect": {"analysis": {"lineItems": {"li": {"rowsActual": 8, "duplicated": 3}}}}})
 add(T, "line_items_share", {"description": "rowMatchShare 1: a row matches only when every cell does",
     "kind": "extract", "config": schema(li=LI2), "analysisOptions": {"rowMatchShare": 1},
     "items": [{"expected": value({"li": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]}),

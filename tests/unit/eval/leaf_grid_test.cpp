@@ -46,6 +46,36 @@ TEST(LeafText, BoundIsNeverBelowTheSimilarityAndExactWhenItSaysSo) {
   EXPECT_GT(loose_count, 10000);
 }
 
+// Text within Latin-1 is lower-cased without ICU; a code point beyond it (U+0100, which
+// lower-cases to U+0101) sends the same text through ICU's full mapping: both agree on
+// every Latin-1 code point, whitespace (U+0085, U+00A0) included.
+TEST(LeafText, Latin1ShortcutEqualsTheFullLowerCaseMapping) {
+  for (char32_t c = 1; c < 0x100; ++c) {
+    std::string s = "A";
+    if (c < 0x80) {
+      s += static_cast<char>(c);
+    } else {
+      s += static_cast<char>(0xC0 | (c >> 6));
+      s += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    s += "z";
+    LeafText latin1, full;
+    latin1.Assign(s);
+    full.Assign(s + "\u0100");
+    std::u32string want(full.text());
+    ASSERT_EQ(want.back(), U'\u0101');
+    want.pop_back();
+    EXPECT_EQ(std::u32string(latin1.text()), want) << static_cast<uint32_t>(c);
+    bool exact = false;
+    LeafText again;
+    again.Assign(s);
+    EXPECT_EQ(latin1.SimilarityBound(again, &exact), 1.0);  // same fingerprint
+  }
+  LeafText broken;
+  broken.Assign("a\xC3");  // malformed UTF-8 goes the full way (U+FFFD)
+  EXPECT_EQ(std::u32string(broken.text()), U"a\uFFFD");
+}
+
 TEST(LeafText, TextIsLowerCasedWithSpacesCollapsed) {
   LeafText a, b;
   a.Assign("  Hello \t WORLD  ");
