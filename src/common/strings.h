@@ -20,5 +20,9 @@ inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>
 std::string AsciiLower(std::string_view s);
 // `s` without the leading and trailing bytes that are in `chars`.
 std::string_view Trim(std::string_view s, std::string_view chars = kAsciiSpace);
+// Whether `needle` occurs in `haystack`. Unlike std::string::find, which stops at every byte
+// equal to the needle's first (a '"' in JSON: every few bytes), it skips ahead: a few times
+// faster on a document's JSON.
+bool Contains(std::string_view haystack, std::string_view needle);
 
 }  // namespace goldset

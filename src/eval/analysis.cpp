@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <unordered_set>
 
 #include "common/rng.h"
 #include "eval/grits.h"
@@ -44,18 +43,27 @@ size_t RowHash(const json::value& row) {
   return h;
 }
 
-// Rows equal to an earlier row (json::value equality: keys in any order).
+// Rows equal to an earlier row (json::value equality: keys in any order): rows sorted by
+// hash, each compared with the earlier rows of its hash only.
 int64_t DuplicateRows(const json::array& rows) {
-  struct Hash {
-    size_t operator()(const json::value* v) const { return RowHash(*v); }
-  };
-  struct Equal {
-    bool operator()(const json::value* a, const json::value* b) const { return *a == *b; }
-  };
-  std::unordered_set<const json::value*, Hash, Equal> seen;
-  seen.reserve(rows.size());
+  std::vector<std::pair<size_t, size_t>> by_hash;  // (hash, index)
+  by_hash.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) by_hash.emplace_back(RowHash(rows[i]), i);
+  std::sort(by_hash.begin(), by_hash.end());
   int64_t duplicates = 0;
-  for (const json::value& row : rows) duplicates += !seen.insert(&row).second;
+  for (size_t x = 0; x < by_hash.size();) {
+    size_t end = x + 1;
+    while (end < by_hash.size() && by_hash[end].first == by_hash[x].first) ++end;
+    for (size_t y = x + 1; y < end; ++y) {
+      for (size_t z = x; z < y; ++z) {
+        if (rows[by_hash[y].second] == rows[by_hash[z].second]) {
+          ++duplicates;
+          break;
+        }
+      }
+    }
+    x = end;
+  }
   return duplicates;
 }
 

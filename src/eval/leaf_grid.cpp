@@ -14,6 +14,18 @@ constexpr double kSlack = 1e-12;
 // The lanes of an 8-wide step that hold cells when `left` cells remain.
 __mmask8 Lanes(size_t left) { return left >= 8 ? __mmask8{0xFF} : static_cast<__mmask8>((1u << left) - 1); }
 
+// Texts with equal fingerprints: equal unless the fingerprint collided. A fingerprint of up
+// to three code points is the packed code points, mixed by bijections: one of that many
+// is equal exactly when the lengths are (most numbers in a column of quantities).
+bool SameText(const LeafText& a, const LeafText& b) {
+  const std::u32string_view x = a.text(), y = b.text();
+  if (x.size() != y.size()) return false;
+  if (x.size() <= 3) return true;
+  for (size_t i = 0; i < x.size(); ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
+
 bool HasAvx512Popcount() {
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                           __builtin_cpu_supports("avx512vpopcntdq");
@@ -69,7 +81,7 @@ __attribute__((target_clones("popcnt", "default"))) void LeafGrid::BoundsPortabl
       const double* p_inverse = p.inverse_.data() + base;
       const LeafText* const* p_leaves = p.leaves_.data() + base;
       for (size_t j = 0; j < m; ++j) {
-        if (gh == p_hash[j] && p_leaves[j] && gl->text() == p_leaves[j]->text()) [[unlikely]] {
+        if (gh == p_hash[j] && p_leaves[j] && SameText(*gl, *p_leaves[j])) [[unlikely]] {
           out[j] += 1.0;
           continue;
         }
@@ -87,62 +99,54 @@ __attribute__((target_clones("popcnt", "default"))) void LeafGrid::BoundsPortabl
   }
 }
 
-// BoundsPortable, eight predicted cells at a time.
+// BoundsPortable, eight predicted cells at a time: each block of eight summed over the
+// columns in registers and stored once.
 __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::BoundsAvx512(const LeafGrid& g,
                                                                                         const LeafGrid& p,
                                                                                         double* bound, char* exact) {
   const size_t n = g.rows_, m = p.rows_, k = g.cols_;
-  const size_t blocks = (m + 7) / 8;
-  std::vector<__mmask8> loose(blocks);
   const __m512i one = _mm512_set1_epi64(1);
   const __m512d ones = _mm512_set1_pd(1.0), slack = _mm512_set1_pd(kSlack);
   for (size_t i = 0; i < n; ++i) {
-    double* out = bound + i * m;
-    std::fill(out, out + m, 0.0);
-    std::fill(loose.begin(), loose.end(), 0);
-    for (size_t c = 0; c < k; ++c) {
-      const size_t gx = c * n + i, base = c * m;
-      if (!g.leaves_[gx]) {
-        for (size_t b = 0, j = 0; b < blocks; ++b, j += 8) {
-          const __mmask8 lane = Lanes(m - j);
-          const __m512d o = _mm512_maskz_loadu_pd(lane, out + j);
-          _mm512_mask_storeu_pd(out + j, lane, _mm512_add_pd(o, _mm512_maskz_loadu_pd(lane, &p.nonish_[base + j])));
+    for (size_t j = 0; j < m; j += 8) {
+      const __mmask8 lane = Lanes(m - j);
+      __m512d o = _mm512_setzero_pd();
+      __mmask8 loose = 0;
+      for (size_t c = 0; c < k; ++c) {
+        const size_t gx = c * n + i, px = c * m + j;
+        const LeafText* gl = g.leaves_[gx];
+        if (!gl) {
+          o = _mm512_add_pd(o, _mm512_maskz_loadu_pd(lane, &p.nonish_[px]));
+          continue;
         }
-        continue;
-      }
-      const LeafText* gl = g.leaves_[gx];
-      const __m512i gh = _mm512_set1_epi64(static_cast<long long>(g.hash_[gx]));
-      const __m512i gc = _mm512_set1_epi64(static_cast<long long>(g.chars_[gx]));
-      const __m512i gs = _mm512_set1_epi64(g.size_[gx]);
-      const __m512d g_inverse = _mm512_set1_pd(g.inverse_[gx]);
-      for (size_t b = 0, j = 0; b < blocks; ++b, j += 8) {
-        const __mmask8 lane = Lanes(m - j);
-        const __m512i ps = _mm512_maskz_loadu_epi64(lane, &p.size_[base + j]);
-        const __m512i pc = _mm512_maskz_loadu_epi64(lane, &p.chars_[base + j]);
-        const __m512i ph = _mm512_maskz_loadu_epi64(lane, &p.hash_[base + j]);
+        const __m512i gs = _mm512_set1_epi64(g.size_[gx]);
+        const __m512i gc = _mm512_set1_epi64(static_cast<long long>(g.chars_[gx]));
+        const __m512i ps = _mm512_maskz_loadu_epi64(lane, &p.size_[px]);
+        const __m512i pc = _mm512_maskz_loadu_epi64(lane, &p.chars_[px]);
         const __m512i longest = _mm512_max_epi64(gs, ps), shortest = _mm512_min_epi64(gs, ps);
         const __m512i classes = _mm512_max_epi64(_mm512_popcnt_epi64(_mm512_andnot_si512(pc, gc)),
                                                  _mm512_popcnt_epi64(_mm512_andnot_si512(gc, pc)));
         const __m512i least = _mm512_max_epi64(_mm512_max_epi64(_mm512_sub_epi64(longest, shortest), classes), one);
         const __mmask8 zero = _mm512_cmpgt_epi64_mask(_mm512_add_epi64(least, least), longest);
-        const __m512d inverse = _mm512_min_pd(g_inverse, _mm512_maskz_loadu_pd(lane, &p.inverse_[base + j]));
+        const __m512d inverse =
+            _mm512_min_pd(_mm512_set1_pd(g.inverse_[gx]), _mm512_maskz_loadu_pd(lane, &p.inverse_[px]));
         const __m512d ub = _mm512_add_pd(_mm512_sub_pd(ones, _mm512_mul_pd(_mm512_cvtepi64_pd(least), inverse)), slack);
         // Equal texts score 1 (their fingerprints are equal; the texts are compared).
-        __mmask8 equal = _mm512_mask_cmpeq_epi64_mask(lane, ph, gh);
+        __mmask8 equal = _mm512_mask_cmpeq_epi64_mask(
+            lane, _mm512_maskz_loadu_epi64(lane, &p.hash_[px]), _mm512_set1_epi64(static_cast<long long>(g.hash_[gx])));
         for (unsigned bits = equal; bits; bits &= bits - 1) {
-          const LeafText* pl = p.leaves_[base + j + static_cast<size_t>(__builtin_ctz(bits))];
-          if (!pl || gl->text() != pl->text()) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
+          const LeafText* pl = p.leaves_[px + static_cast<size_t>(__builtin_ctz(bits))];
+          if (!pl || !SameText(*gl, *pl)) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
         }
         const __mmask8 bounded = static_cast<__mmask8>(lane & ~zero & ~equal);
-        __m512d o = _mm512_maskz_loadu_pd(lane, out + j);
         o = _mm512_mask_add_pd(o, bounded, o, ub);
         o = _mm512_mask_add_pd(o, equal, o, ones);
-        _mm512_mask_storeu_pd(out + j, lane, o);
-        loose[b] = static_cast<__mmask8>(loose[b] | bounded);
+        loose = static_cast<__mmask8>(loose | bounded);
       }
+      _mm512_mask_storeu_pd(bound + i * m + j, lane, o);
+      char* settled = exact + i * m + j;
+      for (size_t x = 0; x < 8 && j + x < m; ++x) settled[x] = !((loose >> x) & 1);
     }
-    char* settled = exact + i * m;
-    for (size_t j = 0; j < m; ++j) settled[j] = !((loose[j / 8] >> (j % 8)) & 1);
   }
 }
 

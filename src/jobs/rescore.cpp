@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "common/strings.h"
 #include "jobs/run_analysis.h"
 #include "jobs/run_end.h"
 #include "jobs/run_metrics.h"
@@ -42,7 +43,7 @@ Scored ScoreAgain(const eval::ItemScorer& scorer, const store::RunItemRecord& it
     return out;
   }
   // Only results that carry warnings are parsed again for them.
-  if (item.result && item.result->find("\"warnings\"") != std::string::npos) {
+  if (item.result && Contains(*item.result, "\"warnings\"")) {
     auto old = ParseJson(*item.result);
     if (old.ok() && old->is_object())
       if (const json::value* w = old->as_object().if_contains("warnings")) (*scored)["warnings"] = *w;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "common/strings.h"
 #include "model/statuses.h"
 
 namespace goldset::jobs {
@@ -23,7 +24,7 @@ void RunAnalysisAccumulator::AddProcessed(const store::RunItemRecord& item, cons
   StatusOr<json::value> expected = Status::NotFound("");
   // The output is read for its usage alone unless an option needs its value: one without
   // the word "usage" anywhere has none, and a document's output is large to parse.
-  if (item.output && (options_.NeedsValues() || item.output->find("\"usage\"") != std::string::npos)) {
+  if (item.output && (options_.NeedsValues() || Contains(*item.output, "\"usage\""))) {
     output = ParseJson(*item.output);
     if (output.ok() && output->is_object()) {
       cost.usage = output->as_object().if_contains("usage");

@@ -35,5 +35,27 @@ TEST(StringsTest, IsAsciiSpaceMatchesTheCLocale) {
   }
 }
 
+// Contains agrees with std::string::find on every needle position, at the ends, in
+// haystacks full of the needle's first byte, and with embedded NUL bytes.
+TEST(StringsTest, ContainsAgreesWithFind) {
+  const std::string json = R"({"value":{"a":"usage","b":"x"},"usage":{"calls":1}})";
+  EXPECT_TRUE(Contains(json, "\"usage\""));
+  EXPECT_FALSE(Contains(R"({"value":{"usage":1}})", "\"usage\":{\"calls\""));
+  EXPECT_TRUE(Contains("abc", ""));
+  EXPECT_FALSE(Contains("", "a"));
+  EXPECT_FALSE(Contains("ab", "abc"));
+  std::string haystack(5000, '"');
+  EXPECT_FALSE(Contains(haystack, "\"usage\""));
+  for (size_t at : {size_t{0}, size_t{1}, size_t{2500}, size_t{4993}}) {
+    std::string h = haystack;
+    h.replace(at, 7, "\"usage\"");
+    EXPECT_TRUE(Contains(h, "\"usage\"")) << at;
+    EXPECT_EQ(Contains(h, "\"usagE\""), h.find("\"usagE\"") != std::string::npos) << at;
+  }
+  const std::string nul("a\0b\0c", 5);
+  EXPECT_TRUE(Contains(nul, std::string_view("\0c", 2)));
+  EXPECT_FALSE(Contains(nul, std::string_view("\0d", 2)));
+}
+
 }  // namespace
 }  // namespace goldset

@@ -166,5 +166,35 @@ TEST(LeafGrid, BoundsEqualTheScalarBoundsOnEveryPath) {
   }
 }
 
+// Texts of up to three code points with equal fingerprints are taken as equal without
+// comparing them (leaf_grid.cpp SameText): every such text against every other, on both
+// paths, scores 1 exactly when the texts are equal.
+TEST(LeafGrid, ShortTextsWithEqualFingerprintsAreEqualTexts) {
+  static const char* kChars[] = {"a", "b", "1", ".", "\u00e9", "\u4e2d", "\U0001F600", "\u0100"};
+  std::vector<std::string> texts;
+  for (const char* x : kChars) {
+    texts.push_back(x);
+    for (const char* y : kChars) {
+      texts.push_back(std::string(x) + y);
+      for (const char* z : kChars) texts.push_back(std::string(x) + y + z);
+    }
+  }
+  const size_t n = texts.size();
+  std::vector<LeafText> cells(n);
+  LeafGrid grid(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    cells[i].Assign(texts[i]);
+    grid.Set(i, 0, &cells[i], false);
+  }
+  for (LeafGrid::Isa isa : {LeafGrid::Isa::kPortable, LeafGrid::Isa::kBest}) {
+    std::vector<double> bound(n * n);
+    std::vector<char> exact(n * n);
+    LeafGrid::Bounds(grid, grid, bound.data(), exact.data(), isa);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < n; ++j)
+        ASSERT_EQ(bound[i * n + j] == 1.0, texts[i] == texts[j]) << texts[i] << " " << texts[j];
+  }
+}
+
 }  // namespace
 }  // namespace goldset::eval
