@@ -1,6 +1,9 @@
 // ANLS* throughput and the run analysis' overhead.
 //
 //   bench_analysis [--items N] [--rows R] [--data OUT.json]
+//   bench_analysis --anls-only 1 [--warm 1]   (ANLS* alone, for a profiler; --warm parses each
+//                                              item just before, as scoring meets it)
+//   bench_analysis --analysis-only 1          (RunAnalysis alone over scored items)
 // 1. ANLS* items/s (one thread, CPU time) on invoice-like items: 20 fields and an R-row
 //    line-item table, with --data writing the (expected, actual) value pairs for
 //    anls_peer.py, which times the reference implementation on the same pairs.
@@ -113,22 +116,33 @@ int Main(int argc, char** argv) {
   size_t n = 10000;
   int rows = 30;
   const char* data = nullptr;
-  bool anls_only = false, analysis_only = false;
+  bool anls_only = false, analysis_only = false, warm = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--items")) n = std::stoul(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--rows")) rows = std::stoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
     else if (!std::strcmp(argv[i], "--anls-only")) anls_only = !std::strcmp(argv[i + 1], "1");
+    else if (!std::strcmp(argv[i], "--warm")) warm = !std::strcmp(argv[i + 1], "1");
     else if (!std::strcmp(argv[i], "--analysis-only")) analysis_only = !std::strcmp(argv[i + 1], "1");
   }
   const int fields = 20;
   if (anls_only) {  // for a profiler: ANLS* alone on the run's workload
     std::vector<Item> items = Workload(n, fields, rows, 11);
+    std::vector<std::string> texts;
+    for (const auto& it : items) texts.push_back(json::serialize(it.expected)), texts.push_back(json::serialize(it.actual));
     double best = 1e9, sum = 0;
     for (int rep = 0; rep < 10; ++rep) {  // mostly ANLS* in a profile, not the workload's making
       double t0 = CpuSeconds();
       sum = 0;
-      for (const auto& it : items) sum += AnlsStarWithKeys(it.expected.at("value"), it.actual.at("value"))->score;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (warm) {  // as scoring meets them: just parsed
+          auto e = ParseJson(texts[2 * i]);
+          auto a = ParseJson(texts[2 * i + 1]);
+          sum += AnlsStarWithKeys(e->at("value"), a->at("value"))->score;
+        } else {
+          sum += AnlsStarWithKeys(items[i].expected.at("value"), items[i].actual.at("value"))->score;
+        }
+      }
       best = std::min(best, CpuSeconds() - t0);
     }
     std::printf("anls_us_per_item %.2f\nanls_mean %.12f\n", best * 1e6 / static_cast<double>(n),

@@ -97,15 +97,18 @@ class Fingerprint {
  public:
   void Add(char32_t c) {
     word_ = (word_ << 21) ^ c;
-    if (++count_ % 3 == 0) {
+    ++count_;
+    if (++phase_ == 3) {
       h_ = (h_ ^ word_) * 1099511628211ull;
       word_ = 0;
+      phase_ = 0;
     }
   }
   uint64_t Done() const { return (h_ ^ word_ ^ (count_ << 58)) * 1099511628211ull; }
 
  private:
   uint64_t h_ = 1469598103934665603ull, word_ = 0, count_ = 0;
+  unsigned phase_ = 0;  // count_ % 3
 };
 
 // Lower-cased code points to `out` (room for all of them), whitespace runs as one space,
