@@ -165,9 +165,16 @@ class RunStore {
   Status ForEachItemId(const std::string& run_id, const std::function<void(const std::string&)>& fn);
 
  private:
+  // CreateRun's transaction.
+  Status InsertRun(RunRecord* run, const std::vector<std::string>& item_ids);
+  // PostgreSQL: the claim columns' statistics refreshed after a large run's items arrived.
+  void RefreshClaimStatistics(int64_t new_items);
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
   // The same with the run's current row already read (under its lock) by the caller.
   Status FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize);
+  // ClaimItems' PostgreSQL path.
+  StatusOr<std::vector<RunItemRecord>> ClaimInOneStatement(const std::string& owner, int64_t now, int64_t lease_ms,
+                                                           const std::string& node, int max);
   // Runs this store has seen leave PENDING (committed): a claim need not move them to
   // PROCESSING again. A run never returns to PENDING, so the set can be incomplete but
   // never wrong. Shared by copies of the store. Thread-safe.

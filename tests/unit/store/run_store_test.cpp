@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <set>
@@ -475,6 +476,86 @@ TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
   EXPECT_EQ(completed.load(), kItems);
   EXPECT_EQ(finalized.load(), 1);
   EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
+}
+
+// A batch holding items of two runs lands in one call: each run counts its own items
+// (done and failed), each leaves PENDING with its first claim, and each ends once.
+TEST_P(RunStoreTest, CompleteItemsCountsEachRunOfAMixedBatch) {
+  RunStore runs(db_);
+  RunRecord a = NewRun(), b = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&a, {}).ok());
+  ASSERT_TRUE(runs.CreateRun(&b, {}).ok());
+  std::atomic<int> finalized{0};
+  const RunFinalizer finalize = CountingFinalize(&finalized);
+  auto batch = runs.ClaimItems("w:1", NowMillis(), 600000, "", 2 * kItems);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), static_cast<size_t>(2 * kItems));
+  for (const RunRecord* run : {&a, &b})
+    EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run->id)->status), "PROCESSING");
+  std::vector<ItemCompletion> done(batch->size());
+  std::vector<RunStore::CompletionRef> all_but_last;
+  for (size_t i = 0; i < done.size(); ++i) {
+    done[i].failed = i % 4 == 1;
+    if (done[i].failed) done[i].error_code = "PARSING_ERROR";
+    else done[i].output = done[i].result = "{}";
+    if (i + 1 < done.size()) all_but_last.push_back({&(*batch)[i], &done[i]});
+  }
+  auto landed = runs.CompleteItems(all_but_last, finalize);
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  for (bool x : *landed) EXPECT_TRUE(x);
+  // The batch comes sorted by run: its last item is the later run's, so the earlier run has
+  // ended and the later has not.
+  const RunItemRecord& last = batch->back();
+  ASSERT_EQ(last.run_id, a.id < b.id ? b.id : a.id);
+  const RunRecord& first_run = a.id < b.id ? a : b;
+  EXPECT_EQ(finalized.load(), 1);
+  auto ended = runs.GetRun("ws_1", first_run.id);
+  EXPECT_EQ(ended->num_done, kItems);
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  auto open = runs.GetRun("ws_1", last.run_id);
+  EXPECT_EQ(open->num_done, kItems - 1);
+  EXPECT_STREQ(model::ToString(open->status), "PROCESSING");
+  EXPECT_EQ(runs.GetRun("ws_1", a.id)->num_failed + runs.GetRun("ws_1", b.id)->num_failed,
+            static_cast<int64_t>(std::count_if(done.begin(), done.end() - 1, [](const ItemCompletion& d) { return d.failed; })));
+  ASSERT_TRUE(*runs.CompleteItem(last, done.back(), finalize));
+  EXPECT_EQ(finalized.load(), 2);
+  EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", last.run_id)->status), "PROCESSED");
+}
+
+// Workers whose batches mix two runs land concurrently (each landing updates its runs'
+// counters in id order: no deadlock) and each run ends exactly once.
+TEST_P(RunStoreTest, ConcurrentMixedBatchesFinishEachRunExactlyOnce) {
+  RunStore runs(db_);
+  RunRecord a = NewRun(), b = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&a, {}).ok());
+  ASSERT_TRUE(runs.CreateRun(&b, {}).ok());
+  std::atomic<int> finalized{0}, completed{0};
+  const RunFinalizer finalize = CountingFinalize(&finalized);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      for (;;) {
+        auto c = runs.ClaimItems("w" + std::to_string(w), NowMillis(), 60000, "", 5);
+        if (!c.ok()) continue;  // busy: try again
+        if (c->empty()) return;
+        std::vector<ItemCompletion> done(c->size());
+        std::vector<RunStore::CompletionRef> refs;
+        for (size_t i = 0; i < c->size(); ++i) {
+          done[i].output = done[i].result = "{}";
+          refs.push_back({&(*c)[i], &done[i]});
+        }
+        std::reverse(refs.begin(), refs.end());  // runs in either order within a batch
+        StatusOr<std::vector<bool>> landed = Status::Unavailable("");
+        while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {
+        }
+        for (bool x : *landed) completed += x ? 1 : 0;
+      }
+    });
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(completed.load(), 2 * kItems);
+  EXPECT_EQ(finalized.load(), 2);
+  EXPECT_EQ(runs.GetRun("ws_1", a.id)->num_done, kItems);
+  EXPECT_EQ(runs.GetRun("ws_1", b.id)->num_done, kItems);
 }
 
 // Removing a set (the one path that deletes runs: DeleteSetsWithRuns) takes every item of
