@@ -446,26 +446,26 @@ TEST_P(RunStoreTest, CompleteItemsLandsABatchOnceAndSkipsLostClaims) {
   EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", run.id)->status), "PROCESSED");
 }
 
-TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
-  RunStore runs(db_);
-  RunRecord run = NewRun();
-  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
-  std::atomic<int> finalized{0}, completed{0};
-  const RunFinalizer finalize = CountingFinalize(&finalized);
+// Four workers claim batches of up to `batch` items and land each whole (in reverse order
+// when `reverse`, so a batch's runs come in either order) until nothing is left; returns
+// how many items landed.
+int LandAllInBatches(RunStore& runs, const RunFinalizer& finalize, size_t batch, bool reverse) {
+  std::atomic<int> completed{0};
   std::vector<std::thread> workers;
   for (int w = 0; w < 4; ++w)
     workers.emplace_back([&, w] {
       for (;;) {
-        auto c = runs.ClaimItems("w" + std::to_string(w), NowMillis(), 60000, "", 3);
+        auto c = runs.ClaimItems("w" + std::to_string(w), NowMillis(), 60000, "", static_cast<int>(batch));
         if (!c.ok()) continue;  // busy: try again
         if (c->empty()) return;
-        EXPECT_LE(c->size(), 3u);  // a claim never exceeds its LIMIT, however claims interleave
+        EXPECT_LE(c->size(), batch);  // a claim never exceeds its LIMIT, however claims interleave
         std::vector<ItemCompletion> done(c->size());
         std::vector<RunStore::CompletionRef> refs;
         for (size_t i = 0; i < c->size(); ++i) {
           done[i].output = done[i].result = "{}";
           refs.push_back({&(*c)[i], &done[i]});
         }
+        if (reverse) std::reverse(refs.begin(), refs.end());
         StatusOr<std::vector<bool>> landed = Status::Unavailable("");
         while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {
         }
@@ -473,7 +473,15 @@ TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
       }
     });
   for (auto& t : workers) t.join();
-  EXPECT_EQ(completed.load(), kItems);
+  return completed.load();
+}
+
+TEST_P(RunStoreTest, ConcurrentBatchWorkersFinishTheRunExactlyOnce) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  std::atomic<int> finalized{0};
+  EXPECT_EQ(LandAllInBatches(runs, CountingFinalize(&finalized), 3, false), kItems);
   EXPECT_EQ(finalized.load(), 1);
   EXPECT_EQ(runs.GetRun("ws_1", run.id)->num_done, kItems);
 }
@@ -529,30 +537,8 @@ TEST_P(RunStoreTest, ConcurrentMixedBatchesFinishEachRunExactlyOnce) {
   RunRecord a = NewRun(), b = NewRun();
   ASSERT_TRUE(runs.CreateRun(&a, {}).ok());
   ASSERT_TRUE(runs.CreateRun(&b, {}).ok());
-  std::atomic<int> finalized{0}, completed{0};
-  const RunFinalizer finalize = CountingFinalize(&finalized);
-  std::vector<std::thread> workers;
-  for (int w = 0; w < 4; ++w)
-    workers.emplace_back([&, w] {
-      for (;;) {
-        auto c = runs.ClaimItems("w" + std::to_string(w), NowMillis(), 60000, "", 5);
-        if (!c.ok()) continue;  // busy: try again
-        if (c->empty()) return;
-        std::vector<ItemCompletion> done(c->size());
-        std::vector<RunStore::CompletionRef> refs;
-        for (size_t i = 0; i < c->size(); ++i) {
-          done[i].output = done[i].result = "{}";
-          refs.push_back({&(*c)[i], &done[i]});
-        }
-        std::reverse(refs.begin(), refs.end());  // runs in either order within a batch
-        StatusOr<std::vector<bool>> landed = Status::Unavailable("");
-        while (!(landed = runs.CompleteItems(refs, finalize)).ok()) {
-        }
-        for (bool x : *landed) completed += x ? 1 : 0;
-      }
-    });
-  for (auto& t : workers) t.join();
-  EXPECT_EQ(completed.load(), 2 * kItems);
+  std::atomic<int> finalized{0};
+  EXPECT_EQ(LandAllInBatches(runs, CountingFinalize(&finalized), 5, true), 2 * kItems);
   EXPECT_EQ(finalized.load(), 2);
   EXPECT_EQ(runs.GetRun("ws_1", a.id)->num_done, kItems);
   EXPECT_EQ(runs.GetRun("ws_1", b.id)->num_done, kItems);
