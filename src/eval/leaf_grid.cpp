@@ -132,8 +132,8 @@ __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::Bound
             _mm512_min_pd(_mm512_set1_pd(g.inverse_[gx]), _mm512_maskz_loadu_pd(lane, &p.inverse_[px]));
         const __m512d ub = _mm512_add_pd(_mm512_sub_pd(ones, _mm512_mul_pd(_mm512_cvtepi64_pd(least), inverse)), slack);
         // Equal texts score 1 (their fingerprints are equal; the texts are compared).
-        __mmask8 equal = _mm512_mask_cmpeq_epi64_mask(
-            lane, _mm512_maskz_loadu_epi64(lane, &p.hash_[px]), _mm512_set1_epi64(static_cast<long long>(g.hash_[gx])));
+        __mmask8 equal = _mm512_mask_cmpeq_epi64_mask(lane, _mm512_maskz_loadu_epi64(lane, &p.hash_[px]),
+                                                      _mm512_set1_epi64(static_cast<long long>(g.hash_[gx])));
         for (unsigned bits = equal; bits; bits &= bits - 1) {
           const LeafText* pl = p.leaves_[px + static_cast<size_t>(__builtin_ctz(bits))];
           if (!pl || !SameText(*gl, *pl)) equal = static_cast<__mmask8>(equal & ~(bits & -bits));

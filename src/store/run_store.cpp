@@ -268,8 +268,7 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
 // WITH) that commits on its own: one round trip, no BEGIN or COMMIT. A run already started
 // is looked up by its key and left as it is.
 StatusOr<std::vector<RunItemRecord>> RunStore::ClaimInOneStatement(const std::string& owner, int64_t now,
-                                                                   int64_t lease_ms, const std::string& node,
-                                                                   int max) {
+                                                                   int64_t lease_ms, const std::string& node, int max) {
   const std::string sql = "WITH " + ClaimCtes(db_->ForUpdateSkipLocked()) + ", claimed AS (" + kClaimUpdate +
                           " RETURNING " + kItemCols +
                           "), started AS (UPDATE evaluation_runs SET status = 'PROCESSING', updated_at = ? "

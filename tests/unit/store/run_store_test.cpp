@@ -524,7 +524,8 @@ TEST_P(RunStoreTest, CompleteItemsCountsEachRunOfAMixedBatch) {
   EXPECT_EQ(open->num_done, kItems - 1);
   EXPECT_STREQ(model::ToString(open->status), "PROCESSING");
   EXPECT_EQ(runs.GetRun("ws_1", a.id)->num_failed + runs.GetRun("ws_1", b.id)->num_failed,
-            static_cast<int64_t>(std::count_if(done.begin(), done.end() - 1, [](const ItemCompletion& d) { return d.failed; })));
+            static_cast<int64_t>(
+                std::count_if(done.begin(), done.end() - 1, [](const ItemCompletion& d) { return d.failed; })));
   ASSERT_TRUE(*runs.CompleteItem(last, done.back(), finalize));
   EXPECT_EQ(finalized.load(), 2);
   EXPECT_STREQ(model::ToString(runs.GetRun("ws_1", last.run_id)->status), "PROCESSED");
