@@ -303,17 +303,6 @@ std::pair<std::string, Value*>& RunAnalysis::SlotOf(std::vector<std::pair<std::s
   return slot;
 }
 
-RunAnalysis::FieldSlot& RunAnalysis::FieldSlotOf(size_t index, std::string_view key) {
-  if (index >= field_slots_.size()) field_slots_.resize(index + 1);
-  FieldSlot& slot = field_slots_[index];
-  if (slot.errors && slot.key == key) return slot;
-  slot.key.assign(key);
-  slot.errors = &errors_[slot.key];  // map nodes stay where they are
-  slot.confidence = nullptr;
-  slot.rows = nullptr;
-  return slot;
-}
-
 void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
   ++items_;
   if (const json::value* a = result.if_contains("anlsStar"); a && a->is_number()) {
@@ -335,8 +324,8 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       const json::object& f = kv.value().as_object();
       const FieldView view(f);
       if (!view.category || !view.category->is_string()) continue;  // excluded, unlabeled
-      FieldSlot& slot = FieldSlotOf(index++, kv.key());
-      Errors& e = *slot.errors;
+      const auto& [path, field] = SlotOf(field_slots_, fields_, index++, kv.key());
+      Errors& e = field->errors;
       const json::string& c = view.category->as_string();
       bool ok = c == "correct";
       if (ok) ++e.correct, ++correct_fields_;
@@ -345,16 +334,14 @@ void RunAnalysis::Add(const json::object& result, const ItemCost& cost) {
       else if (c == "format_only") ++e.format_only;
       else if (c == "near_miss") ++e.near_miss;
       else ++e.wrong_value;
-      if (view.confidence && view.confidence->is_number()) {
-        if (!slot.confidence) slot.confidence = &confidence_[slot.key];
-        slot.confidence->push_back({view.confidence->to_number<double>(), ok});
-      }
+      if (view.confidence && view.confidence->is_number())
+        field->confidence.push_back({view.confidence->to_number<double>(), ok});
       if (view.IsTable()) {
-        if (!slot.rows) slot.rows = &rows_[slot.key];
-        Rows& r = *slot.rows;
+        field->table = true;
+        Rows& r = field->rows;
         if (view.correct_cells->is_number()) r.correct_cells += view.correct_cells->to_number<int64_t>();
         if (view.total_cells->is_number()) r.total_cells += view.total_cells->to_number<int64_t>();
-        if (options_.grits) AddGrits(slot.key, f, r);
+        if (options_.grits) AddGrits(path, f, r);
         if (view.actual && view.actual->is_array()) r.duplicated += DuplicateRows(view.actual->as_array());
         if (view.rows && view.rows->is_array()) {
           for (const auto& rv : view.rows->as_array()) {
@@ -432,7 +419,9 @@ json::object RunAnalysis::Build() const {
   out["treeEditAccuracy"] = std::move(ted);
 
   json::object lines;
-  for (const auto& [path, r] : rows_) {
+  for (const auto& [path, field] : fields_) {
+    if (!field.table) continue;
+    const Rows& r = field.rows;
     json::object o{{"rowsExpected", r.expected},
                    {"rowsActual", r.actual},
                    {"rowsMatched", r.matched},
@@ -464,7 +453,8 @@ json::object RunAnalysis::Build() const {
   out["lineItems"] = std::move(lines);
 
   json::object errors;
-  for (const auto& [path, e] : errors_) {
+  for (const auto& [path, field] : fields_) {
+    const Errors& e = field.errors;
     errors[path] = {{"correct", e.correct},
                     {"missing", e.missing},
                     {"hallucinated", e.hallucinated},
@@ -476,7 +466,9 @@ json::object RunAnalysis::Build() const {
   out["errors"] = std::move(errors);
 
   json::object calibration;
-  for (const auto& [path, samples] : confidence_) {
+  for (const auto& [path, field] : fields_) {
+    const std::vector<Sample>& samples = field.confidence;
+    if (samples.empty()) continue;
     std::vector<std::pair<double, bool>> s;
     s.reserve(samples.size());
     for (const auto& x : samples) s.emplace_back(x.confidence, x.correct);

@@ -25,7 +25,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,9 +106,15 @@ class RunAnalysis {
   int64_t items_ = 0, anls_items_ = 0, correct_fields_ = 0;
   double anls_sum_ = 0;
   std::map<std::string, std::pair<double, int64_t>> anls_fields_;
-  std::map<std::string, Errors> errors_;
-  std::map<std::string, Rows> rows_;
-  std::map<std::string, std::vector<Sample>> confidence_;
+  // Per scored field path: its error categories, its confidences (when the output gave
+  // any) and its row tallies (when it was a table in some item).
+  struct Field {
+    Errors errors;
+    std::vector<Sample> confidence;
+    bool table = false;  // rows counts
+    Rows rows;
+  };
+  std::map<std::string, Field> fields_;
   // The map entries of the keys the last item listed, by position: a run's items list the
   // same fields in the same order, so finding one is mostly a single compare.
   // Returns {key, its map entry}.
@@ -117,15 +122,7 @@ class RunAnalysis {
   static std::pair<std::string, Value*>& SlotOf(std::vector<std::pair<std::string, Value*>>& slots,
                                                 std::map<std::string, Value>& map, size_t index, std::string_view key);
   std::vector<std::pair<std::string, std::pair<double, int64_t>*>> anls_slots_;
-  // A field's entries in errors_, confidence_ and rows_ (the last two made on first use).
-  struct FieldSlot {
-    std::string key;
-    Errors* errors = nullptr;
-    std::vector<Sample>* confidence = nullptr;
-    Rows* rows = nullptr;
-  };
-  FieldSlot& FieldSlotOf(size_t index, std::string_view key);
-  std::vector<FieldSlot> field_slots_;
+  std::vector<std::pair<std::string, Field*>> field_slots_;
   std::vector<int64_t> latencies_;
   int64_t ted_items_ = 0, ted_tp_ = 0, ted_pred_ = 0, ted_gt_ = 0;
   uint64_t work_ = 0;

@@ -92,7 +92,7 @@ constexpr std::array<uint64_t, 128> kAsciiBits = [] {
 // fingerprints, whichever path built them): code points packed three to a word, 21 bits
 // each, and the words mixed by FNV-1a's multiply. Up to three code points, every step is a
 // bijection: texts of one such length have equal fingerprints only when they are equal
-// (leaf_grid.cpp relies on it).
+// (LeafText::SameText relies on it).
 class Fingerprint {
  public:
   void Add(char32_t c) {
@@ -190,12 +190,17 @@ void LeafText::AssignBeyondAscii(std::string_view raw) {
   hash_ = fingerprint.Done();
 }
 
+bool LeafText::SameText(const LeafText& o) const {
+  if (hash_ != o.hash_ || size_ != o.size_) return false;
+  return size_ <= 3 || text() == o.text();  // Fingerprint: a bijection up to three code points
+}
+
 // The distance of unequal texts is at least 1, the length difference, and the number of
 // character classes only one side holds: when twice that exceeds the longer length, the
 // similarity is below one half and counts 0.
 double LeafText::SimilarityBound(const LeafText& pred, bool* exact) const {
   *exact = true;
-  if (hash_ == pred.hash_ && chars_ == pred.chars_ && text() == pred.text()) return 1.0;
+  if (SameText(pred)) return 1.0;
   const size_t longest = std::max(size_, pred.size_);
   const size_t shortest = std::min(size_, pred.size_);
   const size_t classes =

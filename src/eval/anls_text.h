@@ -33,6 +33,9 @@ class LeafText {
   ~LeafText() { Release(); }
   void Assign(std::string_view raw);
   std::u32string_view text() const { return {data_, size_}; }
+  // text() == o.text(), decided by the fingerprint alone where it is exact (texts of up to
+  // three code points).
+  bool SameText(const LeafText& o) const;
 
   // 1 - Levenshtein / longer length; 0 below the reference's threshold of 1/2.
   // Called on ground-truth leaves (their pattern is reused against many predictions).

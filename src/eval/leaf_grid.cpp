@@ -14,18 +14,6 @@ constexpr double kSlack = 1e-12;
 // The lanes of an 8-wide step that hold cells when `left` cells remain.
 __mmask8 Lanes(size_t left) { return left >= 8 ? __mmask8{0xFF} : static_cast<__mmask8>((1u << left) - 1); }
 
-// Texts with equal fingerprints: equal unless the fingerprint collided. A fingerprint of up
-// to three code points is the packed code points, mixed by bijections: one of that many
-// is equal exactly when the lengths are (most numbers in a column of quantities).
-bool SameText(const LeafText& a, const LeafText& b) {
-  const std::u32string_view x = a.text(), y = b.text();
-  if (x.size() != y.size()) return false;
-  if (x.size() <= 3) return true;
-  for (size_t i = 0; i < x.size(); ++i)
-    if (x[i] != y[i]) return false;
-  return true;
-}
-
 bool HasAvx512Popcount() {
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
                           __builtin_cpu_supports("avx512vpopcntdq");
@@ -81,7 +69,7 @@ __attribute__((target_clones("popcnt", "default"))) void LeafGrid::BoundsPortabl
       const double* p_inverse = p.inverse_.data() + base;
       const LeafText* const* p_leaves = p.leaves_.data() + base;
       for (size_t j = 0; j < m; ++j) {
-        if (gh == p_hash[j] && p_leaves[j] && SameText(*gl, *p_leaves[j])) [[unlikely]] {
+        if (gh == p_hash[j] && p_leaves[j] && gl->SameText(*p_leaves[j])) [[unlikely]] {
           out[j] += 1.0;
           continue;
         }
@@ -136,7 +124,7 @@ __attribute__((target("avx512f,avx512dq,avx512vpopcntdq"))) void LeafGrid::Bound
                                                       _mm512_set1_epi64(static_cast<long long>(g.hash_[gx])));
         for (unsigned bits = equal; bits; bits &= bits - 1) {
           const LeafText* pl = p.leaves_[px + static_cast<size_t>(__builtin_ctz(bits))];
-          if (!pl || !SameText(*gl, *pl)) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
+          if (!pl || !gl->SameText(*pl)) equal = static_cast<__mmask8>(equal & ~(bits & -bits));
         }
         const __mmask8 bounded = static_cast<__mmask8>(lane & ~zero & ~equal);
         o = _mm512_mask_add_pd(o, bounded, o, ub);

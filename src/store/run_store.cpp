@@ -53,6 +53,13 @@ constexpr const char* kClaimUpdate =
     "attempts = attempts + 1, updated_at = ? "
     "WHERE (run_id, item_id, seq) IN (SELECT run_id, item_id, seq FROM chosen)";
 
+// A claimed batch in FIFO order (RETURNING's order is unspecified): by run, then seq.
+void SortFifo(std::vector<RunItemRecord>& claimed) {
+  std::sort(claimed.begin(), claimed.end(), [](const RunItemRecord& a, const RunItemRecord& b) {
+    return std::tie(a.run_id, a.seq) < std::tie(b.run_id, b.seq);
+  });
+}
+
 RunRecord RunFromRow(const Row& r) {
   RunRecord x;
   x.id = r.Text(0);
@@ -244,10 +251,7 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimItems(const std::string& own
     auto rows = c.Query(sql, {now, max, now, max, max, owner, node, now + lease_ms, now});
     if (!rows.ok()) return rows.status();
     for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
-    // RETURNING order is unspecified: work the batch in FIFO order.
-    std::sort(claimed.begin(), claimed.end(), [](const RunItemRecord& a, const RunItemRecord& b) {
-      return std::tie(a.run_id, a.seq) < std::tie(b.run_id, b.seq);
-    });
+    SortFifo(claimed);
     std::set<std::string> runs;
     for (const auto& item : claimed) runs.insert(item.run_id);
     for (const auto& run_id : runs) {            // sorted: concurrent claimers lock runs in one order
@@ -280,9 +284,7 @@ StatusOr<std::vector<RunItemRecord>> RunStore::ClaimInOneStatement(const std::st
   std::vector<RunItemRecord> claimed;
   claimed.reserve(rows->size());
   for (const Row& r : *rows) claimed.push_back(ItemFromRow(r));
-  std::sort(claimed.begin(), claimed.end(), [](const RunItemRecord& a, const RunItemRecord& b) {
-    return std::tie(a.run_id, a.seq) < std::tie(b.run_id, b.seq);
-  });
+  SortFifo(claimed);
   return claimed;
 }
 

@@ -167,7 +167,7 @@ TEST(LeafGrid, BoundsEqualTheScalarBoundsOnEveryPath) {
 }
 
 // Texts of up to three code points with equal fingerprints are taken as equal without
-// comparing them (leaf_grid.cpp SameText): every such text against every other, on both
+// comparing them (LeafText::SameText): every such text against every other, on both
 // paths, scores 1 exactly when the texts are equal.
 TEST(LeafGrid, ShortTextsWithEqualFingerprintsAreEqualTexts) {
   static const char* kChars[] = {"a", "b", "1", ".", "\u00e9", "\u4e2d", "\U0001F600", "\u0100"};
