@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { parseArgs, seedInvoiceSet, startBenchServer } from './server.mjs';
+import { childrenOf, parseArgs, seedInvoiceSet, startBenchServer, ticksOf } from './server.mjs';
 
 const args = parseArgs();
 const bin = args.bin || 'build/goldset';
@@ -24,25 +24,6 @@ if (!database) throw new Error('--database is required');
 const postmaster = args['postmaster-pid'] ? Number(args['postmaster-pid']) : null;
 const tick = 100;  // USER_HZ on Linux
 
-// CPU ticks (user + system) of a process and its children that are still running.
-function ticksOf(pid) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]);
-  } catch { return 0; }
-}
-function childrenOf(ppid) {
-  const out = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(d));
-    } catch { /* gone */ }
-  }
-  return out;
-}
 // Ticks of the postmaster and its backends, keyed by pid (backends come and go; a
 // backend's ticks are counted from its first sample, the first sample taken at start).
 const dbTicks = new Map();

@@ -13,6 +13,25 @@ export function parseArgs(argv = process.argv.slice(2)) {
     (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 }
 
+// CPU ticks (user + system) of a process and its children that are still running.
+export function ticksOf(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch { return 0; }
+}
+export function childrenOf(ppid) {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[1]) === ppid) out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
+}
 // Starts `bin serve` with `workers` run workers on SQLite in a new data dir, or on
 // `database` when given (never on an inherited GOLDSET_DATABASE). Resolves
 // {url, key, auth, api, peakRss(), stop()}; stop() also removes the data dir.
@@ -50,7 +69,7 @@ export async function startBenchServer({ bin, database, workers, prefix }) {
     await new Promise((res) => proc.on('exit', res));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  return { url, key, auth, api, peakRss: () => peakRss, stop };
+  return { url, key, auth, api, pid: proc.pid, peakRss: () => peakRss, stop };
 }
 
 // An extractor and an evaluation set of `total` invoice items over 20 uploaded invoices

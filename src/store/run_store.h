@@ -121,6 +121,8 @@ class RunStore {
   // Claims up to `max` due items in one transaction (one round trip per kind of due item
   // instead of one claim per item), each as ClaimItem would, all under `owner`: each
   // item's lease is its own (renewed, completed or lost one by one). In (run, seq) order.
+  // Each distinct `max` is a statement of its own (its limit is in the text); negative
+  // counts as 0.
   StatusOr<std::vector<RunItemRecord>> ClaimItems(const std::string& owner, int64_t now, int64_t lease_ms,
                                                   const std::string& node, int max);
   // Extends a held claim's lease to `until`; false when the claim no longer holds.
@@ -172,6 +174,9 @@ class RunStore {
   Status FinishRunIfDone(Connection& c, const std::string& run_id, const RunFinalizer& finalize);
   // The same with the run's current row already read (under its lock) by the caller.
   Status FinishRunIfDone(Connection& c, RunRecord run, const RunFinalizer& finalize);
+  // CompleteItems' PostgreSQL path.
+  StatusOr<std::vector<bool>> CompleteItemsInOneStatement(const std::vector<CompletionRef>& batch,
+                                                          const RunFinalizer& finalize);
   // ClaimItems' PostgreSQL path.
   StatusOr<std::vector<RunItemRecord>> ClaimInOneStatement(const std::string& owner, int64_t now, int64_t lease_ms,
                                                            const std::string& node, int max);

@@ -327,6 +327,12 @@ TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
   RunStore runs(db_);
   RunRecord run = NewRun();
   ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  // A batch size of zero or less claims nothing (the limit is written into the statement).
+  for (int none : {0, -1}) {
+    auto nothing = runs.ClaimItems("z:1", NowMillis(), 600000, "", none);
+    ASSERT_TRUE(nothing.ok()) << nothing.status().ToString();
+    EXPECT_TRUE(nothing->empty());
+  }
   auto first = runs.ClaimItems("a:1", NowMillis(), 600000, "node-a", 8);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(first->size(), 8u);
