@@ -232,7 +232,11 @@ test('F25(b): /metrics answers 404 unless the server runs with --metrics; then o
     const m = await fetch(`${on.url}/metrics`);
     assert.equal(m.status, 200);
     assert.match(m.headers.get('content-type'), /^text\/plain/);
-    assert.match(await m.text(), /^goldset_http_requests_total\{class="2xx"\} \d+$/m);
+    const text = await m.text();
+    assert.match(text, /^goldset_http_requests_total\{class="2xx"\} \d+$/m);
+    // The queue's gauges, counted through its partial indexes (an empty queue reads 0).
+    assert.match(text, /^goldset_run_items_open\{status="PENDING"\} 0$/m);
+    assert.match(text, /^goldset_run_items_open\{status="PROCESSING"\} 0$/m);
     for (const h of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { via: '1.1 proxy' }, { 'x-real-ip': '203.0.113.9' }]) {
       const p = await fetch(`${on.url}/metrics`, { headers: h });
       assert.equal(p.status, 404, JSON.stringify(h));

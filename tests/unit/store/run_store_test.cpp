@@ -360,6 +360,41 @@ TEST_P(RunStoreTest, ClaimItemsHandsOutABatchInOrderWithALeaseOnEach) {
   EXPECT_EQ((*reclaimed)[0].attempts, 2);
 }
 
+// The claims find their rows through the queue's partial indexes (migration 901): due
+// items in claim order, leases by expiry. Each query names its status as a literal, which
+// both backends need to use a partial index.
+TEST_P(RunStoreTest, ClaimsSearchTheQueueIndexes) {
+  RunStore runs(db_);
+  RunRecord run = NewRun();
+  ASSERT_TRUE(runs.CreateRun(&run, {}).ok());
+  const bool pg = db_->backend() == Backend::kPostgres;
+  auto plan = [&](const std::string& sql) {
+    std::string text;
+    Status st = db_->InTransaction(false, [&](Connection& c) -> Status {
+      text.clear();
+      if (pg) {  // a 20-row table is rightly read whole; the question is which index serves the query
+        auto off = c.Query("SELECT set_config('enable_seqscan', 'off', true)");
+        if (!off.ok()) return off.status();
+      }
+      auto rows = c.Query((pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql);
+      if (!rows.ok()) return rows.status();
+      for (const Row& r : *rows) text += r.Text(r.size() - 1) + "\n";
+      return Status::OK();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return text;
+  };
+  const std::string due = plan(
+      "SELECT run_id, item_id FROM evaluation_run_items WHERE status = 'PENDING' AND next_attempt_at <= 1 "
+      "ORDER BY next_attempt_at, run_id, seq LIMIT 32");
+  EXPECT_NE(due.find("evaluation_run_items_pending"), std::string::npos) << due;
+  const std::string expired = plan(
+      "SELECT run_id, item_id FROM evaluation_run_items WHERE status = 'PROCESSING' AND lease_until < 1 "
+      "ORDER BY next_attempt_at, run_id, seq LIMIT 32");
+  EXPECT_NE(expired.find("evaluation_run_items_processing"), std::string::npos) << expired;
+  EXPECT_EQ(due.find("evaluation_run_items_claim"), std::string::npos) << "the full-table queue index is gone";
+}
+
 // Expired leases and due items come from one statement: the expired first, the batch
 // never larger than asked, and each run moved out of PENDING (the second run's too).
 TEST_P(RunStoreTest, ClaimItemsTakesExpiredLeasesBeforeDueItemsWithinTheBatchSize) {
