@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { childrenOf, parseArgs, seedInvoiceSet, startBenchServer, ticksOf } from './server.mjs';
+import { USER_HZ, dbTicksSampler, parseArgs, seedInvoiceSet, startBenchServer } from './server.mjs';
 
 const args = parseArgs();
 const bin = args.bin || 'build/goldset';
@@ -22,15 +22,7 @@ const n = Number(args.processes || 1);
 const database = args.database;
 if (!database) throw new Error('--database is required');
 const postmaster = args['postmaster-pid'] ? Number(args['postmaster-pid']) : null;
-const tick = 100;  // USER_HZ on Linux
-
-// Ticks of the postmaster and its backends, keyed by pid (backends come and go; a
-// backend's ticks are counted from its first sample, the first sample taken at start).
-const dbTicks = new Map();
-function sampleDb() {
-  if (!postmaster) return;
-  for (const pid of [postmaster, ...childrenOf(postmaster)]) dbTicks.set(pid, Math.max(dbTicks.get(pid) || 0, ticksOf(pid)));
-}
+const sampleDb = dbTicksSampler(postmaster);
 function machineTicks() {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return { busy: cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7], all: cpu.reduce((a, b) => a + b, 0) };
@@ -72,8 +64,7 @@ function dbCounters() {
 try { psql('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'); } catch { /* not available */ }
 await new Promise((res) => setTimeout(res, 600));  // pg_stat_database lags up to 500 ms
 const c0 = dbCounters();
-sampleDb();
-const db0 = [...dbTicks.values()].reduce((a, b) => a + b, 0);
+const db0 = sampleDb();
 const m0 = machineTicks();
 const t0 = performance.now();
 const run = await api('POST', '/evaluation_set_runs', { evaluationSetId: set.id });
@@ -85,8 +76,7 @@ while (['PENDING', 'PROCESSING', 'CANCELLING'].includes(r.status)) {
   r = await api('GET', `/evaluation_set_runs/${run.id}`);
 }
 const secs = (performance.now() - t0) / 1000;
-sampleDb();
-const db1 = [...dbTicks.values()].reduce((a, b) => a + b, 0);
+const db1 = sampleDb();
 const m1 = machineTicks();
 await new Promise((res) => setTimeout(res, 600));
 const c1 = dbCounters();
@@ -97,13 +87,13 @@ await stop();
 for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 if (r.status !== 'PROCESSED' || r.metrics.numFilesProcessed !== total) throw new Error(`run ended ${r.status}: ${JSON.stringify(r.metrics)}`);
 
-const dbCpuSecs = postmaster ? (db1 - db0) / tick : null;
+const dbCpuSecs = postmaster ? (db1 - db0) / USER_HZ : null;
 console.log(JSON.stringify({
   processes: n, runItems: total, runSecs: Number(secs.toFixed(2)), runItemsPerSec: Math.round(total / secs),
   dbCores: dbCpuSecs === null ? null : Number((dbCpuSecs / secs).toFixed(2)),
   dbShareOfBusyCpu: dbCpuSecs === null ? null : Number(((db1 - db0) / Math.max(1, m1.busy - m0.busy)).toFixed(2)),
   dbCpuMsPerItem: dbCpuSecs === null ? null : Number((dbCpuSecs * 1000 / total).toFixed(3)),
-  machineBusyCores: Number(((m1.busy - m0.busy) / tick / secs).toFixed(2)),
+  machineBusyCores: Number(((m1.busy - m0.busy) / USER_HZ / secs).toFixed(2)),
   // Per item, everything the database saw meanwhile (the poller's reads included).
   transactionsPerItem: Number(((c1.xacts - c0.xacts) / total).toFixed(2)),
   statementsPerItem: c0.calls === null ? null : Number(((c1.calls - c0.calls) / total).toFixed(2)),

@@ -21,7 +21,7 @@ export function ticksOf(pid) {
     return Number(rest[11]) + Number(rest[12]);
   } catch { return 0; }
 }
-export function childrenOf(ppid) {
+function childrenOf(ppid) {
   const out = [];
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -32,6 +32,20 @@ export function childrenOf(ppid) {
   }
   return out;
 }
+export const USER_HZ = 100;  // the unit of ticksOf on Linux
+// The CPU ticks of a PostgreSQL cluster: sample() reads the postmaster's and its backends'
+// ticks and returns their sum. Backends come and go, so each one's ticks are kept from its
+// last sample: sample often enough (e.g. while polling) to see short-lived ones.
+// Without a postmaster pid, sample() returns null.
+export function dbTicksSampler(postmaster) {
+  const ticks = new Map();
+  return () => {
+    if (!postmaster) return null;
+    for (const pid of [postmaster, ...childrenOf(postmaster)]) ticks.set(pid, Math.max(ticks.get(pid) || 0, ticksOf(pid)));
+    return [...ticks.values()].reduce((a, b) => a + b, 0);
+  };
+}
+
 // Starts `bin serve` with `workers` run workers on SQLite in a new data dir, or on
 // `database` when given (never on an inherited GOLDSET_DATABASE). Resolves
 // {url, key, auth, api, peakRss(), stop()}; stop() also removes the data dir.

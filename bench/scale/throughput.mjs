@@ -7,7 +7,7 @@
 // Usage: node throughput.mjs --bin build/goldset --workers 4 [--items 2000]
 //        [--database postgresql://... [--postmaster-pid PID]]
 
-import { childrenOf, parseArgs, seedInvoiceSet, startBenchServer, ticksOf } from './server.mjs';
+import { USER_HZ, dbTicksSampler, parseArgs, seedInvoiceSet, startBenchServer, ticksOf } from './server.mjs';
 
 const args = parseArgs();
 const bin = args.bin || 'build/goldset';
@@ -15,23 +15,14 @@ const total = Number(args.items || 2000);
 const workers = Number(args.workers || 1);
 const label = args.database ? 'postgresql' : 'sqlite';
 
-const postmaster = args['postmaster-pid'] ? Number(args['postmaster-pid']) : null;
-const tick = 100;  // USER_HZ on Linux
+const sampleDb = dbTicksSampler(args['postmaster-pid'] ? Number(args['postmaster-pid']) : null);
 
 const { url, auth, api, pid, peakRss, stop } = await startBenchServer({
   bin, database: args.database, workers, prefix: 'goldset-tput-' });
 
 const set = await seedInvoiceSet({ url, auth, api, total, wrong: (i) => (i % 7 === 0 ? ['vendor'] : []) });
 
-// Backends come and go: each one's ticks are kept from its last sample.
-const dbTicks = new Map();
-function sampleDb() {
-  if (!postmaster) return;
-  for (const p of [postmaster, ...childrenOf(postmaster)]) dbTicks.set(p, Math.max(dbTicks.get(p) || 0, ticksOf(p)));
-}
-const sumDb = () => [...dbTicks.values()].reduce((a, b) => a + b, 0);
-sampleDb();
-const db0 = sumDb();
+const db0 = sampleDb();
 const server0 = ticksOf(pid);
 const t0 = performance.now();
 const run = await api('POST', '/evaluation_set_runs', { evaluationSetId: set.id });
@@ -43,9 +34,9 @@ while (['PENDING', 'PROCESSING', 'CANCELLING'].includes(r.status)) {
   r = await api('GET', `/evaluation_set_runs/${run.id}`);
 }
 const secs = (performance.now() - t0) / 1000;
-sampleDb();
-const serverCpuMs = (ticksOf(pid) - server0) * (1000 / tick);
-const dbCpuMs = postmaster ? (sumDb() - db0) * (1000 / tick) : null;
+const db1 = sampleDb();
+const serverCpuMs = (ticksOf(pid) - server0) * (1000 / USER_HZ);
+const dbCpuMs = db0 === null ? null : (db1 - db0) * (1000 / USER_HZ);
 
 await stop();
 if (r.status !== 'PROCESSED' || r.metrics.numFilesProcessed !== total) throw new Error(`run ended ${r.status}: ${JSON.stringify(r.metrics)}`);

@@ -323,7 +323,7 @@ StatusOr<std::vector<bool>> RunStore::CompleteItemsInOneStatement(const std::vec
     std::vector<RunRecord> runs;
     for (const Row& r : *rows) {
       runs.push_back(RunFromRow(r));
-      auto ids = ParseJson(r.Text(19));
+      auto ids = ParseJson(r.Text(r.size() - 1));  // counted.ids, after the run's columns
       if (!ids.ok() || !ids->is_array()) return Status::Internal("landing returned no item ids for run " + r.Text(0));
       for (const json::value& id : ids->as_array())
         if (id.is_string()) done_ids.emplace(r.Text(0), std::string(id.as_string()));
