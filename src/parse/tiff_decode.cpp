@@ -236,8 +236,10 @@ StatusOr<GrayFrame> DecodeTiffFrame(std::string_view bytes, int index, double ma
   uint16_t unit = RESUNIT_INCH;
   if (TIFFGetField(t.get(), TIFFTAG_XRESOLUTION, &xres) && xres > 0) {
     TIFFGetFieldDefaulted(t.get(), TIFFTAG_RESOLUTIONUNIT, &unit);
-    if (unit == RESUNIT_INCH) frame.ppi = static_cast<int>(xres + 0.5f);
-    if (unit == RESUNIT_CENTIMETER) frame.ppi = static_cast<int>(xres * 2.54f + 0.5f);
+    // The file may record any float (a hostile one 4e9 or infinity): a resolution an int
+    // cannot hold is treated as unknown rather than converted (undefined behaviour).
+    const double per_inch = unit == RESUNIT_CENTIMETER ? xres * 2.54 : unit == RESUNIT_INCH ? xres : 0.0;
+    if (per_inch > 0 && per_inch < 2147483647.0) frame.ppi = static_cast<int>(per_inch + 0.5);
   }
   Layout layout;
   if (ScanlineReadable(t.get(), &layout)) return DecodeScanlines(t.get(), &src, layout, std::move(frame));
