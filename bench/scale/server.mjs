@@ -46,6 +46,20 @@ export function dbTicksSampler(postmaster) {
   };
 }
 
+// Busy share of each CPU between two calls, from /proc/stat (idle and iowait count as
+// idle): whether a run is bound by a core that is full or by waiting.
+export function cpuBusySampler() {
+  const read = () => fs.readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d/.test(l))
+    .map((l) => { const v = l.trim().split(/\s+/).slice(1).map(Number); return { idle: v[3] + v[4], total: v.reduce((a, b) => a + b, 0) }; });
+  let last = read();
+  return () => {
+    const now = read();
+    const busy = now.map((c, i) => { const dt = c.total - last[i].total; return dt ? Number((1 - (c.idle - last[i].idle) / dt).toFixed(2)) : 0; });
+    last = now;
+    return busy;
+  };
+}
+
 // Starts `bin serve` with `workers` run workers on SQLite in a new data dir, or on
 // `database` when given (never on an inherited GOLDSET_DATABASE). Resolves
 // {url, key, auth, api, peakRss(), stop()}; stop() also removes the data dir.

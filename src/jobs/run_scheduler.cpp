@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <system_error>
+#include <utility>
 #include <map>
 #include <random>
 
@@ -131,6 +134,7 @@ RunScheduler::RunScheduler(std::shared_ptr<store::Database> db, std::shared_ptr<
       processor_runs_(db, config_.on_batch_ended),
       rescores_(db),
       impl_(std::make_unique<Impl>()) {
+  if (!config_.claim_ahead) config_.claim_ahead = db_->backend() == store::Backend::kPostgres;
   if (config_.claim_prefix.empty())
     config_.claim_prefix = (config_.node.empty() ? "p" : config_.node) + "/" + RandomToken(6);
   keeper_ = std::make_unique<store::LeaseKeeper>(config_.lease_ms);
@@ -197,6 +201,7 @@ store::RunFinalizer RunScheduler::Finalizer() {
 void RunScheduler::WorkerLoop(int index) {
   const std::string worker = config_.claim_prefix + "/w" + std::to_string(index);
   double avg_item_ms = 0;  // running average of this worker's item times; 0: none yet
+  Pipeline pipeline;       // the next batch, when claimed ahead
   while (!stopping_) {
     uint64_t seen;  // before looking for work: a Notify from then on cuts the idle wait short
     {
@@ -205,7 +210,8 @@ void RunScheduler::WorkerLoop(int index) {
     }
     bool did = false;
     try {
-      did = ProcessBatch(worker, &avg_item_ms) || ProcessOneStandalone(worker) || ProcessOneRescore(worker);
+      did = ProcessBatch(worker, &avg_item_ms, *config_.claim_ahead ? &pipeline : nullptr) ||
+            ProcessOneStandalone(worker) || ProcessOneRescore(worker);
     } catch (const std::exception& e) {
       // E.g. no descriptor left to open a database connection: the claim, if any, lapses
       // and is retried; this worker backs off like an idle one.
@@ -219,72 +225,130 @@ void RunScheduler::WorkerLoop(int index) {
                    [&] { return stopping_.load() || notifications_ != seen; });
     }
   }
+  try {
+    EndPipeline(pipeline);
+  } catch (const std::exception& e) {
+    LogFailure("worker " + worker, Status::Internal(e.what()));  // its claims lapse
+  }
 }
 
-bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) {
+int RunScheduler::BatchSize(double avg_item_ms) {
   // As many items as this worker expects to finish within kBatchTargetMs, by its running
   // average: fast items cost one claim and one completion transaction per batch, slow
   // ones (engine calls) are still claimed one at a time and spread over every worker.
-  const int want = *avg_item_ms <= 0 ? 1
-                                     : static_cast<int>(std::clamp(kBatchTargetMs / std::max(*avg_item_ms, 0.05), 1.0,
-                                                                   static_cast<double>(kMaxClaimBatch)));
+  if (avg_item_ms <= 0) return 1;
+  return static_cast<int>(
+      std::clamp(kBatchTargetMs / std::max(avg_item_ms, 0.05), 1.0, static_cast<double>(kMaxClaimBatch)));
+}
+
+std::optional<RunScheduler::ClaimedBatch> RunScheduler::ClaimBatch(const std::string& worker, int want) {
+  ClaimedBatch batch;
   // Each claim batch has its own owner token, so a result is tied to the claim that made it.
   const std::string owner = worker + ":" + RandomToken(6);
-  const int64_t claimed_at = NowMillis();
-  auto claimed = runs_.ClaimItems(owner, claimed_at, config_.lease_ms, config_.node, want);
+  batch.claimed_at = NowMillis();
+  batch.want = want;
+  auto claimed = runs_.ClaimItems(owner, batch.claimed_at, config_.lease_ms, config_.node, want);
   if (!claimed.ok()) {
     if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim", claimed.status());
-    return false;
+    return std::nullopt;
   }
-  if (claimed->empty()) return false;
-  std::vector<store::RunItemRecord>& items = *claimed;
+  if (claimed->empty()) return std::nullopt;
+  batch.items = std::move(*claimed);
   // Every claimed item's lease is kept from the claim on; a queued item's by a hold of its
   // own until its attempt starts and takes over.
-  std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;
-  for (const auto& item : items)
-    queued.push_back(keeper_->Keep(RenewerOf(item), claimed_at + config_.lease_ms, nullptr));
+  for (const auto& item : batch.items)
+    batch.queued.push_back(keeper_->Keep(RenewerOf(item), batch.claimed_at + config_.lease_ms, nullptr));
   // The batch's files in one query (each item would otherwise look its own up).
-  std::vector<model::File> files;
-  {
-    std::map<std::string, std::vector<std::string>> ids_by_workspace;
-    for (const auto& item : items)
-      if (item.file_id) ids_by_workspace[item.workspace_id].push_back(*item.file_id);
-    for (const auto& [workspace_id, ids] : ids_by_workspace) {
-      auto got = files_.GetMany(workspace_id, ids);
-      if (got.ok()) files.insert(files.end(), got->begin(), got->end());  // else each looks its own up
+  std::map<std::string, std::vector<std::string>> ids_by_workspace;
+  for (const auto& item : batch.items)
+    if (item.file_id) ids_by_workspace[item.workspace_id].push_back(*item.file_id);
+  for (const auto& [workspace_id, ids] : ids_by_workspace) {
+    auto got = files_.GetMany(workspace_id, ids);
+    if (got.ok()) batch.files.insert(batch.files.end(), got->begin(), got->end());  // else each looks its own up
+  }
+  return batch;
+}
+
+void RunScheduler::ReleaseUnstarted(ClaimedBatch& batch, size_t from) {
+  for (size_t j = from; j < batch.items.size(); ++j) {
+    if (!batch.queued[j] || batch.queued[j]->lost()) continue;
+    Status st = runs_.Release(batch.items[j]);
+    if (!st.ok()) LogFailure("release " + batch.items[j].item_id, st);  // its lease lapses instead
+    batch.queued[j].reset();
+  }
+}
+
+RunScheduler::Pipeline::Pipeline() = default;
+RunScheduler::Pipeline::~Pipeline() = default;
+
+void RunScheduler::EndPipeline(Pipeline& pipeline) {
+  if (pipeline.next.valid()) {
+    std::optional<ClaimedBatch> unstarted = pipeline.next.get();  // its landing, if any, is done
+    if (unstarted) ReleaseUnstarted(*unstarted, 0);
+  }
+  Land(std::exchange(pipeline.unlanded, {}));
+}
+
+bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms, Pipeline* pipeline) {
+  std::optional<ClaimedBatch> claimed;
+  if (pipeline && pipeline->next.valid()) {
+    claimed = pipeline->next.get();  // claimed while the previous batch was worked
+  } else {
+    claimed = ClaimBatch(worker, BatchSize(*avg_item_ms));
+  }
+  std::vector<Finished> unlanded = pipeline ? std::exchange(pipeline->unlanded, {}) : std::vector<Finished>{};
+  if (!claimed) {
+    Land(std::move(unlanded));
+    return false;
+  }
+  ClaimedBatch& batch = *claimed;
+  std::vector<store::RunItemRecord>& items = batch.items;
+  // Fast items (a full claim) would spend about as long waiting for the database as
+  // working when it is a round trip away: a task lands the previous batch's last items and
+  // claims the next batch while this one is worked. Slow items are never claimed ahead: an
+  // idle worker elsewhere should take them.
+  if (pipeline && !stopping_ && batch.want == kMaxClaimBatch && items.size() == static_cast<size_t>(batch.want)) {
+    const int want = BatchSize(*avg_item_ms);
+    auto landing = std::make_shared<std::vector<Finished>>(std::move(unlanded));
+    try {
+      pipeline->next = std::async(std::launch::async, [this, worker, want, landing] {
+        Land(std::exchange(*landing, {}));  // first: one worker's two write transactions never overlap
+        return ClaimBatch(worker, want);
+      });
+    } catch (const std::system_error&) {
+      Land(std::exchange(*landing, {}));  // no thread to be had: the next batch is claimed after this one
     }
+  } else {
+    Land(std::move(unlanded));
   }
   // Finished items wait here to land together; the lane lands what it still holds if this
   // batch is left early (an exception).
   auto held = held_->Open();
   const double hold_ms = static_cast<double>(held_->max_delay_ms());
+  const int64_t started_at = NowMillis();
   for (size_t i = 0; i < items.size(); ++i) {
     if (stopping_) {
       Land(held->Take());
       // Hand the items not started yet back at once, without spending an attempt.
-      for (size_t j = i; j < items.size(); ++j) {
-        if (queued[j]->lost()) continue;
-        Status st = runs_.Release(items[j]);
-        if (!st.ok()) LogFailure("release " + items[j].item_id, st);  // its lease lapses instead
-      }
+      ReleaseUnstarted(batch, i);
       break;
     }
-    if (queued[i]->lost()) continue;  // deleted or taken over while queued
+    if (batch.queued[i]->lost()) continue;  // deleted or taken over while queued
     // A cancel stops items that have not started, and one claimed in a batch has not: once
-    // the batch has run longer than its target (so fast batches pay no extra statement),
-    // each queued item first checks whether its run is being cancelled.
-    if (i > 0 && NowMillis() - claimed_at >= static_cast<int64_t>(kBatchTargetMs)) {
+    // the batch has waited or run longer than its target (so fast batches pay no extra
+    // statement), each queued item first checks whether its run is being cancelled.
+    if (NowMillis() - (i == 0 ? batch.claimed_at : started_at) >= static_cast<int64_t>(kBatchTargetMs)) {
       auto cancelled = runs_.CancelIfRunCancelling(items[i], Finalizer());
       if (!cancelled.ok()) LogFailure("cancel check " + items[i].item_id, cancelled.status());
       if (cancelled.ok() && *cancelled) {
-        queued[i].reset();
+        batch.queued[i].reset();
         continue;
       }
     }
-    auto attempt = std::make_unique<Attempt>(this, RenewerOf(items[i]), queued[i]->expires());
-    queued[i].reset();
+    auto attempt = std::make_unique<Attempt>(this, RenewerOf(items[i]), batch.queued[i]->expires());
+    batch.queued[i].reset();
     const int64_t start = MonotonicMillis();
-    std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt, files);
+    std::optional<store::ItemCompletion> done = RunItem(items[i], *attempt, batch.files);
     const double took = static_cast<double>(MonotonicMillis() - start);
     *avg_item_ms = *avg_item_ms <= 0 ? std::max(took, 0.05) : 0.8 * *avg_item_ms + 0.2 * took;
     if (done) held->Add({items[i], std::move(*done), std::move(attempt)});
@@ -292,7 +356,13 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms) 
     // within the bound. An item that turns out slower is covered by the timer.
     if (static_cast<double>(held->waited_ms()) + *avg_item_ms >= hold_ms) Land(held->Take());
   }
-  Land(held->Take());
+  std::vector<Finished> rest = held->Take();
+  // With a next batch claimed ahead, its task lands these while that batch is worked.
+  if (pipeline && pipeline->next.valid()) {
+    pipeline->unlanded = std::move(rest);
+  } else {
+    Land(std::move(rest));
+  }
   return true;
 }
 

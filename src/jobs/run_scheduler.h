@@ -8,6 +8,11 @@
 // (jobs/held_completions.h): each waits at most completion_hold_ms, landed by the worker
 // before an item it expects to end past that bound, at the batch's end or when stopping,
 // and by a timer thread when the worker is still busy (an engine call that blocks).
+// With claim_ahead (PostgreSQL by default), a worker whose claim came back full (fast
+// items) claims its next batch while it works the current one, and a task lands the
+// current batch's last items while the worker works the next: one worker then waits on
+// the database only when the database is slower than its work. At most one batch is ever
+// claimed ahead per worker, and slow items never are.
 // Standalone runs and re-scoring jobs (jobs/rescore.h: a whole re-scored run is one claim)
 // are claimed one at a time.
 //
@@ -32,6 +37,7 @@
 // * Every claimed item's lease is renewed from the claim on, also while it waits in its
 //   worker's batch and while its result waits to land; a batch's items not started when
 //   stopping begins are released at once (what finished lands first).
+// * A batch claimed ahead is handed back like the unstarted items of the current one.
 // * Stop(drain_ms): no new claims; items that do not finish within drain_ms are aborted
 //   and their claims released without spending an attempt, so another node (or the next
 //   start) takes them at once.
@@ -48,6 +54,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -93,6 +100,10 @@ struct SchedulerConfig {
   // How long a finished item may wait to land in one transaction with the items finished
   // after it (visible that much later; its lease is renewed meanwhile).
   int64_t completion_hold_ms = 50;
+  // Whether a worker with fast items claims its next batch (and lands its last one) while
+  // it works the current one. Unset: when the database is out of process (PostgreSQL),
+  // where each claim and landing is a wait on a round trip; SQLite's are in-process CPU.
+  std::optional<bool> claim_ahead;
   // Recorded with every claim (store/node_identity.h); "" when unknown (tests).
   std::string node;
   // Prefix of lease owners, unique per process start; a random one when empty.
@@ -139,9 +150,35 @@ class RunScheduler {
   class Attempt;
   struct Finished;
 
+  // Claimed items not started yet: their leases kept, their files looked up together.
+  struct ClaimedBatch {
+    int want = 0;  // the claim's size; fewer items means the queue ran short
+    int64_t claimed_at = 0;
+    std::vector<store::RunItemRecord> items;
+    std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;  // per item, until its attempt starts
+    std::vector<model::File> files;
+  };
+  // A worker's claim of its next batch while it works the current one, and the landing of
+  // the current one's last items behind that claim. Owned by WorkerLoop.
+  struct Pipeline {
+    Pipeline();
+    ~Pipeline();                                    // where Finished is complete
+    std::future<std::optional<ClaimedBatch>> next;  // invalid: nothing claimed ahead
+    std::vector<Finished> unlanded;                 // the last batch's last items, landed by the next task
+  };
+
   void WorkerLoop(int index);
-  // Claims a batch of due items and works them in order; false when none was due.
-  bool ProcessBatch(const std::string& worker, double* avg_item_ms);
+  static int BatchSize(double avg_item_ms);
+  // nullopt when none was due (or the claim failed).
+  std::optional<ClaimedBatch> ClaimBatch(const std::string& worker, int want);
+  // Hands back, without spending an attempt, the items from `from` on whose leases hold.
+  void ReleaseUnstarted(ClaimedBatch& batch, size_t from);
+  // Waits for what the pipeline has in flight, releases a batch claimed ahead, lands the rest.
+  void EndPipeline(Pipeline& pipeline);
+  // Claims a batch of due items (or takes the one `pipeline` claimed ahead) and works them
+  // in order; false when none was due. Without a pipeline, everything it claimed has
+  // landed or been handed back when it returns.
+  bool ProcessBatch(const std::string& worker, double* avg_item_ms, Pipeline* pipeline = nullptr);
   // Runs one claimed item; the completion to land, or nullopt when it was handled
   // otherwise (put back for a retry, released, or its lease lost).
   // `files`: the batch's files, looked up together.

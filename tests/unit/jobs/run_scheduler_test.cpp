@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -36,6 +37,14 @@ class RunSchedulerTestPeer {
   static bool ProcessBatch(RunScheduler& s, const std::string& worker, double avg_item_ms) {
     return s.ProcessBatch(worker, &avg_item_ms);
   }
+  // The same for a worker that claims ahead (SchedulerConfig::claim_ahead): `pipeline`
+  // carries its next batch and its last batch's unlanded items from one call to the next.
+  using Pipeline = RunScheduler::Pipeline;
+  static bool ProcessBatch(RunScheduler& s, const std::string& worker, double avg_item_ms, Pipeline* pipeline) {
+    return s.ProcessBatch(worker, &avg_item_ms, pipeline);
+  }
+  // What a stopping worker does with its pipeline.
+  static void EndPipeline(RunScheduler& s, Pipeline& pipeline) { s.EndPipeline(pipeline); }
 };
 
 namespace {
@@ -461,6 +470,121 @@ TEST_P(RunSchedulerTest, FastItemsShareLandingsAtTheDefaultBound) {
   const int64_t landings = Landings();
   EXPECT_GE(landings, 1);
   EXPECT_LT(landings, 40) << "some items landed together";
+}
+
+// A worker whose claims come back full (fast items) claims its next batch while it works
+// the current one, and leaves the current one's last landing to the task that claims the
+// batch after (SchedulerConfig::claim_ahead; the default on PostgreSQL). Every item still
+// runs once, in one attempt, and the run ends with all of them.
+TEST_P(RunSchedulerTest, AFullBatchClaimsTheNextWhileItIsWorked) {
+  AddItems(70);
+  GatedEngine engine;
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  SchedulerConfig c = Config();
+  c.claim_ahead = true;
+  c.completion_hold_ms = 600000;  // a batch lands at its end, however busy the machine
+  auto s = Scheduler(c);          // not started: this test is its one worker
+  RunSchedulerTestPeer::Pipeline pipeline;
+  std::atomic<bool> worked{false};
+  // An average of 1 ms per item: each claim takes 32 items.
+  std::thread worker([&] { worked = RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0, &pipeline); });
+  const bool entered = engine.WaitEntered(60000);
+  std::map<std::string, int> owners;  // lease owner -> items claimed under it
+  const int64_t until = MonotonicMillis() + 15000;
+  while (entered && MonotonicMillis() < until) {
+    owners.clear();
+    auto items = runs.ListItems(run.id, -1, 100);
+    ASSERT_TRUE(items.ok());
+    for (const auto& item : *items)
+      if (item.status == model::ItemStatus::kProcessing) ++owners[item.lease_owner];
+    if (owners.size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  engine.Open();
+  worker.join();
+  ASSERT_TRUE(entered) << "the first item never reached the engine";
+  EXPECT_TRUE(worked.load());
+  ASSERT_EQ(owners.size(), 2u) << "the next batch is claimed while the first item is in the engine";
+  for (const auto& [owner, n] : owners) EXPECT_EQ(n, 32) << owner;
+
+  // The batch claimed ahead (32), then the rest (6, not a full claim: nothing ahead of it).
+  EXPECT_TRUE(RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0, &pipeline));
+  EXPECT_TRUE(RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0, &pipeline));
+  EXPECT_FALSE(RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0, &pipeline));
+  RunSchedulerTestPeer::EndPipeline(*s, pipeline);
+  auto ended = runs.GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  EXPECT_EQ(ended->num_done, 70);
+  EXPECT_EQ(engine.calls(), 70u);
+  auto items = runs.ListItems(run.id, -1, 100);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 70u);
+  for (const auto& item : *items) {
+    EXPECT_STREQ(model::ToString(item.status), "PROCESSED") << item.item_id;
+    EXPECT_EQ(item.attempts, 1) << item.item_id;
+  }
+}
+
+// A stopping worker lands what it finished and hands the batch it claimed ahead back at
+// once, without spending an attempt: another node claims those items without waiting for
+// a lease to lapse.
+TEST_P(RunSchedulerTest, AStoppingWorkerHandsTheBatchClaimedAheadBack) {
+  AddItems(70);
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  store::RunStore runs(db);
+  SchedulerConfig c = Config();
+  c.claim_ahead = true;
+  auto s = Scheduler(c);
+  RunSchedulerTestPeer::Pipeline pipeline;
+  ASSERT_TRUE(RunSchedulerTestPeer::ProcessBatch(*s, "w0", 1.0, &pipeline));
+  RunSchedulerTestPeer::EndPipeline(*s, pipeline);
+  EXPECT_EQ(engine.requests().size(), 32u);
+  auto items = runs.ListItems(run.id, -1, 100);
+  ASSERT_TRUE(items.ok());
+  int processed = 0, released = 0, pending = 0;
+  for (const auto& item : *items) {
+    if (item.status == model::ItemStatus::kProcessed) {
+      ++processed;
+      EXPECT_EQ(item.attempts, 1) << item.item_id;
+    } else if (item.status == model::ItemStatus::kProcessing) {
+      ++released;
+      EXPECT_EQ(item.attempts, 0) << item.item_id << ": a released claim does not count as an attempt";
+      EXPECT_EQ(item.lease_owner, "") << item.item_id;
+    } else if (item.status == model::ItemStatus::kPending) {
+      ++pending;
+    }
+  }
+  EXPECT_EQ(processed, 32);
+  EXPECT_EQ(released, 32);
+  EXPECT_EQ(pending, 6);
+  auto again = runs.ClaimItems("next-process", NowMillis(), 60000, "", 64);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->size(), 38u) << "the released and the never claimed, at once";
+}
+
+// Started workers that claim ahead run a larger run to its end, each item once.
+TEST_P(RunSchedulerTest, WorkersThatClaimAheadRunEveryItemOnce) {
+  AddItems(300);
+  StubHttpServer engine([](const StubHttpServer::Request&) { return StubHttpServer::Response{200, kOutput}; });
+  store::RunRecord run = CreateRun(engine.Url("/process"));
+  SchedulerConfig c = Config();
+  c.claim_ahead = true;
+  auto s = Scheduler(c);
+  s->Start();
+  EXPECT_STREQ(model::ToString(WaitForItem(run).status), "PROCESSED");
+  s->Stop();
+  store::RunStore runs(db);
+  auto ended = runs.GetRun("ws_1", run.id);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_STREQ(model::ToString(ended->status), "PROCESSED");
+  EXPECT_EQ(ended->num_done, 300);
+  EXPECT_EQ(engine.requests().size(), 300u);
+  auto items = runs.ListItems(run.id, -1, 1000);
+  ASSERT_TRUE(items.ok());
+  for (const auto& item : *items) EXPECT_EQ(item.attempts, 1) << item.item_id;
 }
 
 // A held item is not held behind a slow one: while the worker is stuck in the engine call
