@@ -91,18 +91,34 @@ StatusOr<json::object> MetricsCache::Get(store::RunStore& runs, const store::Run
     auto v = ParseJson(*run.metrics);
     if (v.ok() && v->is_object()) return std::move(v->as_object());
   }
-  int64_t now = MonotonicMillis();
+  const int64_t now = clock_();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = entries_.find(run.id);
-    if (it != entries_.end() && (it->second.num_done == run.num_done || now - it->second.computed_at < ttl_ms_))
-      return it->second.metrics;
+    if (entries_.size() > 256) entries_.clear();
+    Entry& e = entries_[run.id];
+    if (e.num_done >= 0) {
+      const bool fresh = e.num_done == run.num_done || now - e.computed_at < RefreshAfterMs(ttl_ms_, e.compute_ms);
+      if (fresh || e.computing) return e.metrics;
+    }
+    e.computing = true;
   }
-  auto m = ComputeRunMetrics(runs, nullptr, run);
-  if (!m.ok()) return m.status();
+  StatusOr<json::object> m = Status::Internal("not computed");
+  try {
+    m = ComputeRunMetrics(runs, nullptr, run);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_[run.id].computing = false;
+    throw;
+  }
+  const int64_t took = clock_() - now;
   std::lock_guard<std::mutex> lock(mu_);
-  if (entries_.size() > 256) entries_.clear();
-  entries_[run.id] = Entry{run.num_done, now, *m};
+  Entry& e = entries_[run.id];  // anew: the map may have been cleared meanwhile
+  e.computing = false;
+  if (!m.ok()) return m.status();
+  e.num_done = run.num_done;
+  e.computed_at = now;
+  e.compute_ms = took;
+  e.metrics = *m;
   return m;
 }
 

@@ -3,12 +3,15 @@
 // Live while a run progresses; frozen into the run row when it ends.
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <vector>
 #include <string>
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "eval/eval.h"
 #include "store/run_store.h"
@@ -43,21 +46,33 @@ class RunMetricsAccumulator {
   int64_t processed_ = 0, failed_ = 0, pages_ = 0;
 };
 
-// Caches live metrics per run for a short time: SDK pollers ask every second and a
-// 100,000-item run is too large to rescore on each request.
+// Caches live metrics per run: SDK pollers ask every second and a 100,000-item run is
+// too large to rescore on each request. Computing them reads every finished item, so a
+// run's live metrics are computed again only once they are ttl_ms old, or 10 times as old
+// as their computation took (RefreshAfterMs): whatever its size, watching a run costs a
+// node at most ~10% of a thread. While one request computes a run's metrics, the others
+// get the last ones computed instead of computing them too.
 // Thread-safe.
 class MetricsCache {
  public:
-  explicit MetricsCache(int64_t ttl_ms = 1000) : ttl_ms_(ttl_ms) {}
+  // `clock`: milliseconds on a monotonic clock (tests pass their own).
+  explicit MetricsCache(int64_t ttl_ms = 1000, std::function<int64_t()> clock = MonotonicMillis)
+      : ttl_ms_(ttl_ms), clock_(std::move(clock)) {}
   StatusOr<json::object> Get(store::RunStore& runs, const store::RunRecord& run);
+
+  // How long live metrics that took `compute_ms` to compute are served.
+  static int64_t RefreshAfterMs(int64_t ttl_ms, int64_t compute_ms) { return std::max(ttl_ms, 10 * compute_ms); }
 
  private:
   struct Entry {
-    int64_t num_done = -1;
+    int64_t num_done = -1;  // -1: never computed
     int64_t computed_at = 0;
+    int64_t compute_ms = 0;
+    bool computing = false;  // a request is computing them now
     json::object metrics;
   };
-  int64_t ttl_ms_;
+  const int64_t ttl_ms_;
+  const std::function<int64_t()> clock_;
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
 };
