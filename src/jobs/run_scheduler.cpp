@@ -312,7 +312,7 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms, 
     auto landing = std::make_shared<std::vector<Finished>>(std::move(unlanded));
     try {
       pipeline->next = std::async(std::launch::async, [this, worker, want, landing] {
-        Land(std::exchange(*landing, {}));  // first: one worker's two write transactions never overlap
+        Land(std::exchange(*landing, {}));  // first: finished work is not held behind a claim
         return ClaimBatch(worker, want);
       });
     } catch (const std::system_error&) {
