@@ -15,13 +15,12 @@
 namespace goldset::jobs {
 namespace {
 
-class MetricsCacheTest : public store::testing::BackendTest {
+class MetricsCacheTest : public store::testing::SeededBackendTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    SeededBackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     auto c = db->Acquire();
-    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
     ASSERT_TRUE(c->Exec("INSERT INTO evaluation_runs (id, workspace_id, set_id, entity_kind, entity_json, "
                         "entity_version_json, config, options, status, num_items, num_done, num_failed, created_at, "
                         "updated_at) VALUES ('bpr_1', 'ws_1', 'ev_1', 'extractor', '{}', '{}', ?, '{}', "

@@ -36,15 +36,8 @@ struct CaseItem {
   json::value expected, actual;
 };
 
-class RescoreTest : public store::testing::BackendTest {
+class RescoreTest : public store::testing::SeededBackendTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (IsSkipped() || HasFailure()) return;
-    auto c = db->Acquire();
-    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
-  }
-
   static std::string EntityKind(const std::string& case_kind) {
     if (case_kind == "classify") return "classifier";
     if (case_kind == "split") return "splitter";

@@ -114,16 +114,14 @@ class GatedEngine {
   StubHttpServer server_;                // last: its thread stops before the rest goes
 };
 
-class RunSchedulerTest : public store::testing::BackendTest {
+class RunSchedulerTest : public store::testing::SeededBackendTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    SeededBackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     blob_dir_ = std::filesystem::temp_directory_path() / ("goldset-sched-" + RandomToken(6));
     blobs_ = *store::OpenLocalBlobStore(blob_dir_.string());
     egress_ = *outbound::EgressPolicy::Parse("127.0.0.1/32");
-    auto c = db->Acquire();
-    ASSERT_TRUE(store::testing::SeedWorkspaceAndSet(*c).ok());
     const std::string text = "Invoice No: INV-1\n";
     model::File f;
     f.id = "file_1";
@@ -134,9 +132,10 @@ class RunSchedulerTest : public store::testing::BackendTest {
     f.content_sha256 = *blobs_->Put(text);
     f.size_bytes = static_cast<int64_t>(text.size());
     ASSERT_TRUE(store::FileStore(db).Insert(f).ok());
-    ASSERT_TRUE(c->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
-                        "created_at, updated_at) VALUES ('evi_1', 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
-                        {std::string(kOutput)})
+    ASSERT_TRUE(db->Acquire()
+                    ->Exec("INSERT INTO evaluation_set_items (id, workspace_id, set_id, file_id, expected_output, "
+                           "created_at, updated_at) VALUES ('evi_1', 'ws_1', 'ev_1', 'file_1', ?, 1, 1)",
+                           {std::string(kOutput)})
                     .ok());
   }
   void TearDown() override {

@@ -20,13 +20,12 @@ T Or(StatusOr<T> v, U otherwise) {
   return v.ok() ? *v : T(otherwise);
 }
 
-class SetHistoryTest : public testing::BackendTest {
+class SetHistoryTest : public testing::SeededBackendTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    SeededBackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     auto c = db->Acquire();
-    ASSERT_TRUE(testing::SeedWorkspaceAndSet(*c).ok());
     ASSERT_TRUE(
         c->Exec("INSERT INTO workspaces (id, organization_id, name, created_at) VALUES ('ws_2', 'org_1', 'w', 0)")
             .ok());

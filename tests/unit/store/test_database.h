@@ -61,6 +61,17 @@ inline Status SeedWorkspaceAndSet(Connection& c) {
       "created_at, updated_at) VALUES ('ev_1', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)");
 }
 
+// A BackendTest whose database starts with SeedWorkspaceAndSet's rows.
+class SeededBackendTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    auto c = db->Acquire();
+    ASSERT_TRUE(SeedWorkspaceAndSet(*c).ok());
+  }
+};
+
 #define GOLDSET_BACKENDS(suite)                                                                                     \
   INSTANTIATE_TEST_SUITE_P(                                                                                         \
       Backends, suite, ::testing::Values(::goldset::store::Backend::kSqlite, ::goldset::store::Backend::kPostgres), \
