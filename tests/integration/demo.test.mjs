@@ -4,14 +4,21 @@
 // empty state).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, runCli, createKey } from './harness.mjs';
+import { dropDatabase } from './pg.mjs';
 import { uploadText, waitForRun, allResults } from './eval_fixtures.mjs';
 
 test('goldset demo --data-dir: finished runs to compare, idempotent, --remove keeps the user\'s data', { timeout: 240000 }, async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'goldset-demo-'));
+  let srv = null;
+  t.after(async () => {
+    await srv?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    dropDatabase(dir);
+  });
   const first = await runCli(['demo', '--data-dir', dir], { timeoutMs: 180000 });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /API key \(shown once\): sk_/, 'a fresh data dir gets its default workspace and key');
@@ -19,8 +26,7 @@ test('goldset demo --data-dir: finished runs to compare, idempotent, --remove ke
   assert.equal(runs.length, 3, first.stdout);
 
   const key = await createKey(dir);
-  const srv = await startServer({ dataDir: dir, key });
-  t.after(() => srv.stop());
+  srv = await startServer({ dataDir: dir, key });
   const [weak, strong, classify] = await Promise.all(runs.map((id) => srv.api('GET', `/evaluation_set_runs/${id}`)));
   for (const r of [weak, strong, classify]) assert.equal(r.body.status, 'PROCESSED', JSON.stringify(r.body));
   assert.equal(weak.body.entityVersion.version, '1.0');

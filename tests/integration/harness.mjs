@@ -27,9 +27,16 @@ export const BIN = path.resolve(REPO_ROOT, process.env.GOLDSET_BIN ?? 'build/gol
 const CLOCK_TICKS = 100;
 
 const live = new Set();
+// Data dirs startServer made: removed when the test file's process exits, whichever way
+// their servers ended (a server started in a `before` hook, or one that never started).
+const ownedDirs = new Set();
 process.on('exit', () => {
   for (const p of live) {
     try { p.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  for (const dir of ownedDirs) {
+    try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+    dropDatabase(dir);
   }
 });
 
@@ -124,6 +131,7 @@ export async function request(url, method, p, { body, headers = {}, query, key, 
 export async function startServer({ args = [], env = {}, t, dataDir, key, timeoutMs = 15000, firstStart = false, nofile } = {}) {
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'goldset-it-'));
+  if (ownDir) ownedDirs.add(dataDir);
   // firstStart: no `keys create`; the server's own first-start key (printed once) is used.
   if (!firstStart) key ??= await createKey(dataDir);
   const srv = {
@@ -223,6 +231,7 @@ export async function startServer({ args = [], env = {}, t, dataDir, key, timeou
       if (ownDir) {
         rmSync(dataDir, { recursive: true, force: true });
         dropDatabase(dataDir);
+        ownedDirs.delete(dataDir);
       }
       // Sanitizer builds (make asan) report on stderr; any report fails the test.
       const report = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(srv.stderr);
