@@ -2,12 +2,14 @@
 # sets `admin` to an admin URL — GOLDSET_BENCH_DATABASE, else a throwaway cluster started
 # here with scripts/pg-cluster.sh and stopped on exit — and defines fresh_db (creates an
 # empty database on that cluster and prints its URL) and drop_db URL.
-# REQUIRES: the caller's working directory is the repository root.
+# REQUIRES: the caller's working directory is the repository root when sourcing (the
+# cluster is stopped on exit wherever the caller has gone since).
 admin=${GOLDSET_BENCH_DATABASE:-}
 if [ -z "$admin" ]; then
+  bench_pg_script="$PWD/scripts/pg-cluster.sh"
   bench_pg_cluster=$(mktemp -d /tmp/goldset-bench-pg-XXXXXX)
-  trap 'scripts/pg-cluster.sh stop "$bench_pg_cluster"' EXIT
-  admin=$(scripts/pg-cluster.sh start "$bench_pg_cluster")
+  trap '"$bench_pg_script" stop "$bench_pg_cluster"' EXIT
+  admin=$("$bench_pg_script" start "$bench_pg_cluster")
   echo "throwaway PostgreSQL at $admin"
 fi
 fresh_db() {
