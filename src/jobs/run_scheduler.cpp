@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
-#include <system_error>
-#include <utility>
 #include <map>
 #include <random>
+#include <system_error>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -246,7 +246,6 @@ std::optional<RunScheduler::ClaimedBatch> RunScheduler::ClaimBatch(const std::st
   // Each claim batch has its own owner token, so a result is tied to the claim that made it.
   const std::string owner = worker + ":" + RandomToken(6);
   batch.claimed_at = NowMillis();
-  batch.want = want;
   auto claimed = runs_.ClaimItems(owner, batch.claimed_at, config_.lease_ms, config_.node, want);
   if (!claimed.ok()) {
     if (claimed.status().code() != Status::Code::kUnavailable) LogFailure("claim", claimed.status());
@@ -307,7 +306,7 @@ bool RunScheduler::ProcessBatch(const std::string& worker, double* avg_item_ms, 
   // working when it is a round trip away: a task lands the previous batch's last items and
   // claims the next batch while this one is worked. Slow items are never claimed ahead: an
   // idle worker elsewhere should take them.
-  if (pipeline && !stopping_ && batch.want == kMaxClaimBatch && items.size() == static_cast<size_t>(batch.want)) {
+  if (pipeline && !stopping_ && items.size() == static_cast<size_t>(kMaxClaimBatch)) {
     const int want = BatchSize(*avg_item_ms);
     auto landing = std::make_shared<std::vector<Finished>>(std::move(unlanded));
     try {

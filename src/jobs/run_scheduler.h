@@ -152,14 +152,13 @@ class RunScheduler {
 
   // Claimed items not started yet: their leases kept, their files looked up together.
   struct ClaimedBatch {
-    int want = 0;  // the claim's size; fewer items means the queue ran short
     int64_t claimed_at = 0;
     std::vector<store::RunItemRecord> items;
     std::vector<std::unique_ptr<store::LeaseKeeper::Hold>> queued;  // per item, until its attempt starts
     std::vector<model::File> files;
   };
-  // A worker's claim of its next batch while it works the current one, and the landing of
-  // the current one's last items behind that claim. Owned by WorkerLoop.
+  // A worker's claim of its next batch while it works the current one, and the last items
+  // of the batch before, landed by the task that makes that claim. Owned by WorkerLoop.
   struct Pipeline {
     Pipeline();
     ~Pipeline();                                    // where Finished is complete
