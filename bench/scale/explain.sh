@@ -38,10 +38,10 @@ explain "renew a lease (LeaseKeeper, every lease/3 per item held)" \
 explain "the batch's files (FileStore::GetMany)" \
   "SELECT id, workspace_id, name, type, mime_type, content_sha256, size_bytes, page_count, password, created_by, created_at, updated_at FROM files WHERE workspace_id = '$ws' AND id IN ($files)"
 explain "parse cache (on a ParseMemo miss)" "SELECT document FROM parse_cache WHERE cache_key = '$key'"
-explain "list items, page 1" \
-  "SELECT id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at FROM evaluation_set_items WHERE set_id = '$set_id' ORDER BY updated_at DESC, id DESC LIMIT 101"
+explain "list items, page 1 (EvaluationStore::ListItems: the set's workspace checked in the same statement)" \
+  "SELECT id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at FROM evaluation_set_items WHERE set_id = '$set_id' AND EXISTS (SELECT 1 FROM evaluation_sets WHERE id = '$set_id' AND workspace_id = '$ws') ORDER BY updated_at DESC, id DESC LIMIT 101"
 explain "list items, a later page (keyset cursor)" \
-  "SELECT id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at FROM evaluation_set_items WHERE set_id = '$set_id' AND (updated_at, id) < (${cursor%%,*}, '${cursor#*,}') ORDER BY updated_at DESC, id DESC LIMIT 101"
+  "SELECT id, workspace_id, set_id, file_id, file_ids, expected_output, created_by, created_at, updated_at FROM evaluation_set_items WHERE set_id = '$set_id' AND EXISTS (SELECT 1 FROM evaluation_sets WHERE id = '$set_id' AND workspace_id = '$ws') AND (updated_at, id) < (${cursor%%,*}, '${cursor#*,}') ORDER BY updated_at DESC, id DESC LIMIT 101"
 explain "results page / metrics scan (ForEachFinishedItem)" \
   "SELECT run_id, item_id, seq, output, result FROM evaluation_run_items WHERE run_id = '$run_id' AND seq > 0 AND status IN ('PROCESSED', 'FAILED') ORDER BY seq LIMIT 1000"
 explain "run creation (RunStore::CreateRun; inside the transaction that inserted the run)" \

@@ -4,7 +4,9 @@
 #      created, list latency page 1 vs page 1,000, run creation over every item, peak RSS.
 #      Targets (issue 4, SQLite): >= 5,000 items/s; page 1,000 within 2x of page 1; run
 #      creation < 5 s; server RSS < 300 MB.
-#   2. throughput.mjs: run throughput (items processed per second) over
+#   2. list_latency.mjs: page 1 and page 1,000 on both backends at once, requests taking
+#      turns, for the PG/SQLite list ratios (measured apart, machine noise moved them ~2x).
+#   3. throughput.mjs: run throughput (items processed per second) over
 #      GOLDSET_BENCH_RUN_ITEMS invoice TXT items (default 2,000) with 1, 2 and 4 workers.
 # PostgreSQL: GOLDSET_BENCH_DATABASE (an admin URL; each measurement gets a fresh database
 # on its cluster), else a throwaway cluster started here with scripts/pg-cluster.sh.
@@ -28,6 +30,12 @@ pg=$(node bench/scale/scale.mjs --bin "$bin" --items "$items" --workers 1 --data
 drop_db "$url"
 echo "postgresql: $pg"
 
+echo "== list latency, both backends at once: $items items"
+url=$(fresh_db)
+list=$(node bench/scale/list_latency.mjs --bin "$bin" --items "$items" --database "$url")
+drop_db "$url"
+echo "both:       $list"
+
 echo "== run throughput: $run_items items, 1/2/4 workers"
 tput_s=() tput_p=()
 for w in 1 2 4; do
@@ -42,13 +50,13 @@ done
 
 echo "== summary (PG/SQLite ratio: > 1 means PostgreSQL is larger)"
 node -e '
-const [s, p, ...t] = process.argv.slice(1).map((x) => JSON.parse(x));
+const [s, p, l, ...t] = process.argv.slice(1).map((x) => JSON.parse(x));
 const ok = (c) => (c ? "ok" : "MISSED");
 const ratio = (a, b) => (b ? (a / b).toFixed(2) + "x" : "n/a");
 const row = (name, a, b, unit) => console.log(`${name.padEnd(34)} sqlite ${String(a).padStart(9)} ${unit.padEnd(6)} postgresql ${String(b).padStart(9)} ${unit.padEnd(6)} pg/sqlite ${ratio(b, a)}`);
 row(`items created per s (${s.items})`, s.itemsPerSec, p.itemsPerSec, "/s");
-row("list page 1", s.listPage1Ms, p.listPage1Ms, "ms");
-row(`list page ${s.pagesWalked}`, s.listPage1000Ms, p.listPage1000Ms, "ms");
+row("list page 1 (both at once)", l.sqlite.listPage1Ms, l.postgresql.listPage1Ms, "ms");
+row(`list page ${l.pagesWalked} (both at once)`, l.sqlite.listPage1000Ms, l.postgresql.listPage1000Ms, "ms");
 row(`run creation (${s.runItems} items)`, s.runCreateSecs, p.runCreateSecs, "s");
 row("peak RSS (creation bench)", s.peakRssMB, p.peakRssMB, "MB");
 const n = t.length / 2;
@@ -59,4 +67,4 @@ for (let i = 0; i < n; ++i) {
 console.log(`sqlite targets: items/s >= 5000 ${ok(s.itemsPerSec >= 5000)}; page-1000/page-1 ${s.listRatio} <= 2 ${ok(s.listRatio <= 2)}; ` +
   `run creation < 5 s ${ok(s.runCreateSecs < 5)}; RSS < 300 MB ${ok(s.peakRssMB < 300)}`);
 console.log(`postgresql page-1000/page-1 ${p.listRatio}`);
-' "$sqlite" "$pg" "${tput_s[@]}" "${tput_p[@]}"
+' "$sqlite" "$pg" "$list" "${tput_s[@]}" "${tput_p[@]}"

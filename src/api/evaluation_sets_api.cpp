@@ -202,10 +202,14 @@ StatusOr<Response> DeleteItem(RequestContext& ctx) {
 }
 
 StatusOr<Response> ListItems(RequestContext& ctx) {
-  GOLDSET_ASSIGN_OR_RETURN(auto set, ctx.svc.evaluations->GetSet(ctx.caller.workspace_id, ctx.Param("id")));
-  GOLDSET_ASSIGN_OR_RETURN(auto page, ctx.ListParams());
-  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.evaluations->ListItems(set.id, page));
-  FileMemo files(ctx.svc, ctx.caller.workspace_id);
+  const std::string& workspace = ctx.caller.workspace_id;
+  auto page = ctx.ListParams();
+  if (!page.ok()) {  // a missing set is reported before a bad parameter, as on every set route
+    GOLDSET_RETURN_IF_ERROR(ctx.svc.evaluations->GetSet(workspace, ctx.Param("id")).status());
+    return page.status();
+  }
+  GOLDSET_ASSIGN_OR_RETURN(auto result, ctx.svc.evaluations->ListItems(workspace, ctx.Param("id"), *page));
+  FileMemo files(ctx.svc, workspace);
   std::vector<std::string> file_ids;
   for (const auto& it : result.items) {
     if (it.file_id) file_ids.push_back(*it.file_id);
@@ -214,7 +218,7 @@ StatusOr<Response> ListItems(RequestContext& ctx) {
   (void)files.Prefetch(file_ids);  // on failure each item looks its files up itself
   json::array data;
   for (const auto& it : result.items) data.push_back(EvaluationItemJson(ctx.svc, it, false, &files));
-  return ListResponse(std::move(data), page, result.next);
+  return ListResponse(std::move(data), *page, result.next);
 }
 
 }  // namespace

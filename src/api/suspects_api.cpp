@@ -88,7 +88,7 @@ StatusOr<Response> Suspects(RequestContext& ctx) {
   page.descending = false;
   page.limit = 1000;
   for (;;) {
-    GOLDSET_ASSIGN_OR_RETURN(auto items, ctx.svc.evaluations->ListItems(set.id, page));
+    GOLDSET_ASSIGN_OR_RETURN(auto items, ctx.svc.evaluations->ListItems(ctx.caller.workspace_id, set.id, page));
     for (const auto& it : items.items) {
       auto v = ParseJson(it.expected_output);
       if (v.ok()) current[it.id] = CanonicalJson(*v);

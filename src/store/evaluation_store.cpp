@@ -232,12 +232,26 @@ StatusOr<EvaluationItemRecord> EvaluationStore::GetItem(const std::string& works
   return ItemFromRow(rows->front());
 }
 
-StatusOr<Page<EvaluationItemRecord>> EvaluationStore::ListItems(const std::string& set_id, const PageRequest& page) {
-  std::string sql = std::string("SELECT ") + kItemCols + " FROM evaluation_set_items WHERE set_id = ?";
-  std::vector<Param> params{set_id};
+StatusOr<Page<EvaluationItemRecord>> EvaluationStore::ListItems(const std::string& workspace_id,
+                                                                const std::string& set_id, const PageRequest& page) {
+  // The set check is uncorrelated: both backends evaluate it once, before the page's seek
+  // on (set_id, sort column, id). Filtering the items by workspace instead made PostgreSQL
+  // plan a scan of the whole set and a sort.
+  std::string sql =
+      std::string("SELECT ") + kItemCols +
+      " FROM evaluation_set_items WHERE set_id = ? AND EXISTS (SELECT 1 FROM evaluation_sets WHERE id = ? "
+      "AND workspace_id = ?)";
+  std::vector<Param> params{set_id, set_id, workspace_id};
   AppendKeyset(page, "", &sql, &params);
-  auto rows = db_->Acquire()->Query(sql, params);
+  auto c = db_->Acquire();
+  auto rows = c->Query(sql, params);
   if (!rows.ok()) return rows.status();
+  if (rows->empty()) {  // an empty page, or no such set in the workspace
+    auto set =
+        QueryInt(*c, "SELECT COUNT(*) FROM evaluation_sets WHERE id = ? AND workspace_id = ?", {set_id, workspace_id});
+    if (!set.ok()) return set.status();
+    if (*set == 0) return Status::NotFound("Evaluation set " + set_id + " not found");
+  }
   return ToPage<EvaluationItemRecord>(*rows, page, ItemFromRow);
 }
 

@@ -52,7 +52,10 @@ class EvaluationStore {
   Status InsertItems(const std::string& set_id, const std::vector<EvaluationItemRecord>& items);
   StatusOr<EvaluationItemRecord> GetItem(const std::string& workspace_id, const std::string& set_id,
                                          const std::string& item_id);
-  StatusOr<Page<EvaluationItemRecord>> ListItems(const std::string& set_id, const PageRequest& page);
+  // A page of the set's items. NotFound when the workspace has no such set: the set is
+  // checked in the page's statement, so a list page costs PostgreSQL one round trip, not two.
+  StatusOr<Page<EvaluationItemRecord>> ListItems(const std::string& workspace_id, const std::string& set_id,
+                                                 const PageRequest& page);
   // A new revision of the item (cause: update, promote or revert) and a new set version.
   // Returns the new revision number.
   StatusOr<int64_t> UpdateItemExpected(const std::string& workspace_id, const std::string& set_id,

@@ -1,8 +1,12 @@
-// Set versions and item history on both backends: every change of a set's items makes one
-// version and one revision per changed item; contentHash is the documented canonical
-// multiset hash (the same literals on SQLite and PostgreSQL, maintained per change equal to
-// computed from scratch); runs record the version they ran on.
+// EvaluationStore on both backends. Set versions and item history: every change of a set's
+// items makes one version and one revision per changed item; contentHash is the documented
+// canonical multiset hash (the same literals on SQLite and PostgreSQL, maintained per change
+// equal to computed from scratch); runs record the version they ran on. Listing: pages walk the
+// set in every order, and only the set's workspace sees them.
 #include "store/set_history.h"
+
+#include <algorithm>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -20,7 +24,7 @@ T Or(StatusOr<T> v, U otherwise) {
   return v.ok() ? *v : T(otherwise);
 }
 
-class SetHistoryTest : public testing::SeededBackendTest {
+class EvaluationStoreTest : public testing::SeededBackendTest {
  protected:
   void SetUp() override {
     SeededBackendTest::SetUp();
@@ -52,7 +56,7 @@ class SetHistoryTest : public testing::SeededBackendTest {
   }
 };
 
-TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
+TEST_P(EvaluationStoreTest, VersionsRevisionsAndContentHash) {
   EvaluationStore sets(db);
   auto fresh = sets.GetSet("ws_1", "ev_1");
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
@@ -148,7 +152,7 @@ TEST_P(SetHistoryTest, VersionsRevisionsAndContentHash) {
   EXPECT_EQ(SetHistory::GetRevision(*c, "ev_1", "evi_1", 9).status().code(), Status::Code::kNotFound);
 }
 
-TEST_P(SetHistoryTest, RunRecordsTheVersionItSnapshots) {
+TEST_P(EvaluationStoreTest, RunRecordsTheVersionItSnapshots) {
   EvaluationStore sets(db);
   ASSERT_TRUE(sets.InsertItems("ev_1", {Item("evi_1", "file_a", {}, R"({"value":{}})")}).ok());
   RunStore runs(db);
@@ -169,7 +173,63 @@ TEST_P(SetHistoryTest, RunRecordsTheVersionItSnapshots) {
   EXPECT_EQ(*stored->manifest, R"({"scoringVersion":1,"evaluationSetVersion":1,"contentHash":")" + hash + "\"}");
 }
 
-GOLDSET_BACKENDS(SetHistoryTest);
+TEST_P(EvaluationStoreTest, ItemPagesWalkTheSetInEveryOrderAndOnlyInItsWorkspace) {
+  EvaluationStore sets(db);
+  std::vector<EvaluationItemRecord> items;
+  for (int i = 0; i < 7; ++i) {
+    auto it = Item("evi_" + std::to_string(i), "file_a", {}, R"({"value":{}})");
+    it.created_at = 1000 + (i * 5) % 7;
+    it.updated_at = 2000 - (i % 3);  // ties in updated_at, broken by id
+    items.push_back(it);
+  }
+  ASSERT_TRUE(sets.InsertItems("ev_1", items).ok());
+
+  for (const char* column : {"created_at", "updated_at"}) {
+    for (bool descending : {false, true}) {
+      std::vector<EvaluationItemRecord> want = items;
+      auto key = [&](const EvaluationItemRecord& it) {
+        return std::make_pair(std::string(column) == "created_at" ? it.created_at : it.updated_at, it.id);
+      };
+      std::sort(want.begin(), want.end(),
+                [&](const auto& x, const auto& y) { return descending ? key(x) > key(y) : key(x) < key(y); });
+      PageRequest req;
+      req.sort_column = column;
+      req.descending = descending;
+      req.limit = 3;
+      std::vector<std::string> walked;
+      for (int pages = 0; pages < 4; ++pages) {
+        auto page = sets.ListItems("ws_1", "ev_1", req);
+        ASSERT_TRUE(page.ok()) << page.status().ToString();
+        for (const auto& it : page->items) walked.push_back(it.id);
+        if (!page->next) break;
+        EXPECT_EQ(page->next->id, walked.back());
+        req.after = page->next;
+      }
+      std::vector<std::string> want_ids;
+      for (const auto& it : want) want_ids.push_back(it.id);
+      EXPECT_EQ(walked, want_ids) << column << (descending ? " desc" : " asc");
+    }
+  }
+
+  // Another workspace's set, or none, is NotFound; an empty set, or a page past its end, is empty.
+  EXPECT_EQ(sets.ListItems("ws_2", "ev_1", {}).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(sets.ListItems("ws_1", "ev_none", {}).status().code(), Status::Code::kNotFound);
+  PageRequest past;
+  past.after = Cursor{0, ""};
+  auto end = sets.ListItems("ws_1", "ev_1", past);
+  ASSERT_TRUE(end.ok());
+  EXPECT_TRUE(end->items.empty());
+  EXPECT_FALSE(end->next.has_value());
+  ASSERT_TRUE(db->Acquire()
+                  ->Exec("INSERT INTO evaluation_sets (id, workspace_id, name, description, entity_id, entity_kind, "
+                         "created_at, updated_at) VALUES ('ev_2', 'ws_1', 's', '', 'ex_1', 'extractor', 0, 0)")
+                  .ok());
+  auto empty = sets.ListItems("ws_1", "ev_2", {});
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->items.empty());
+}
+
+GOLDSET_BACKENDS(EvaluationStoreTest);
 
 }  // namespace
 }  // namespace goldset::store
