@@ -243,15 +243,10 @@ StatusOr<Page<EvaluationItemRecord>> EvaluationStore::ListItems(const std::strin
       "AND workspace_id = ?)";
   std::vector<Param> params{set_id, set_id, workspace_id};
   AppendKeyset(page, "", &sql, &params);
-  auto c = db_->Acquire();
-  auto rows = c->Query(sql, params);
+  auto rows = db_->Acquire()->Query(sql, params);
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) {  // an empty page, or no such set in the workspace
-    auto set =
-        QueryInt(*c, "SELECT COUNT(*) FROM evaluation_sets WHERE id = ? AND workspace_id = ?", {set_id, workspace_id});
-    if (!set.ok()) return set.status();
-    if (*set == 0) return Status::NotFound("Evaluation set " + set_id + " not found");
-  }
+  // An empty page, or no such set in the workspace: GetSet tells which.
+  if (rows->empty()) GOLDSET_RETURN_IF_ERROR(GetSet(workspace_id, set_id).status());
   return ToPage<EvaluationItemRecord>(*rows, page, ItemFromRow);
 }
 
